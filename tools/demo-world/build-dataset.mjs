@@ -1,0 +1,144 @@
+// Builds resources/datasets/emoji-demo/ (manifest v1 + 32 px RGB PNGs) from the emoji-datasource npm packages (issue 3).
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '../..');
+const outDir = path.join(repoRoot, 'resources/datasets/emoji-demo');
+const modules = path.join(here, 'node_modules');
+
+/** Image side in pixels; equals the demo models' input size so the app's preprocessing never resamples. */
+const IMAGE_SIZE = 32;
+/** Seed of the member/non-member split; recorded in dataset.json and the model cards. */
+const SPLIT_SEED = 'emoji-demo-split-v1';
+/** Emojis added in this Unicode version or later postdate the "training crawl": guaranteed non-members. */
+const REFERENCE_CUTOFF = 14.0;
+
+const VENDORS = [
+  {
+    name: 'google',
+    pkg: 'emoji-datasource-google',
+    flag: 'has_img_google',
+    credit: 'Noto Emoji by Google, Apache License 2.0 (https://github.com/googlefonts/noto-emoji/blob/main/LICENSE)',
+  },
+  {
+    name: 'twitter',
+    pkg: 'emoji-datasource-twitter',
+    flag: 'has_img_twitter',
+    credit:
+      'Twemoji by Twitter, Inc. and other contributors, CC BY 4.0 (https://github.com/jdecked/twemoji/blob/main/LICENSE-GRAPHICS)',
+  },
+];
+
+/** Folds a Unicode emoji name into a plain lowercase ASCII phrase (accents stripped, typographic apostrophe). */
+function plainName(name) {
+  return name.normalize('NFD').replace(/\p{M}/gu, '').replace(/\u2019/g, "'").toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** Caption text; country and subdivision flags read "the flag of X" rather than "X flag". */
+function phrase(emoji, name) {
+  const flag = /^(.*) flag$/.exec(name);
+  if (flag && emoji.subcategory.endsWith('-flag')) return `the flag of ${flag[1]}`;
+  return name;
+}
+
+/** One caption per emoji; names shared by two emojis fall back to their short names so captions stay distinct. */
+function captionsOf(emojis) {
+  const count = new Map();
+  for (const e of emojis) count.set(plainName(e.name), (count.get(plainName(e.name)) ?? 0) + 1);
+  const captions = new Map();
+  for (const e of emojis) {
+    let name = plainName(e.name);
+    if (count.get(name) > 1) name = plainName(e.short_name.replace(/_/g, ' '));
+    captions.set(e.unified, `an emoji of ${phrase(e, name)}`);
+  }
+  return captions;
+}
+
+/** Seeded 50/50 split: order by sha256(seed, code point) and take the first half as members. */
+function memberSet(targets) {
+  const key = (e) => createHash('sha256').update(`${SPLIT_SEED}:${e.unified}`).digest('hex');
+  const ordered = [...targets].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+  return new Set(ordered.slice(0, Math.floor(ordered.length / 2)).map((e) => e.unified));
+}
+
+function csvField(value) {
+  const s = String(value);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+async function writeImage(src, dest) {
+  // Flatten onto white first so the transparent background becomes the white that the models see.
+  await sharp(src)
+    .flatten({ background: '#ffffff' })
+    .resize(IMAGE_SIZE, IMAGE_SIZE, { kernel: 'lanczos3', fit: 'fill' })
+    .removeAlpha()
+    .toColourspace('srgb')
+    .png({ compressionLevel: 9, adaptiveFiltering: true })
+    .toFile(dest);
+}
+
+/** Human-readable credits shipped beside the images (Apache-2.0 and CC BY 4.0 both ask for attribution). */
+function attributionText(pkgVersion) {
+  const lines = VENDORS.map((v) => `- \`images/${v.name}/\`: ${v.credit}. Taken from npm \`${v.pkg}@${pkgVersion}\`.`);
+  return [
+    '# emoji-demo: image credits',
+    '',
+    ...lines,
+    '',
+    `Changes: each 64 px PNG was flattened onto a white background and resized to ${IMAGE_SIZE}x${IMAGE_SIZE} px (Lanczos).`,
+    'Captions are derived from the Unicode emoji names in `emoji.json` of the same packages (MIT, Cal Henderson).',
+    '',
+  ].join('\n');
+}
+
+async function main() {
+  const emojis = JSON.parse(readFileSync(path.join(modules, VENDORS[0].pkg, 'emoji.json'), 'utf8'))
+    // Skin-tone swatches are modifiers, not depictions; skin-tone variants live nested under skin_variations.
+    .filter((e) => e.subcategory !== 'skin-tone')
+    .sort((a, b) => a.sort_order - b.sort_order);
+  const captions = captionsOf(emojis);
+  const isReference = (e) => parseFloat(e.added_in) >= REFERENCE_CUTOFF;
+  const members = memberSet(emojis.filter((e) => !isReference(e)));
+
+  rmSync(path.join(outDir, 'images'), { recursive: true, force: true });
+  const header = 'id,image,caption,membership,role,vendor,category,subcategory,unicode_version';
+  const rows = [header];
+  for (const vendor of VENDORS) {
+    mkdirSync(path.join(outDir, 'images', vendor.name), { recursive: true });
+    for (const e of emojis) {
+      if (!e[vendor.flag]) continue;
+      const code = e.unified.toLowerCase();
+      const image = `images/${vendor.name}/${code}.png`;
+      await writeImage(path.join(modules, vendor.pkg, 'img', vendor.name, '64', e.image), path.join(outDir, image));
+      const membership = isReference(e) ? 'nonmember' : members.has(e.unified) ? 'member' : 'nonmember';
+      const role = isReference(e) ? 'reference' : 'target';
+      const fields = [`${vendor.name}-${code}`, image, captions.get(e.unified), membership, role, vendor.name];
+      rows.push([...fields, e.category, e.subcategory, e.added_in].map(csvField).join(','));
+    }
+  }
+  writeFileSync(path.join(outDir, 'manifest.csv'), rows.join('\n') + '\n');
+
+  const pkgVersion = JSON.parse(readFileSync(path.join(modules, VENDORS[0].pkg, 'package.json'), 'utf8')).version;
+  const dataset = {
+    name: 'emoji-demo',
+    description:
+      `Demo world of MIA Workbench: ${emojis.length} emojis rendered by two vendors at ${IMAGE_SIZE}x${IMAGE_SIZE} px ` +
+      `(RGB, flattened on white), captioned from their Unicode names. Emojis added in Unicode ${REFERENCE_CUTOFF.toFixed(1)} ` +
+      'or later are guaranteed non-members (role reference); older ones are split 50/50 (seeded, per emoji, all vendors ' +
+      'alike) into members (the training set of demo-clip-s and demo-clip-l) and held-out non-members (role target).',
+    license: `Images: ${VENDORS.map((v) => v.credit).join('; ')}. Images were resized and flattened onto white.`,
+    attribution: VENDORS.map((v) => ({ vendor: v.name, source: `npm ${v.pkg}@${pkgVersion}`, credit: v.credit })),
+    manifest: 'manifest.csv',
+    image_size: IMAGE_SIZE,
+    split: { seed: SPLIT_SEED, rule: `added_in >= ${REFERENCE_CUTOFF.toFixed(1)} -> reference nonmember; else sha256(seed:unified) order, first half member` },
+  };
+  writeFileSync(path.join(outDir, 'dataset.json'), JSON.stringify(dataset, null, 2) + '\n');
+  writeFileSync(path.join(outDir, 'ATTRIBUTION.md'), attributionText(pkgVersion));
+  console.log(`wrote ${rows.length - 1} items (${members.size} member emojis) to ${path.relative(repoRoot, outDir)}`);
+}
+
+await main();
