@@ -1,0 +1,33 @@
+// Starts the engine worker for one CLI command and always stops it afterwards.
+import path from 'node:path'
+import { sourceConfig, type EngineConfig } from '../main/engine'
+import { startEngineWorker } from '../main/host/worker-host'
+import type { EngineClient } from '../main/host/client'
+
+/** Global CLI options that shape the engine. */
+export interface GlobalOptions {
+  workspace?: string
+}
+
+/** Engine config for the CLI: source paths plus the chosen workspace. */
+export function cliConfig(options: GlobalOptions): EngineConfig {
+  return sourceConfig(options.workspace ? { workspaceDir: path.resolve(options.workspace) } : {})
+}
+
+/** Run `fn` with a client of a fresh engine worker; Ctrl-C cancels in-flight work first. */
+export async function withEngine<T>(options: GlobalOptions, fn: (client: EngineClient, signal: AbortSignal) => Promise<T>): Promise<T> {
+  const worker = await startEngineWorker(cliConfig(options))
+  const controller = new AbortController()
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(130)
+    process.stderr.write('\nCancelling… (Ctrl-C again to quit at once)\n')
+    controller.abort()
+  }
+  process.on('SIGINT', onSigint)
+  try {
+    return await fn(worker.client, controller.signal)
+  } finally {
+    process.off('SIGINT', onSigint)
+    await worker.terminate()
+  }
+}

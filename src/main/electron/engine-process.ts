@@ -1,0 +1,55 @@
+// Forks the engine utility process, restarts it after a crash, and brokers one MessagePort per window.
+import path from 'node:path'
+import { app, MessageChannelMain, utilityProcess, type UtilityProcess, type WebContents } from 'electron'
+import utilityEntry from '../host/utility-entry?modulePath'
+
+/** The engine process as main sees it. */
+export interface EngineProcess {
+  connect(contents: WebContents): void
+  lastCrash(): string | null
+  stop(): void
+}
+
+/** Start the engine in a utilityProcess so inference and SQLite never block the main loop. */
+export function startEngineProcess(): EngineProcess {
+  let child: UtilityProcess | null = null
+  let crash: string | null = null
+  const windows = new Set<WebContents>()
+
+  const config = {
+    resourcesDir: app.isPackaged ? path.join(process.resourcesPath, 'resources') : path.join(app.getAppPath(), 'resources'),
+    workspaceDir: path.join(app.getPath('userData'), 'workspace'),
+    appVersion: app.getVersion(),
+    runtime: 'electron' as const,
+    appRoot: app.getAppPath()
+  }
+
+  const broker = (contents: WebContents): void => {
+    if (!child || contents.isDestroyed()) return
+    const { port1, port2 } = new MessageChannelMain()
+    child.postMessage({ kind: 'connect' }, [port1])
+    contents.postMessage('engine-port', null, [port2])
+  }
+
+  const spawn = (): void => {
+    child = utilityProcess.fork(utilityEntry, [], { serviceName: 'MIA engine', stdio: 'inherit' })
+    child.postMessage({ kind: 'config', config })
+    child.once('exit', (code) => {
+      if (code === 0) return
+      crash = `The engine process exited with code ${code}; it was restarted and running operations were lost.`
+      spawn()
+      for (const contents of windows) broker(contents)
+    })
+  }
+  spawn()
+
+  return {
+    connect(contents) {
+      windows.add(contents)
+      contents.once('destroyed', () => windows.delete(contents))
+      broker(contents)
+    },
+    lastCrash: () => crash,
+    stop: () => child?.kill()
+  }
+}

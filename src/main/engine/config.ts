@@ -1,0 +1,49 @@
+// Engine configuration: where bundled resources and the user's workspace live.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** Paths and switches an engine is created with. */
+export interface EngineConfig {
+  /** Folder holding `models/` and `datasets/` shipped with the app (read-only). */
+  resourcesDir: string
+  /** Folder of the user's workspace: the SQLite cache and exports. */
+  workspaceDir: string
+  appVersion: string
+  /** 'electron' when hosted in Electron's utility process. */
+  runtime: 'node' | 'electron'
+  /** Repository or app root; used to look for optional runtimes (Electron binary). */
+  appRoot: string
+  /** Validate every operation's output against the contract (tests and development). */
+  checkOutputs?: boolean
+}
+
+/** The repository root when running from source. */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
+
+/** Default workspace: $MIA_WORKSPACE, else ~/.mia-workbench. */
+export function defaultWorkspaceDir(): string {
+  return process.env.MIA_WORKSPACE ?? path.join(os.homedir(), '.mia-workbench')
+}
+
+/** Config for running from a source checkout (CLI, server, tests). */
+export function sourceConfig(overrides: Partial<EngineConfig> = {}): EngineConfig {
+  return {
+    resourcesDir: path.join(REPO_ROOT, 'resources'),
+    workspaceDir: defaultWorkspaceDir(),
+    appVersion: process.env.npm_package_version ?? readVersion(),
+    runtime: 'node',
+    appRoot: REPO_ROOT,
+    ...overrides
+  }
+}
+
+function readVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version?: unknown }
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0'
+  } catch {
+    return '0.0.0'
+  }
+}

@@ -1,0 +1,56 @@
+// app.info: version, runtime, paths and an honest capability report.
+import fs from 'node:fs'
+import path from 'node:path'
+import type { AppInfo } from '../../../shared/contract/operations'
+import type { Capabilities } from '../../../shared/contract/models'
+import type { EngineConfig } from '../config'
+import { probeExecutionProviders } from '../models'
+
+/** Whether an Electron binary is installed next to the app (source checkouts may lack it offline). */
+export function detectElectronRuntime(config: EngineConfig): { available: boolean; reason: string | null } {
+  if (config.runtime === 'electron') return { available: true, reason: null }
+  const pkgDir = path.join(config.appRoot, 'node_modules', 'electron')
+  const pathTxt = path.join(pkgDir, 'path.txt')
+  if (!fs.existsSync(pkgDir)) return { available: false, reason: 'The electron package is not installed; browser mode (`mia serve`) is used instead.' }
+  if (!fs.existsSync(pathTxt)) {
+    return {
+      available: false,
+      reason: "Electron's binary was not downloaded (offline install); the workbench opens in browser mode. Run `npm run setup` with network access to get the desktop app."
+    }
+  }
+  const binary = path.join(pkgDir, 'dist', fs.readFileSync(pathTxt, 'utf8').trim())
+  if (!fs.existsSync(binary)) return { available: false, reason: `Electron's binary is missing at ${binary}; rerun \`npm run setup\` online.` }
+  return { available: true, reason: null }
+}
+
+/** Capabilities of this installation, with every fallback explained. */
+export function capabilities(config: EngineConfig): Capabilities {
+  const electron = detectElectronRuntime(config)
+  const eps = probeExecutionProviders()
+  const fallbacks = [...eps.fallbacks]
+  if (electron.reason) fallbacks.push(electron.reason)
+  return {
+    electronRuntime: electron.available,
+    executionProviders: eps.available,
+    gpu: eps.available.some((p) => p !== 'cpu'),
+    fallbacks
+  }
+}
+
+/** The app.info operation. */
+export function appInfo(config: EngineConfig): AppInfo {
+  return {
+    name: 'MIA Workbench',
+    version: config.appVersion,
+    runtime: config.runtime,
+    nodeVersion: process.versions.node,
+    platform: process.platform,
+    arch: process.arch,
+    paths: {
+      workspace: config.workspaceDir,
+      bundledModels: path.join(config.resourcesDir, 'models'),
+      bundledDatasets: path.join(config.resourcesDir, 'datasets')
+    },
+    capabilities: capabilities(config)
+  }
+}

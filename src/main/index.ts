@@ -1,0 +1,2 @@
+// electron-vite's main entry: only starts the Electron app.
+import './electron/index'

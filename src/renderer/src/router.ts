@@ -1,0 +1,13 @@
+// Routes: one routed screen per view; hash history works from file:// (Electron) and http (browser mode).
+import { createRouter, createWebHashHistory } from 'vue-router'
+
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes: [
+    { path: '/', redirect: '/models' },
+    { path: '/models', name: 'models', component: () => import('./views/ModelsView.vue') },
+    { path: '/datasets', name: 'datasets', component: () => import('./views/DatasetsView.vue') },
+    { path: '/experiments', name: 'experiments', component: () => import('./views/ExperimentsView.vue') },
+    { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue') }
+  ]
+})

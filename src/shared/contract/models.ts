@@ -1,0 +1,36 @@
+// Schemas of model descriptions and capabilities shared by engine, transports and renderer.
+import { z } from 'zod'
+import { WorkbenchErrorDataSchema } from './error-schema'
+
+/** One file of a model folder and its size in bytes. */
+export const ModelFileSchema = z.object({ path: z.string(), bytes: z.number().int().nonnegative() })
+
+/** A model folder as the registry sees it; `error` is set when it cannot be loaded. */
+export const ModelInfoSchema = z.object({
+  name: z.string(),
+  path: z.string(),
+  source: z.enum(['bundled', 'user']),
+  fingerprint: z.string().nullable(),
+  layout: z.enum(['separate', 'combined']).nullable(),
+  embeddingDim: z.number().int().positive().nullable(),
+  imageSize: z.number().int().positive().nullable(),
+  contextLength: z.number().int().positive().nullable(),
+  precision: z.enum(['fp32', 'fp16', 'quantized']).nullable(),
+  parameterCount: z.number().int().nonnegative().nullable(),
+  files: z.array(ModelFileSchema),
+  /** Model-card facts when the folder ships one (architecture, training set, measured AUCs). */
+  card: z.record(z.string(), z.unknown()).nullable(),
+  error: WorkbenchErrorDataSchema.nullable()
+})
+export type ModelInfo = z.infer<typeof ModelInfoSchema>
+
+/** What this installation can run, and what falls back to what. */
+export const CapabilitiesSchema = z.object({
+  electronRuntime: z.boolean(),
+  /** Execution providers onnxruntime-node can use here, in preference order; `cpu` always last. */
+  executionProviders: z.array(z.string()),
+  gpu: z.boolean(),
+  /** Human explanations: why a faster provider or the desktop runtime is not available. */
+  fallbacks: z.array(z.string())
+})
+export type Capabilities = z.infer<typeof CapabilitiesSchema>
