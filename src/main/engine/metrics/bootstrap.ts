@@ -1,0 +1,132 @@
+// Stratified, seeded bootstrap of AUC, TPR@FPR, balanced accuracy and score gap (percentile intervals).
+import { throwIfAborted, WorkbenchError } from '../../../shared/contract/errors'
+import { multinomialCounts, streamState } from './resample-counts'
+import { createPassPlan, weightedStatistics } from './resample-pass'
+import { percentileInterval, type Interval } from './quantile'
+import type { SortedScores } from './sorted-scores'
+
+/** How to resample; every field is echoed in the report. */
+export interface BootstrapOptions {
+  /** Number of resamples (default 1000). */
+  resamples?: number
+  /** Seed of the resample streams (default 0); resample b uses seedOf(seed, 'bootstrap', b). */
+  seed?: number
+  /** Two-sided confidence level of the percentile intervals (default 0.95). */
+  confidence?: number
+  /** FPR targets for TPR@FPR intervals (default 0.001, 0.01, 0.05). */
+  fprTargets?: readonly number[]
+  /** Cancels between resamples with a `cancelled` WorkbenchError. */
+  signal?: AbortSignal
+  /** Called with resamples done so far (monotonic, ends with done === total). */
+  onProgress?: (done: number, total: number) => void
+}
+
+/** The statistic of every resample, in resample order. */
+export interface BootstrapDistribution {
+  auc: Float64Array
+  balancedAccuracy: Float64Array
+  /** One array per FPR target, in the order of `fprTargets`. */
+  tprAtFpr: Float64Array[]
+  scoreGap: Float64Array
+}
+
+/** Percentile intervals of the distribution. */
+export interface BootstrapIntervals {
+  auc: Interval
+  balancedAccuracy: Interval
+  /** Per FPR target; intervals of unresolvable targets are still computed (callers decide to hide them). */
+  tprAtFpr: Interval[]
+  scoreGap: Interval
+}
+
+/** A bootstrap run: the parameters used, the raw distribution and its intervals. */
+export interface BootstrapResult {
+  resamples: number
+  seed: number
+  confidence: number
+  distribution: BootstrapDistribution
+  intervals: BootstrapIntervals
+}
+
+/** Resolved options with defaults applied (1000 resamples, seed 0, 95 %). */
+export function bootstrapParameters(options: BootstrapOptions): { resamples: number; seed: number; confidence: number } {
+  return { resamples: options.resamples ?? 1000, seed: options.seed ?? 0, confidence: options.confidence ?? 0.95 }
+}
+
+/** Throw `invalid-input` unless resamples ∈ [1, 10⁶] is an integer, confidence ∈ (0, 1) and seed is finite. */
+export function checkBootstrapOptions(options: BootstrapOptions): void {
+  const { resamples, confidence, seed } = bootstrapParameters(options)
+  const fail = (message: string, hint: string): never => {
+    throw new WorkbenchError({ code: 'invalid-input', message, hint })
+  }
+  if (!Number.isInteger(resamples) || resamples < 1 || resamples > 1_000_000) fail(`resamples must be an integer in [1, 1000000]; got ${resamples}.`, 'The spec uses 1000.')
+  if (!(confidence > 0 && confidence < 1)) fail(`confidence must be in (0, 1); got ${confidence}.`, 'Use 0.95 for 95 % intervals.')
+  if (!Number.isFinite(seed)) fail(`seed must be a finite number; got ${seed}.`, 'Use any integer, e.g. 0.')
+}
+
+/** Let the event loop run (abort messages, progress delivery) during long synchronous loops. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}
+
+/**
+ * Run `body(b)` for b = 0 … resamples − 1, yielding to the event loop every ~50 ms so cancellation and
+ * progress get through; throws `cancelled` when the signal fires.
+ */
+export async function forEachResample(resamples: number, control: Pick<BootstrapOptions, 'signal' | 'onProgress'>, body: (b: number) => void): Promise<void> {
+  let lastYield = performance.now()
+  for (let b = 0; b < resamples; b++) {
+    throwIfAborted(control.signal)
+    body(b)
+    if (performance.now() - lastYield > 50) {
+      control.onProgress?.(b + 1, resamples)
+      await yieldToEventLoop()
+      lastYield = performance.now()
+    }
+  }
+  throwIfAborted(control.signal)
+  control.onProgress?.(resamples, resamples)
+}
+
+/**
+ * Stratified bootstrap: each resample draws n_members members and n_nonmembers non-members with
+ * replacement (as multinomial counts over the once-sorted scores), then one weighted linear pass gives
+ * its statistics. Resample b depends only on (seed, b), so results never depend on chunking.
+ */
+export async function bootstrapMetrics(sorted: SortedScores, options: BootstrapOptions = {}): Promise<BootstrapResult> {
+  checkBootstrapOptions(options)
+  const { resamples, seed, confidence } = bootstrapParameters(options)
+  const targets = options.fprTargets ?? [0.001, 0.01, 0.05]
+  const plan = createPassPlan(sorted, targets)
+  const nP = sorted.members.length
+  const nN = sorted.nonmembers.length
+  const counts = { members: new Int32Array(nP), nonmembers: new Int32Array(nN) }
+  const scratch = new Int32Array(Math.max(nP, nN) + 1)
+  const dist: BootstrapDistribution = {
+    auc: new Float64Array(resamples),
+    balancedAccuracy: new Float64Array(resamples),
+    tprAtFpr: targets.map(() => new Float64Array(resamples)),
+    scoreGap: new Float64Array(resamples)
+  }
+  await forEachResample(resamples, options, (b) => {
+    const state = streamState(seed, 'bootstrap', b)
+    multinomialCounts(counts.members, scratch, state)
+    multinomialCounts(counts.nonmembers, scratch, state)
+    const stats = weightedStatistics(sorted, counts.members, counts.nonmembers, plan)
+    dist.auc[b] = stats.auc
+    dist.balancedAccuracy[b] = (1 + stats.advantage) / 2
+    for (let t = 0; t < targets.length; t++) dist.tprAtFpr[t][b] = stats.tpr[t]
+    dist.scoreGap[b] = stats.scoreGap
+  })
+  return { resamples, seed, confidence, distribution: dist, intervals: intervalsOf(dist, confidence) }
+}
+
+/** Percentile intervals of every statistic at `confidence`. */
+export function intervalsOf(dist: BootstrapDistribution, confidence: number): BootstrapIntervals {
+  return {
+    auc: percentileInterval(dist.auc, confidence),
+    balancedAccuracy: percentileInterval(dist.balancedAccuracy, confidence),
+    tprAtFpr: dist.tprAtFpr.map((d) => percentileInterval(d, confidence)),
+    scoreGap: percentileInterval(dist.scoreGap, confidence)
+  }
+}

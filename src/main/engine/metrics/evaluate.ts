@@ -1,0 +1,88 @@
+// evaluateScores: labelled scores (+ optional reference scores) → MetricsReport, with the spec's conventions.
+import { WorkbenchError } from '../../../shared/contract/errors'
+import { calibratedMetrics, membershipAdvantage, oracleBalancedAccuracy } from './balanced-accuracy'
+import { bootstrapMetrics, checkBootstrapOptions, type BootstrapOptions, type BootstrapResult } from './bootstrap'
+import type { MetricsReport, ScoreGap, TprAtFprEntry } from './report'
+import { reduceRoc, rocAuc, rocFromSorted, type RocCurve } from './roc'
+import { sortScores, type LabelledScores, type SortedScores } from './sorted-scores'
+import { DEFAULT_FPR_TARGETS, tprAtFpr } from './tpr-at-fpr'
+
+/** Scores to evaluate: targets with labels, plus reference non-member scores for calibration. */
+export interface EvaluateInput extends LabelledScores {
+  /** Scores of reference non-members (D_no): τ_α is their (1 − α) quantile. */
+  referenceScores?: ArrayLike<number>
+}
+
+/** Every parameter of an evaluation; all are echoed in the report. */
+export interface EvaluateOptions extends BootstrapOptions {
+  /** Target FPR α of the calibrated threshold (default 0.01). */
+  alpha?: number
+  /** Points of the reduced ROC to include as `roc` (default 0: omitted). */
+  curvePoints?: number
+}
+
+function checkOptions(options: EvaluateOptions, targets: readonly number[]): void {
+  const fail = (message: string, hint: string): never => {
+    throw new WorkbenchError({ code: 'invalid-input', message, hint })
+  }
+  checkBootstrapOptions(options)
+  for (const f of targets) if (!(f > 0 && f <= 1)) fail(`FPR target ${f} is not in (0, 1].`, 'Use e.g. 0.001, 0.01, 0.05.')
+  if (new Set(targets.map(String)).size !== targets.length) fail('FPR targets contain duplicates.', 'List each target once.')
+  const points = options.curvePoints ?? 0
+  if (!Number.isInteger(points) || points < 0) fail(`curvePoints must be a non-negative integer; got ${points}.`, 'Use e.g. 2000, or 0 to omit the curve.')
+}
+
+function tprEntries(curve: RocCurve, targets: readonly number[], boot: BootstrapResult): Record<string, TprAtFprEntry> {
+  const out: Record<string, TprAtFprEntry> = {}
+  targets.forEach((f, t) => {
+    const point = tprAtFpr(curve, f)
+    const threshold = Number.isFinite(point.threshold) ? point.threshold : null
+    out[String(f)] = point.resolvable
+      ? { target: f, tpr: point.tpr, resolvable: true, ci: boot.intervals.tprAtFpr[t], fpr: point.fpr, threshold }
+      : { target: f, tpr: null, resolvable: false, ci: null, fpr: null, threshold: null, bestAvailableTpr: point.bestAvailableTpr }
+  })
+  return out
+}
+
+function meanOf(values: Float64Array): number {
+  let sum = 0
+  for (let i = 0; i < values.length; i++) sum += values[i]
+  return sum / values.length
+}
+
+function scoreGapOf(sorted: SortedScores, boot: BootstrapResult): ScoreGap {
+  const meanMembers = meanOf(sorted.members)
+  const meanNonmembers = meanOf(sorted.nonmembers)
+  return { delta: meanMembers - meanNonmembers, ci: boot.intervals.scoreGap, meanMembers, meanNonmembers }
+}
+
+/**
+ * Evaluate membership scores (1 = member, 0 = non-member) with the conventions of attacks.md
+ * ("Metrics"): exact ROC/AUC, TPR@FPR, oracle and calibrated balanced accuracy, advantage, score gap,
+ * and stratified-bootstrap percentile intervals. Throws `invalid-input` on bad scores or options.
+ */
+export async function evaluateScores(input: EvaluateInput, options: EvaluateOptions = {}): Promise<MetricsReport> {
+  const targets = options.fprTargets ?? DEFAULT_FPR_TARGETS
+  checkOptions(options, targets)
+  const sorted = sortScores(input)
+  const curve = rocFromSorted(sorted)
+  const calibrated = input.referenceScores === undefined ? undefined : calibratedMetrics(sorted, input.referenceScores, options.alpha ?? 0.01)
+  const boot = await bootstrapMetrics(sorted, { ...options, fprTargets: targets })
+  const oracle = oracleBalancedAccuracy(curve)
+  const report: MetricsReport = {
+    n: { members: curve.nMembers, nonmembers: curve.nNonmembers },
+    auc: rocAuc(curve),
+    aucCI: boot.intervals.auc,
+    balancedAccuracy: oracle.balancedAccuracy,
+    balancedAccuracyCI: boot.intervals.balancedAccuracy,
+    balancedAccuracyThreshold: Number.isFinite(oracle.threshold) ? oracle.threshold : null,
+    advantage: membershipAdvantage(curve),
+    tprAtFpr: tprEntries(curve, targets, boot),
+    minResolvableFpr: 1 / curve.nNonmembers,
+    scoreGap: scoreGapOf(sorted, boot),
+    bootstrap: { resamples: boot.resamples, seed: boot.seed, confidence: boot.confidence, method: 'stratified-percentile' }
+  }
+  if (calibrated) report.calibrated = calibrated
+  if ((options.curvePoints ?? 0) > 0) report.roc = reduceRoc(curve, options.curvePoints, targets)
+  return report
+}
