@@ -1,0 +1,210 @@
+// CLIPImageProcessor on decoded RGB pixels: PIL-exact resize, HF centre crop, rescale and normalise to CHW float32.
+
+import { WorkbenchError } from '../../../shared/contract/errors'
+import type { ImagePreprocessConfig } from './image-config'
+import { nearestIndices, planAxis, resampleColumns, resampleRows, type AxisPlan } from './pil-resample'
+
+/** Decoded 8-bit RGB pixels, row-major HWC. */
+export interface RgbImage {
+  data: Uint8Array
+  width: number
+  height: number
+}
+
+/** Where the crop window sits in the resized image (offsets may be negative: HF pads with zeros). */
+export interface PreprocessGeometry {
+  resizedWidth: number
+  resizedHeight: number
+  outWidth: number
+  outHeight: number
+  top: number
+  left: number
+}
+
+/**
+ * transformers' get_resize_output_image_size(default_to_square=False): the short side becomes
+ * `shortestEdge` and the long side int(shortestEdge * long / short), truncated as in Python.
+ */
+export function resizeOutputSize(width: number, height: number, config: ImagePreprocessConfig): { width: number; height: number } {
+  if (!config.doResize) return { width, height }
+  const size = config.size
+  if (!('shortestEdge' in size)) return { width: size.width, height: size.height }
+  const [short, long] = width <= height ? [width, height] : [height, width]
+  const newLong = Math.trunc((size.shortestEdge * long) / short)
+  return width <= height ? { width: size.shortestEdge, height: newLong } : { width: newLong, height: size.shortestEdge }
+}
+
+/**
+ * Resize size, output size and crop offsets. transformers' center_crop uses floor((h - ch) / 2), unlike
+ * torchvision's round(); when the crop is larger it pads and shifts by ceil((ch - h) / 2).
+ */
+export function preprocessGeometry(width: number, height: number, config: ImagePreprocessConfig): PreprocessGeometry {
+  const r = resizeOutputSize(width, height, config)
+  if (!config.doCenterCrop) return { resizedWidth: r.width, resizedHeight: r.height, outWidth: r.width, outHeight: r.height, top: 0, left: 0 }
+  const ch = config.cropSize.height
+  const cw = config.cropSize.width
+  // floor((size - crop) / 2) also covers padding: transformers centres the image at ceil((crop - size) / 2).
+  const offset = (size: number, crop: number): number => Math.floor((size - crop) / 2)
+  return { resizedWidth: r.width, resizedHeight: r.height, outWidth: cw, outHeight: ch, top: offset(r.height, ch), left: offset(r.width, cw) }
+}
+
+/** The part of the resized image the crop keeps: rows [y0, y0+rows), columns [x0, x0+cols); placed at (dy, dx). */
+interface Window {
+  y0: number
+  rows: number
+  x0: number
+  cols: number
+  dy: number
+  dx: number
+}
+
+function cropWindow(g: PreprocessGeometry): Window {
+  const y0 = Math.max(0, g.top)
+  const x0 = Math.max(0, g.left)
+  const rows = Math.max(0, Math.min(g.resizedHeight, g.top + g.outHeight) - y0)
+  const cols = Math.max(0, Math.min(g.resizedWidth, g.left + g.outWidth) - x0)
+  return { y0, rows, x0, cols, dy: y0 - g.top, dx: x0 - g.left }
+}
+
+/** Resize only the window the crop keeps; every kept pixel equals PIL's full-image resize. */
+function resizeWindow(img: RgbImage, g: PreprocessGeometry, w: Window, resample: number): Uint8Array {
+  if (w.rows === 0 || w.cols === 0) return new Uint8Array(0)
+  if (resample === 0) return nearestWindow(img, g, w)
+  let src = img.data
+  let srcWidth = img.width
+  let row0 = 0
+  const vertical = g.resizedHeight !== img.height ? planAxis(img.height, g.resizedHeight, resample, w.y0, w.rows) : null
+  // Pillow runs the horizontal pass first, rounding to 8 bits, over the rows the vertical pass reads.
+  if (g.resizedWidth !== img.width) {
+    const [first, count] = vertical ? rowSpan(vertical) : [w.y0, w.rows]
+    src = resampleRows(src, img.width, first, count, planAxis(img.width, g.resizedWidth, resample, w.x0, w.cols))
+    srcWidth = w.cols
+    row0 = first
+  } else if (w.x0 !== 0 || w.cols !== img.width) {
+    src = sliceColumns(src, img.width, img.height, w.x0, w.cols)
+    srcWidth = w.cols
+  }
+  if (vertical) return resampleColumns(src, srcWidth, row0, vertical)
+  return src.subarray((w.y0 - row0) * srcWidth * 3, (w.y0 - row0 + w.rows) * srcWidth * 3)
+}
+
+function rowSpan(plan: AxisPlan): [number, number] {
+  const n = plan.bounds.length / 2
+  let lo = Infinity
+  let hi = 0
+  for (let i = 0; i < n; i++) {
+    lo = Math.min(lo, plan.bounds[i * 2])
+    hi = Math.max(hi, plan.bounds[i * 2] + plan.bounds[i * 2 + 1])
+  }
+  return [lo, hi - lo]
+}
+
+function sliceColumns(src: Uint8Array, width: number, height: number, x0: number, cols: number): Uint8Array {
+  const out = new Uint8Array(height * cols * 3)
+  for (let y = 0; y < height; y++) out.set(src.subarray((y * width + x0) * 3, (y * width + x0 + cols) * 3), y * cols * 3)
+  return out
+}
+
+function nearestWindow(img: RgbImage, g: PreprocessGeometry, w: Window): Uint8Array {
+  const xs = nearestIndices(img.width, g.resizedWidth, w.x0, w.cols)
+  const ys = nearestIndices(img.height, g.resizedHeight, w.y0, w.rows)
+  const out = new Uint8Array(w.rows * w.cols * 3)
+  let o = 0
+  for (let y = 0; y < w.rows; y++) {
+    const base = ys[y] * img.width * 3
+    for (let x = 0; x < w.cols; x++) {
+      const p = base + xs[x] * 3
+      out[o++] = img.data[p]
+      out[o++] = img.data[p + 1]
+      out[o++] = img.data[p + 2]
+    }
+  }
+  return out
+}
+
+/**
+ * Per-channel lookup of the float value of each byte, with transformers' arithmetic: rescale in float64
+ * then cast to float32, then (x - mean) / std in float32 — so the tensor is bit-identical to HF's.
+ */
+function valueTable(config: ImagePreprocessConfig): Float32Array {
+  const table = new Float32Array(3 * 256)
+  for (let c = 0; c < 3; c++) {
+    const mean = Math.fround(config.imageMean[c])
+    const std = Math.fround(config.imageStd[c])
+    for (let u = 0; u < 256; u++) {
+      let v = config.doRescale ? Math.fround(u * config.rescaleFactor) : u
+      if (config.doNormalize) v = Math.fround(Math.fround(v - mean) / std)
+      table[c * 256 + u] = v
+    }
+  }
+  return table
+}
+
+const tables = new WeakMap<ImagePreprocessConfig, Float32Array>()
+
+function tableFor(config: ImagePreprocessConfig): Float32Array {
+  let t = tables.get(config)
+  if (!t) tables.set(config, (t = valueTable(config)))
+  return t
+}
+
+function checkImage(img: RgbImage): void {
+  const ok = Number.isInteger(img.width) && Number.isInteger(img.height) && img.width > 0 && img.height > 0 && img.data.length === img.width * img.height * 3
+  if (!ok) {
+    throw new WorkbenchError({
+      code: 'internal',
+      message: `preprocessImage got ${img.data.length} bytes for a ${img.width}×${img.height} RGB image.`,
+      hint: 'Pass pixels from decodeImage (RGB, 3 bytes per pixel, row-major).'
+    })
+  }
+}
+
+/**
+ * Write the CHW float32 tensor of `img` into `out` starting at element `offset` (a batch slot of an
+ * N×3×H×W buffer), with no intermediate copies of the tensor. Returns the geometry used.
+ */
+export function preprocessInto(img: RgbImage, config: ImagePreprocessConfig, out: Float32Array, offset = 0): PreprocessGeometry {
+  checkImage(img)
+  const g = preprocessGeometry(img.width, img.height, config)
+  const plane = g.outWidth * g.outHeight
+  if (offset < 0 || offset + 3 * plane > out.length) {
+    throw new WorkbenchError({ code: 'internal', message: `Batch buffer of ${out.length} floats has no room for a 3×${g.outHeight}×${g.outWidth} tensor at ${offset}.` })
+  }
+  const w = cropWindow(g)
+  const pixels = resizeWindow(img, g, w, config.resample)
+  const table = tableFor(config)
+  // Padding (crop larger than the image) is zero bytes before rescale/normalise, as in transformers.
+  if (w.rows !== g.outHeight || w.cols !== g.outWidth) {
+    for (let c = 0; c < 3; c++) out.fill(table[c * 256], offset + c * plane, offset + (c + 1) * plane)
+  }
+  for (let y = 0; y < w.rows; y++) {
+    const rowOut = offset + (y + w.dy) * g.outWidth + w.dx
+    let p = y * w.cols * 3
+    for (let x = 0; x < w.cols; x++, p += 3) {
+      out[rowOut + x] = table[pixels[p]]
+      out[rowOut + plane + x] = table[256 + pixels[p + 1]]
+      out[rowOut + 2 * plane + x] = table[512 + pixels[p + 2]]
+    }
+  }
+  return g
+}
+
+/** CLIP-preprocess one decoded image into a new CHW float32 tensor (3 × outHeight × outWidth). */
+export function preprocessImage(img: RgbImage, config: ImagePreprocessConfig): Float32Array {
+  checkImage(img)
+  const g = preprocessGeometry(img.width, img.height, config)
+  const out = new Float32Array(3 * g.outWidth * g.outHeight)
+  preprocessInto(img, config, out, 0)
+  return out
+}
+
+/** The resized-and-cropped 8-bit RGB pixels (HWC) before rescale/normalise: what PIL would hold. */
+export function resizeAndCrop(img: RgbImage, config: ImagePreprocessConfig): RgbImage {
+  checkImage(img)
+  const g = preprocessGeometry(img.width, img.height, config)
+  const w = cropWindow(g)
+  const pixels = resizeWindow(img, g, w, config.resample)
+  const data = new Uint8Array(g.outWidth * g.outHeight * 3)
+  for (let y = 0; y < w.rows; y++) data.set(pixels.subarray(y * w.cols * 3, (y + 1) * w.cols * 3), ((y + w.dy) * g.outWidth + w.dx) * 3)
+  return { data, width: g.outWidth, height: g.outHeight }
+}
