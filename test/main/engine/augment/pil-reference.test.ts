@@ -44,7 +44,7 @@ function run(c: Case, img: RgbImage): RgbImage {
   const p = c.params as Record<string, number> & { interp: 'nearest' | 'bilinear' }
   switch (c.op) {
     case 'resizedCrop':
-      return resizeBilinear(crop(img, p), p.outWidth, p.outHeight)
+      return resizeBilinear(crop(img, { top: p.top, left: p.left, height: p.height, width: p.width }), p.outWidth, p.outHeight)
     case 'rotate':
       return rotate(img, p.degrees, p.interp)
     case 'translate':
