@@ -1,0 +1,187 @@
+// Plain image-folder datasets: recursive deterministic walk, same-name .txt captions, labels.csv or subfolder membership.
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { readFile, readdir, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { WorkbenchError, throwIfAborted } from '../../../shared/contract/errors'
+import { countAsync } from './async-count'
+import { csvRows } from './csv'
+import { sha256Text } from './hash'
+import { duplicateIdIssue } from './record-fields'
+import { MEMBERSHIPS, ROLES } from './types'
+import type { DatasetIssue, DatasetRecord, IterateOptions, Item, Membership, Role } from './types'
+
+/** Image file extensions a folder dataset picks up (case-insensitive). */
+export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.bmp', '.tif', '.tiff']
+
+/** The optional membership file at the folder root. */
+export const LABELS_FILE = 'labels.csv'
+
+/**
+ * Membership by top-level subfolder, used for images labels.csv does not list. `reference` images
+ * are known non-members (attacks.md: reference non-members D_no); `pool` ones are unlabelled.
+ */
+const SUBFOLDER_LABELS: Record<string, { membership: Membership; role: Role }> = {
+  member: { membership: 'member', role: 'target' },
+  members: { membership: 'member', role: 'target' },
+  nonmember: { membership: 'nonmember', role: 'target' },
+  nonmembers: { membership: 'nonmember', role: 'target' },
+  'non-member': { membership: 'nonmember', role: 'target' },
+  reference: { membership: 'nonmember', role: 'reference' },
+  pool: { membership: 'unknown', role: 'pool' }
+}
+
+/** One image file found by the walk; `rel` uses '/' on every OS. */
+export interface FolderImage {
+  rel: string
+  abs: string
+  /** Absolute path of the same-name caption file, when there is one. */
+  captionPath?: string
+}
+
+interface Label {
+  membership: Membership
+  role: Role
+  line: number
+}
+
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * Walk `dir` depth-first, entries sorted by code unit at every level (locale-independent, so the
+ * order is the same on every machine). Dot-files and dot-folders are skipped; symlinked folders
+ * are not followed (no cycles).
+ */
+export async function* walkImages(root: string, signal?: AbortSignal, dir = root): AsyncGenerator<FolderImage> {
+  throwIfAborted(signal)
+  const listing = await readdir(dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+    throw new WorkbenchError({ code: 'bad-dataset', item: dir, message: `Cannot list the folder ${dir} (${err.code ?? err.message}).`, hint: 'Check that the folder exists and that you may read it.' }, { cause: err })
+  })
+  const entries = listing.filter((e) => !e.name.startsWith('.'))
+  entries.sort((a, b) => byCodeUnit(a.name, b.name))
+  const names = new Set(entries.map((e) => e.name))
+  for (const entry of entries) {
+    const abs = path.join(dir, entry.name)
+    if (entry.isDirectory()) {
+      yield* walkImages(root, signal, abs)
+      continue
+    }
+    const ext = path.extname(entry.name)
+    if (!IMAGE_EXTENSIONS.includes(ext.toLowerCase())) continue
+    if (entry.isSymbolicLink() && !(await stat(abs).then((s) => s.isFile(), () => false))) continue
+    const stem = entry.name.slice(0, entry.name.length - ext.length)
+    const caption = [`${stem}.txt`, `${stem}.TXT`].find((n) => names.has(n))
+    const rel = path.relative(root, abs).split(path.sep).join('/')
+    yield caption ? { rel, abs, captionPath: path.join(dir, caption) } : { rel, abs }
+  }
+}
+
+/** Item id of a folder image: its relative path without extension, '/'-separated (e.g. `member/cat01`). */
+export function folderItemId(rel: string): string {
+  return rel.slice(0, rel.length - path.posix.extname(rel).length)
+}
+
+/** Caption text of a .txt file: UTF-8 (bad bytes become U+FFFD), BOM dropped, surrounding whitespace trimmed. */
+export async function readCaption(file: string): Promise<string> {
+  return new TextDecoder('utf-8').decode(await readFile(file)).trim()
+}
+
+function labelsError(file: string, line: number, message: string, hint: string): WorkbenchError {
+  return new WorkbenchError({ code: 'bad-dataset', item: file, message: `${file}: line ${line}: ${message}`, hint })
+}
+
+/** Read labels.csv (`id,membership[,role]`); any malformed row is fatal since the file is small and hand-written. */
+export async function readLabels(file: string): Promise<Map<string, Label>> {
+  const labels = new Map<string, Label>()
+  let keys: string[] | undefined
+  for await (const row of csvRows(createReadStream(file), file)) {
+    if (!keys) {
+      keys = row.fields.map((f) => f.trim().toLowerCase())
+      if (!keys.includes('id') || !keys.includes('membership')) throw labelsError(file, row.line, `the header must name the columns id and membership (found: ${keys.join(', ')}).`, 'Start labels.csv with the row: id,membership,role')
+      continue
+    }
+    const cell = (key: string): string => (row.fields[keys!.indexOf(key)] ?? '').trim()
+    if (row.error || row.fields.length !== keys.length) throw labelsError(file, row.line, `${row.fields.length} columns where the header has ${keys.length}.`, 'Give every row the same columns as the header; quote fields with commas.')
+    const membership = (cell('membership').toLowerCase() || 'unknown') as Membership
+    const role = (keys.includes('role') ? cell('role').toLowerCase() || 'target' : 'target') as Role
+    if (!MEMBERSHIPS.includes(membership)) throw labelsError(file, row.line, `membership "${cell('membership')}" is not one of ${MEMBERSHIPS.join(', ')}.`, 'Use member, nonmember or unknown.')
+    if (!ROLES.includes(role)) throw labelsError(file, row.line, `role "${cell('role')}" is not one of ${ROLES.join(', ')}.`, 'Use target, reference or pool.')
+    if (labels.has(cell('id'))) throw labelsError(file, row.line, `id "${cell('id')}" is listed twice.`, 'List every image once.')
+    labels.set(cell('id'), { membership, role, line: row.line })
+  }
+  return labels
+}
+
+function labelFor(rel: string, id: string, labels: Map<string, Label> | undefined): { membership: Membership; role: Role; key?: string } {
+  const key = labels?.has(id) ? id : labels?.has(rel) ? rel : undefined
+  if (key !== undefined) return { ...labels!.get(key)!, key }
+  return SUBFOLDER_LABELS[rel.split('/')[0].toLowerCase()] ?? { membership: 'unknown', role: 'target' }
+}
+
+async function folderRecord(image: FolderImage, labels: Map<string, Label> | undefined, used: Set<string>): Promise<DatasetRecord> {
+  const id = folderItemId(image.rel)
+  const label = labelFor(image.rel, id, labels)
+  if (label.key !== undefined) used.add(label.key)
+  const folder = path.posix.dirname(image.rel)
+  const item: Item = {
+    id,
+    imagePath: image.abs,
+    caption: image.captionPath ? await readCaption(image.captionPath) : '',
+    membership: label.membership,
+    role: label.role,
+    metadata: folder === '.' ? {} : { folder },
+    escapesRoot: false
+  }
+  const issues: DatasetIssue[] = []
+  if (!image.captionPath) {
+    issues.push({ itemId: id, severity: 'warning', code: 'missing-caption', message: `${image.rel} has no caption file ${id}.txt next to it; its caption is empty.`, hint: 'Add a UTF-8 .txt file with the same name as the image.' })
+  }
+  return { item, issues }
+}
+
+/**
+ * Stream a folder's records. Membership rule: a labels.csv row (matched by item id, or by the
+ * relative path with extension) wins; otherwise the top-level subfolder (member, nonmember,
+ * reference, pool); otherwise unknown/target. labels.csv rows matching no image are warned about.
+ */
+export async function* folderRecords(root: string, labels: Map<string, Label> | undefined, options: IterateOptions = {}): AsyncGenerator<DatasetRecord> {
+  const seen = new Map<string, string>()
+  const used = new Set<string>()
+  for await (const image of walkImages(root, options.signal)) {
+    const record = await folderRecord(image, labels, used)
+    const id = record.item!.id
+    const first = seen.get(id)
+    if (first !== undefined) {
+      yield { issues: [duplicateIdIssue(id, undefined, image.rel, first)] }
+      continue
+    }
+    seen.set(id, image.rel)
+    yield record
+  }
+  for (const [id, label] of labels ?? []) {
+    if (used.has(id)) continue
+    yield { issues: [{ itemId: id, line: label.line, severity: 'warning', code: 'label-without-image', message: `${LABELS_FILE} line ${label.line}: "${id}" matches no image in the folder.`, hint: 'Use the image path relative to the folder, without extension (e.g. member/cat01), or remove the row.' }] }
+  }
+}
+
+/** Number of images in the folder, by the same walk as `folderRecords`. */
+export async function countFolder(root: string, options: IterateOptions = {}): Promise<number> {
+  return countAsync(walkImages(root, options.signal), options.signal)
+}
+
+/**
+ * Content hash of a folder dataset: sha256 over, in walk order, each image's relative path, byte
+ * size and caption-text hash, then labels.csv's bytes. Mtimes are left out on purpose so that a
+ * copied or re-checked-out folder keeps its hash.
+ */
+export async function folderHash(root: string, signal?: AbortSignal): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const image of walkImages(root, signal)) {
+    const size = (await stat(image.abs)).size
+    const caption = image.captionPath ? await readCaption(image.captionPath) : ''
+    hash.update(`${image.rel}\0${size}\0${sha256Text(caption)}\n`)
+  }
+  const labels = await readFile(path.join(root, LABELS_FILE)).catch(() => undefined)
+  if (labels) hash.update(labels)
+  return hash.digest('hex')
+}

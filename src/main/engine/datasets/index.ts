@@ -1,0 +1,20 @@
+// Public surface of datasets: open manifests and image folders as item streams, validate them, hash content.
+export { openDataset, DATASET_JSON, DEFAULT_MANIFESTS } from './open'
+export { validateDataset, DEFAULT_CONTEXT_LENGTH, DEFAULT_MAX_CAPTION_CHARS } from './validate'
+export type { ValidateOptions, ValidationReport } from './validate'
+export { checkImageBytes, DEFAULT_MAX_PIXELS } from './image-check'
+export { sha256File, sha256Bytes, sha256Text, captionHash, imageHash } from './hash'
+export { IMAGE_EXTENSIONS, LABELS_FILE } from './folder'
+export { MEMBERSHIPS, ROLES } from './types'
+export type {
+  Dataset,
+  DatasetInfo,
+  DatasetIssue,
+  DatasetRecord,
+  IssueCode,
+  Item,
+  ItemsOptions,
+  IterateOptions,
+  Membership,
+  Role
+} from './types'
