@@ -1,6 +1,6 @@
 // Decodes untrusted image bytes with sharp into 8-bit RGB exactly as PIL's Image.open(...).convert('RGB').
 
-import sharp from 'sharp'
+import sharp, { type Metadata, type OutputInfo } from 'sharp'
 import { WorkbenchError } from '../../../shared/contract/errors'
 
 /** Decoded pixels: 8-bit RGB, row-major HWC, as PIL's convert('RGB') would give them. */
@@ -54,8 +54,8 @@ function sniffFormat(bytes: Uint8Array, item: string): string {
   throw badItem(item, 'the file is not a JPEG, PNG, GIF, WebP or TIFF image (its first bytes match none of them).', 'Check that the file is an image and not truncated or renamed; convert other formats to PNG.')
 }
 
-async function readHeader(bytes: Uint8Array, item: string, maxPixels: number): Promise<sharp.Metadata> {
-  let meta: sharp.Metadata
+async function readHeader(bytes: Uint8Array, item: string, maxPixels: number): Promise<Metadata> {
+  let meta: Metadata
   try {
     meta = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata()
   } catch (err) {
@@ -75,7 +75,7 @@ async function readHeader(bytes: Uint8Array, item: string, maxPixels: number): P
 }
 
 /** sharp's raw output for the source colour space, without ICC transforms or orientation. */
-async function rawPixels(bytes: Uint8Array, meta: sharp.Metadata, maxPixels: number): Promise<{ data: Buffer; info: sharp.OutputInfo }> {
+async function rawPixels(bytes: Uint8Array, meta: Metadata, maxPixels: number): Promise<{ data: Buffer; info: OutputInfo }> {
   // ignoreIcc: PIL ignores embedded profiles; failOn 'error' rejects truncated data as PIL does.
   const base = sharp(bytes, { failOn: 'error', limitInputPixels: maxPixels, ignoreIcc: true, pages: 1, autoOrient: false })
   switch (meta.space) {
@@ -133,7 +133,7 @@ export function gifTransparentColour(b: Uint8Array): [number, number, number] | 
  * replicated; 16-bit RGB keeps the high byte (PIL unpacks "RGB;16B" that way); 16-bit grey without
  * alpha opens as PIL mode "I" whose conversion clips at 255, and is clipped here the same way.
  */
-function toRgb(data: Buffer, info: sharp.OutputInfo, space: string | undefined, transparent: number[] | null): Uint8Array {
+function toRgb(data: Buffer, info: OutputInfo, space: string | undefined, transparent: number[] | null): Uint8Array {
   const n = info.width * info.height
   const ch = info.channels
   const out = new Uint8Array(n * 3)
@@ -165,7 +165,7 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS
   const format = sniffFormat(bytes, item)
   const meta = await readHeader(bytes, item, maxPixels)
-  let raw: { data: Buffer; info: sharp.OutputInfo }
+  let raw: { data: Buffer; info: OutputInfo }
   try {
     raw = await rawPixels(bytes, meta, maxPixels)
   } catch (err) {

@@ -93,16 +93,16 @@ export function planAxis(inSize: number, outSize: number, resample: number, firs
   return { ksize, bounds, coeffs }
 }
 
-/** Resample.c clip8: round the fixed-point sum to a byte. */
+/** Resample.c clip8: the fixed-point sum (an int32, as in C) rounded to a byte. */
 function clip8(v: number): number {
-  if (v >= SCALE * 256) return 255
+  if (v >= 1 << (PRECISION_BITS + 8)) return 255
   if (v <= 0) return 0
-  return Math.floor(v / SCALE)
+  return v >> PRECISION_BITS
 }
 
 /**
  * Horizontal pass (ResampleHorizontal_8bpc) over input rows [row0, row0 + rows) of an RGB HWC image of
- * width `inWidth`; writes `plan` columns per row into an RGB buffer.
+ * width `inWidth`; writes `plan` columns per row into an RGB buffer. Sums stay within int32 as in C.
  */
 export function resampleRows(src: Uint8Array, inWidth: number, row0: number, rows: number, plan: AxisPlan): Uint8Array {
   const outWidth = plan.bounds.length / 2
@@ -112,18 +112,17 @@ export function resampleRows(src: Uint8Array, inWidth: number, row0: number, row
     const rowBase = (row0 + y) * inWidth * 3
     let o = y * outWidth * 3
     for (let xx = 0; xx < outWidth; xx++) {
-      const xmin = bounds[xx * 2]
       const xmax = bounds[xx * 2 + 1]
       const kb = xx * ksize
       let s0 = HALF
       let s1 = HALF
       let s2 = HALF
-      let p = rowBase + xmin * 3
+      let p = rowBase + bounds[xx * 2] * 3
       for (let x = 0; x < xmax; x++, p += 3) {
         const c = coeffs[kb + x]
-        s0 += src[p] * c
-        s1 += src[p + 1] * c
-        s2 += src[p + 2] * c
+        s0 = (s0 + Math.imul(src[p], c)) | 0
+        s1 = (s1 + Math.imul(src[p + 1], c)) | 0
+        s2 = (s2 + Math.imul(src[p + 2], c)) | 0
       }
       out[o++] = clip8(s0)
       out[o++] = clip8(s1)
@@ -135,24 +134,24 @@ export function resampleRows(src: Uint8Array, inWidth: number, row0: number, row
 
 /**
  * Vertical pass (ResampleVertical_8bpc): `src` holds input rows starting at row `row0`, each `width`
- * pixels; writes one output row per plan entry.
+ * pixels; writes one output row per plan entry. Accumulates row by row for cache-friendly access.
  */
 export function resampleColumns(src: Uint8Array, width: number, row0: number, plan: AxisPlan): Uint8Array {
   const outRows = plan.bounds.length / 2
-  const out = new Uint8Array(outRows * width * 3)
-  const { ksize, bounds, coeffs } = plan
   const stride = width * 3
+  const out = new Uint8Array(outRows * stride)
+  const acc = new Int32Array(stride)
+  const { ksize, bounds, coeffs } = plan
   for (let yy = 0; yy < outRows; yy++) {
-    const ymin = bounds[yy * 2] - row0
+    acc.fill(HALF)
     const ymax = bounds[yy * 2 + 1]
-    const kb = yy * ksize
-    let o = yy * stride
-    for (let i = 0; i < stride; i++) {
-      let s = HALF
-      let p = ymin * stride + i
-      for (let y = 0; y < ymax; y++, p += stride) s += src[p] * coeffs[kb + y]
-      out[o++] = clip8(s)
+    for (let y = 0; y < ymax; y++) {
+      const c = coeffs[yy * ksize + y]
+      const base = (bounds[yy * 2] - row0 + y) * stride
+      for (let i = 0; i < stride; i++) acc[i] = (acc[i] + Math.imul(src[base + i], c)) | 0
     }
+    const o = yy * stride
+    for (let i = 0; i < stride; i++) out[o + i] = clip8(acc[i])
   }
   return out
 }

@@ -43,8 +43,8 @@ export interface LoadTokenizerOptions {
 
 const DEFAULT_CONTEXT = 77
 const MAX_CONTEXT = 16_384
-/** No CLIP-vocabulary token spans more than 32 characters, so 64 × L characters always fill L tokens. */
-const CHARS_PER_TOKEN_BOUND = 64
+/** No CLIP-vocabulary token spans more than 32 characters: 32 × L non-space characters overflow L tokens. */
+const CHARS_PER_TOKEN_BOUND = 32
 /** Whatever happens, never hand the BPE more than this many characters (its cost is superlinear). */
 const MAX_CHARS = 65_536
 
@@ -151,7 +151,7 @@ function lastSpace(text: string, from: number, to: number): number {
 }
 
 /**
- * Body ids of a caption. Captions over 64 × L characters are first tokenized up to their last
+ * Body ids of a caption. Captions over 32 × L characters are first tokenized up to their last
  * whitespace in that window: CLIP's pre-tokenizer never joins pieces across whitespace and no token
  * spans more than 32 characters, so when that head already overflows L its leading ids are the full
  * caption's, and the BPE (superlinear in a piece's length) never sees a 10,000-character input.
