@@ -154,49 +154,60 @@ function selectionTruth(pool: EmbeddingRows, selected: Int32Array): Pick<WsaRepo
   return { nSelectedWithTruth: known, nSelectedWrong: wrong, selectionPrecision: (known - wrong) / known }
 }
 
-/** Steps 1–7: run WSA and return P(member) for every target row plus the report. */
-export async function runWsa(input: WsaInput): Promise<{ scores: Float64Array; report: WsaReport }> {
-  const { d, reference, target, seed } = input
-  const lambda = input.lambda ?? WSA_DEFAULT_LAMBDA
-  const features = { csa: input.features?.csa ?? false, aea: input.features?.aea ?? false }
-  const pool = input.pool ?? target
-  const poolSource = input.pool ? 'separate' : 'transductive'
+/** Steps 1–3: threshold the reference CSA scores and select pseudo-members from the pool. */
+function selectFromPool(input: WsaInput, pool: EmbeddingRows, lambda: number): { mu: number; sigma: number; tau: number; selected: Int32Array } {
+  const { d, reference } = input
   const { mu, sigma, tau } = wsaThreshold(csaScores(reference.image, reference.text, reference.n, d), lambda)
   const selected = selectPseudoMembers(csaScores(pool.image, pool.text, pool.n, d), tau)
   if (selected.length === 0) {
     throw new WorkbenchError({
       code: 'invalid-input',
-      message: `WSA selected no pseudo-members: no ${poolSource === 'separate' ? 'pool' : 'target'} item has CSA ≥ τ = μ + λσ = ${tau.toFixed(4)} (μ = ${mu.toFixed(4)}, σ = ${sigma.toFixed(4)}, λ = ${lambda}).`,
+      message: `WSA selected no pseudo-members: no ${input.pool ? 'pool' : 'target'} item has CSA ≥ τ = μ + λσ = ${tau.toFixed(4)} (μ = ${mu.toFixed(4)}, σ = ${sigma.toFixed(4)}, λ = ${lambda}).`,
       hint: 'Lower λ (the grid runs from −2.5 to 2.5), or give a larger pool.'
     })
   }
+  return { mu, sigma, tau, selected }
+}
+
+/** Steps 4–5: balanced training rows (reference = 0, pseudo-members = 1) and their features. */
+function trainingSet(input: WsaInput, pool: EmbeddingRows, selected: Int32Array, features: WsaFeatureOptions): { x: Float32Array; labels: Uint8Array; used: number; dim: number } {
+  const { d, reference, target } = input
   const widths = [reference, pool, target].map((rows, i) => aeaWidthOf(rows, features, ['reference', 'pool', 'target'][i]))
   if (features.aea && new Set(widths).size !== 1) {
     throw new WorkbenchError({ code: 'invalid-input', message: `AEA vectors differ in width across roles (${widths.join(', ')}).`, hint: 'Use the same augmentation bank for every role.' })
   }
   const allReference = Int32Array.from({ length: reference.n }, (_, i) => i)
-  const balanced = balanceClasses(selected, allReference, seed)
+  const balanced = balanceClasses(selected, allReference, input.seed)
   const used = balanced.positives.length
   const dim = wsaFeatureDim(d, widths[0], features)
   const x = new Float32Array(2 * used * dim)
   x.set(wsaFeatures(reference, d, features, balanced.negatives), 0)
   x.set(wsaFeatures(pool, d, features, balanced.positives), used * dim)
-  const labels = new Uint8Array(2 * used).fill(1, used)
+  return { x, labels: new Uint8Array(2 * used).fill(1, used), used, dim }
+}
+
+/** Steps 1–7: run WSA and return P(member) for every target row plus the report. */
+export async function runWsa(input: WsaInput): Promise<{ scores: Float64Array; report: WsaReport }> {
+  const { d, target, seed } = input
+  const lambda = input.lambda ?? WSA_DEFAULT_LAMBDA
+  const features = { csa: input.features?.csa ?? false, aea: input.features?.aea ?? false }
+  const pool = input.pool ?? target
+  const { mu, sigma, tau, selected } = selectFromPool(input, pool, lambda)
+  const { x, labels, used, dim } = trainingSet(input, pool, selected, features)
   const targetX = wsaFeatures(target, d, features)
   throwIfAborted(input.signal)
   const report: WsaReport = {
-    mu, sigma, tau, lambda, nReference: reference.n, nPool: pool.n, poolSource, nSelected: selected.length,
-    nUsedPerClass: used, ...selectionTruth(pool, selected), model: input.model ?? 'mlp', featureDim: dim, features,
-    epochsRun: null, bestValidationLoss: null, earlyStopped: null, iterations: null, converged: null, seed
+    mu, sigma, tau, lambda, nReference: input.reference.n, nPool: pool.n, poolSource: input.pool ? 'separate' : 'transductive',
+    nSelected: selected.length, nUsedPerClass: used, ...selectionTruth(pool, selected), model: input.model ?? 'mlp',
+    featureDim: dim, features, epochsRun: null, bestValidationLoss: null, earlyStopped: null, iterations: null, converged: null, seed
   }
-  const trainSeed = seedOf('wsa-train', seed)
   if (report.model === 'logreg') {
     const fit = fitLogreg(denseMatrix(x, 2 * used, dim), labels, { ...input.logreg, signal: input.signal })
     Object.assign(report, { iterations: fit.iterations, converged: fit.converged })
     return { scores: logregScores(fit.model, denseMatrix(targetX, target.n, dim)), report }
   }
   const { model, summary } = await trainMlp({ x, labels, n: 2 * used, dim }, {
-    ...input.mlp, seed: trainSeed, signal: input.signal, onProgress: input.onProgress
+    ...input.mlp, seed: seedOf('wsa-train', seed), signal: input.signal, onProgress: input.onProgress
   })
   Object.assign(report, { epochsRun: summary.epochsRun, bestValidationLoss: summary.bestValidationLoss, earlyStopped: summary.earlyStopped })
   const scores = await predictMlp(model, targetX, target.n, dim, { threads: input.mlp?.threads, signal: input.signal })

@@ -7,13 +7,16 @@ import { NN_WASM_BASE64 } from './nn-wasm'
 
 const PAGE = 65536
 const MAX_PAGES = 32768
-/** Control block: [seq, done, op, failed, i32 args 4..15, f32 args 16..23]. */
+/** Control block (int32 slots); float arguments share slots 16..20 as float32. */
+const C = { seq: 0, done: 1, op: 2, failed: 3, args: 4, fargs: 16, claim: 24, next: 25, chunks: 26, width: 27, total: 28 }
 const CTRL_INTS = 32
 const OP_EXIT = 0
 const OP_GEMM = 1
 const OP_ADAM = 2
 /** Below this many multiply-adds a call is not worth a thread hand-off (~20 µs). */
 const SPLIT_MIN_WORK = 1 << 19
+/** Each shared call is cut into about this many chunks that both threads claim until none is left. */
+const CHUNKS_PER_CALL = 8
 
 // Why: the Node typings (lib ES2023, no DOM) declare no WebAssembly values; this is the part we use.
 type WasmModule = object
@@ -43,26 +46,39 @@ function nnModule(): WasmModule {
 }
 
 // The worker is plain CommonJS evaluated from a string, so it works unbundled (tsx, vitest) and
-// bundled (electron-vite) alike without a separate entry file.
+// bundled (electron-vite) alike without a separate entry file. Protocol: the main thread writes a
+// job and bumps seq; whoever gets there first claims it (claim: job−1 → job). The worker only helps
+// with jobs it claimed, so a worker that wakes late (busy machine) never delays the main thread.
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads')
-const { module, memory, ctrlOffset } = workerData
-const ctrl = new Int32Array(memory.buffer, ctrlOffset, ${CTRL_INTS})
-const f = new Float32Array(memory.buffer, ctrlOffset, ${CTRL_INTS})
+const { module, memory } = workerData
+const ctrl = new Int32Array(memory.buffer, 0, ${CTRL_INTS})
+const f = new Float32Array(memory.buffer, 0, ${CTRL_INTS})
 const k = new WebAssembly.Instance(module, { env: { memory } }).exports
 parentPort.postMessage('ready')
+const a = ${C.args}, fa = ${C.fargs}
+function run(op) {
+  const chunks = ctrl[${C.chunks}], width = ctrl[${C.width}], total = ctrl[${C.total}]
+  for (;;) {
+    const c = Atomics.add(ctrl, ${C.next}, 1)
+    if (c >= chunks) return
+    const lo = c * width, hi = Math.min(total, lo + width)
+    if (op === ${OP_GEMM}) k.gemm(ctrl[a], ctrl[a + 1], ctrl[a + 2], ctrl[a + 3], ctrl[a + 4], ctrl[a + 5], ctrl[a + 6], ctrl[a + 7], ctrl[a + 8], lo, hi, ctrl[a + 9])
+    else k.adam(ctrl[a], ctrl[a + 1], ctrl[a + 2], ctrl[a + 3], lo, hi, f[fa], f[fa + 1], f[fa + 2], f[fa + 3], f[fa + 4])
+  }
+}
 let seen = 0
 for (;;) {
-  Atomics.wait(ctrl, 0, seen)
-  seen = Atomics.load(ctrl, 0)
-  const op = ctrl[2]
+  Atomics.wait(ctrl, ${C.seq}, seen)
+  const job = Atomics.load(ctrl, ${C.seq})
+  seen = job
+  const prev = (job - 1) | 0
+  if (Atomics.compareExchange(ctrl, ${C.claim}, prev, job) !== prev) continue
+  const op = ctrl[${C.op}]
   if (op === ${OP_EXIT}) break
-  try {
-    if (op === ${OP_GEMM}) k.gemm(ctrl[4], ctrl[5], ctrl[6], ctrl[7], ctrl[8], ctrl[9], ctrl[10], ctrl[11], ctrl[12], ctrl[13], ctrl[14], ctrl[15])
-    else if (op === ${OP_ADAM}) k.adam(ctrl[4], ctrl[5], ctrl[6], ctrl[7], ctrl[8], ctrl[9], f[16], f[17], f[18], f[19], f[20])
-  } catch (e) { Atomics.store(ctrl, 3, 1) }
-  Atomics.store(ctrl, 1, seen)
-  Atomics.notify(ctrl, 1)
+  try { run(op) } catch (e) { Atomics.store(ctrl, ${C.failed}, 1) }
+  Atomics.store(ctrl, ${C.done}, job)
+  Atomics.notify(ctrl, ${C.done})
 }
 `
 
@@ -121,26 +137,36 @@ export async function createNnRuntime(options: NnRuntimeOptions): Promise<NnRunt
   let top = CTRL_INTS * 4
   let seq = 0
 
-  const dispatch = (op: number, ints: number[], floats: number[] = []): void => {
-    ctrl[2] = op
-    for (let i = 0; i < ints.length; i++) ctrl[4 + i] = ints[i]
-    for (let i = 0; i < floats.length; i++) ctrlF[16 + i] = floats[i]
+  /** Publish a job for the worker; the caller then claims chunks itself via `share`. */
+  const publish = (op: number, ints: number[], floats: number[], chunks: number, width: number, total: number): number => {
+    ctrl[C.op] = op
+    ints.forEach((v, i) => (ctrl[C.args + i] = v))
+    floats.forEach((v, i) => (ctrlF[C.fargs + i] = v))
+    ctrl[C.chunks] = chunks
+    ctrl[C.width] = width
+    ctrl[C.total] = total
+    Atomics.store(ctrl, C.next, 0)
     seq = (seq + 1) | 0
-    Atomics.store(ctrl, 0, seq)
-    Atomics.notify(ctrl, 0)
+    Atomics.store(ctrl, C.seq, seq)
+    Atomics.notify(ctrl, C.seq, 1)
+    return seq
   }
-  const join = (): void => {
+  /** Work chunks of the published job on this thread, then close it or wait for the worker's part. */
+  const share = (job: number, chunks: number, width: number, total: number, local: (lo: number, hi: number) => void): void => {
+    for (let c = Atomics.add(ctrl, C.next, 1); c < chunks; c = Atomics.add(ctrl, C.next, 1)) {
+      local(c * width, Math.min(total, (c + 1) * width))
+    }
+    const prev = (job - 1) | 0
+    if (Atomics.compareExchange(ctrl, C.claim, prev, job) === prev) return
     const started = Date.now()
-    for (;;) {
-      const done = Atomics.load(ctrl, 1)
-      if (done === seq) break
+    while (Atomics.load(ctrl, C.done) !== job) {
       // Why: a kernel call takes milliseconds; a minute without an answer means the worker is gone.
       if (Date.now() - started > 60_000) {
         throw new WorkbenchError({ code: 'internal', message: 'A WSA training worker thread stopped answering.' })
       }
-      Atomics.wait(ctrl, 1, done, 1000)
+      Atomics.wait(ctrl, C.done, Atomics.load(ctrl, C.done), 1000)
     }
-    if (Atomics.load(ctrl, 3) !== 0) {
+    if (Atomics.load(ctrl, C.failed) !== 0) {
       throw new WorkbenchError({ code: 'internal', message: 'A WSA training worker thread failed inside a kernel.' })
     }
   }
@@ -159,26 +185,25 @@ export async function createNnRuntime(options: NnRuntimeOptions): Promise<NnRunt
         k.gemm(a, sam, sak, b, ldb, c, ldc, m, kk, 0, n, acc)
         return
       }
-      const mid = 8 * Math.floor(n / 16)
-      dispatch(OP_GEMM, [a, sam, sak, b, ldb, c, ldc, m, kk, mid, n, acc])
-      k.gemm(a, sam, sak, b, ldb, c, ldc, m, kk, 0, mid, acc)
-      join()
+      const width = 8 * Math.ceil(n / 8 / CHUNKS_PER_CALL)
+      const chunks = Math.ceil(n / width)
+      const job = publish(OP_GEMM, [a, sam, sak, b, ldb, c, ldc, m, kk, acc], [], chunks, width, n)
+      share(job, chunks, width, n, (lo, hi) => k.gemm(a, sam, sak, b, ldb, c, ldc, m, kk, lo, hi, acc))
     },
     transpose: (src, dst, rows, cols, lds, ldd) => k.transpose(src, dst, rows, cols, lds, ldd),
     adam(p, g, m, v, count, stepSize, b1, b2, eps, bc2sqrt) {
-      const floats = [stepSize, b1, b2, eps, bc2sqrt]
       if (!worker || count < SPLIT_MIN_WORK / 4) {
         k.adam(p, g, m, v, 0, count, stepSize, b1, b2, eps, bc2sqrt)
         return
       }
-      const mid = 4 * Math.floor(count / 8)
-      dispatch(OP_ADAM, [p, g, m, v, mid, count], floats)
-      k.adam(p, g, m, v, 0, mid, stepSize, b1, b2, eps, bc2sqrt)
-      join()
+      const width = 4 * Math.ceil(count / 4 / (2 * CHUNKS_PER_CALL))
+      const chunks = Math.ceil(count / width)
+      const job = publish(OP_ADAM, [p, g, m, v], [stepSize, b1, b2, eps, bc2sqrt], chunks, width, count)
+      share(job, chunks, width, count, (lo, hi) => k.adam(p, g, m, v, lo, hi, stepSize, b1, b2, eps, bc2sqrt))
     },
     async close() {
       if (!worker) return
-      dispatch(OP_EXIT, [])
+      publish(OP_EXIT, [], [], 0, 0, 0)
       await worker.terminate()
     }
   }
@@ -186,7 +211,7 @@ export async function createNnRuntime(options: NnRuntimeOptions): Promise<NnRunt
 
 async function startWorker(module: WasmModule, memory: WasmMemory): Promise<Worker | undefined> {
   try {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctrlOffset: 0 } })
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory } })
     worker.unref()
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve())
