@@ -30,35 +30,64 @@ function reflect(i: number, n: number): number {
   return m
 }
 
+/** Byte offsets of the taps for every output position along an axis of n pixels, reflected at the edges. */
+function tapOffsets(n: number, size: number, step: number): Int32Array {
+  const half = (size - 1) / 2
+  const out = new Int32Array(n * size)
+  for (let i = 0; i < n; i++) for (let t = 0; t < size; t++) out[i * size + t] = reflect(i - half + t, n) * step
+  return out
+}
+
 /**
  * Blur with a size×size Gaussian of standard deviation sigma (size odd). Separable in float64 with the
- * float32 taps; torch sums a float32 2-D kernel, so a value can differ by 1 only at exact .5 ties.
+ * float32 taps, pairing the symmetric taps; torch sums a float32 2-D kernel, so a value can differ by 1
+ * only at exact .5 ties.
  */
 export function gaussianBlur(image: RgbImage, size: number, sigma: number): RgbImage {
   const { width, height, data } = image
   const k = gaussianKernel1d(size, sigma)
   const half = (size - 1) / 2
+  const kc = k[half]
+  const stride = width * 3
   const tmp = new Float64Array(data.length)
-  const xIdx = Int32Array.from({ length: width + 2 * half }, (_, i) => reflect(i - half, width) * 3)
-  const yIdx = Int32Array.from({ length: height + 2 * half }, (_, i) => reflect(i - half, height) * width * 3)
+  const xOff = tapOffsets(width, size, 3)
   for (let y = 0; y < height; y++) {
-    const row = y * width * 3
+    const row = y * stride
     for (let x = 0; x < width; x++) {
-      for (let b = 0; b < 3; b++) {
-        let s = 0
-        for (let t = 0; t < size; t++) s += data[row + xIdx[x + t] + b] * k[t]
-        tmp[row + x * 3 + b] = s
+      const o = row + x * 3
+      const tb = x * size
+      const c = row + xOff[tb + half]
+      let s0 = data[c] * kc, s1 = data[c + 1] * kc, s2 = data[c + 2] * kc
+      for (let t = 0; t < half; t++) {
+        const l = row + xOff[tb + t]
+        const r = row + xOff[tb + size - 1 - t]
+        const w = k[t]
+        s0 += (data[l] + data[r]) * w
+        s1 += (data[l + 1] + data[r + 1]) * w
+        s2 += (data[l + 2] + data[r + 2]) * w
       }
+      tmp[o] = s0
+      tmp[o + 1] = s1
+      tmp[o + 2] = s2
     }
   }
   const out = createRgbImage(width, height)
-  const stride = width * 3
+  const yOff = tapOffsets(height, size, stride)
+  const acc = new Float64Array(stride)
   for (let y = 0; y < height; y++) {
+    const yb = y * size
+    const c = yOff[yb + half]
+    for (let i = 0; i < stride; i++) acc[i] = tmp[c + i] * kc
+    for (let t = 0; t < half; t++) {
+      const u = yOff[yb + t]
+      const d = yOff[yb + size - 1 - t]
+      const w = k[t]
+      for (let i = 0; i < stride; i++) acc[i] += (tmp[u + i] + tmp[d + i]) * w
+    }
+    const o = y * stride
     for (let i = 0; i < stride; i++) {
-      let s = 0
-      for (let t = 0; t < size; t++) s += tmp[yIdx[y + t] + i] * k[t]
-      const v = roundHalfEven(s)
-      out.data[y * stride + i] = v < 0 ? 0 : v > 255 ? 255 : v
+      const v = roundHalfEven(acc[i])
+      out.data[o + i] = v < 0 ? 0 : v > 255 ? 255 : v
     }
   }
   return out

@@ -9,21 +9,29 @@ function luma(r: number, g: number, b: number): number {
   return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16
 }
 
+/** Blend.c for one byte pair: d + alpha·(p − d) in float32, truncated, clipped when extrapolating. */
+function blendByte(d: number, p: number, alpha32: number): number {
+  const v = f32(d + f32(alpha32 * (p - d)))
+  return v <= 0 ? 0 : v >= 255 ? 255 : Math.trunc(v)
+}
+
 /**
- * Image.blend(degenerate, image, alpha) (Blend.c): out = d + alpha·(p − d) in float32, truncated, clipped
- * when extrapolating; `degenerate` is a per-byte array or one grey level for every byte.
+ * Image.blend(degenerate, image, alpha) with `degenerate` one grey level (a 256-entry table) or an image
+ * of its own (a 64 K table over byte pairs): the same per-byte formula, evaluated once per distinct pair.
  */
 function blend(degenerate: Uint8Array | number, image: RgbImage, alpha: number): RgbImage {
   const out = createRgbImage(image.width, image.height)
   const a = f32(alpha)
   const src = image.data
-  const n = src.length
-  const flat = typeof degenerate === 'number'
-  for (let i = 0; i < n; i++) {
-    const d = flat ? degenerate : degenerate[i]
-    const v = f32(d + f32(a * (src[i] - d)))
-    out.data[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.trunc(v)
+  if (typeof degenerate === 'number') {
+    const lut = new Uint8Array(256)
+    for (let p = 0; p < 256; p++) lut[p] = blendByte(degenerate, p, a)
+    for (let i = 0; i < src.length; i++) out.data[i] = lut[src[i]]
+    return out
   }
+  const lut = new Uint8Array(65536)
+  for (let d = 0; d < 256; d++) for (let p = 0; p < 256; p++) lut[(d << 8) | p] = blendByte(d, p, a)
+  for (let i = 0; i < src.length; i++) out.data[i] = lut[(degenerate[i] << 8) | src[i]]
   return out
 }
 
@@ -56,25 +64,41 @@ export function adjustSaturation(image: RgbImage, factor: number): RgbImage {
 
 /**
  * ImageFilter.SMOOTH (3×3 kernel 1 1 1 / 1 5 1 / 1 1 1, scale 13) as Filter.c ImagingFilter3x3 applies it:
- * float32 sums of rows y+1, y, y−1, rounded (clip8 adds 0.5); the one-pixel border is copied unfiltered.
+ * float32 taps summed left to right per row, rows y+1, y, y−1 added in that order, rounded (clip8 adds
+ * 0.5); the one-pixel border is copied unfiltered. Per-row tap sums are shared by the rows around them.
  */
 function smooth(image: RgbImage): Uint8Array {
   const { width, height, data } = image
   const out = data.slice()
+  if (width < 3 || height < 3) return out
   const k1 = f32(f32(1) / f32(13))
   const k5 = f32(f32(5) / f32(13))
-  const row3 = (p: number, k: number): number => f32(f32(f32(data[p - 3] * k1) + f32(data[p] * k)) + f32(data[p + 3] * k1))
+  const m1 = new Float32Array(256)
+  const m5 = new Float32Array(256)
+  for (let v = 0; v < 256; v++) {
+    m1[v] = v * k1
+    m5[v] = v * k5
+  }
   const stride = width * 3
+  // side[y]: float32 (v[x−1]·k1 + v[x]·k1) + v[x+1]·k1 for every inner byte of row y; centre: same with k5 in the middle.
+  const rowSums = (y: number, mid: Float32Array): Float32Array => {
+    const r = new Float32Array(stride)
+    const base = y * stride
+    for (let i = 3; i < stride - 3; i++) r[i] = f32(f32(m1[data[base + i - 3]] + mid[data[base + i]]) + m1[data[base + i + 3]])
+    return r
+  }
+  let above = rowSums(0, m1)
+  let here = rowSums(1, m1)
   for (let y = 1; y < height - 1; y++) {
-    for (let x = 1; x < width - 1; x++) {
-      for (let b = 0; b < 3; b++) {
-        const p = y * stride + x * 3 + b
-        let ss = f32(0 + row3(p + stride, k1))
-        ss = f32(ss + row3(p, k5))
-        ss = f32(ss + row3(p - stride, k1))
-        out[p] = ss <= 0 ? 0 : ss >= 255 ? 255 : Math.trunc(ss + 0.5)
-      }
+    const below = rowSums(y + 1, m1)
+    const centre = rowSums(y, m5)
+    const base = y * stride
+    for (let i = 3; i < stride - 3; i++) {
+      const ss = f32(f32(below[i] + centre[i]) + above[i])
+      out[base + i] = ss <= 0 ? 0 : ss >= 255 ? 255 : Math.trunc(ss + 0.5)
     }
+    above = here
+    here = below
   }
   return out
 }
@@ -104,8 +128,9 @@ export function autocontrast(image: RgbImage): RgbImage {
     let lo = 255
     let hi = 0
     for (let i = c; i < d.length; i += 3) {
-      if (d[i] < lo) lo = d[i]
-      if (d[i] > hi) hi = d[i]
+      const v = d[i]
+      if (v < lo) lo = v
+      if (v > hi) hi = v
     }
     const lut = new Uint8Array(256)
     const scale = 255 / (hi - lo)

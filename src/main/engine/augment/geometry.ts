@@ -13,8 +13,8 @@ export interface CropBox {
 
 /** Python's round(): half to even, so sampled sizes match torchvision's int(round(...)). */
 export function roundHalfEven(v: number): number {
-  const r = Math.round(v)
-  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r
+  const r = Math.round(v) // rounds .5 up; r − v is exact, so a tie shows as exactly 0.5
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r
 }
 
 /**

@@ -49,29 +49,51 @@ function clip8(v: number): number {
   return q > 255 ? 255 : q
 }
 
-/** One pass along an axis: `step` is the byte distance between taps, `lines`/`lineStep` walk the other axis. */
-function pass(src: Uint8Array, t: Taps, outLen: number, lines: number, inStride: number, step: number, outStride: number, outStep: number): Uint8Array {
-  const out = new Uint8Array(outLen)
+/** Resample.c ImagingResampleHorizontal_8bpc: every row, `t` maps output columns to input taps. */
+function horizontal(src: Uint8Array, inWidth: number, rows: number, t: Taps): Uint8Array {
   const { ksize, bounds, coeffs } = t
-  const n = bounds.length / 2
-  for (let line = 0; line < lines; line++) {
-    for (let i = 0; i < n; i++) {
-      const xmin = bounds[i * 2]
-      const xmax = bounds[i * 2 + 1]
-      const kb = i * ksize
+  const outWidth = bounds.length / 2
+  const out = new Uint8Array(rows * outWidth * 3)
+  let o = 0
+  for (let y = 0; y < rows; y++) {
+    const rowBase = y * inWidth * 3
+    for (let xx = 0; xx < outWidth; xx++) {
+      const xmax = bounds[xx * 2 + 1]
+      const kb = xx * ksize
       let s0 = HALF, s1 = HALF, s2 = HALF
-      let p = line * inStride + xmin * step
-      for (let x = 0; x < xmax; x++, p += step) {
+      let p = rowBase + bounds[xx * 2] * 3
+      for (let x = 0; x < xmax; x++, p += 3) {
         const c = coeffs[kb + x]
         s0 += src[p] * c
         s1 += src[p + 1] * c
         s2 += src[p + 2] * c
       }
-      const o = line * outStride + i * outStep
-      out[o] = clip8(s0)
-      out[o + 1] = clip8(s1)
-      out[o + 2] = clip8(s2)
+      out[o++] = clip8(s0)
+      out[o++] = clip8(s1)
+      out[o++] = clip8(s2)
     }
+  }
+  return out
+}
+
+/** Resample.c ImagingResampleVertical_8bpc: each output row is a weighted sum of whole input rows. */
+function vertical(src: Uint8Array, width: number, t: Taps): Uint8Array {
+  const { ksize, bounds, coeffs } = t
+  const outRows = bounds.length / 2
+  const stride = width * 3
+  const out = new Uint8Array(outRows * stride)
+  const acc = new Float64Array(stride)
+  for (let yy = 0; yy < outRows; yy++) {
+    acc.fill(HALF)
+    const ymin = bounds[yy * 2]
+    const ymax = bounds[yy * 2 + 1]
+    for (let y = 0; y < ymax; y++) {
+      const c = coeffs[yy * ksize + y]
+      const base = (ymin + y) * stride
+      for (let i = 0; i < stride; i++) acc[i] += src[base + i] * c
+    }
+    const o = yy * stride
+    for (let i = 0; i < stride; i++) out[o + i] = clip8(acc[i])
   }
   return out
 }
@@ -82,11 +104,11 @@ export function resizeBilinear(image: RgbImage, width: number, height: number): 
   let w = image.width
   // Resample.c: horizontal pass first, then vertical; each only when that size changes.
   if (width !== w) {
-    data = pass(data, taps(w, width), width * image.height * 3, image.height, w * 3, 3, width * 3, 3)
+    data = horizontal(data, w, image.height, taps(w, width))
     w = width
   }
   if (height !== image.height) {
-    data = pass(data, taps(image.height, height), w * height * 3, w, 3, w * 3, 3, w * 3)
+    data = vertical(data, w, taps(image.height, height))
   }
   return { data: data === image.data ? data.slice() : data, width, height }
 }
