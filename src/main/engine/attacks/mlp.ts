@@ -2,7 +2,7 @@
 // softmax cross-entropy, Adam, batch 32, ≤ 15 epochs, early stopping (patience 3) on a seeded 90/10
 // split; seeded, deterministic (bit-identical for one seed, whatever the thread count).
 import { WorkbenchError, throwIfAborted } from '../../../shared/contract/errors'
-import { createRng, seedOf, shuffleInPlace } from '../rng'
+import { createRng, seedOf, shuffleInPlace, type Rng } from '../rng'
 import { MlpNetwork, type AdamSettings, type MlpModel } from './mlp-network'
 
 /** Progress of MLP training: reported after every `progressEvery` batches and at each epoch end. */
@@ -160,45 +160,56 @@ interface EpochSettings extends MlpOptions {
   adam: AdamSettings
 }
 
+/** Mutable training state carried across epochs. */
+interface LoopState {
+  order: Int32Array
+  step: number
+  lastYield: number
+}
+
+/** One pass over the shuffled training rows; returns the epoch's mean training loss. */
+async function trainEpoch(net: MlpNetwork, data: TrainingData, o: EpochSettings, state: LoopState, epoch: number,
+  shuffleRng: Rng, batchLabels: Uint8Array): Promise<number> {
+  const { order } = state
+  shuffleInPlace(order, shuffleRng)
+  const batches = Math.ceil(order.length / o.batchSize)
+  const progressEvery = Math.max(1, o.progressEvery ?? 50)
+  let epochLoss = 0
+  for (let b = 0; b < batches; b++) {
+    const start = b * o.batchSize
+    const count = Math.min(o.batchSize, order.length - start)
+    for (let r = 0; r < count; r++) batchLabels[r] = data.labels[order[start + r]]
+    net.loadRows(data.x, data.dim, order, start, count)
+    net.forward(count)
+    epochLoss += net.backward(batchLabels, count) * count
+    net.adamStep(++state.step, o.adam)
+    if (o.onProgress && ((b + 1) % progressEvery === 0 || b === batches - 1)) {
+      o.onProgress({ epoch, epochs: o.maxEpochs, batch: b + 1, batches, loss: epochLoss / (start + count) })
+    }
+    if (performance.now() - state.lastYield > YIELD_MS) {
+      // Why: training is synchronous compute; yielding lets an AbortSignal fire and the host stay responsive.
+      await nextTurn()
+      state.lastYield = performance.now()
+    }
+    throwIfAborted(o.signal)
+  }
+  return epochLoss / order.length
+}
+
 async function runEpochs(net: MlpNetwork, data: TrainingData, train: Int32Array, validation: Int32Array,
   o: EpochSettings): Promise<{ model: MlpModel; summary: MlpTrainingSummary }> {
   const shuffleRng = createRng(seedOf('mlp-shuffle', o.seed))
-  const order = Int32Array.from(train)
-  const batches = Math.ceil(order.length / o.batchSize)
+  const state: LoopState = { order: Int32Array.from(train), step: 0, lastYield: performance.now() }
   const batchLabels = new Uint8Array(o.batchSize)
-  const progressEvery = Math.max(1, o.progressEvery ?? 50)
   const summary: MlpTrainingSummary = {
     epochsRun: 0, bestEpoch: 0, bestValidationLoss: null, earlyStopped: false, trainLoss: [], validationLoss: [],
     nTrain: train.length, nValidation: validation.length, threads: net.threads
   }
   let best: Float32Array | undefined
   let sinceBest = 0
-  let step = 0
-  let lastYield = performance.now()
   for (let epoch = 1; epoch <= o.maxEpochs; epoch++) {
-    shuffleInPlace(order, shuffleRng)
-    let epochLoss = 0
-    for (let b = 0; b < batches; b++) {
-      const start = b * o.batchSize
-      const count = Math.min(o.batchSize, order.length - start)
-      for (let r = 0; r < count; r++) batchLabels[r] = data.labels[order[start + r]]
-      net.loadRows(data.x, data.dim, order, start, count)
-      net.forward(count)
-      epochLoss += net.backward(batchLabels, count) * count
-      net.adamStep(++step, o.adam)
-      const seen = start + count
-      if (o.onProgress && ((b + 1) % progressEvery === 0 || b === batches - 1)) {
-        o.onProgress({ epoch, epochs: o.maxEpochs, batch: b + 1, batches, loss: epochLoss / seen })
-      }
-      if (performance.now() - lastYield > YIELD_MS) {
-        // Why: training is synchronous compute; yielding lets an AbortSignal fire and the host stay responsive.
-        await nextTurn()
-        lastYield = performance.now()
-      }
-      throwIfAborted(o.signal)
-    }
+    summary.trainLoss.push(await trainEpoch(net, data, o, state, epoch, shuffleRng, batchLabels))
     summary.epochsRun = epoch
-    summary.trainLoss.push(epochLoss / order.length)
     if (validation.length === 0) {
       summary.bestEpoch = epoch
       continue
@@ -233,8 +244,7 @@ export async function predictMlp(model: MlpModel, x: Float32Array, n: number, di
   if (n === 0) return out
   const net = await MlpNetwork.create(model, EVAL_BATCH, options.threads)
   try {
-    const all = { length: n } as ArrayLike<number>
-    const rows = Int32Array.from(all, (_, i) => i)
+    const rows = Int32Array.from({ length: n }, (_, i) => i)
     for (let start = 0; start < n; start += EVAL_BATCH) {
       throwIfAborted(options.signal)
       const count = Math.min(EVAL_BATCH, n - start)

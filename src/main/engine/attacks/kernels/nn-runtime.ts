@@ -176,7 +176,9 @@ export async function createNnRuntime(options: NnRuntimeOptions): Promise<NnRunt
     alloc(floats) {
       const ptr = top
       top += Math.ceil((floats * 4) / 64) * 64
-      if (top > memory.buffer.byteLength) throw new Error(`nn runtime: allocation past the sized memory (${top} bytes)`)
+      if (top > memory.buffer.byteLength) {
+        throw new WorkbenchError({ code: 'internal', message: `Kernel memory was sized too small (${top} bytes needed).` })
+      }
       return { ptr, view: new Float32Array(memory.buffer, ptr, floats) }
     },
     gemm(a, sam, sak, b, ldb, c, ldc, m, kk, n, accumulate = false) {
