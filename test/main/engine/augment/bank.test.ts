@@ -71,6 +71,16 @@ describe('determinism', () => {
     expect({ version: AUG_VERSION, digest }).toEqual({ version: 1, digest: '8f5c14f57b947322abb74cf3dc725e5f7d6d0b2298ce35894fbbba8f429eafc7' })
   })
 
+  it('handles 1×1 and very thin images in every view', () => {
+    for (const [w, h] of [[1, 1], [1, 9], [40, 2], [3, 3]]) {
+      const img = testImage(w, h)
+      for (let k = 1; k <= K; k++) {
+        const out = applyView(img, bank, k, 'thin', 7)
+        expect([out.width, out.height, out.data.length]).toEqual([w, h, w * h * 3])
+      }
+    }
+  })
+
   it('rejects a malformed image and a view outside the bank', () => {
     const bad = { data: new Uint8Array(10), width: 4, height: 4 }
     expect(() => applyView(bad, bank, 1, 'item-1', 7)).toThrow(WorkbenchError)
