@@ -36,11 +36,15 @@ describe('nn.wat kernels', () => {
   it('transpose and adam match plain references', async () => {
     const rt = await createNnRuntime({ floats: 700_000, threads: 2 })
     const rng = createRng(7)
-    const src = rt.alloc(6 * 10)
-    const dst = rt.alloc(10 * 6)
+    // 8 × 12 block inside a 16-wide source, written into a 10-wide destination.
+    const src = rt.alloc(8 * 16)
+    const dst = rt.alloc(12 * 10)
     src.view.forEach((_, i) => (src.view[i] = i))
-    rt.transpose(src.ptr, dst.ptr, 6, 10, 10, 6)
-    for (let i = 0; i < 6; i++) for (let j = 0; j < 10; j++) expect(dst.view[j * 6 + i]).toBe(i * 10 + j)
+    dst.view.fill(-1)
+    rt.transpose(src.ptr, dst.ptr, 8, 12, 16, 10)
+    for (let j = 0; j < 12; j++) {
+      for (let i = 0; i < 10; i++) expect(dst.view[j * 10 + i]).toBe(i < 8 ? i * 16 + j : -1)
+    }
     const n = 160_000 // above the split threshold
     const [p, g, m, v] = [0, 1, 2, 3].map(() => rt.alloc(n))
     p.view.forEach((_, i) => (p.view[i] = rng.normal()))

@@ -97,7 +97,7 @@ export interface NnRuntime {
   /** C[m, 0:n] (+)= Σ_k A(m,k)·B[k,n]; A(m,k) at a + 4(m·sam + k·sak). m % 4 == 0, n % 8 == 0. */
   gemm(a: number, sam: number, sak: number, b: number, ldb: number, c: number, ldc: number,
     m: number, k: number, n: number, accumulate?: boolean): void
-  /** dst[j, i] = src[i, j] (leading dimensions in elements). */
+  /** dst[j, i] = src[i, j]; rows and cols multiples of 4 (leading dimensions in elements). */
   transpose(src: number, dst: number, rows: number, cols: number, lds: number, ldd: number): void
   /** One Adam step on `count` elements (count % 4 == 0) of parameters p with gradients g. */
   adam(p: number, g: number, m: number, v: number, count: number,

@@ -93,26 +93,46 @@
         (local.set $nb (i32.add (local.get $nb) (i32.const 8)))
         (br $nbloop))))
 
-  ;; dst[j, i] = src[i, j] for i < rows, j < cols; leading dimensions lds and ldd (elements).
+;; dst[j, i] = src[i, j] for i < rows, j < cols (both multiples of 4); leading dimensions lds and
+  ;; ldd in elements. Works on 4×4 tiles: four row loads, eight shuffles, four column stores.
   (func (export "transpose")
     (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32) (param $lds i32) (param $ldd i32)
-    (local $i i32) (local $j i32) (local $ps i32) (local $pd i32) (local $ldd4 i32)
+    (local $i i32) (local $j i32) (local $ps i32) (local $pd i32) (local $lds4 i32) (local $ldd4 i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $lds4 (i32.shl (local.get $lds) (i32.const 2)))
     (local.set $ldd4 (i32.shl (local.get $ldd) (i32.const 2)))
     (block $idone
       (loop $iloop
         (br_if $idone (i32.ge_u (local.get $i) (local.get $rows)))
-        (local.set $ps (i32.add (local.get $src) (i32.shl (i32.mul (local.get $i) (local.get $lds)) (i32.const 2))))
-        (local.set $pd (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2))))
         (local.set $j (i32.const 0))
         (block $jdone
           (loop $jloop
             (br_if $jdone (i32.ge_u (local.get $j) (local.get $cols)))
-            (f32.store (local.get $pd) (f32.load (local.get $ps)))
-            (local.set $ps (i32.add (local.get $ps) (i32.const 4)))
-            (local.set $pd (i32.add (local.get $pd) (local.get $ldd4)))
-            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (local.set $ps (i32.add (local.get $src)
+              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $lds)) (local.get $j)) (i32.const 2))))
+            (local.set $r0 (v128.load (local.get $ps)))
+            (local.set $r1 (v128.load (i32.add (local.get $ps) (local.get $lds4))))
+            (local.set $r2 (v128.load (i32.add (local.get $ps) (i32.shl (local.get $lds4) (i32.const 1)))))
+            (local.set $r3 (v128.load (i32.add (local.get $ps) (i32.mul (local.get $lds4) (i32.const 3)))))
+            ;; interleave 32-bit lanes: t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3, t2 = c0 d0 c1 d1, t3 = c2 d2 c3 d3
+            (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+            (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+            (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+            (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+            (local.set $pd (i32.add (local.get $dst)
+              (i32.shl (i32.add (i32.mul (local.get $j) (local.get $ldd)) (local.get $i)) (i32.const 2))))
+            (v128.store (local.get $pd)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+            (v128.store (i32.add (local.get $pd) (local.get $ldd4))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+            (v128.store (i32.add (local.get $pd) (i32.shl (local.get $ldd4) (i32.const 1)))
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+            (v128.store (i32.add (local.get $pd) (i32.mul (local.get $ldd4) (i32.const 3)))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
             (br $jloop)))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $iloop))))
 
   ;; Adam (Kingma & Ba 2015, as torch.optim.Adam without weight decay) on elements [i0, i1):
