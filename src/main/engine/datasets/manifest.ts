@@ -68,6 +68,7 @@ function csvRowRecord(row: CsvRow, keys: string[], ctx: RecordContext, file: str
   const name = path.basename(file)
   const label = row.fields[0]?.trim() ? row.fields[0] : `line ${row.line}`
   const error = (code: DatasetIssue['code'], message: string, hint: string): BuiltRecord => ({
+    line: row.line,
     issues: [{ itemId: label, line: row.line, severity: 'error', code, message, hint }]
   })
   if (row.error) {
@@ -83,15 +84,15 @@ function csvRowRecord(row: CsvRow, keys: string[], ctx: RecordContext, file: str
   return buildRecord(fields, row.line, ctx)
 }
 
-async function* csvRecords(src: ManifestSource): AsyncGenerator<BuiltRecord & { line: number }> {
+async function* csvRecords(src: ManifestSource): AsyncGenerator<BuiltRecord> {
   const rows = csvRows(chunks(src.file), src.file)
   const first = await rows.next()
   const keys = readHeader(src, first.done ? undefined : first.value)
   const ctx = contextFor(src, keys)
-  for await (const row of rows) yield { ...csvRowRecord(row, keys, ctx, src.file), line: row.line }
+  for await (const row of rows) yield csvRowRecord(row, keys, ctx, src.file)
 }
 
-async function* jsonlRecords(src: ManifestSource): AsyncGenerator<BuiltRecord & { line: number }> {
+async function* jsonlRecords(src: ManifestSource): AsyncGenerator<BuiltRecord> {
   const ctx = contextFor(src)
   const name = path.basename(src.file)
   for await (const { text, line } of textLines(chunks(src.file), src.file)) {
@@ -107,7 +108,7 @@ async function* jsonlRecords(src: ManifestSource): AsyncGenerator<BuiltRecord & 
       yield { line, issues: [{ ...issueBase, itemId, code: 'missing-field', message: `${name} line ${line}: key${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} missing; this line is skipped.`, hint: 'Every object needs "id", "image" and "caption" ("caption" may be an empty string).' }] }
       continue
     }
-    yield { ...buildRecord(parsed.fields, line, ctx), line }
+    yield buildRecord(parsed.fields, line, ctx)
   }
 }
 
@@ -126,7 +127,7 @@ export async function* manifestRecords(src: ManifestSource, options: IterateOpti
       continue
     }
     if (item) firstLine.set(item.id, line)
-    yield item ? { item, line, issues: built.issues } : { line, issues: built.issues }
+    yield built
   }
 }
 

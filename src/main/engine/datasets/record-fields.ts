@@ -21,6 +21,7 @@ export interface RecordContext {
 /** The result of reading one record: the item unless an error made it unusable. */
 export interface BuiltRecord {
   item?: Item
+  line: number
   issues: DatasetIssue[]
 }
 
@@ -38,9 +39,12 @@ export function isIsoDate(text: string): boolean {
 
 /** True when `abs` is not inside `root`, judged on the paths as written (symlinks not followed). */
 export function escapesRoot(root: string, abs: string): boolean {
+  if (abs.startsWith(root.endsWith(path.sep) ? root : root + path.sep)) return false
   const rel = path.relative(root, abs)
   return rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)
 }
+
+const SPECIAL_SEGMENT = /(^|\/)\.{1,2}(\/|$)|\/\/|\/$/
 
 /**
  * Resolve a manifest image reference: absolute paths and file:// URLs as they are, relative ones
@@ -52,7 +56,10 @@ export function resolveImage(ref: string, baseDir: string): { path: string } | {
   if (trimmed === '') return { code: 'missing-image-path' }
   if (/^file:\/\//i.test(trimmed)) return { path: fileURLToPath(trimmed) }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return { code: 'remote-image' }
-  const native = path.sep === '/' ? trimmed.replace(/\\/g, '/') : trimmed
+  if (path.sep !== '/') return { path: path.resolve(baseDir, trimmed) }
+  const native = trimmed.replace(/\\/g, '/')
+  // Fast path for the common plain relative path (no '.', '..' or empty segments): resolve would give the same.
+  if (native[0] !== '/' && !SPECIAL_SEGMENT.test(native)) return { path: baseDir.endsWith('/') ? baseDir + native : `${baseDir}/${native}` }
   return { path: path.resolve(baseDir, native) }
 }
 
@@ -87,7 +94,7 @@ export function buildRecord(fields: Record<string, string>, line: number, ctx: R
   if (!role) fail('bad-role', 'role', `role "${fields.role}" is not one of ${ROLES.join(', ')}.`, 'Use target, reference or pool (empty means target).')
   const timestamp = (fields.timestamp ?? '').trim()
   if (timestamp !== '' && !isIsoDate(timestamp)) fail('bad-timestamp', 'timestamp', `timestamp "${timestamp}" is not a valid ISO 8601 date.`, 'Write dates as YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ, or leave the cell empty.')
-  if (issues.length > 0 || 'code' in image || !membership || !role) return { issues }
+  if (issues.length > 0 || 'code' in image || !membership || !role) return { line, issues }
   const metadata: Record<string, string> = {}
   for (const [key, value] of Object.entries(fields)) if (!(KNOWN_FIELDS as readonly string[]).includes(key)) metadata[key] = value
   const item: Item = { id, imagePath: image.path, caption: fields.caption ?? '', membership, role, metadata, escapesRoot: escapesRoot(ctx.root, image.path), line }
@@ -96,7 +103,7 @@ export function buildRecord(fields: Record<string, string>, line: number, ctx: R
     issues.push(issue(id, line, 'warning', 'path-escapes-root', `${ctx.where(line, 'image')}: ${item.imagePath} is outside the dataset folder ${ctx.root}.`,
       'Allowed for local runs; browser mode will not serve this image. Move it into the dataset folder to share the dataset.'))
   }
-  return { item, issues }
+  return { item, line, issues }
 }
 
 /** The error issue for a second record that reuses an id; `where` names the file and line. */
