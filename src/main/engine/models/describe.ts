@@ -51,6 +51,18 @@ export interface DescribeOptions {
 }
 
 const CARD_NAMES = ['model_card.json', 'model-card.json', 'card.json']
+// Parsed graph headers by path + size + mtime: re-listing and re-opening skip the protobuf walk.
+const graphCache = new Map<string, OnnxFileInfo>()
+
+async function graphInfo(file: string): Promise<OnnxFileInfo> {
+  const st = await fs.stat(file).catch(() => null)
+  const key = st ? `${file}\0${st.size}\0${st.mtimeMs}` : null
+  const known = key ? graphCache.get(key) : undefined
+  if (known) return known
+  const info = await readOnnxInfo(file)
+  if (key) graphCache.set(key, info)
+  return info
+}
 const FOLDER_HINT = 'A model folder holds onnx/vision_model.onnx + onnx/text_model.onnx (or onnx/model.onnx), tokenizer.json and preprocessor_config.json, as in a Hugging Face ONNX export.'
 
 async function readJson(file: string): Promise<Record<string, unknown> | null> {
@@ -113,7 +125,7 @@ async function readGraphs(dir: string, v: VariantFiles, d: ModelDescription): Pr
     const rel = v[role]
     if (!rel) continue
     d.onnx[role] = path.join(dir, rel)
-    infos[role] = await readOnnxInfo(path.join(dir, rel))
+    infos[role] = await graphInfo(path.join(dir, rel))
     for (const ext of infos[role].externalData) {
       const extRel = path.join(path.dirname(rel), ext)
       const st = await fs.stat(path.join(dir, extRel)).catch(() => null)

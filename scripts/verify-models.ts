@@ -1,0 +1,119 @@
+// npm run verify:models — embed each generated model's reference inputs through the project and compare with PyTorch.
+// Usage: tsx scripts/verify-models.ts [model-or-root ...]  (default: generated-models/ and test/fixtures/tiny-clip)
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ModelRegistry, describeModel, type ClipModel, type ModelDescription } from '../src/main/engine/models'
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+// Issue 7 targets: text cosine >= 0.9999, image cosine >= 0.995 on identical inputs.
+const TEXT_MIN = 0.9999
+const IMAGE_MIN = 0.995
+const notes = new Set<string>()
+
+interface Reference {
+  imageSize: number
+  parameterCount: { total: number; logit_scale: number }
+  pixels: { mean: number[]; std: number[] }
+  images: Array<{ pixels: string; image_embeds: number[] }>
+  captions: Array<{ input_ids: number[]; attention_mask: number[]; text_embeds: number[] }>
+}
+
+function modelDirs(args: string[]): string[] {
+  const starts = args.length ? args.map((a) => path.resolve(a)) : [path.join(REPO, 'generated-models'), path.join(REPO, 'test/fixtures/tiny-clip')]
+  const out: string[] = []
+  for (const start of starts) {
+    if (!fs.existsSync(start)) continue
+    if (fs.existsSync(path.join(start, 'reference.json'))) out.push(start)
+    else for (const e of fs.readdirSync(start).sort()) if (fs.existsSync(path.join(start, e, 'reference.json'))) out.push(path.join(start, e))
+  }
+  return out
+}
+
+function pixels(dir: string, ref: Reference): Float32Array {
+  const s = ref.imageSize
+  const out = new Float32Array(ref.images.length * 3 * s * s)
+  ref.images.forEach((image, i) => {
+    const u8 = fs.readFileSync(path.join(dir, image.pixels))
+    for (let c = 0; c < 3; c++) for (let p = 0; p < s * s; p++) out[(i * 3 + c) * s * s + p] = (u8[p * 3 + c] / 255 - ref.pixels.mean[c]) / ref.pixels.std[c]
+  })
+  return out
+}
+
+function minCosine(flat: Float32Array, rows: number[][]): number {
+  const d = rows[0].length
+  return Math.min(...rows.map((r, i) => {
+    let dot = 0, a = 0, b = 0
+    for (let j = 0; j < d; j++) [dot, a, b] = [dot + flat[i * d + j] * r[j], a + flat[i * d + j] ** 2, b + r[j] ** 2]
+    return dot / Math.sqrt(a * b)
+  }))
+}
+
+async function verifyVariant(registry: ModelRegistry, dir: string, variant: string, ref: Reference): Promise<boolean> {
+  const t0 = performance.now()
+  let model: ClipModel
+  try {
+    model = await registry.open(`${dir}@${variant}`)
+    await model.load()
+  } catch (err) {
+    console.log(`  ${variant.padEnd(20)} LOAD ERROR ${(err as Error).message}`)
+    return false
+  }
+  const loadMs = performance.now() - t0
+  const L = ref.captions[0].input_ids.length
+  const t1 = performance.now()
+  const images = await model.embedImages(pixels(dir, ref), ref.images.length)
+  const t2 = performance.now()
+  const ids = BigInt64Array.from(ref.captions.flatMap((c) => c.input_ids.map(BigInt)))
+  const mask = BigInt64Array.from(ref.captions.flatMap((c) => c.attention_mask.map(BigInt)))
+  const texts = await model.embedTexts(ids, mask, ref.captions.length, L)
+  const t3 = performance.now()
+  const img = minCosine(images, ref.images.map((i) => i.image_embeds))
+  const txt = minCosine(texts, ref.captions.map((c) => c.text_embeds))
+  const d = model.description
+  const params = d.parameterCount === ref.parameterCount.total - ref.parameterCount.logit_scale
+  const quantized = d.quantized ? ' [QUANTIZED: agreement not required]' : ''
+  const ok = d.quantized || (img >= IMAGE_MIN && txt >= TEXT_MIN && params)
+  console.log(
+    `  ${variant.padEnd(20)} ${ok ? 'ok  ' : 'FAIL'} image cos ${img.toFixed(7)}  text cos ${txt.toFixed(7)}  params ${d.parameterCount}${params ? ' (= PyTorch)' : ' (≠ PyTorch!)'}  ` +
+      `${model.provider} load ${(loadMs / 1000).toFixed(1)} s, ${((t2 - t1) / ref.images.length).toFixed(0)} ms/image, ${((t3 - t2) / ref.captions.length).toFixed(0)} ms/caption${quantized}`
+  )
+  if (model.fallbackReason) notes.add(model.fallbackReason)
+  await model.dispose()
+  return ok
+}
+
+async function verifyBroken(dir: string): Promise<boolean> {
+  const base = path.join(dir, 'broken')
+  if (!fs.existsSync(base)) return true
+  let ok = true
+  for (const name of fs.readdirSync(base).sort()) {
+    if (!fs.statSync(path.join(base, name)).isDirectory()) continue
+    const d: ModelDescription = await describeModel(path.join(base, name))
+    ok &&= d.error !== null
+    console.log(`  broken/${name.padEnd(19)} ${d.error ? `rejected (${d.error.code}): ${d.error.message}` : 'LOADED — expected a load error'}`)
+  }
+  return ok
+}
+
+async function main(): Promise<void> {
+  const dirs = modelDirs(process.argv.slice(2))
+  if (process.argv.length <= 2 && !dirs.some((d) => d.includes('generated-models'))) {
+    console.log('No models under generated-models/; generate one with: /usr/bin/python3 tools/clip-export/export.py --config vit-b-32 --out generated-models/clip-vit-b-32 --broken')
+  }
+  const registry = new ModelRegistry()
+  let ok = true
+  for (const dir of dirs) {
+    const ref = JSON.parse(fs.readFileSync(path.join(dir, 'reference.json'), 'utf8')) as Reference
+    const first = await describeModel(dir)
+    console.log(`${path.relative(REPO, dir)}: ${first.variants.length} variant(s), dim ${first.embeddingDim}, ${first.imageSize} px, context ${first.contextLength}`)
+    for (const variant of first.variants) ok = (await verifyVariant(registry, dir, variant, ref)) && ok
+    ok = (await verifyBroken(dir)) && ok
+  }
+  await registry.dispose()
+  for (const note of notes) console.log(`provider note: ${note}`)
+  console.log(ok ? 'verify:models: all agreed' : 'verify:models: FAILURES above')
+  process.exitCode = ok ? 0 : 1
+}
+
+await main()
