@@ -1,7 +1,7 @@
 // Stratified, seeded bootstrap of AUC, TPR@FPR, balanced accuracy and score gap (percentile intervals).
 import { throwIfAborted, WorkbenchError } from '../../../shared/contract/errors'
-import { multinomialCounts, streamState } from './resample-counts'
-import { createPassPlan, weightedStatistics } from './resample-pass'
+import { streamState } from './resample-counts'
+import { createPassPlan, resampleStatistics } from './resample-pass'
 import { percentileInterval, type Interval } from './quantile'
 import type { SortedScores } from './sorted-scores'
 
@@ -98,10 +98,6 @@ export async function bootstrapMetrics(sorted: SortedScores, options: BootstrapO
   const { resamples, seed, confidence } = bootstrapParameters(options)
   const targets = options.fprTargets ?? [0.001, 0.01, 0.05]
   const plan = createPassPlan(sorted, targets)
-  const nP = sorted.members.length
-  const nN = sorted.nonmembers.length
-  const counts = { members: new Int32Array(nP), nonmembers: new Int32Array(nN) }
-  const scratch = new Int32Array(Math.max(nP, nN) + 1)
   const dist: BootstrapDistribution = {
     auc: new Float64Array(resamples),
     balancedAccuracy: new Float64Array(resamples),
@@ -109,10 +105,7 @@ export async function bootstrapMetrics(sorted: SortedScores, options: BootstrapO
     scoreGap: new Float64Array(resamples)
   }
   await forEachResample(resamples, options, (b) => {
-    const state = streamState(seed, 'bootstrap', b)
-    multinomialCounts(counts.members, scratch, state)
-    multinomialCounts(counts.nonmembers, scratch, state)
-    const stats = weightedStatistics(sorted, counts.members, counts.nonmembers, plan)
+    const stats = resampleStatistics(sorted, plan, streamState(seed, 'bootstrap', b))
     dist.auc[b] = stats.auc
     dist.balancedAccuracy[b] = (1 + stats.advantage) / 2
     for (let t = 0; t < targets.length; t++) dist.tprAtFpr[t][b] = stats.tpr[t]

@@ -2,7 +2,7 @@
 import { WorkbenchError } from '../../../shared/contract/errors'
 import { bootstrapParameters, checkBootstrapOptions, forEachResample, type BootstrapOptions } from './bootstrap'
 import { percentileInterval, type Interval } from './quantile'
-import { multinomialCounts, streamState } from './resample-counts'
+import { blockCount, multinomialCounts, streamState } from './resample-counts'
 import { createPassPlan, weightedStatistics, type PassPlan } from './resample-pass'
 import { rocAuc, rocFromSorted } from './roc'
 import { sortScores, type SortedScores } from './sorted-scores'
@@ -46,7 +46,7 @@ export interface PairedComparison {
 }
 
 /** Gather per-item counts (input order within the class) into one score set's sorted order. */
-function gather(counts: Int32Array, order: Uint32Array, out: Int32Array): Int32Array {
+function gather(counts: Uint8Array, order: Uint32Array, out: Uint8Array): Uint8Array {
   for (let k = 0; k < order.length; k++) out[k] = counts[order[k]]
   return out
 }
@@ -77,15 +77,15 @@ interface Side {
   plan: PassPlan
   memberOrder: Uint32Array
   nonmemberOrder: Uint32Array
-  members: Int32Array
-  nonmembers: Int32Array
+  members: Uint8Array
+  nonmembers: Uint8Array
 }
 
 function side(scores: ArrayLike<number>, labels: ArrayLike<number>, target: number, what: string): Side {
   const sorted = sortScores({ scores, labels }, { withOrder: true, what })
   const memberOrder = sorted.memberOrder ?? new Uint32Array(0)
   const nonmemberOrder = sorted.nonmemberOrder ?? new Uint32Array(0)
-  return { sorted, plan: createPassPlan(sorted, [target]), memberOrder, nonmemberOrder, members: new Int32Array(sorted.members.length), nonmembers: new Int32Array(sorted.nonmembers.length) }
+  return { sorted, plan: createPassPlan(sorted, [target]), memberOrder, nonmemberOrder, members: new Uint8Array(sorted.members.length), nonmembers: new Uint8Array(sorted.nonmembers.length) }
 }
 
 /**
@@ -101,14 +101,14 @@ export async function compareScores(input: PairedInput, options: PairedOptions =
   const B = side(input.scoresB, input.labels, target, 'scores B')
   const nP = A.sorted.members.length
   const nN = A.sorted.nonmembers.length
-  const counts = { members: new Int32Array(nP), nonmembers: new Int32Array(nN) }
-  const scratch = new Int32Array(Math.max(nP, nN) + 1)
+  const counts = { members: new Uint8Array(nP), nonmembers: new Uint8Array(nN) }
+  const blocks = { members: new Int32Array(blockCount(nP)), nonmembers: new Int32Array(blockCount(nN)) }
   const dAuc = new Float64Array(resamples)
   const dTpr = new Float64Array(resamples)
   await forEachResample(resamples, options, (b) => {
     const state = streamState(seed, 'paired', b)
-    multinomialCounts(counts.members, scratch, state)
-    multinomialCounts(counts.nonmembers, scratch, state)
+    multinomialCounts(counts.members, blocks.members, state)
+    multinomialCounts(counts.nonmembers, blocks.nonmembers, state)
     const stats = [A, B].map((s) => weightedStatistics(s.sorted, gather(counts.members, s.memberOrder, s.members), gather(counts.nonmembers, s.nonmemberOrder, s.nonmembers), s.plan))
     dAuc[b] = stats[0].auc - stats[1].auc
     dTpr[b] = stats[0].tpr[0] - stats[1].tpr[0]

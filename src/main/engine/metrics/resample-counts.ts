@@ -1,4 +1,5 @@
 // Exact multinomial resample counts in one sequential pass: Poisson(1) per cell, then a fix-up to n.
+import { WorkbenchError } from '../../../shared/contract/errors'
 import { createRng, seedOf } from '../rng'
 
 /*
@@ -10,6 +11,10 @@ import { createRng, seedOf } from '../rng'
 
 const TWO_32 = 4294967296
 const SLOW = 255
+/** Cells per block of the block prefix sums that locate a ball without a full prefix array. */
+const BLOCK = 64
+/** Pads sorted fix-up cell lists so scans need no bounds check. */
+export const CELL_SENTINEL = 0x7fffffff
 
 /** Poisson(1) CDF thresholds scaled to 2³²: X = #{k : u ≥ T_k} for a uniform 32-bit u. */
 const POISSON_THRESHOLDS: Float64Array = (() => {
@@ -71,14 +76,19 @@ function nextBelow(state: StreamState, range: number): number {
   return Math.floor(((hi * 67108864 + lo) / 9007199254740992) * range)
 }
 
-/** Fill counts with iid Poisson(1) and cum with their prefix sums (cum[0] = 0); returns the total. */
-function poissonFill(counts: Int32Array, cum: Int32Array, state: StreamState): number {
+/** Number of block prefix sums `multinomialCounts` needs for n cells. */
+export function blockCount(n: number): number {
+  return Math.ceil(n / BLOCK) + 1
+}
+
+/** iid Poisson(1) counts (≤ 14 by the table) and block prefix sums blocks[b] = Σ counts[0 … 64b); returns the total. */
+function poissonFill(counts: Uint8Array, blocks: Int32Array, state: StreamState): number {
   let a = state[0]
   let b = state[1]
   let c = state[2]
   let d = state[3]
   let total = 0
-  cum[0] = 0
+  blocks[0] = 0
   for (let i = 0; i < counts.length; i++) {
     // sfc32 step, inlined: a closure call per draw costs more than the rest of the loop.
     const t = (((a + b) | 0) + d) | 0
@@ -91,8 +101,9 @@ function poissonFill(counts: Int32Array, cum: Int32Array, state: StreamState): n
     if (x === SLOW) x = poissonSlow(u)
     counts[i] = x
     total += x
-    cum[i + 1] = total
+    if ((i & (BLOCK - 1)) === BLOCK - 1) blocks[(i >>> 6) + 1] = total
   }
+  blocks[Math.ceil(counts.length / BLOCK)] = total
   state[0] = a
   state[1] = b
   state[2] = c
@@ -100,10 +111,93 @@ function poissonFill(counts: Int32Array, cum: Int32Array, state: StreamState): n
   return total
 }
 
-/** The cell holding ball number `ball` (0-based), i.e. the largest i with cum[i] ≤ ball. */
-function cellOf(cum: Int32Array, cells: number, ball: number): number {
+/** The cell holding ball number `ball` (balls numbered in cell order), found via the block sums. */
+function cellOfBall(counts: Uint8Array, blocks: Int32Array, ball: number): number {
   let lo = 0
-  let hi = cells - 1
+  let hi = Math.ceil(counts.length / BLOCK) - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1
+    if (blocks[mid] <= ball) lo = mid
+    else hi = mid - 1
+  }
+  let cell = lo * BLOCK
+  let before = blocks[lo]
+  while (before + counts[cell] <= ball) before += counts[cell++]
+  return cell
+}
+
+/** Floyd's algorithm: a uniform random k-subset of [0, total), as an ascending list. */
+function randomSubset(total: number, k: number, state: StreamState): Float64Array {
+  const chosen = new Set<number>()
+  for (let j = total - k; j < total; j++) {
+    const t = nextBelow(state, j + 1)
+    chosen.add(chosen.has(t) ? j : t)
+  }
+  return Float64Array.from(chosen).sort()
+}
+
+/**
+ * Multinomial(n, uniform over n cells) counts into `counts` (n = counts.length): how often each item is
+ * drawn by a bootstrap resample with replacement. `blocks` is scratch of length ≥ blockCount(n).
+ */
+export function multinomialCounts(counts: Uint8Array, blocks: Int32Array, state: StreamState): void {
+  const n = counts.length
+  const total = poissonFill(counts, blocks, state)
+  if (total > n) {
+    // Locate every removed ball on the unmodified counts first, then remove them.
+    const cells = Array.from(randomSubset(total, total - n, state), (ball) => cellOfBall(counts, blocks, ball))
+    for (const cell of cells) counts[cell]--
+    return
+  }
+  for (let r = total; r < n; r++) {
+    const cell = nextBelow(state, n)
+    // Unreachable in practice (a cell would need > 240 of ~√n extra draws); stay exact if it happens.
+    if (counts[cell] === 255) throw new WorkbenchError({ code: 'internal', message: 'A bootstrap resample count exceeded 255.', hint: 'Rerun with another seed.' })
+    counts[cell]++
+  }
+}
+
+/** Sparse fix-up of a Poisson prefix sum: true cum[i] = cum[i] + sign · #{cells < i}. */
+export interface CumulativeFix {
+  /** Cells that lose (sign −1) or gain (sign +1) one draw, ascending, then CELL_SENTINEL. */
+  cells: Int32Array
+  sign: number
+}
+
+/** iid Poisson(1) prefix sums cum[i] = Σ counts[0 … i) and out = [total, Σ counts·scores]. */
+function poissonCumulative(scores: Float64Array, cum: Float64Array, state: StreamState, out: Float64Array): void {
+  let a = state[0]
+  let b = state[1]
+  let c = state[2]
+  let d = state[3]
+  let total = 0
+  let sum = 0
+  cum[0] = 0
+  for (let i = 0; i < scores.length; i++) {
+    const t = (((a + b) | 0) + d) | 0
+    d = (d + 1) | 0
+    a = b ^ (b >>> 9)
+    b = (c + (c << 3)) | 0
+    c = (((c << 21) | (c >>> 11)) + t) | 0
+    const u = t >>> 0
+    let x = POISSON_TABLE[u >>> 16]
+    if (x === SLOW) x = poissonSlow(u)
+    total += x
+    sum += x * scores[i]
+    cum[i + 1] = total
+  }
+  state[0] = a
+  state[1] = b
+  state[2] = c
+  state[3] = d
+  out[0] = total
+  out[1] = sum
+}
+
+/** The largest i < n with cum[i] ≤ ball: the cell of ball number `ball`. */
+function cellOfCumulative(cum: Float64Array, n: number, ball: number): number {
+  let lo = 0
+  let hi = n - 1
   while (lo < hi) {
     const mid = (lo + hi + 1) >>> 1
     if (cum[mid] <= ball) lo = mid
@@ -113,22 +207,41 @@ function cellOf(cum: Int32Array, cells: number, ball: number): number {
 }
 
 /**
- * Multinomial(n, uniform over n cells) counts into `counts` (n = counts.length): how often each item is
- * drawn by a bootstrap resample with replacement. `cum` is scratch of length n + 1.
+ * The same multinomial draw as `multinomialCounts`, for members weighted by `scores`, straight into prefix
+ * sums (what the resample pass reads), leaving the ~√n corrections sparse instead of a second full pass.
+ * Returns Σ counts·scores of the resample; `cum` has length n + 1.
  */
-export function multinomialCounts(counts: Int32Array, cum: Int32Array, state: StreamState): void {
-  const n = counts.length
-  const total = poissonFill(counts, cum, state)
+export function multinomialCumulative(scores: Float64Array, cum: Float64Array, state: StreamState, out: Float64Array): CumulativeFix {
+  const n = scores.length
+  poissonCumulative(scores, cum, state, out)
+  const total = out[0]
+  let cells: Int32Array
+  let sign = 0
   if (total > n) {
-    // Floyd's algorithm: a uniform random (total − n)-subset of the balls, numbered in cell order.
-    const chosen = new Set<number>()
-    for (let j = n; j < total; j++) {
-      const t = nextBelow(state, j + 1)
-      const ball = chosen.has(t) ? j : t
-      chosen.add(ball)
-      counts[cellOf(cum, n, ball)]--
-    }
+    cells = Int32Array.from(randomSubset(total, total - n, state), (ball) => cellOfCumulative(cum, n, ball))
+    sign = -1
   } else {
-    for (let r = total; r < n; r++) counts[nextBelow(state, n)]++
+    cells = new Int32Array(n - total)
+    for (let r = 0; r < cells.length; r++) cells[r] = nextBelow(state, n)
+    sign = cells.length > 0 ? 1 : 0
   }
+  cells.sort()
+  let sum = out[1]
+  for (const cell of cells) sum += sign * scores[cell]
+  out[1] = sum
+  const padded = new Int32Array(cells.length + 1)
+  padded.set(cells)
+  padded[cells.length] = CELL_SENTINEL
+  return { cells: padded, sign }
+}
+
+/*
+ * Prime V8's type feedback on tiny inputs. A hot loop is compiled on-stack mid-way through its first
+ * call, before the code after the loop has run; that code then lacks feedback, the optimised code
+ * deoptimises at the end of every call and the kernels run ~3× slower. Both fix-up branches are covered.
+ */
+for (let b = 0; b < 16; b++) {
+  const state = streamState('prime', b)
+  multinomialCounts(new Uint8Array(3), new Int32Array(blockCount(3)), state)
+  multinomialCumulative(Float64Array.of(2, 1, 0), new Float64Array(4), state, new Float64Array(2))
 }

@@ -123,21 +123,27 @@ export function reduceRoc(curve: RocCurve, maxPoints = 2000, keepFpr: readonly n
   else {
     const base = new Set<number>([0, n - 1, ...rocHullIndices(curve)])
     for (const f of keepFpr) base.add(lastIndexAtFpr(curve.fpr, f))
-    keep = base
-    let gridSize = Math.floor((maxPoints - base.size) / 2)
     const minFpr = curve.fpr[curve.fpr.findIndex((v) => v > 0)]
-    while (gridSize > 0) {
-      const candidate = new Set(base)
+    const withGrid = (gridSize: number): Set<number> => {
+      const out = new Set(base)
       for (const x of fprGrid(minFpr, gridSize)) {
         const k = lastIndexAtFpr(curve.fpr, x)
-        candidate.add(k)
-        if (k + 1 < n) candidate.add(k + 1)
+        out.add(k)
+        if (k + 1 < n) out.add(k + 1)
       }
+      return out
+    }
+    // Grid points collapse where the curve is sparse, so search the largest grid that fits the budget.
+    keep = base
+    let lo = 0
+    let hi = 4 * maxPoints
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2)
+      const candidate = withGrid(mid)
       if (candidate.size <= maxPoints) {
         keep = candidate
-        break
-      }
-      gridSize = Math.floor(gridSize * 0.9)
+        lo = mid
+      } else hi = mid - 1
     }
   }
   const idx = [...keep].sort((a, b) => a - b)

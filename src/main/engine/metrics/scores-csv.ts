@@ -96,14 +96,12 @@ function parseLabel(raw: string, source: string, line: number): 0 | 1 | null {
 /** Parse a scores CSV (BOM and CRLF tolerated); errors name the line and what is wrong. */
 export function parseScoresCsv(text: string, source = 'scores CSV'): ScoresCsv {
   const rows = records(text, source)
-  let header: CsvRecord | undefined
-  for (const r of rows) {
-    if (r.fields.length > 1 || r.fields[0].trim() !== '') {
-      header = r
-      break
-    }
-  }
-  if (!header) fail(source, null, 'the file is empty.')
+  const isBlank = (r: CsvRecord): boolean => r.fields.length === 1 && r.fields[0].trim() === ''
+  // Manual next(): a for-of with break would close the generator before the data rows.
+  let first = rows.next()
+  while (!first.done && isBlank(first.value)) first = rows.next()
+  if (first.done) fail(source, null, 'the file is empty.')
+  const header = first.value
   const cols = headerColumns(header, source)
   const scores: number[] = []
   const labels: number[] = []
@@ -111,7 +109,7 @@ export function parseScoresCsv(text: string, source = 'scores CSV'): ScoresCsv {
   const seen = new Map<string, number>()
   let skippedUnknown = 0
   for (const r of rows) {
-    if (r.fields.length === 1 && r.fields[0].trim() === '') continue
+    if (isBlank(r)) continue
     if (r.fields.length !== header.fields.length) fail(source, r.line, `expected ${header.fields.length} fields like the header, found ${r.fields.length}.`)
     const score = parseScore(r.fields[cols.score], source, r.line)
     const label = parseLabel(r.fields[cols.label], source, r.line)

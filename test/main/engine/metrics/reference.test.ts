@@ -94,7 +94,7 @@ describe('metrics match scikit-learn / numpy', () => {
       it('the weighted resample pass with unit weights reproduces the exact metrics', () => {
         const sorted = sortScores(input)
         const plan = createPassPlan(sorted, TARGETS)
-        const ones = (n: number): Int32Array => new Int32Array(n).fill(1)
+        const ones = (n: number): Uint8Array => new Uint8Array(n).fill(1)
         const stats = weightedStatistics(sorted, ones(sorted.members.length), ones(sorted.nonmembers.length), plan)
         expect(Math.abs(stats.auc - e.auc)).toBeLessThan(1e-12)
         expect(Math.abs(stats.advantage - e.advantage)).toBeLessThan(1e-12)

@@ -1,0 +1,193 @@
+// Stratified bootstrap: exact multinomial counts, determinism, seeds, interval sanity, progress, cancel.
+import { describe, expect, it } from 'vitest'
+import { bootstrapMetrics, evaluateScores, membershipAdvantage, rocAuc, rocCurve, sortScores, tprAtFpr } from '../../../../src/main/engine/metrics'
+import { blockCount, multinomialCounts, streamState } from '../../../../src/main/engine/metrics/resample-counts'
+import { createPassPlan, resampleStatistics, weightedStatistics } from '../../../../src/main/engine/metrics/resample-pass'
+import { createRng } from '../../../../src/main/engine/rng'
+import { WorkbenchError } from '../../../../src/shared/contract/errors'
+
+function gaussianScores(n: number, shift: number, seed: number): { scores: Float64Array; labels: Uint8Array } {
+  const rng = createRng(seed)
+  const scores = new Float64Array(n)
+  const labels = new Uint8Array(n)
+  for (let i = 0; i < n; i++) {
+    labels[i] = i % 3 === 0 ? 1 : 0
+    scores[i] = rng.normal() + shift * labels[i]
+  }
+  return { scores, labels }
+}
+
+describe('multinomial resample counts', () => {
+  it('always draw exactly n items, for tiny and large n', () => {
+    for (const n of [1, 2, 3, 10, 1000, 50_000]) {
+      const counts = new Uint8Array(n)
+      const cum = new Int32Array(blockCount(n))
+      for (let b = 0; b < 20; b++) {
+        multinomialCounts(counts, cum, streamState('t', n, b))
+        let total = 0
+        let negative = 0
+        for (const c of counts) {
+          if (c < 0) negative++
+          total += c
+        }
+        expect(negative).toBe(0)
+        expect(total).toBe(n)
+      }
+    }
+  })
+
+  it('have the moments of Multinomial(n, 1/n): mean 1, variance 1 − 1/n, P(0) ≈ (1 − 1/n)^n', () => {
+    const n = 200
+    const reps = 2000
+    const counts = new Uint8Array(n)
+    const cum = new Int32Array(blockCount(n))
+    let sum = 0
+    let sumSq = 0
+    let zeros = 0
+    for (let b = 0; b < reps; b++) {
+      multinomialCounts(counts, cum, streamState('moments', b))
+      for (const c of counts) {
+        sum += c
+        sumSq += c * c
+        if (c === 0) zeros++
+      }
+    }
+    const cells = n * reps
+    const mean = sum / cells
+    expect(mean).toBe(1)
+    expect(Math.abs(sumSq / cells - mean * mean - (1 - 1 / n))).toBeLessThan(0.01)
+    expect(Math.abs(zeros / cells - Math.pow(1 - 1 / n, n))).toBeLessThan(0.005)
+  })
+
+  it('n = 2 gives counts (2,0), (1,1), (0,2) with probabilities ¼, ½, ¼', () => {
+    const counts = new Uint8Array(2)
+    const cum = new Int32Array(blockCount(2))
+    const seen = [0, 0, 0]
+    const reps = 20_000
+    for (let b = 0; b < reps; b++) {
+      multinomialCounts(counts, cum, streamState('two', b))
+      seen[counts[0]]++
+    }
+    expect(Math.abs(seen[0] / reps - 0.25)).toBeLessThan(0.015)
+    expect(Math.abs(seen[1] / reps - 0.5)).toBeLessThan(0.015)
+    expect(Math.abs(seen[2] / reps - 0.25)).toBeLessThan(0.015)
+  })
+})
+
+describe('weighted resample pass', () => {
+  it('equals the exact metrics of the explicitly materialised resample (ties, zero weights)', () => {
+    const rng = createRng(5)
+    const n = 400
+    const scores = Array.from({ length: n }, (_, i) => Math.round((rng.normal() + (i % 4 === 0 ? 0.7 : 0)) * 4) / 4)
+    const labels = Array.from({ length: n }, (_, i) => (i % 4 === 0 ? 1 : 0))
+    const sorted = sortScores({ scores, labels })
+    const targets = [0.01, 0.05, 0.2]
+    const plan = createPassPlan(sorted, targets)
+    const cP = new Uint8Array(sorted.members.length)
+    const cN = new Uint8Array(sorted.nonmembers.length)
+    const scratch = new Int32Array(blockCount(n))
+    for (let b = 0; b < 25; b++) {
+      const state = streamState('explicit', b)
+      multinomialCounts(cP, scratch, state)
+      multinomialCounts(cN, scratch, state)
+      const rs: number[] = []
+      const rl: number[] = []
+      cP.forEach((c, i) => { for (let k = 0; k < c; k++) { rs.push(sorted.members[i]); rl.push(1) } })
+      cN.forEach((c, j) => { for (let k = 0; k < c; k++) { rs.push(sorted.nonmembers[j]); rl.push(0) } })
+      const curve = rocCurve({ scores: rs, labels: rl })
+      const stats = weightedStatistics(sorted, cP, cN, plan)
+      expect(Math.abs(stats.auc - rocAuc(curve))).toBeLessThan(1e-12)
+      expect(Math.abs(stats.advantage - membershipAdvantage(curve))).toBeLessThan(1e-12)
+      targets.forEach((f, t) => expect(stats.tpr[t]).toBe(tprAtFpr(curve, f).bestAvailableTpr))
+      const mean = (cls: number): number => rs.filter((_, i) => rl[i] === cls).reduce((a, v) => a + v, 0) / rl.filter((l) => l === cls).length
+      expect(Math.abs(stats.scoreGap - (mean(1) - mean(0)))).toBeLessThan(1e-12)
+    }
+  })
+})
+
+describe('fused resample statistics', () => {
+  it('equal the counts-based pass for the same stream (members drawn straight into prefix sums)', () => {
+    const rng = createRng(8)
+    for (const [nP, nN] of [[1, 1], [3, 50], [500, 700], [4000, 3000]]) {
+      const scores = [...Array.from({ length: nP }, () => Math.round(rng.normal() * 8 + 3) / 8), ...Array.from({ length: nN }, () => Math.round(rng.normal() * 8) / 8)]
+      const labels = [...Array.from({ length: nP }, () => 1), ...Array.from({ length: nN }, () => 0)]
+      const sorted = sortScores({ scores, labels })
+      const targets = [0.001, 0.01, 0.05]
+      const fused = createPassPlan(sorted, targets)
+      const dense = createPassPlan(sorted, targets)
+      const cP = new Uint8Array(nP)
+      const cN = new Uint8Array(nN)
+      for (let b = 0; b < 20; b++) {
+        const got = resampleStatistics(sorted, fused, streamState('fused', nP, b))
+        const state = streamState('fused', nP, b)
+        multinomialCounts(cP, new Int32Array(blockCount(nP)), state)
+        multinomialCounts(cN, new Int32Array(blockCount(nN)), state)
+        const want = weightedStatistics(sorted, cP, cN, dense)
+        expect(got.auc).toBe(want.auc)
+        expect(got.advantage).toBe(want.advantage)
+        expect(Array.from(got.tpr)).toEqual(Array.from(want.tpr))
+        expect(Math.abs(got.scoreGap - want.scoreGap)).toBeLessThan(1e-12)
+      }
+    }
+  })
+})
+
+describe('bootstrapMetrics', () => {
+  const data = gaussianScores(3000, 0.8, 7)
+  const sorted = sortScores(data)
+
+  it('is deterministic for a seed and differs across seeds', async () => {
+    const a = await bootstrapMetrics(sorted, { resamples: 200, seed: 11 })
+    const b = await bootstrapMetrics(sorted, { resamples: 200, seed: 11 })
+    const c = await bootstrapMetrics(sorted, { resamples: 200, seed: 12 })
+    expect(Array.from(a.distribution.auc)).toEqual(Array.from(b.distribution.auc))
+    expect(a.intervals).toEqual(b.intervals)
+    expect(Array.from(a.distribution.auc)).not.toEqual(Array.from(c.distribution.auc))
+    expect(a.intervals.auc).not.toEqual(c.intervals.auc)
+  })
+
+  it('gives intervals that contain the point estimates and shrink with more data', async () => {
+    const report = await evaluateScores(data, { resamples: 400, seed: 3 })
+    expect(report.aucCI.lo).toBeLessThan(report.auc)
+    expect(report.aucCI.hi).toBeGreaterThan(report.auc)
+    expect(report.balancedAccuracyCI.lo).toBeLessThan(report.balancedAccuracy)
+    expect(report.balancedAccuracyCI.hi).toBeGreaterThanOrEqual(report.balancedAccuracy)
+    expect(report.scoreGap.ci.lo).toBeLessThan(report.scoreGap.delta)
+    expect(report.scoreGap.ci.hi).toBeGreaterThan(report.scoreGap.delta)
+    const tpr = report.tprAtFpr['0.05']
+    expect(tpr.ci!.lo).toBeLessThanOrEqual(tpr.tpr!)
+    expect(tpr.ci!.hi).toBeGreaterThanOrEqual(tpr.tpr!)
+    // AUC standard error at n = 3000, AUC ≈ 0.72 is ≈ 0.01: a 95 % interval is roughly ±0.02.
+    const width = report.aucCI.hi - report.aucCI.lo
+    expect(width).toBeGreaterThan(0.02)
+    expect(width).toBeLessThan(0.08)
+    const small = await evaluateScores(gaussianScores(300, 0.8, 7), { resamples: 400, seed: 3 })
+    expect(small.aucCI.hi - small.aucCI.lo).toBeGreaterThan(2 * width)
+  })
+
+  it('resamples never change the class counts (every resample AUC is a valid pair fraction)', async () => {
+    const tiny = sortScores({ scores: [0.3, 0.1, 0.5], labels: [1, 0, 0] })
+    const res = await bootstrapMetrics(tiny, { resamples: 300, seed: 1 })
+    // One member between two non-members: a resample keeping 1 + 2 items has AUC 0, ½ or 1; other
+    // class counts would give thirds or quarters, or no AUC at all.
+    const values = new Set(Array.from(res.distribution.auc))
+    expect([...values].sort()).toEqual([0, 0.5, 1])
+  })
+
+  it('reports monotonic progress ending at the total and can be cancelled', async () => {
+    const seen: number[] = []
+    await bootstrapMetrics(sorted, { resamples: 50, onProgress: (done, total) => { expect(total).toBe(50); seen.push(done) } })
+    expect(seen[seen.length - 1]).toBe(50)
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1])
+    const controller = new AbortController()
+    controller.abort()
+    await expect(bootstrapMetrics(sorted, { resamples: 50, signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' })
+  })
+
+  it('rejects bad options with invalid-input', async () => {
+    for (const bad of [{ resamples: 0 }, { resamples: 1.5 }, { confidence: 1 }, { seed: Number.NaN }]) {
+      await expect(bootstrapMetrics(sorted, bad)).rejects.toBeInstanceOf(WorkbenchError)
+      await expect(bootstrapMetrics(sorted, bad)).rejects.toMatchObject({ code: 'invalid-input' })
+    }
+  })
+})
