@@ -1,6 +1,6 @@
 // The WSA attack MLP laid out in wasm memory: forward pass, softmax cross-entropy backward pass and
 // Adam step over padded buffers, driven through the SIMD kernels of kernels/nn.wat.
-import { createNnRuntime, type NnBuffer, type NnRuntime } from './kernels/nn-runtime'
+import { createNnRuntime, panelMajor, rowMajor, type NnBuffer, type NnRuntime } from './kernels/nn-runtime'
 
 /** One fully connected layer in PyTorch's nn.Linear layout: weight is outputs × inputs, row-major. */
 export interface MlpLayer {
@@ -26,7 +26,11 @@ export interface AdamSettings {
 const pad8 = (v: number): number => Math.ceil(v / 8) * 8
 const pad4 = (v: number): number => Math.ceil(v / 4) * 4
 
-/** Where layer l's transposed weight (p_in × p_out) and bias live inside a parameter region. */
+/**
+ * Where layer l's weight and bias live inside a parameter region. The weight is stored transposed
+ * (p_in × p_out) in 8-column panels, element (i, o) at weightOffset + ((o >> 3)·p_in + i)·8 + (o & 7),
+ * so the forward GEMM streams each panel contiguously.
+ */
 interface LayerSlot {
   inputs: number
   outputs: number
@@ -42,6 +46,8 @@ export class MlpNetwork {
   private readonly acts: NnBuffer[]
   private readonly grads: NnBuffer[]
   private readonly transposed: NnBuffer[]
+  /** β1^t and β2^t of the last Adam step t. */
+  private readonly adamPower = { t: 0, b1: 1, b2: 1 }
   private constructor(
     private readonly rt: NnRuntime,
     slots: LayerSlot[],
@@ -88,13 +94,18 @@ export class MlpNetwork {
     return this.slots[this.slots.length - 1].outputs
   }
 
-  /** Overwrite the parameters from a model with the same shape (transposing into WT layout). */
+  /** Offset of weight (input i, output o) of a layer inside a parameter region. */
+  private static at(s: LayerSlot, i: number, o: number): number {
+    return s.weightOffset + ((o >> 3) * s.pIn + i) * 8 + (o & 7)
+  }
+
+  /** Overwrite the parameters from a model with the same shape (into the panel layout). */
   load(model: MlpModel): void {
     const p = this.params.view
     model.layers.forEach((layer, l) => {
       const s = this.slots[l]
       for (let o = 0; o < s.outputs; o++) {
-        for (let i = 0; i < s.inputs; i++) p[s.weightOffset + i * s.pOut + o] = layer.weight[o * s.inputs + i]
+        for (let i = 0; i < s.inputs; i++) p[MlpNetwork.at(s, i, o)] = layer.weight[o * s.inputs + i]
         p[s.biasOffset + o] = layer.bias[o]
       }
     })
@@ -108,7 +119,7 @@ export class MlpNetwork {
         const weight = new Float32Array(s.outputs * s.inputs)
         const bias = new Float32Array(s.outputs)
         for (let o = 0; o < s.outputs; o++) {
-          for (let i = 0; i < s.inputs; i++) weight[o * s.inputs + i] = p[s.weightOffset + i * s.pOut + o]
+          for (let i = 0; i < s.inputs; i++) weight[o * s.inputs + i] = p[MlpNetwork.at(s, i, o)]
           bias[o] = p[s.biasOffset + o]
         }
         return { inputs: s.inputs, outputs: s.outputs, weight, bias }
@@ -142,7 +153,7 @@ export class MlpNetwork {
     this.slots.forEach((s, l) => {
       const input = this.acts[l]
       const out = this.acts[l + 1]
-      this.rt.gemm(input.ptr, s.pIn, 1, this.params.ptr + 4 * s.weightOffset, s.pOut, out.ptr, s.pOut, rows, s.pIn, s.pOut)
+      this.rt.gemm(input.ptr, s.pIn, 1, this.params.ptr + 4 * s.weightOffset, panelMajor(s.pIn), out.ptr, rowMajor(s.pOut), rows, s.pIn, s.pOut)
       const y = out.view
       const p = this.params.view
       const relu = l < this.slots.length - 1
@@ -193,7 +204,7 @@ export class MlpNetwork {
     const input = this.acts[l]
     const dz = this.grads[l]
     const g = this.gradient
-    this.rt.gemm(input.ptr, 1, s.pIn, dz.ptr, s.pOut, g.ptr + 4 * s.weightOffset, s.pOut, s.pIn, count, s.pOut)
+    this.rt.gemm(input.ptr, 1, s.pIn, dz.ptr, rowMajor(s.pOut), g.ptr + 4 * s.weightOffset, panelMajor(s.pIn), s.pIn, count, s.pOut)
     const gv = g.view
     const dzv = dz.view
     for (let o = 0; o < s.pOut; o++) {
@@ -203,9 +214,12 @@ export class MlpNetwork {
     }
     if (l === 0) return
     const w = this.transposed[l]
-    this.rt.transpose(this.params.ptr + 4 * s.weightOffset, w.ptr, s.pIn, s.pOut, s.pOut, s.pIn)
+    // W (p_out × p_in, row-major) from the panels: panel q holds outputs 8q..8q+7 as p_in × 8.
+    for (let q = 0; q < s.pOut / 8; q++) {
+      this.rt.transpose(this.params.ptr + 4 * (s.weightOffset + q * s.pIn * 8), w.ptr + 4 * (8 * q * s.pIn), s.pIn, 8, 8, s.pIn)
+    }
     const below = this.grads[l - 1]
-    this.rt.gemm(dz.ptr, s.pOut, 1, w.ptr, s.pIn, below.ptr, s.pIn, rows, s.pOut, s.pIn)
+    this.rt.gemm(dz.ptr, s.pOut, 1, w.ptr, rowMajor(s.pIn), below.ptr, rowMajor(s.pIn), rows, s.pOut, s.pIn)
     // ReLU backward: PyTorch's threshold_backward passes the gradient only where the output is > 0.
     const a = input.view
     const d = below.view
@@ -214,8 +228,16 @@ export class MlpNetwork {
 
   /** Adam step number `t` (1-based) with the gradients from backward(). */
   adamStep(t: number, adam: AdamSettings): void {
-    const stepSize = adam.learningRate / (1 - adam.beta1 ** t)
-    const bc2sqrt = Math.sqrt(1 - adam.beta2 ** t)
+    // Why: β^t by repeated multiplication is exact IEEE arithmetic in every JIT tier, whereas `**`
+    // is a library call; bit-identical training must not depend on when V8 optimises this code.
+    const power = this.adamPower
+    if (power.t > t) Object.assign(power, { t: 0, b1: 1, b2: 1 })
+    for (; power.t < t; power.t++) {
+      power.b1 *= adam.beta1
+      power.b2 *= adam.beta2
+    }
+    const stepSize = adam.learningRate / (1 - power.b1)
+    const bc2sqrt = Math.sqrt(1 - power.b2)
     this.rt.adam(this.params.ptr, this.gradient.ptr, this.moment1.ptr, this.moment2.ptr, this.params.view.length,
       stepSize, adam.beta1, adam.beta2, adam.eps, bc2sqrt)
   }

@@ -34,10 +34,10 @@ function blobs(n: number, dim: number, seed: number, shift = 0.6): { x: Float32A
 
 describe('MLP gradients', () => {
   it('match central finite differences of an independent float64 forward pass', async () => {
-    const dims = [5, 4, 3, 2]
+    const dims = [9, 20, 12, 2] // several 8-column panels and padding in every layer
     const model = initMlp(dims, 11)
-    const { x, labels } = blobs(7, 5, 12)
-    const { loss, gradients } = await mlpLossAndGradients(model, { x, labels, n: 7, dim: 5 })
+    const { x, labels } = blobs(7, 9, 12)
+    const { loss, gradients } = await mlpLossAndGradients(model, { x, labels, n: 7, dim: 9 })
     expect(loss).toBeCloseTo(referenceLoss(model, x, labels, 7), 5)
     const h = 1e-3
     let checked = 0
@@ -59,7 +59,7 @@ describe('MLP gradients', () => {
         }
       }
     })
-    expect(checked).toBe(5 * 4 + 4 + 4 * 3 + 3 + 3 * 2 + 2)
+    expect(checked).toBe(9 * 20 + 20 + 20 * 12 + 12 + 12 * 2 + 2)
   })
 })
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { createNnRuntime } from '../../../../src/main/engine/attacks/kernels/nn-runtime'
+import { createNnRuntime, panelMajor, rowMajor } from '../../../../src/main/engine/attacks/kernels/nn-runtime'
 import { createRng } from '../../../../src/main/engine/rng'
 
 describe('nn.wat kernels', () => {
   it('gemm matches a float64 reference for A, Aᵀ, accumulation and a two-thread split', async () => {
     for (const threads of [1, 2]) {
-      const rt = await createNnRuntime({ floats: 400_000, threads })
+      const rt = await createNnRuntime({ floats: 600_000, threads })
       const rng = createRng(threads)
       const [M, K, N] = [36, 150, 264] // m % 4 == 0, n % 8 == 0, odd k; big enough to split
       const a = rt.alloc(M * K)
@@ -20,15 +20,21 @@ describe('nn.wat kernels', () => {
         for (let k = 0; k < K; k++) s += a.view[m * K + k] * b.view[k * N + n]
         return s
       }
-      rt.gemm(a.ptr, K, 1, b.ptr, N, c.ptr, N, M, K, N)
+      rt.gemm(a.ptr, K, 1, b.ptr, rowMajor(N), c.ptr, rowMajor(N), M, K, N)
       const first = c.view.slice()
       let maxError = 0
       for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) maxError = Math.max(maxError, Math.abs(c.view[m * N + n] - ref(m, n)))
       expect(maxError).toBeLessThan(1e-4)
-      rt.gemm(at.ptr, 1, M, b.ptr, N, c.ptr, N, M, K, N)
+      rt.gemm(at.ptr, 1, M, b.ptr, rowMajor(N), c.ptr, rowMajor(N), M, K, N)
       expect(c.view).toEqual(first) // Aᵀ addressing gives the very same sums
-      rt.gemm(a.ptr, K, 1, b.ptr, N, c.ptr, N, M, K, N, true)
+      rt.gemm(a.ptr, K, 1, b.ptr, rowMajor(N), c.ptr, rowMajor(N), M, K, N, true)
       expect(c.view).toEqual(first.map((x) => Math.fround(x + x)))
+      // Panel-major B and C: element (r, n) at ((n >> 3)·rows + r)·8 + (n & 7).
+      const bp = rt.alloc(K * N)
+      const cp = rt.alloc(M * N)
+      for (let kk = 0; kk < K; kk++) for (let n = 0; n < N; n++) bp.view[((n >> 3) * K + kk) * 8 + (n & 7)] = b.view[kk * N + n]
+      rt.gemm(a.ptr, K, 1, bp.ptr, panelMajor(K), cp.ptr, panelMajor(M), M, K, N)
+      for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) expect(cp.view[((n >> 3) * M + m) * 8 + (n & 7)]).toBe(first[m * N + n])
       await rt.close()
     }
   })

@@ -7,8 +7,8 @@ import { NN_WASM_BASE64 } from './nn-wasm'
 
 const PAGE = 65536
 const MAX_PAGES = 32768
-/** Control block (int32 slots); float arguments share slots 16..20 as float32. */
-const C = { seq: 0, done: 1, op: 2, failed: 3, args: 4, fargs: 16, claim: 24, next: 25, chunks: 26, width: 27, total: 28 }
+/** Control block (int32 slots); float arguments use slots 20..24 as float32. */
+const C = { seq: 0, done: 1, op: 2, failed: 3, args: 4, fargs: 20, claim: 26, next: 27, chunks: 28, width: 29, total: 30 }
 const CTRL_INTS = 32
 const OP_EXIT = 0
 const OP_GEMM = 1
@@ -31,8 +31,8 @@ interface WasmApi {
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
 
 interface NnExports {
-  gemm(a: number, sam: number, sak: number, b: number, ldb: number, c: number, ldc: number,
-    m: number, k: number, n0: number, n1: number, acc: number): void
+  gemm(a: number, sam: number, sak: number, b: number, bpan: number, brow: number, c: number, cpan: number,
+    crow: number, m: number, k: number, n0: number, n1: number, acc: number): void
   transpose(src: number, dst: number, rows: number, cols: number, lds: number, ldd: number): void
   adam(p: number, g: number, m: number, v: number, i0: number, i1: number,
     stepSize: number, b1: number, b2: number, eps: number, bc2sqrt: number): void
@@ -63,7 +63,7 @@ function run(op) {
     const c = Atomics.add(ctrl, ${C.next}, 1)
     if (c >= chunks) return
     const lo = c * width, hi = Math.min(total, lo + width)
-    if (op === ${OP_GEMM}) k.gemm(ctrl[a], ctrl[a + 1], ctrl[a + 2], ctrl[a + 3], ctrl[a + 4], ctrl[a + 5], ctrl[a + 6], ctrl[a + 7], ctrl[a + 8], lo, hi, ctrl[a + 9])
+    if (op === ${OP_GEMM}) k.gemm(ctrl[a], ctrl[a + 1], ctrl[a + 2], ctrl[a + 3], ctrl[a + 4], ctrl[a + 5], ctrl[a + 6], ctrl[a + 7], ctrl[a + 8], ctrl[a + 9], ctrl[a + 10], lo, hi, ctrl[a + 11])
     else k.adam(ctrl[a], ctrl[a + 1], ctrl[a + 2], ctrl[a + 3], lo, hi, f[fa], f[fa + 1], f[fa + 2], f[fa + 3], f[fa + 4])
   }
 }
@@ -82,6 +82,18 @@ for (;;) {
 }
 `
 
+/** Where the 8-column panels of a matrix start (panel stride) and how far apart its rows are, in elements. */
+export interface PanelLayout {
+  panel: number
+  row: number
+}
+
+/** A row-major matrix with leading dimension `ld`, seen as 8-column panels. */
+export const rowMajor = (ld: number): PanelLayout => ({ panel: 8, row: ld })
+
+/** A matrix of `rows` rows stored panel by panel (each 8-column strip contiguous, row-major inside). */
+export const panelMajor = (rows: number): PanelLayout => ({ panel: 8 * rows, row: 8 })
+
 /** A bump allocation of float32 elements inside the runtime's memory. */
 export interface NnBuffer {
   /** Byte offset in the wasm memory (64-byte aligned). */
@@ -94,8 +106,11 @@ export interface NnBuffer {
 export interface NnRuntime {
   /** Reserve `floats` zeroed float32 elements. Call all allocations before computing. */
   alloc(floats: number): NnBuffer
-  /** C[m, 0:n] (+)= Σ_k A(m,k)·B[k,n]; A(m,k) at a + 4(m·sam + k·sak). m % 4 == 0, n % 8 == 0. */
-  gemm(a: number, sam: number, sak: number, b: number, ldb: number, c: number, ldc: number,
+  /**
+   * C[m, 0:n] (+)= Σ_k A(m,k)·B(k,n) with A(m,k) at a + 4(m·sam + k·sak) and B, C in 8-column
+   * panels (see nn.wat; rowMajor(ld) and panelMajor(rows) give the layouts). m % 4 == 0, n % 8 == 0.
+   */
+  gemm(a: number, sam: number, sak: number, b: number, bLayout: PanelLayout, c: number, cLayout: PanelLayout,
     m: number, k: number, n: number, accumulate?: boolean): void
   /** dst[j, i] = src[i, j]; rows and cols multiples of 4 (leading dimensions in elements). */
   transpose(src: number, dst: number, rows: number, cols: number, lds: number, ldd: number): void
@@ -181,16 +196,16 @@ export async function createNnRuntime(options: NnRuntimeOptions): Promise<NnRunt
       }
       return { ptr, view: new Float32Array(memory.buffer, ptr, floats) }
     },
-    gemm(a, sam, sak, b, ldb, c, ldc, m, kk, n, accumulate = false) {
+    gemm(a, sam, sak, b, bl, c, cl, m, kk, n, accumulate = false) {
       const acc = accumulate ? 1 : 0
       if (!worker || m * kk * n < SPLIT_MIN_WORK || n < 16) {
-        k.gemm(a, sam, sak, b, ldb, c, ldc, m, kk, 0, n, acc)
+        k.gemm(a, sam, sak, b, bl.panel, bl.row, c, cl.panel, cl.row, m, kk, 0, n, acc)
         return
       }
       const width = 8 * Math.ceil(n / 8 / CHUNKS_PER_CALL)
       const chunks = Math.ceil(n / width)
-      const job = publish(OP_GEMM, [a, sam, sak, b, ldb, c, ldc, m, kk, acc], [], chunks, width, n)
-      share(job, chunks, width, n, (lo, hi) => k.gemm(a, sam, sak, b, ldb, c, ldc, m, kk, lo, hi, acc))
+      const job = publish(OP_GEMM, [a, sam, sak, b, bl.panel, bl.row, c, cl.panel, cl.row, m, kk, acc], [], chunks, width, n)
+      share(job, chunks, width, n, (lo, hi) => k.gemm(a, sam, sak, b, bl.panel, bl.row, c, cl.panel, cl.row, m, kk, lo, hi, acc))
     },
     transpose: (src, dst, rows, cols, lds, ldd) => k.transpose(src, dst, rows, cols, lds, ldd),
     adam(p, g, m, v, count, stepSize, b1, b2, eps, bc2sqrt) {

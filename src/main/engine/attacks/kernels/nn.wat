@@ -4,29 +4,37 @@
 (module
   (import "env" "memory" (memory 1 32768 shared))
 
-  ;; C[m, n0:n1] (+)= sum_k A(m, k) * B[k, n], all float32.
-  ;; A(m, k) lives at a + 4 * (m * sam + k * sak), so one kernel serves A and its transpose;
-  ;; B and C are row-major with leading dimensions ldb and ldc (in elements).
-  ;; Requires m % 4 == 0 and (n1 - n0) % 8 == 0; each C element is summed in increasing k,
-  ;; so the result does not depend on how columns are split between threads.
+;; C[m, n0:n1] (+)= sum_k A(m, k) * B(k, n), all float32, n0 and n1 multiples of 8, m % 4 == 0.
+  ;; A(m, k) lives at a + 4 * (m * sam + k * sak), so one kernel serves A and its transpose.
+  ;; B and C are stored as panels of 8 columns: element (r, n) of B is at
+  ;; b + 4 * ((n / 8) * bpan + r * brow + n % 8), and likewise for C with cpan, crow. A row-major
+  ;; matrix with leading dimension ld is bpan = 8, brow = ld; a panel-major K × N matrix is
+  ;; bpan = 8K, brow = 8 (each 8-column strip contiguous, which is what makes the loads fast).
+  ;; Each C element is summed in increasing k, so the result does not depend on the column split.
   (func (export "gemm")
-    (param $a i32) (param $sam i32) (param $sak i32) (param $b i32) (param $ldb i32)
-    (param $c i32) (param $ldc i32) (param $m i32) (param $k i32) (param $n0 i32) (param $n1 i32)
+    (param $a i32) (param $sam i32) (param $sak i32) (param $b i32) (param $bpan i32) (param $brow i32)
+    (param $c i32) (param $cpan i32) (param $crow i32) (param $m i32) (param $k i32) (param $n0 i32) (param $n1 i32)
     (param $acc i32)
     (local $nb i32) (local $mb i32) (local $kk i32)
     (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $pb i32) (local $pc i32)
-    (local $sam4 i32) (local $sak4 i32) (local $ldb4 i32) (local $ldc4 i32)
+    (local $sam4 i32) (local $sak4 i32) (local $ldb4 i32) (local $ldc4 i32) (local $pbase i32) (local $cbase i32)
     (local $b0 v128) (local $b1 v128) (local $x v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local.set $sam4 (i32.shl (local.get $sam) (i32.const 2)))
     (local.set $sak4 (i32.shl (local.get $sak) (i32.const 2)))
-    (local.set $ldb4 (i32.shl (local.get $ldb) (i32.const 2)))
-    (local.set $ldc4 (i32.shl (local.get $ldc) (i32.const 2)))
+    (local.set $ldb4 (i32.shl (local.get $brow) (i32.const 2)))
+    (local.set $ldc4 (i32.shl (local.get $crow) (i32.const 2)))
     (local.set $nb (local.get $n0))
     (block $nbdone
       (loop $nbloop
         (br_if $nbdone (i32.ge_u (local.get $nb) (local.get $n1)))
+        (local.set $pbase (i32.add (local.get $b)
+          (i32.shl (i32.add (i32.mul (i32.shr_u (local.get $nb) (i32.const 3)) (local.get $bpan))
+            (i32.and (local.get $nb) (i32.const 7))) (i32.const 2))))
+        (local.set $cbase (i32.add (local.get $c)
+          (i32.shl (i32.add (i32.mul (i32.shr_u (local.get $nb) (i32.const 3)) (local.get $cpan))
+            (i32.and (local.get $nb) (i32.const 7))) (i32.const 2))))
         (local.set $mb (i32.const 0))
         (block $mbdone
           (loop $mbloop
@@ -39,7 +47,7 @@
             (local.set $pa1 (i32.add (local.get $pa0) (local.get $sam4)))
             (local.set $pa2 (i32.add (local.get $pa1) (local.get $sam4)))
             (local.set $pa3 (i32.add (local.get $pa2) (local.get $sam4)))
-            (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $nb) (i32.const 2))))
+            (local.set $pb (local.get $pbase))
             (local.set $kk (local.get $k))
             (block $kdone
               (br_if $kdone (i32.eqz (local.get $kk)))
@@ -65,8 +73,7 @@
                 (local.set $pb (i32.add (local.get $pb) (local.get $ldb4)))
                 (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))
                 (br_if $kloop (local.get $kk))))
-            (local.set $pc (i32.add (local.get $c)
-              (i32.shl (i32.add (i32.mul (local.get $mb) (local.get $ldc)) (local.get $nb)) (i32.const 2))))
+            (local.set $pc (i32.add (local.get $cbase) (i32.mul (local.get $mb) (local.get $ldc4))))
             (if (local.get $acc)
               (then
                 (local.set $c00 (f32x4.add (local.get $c00) (v128.load (local.get $pc))))
