@@ -1,7 +1,7 @@
 // Stratified, seeded bootstrap of AUC, TPR@FPR, balanced accuracy and score gap (percentile intervals).
 import { throwIfAborted, WorkbenchError } from '../../../shared/contract/errors'
-import { streamState } from './resample-counts'
-import { createPassPlan, resampleStatistics } from './resample-pass'
+import { createResampleJob, resultWidth } from './resample-share'
+import { runJob, threadsFor } from './resample-threads'
 import { percentileInterval, type Interval } from './quantile'
 import type { SortedScores } from './sorted-scores'
 
@@ -19,6 +19,8 @@ export interface BootstrapOptions {
   signal?: AbortSignal
   /** Called with resamples done so far (monotonic, ends with done === total). */
   onProgress?: (done: number, total: number) => void
+  /** Threads to use (default: 1 for small jobs, else every core up to 8); results never depend on it. */
+  threads?: number
 }
 
 /** The statistic of every resample, in resample order. */
@@ -91,26 +93,24 @@ export async function forEachResample(resamples: number, control: Pick<Bootstrap
 /**
  * Stratified bootstrap: each resample draws n_members members and n_nonmembers non-members with
  * replacement (as multinomial counts over the once-sorted scores), then one weighted linear pass gives
- * its statistics. Resample b depends only on (seed, b), so results never depend on chunking.
+ * its statistics. Resample b depends only on (seed, b), so results never depend on threads or chunking.
  */
 export async function bootstrapMetrics(sorted: SortedScores, options: BootstrapOptions = {}): Promise<BootstrapResult> {
   checkBootstrapOptions(options)
   const { resamples, seed, confidence } = bootstrapParameters(options)
   const targets = options.fprTargets ?? [0.001, 0.01, 0.05]
-  const plan = createPassPlan(sorted, targets)
+  throwIfAborted(options.signal)
+  const threads = threadsFor(sorted.members.length + sorted.nonmembers.length, resamples, options.threads)
+  const job = createResampleJob(sorted, targets, seed, resamples, threads > 1)
+  await runJob(job, threads, options)
+  const width = resultWidth(targets.length)
+  const column = (c: number): Float64Array => Float64Array.from({ length: resamples }, (_, b) => job.results[b * width + c])
   const dist: BootstrapDistribution = {
-    auc: new Float64Array(resamples),
-    balancedAccuracy: new Float64Array(resamples),
-    tprAtFpr: targets.map(() => new Float64Array(resamples)),
-    scoreGap: new Float64Array(resamples)
+    auc: column(0),
+    balancedAccuracy: column(1).map((advantage) => (1 + advantage) / 2),
+    tprAtFpr: targets.map((_, t) => column(3 + t)),
+    scoreGap: column(2)
   }
-  await forEachResample(resamples, options, (b) => {
-    const stats = resampleStatistics(sorted, plan, streamState(seed, 'bootstrap', b))
-    dist.auc[b] = stats.auc
-    dist.balancedAccuracy[b] = (1 + stats.advantage) / 2
-    for (let t = 0; t < targets.length; t++) dist.tprAtFpr[t][b] = stats.tpr[t]
-    dist.scoreGap[b] = stats.scoreGap
-  })
   return { resamples, seed, confidence, distribution: dist, intervals: intervalsOf(dist, confidence) }
 }
 

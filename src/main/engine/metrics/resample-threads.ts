@@ -1,0 +1,125 @@
+// Runs a ResampleJob on this thread plus worker threads when it is large and workers can be loaded.
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { availableParallelism } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import { WorkbenchError } from '../../../shared/contract/errors'
+import { abortJob, completedCount, completeMissing, planFor, runShare, type ResampleJob } from './resample-share'
+
+/** Below this many item-resamples one thread finishes in about the time a worker takes to start. */
+const PARALLEL_MIN_WORK = 2e8
+/** Main-thread slice between event-loop turns (abort, progress). */
+const SLICE_MS = 50
+
+// Plain CommonJS evaluated from a string, so no separate bundle entry is needed. From source (.ts) it
+// registers tsx first; the worker then imports bootstrap-worker next to this file.
+const WORKER_SOURCE = `
+const { workerData, parentPort } = require('node:worker_threads')
+;(async () => {
+  if (workerData.loader) (await import(workerData.loader)).register()
+  const entry = await import(workerData.entry)
+  entry.runWorkerShare(workerData.job)
+  parentPort.postMessage({ done: true })
+})().catch((err) => parentPort.postMessage({ error: String((err && err.stack) || err) }))
+`
+
+interface WorkerEntry {
+  entry: string
+  loader?: string
+}
+
+/**
+ * Where a worker finds its code: bootstrap-worker(.ts|.js) beside this module. In a bundled build this
+ * module is inlined into a chunk with another name, so there is no such file: stay on one thread.
+ */
+function workerEntry(): WorkerEntry | undefined {
+  const here = fileURLToPath(import.meta.url)
+  const ext = path.extname(here)
+  const file = path.join(path.dirname(here), `bootstrap-worker${ext}`)
+  if (path.basename(here, ext) !== 'resample-threads' || !existsSync(file)) return undefined
+  if (ext !== '.ts') return { entry: pathToFileURL(file).href }
+  const loader = tsxEsmApi()
+  return loader === undefined ? undefined : { entry: pathToFileURL(file).href, loader }
+}
+
+/** URL of tsx's ESM register API, read from its exports map (its CommonJS build fails inside eval workers). */
+function tsxEsmApi(): string | undefined {
+  try {
+    const manifest = createRequire(import.meta.url).resolve('tsx/package.json')
+    const exports = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import?: { default?: string } }> }).exports
+    const target = exports['./esm/api']?.import?.default
+    return target === undefined ? undefined : pathToFileURL(path.join(path.dirname(manifest), target)).href
+  } catch {
+    return undefined
+  }
+}
+
+/** Threads for a job of `items` × `resamples`: 1 for small jobs, else every core (at most 8). */
+export function threadsFor(items: number, resamples: number, requested?: number): number {
+  if (requested !== undefined) {
+    if (!Number.isInteger(requested) || requested < 1) throw new WorkbenchError({ code: 'invalid-input', message: `threads must be a positive integer; got ${requested}.`, hint: 'Omit it to choose automatically.' })
+    return requested
+  }
+  return items * resamples < PARALLEL_MIN_WORK ? 1 : Math.max(1, Math.min(availableParallelism(), 8))
+}
+
+/** Start a worker on the job; the promise settles (never rejects) when it finishes, fails or exits. */
+function startWorker(job: ResampleJob, entry: WorkerEntry): { worker: Worker; settled: Promise<void> } {
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { job, ...entry } })
+  // Why: a failed worker only costs time; completeMissing redoes anything it claimed, results are identical.
+  const settled = new Promise<void>((resolve) => {
+    worker.once('message', () => resolve())
+    worker.once('error', () => resolve())
+    worker.once('exit', () => resolve())
+  })
+  return { worker, settled }
+}
+
+function cancelled(): WorkbenchError {
+  return new WorkbenchError({ code: 'cancelled', message: 'The operation was cancelled.' })
+}
+
+/** How a job was run. */
+export interface JobRun {
+  /** Worker threads started (0 when one thread was enough or workers cannot load here). */
+  workers: number
+  /** Resamples computed by the workers. */
+  workerResamples: number
+}
+
+/** Options of runJob; `mainThreadShare: false` leaves all resamples to the workers (tests use it). */
+export interface JobControl {
+  signal?: AbortSignal
+  onProgress?: (done: number, total: number) => void
+  mainThreadShare?: boolean
+}
+
+/** Run every resample of the job on this thread and `threads − 1` workers; throws `cancelled` on abort. */
+export async function runJob(job: ResampleJob, threads: number, control: JobControl): Promise<JobRun> {
+  const entry = threads > 1 ? workerEntry() : undefined
+  const workers = entry ? Array.from({ length: threads - 1 }, () => startWorker(job, entry)) : []
+  const plan = planFor(job)
+  const { signal, onProgress } = control
+  let mine = 0
+  try {
+    for (let more = control.mainThreadShare !== false; more; ) {
+      const slice = runShare(job, plan, SLICE_MS)
+      mine += slice < 0 ? -1 - slice : slice
+      more = slice >= 0
+      onProgress?.(completedCount(job), job.resamples)
+      await new Promise((resolve) => setImmediate(resolve))
+      if (signal?.aborted) throw cancelled()
+    }
+    const aborted = new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }))
+    await Promise.race([Promise.all(workers.map((w) => w.settled)), aborted])
+    if (signal?.aborted) throw cancelled()
+    mine += completeMissing(job, plan)
+    onProgress?.(job.resamples, job.resamples)
+    return { workers: workers.length, workerResamples: job.resamples - mine }
+  } finally {
+    abortJob(job)
+    await Promise.all(workers.map((w) => w.worker.terminate()))
+  }
+}
