@@ -1,21 +1,15 @@
 // Runs the nn.wat kernels on a shared WebAssembly memory, optionally splitting each large call
 // between this thread and one worker thread (disjoint output columns, so results are bit-identical).
-import { Worker } from 'node:worker_threads'
 import { availableParallelism } from 'node:os'
 import { WorkbenchError } from '../../../../shared/contract/errors'
+import { CTRL_INTS, JobBoard, OP_ADAM, OP_GEMM } from './job-board'
 import { NN_WASM_BASE64 } from './nn-wasm'
 
 const PAGE = 65536
 const MAX_PAGES = 32768
-/** Control block (int32 slots); float arguments use slots 20..24 as float32. */
-const C = { seq: 0, done: 1, op: 2, failed: 3, args: 4, fargs: 20, claim: 26, next: 27, chunks: 28, width: 29, total: 30 }
-const CTRL_INTS = 32
-const OP_EXIT = 0
-const OP_GEMM = 1
-const OP_ADAM = 2
 /** Below this many multiply-adds a call is not worth a thread hand-off (~20 µs). */
 const SPLIT_MIN_WORK = 1 << 19
-/** Each shared call is cut into about this many chunks that both threads claim until none is left. */
+/** Each shared call is cut into about this many chunks. */
 const CHUNKS_PER_CALL = 8
 
 // Why: the Node typings (lib ES2023, no DOM) declare no WebAssembly values; this is the part we use.
@@ -44,43 +38,6 @@ function nnModule(): WasmModule {
   compiled ??= new wasm.Module(Buffer.from(NN_WASM_BASE64, 'base64'))
   return compiled
 }
-
-// The worker is plain CommonJS evaluated from a string, so it works unbundled (tsx, vitest) and
-// bundled (electron-vite) alike without a separate entry file. Protocol: the main thread writes a
-// job and bumps seq; whoever gets there first claims it (claim: job−1 → job). The worker only helps
-// with jobs it claimed, so a worker that wakes late (busy machine) never delays the main thread.
-const WORKER_SOURCE = `
-const { workerData, parentPort } = require('node:worker_threads')
-const { module, memory } = workerData
-const ctrl = new Int32Array(memory.buffer, 0, ${CTRL_INTS})
-const f = new Float32Array(memory.buffer, 0, ${CTRL_INTS})
-const k = new WebAssembly.Instance(module, { env: { memory } }).exports
-parentPort.postMessage('ready')
-const a = ${C.args}, fa = ${C.fargs}
-function run(op) {
-  const chunks = ctrl[${C.chunks}], width = ctrl[${C.width}], total = ctrl[${C.total}]
-  for (;;) {
-    const c = Atomics.add(ctrl, ${C.next}, 1)
-    if (c >= chunks) return
-    const lo = c * width, hi = Math.min(total, lo + width)
-    if (op === ${OP_GEMM}) k.gemm(ctrl[a], ctrl[a + 1], ctrl[a + 2], ctrl[a + 3], ctrl[a + 4], ctrl[a + 5], ctrl[a + 6], ctrl[a + 7], ctrl[a + 8], ctrl[a + 9], ctrl[a + 10], lo, hi, ctrl[a + 11])
-    else k.adam(ctrl[a], ctrl[a + 1], ctrl[a + 2], ctrl[a + 3], lo, hi, f[fa], f[fa + 1], f[fa + 2], f[fa + 3], f[fa + 4])
-  }
-}
-let seen = 0
-for (;;) {
-  Atomics.wait(ctrl, ${C.seq}, seen)
-  const job = Atomics.load(ctrl, ${C.seq})
-  seen = job
-  const prev = (job - 1) | 0
-  if (Atomics.compareExchange(ctrl, ${C.claim}, prev, job) !== prev) continue
-  const op = ctrl[${C.op}]
-  if (op === ${OP_EXIT}) break
-  try { run(op) } catch (e) { Atomics.store(ctrl, ${C.failed}, 1) }
-  Atomics.store(ctrl, ${C.done}, job)
-  Atomics.notify(ctrl, ${C.done})
-}
-`
 
 /** Where the 8-column panels of a matrix start (panel stride) and how far apart its rows are, in elements. */
 export interface PanelLayout {
@@ -145,49 +102,11 @@ export async function createNnRuntime(options: NnRuntimeOptions): Promise<NnRunt
   const memory = new wasm.Memory({ initial: pages, maximum: MAX_PAGES, shared: true })
   const module = nnModule()
   const k = new wasm.Instance(module, { env: { memory } }).exports as unknown as NnExports
-  const ctrl = new Int32Array(memory.buffer, 0, CTRL_INTS)
-  const ctrlF = new Float32Array(memory.buffer, 0, CTRL_INTS)
   const wanted = options.threads ?? Math.min(2, availableParallelism())
-  const worker = wanted >= 2 ? await startWorker(module, memory) : undefined
+  const board = await JobBoard.open(module, memory, wanted >= 2)
   let top = CTRL_INTS * 4
-  let seq = 0
-
-  /** Publish a job for the worker; the caller then claims chunks itself via `share`. */
-  const publish = (op: number, ints: number[], floats: number[], chunks: number, width: number, total: number): number => {
-    ctrl[C.op] = op
-    ints.forEach((v, i) => (ctrl[C.args + i] = v))
-    floats.forEach((v, i) => (ctrlF[C.fargs + i] = v))
-    ctrl[C.chunks] = chunks
-    ctrl[C.width] = width
-    ctrl[C.total] = total
-    Atomics.store(ctrl, C.next, 0)
-    seq = (seq + 1) | 0
-    Atomics.store(ctrl, C.seq, seq)
-    Atomics.notify(ctrl, C.seq, 1)
-    return seq
-  }
-  /** Work chunks of the published job on this thread, then close it or wait for the worker's part. */
-  const share = (job: number, chunks: number, width: number, total: number, local: (lo: number, hi: number) => void): void => {
-    for (let c = Atomics.add(ctrl, C.next, 1); c < chunks; c = Atomics.add(ctrl, C.next, 1)) {
-      local(c * width, Math.min(total, (c + 1) * width))
-    }
-    const prev = (job - 1) | 0
-    if (Atomics.compareExchange(ctrl, C.claim, prev, job) === prev) return
-    const started = Date.now()
-    while (Atomics.load(ctrl, C.done) !== job) {
-      // Why: a kernel call takes milliseconds; a minute without an answer means the worker is gone.
-      if (Date.now() - started > 60_000) {
-        throw new WorkbenchError({ code: 'internal', message: 'A WSA training worker thread stopped answering.' })
-      }
-      Atomics.wait(ctrl, C.done, Atomics.load(ctrl, C.done), 1000)
-    }
-    if (Atomics.load(ctrl, C.failed) !== 0) {
-      throw new WorkbenchError({ code: 'internal', message: 'A WSA training worker thread failed inside a kernel.' })
-    }
-  }
-
   return {
-    threads: worker ? 2 : 1,
+    threads: board.threads,
     alloc(floats) {
       const ptr = top
       top += Math.ceil((floats * 4) / 64) * 64
@@ -198,48 +117,18 @@ export async function createNnRuntime(options: NnRuntimeOptions): Promise<NnRunt
     },
     gemm(a, sam, sak, b, bl, c, cl, m, kk, n, accumulate = false) {
       const acc = accumulate ? 1 : 0
-      if (!worker || m * kk * n < SPLIT_MIN_WORK || n < 16) {
-        k.gemm(a, sam, sak, b, bl.panel, bl.row, c, cl.panel, cl.row, m, kk, 0, n, acc)
-        return
-      }
+      const gemm = (lo: number, hi: number): void => k.gemm(a, sam, sak, b, bl.panel, bl.row, c, cl.panel, cl.row, m, kk, lo, hi, acc)
+      if (board.threads === 1 || m * kk * n < SPLIT_MIN_WORK || n < 16) return gemm(0, n)
       const width = 8 * Math.ceil(n / 8 / CHUNKS_PER_CALL)
-      const chunks = Math.ceil(n / width)
-      const job = publish(OP_GEMM, [a, sam, sak, b, bl.panel, bl.row, c, cl.panel, cl.row, m, kk, acc], [], chunks, width, n)
-      share(job, chunks, width, n, (lo, hi) => k.gemm(a, sam, sak, b, bl.panel, bl.row, c, cl.panel, cl.row, m, kk, lo, hi, acc))
+      board.run(OP_GEMM, [a, sam, sak, b, bl.panel, bl.row, c, cl.panel, cl.row, m, kk, acc], [], width, n, gemm)
     },
     transpose: (src, dst, rows, cols, lds, ldd) => k.transpose(src, dst, rows, cols, lds, ldd),
     adam(p, g, m, v, count, stepSize, b1, b2, eps, bc2sqrt) {
-      if (!worker || count < SPLIT_MIN_WORK / 4) {
-        k.adam(p, g, m, v, 0, count, stepSize, b1, b2, eps, bc2sqrt)
-        return
-      }
+      const adam = (lo: number, hi: number): void => k.adam(p, g, m, v, lo, hi, stepSize, b1, b2, eps, bc2sqrt)
+      if (board.threads === 1 || count < SPLIT_MIN_WORK / 4) return adam(0, count)
       const width = 4 * Math.ceil(count / 4 / (2 * CHUNKS_PER_CALL))
-      const chunks = Math.ceil(count / width)
-      const job = publish(OP_ADAM, [p, g, m, v], [stepSize, b1, b2, eps, bc2sqrt], chunks, width, count)
-      share(job, chunks, width, count, (lo, hi) => k.adam(p, g, m, v, lo, hi, stepSize, b1, b2, eps, bc2sqrt))
+      board.run(OP_ADAM, [p, g, m, v], [stepSize, b1, b2, eps, bc2sqrt], width, count, adam)
     },
-    async close() {
-      if (!worker) return
-      publish(OP_EXIT, [], [], 0, 0, 0)
-      await worker.terminate()
-    }
-  }
-}
-
-async function startWorker(module: WasmModule, memory: WasmMemory): Promise<Worker | undefined> {
-  try {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory } })
-    worker.unref()
-    await new Promise<void>((resolve, reject) => {
-      worker.once('message', () => resolve())
-      worker.once('error', reject)
-      worker.once('exit', (code) => reject(new Error(`worker exited with code ${code}`)))
-    })
-    worker.removeAllListeners()
-    worker.on('error', () => undefined)
-    return worker
-  } catch {
-    // Why: a host that forbids threads still trains, just on one core; results are identical.
-    return undefined
+    close: () => board.shutdown()
   }
 }
