@@ -126,6 +126,22 @@ function direction(g: Float64Array, pairs: Array<{ s: Float64Array; y: Float64Ar
   return q
 }
 
+/** Armijo backtracking from step 1 along d (halving up to 60 times). */
+function lineSearch(X: DesignMatrix, labels: Uint8Array, c: number, theta: Float64Array, d: Float64Array, f: number,
+  slope: number, z: Float64Array): { next: Float64Array; nextGrad: Float64Array; fNext: number } {
+  const next = new Float64Array(theta.length)
+  const nextGrad = new Float64Array(theta.length)
+  let step = 1
+  let fNext = Infinity
+  for (let tries = 0; tries < 60; tries++) {
+    for (let j = 0; j < theta.length; j++) next[j] = theta[j] + step * d[j]
+    fNext = objective(X, labels, c, next, nextGrad, z)
+    if (fNext <= f + 1e-4 * step * slope) break
+    step *= 0.5
+  }
+  return { next, nextGrad, fNext }
+}
+
 /** Fit by L-BFGS with Armijo backtracking; deterministic (float64, fixed operation order). */
 export function fitLogreg(X: DesignMatrix, labels: Uint8Array, options: LogregOptions = {}): LogregFit {
   const c = options.c ?? 1
@@ -136,8 +152,8 @@ export function fitLogreg(X: DesignMatrix, labels: Uint8Array, options: LogregOp
     throw new WorkbenchError({ code: 'invalid-input', message: `Logistic regression got ${labels.length} labels for ${X.rows} rows (C = ${c}).`, hint: 'Pass one 0/1 label per row and C > 0.' })
   }
   const dim = X.cols + 1
-  let theta = new Float64Array(dim)
-  let grad = new Float64Array(dim)
+  let theta: Float64Array = new Float64Array(dim)
+  let grad: Float64Array = new Float64Array(dim)
   const z = new Float64Array(X.rows)
   let f = objective(X, labels, c, theta, grad, z)
   const stop = tolerance * Math.max(1, normInf(grad))
@@ -154,16 +170,7 @@ export function fitLogreg(X: DesignMatrix, labels: Uint8Array, options: LogregOp
       d = direction(grad, pairs)
       slope = dot(grad, d)
     }
-    const next = new Float64Array(dim)
-    const nextGrad = new Float64Array(dim)
-    let step = 1
-    let fNext = Infinity
-    for (let tries = 0; tries < 60; tries++) {
-      for (let j = 0; j < dim; j++) next[j] = theta[j] + step * d[j]
-      fNext = objective(X, labels, c, next, nextGrad, z)
-      if (fNext <= f + 1e-4 * step * slope) break
-      step *= 0.5
-    }
+    const { next, nextGrad, fNext } = lineSearch(X, labels, c, theta, d, f, slope, z)
     if (!(fNext < f)) {
       // Why: no decrease is representable in float64 any more, so this is the optimum to machine precision.
       converged = true
