@@ -30,6 +30,7 @@ const POISSON_THRESHOLDS: Float64Array = (() => {
   return Float64Array.from(out)
 })()
 
+/** Single Poisson(1) value of a 32-bit draw (odd last cell, and table buckets a threshold splits). */
 function poissonSlow(u: number): number {
   let x = 0
   while (x < POISSON_THRESHOLDS.length && u >= POISSON_THRESHOLDS[x]) x++
@@ -42,6 +43,51 @@ const POISSON_TABLE: Uint8Array = (() => {
   for (let h = 0; h < 65536; h++) {
     const lo = poissonSlow(h * 65536)
     table[h] = lo === poissonSlow(h * 65536 + 65535) ? lo : SLOW
+  }
+  return table
+})()
+
+/** Poisson(1) probabilities P(X = k) for the values the single-draw thresholds allow. */
+const POISSON_PMF: number[] = Array.from(POISSON_THRESHOLDS, (_, k) => {
+  let p = Math.exp(-1)
+  for (let i = 1; i <= k; i++) p /= i
+  return p
+})
+
+/**
+ * Two iid Poisson(1) values from one 32-bit draw: pairs (x₁, x₂), coded 16·x₁ + x₂, get consecutive
+ * slices of [0, 2³²) of size P(x₁)P(x₂) — the same 2⁻³² resolution per value as one draw per cell,
+ * at half the generator work. PAIR_THRESHOLDS[m] ends the slice of PAIR_CODES[m].
+ */
+const PAIR_CODES: Uint8Array = Uint8Array.from(POISSON_PMF.flatMap((_, x1) => POISSON_PMF.map((__, x2) => 16 * x1 + x2)))
+const PAIR_THRESHOLDS: Float64Array = (() => {
+  const out = new Float64Array(PAIR_CODES.length)
+  let cdf = 0
+  PAIR_CODES.forEach((code, m) => {
+    cdf += POISSON_PMF[code >>> 4] * POISSON_PMF[code & 15]
+    out[m] = Math.min(TWO_32, Math.floor(cdf * TWO_32))
+  })
+  out[out.length - 1] = TWO_32
+  return out
+})()
+
+function pairSlow(u: number): number {
+  let lo = 0
+  let hi = PAIR_THRESHOLDS.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (u < PAIR_THRESHOLDS[mid]) hi = mid
+    else lo = mid + 1
+  }
+  return PAIR_CODES[lo]
+}
+
+/** Pair code for each value of the top 16 bits of u, or SLOW (never a code: x ≤ 14) where a slice boundary splits the bucket. */
+const PAIR_TABLE: Uint8Array = (() => {
+  const table = new Uint8Array(65536)
+  for (let h = 0; h < 65536; h++) {
+    const lo = pairSlow(h * 65536)
+    table[h] = lo === pairSlow(h * 65536 + 65535) ? lo : SLOW
   }
   return table
 })()
@@ -89,25 +135,32 @@ function poissonFill(counts: Uint8Array, blocks: Int32Array, state: StreamState)
   let d = state[3]
   let total = 0
   blocks[0] = 0
-  for (let i = 0; i < counts.length; i++) {
+  const pairs = counts.length & ~1
+  for (let i = 0; i < pairs; i += 2) {
     // sfc32 step, inlined: a closure call per draw costs more than the rest of the loop.
     const t = (((a + b) | 0) + d) | 0
     d = (d + 1) | 0
     a = b ^ (b >>> 9)
     b = (c + (c << 3)) | 0
     c = (((c << 21) | (c >>> 11)) + t) | 0
-    const u = t >>> 0
-    let x = POISSON_TABLE[u >>> 16]
-    if (x === SLOW) x = poissonSlow(u)
-    counts[i] = x
-    total += x
-    if ((i & (BLOCK - 1)) === BLOCK - 1) blocks[(i >>> 6) + 1] = total
+    // t >>> 16 is the top 16 bits without turning t into an unsigned (double) value on the hot path.
+    let code = PAIR_TABLE[t >>> 16]
+    if (code === SLOW) code = pairSlow(t >>> 0)
+    counts[i] = code >>> 4
+    counts[i + 1] = code & 15
+    total += (code >>> 4) + (code & 15)
+    if ((i & (BLOCK - 1)) === BLOCK - 2) blocks[(i >>> 6) + 1] = total
   }
-  blocks[Math.ceil(counts.length / BLOCK)] = total
   state[0] = a
   state[1] = b
   state[2] = c
   state[3] = d
+  if (pairs < counts.length) {
+    const x = poissonSlow(nextU32(state))
+    counts[pairs] = x
+    total += x
+  }
+  blocks[Math.ceil(counts.length / BLOCK)] = total
   return total
 }
 
@@ -173,23 +226,33 @@ function poissonCumulative(scores: Float64Array, cum: Float64Array, state: Strea
   let total = 0
   let sum = 0
   cum[0] = 0
-  for (let i = 0; i < scores.length; i++) {
+  const pairs = scores.length & ~1
+  for (let i = 0; i < pairs; i += 2) {
     const t = (((a + b) | 0) + d) | 0
     d = (d + 1) | 0
     a = b ^ (b >>> 9)
     b = (c + (c << 3)) | 0
     c = (((c << 21) | (c >>> 11)) + t) | 0
-    const u = t >>> 0
-    let x = POISSON_TABLE[u >>> 16]
-    if (x === SLOW) x = poissonSlow(u)
-    total += x
-    sum += x * scores[i]
+    let code = PAIR_TABLE[t >>> 16]
+    if (code === SLOW) code = pairSlow(t >>> 0)
+    const x1 = code >>> 4
+    const x2 = code & 15
+    sum += x1 * scores[i] + x2 * scores[i + 1]
+    total += x1
     cum[i + 1] = total
+    total += x2
+    cum[i + 2] = total
   }
   state[0] = a
   state[1] = b
   state[2] = c
   state[3] = d
+  if (pairs < scores.length) {
+    const x = poissonSlow(nextU32(state))
+    sum += x * scores[pairs]
+    total += x
+    cum[pairs + 1] = total
+  }
   out[0] = total
   out[1] = sum
 }
@@ -242,6 +305,7 @@ export function multinomialCumulative(scores: Float64Array, cum: Float64Array, s
  */
 for (let b = 0; b < 16; b++) {
   const state = streamState('prime', b)
-  multinomialCounts(new Uint8Array(3), new Int32Array(blockCount(3)), state)
-  multinomialCumulative(Float64Array.of(2, 1, 0), new Float64Array(4), state, new Float64Array(2))
+  const n = 3 + (b % 2)
+  multinomialCounts(new Uint8Array(n), new Int32Array(blockCount(n)), state)
+  multinomialCumulative(new Float64Array(n).fill(1), new Float64Array(n + 1), state, new Float64Array(2))
 }

@@ -85,8 +85,7 @@ function scanNonmembers(sorted: SortedScores, counts: Uint8Array, cum: Float64Ar
     const a = cum[ia] + sign * pa
     twiceAuc += w * (a + cum[ib] + sign * pb)
     // a·N − fp·P ∝ TPR − FPR at the ROC point just before this non-member's tie group.
-    const candidate = a * N - fp * P
-    if (candidate > best) best = candidate
+    best = Math.max(best, a * N - fp * P)
     fp += w
     while (fp > nextLimit) {
       tpAt[k++] = a

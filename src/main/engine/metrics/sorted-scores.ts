@@ -94,7 +94,9 @@ export function sortScores(input: LabelledScores, options: { withOrder?: boolean
     membersAbove[j] = above
     membersAtOrAbove[j] = atOrAbove
   }
-  const out: SortedScores = { members, nonmembers, membersAbove, membersAtOrAbove }
+  // Without member/non-member ties both arrays are equal: share one, halving what resample scans read.
+  const tied = membersAtOrAbove.some((v, j) => v !== membersAbove[j])
+  const out: SortedScores = { members, nonmembers, membersAbove, membersAtOrAbove: tied ? membersAtOrAbove : membersAbove }
   if (m.order) out.memberOrder = m.order
   if (nm.order) out.nonmemberOrder = nm.order
   return out
