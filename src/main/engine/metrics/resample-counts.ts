@@ -13,8 +13,6 @@ const TWO_32 = 4294967296
 const SLOW = 255
 /** Cells per block of the block prefix sums that locate a ball without a full prefix array. */
 const BLOCK = 64
-/** Pads sorted fix-up cell lists so scans need no bounds check. */
-export const CELL_SENTINEL = 0x7fffffff
 
 /** Poisson(1) CDF thresholds scaled to 2³²: X = #{k : u ≥ T_k} for a uniform 32-bit u. */
 const POISSON_THRESHOLDS: Float64Array = (() => {
@@ -210,94 +208,6 @@ export function multinomialCounts(counts: Uint8Array, blocks: Int32Array, state:
   }
 }
 
-/** Sparse fix-up of a Poisson prefix sum: true cum[i] = cum[i] + sign · #{cells < i}. */
-export interface CumulativeFix {
-  /** Cells that lose (sign −1) or gain (sign +1) one draw, ascending, then CELL_SENTINEL. */
-  cells: Int32Array
-  sign: number
-}
-
-/** iid Poisson(1) prefix sums cum[i] = Σ counts[0 … i) and out = [total, Σ counts·scores]. */
-function poissonCumulative(scores: Float64Array, cum: Float64Array, state: StreamState, out: Float64Array): void {
-  let a = state[0]
-  let b = state[1]
-  let c = state[2]
-  let d = state[3]
-  let total = 0
-  let sum = 0
-  cum[0] = 0
-  const pairs = scores.length & ~1
-  for (let i = 0; i < pairs; i += 2) {
-    const t = (((a + b) | 0) + d) | 0
-    d = (d + 1) | 0
-    a = b ^ (b >>> 9)
-    b = (c + (c << 3)) | 0
-    c = (((c << 21) | (c >>> 11)) + t) | 0
-    let code = PAIR_TABLE[t >>> 16]
-    if (code === SLOW) code = pairSlow(t >>> 0)
-    const x1 = code >>> 4
-    const x2 = code & 15
-    sum += x1 * scores[i] + x2 * scores[i + 1]
-    total += x1
-    cum[i + 1] = total
-    total += x2
-    cum[i + 2] = total
-  }
-  state[0] = a
-  state[1] = b
-  state[2] = c
-  state[3] = d
-  if (pairs < scores.length) {
-    const x = poissonSlow(nextU32(state))
-    sum += x * scores[pairs]
-    total += x
-    cum[pairs + 1] = total
-  }
-  out[0] = total
-  out[1] = sum
-}
-
-/** The largest i < n with cum[i] ≤ ball: the cell of ball number `ball`. */
-function cellOfCumulative(cum: Float64Array, n: number, ball: number): number {
-  let lo = 0
-  let hi = n - 1
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1
-    if (cum[mid] <= ball) lo = mid
-    else hi = mid - 1
-  }
-  return lo
-}
-
-/**
- * The same multinomial draw as `multinomialCounts`, for members weighted by `scores`, straight into prefix
- * sums (what the resample pass reads), leaving the ~√n corrections sparse instead of a second full pass.
- * Returns Σ counts·scores of the resample; `cum` has length n + 1.
- */
-export function multinomialCumulative(scores: Float64Array, cum: Float64Array, state: StreamState, out: Float64Array): CumulativeFix {
-  const n = scores.length
-  poissonCumulative(scores, cum, state, out)
-  const total = out[0]
-  let cells: Int32Array
-  let sign = 0
-  if (total > n) {
-    cells = Int32Array.from(randomSubset(total, total - n, state), (ball) => cellOfCumulative(cum, n, ball))
-    sign = -1
-  } else {
-    cells = new Int32Array(n - total)
-    for (let r = 0; r < cells.length; r++) cells[r] = nextBelow(state, n)
-    sign = cells.length > 0 ? 1 : 0
-  }
-  cells.sort()
-  let sum = out[1]
-  for (const cell of cells) sum += sign * scores[cell]
-  out[1] = sum
-  const padded = new Int32Array(cells.length + 1)
-  padded.set(cells)
-  padded[cells.length] = CELL_SENTINEL
-  return { cells: padded, sign }
-}
-
 /*
  * Prime V8's type feedback on tiny inputs. A hot loop is compiled on-stack mid-way through its first
  * call, before the code after the loop has run; that code then lacks feedback, the optimised code
@@ -307,5 +217,4 @@ for (let b = 0; b < 16; b++) {
   const state = streamState('prime', b)
   const n = 3 + (b % 2)
   multinomialCounts(new Uint8Array(n), new Int32Array(blockCount(n)), state)
-  multinomialCumulative(new Float64Array(n).fill(1), new Float64Array(n + 1), state, new Float64Array(2))
 }

@@ -1,5 +1,5 @@
 // One weighted linear pass over once-sorted scores: AUC, TPR@FPR, advantage and score gap of a resample.
-import { CELL_SENTINEL, multinomialCounts, multinomialCumulative, blockCount, type CumulativeFix, type StreamState } from './resample-counts'
+import { blockCount, multinomialCounts, type StreamState } from './resample-counts'
 import type { SortedScores } from './sorted-scores'
 import { maxFalsePositives } from './tpr-at-fpr'
 
@@ -11,7 +11,8 @@ export interface PassPlan {
   order: Int32Array
   /** Scratch: member prefix counts (length n_members + 1). */
   cumMembers: Float64Array
-  /** Scratch: non-member resample counts and their block sums. */
+  /** Scratch: resample counts per sorted member / non-member, and block sums for drawing them. */
+  memberCounts: Uint8Array
   nonmemberCounts: Uint8Array
   blocks: Int32Array
 }
@@ -27,19 +28,19 @@ export interface WeightedStatistics {
   scoreGap: number
 }
 
-const NO_FIX: CumulativeFix = { cells: Int32Array.of(CELL_SENTINEL), sign: 0 }
-
 /** Prepare FP budgets for `targets` (fpr ≤ f ⇔ fp ≤ limit, same float test as the full curve). */
 export function createPassPlan(sorted: SortedScores, targets: readonly number[]): PassPlan {
+  const nP = sorted.members.length
   const nN = sorted.nonmembers.length
   const order = Int32Array.from(targets.map((_, i) => i)).sort((a, b) => targets[a] - targets[b])
   const limits = Float64Array.from([...order].map((i) => maxFalsePositives(targets[i], nN)).concat(Infinity))
   return {
     limits,
     order,
-    cumMembers: new Float64Array(sorted.members.length + 1),
+    cumMembers: new Float64Array(nP + 1),
+    memberCounts: new Uint8Array(nP),
     nonmemberCounts: new Uint8Array(nN),
-    blocks: new Int32Array(blockCount(nN))
+    blocks: new Int32Array(blockCount(Math.max(nP, nN)))
   }
 }
 
@@ -58,80 +59,79 @@ function accumulateMembers(m: Float64Array, counts: Uint8Array, cum: Float64Arra
 }
 
 /**
- * The non-member scan: AUC numerator, best TP·N − FP·P candidate, weighted TP at each FP budget and
- * Σ count·score, written to `out` = [twiceAuc, best, sumNonmembers, targets crossed]. Member prefix
- * counts are cum[i] + sign·#{fix cells < i}; both indices only grow, so two pointers track the fix.
+ * The non-member scan: out = [twice the AUC numerator, max of TP·N − FP·P, Σ count·score]. A non-member
+ * ties the members at or above it with weight ½ (trapezoid rule); TP·N − FP·P ∝ TPR − FPR at the ROC
+ * point just before each non-member's tie group, where the maximum lies. Kept to the bare minimum of
+ * work per element: this loop is most of the bootstrap's time.
  */
-function scanNonmembers(sorted: SortedScores, counts: Uint8Array, cum: Float64Array, fixCells: Int32Array, sign: number, limits: Float64Array, tpAt: Float64Array, out: Float64Array): void {
+function scanNonmembers(sorted: SortedScores, counts: Uint8Array, cum: Float64Array, out: Float64Array): void {
   const nm = sorted.nonmembers
   const above = sorted.membersAbove
   const atOrAbove = sorted.membersAtOrAbove
   const P = sorted.members.length
   const N = nm.length
-  let k = 0
-  let nextLimit = limits[0]
   let fp = 0
   let twiceAuc = 0
   let best = 0
   let sum = 0
-  let pa = 0
-  let pb = 0
   for (let j = 0; j < N; j++) {
     const w = counts[j]
-    const ia = above[j]
-    const ib = atOrAbove[j]
-    while (fixCells[pa] < ia) pa++
-    while (fixCells[pb] < ib) pb++
-    const a = cum[ia] + sign * pa
-    twiceAuc += w * (a + cum[ib] + sign * pb)
-    // a·N − fp·P ∝ TPR − FPR at the ROC point just before this non-member's tie group.
-    best = Math.max(best, a * N - fp * P)
+    const a = cum[above[j]]
+    twiceAuc += w * (a + cum[atOrAbove[j]])
+    const candidate = a * N - fp * P
+    if (candidate > best) best = candidate
     fp += w
-    while (fp > nextLimit) {
-      tpAt[k++] = a
-      nextLimit = limits[k]
-    }
     sum += w * nm[j]
   }
   out[0] = twiceAuc
   out[1] = best
   out[2] = sum
-  out[3] = k
 }
 
-function finish(sorted: SortedScores, plan: PassPlan, sumMembers: number, fix: CumulativeFix, nonmemberCounts: Uint8Array): WeightedStatistics {
-  const P = sorted.members.length
-  const N = sorted.nonmembers.length
-  const targets = plan.order.length
-  const tpAt = new Float64Array(targets)
-  const out = new Float64Array(4)
-  scanNonmembers(sorted, nonmemberCounts, plan.cumMembers, fix.cells, fix.sign, plan.limits, tpAt, out)
-  for (let k = out[3]; k < targets; k++) tpAt[k] = P
-  const tpr = new Float64Array(targets)
-  for (let t = 0; t < targets; t++) tpr[plan.order[t]] = tpAt[t] / P
-  return { auc: out[0] / (2 * P * N), advantage: out[1] / (P * N), tpr, scoreGap: sumMembers / P - out[2] / N }
+/**
+ * Weighted TP at each FP budget: walks non-members from the top until the last finite budget is
+ * exceeded (≈ n_nonmembers × the largest target, a short walk for small FPR targets). The ROC point
+ * with the largest TP within budget lies just before the non-member that breaks it. Returns the count
+ * of budgets broken; the rest hold every member.
+ */
+function tpWithinBudgets(above: Int32Array, counts: Uint8Array, cum: Float64Array, limits: Float64Array, tpAt: Float64Array): number {
+  let k = 0
+  let nextLimit = limits[0]
+  let fp = 0
+  for (let j = 0; j < counts.length && nextLimit !== Infinity; j++) {
+    fp += counts[j]
+    while (fp > nextLimit) {
+      tpAt[k++] = cum[above[j]]
+      nextLimit = limits[k]
+    }
+  }
+  return k
 }
 
 /**
  * Statistics of the sample where sorted member i appears memberCounts[i] times and sorted non-member j
  * nonmemberCounts[j] times; the counts must sum to the class sizes (a stratified resample, or all ones).
- * Ties: a non-member ties members at or above it with weight ½ (the trapezoid rule); every candidate
- * point for TPR@FPR and advantage is a ROC point "just before a non-member group", where both peak.
  */
 export function weightedStatistics(sorted: SortedScores, memberCounts: Uint8Array, nonmemberCounts: Uint8Array, plan: PassPlan): WeightedStatistics {
-  const sumMembers = accumulateMembers(sorted.members, memberCounts, plan.cumMembers)
-  return finish(sorted, plan, sumMembers, NO_FIX, nonmemberCounts)
+  const P = sorted.members.length
+  const N = sorted.nonmembers.length
+  const cum = plan.cumMembers
+  const sumMembers = accumulateMembers(sorted.members, memberCounts, cum)
+  const out = new Float64Array(3)
+  scanNonmembers(sorted, nonmemberCounts, cum, out)
+  const targets = plan.order.length
+  const tpAt = new Float64Array(targets)
+  for (let k = tpWithinBudgets(sorted.membersAbove, nonmemberCounts, cum, plan.limits, tpAt); k < targets; k++) tpAt[k] = P
+  const tpr = new Float64Array(targets)
+  for (let t = 0; t < targets; t++) tpr[plan.order[t]] = tpAt[t] / P
+  return { auc: out[0] / (2 * P * N), advantage: out[1] / (P * N), tpr, scoreGap: sumMembers / P - out[2] / N }
 }
 
-/**
- * Statistics of one stratified resample drawn from `state`: members straight into prefix sums
- * (multinomialCumulative), then non-member counts, then one scan. No per-member count array is needed.
- */
+/** Statistics of one stratified resample drawn from `state` (members first, then non-members). */
 export function resampleStatistics(sorted: SortedScores, plan: PassPlan, state: StreamState): WeightedStatistics {
-  const sums = new Float64Array(2)
-  const fix = multinomialCumulative(sorted.members, plan.cumMembers, state, sums)
+  multinomialCounts(plan.memberCounts, plan.blocks, state)
   multinomialCounts(plan.nonmemberCounts, plan.blocks, state)
-  return finish(sorted, plan, sums[1], fix, plan.nonmemberCounts)
+  return weightedStatistics(sorted, plan.memberCounts, plan.nonmemberCounts, plan)
 }
 
 /* Prime V8's type feedback on a tiny input before any hot call (see the note in resample-counts.ts). */

@@ -105,21 +105,21 @@ describe('weighted resample pass', () => {
   })
 })
 
-describe('fused resample statistics', () => {
-  it('equal the counts-based pass for the same stream (members drawn straight into prefix sums)', () => {
+describe('resample statistics', () => {
+  it('draw members then non-members from one stream and equal the counts-based pass', () => {
     const rng = createRng(8)
     for (const [nP, nN] of [[1, 1], [3, 50], [500, 700], [4000, 3000]]) {
       const scores = [...Array.from({ length: nP }, () => Math.round(rng.normal() * 8 + 3) / 8), ...Array.from({ length: nN }, () => Math.round(rng.normal() * 8) / 8)]
       const labels = [...Array.from({ length: nP }, () => 1), ...Array.from({ length: nN }, () => 0)]
       const sorted = sortScores({ scores, labels })
       const targets = [0.001, 0.01, 0.05]
-      const fused = createPassPlan(sorted, targets)
+      const viaState = createPassPlan(sorted, targets)
       const dense = createPassPlan(sorted, targets)
       const cP = new Uint8Array(nP)
       const cN = new Uint8Array(nN)
       for (let b = 0; b < 20; b++) {
-        const got = resampleStatistics(sorted, fused, streamState('fused', nP, b))
-        const state = streamState('fused', nP, b)
+        const got = resampleStatistics(sorted, viaState, streamState('stream', nP, b))
+        const state = streamState('stream', nP, b)
         multinomialCounts(cP, new Int32Array(blockCount(nP)), state)
         multinomialCounts(cN, new Int32Array(blockCount(nN)), state)
         const want = weightedStatistics(sorted, cP, cN, dense)
