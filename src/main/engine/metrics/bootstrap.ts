@@ -48,6 +48,8 @@ export interface BootstrapResult {
   confidence: number
   distribution: BootstrapDistribution
   intervals: BootstrapIntervals
+  /** How it ran (diagnostics only; results never depend on it). */
+  execution: { workers: number; workerResamples: number }
 }
 
 /** Resolved options with defaults applied (1000 resamples, seed 0, 95 %). */
@@ -101,8 +103,8 @@ export async function bootstrapMetrics(sorted: SortedScores, options: BootstrapO
   const targets = options.fprTargets ?? [0.001, 0.01, 0.05]
   throwIfAborted(options.signal)
   const threads = threadsFor(sorted.members.length + sorted.nonmembers.length, resamples, options.threads)
-  const job = createResampleJob(sorted, targets, seed, resamples, threads > 1)
-  await runJob(job, threads, options)
+  const job = createResampleJob(sorted, targets, seed, resamples, threads)
+  const execution = await runJob(job, threads, options)
   const width = resultWidth(targets.length)
   const column = (c: number): Float64Array => Float64Array.from({ length: resamples }, (_, b) => job.results[b * width + c])
   const dist: BootstrapDistribution = {
@@ -111,7 +113,7 @@ export async function bootstrapMetrics(sorted: SortedScores, options: BootstrapO
     tprAtFpr: targets.map((_, t) => column(3 + t)),
     scoreGap: column(2)
   }
-  return { resamples, seed, confidence, distribution: dist, intervals: intervalsOf(dist, confidence) }
+  return { resamples, seed, confidence, distribution: dist, intervals: intervalsOf(dist, confidence), execution }
 }
 
 /** Percentile intervals of every statistic at `confidence`. */

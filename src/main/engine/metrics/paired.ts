@@ -2,7 +2,8 @@
 import { WorkbenchError } from '../../../shared/contract/errors'
 import { bootstrapParameters, checkBootstrapOptions, forEachResample, type BootstrapOptions } from './bootstrap'
 import { percentileInterval, type Interval } from './quantile'
-import { blockCount, multinomialCounts, streamState } from './resample-counts'
+import { streamState } from './resample-counts'
+import { multinomialCounts } from './resample-kernels'
 import { createPassPlan, weightedStatistics, type PassPlan } from './resample-pass'
 import { rocAuc, rocFromSorted } from './roc'
 import { sortScores, type SortedScores } from './sorted-scores'
@@ -77,15 +78,13 @@ interface Side {
   plan: PassPlan
   memberOrder: Uint32Array
   nonmemberOrder: Uint32Array
-  members: Uint8Array
-  nonmembers: Uint8Array
 }
 
 function side(scores: ArrayLike<number>, labels: ArrayLike<number>, target: number, what: string): Side {
   const sorted = sortScores({ scores, labels }, { withOrder: true, what })
   const memberOrder = sorted.memberOrder ?? new Uint32Array(0)
   const nonmemberOrder = sorted.nonmemberOrder ?? new Uint32Array(0)
-  return { sorted, plan: createPassPlan(sorted, [target]), memberOrder, nonmemberOrder, members: new Uint8Array(sorted.members.length), nonmembers: new Uint8Array(sorted.nonmembers.length) }
+  return { sorted, plan: createPassPlan(sorted, [target]), memberOrder, nonmemberOrder }
 }
 
 /**
@@ -101,15 +100,16 @@ export async function compareScores(input: PairedInput, options: PairedOptions =
   const B = side(input.scoresB, input.labels, target, 'scores B')
   const nP = A.sorted.members.length
   const nN = A.sorted.nonmembers.length
-  const counts = { members: new Uint8Array(nP), nonmembers: new Uint8Array(nN) }
-  const blocks = { members: new Int32Array(blockCount(nP)), nonmembers: new Int32Array(blockCount(nN)) }
   const dAuc = new Float64Array(resamples)
   const dTpr = new Float64Array(resamples)
   await forEachResample(resamples, options, (b) => {
     const state = streamState(seed, 'paired', b)
-    multinomialCounts(counts.members, blocks.members, state)
-    multinomialCounts(counts.nonmembers, blocks.nonmembers, state)
-    const stats = [A, B].map((s) => weightedStatistics(s.sorted, gather(counts.members, s.memberOrder, s.members), gather(counts.nonmembers, s.nonmemberOrder, s.nonmembers), s.plan))
+    // Counts per item in input order, then placed in each side's own sorted order.
+    const members = multinomialCounts(nP, state)
+    const nonmembers = multinomialCounts(nN, state)
+    const stats = [A, B].map(({ plan, memberOrder, nonmemberOrder }) =>
+      weightedStatistics(plan, gather(members, memberOrder, plan.slot.memberCounts), gather(nonmembers, nonmemberOrder, plan.slot.nonmemberCounts))
+    )
     dAuc[b] = stats[0].auc - stats[1].auc
     dTpr[b] = stats[0].tpr[0] - stats[1].tpr[0]
   })

@@ -1,4 +1,4 @@
-// Exact multinomial resample counts in one sequential pass: Poisson(1) per cell, then a fix-up to n.
+// Exact multinomial resample counts: Poisson(1) tables and streams for the kernels, and the fix-up to n.
 import { WorkbenchError } from '../../../shared/contract/errors'
 import { createRng, seedOf } from '../rng'
 
@@ -10,7 +10,8 @@ import { createRng, seedOf } from '../rng'
  */
 
 const TWO_32 = 4294967296
-const SLOW = 255
+/** Pair-table entry meaning "search the slice ends" (never a code: values are ≤ 14). */
+export const SLOW = 255
 /** Cells per block of the block prefix sums that locate a ball without a full prefix array. */
 const BLOCK = 64
 
@@ -35,16 +36,6 @@ function poissonSlow(u: number): number {
   return x
 }
 
-/** Poisson(1) value for each value of the top 16 bits of u, or SLOW where a threshold splits the bucket. */
-const POISSON_TABLE: Uint8Array = (() => {
-  const table = new Uint8Array(65536)
-  for (let h = 0; h < 65536; h++) {
-    const lo = poissonSlow(h * 65536)
-    table[h] = lo === poissonSlow(h * 65536 + 65535) ? lo : SLOW
-  }
-  return table
-})()
-
 /** Poisson(1) probabilities P(X = k) for the values the single-draw thresholds allow. */
 const POISSON_PMF: number[] = Array.from(POISSON_THRESHOLDS, (_, k) => {
   let p = Math.exp(-1)
@@ -57,7 +48,7 @@ const POISSON_PMF: number[] = Array.from(POISSON_THRESHOLDS, (_, k) => {
  * slices of [0, 2³²) of size P(x₁)P(x₂) — the same 2⁻³² resolution per value as one draw per cell,
  * at half the generator work. PAIR_THRESHOLDS[m] ends the slice of PAIR_CODES[m].
  */
-const PAIR_CODES: Uint8Array = Uint8Array.from(POISSON_PMF.flatMap((_, x1) => POISSON_PMF.map((__, x2) => 16 * x1 + x2)))
+export const PAIR_CODES: Uint8Array = Uint8Array.from(POISSON_PMF.flatMap((_, x1) => POISSON_PMF.map((__, x2) => 16 * x1 + x2)))
 const PAIR_THRESHOLDS: Float64Array = (() => {
   const out = new Float64Array(PAIR_CODES.length)
   let cdf = 0
@@ -80,8 +71,11 @@ function pairSlow(u: number): number {
   return PAIR_CODES[lo]
 }
 
+/** Slice ends as unsigned 32-bit values for the kernel (the last, 2³², never compared, is clamped). */
+export const PAIR_SLICE_ENDS: Uint32Array = Uint32Array.from(PAIR_THRESHOLDS, (t) => Math.min(t, TWO_32 - 1))
+
 /** Pair code for each value of the top 16 bits of u, or SLOW (never a code: x ≤ 14) where a slice boundary splits the bucket. */
-const PAIR_TABLE: Uint8Array = (() => {
+export const PAIR_TABLE: Uint8Array = (() => {
   const table = new Uint8Array(65536)
   for (let h = 0; h < 65536; h++) {
     const lo = pairSlow(h * 65536)
@@ -90,7 +84,7 @@ const PAIR_TABLE: Uint8Array = (() => {
   return table
 })()
 
-/** sfc32 state (the generator of rng.ts), kept in a typed array so hot loops can inline it. */
+/** sfc32 state (the generator of rng.ts) as 4 words a, b, c, d, shared by the kernel and the fix-up. */
 export type StreamState = Int32Array
 
 /** A 4-word sfc32 state seeded from `createRng(seedOf(...parts))`: one independent stream per resample. */
@@ -101,6 +95,7 @@ export function streamState(...parts: Array<string | number>): StreamState {
   return state
 }
 
+/** One sfc32 draw. */
 function nextU32(state: StreamState): number {
   const a = state[0]
   const b = state[1]
@@ -120,46 +115,9 @@ function nextBelow(state: StreamState, range: number): number {
   return Math.floor(((hi * 67108864 + lo) / 9007199254740992) * range)
 }
 
-/** Number of block prefix sums `multinomialCounts` needs for n cells. */
+/** Number of block prefix sums a draw over n cells needs. */
 export function blockCount(n: number): number {
   return Math.ceil(n / BLOCK) + 1
-}
-
-/** iid Poisson(1) counts (≤ 14 by the table) and block prefix sums blocks[b] = Σ counts[0 … 64b); returns the total. */
-function poissonFill(counts: Uint8Array, blocks: Int32Array, state: StreamState): number {
-  let a = state[0]
-  let b = state[1]
-  let c = state[2]
-  let d = state[3]
-  let total = 0
-  blocks[0] = 0
-  const pairs = counts.length & ~1
-  for (let i = 0; i < pairs; i += 2) {
-    // sfc32 step, inlined: a closure call per draw costs more than the rest of the loop.
-    const t = (((a + b) | 0) + d) | 0
-    d = (d + 1) | 0
-    a = b ^ (b >>> 9)
-    b = (c + (c << 3)) | 0
-    c = (((c << 21) | (c >>> 11)) + t) | 0
-    // t >>> 16 is the top 16 bits without turning t into an unsigned (double) value on the hot path.
-    let code = PAIR_TABLE[t >>> 16]
-    if (code === SLOW) code = pairSlow(t >>> 0)
-    counts[i] = code >>> 4
-    counts[i + 1] = code & 15
-    total += (code >>> 4) + (code & 15)
-    if ((i & (BLOCK - 1)) === BLOCK - 2) blocks[(i >>> 6) + 1] = total
-  }
-  state[0] = a
-  state[1] = b
-  state[2] = c
-  state[3] = d
-  if (pairs < counts.length) {
-    const x = poissonSlow(nextU32(state))
-    counts[pairs] = x
-    total += x
-  }
-  blocks[Math.ceil(counts.length / BLOCK)] = total
-  return total
 }
 
 /** The cell holding ball number `ball` (balls numbered in cell order), found via the block sums. */
@@ -187,13 +145,26 @@ function randomSubset(total: number, k: number, state: StreamState): Float64Arra
   return Float64Array.from(chosen).sort()
 }
 
+/** Cells the kernel's fill fills for n cells: whole pairs (one 32-bit draw each). */
+export function kernelCells(n: number): number {
+  return n & ~1
+}
+
 /**
- * Multinomial(n, uniform over n cells) counts into `counts` (n = counts.length): how often each item is
- * drawn by a bootstrap resample with replacement. `blocks` is scratch of length ≥ blockCount(n).
+ * Finish a multinomial draw after the kernel gave iid Poisson(1) counts to the first kernelCells(n) cells
+ * (their total `filledTotal`, complete block sums): draw the odd last cell, close the block sums, then
+ * remove a uniform random subset of surplus balls or add missing balls uniformly, so that `counts` is
+ * exactly Multinomial(n, uniform), n = counts.length.
  */
-export function multinomialCounts(counts: Uint8Array, blocks: Int32Array, state: StreamState): void {
+export function completeCounts(counts: Uint8Array, blocks: Int32Array, filledTotal: number, state: StreamState): void {
   const n = counts.length
-  const total = poissonFill(counts, blocks, state)
+  let total = filledTotal
+  for (let cell = kernelCells(n); cell < n; cell++) {
+    const x = poissonSlow(nextU32(state))
+    counts[cell] = x
+    total += x
+  }
+  blocks[Math.ceil(n / BLOCK)] = total
   if (total > n) {
     // Locate every removed ball on the unmodified counts first, then remove them.
     const cells = Array.from(randomSubset(total, total - n, state), (ball) => cellOfBall(counts, blocks, ball))
@@ -206,15 +177,4 @@ export function multinomialCounts(counts: Uint8Array, blocks: Int32Array, state:
     if (counts[cell] === 255) throw new WorkbenchError({ code: 'internal', message: 'A bootstrap resample count exceeded 255.', hint: 'Rerun with another seed.' })
     counts[cell]++
   }
-}
-
-/*
- * Prime V8's type feedback on tiny inputs. A hot loop is compiled on-stack mid-way through its first
- * call, before the code after the loop has run; that code then lacks feedback, the optimised code
- * deoptimises at the end of every call and the kernels run ~3× slower. Both fix-up branches are covered.
- */
-for (let b = 0; b < 16; b++) {
-  const state = streamState('prime', b)
-  const n = 3 + (b % 2)
-  multinomialCounts(new Uint8Array(n), new Int32Array(blockCount(n)), state)
 }

@@ -1,22 +1,26 @@
 // A bootstrap job in shared memory: any number of threads claim resample indices until none is left.
+import { WorkbenchError } from '../../../shared/contract/errors'
 import { streamState } from './resample-counts'
-import { createPassPlan, resampleStatistics, type PassPlan } from './resample-pass'
+import { createArena, openSlot, type ResampleArena } from './resample-kernels'
+import { planOnSlot, resampleStatistics, type PassPlan } from './resample-pass'
 import type { SortedScores } from './sorted-scores'
 
-/** Control slots (Int32Array): next resample to claim, resamples completed, abort flag. */
+/** Control slots (Int32Array): next resample to claim, resamples completed, abort flag, next arena slot. */
 const NEXT = 0
 const COMPLETED = 1
 const ABORT = 2
+const SLOT = 3
 
-/** Everything a thread needs to compute its share; all arrays may live on SharedArrayBuffers. */
+/** Everything a thread needs to compute its share; all of it lives in shared memory. */
 export interface ResampleJob {
-  sorted: SortedScores
+  /** Sorted scores and one scratch slot per thread. */
+  arena: ResampleArena
   targets: number[]
   seed: number
   resamples: number
   /** resamples × (3 + targets) values: auc, advantage, scoreGap, then TPR per target. */
   results: Float64Array
-  /** [next claim, completed, abort]. */
+  /** [next claim, completed, abort, next arena slot]. */
   control: Int32Array
   /** 1 once resample b is written (lets the main thread redo the share of a crashed worker). */
   done: Uint8Array
@@ -27,33 +31,22 @@ export function resultWidth(targets: number): number {
   return 3 + targets
 }
 
-function sharedCopy<T extends Float64Array | Int32Array>(source: T): T {
-  const buffer = new SharedArrayBuffer(source.byteLength)
-  const copy = (source instanceof Float64Array ? new Float64Array(buffer) : new Int32Array(buffer)) as T
-  copy.set(source)
-  return copy
-}
-
-/** A job; with `shared` its arrays live on SharedArrayBuffers so worker threads can take part. */
-export function createResampleJob(sorted: SortedScores, targets: readonly number[], seed: number, resamples: number, shared: boolean): ResampleJob {
-  const alloc = (bytes: number): ArrayBuffer | SharedArrayBuffer => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes))
-  const view: SortedScores = shared
-    ? { members: sharedCopy(sorted.members), nonmembers: sharedCopy(sorted.nonmembers), membersAbove: sharedCopy(sorted.membersAbove), membersAtOrAbove: sharedCopy(sorted.membersAtOrAbove) }
-    : sorted
+/** A job for up to `threads` threads (main thread included). */
+export function createResampleJob(sorted: SortedScores, targets: readonly number[], seed: number, resamples: number, threads: number): ResampleJob {
   return {
-    sorted: view,
+    arena: createArena(sorted, threads),
     targets: [...targets],
     seed,
     resamples,
-    results: new Float64Array(alloc(8 * resamples * resultWidth(targets.length))),
-    control: new Int32Array(alloc(12)),
-    done: new Uint8Array(alloc(resamples))
+    results: new Float64Array(new SharedArrayBuffer(8 * resamples * resultWidth(targets.length))),
+    control: new Int32Array(new SharedArrayBuffer(16)),
+    done: new Uint8Array(new SharedArrayBuffer(resamples))
   }
 }
 
 /** Compute resample b into the job's results and mark it done. */
 function computeResample(job: ResampleJob, plan: PassPlan, b: number): void {
-  const stats = resampleStatistics(job.sorted, plan, streamState(job.seed, 'bootstrap', b))
+  const stats = resampleStatistics(plan, streamState(job.seed, 'bootstrap', b))
   const at = b * resultWidth(job.targets.length)
   job.results[at] = stats.auc
   job.results[at + 1] = stats.advantage
@@ -63,9 +56,11 @@ function computeResample(job: ResampleJob, plan: PassPlan, b: number): void {
   Atomics.add(job.control, COMPLETED, 1)
 }
 
-/** A pass plan (scratch) for one thread. */
+/** A pass plan for the calling thread, on the next free scratch slot of the arena. */
 export function planFor(job: ResampleJob): PassPlan {
-  return createPassPlan(job.sorted, job.targets)
+  const index = Atomics.add(job.control, SLOT, 1)
+  if (index >= job.arena.layout.slots) throw new WorkbenchError({ code: 'internal', message: `The resample job has ${job.arena.layout.slots} scratch slots; thread ${index + 1} asked for one.` })
+  return planOnSlot(openSlot(job.arena, index), job.targets)
 }
 
 /**

@@ -56,13 +56,17 @@ function tsxEsmApi(): string | undefined {
   }
 }
 
-/** Threads for a job of `items` × `resamples`: 1 for small jobs, else every core (at most 8). */
+/**
+ * Threads for a job of `items` × `resamples`: 1 for small jobs or where workers cannot load (bundled
+ * builds), else every core (at most 8). An explicit request is honoured (workers permitting).
+ */
 export function threadsFor(items: number, resamples: number, requested?: number): number {
   if (requested !== undefined) {
     if (!Number.isInteger(requested) || requested < 1) throw new WorkbenchError({ code: 'invalid-input', message: `threads must be a positive integer; got ${requested}.`, hint: 'Omit it to choose automatically.' })
     return requested
   }
-  return items * resamples < PARALLEL_MIN_WORK ? 1 : Math.max(1, Math.min(availableParallelism(), 8))
+  if (items * resamples < PARALLEL_MIN_WORK || workerEntry() === undefined) return 1
+  return Math.max(1, Math.min(availableParallelism(), 8))
 }
 
 /** Start a worker on the job; the promise settles (never rejects) when it finishes, fails or exits. */

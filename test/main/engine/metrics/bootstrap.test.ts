@@ -1,7 +1,8 @@
 // Stratified bootstrap: exact multinomial counts, determinism, seeds, interval sanity, progress, cancel.
 import { describe, expect, it } from 'vitest'
 import { bootstrapMetrics, evaluateScores, membershipAdvantage, rocAuc, rocCurve, sortScores, tprAtFpr } from '../../../../src/main/engine/metrics'
-import { blockCount, multinomialCounts, streamState } from '../../../../src/main/engine/metrics/resample-counts'
+import { blockCount, completeCounts, kernelCells, PAIR_CODES, PAIR_SLICE_ENDS, PAIR_TABLE, SLOW, streamState } from '../../../../src/main/engine/metrics/resample-counts'
+import { multinomialCounts } from '../../../../src/main/engine/metrics/resample-kernels'
 import { createPassPlan, resampleStatistics, weightedStatistics } from '../../../../src/main/engine/metrics/resample-pass'
 import { createRng } from '../../../../src/main/engine/rng'
 import { WorkbenchError } from '../../../../src/shared/contract/errors'
@@ -20,10 +21,8 @@ function gaussianScores(n: number, shift: number, seed: number): { scores: Float
 describe('multinomial resample counts', () => {
   it('always draw exactly n items, for tiny and large n', () => {
     for (const n of [1, 2, 3, 10, 1000, 50_000]) {
-      const counts = new Uint8Array(n)
-      const cum = new Int32Array(blockCount(n))
       for (let b = 0; b < 20; b++) {
-        multinomialCounts(counts, cum, streamState('t', n, b))
+        const counts = multinomialCounts(n, streamState('t', n, b))
         let total = 0
         let negative = 0
         for (const c of counts) {
@@ -39,14 +38,11 @@ describe('multinomial resample counts', () => {
   it('have the moments of Multinomial(n, 1/n): mean 1, variance 1 − 1/n, P(0) ≈ (1 − 1/n)^n', () => {
     const n = 200
     const reps = 2000
-    const counts = new Uint8Array(n)
-    const cum = new Int32Array(blockCount(n))
     let sum = 0
     let sumSq = 0
     let zeros = 0
     for (let b = 0; b < reps; b++) {
-      multinomialCounts(counts, cum, streamState('moments', b))
-      for (const c of counts) {
+      for (const c of multinomialCounts(n, streamState('moments', b))) {
         sum += c
         sumSq += c * c
         if (c === 0) zeros++
@@ -60,17 +56,48 @@ describe('multinomial resample counts', () => {
   })
 
   it('n = 2 gives counts (2,0), (1,1), (0,2) with probabilities ¼, ½, ¼', () => {
-    const counts = new Uint8Array(2)
-    const cum = new Int32Array(blockCount(2))
     const seen = [0, 0, 0]
     const reps = 20_000
-    for (let b = 0; b < reps; b++) {
-      multinomialCounts(counts, cum, streamState('two', b))
-      seen[counts[0]]++
-    }
+    for (let b = 0; b < reps; b++) seen[multinomialCounts(2, streamState('two', b))[0]]++
     expect(Math.abs(seen[0] / reps - 0.25)).toBeLessThan(0.015)
     expect(Math.abs(seen[1] / reps - 0.5)).toBeLessThan(0.015)
     expect(Math.abs(seen[2] / reps - 0.25)).toBeLessThan(0.015)
+  })
+})
+
+/** The kernel's Poisson fill in plain JS: sfc32 (rng.ts's generator), two cells per draw. */
+function referenceFill(counts: Uint8Array, blocks: Int32Array, state: Int32Array): number {
+  let [a, b, c, d] = state
+  let total = 0
+  blocks[0] = 0
+  for (let i = 0; i < kernelCells(counts.length); i += 2) {
+    const t = (((a + b) | 0) + d) | 0
+    d = (d + 1) | 0
+    a = b ^ (b >>> 9)
+    b = (c + (c << 3)) | 0
+    c = (((c << 21) | (c >>> 11)) + t) | 0
+    let code = PAIR_TABLE[t >>> 16]
+    if (code === SLOW) code = PAIR_CODES[PAIR_SLICE_ENDS.findIndex((end, m) => (t >>> 0) < end || m === PAIR_SLICE_ENDS.length - 1)]
+    counts[i] = code >>> 4
+    counts[i + 1] = code & 15
+    total += counts[i] + counts[i + 1]
+    if ((i + 2) % 64 === 0) blocks[(i + 2) / 64] = total
+  }
+  state.set([a, b, c, d])
+  return total
+}
+
+describe('wasm kernels', () => {
+  it('draw exactly the counts of the plain-JS reference of the same stream', () => {
+    for (const n of [1, 2, 7, 64, 129, 5000, 70_001]) {
+      for (let b = 0; b < 5; b++) {
+        const state = streamState('reference', n, b)
+        const counts = new Uint8Array(n)
+        const blocks = new Int32Array(blockCount(n))
+        completeCounts(counts, blocks, referenceFill(counts, blocks, state), state)
+        expect(multinomialCounts(n, streamState('reference', n, b))).toEqual(counts)
+      }
+    }
   })
 })
 
@@ -83,19 +110,16 @@ describe('weighted resample pass', () => {
     const sorted = sortScores({ scores, labels })
     const targets = [0.01, 0.05, 0.2]
     const plan = createPassPlan(sorted, targets)
-    const cP = new Uint8Array(sorted.members.length)
-    const cN = new Uint8Array(sorted.nonmembers.length)
-    const scratch = new Int32Array(blockCount(n))
     for (let b = 0; b < 25; b++) {
       const state = streamState('explicit', b)
-      multinomialCounts(cP, scratch, state)
-      multinomialCounts(cN, scratch, state)
+      const cP = multinomialCounts(sorted.members.length, state)
+      const cN = multinomialCounts(sorted.nonmembers.length, state)
       const rs: number[] = []
       const rl: number[] = []
       cP.forEach((c, i) => { for (let k = 0; k < c; k++) { rs.push(sorted.members[i]); rl.push(1) } })
       cN.forEach((c, j) => { for (let k = 0; k < c; k++) { rs.push(sorted.nonmembers[j]); rl.push(0) } })
       const curve = rocCurve({ scores: rs, labels: rl })
-      const stats = weightedStatistics(sorted, cP, cN, plan)
+      const stats = weightedStatistics(plan, cP, cN)
       expect(Math.abs(stats.auc - rocAuc(curve))).toBeLessThan(1e-12)
       expect(Math.abs(stats.advantage - membershipAdvantage(curve))).toBeLessThan(1e-12)
       targets.forEach((f, t) => expect(stats.tpr[t]).toBe(tprAtFpr(curve, f).bestAvailableTpr))
@@ -106,7 +130,7 @@ describe('weighted resample pass', () => {
 })
 
 describe('resample statistics', () => {
-  it('draw members then non-members from one stream and equal the counts-based pass', () => {
+  it('draw members then non-members from one stream and equal the pass over those counts', () => {
     const rng = createRng(8)
     for (const [nP, nN] of [[1, 1], [3, 50], [500, 700], [4000, 3000]]) {
       const scores = [...Array.from({ length: nP }, () => Math.round(rng.normal() * 8 + 3) / 8), ...Array.from({ length: nN }, () => Math.round(rng.normal() * 8) / 8)]
@@ -115,18 +139,16 @@ describe('resample statistics', () => {
       const targets = [0.001, 0.01, 0.05]
       const viaState = createPassPlan(sorted, targets)
       const dense = createPassPlan(sorted, targets)
-      const cP = new Uint8Array(nP)
-      const cN = new Uint8Array(nN)
       for (let b = 0; b < 20; b++) {
-        const got = resampleStatistics(sorted, viaState, streamState('stream', nP, b))
+        const got = resampleStatistics(viaState, streamState('stream', nP, b))
         const state = streamState('stream', nP, b)
-        multinomialCounts(cP, new Int32Array(blockCount(nP)), state)
-        multinomialCounts(cN, new Int32Array(blockCount(nN)), state)
-        const want = weightedStatistics(sorted, cP, cN, dense)
+        const cP = multinomialCounts(nP, state)
+        const cN = multinomialCounts(nN, state)
+        const want = weightedStatistics(dense, cP, cN)
         expect(got.auc).toBe(want.auc)
         expect(got.advantage).toBe(want.advantage)
         expect(Array.from(got.tpr)).toEqual(Array.from(want.tpr))
-        expect(Math.abs(got.scoreGap - want.scoreGap)).toBeLessThan(1e-12)
+        expect(got.scoreGap).toBe(want.scoreGap)
       }
     }
   })

@@ -95,7 +95,7 @@ describe('metrics match scikit-learn / numpy', () => {
         const sorted = sortScores(input)
         const plan = createPassPlan(sorted, TARGETS)
         const ones = (n: number): Uint8Array => new Uint8Array(n).fill(1)
-        const stats = weightedStatistics(sorted, ones(sorted.members.length), ones(sorted.nonmembers.length), plan)
+        const stats = weightedStatistics(plan, ones(sorted.members.length), ones(sorted.nonmembers.length))
         expect(Math.abs(stats.auc - e.auc)).toBeLessThan(1e-12)
         expect(Math.abs(stats.advantage - e.advantage)).toBeLessThan(1e-12)
         TARGETS.forEach((f, t) => expect(stats.tpr[t]).toBe(e.tprAtFpr[String(f)].bestAvailableTpr))

@@ -17,9 +17,9 @@ describe('parallel resamples', () => {
   const targets = [0.001, 0.01, 0.05]
 
   it('a worker alone computes exactly what the main thread computes', async () => {
-    const single = createResampleJob(sorted, targets, 5, 24, false)
+    const single = createResampleJob(sorted, targets, 5, 24, 1)
     expect(await runJob(single, 1, {})).toEqual({ workers: 0, workerResamples: 0 })
-    const shared = createResampleJob(sorted, targets, 5, 24, true)
+    const shared = createResampleJob(sorted, targets, 5, 24, 2)
     const run = await runJob(shared, 2, { mainThreadShare: false })
     expect(run).toEqual({ workers: 1, workerResamples: 24 })
     expect(Array.from(shared.results)).toEqual(Array.from(single.results))
@@ -33,7 +33,7 @@ describe('parallel resamples', () => {
   })
 
   it('cancels a job that workers are running', async () => {
-    const job = createResampleJob(sortedData(200_000), targets, 1, 5000, true)
+    const job = createResampleJob(sortedData(200_000), targets, 1, 5000, 2)
     const controller = new AbortController()
     setTimeout(() => controller.abort(), 300)
     await expect(runJob(job, 2, { signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' })
