@@ -135,14 +135,23 @@ function cellOfBall(counts: Uint8Array, blocks: Int32Array, ball: number): numbe
   return cell
 }
 
-/** Floyd's algorithm: a uniform random k-subset of [0, total), as an ascending list. */
+/**
+ * A uniform random k-subset of [0, total), ascending: draw the missing number of values uniformly, sort,
+ * drop repeats, until k distinct remain. Every step treats all values alike, so every k-subset is equally
+ * likely; with k ≈ √total repeats are rare, and sorting a typed array beats a Set per draw.
+ */
 function randomSubset(total: number, k: number, state: StreamState): Float64Array {
-  const chosen = new Set<number>()
-  for (let j = total - k; j < total; j++) {
-    const t = nextBelow(state, j + 1)
-    chosen.add(chosen.has(t) ? j : t)
+  let chosen = new Float64Array(0)
+  while (chosen.length < k) {
+    const draws = new Float64Array(k)
+    draws.set(chosen)
+    for (let r = chosen.length; r < k; r++) draws[r] = nextBelow(state, total)
+    draws.sort()
+    let distinct = 0
+    for (let r = 0; r < k; r++) if (r === 0 || draws[r] !== draws[r - 1]) draws[distinct++] = draws[r]
+    chosen = draws.slice(0, distinct)
   }
-  return Float64Array.from(chosen).sort()
+  return chosen
 }
 
 /** Cells the kernel's fill fills for n cells: whole pairs (one 32-bit draw each). */

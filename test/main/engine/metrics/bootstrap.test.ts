@@ -63,6 +63,19 @@ describe('multinomial resample counts', () => {
     expect(Math.abs(seen[1] / reps - 0.5)).toBeLessThan(0.015)
     expect(Math.abs(seen[2] / reps - 0.25)).toBeLessThan(0.015)
   })
+
+  it('n = 3 gives (1,1,1) with probability 6/27 and (3,0,0) with 1/27', () => {
+    const reps = 30_000
+    let ones = 0
+    let three = 0
+    for (let b = 0; b < reps; b++) {
+      const c = multinomialCounts(3, streamState('three', b))
+      if (c[0] === 1 && c[1] === 1) ones++
+      if (c[0] === 3) three++
+    }
+    expect(Math.abs(ones / reps - 6 / 27)).toBeLessThan(0.012)
+    expect(Math.abs(three / reps - 1 / 27)).toBeLessThan(0.006)
+  })
 })
 
 /** The kernel's Poisson fill in plain JS: sfc32 (rng.ts's generator), two cells per draw. */
