@@ -10,7 +10,7 @@ import { createRng, seedOf } from '../rng'
  */
 
 const TWO_32 = 4294967296
-/** Pair-table entry meaning "search the slice ends" (never a code: values are ≤ 14). */
+/** Pair-table entry meaning "search the slice ends" (never a code: values are ≤ 12, codes ≤ 204). */
 export const SLOW = 255
 /** Cells per block of the block prefix sums that locate a ball without a full prefix array. */
 const BLOCK = 64
@@ -74,7 +74,7 @@ function pairSlow(u: number): number {
 /** Slice ends as unsigned 32-bit values for the kernel (the last, 2³², never compared, is clamped). */
 export const PAIR_SLICE_ENDS: Uint32Array = Uint32Array.from(PAIR_THRESHOLDS, (t) => Math.min(t, TWO_32 - 1))
 
-/** Pair code for each value of the top 16 bits of u, or SLOW (never a code: x ≤ 14) where a slice boundary splits the bucket. */
+/** Pair code for each value of the top 16 bits of u, or SLOW where a slice boundary splits the bucket. */
 export const PAIR_TABLE: Uint8Array = (() => {
   const table = new Uint8Array(65536)
   for (let h = 0; h < 65536; h++) {

@@ -35,7 +35,12 @@ interface WorkerEntry {
  * module is inlined into a chunk with another name, so there is no such file: stay on one thread.
  */
 function workerEntry(): WorkerEntry | undefined {
-  const here = fileURLToPath(import.meta.url)
+  let here: string
+  try {
+    here = fileURLToPath(import.meta.url)
+  } catch {
+    return undefined
+  }
   const ext = path.extname(here)
   const file = path.join(path.dirname(here), `bootstrap-worker${ext}`)
   if (path.basename(here, ext) !== 'resample-threads' || !existsSync(file)) return undefined
@@ -70,8 +75,14 @@ export function threadsFor(items: number, resamples: number, requested?: number)
 }
 
 /** Start a worker on the job; the promise settles (never rejects) when it finishes, fails or exits. */
-function startWorker(job: ResampleJob, entry: WorkerEntry): { worker: Worker; settled: Promise<void> } {
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { job, ...entry } })
+function startWorker(job: ResampleJob, entry: WorkerEntry): { worker: Worker; settled: Promise<void> } | undefined {
+  let worker: Worker
+  try {
+    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { job, ...entry } })
+  } catch {
+    // A host that forbids threads still gets every resample, from this thread.
+    return undefined
+  }
   // Why: a failed worker only costs time; completeMissing redoes anything it claimed, results are identical.
   const settled = new Promise<void>((resolve) => {
     worker.once('message', () => resolve())
@@ -103,7 +114,8 @@ export interface JobControl {
 /** Run every resample of the job on this thread and `threads − 1` workers; throws `cancelled` on abort. */
 export async function runJob(job: ResampleJob, threads: number, control: JobControl): Promise<JobRun> {
   const entry = threads > 1 ? workerEntry() : undefined
-  const workers = entry ? Array.from({ length: threads - 1 }, () => startWorker(job, entry)) : []
+  const started = entry ? Array.from({ length: threads - 1 }, () => startWorker(job, entry)) : []
+  const workers = started.filter((w) => w !== undefined)
   const plan = planFor(job)
   const { signal, onProgress } = control
   let mine = 0
