@@ -4,6 +4,7 @@ import { createResampleJob, resultWidth } from './resample-share'
 import { runJob, threadsFor } from './resample-threads'
 import { percentileInterval, type Interval } from './quantile'
 import type { SortedScores } from './sorted-scores'
+import { DEFAULT_FPR_TARGETS } from './tpr-at-fpr'
 
 /** How to resample; every field is echoed in the report. */
 export interface BootstrapOptions {
@@ -100,7 +101,7 @@ export async function forEachResample(resamples: number, control: Pick<Bootstrap
 export async function bootstrapMetrics(sorted: SortedScores, options: BootstrapOptions = {}): Promise<BootstrapResult> {
   checkBootstrapOptions(options)
   const { resamples, seed, confidence } = bootstrapParameters(options)
-  const targets = options.fprTargets ?? [0.001, 0.01, 0.05]
+  const targets = options.fprTargets ?? DEFAULT_FPR_TARGETS
   throwIfAborted(options.signal)
   const threads = threadsFor(sorted.members.length + sorted.nonmembers.length, resamples, options.threads)
   const job = createResampleJob(sorted, targets, seed, resamples, threads)

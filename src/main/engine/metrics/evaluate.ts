@@ -13,7 +13,7 @@ export interface EvaluateInput extends LabelledScores {
   referenceScores?: ArrayLike<number>
 }
 
-/** Every parameter of an evaluation; all are echoed in the report. */
+/** Parameters of an evaluation; resamples, seed, confidence, the FPR targets (as keys) and α are echoed in the report. */
 export interface EvaluateOptions extends BootstrapOptions {
   /** Target FPR α of the calibrated threshold (default 0.01). */
   alpha?: number
