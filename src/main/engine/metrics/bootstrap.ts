@@ -70,7 +70,7 @@ export function checkBootstrapOptions(options: BootstrapOptions): void {
 }
 
 /** Let the event loop run (abort messages, progress delivery) during long synchronous loops. */
-export function yieldToEventLoop(): Promise<void> {
+function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve))
 }
 
