@@ -87,7 +87,8 @@ export function storeError(err: unknown, ctx: StoreErrorContext): WorkbenchError
     )
   }
   const diagnosis = DIAGNOSES[primaryCode(code)]
-  const what = diagnosis ? `${diagnosis.what} (${code}: ${detail})` : `${detail} (${code})`
+  // SQLite's own words are kept for context, except "database is locked": issue 9 wants users never to see it.
+  const what = !diagnosis ? `${detail} (${code})` : isBusyError(err) ? `${diagnosis.what} (${code})` : `${diagnosis.what} (${code}: ${detail})`
   return new WorkbenchError(
     {
       code: 'store-failed',

@@ -44,6 +44,16 @@ describe('concurrent processes', () => {
     await held
   }, 60_000)
 
+  it('retries after SQLite\'s own busy wait runs out, within the retry budget', async () => {
+    const file = path.join(dir, 'retry.sqlite')
+    openWorkspaceDb(file).close()
+    const { held } = await holdLock(file, 500)
+    const db = openWorkspaceDb(file, { busyTimeoutMs: 50, busyRetries: 8 })
+    expect(createEmbeddingsRepo(db).putMany(batchRows('z', 0, 5, 8))).toBe(5)
+    db.close()
+    await held
+  }, 60_000)
+
   it('past the retry budget the error is store-failed with a hint, and nothing is written', async () => {
     const file = path.join(dir, 'busy.sqlite')
     openWorkspaceDb(file).close()
@@ -59,6 +69,7 @@ describe('concurrent processes', () => {
     expect(caught).toMatchObject({ code: 'store-failed', item: file })
     expect((caught as Error).message).toMatch(/embeddings\.putMany.*SQLITE_BUSY/)
     expect((caught as { hint: string }).hint).toMatch(/Another MIA Workbench/)
+    expect((caught as Error).message).not.toMatch(/database is locked/)
     await held
     expect(repo.count()).toBe(0)
     db.close()
