@@ -70,15 +70,19 @@ function csvField(value) {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-async function writeImage(src, dest) {
+/** The 32 px render of one source PNG: its PNG bytes and the sha256 of its RGB pixels (duplicate detection). */
+async function render(src) {
   // Flatten onto white first so the transparent background becomes the white that the models see.
-  await sharp(src)
+  const pipeline = sharp(src)
     .flatten({ background: '#ffffff' })
     .resize(IMAGE_SIZE, IMAGE_SIZE, { kernel: 'lanczos3', fit: 'fill' })
     .removeAlpha()
     .toColourspace('srgb')
-    .png({ compressionLevel: 9, adaptiveFiltering: true })
-    .toFile(dest);
+  const [png, raw] = await Promise.all([
+    pipeline.clone().png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer(),
+    pipeline.clone().raw().toBuffer(),
+  ]);
+  return { png, pixelHash: createHash('sha256').update(raw).digest('hex') };
 }
 
 /** Human-readable credits shipped beside the images (Apache-2.0 and CC BY 4.0 both ask for attribution). */
@@ -107,16 +111,29 @@ async function main() {
   rmSync(path.join(outDir, 'images'), { recursive: true, force: true });
   const header = 'id,image,caption,membership,role,vendor,category,subcategory,unicode_version';
   const rows = [header];
+  // Some emojis render pixel-identically (e.g. Twemoji draws every "family: ..." combination alike, several flags
+  // share one design): such twins would put one image under two captions and, across the split, under both
+  // memberships. Only the first render of each pixel content (vendor order, then emoji sort order) is kept.
+  const firstWithPixels = new Map();
+  const dropped = [];
   for (const vendor of VENDORS) {
     mkdirSync(path.join(outDir, 'images', vendor.name), { recursive: true });
     for (const e of emojis) {
       if (!e[vendor.flag]) continue;
       const code = e.unified.toLowerCase();
+      const id = `${vendor.name}-${code}`;
       const image = `images/${vendor.name}/${code}.png`;
-      await writeImage(path.join(modules, vendor.pkg, 'img', vendor.name, '64', e.image), path.join(outDir, image));
+      const { png, pixelHash } = await render(path.join(modules, vendor.pkg, 'img', vendor.name, '64', e.image));
+      const twin = firstWithPixels.get(pixelHash);
+      if (twin) {
+        dropped.push({ id, same_pixels_as: twin });
+        continue;
+      }
+      firstWithPixels.set(pixelHash, id);
+      writeFileSync(path.join(outDir, image), png);
       const membership = isReference(e) ? 'nonmember' : members.has(e.unified) ? 'member' : 'nonmember';
       const role = isReference(e) ? 'reference' : 'target';
-      const fields = [`${vendor.name}-${code}`, image, captions.get(e.unified), membership, role, vendor.name];
+      const fields = [id, image, captions.get(e.unified), membership, role, vendor.name];
       rows.push([...fields, e.category, e.subcategory, e.added_in].map(csvField).join(','));
     }
   }
@@ -135,10 +152,14 @@ async function main() {
     manifest: 'manifest.csv',
     image_size: IMAGE_SIZE,
     split: { seed: SPLIT_SEED, rule: `added_in >= ${REFERENCE_CUTOFF.toFixed(1)} -> reference nonmember; else sha256(seed:unified) order, first half member` },
+    duplicates: {
+      rule: 'renders whose 32 px RGB pixels equal those of an earlier item (vendor order google, twitter; then emoji sort order) are left out',
+      dropped,
+    },
   };
   writeFileSync(path.join(outDir, 'dataset.json'), JSON.stringify(dataset, null, 2) + '\n');
   writeFileSync(path.join(outDir, 'ATTRIBUTION.md'), attributionText(pkgVersion));
-  console.log(`wrote ${rows.length - 1} items (${members.size} member emojis) to ${path.relative(repoRoot, outDir)}`);
+  console.log(`wrote ${rows.length - 1} items (${members.size} member emojis, ${dropped.length} pixel twins dropped) to ${path.relative(repoRoot, outDir)}`);
 }
 
 await main();
