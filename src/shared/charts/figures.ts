@@ -1,0 +1,81 @@
+// Figures of experiments: ExperimentView → chart inputs → the option of a ROC, histogram or comparison figure.
+import type { EChartsOption } from 'echarts'
+import { WorkbenchError } from '../contract/errors'
+import type { Attack, ExperimentView } from '../contract/experiments'
+import { compareRocOption, histogramPanelsOption } from './compare'
+import type { FigureSize } from './frame'
+import { histogramOption, type HistogramInput } from './histogram'
+import { rocOption, type RocSeriesInput } from './roc'
+import type { FigureStyle } from './style'
+
+/** Figure kinds, as in the contract's FigureKindSchema. */
+export type FigureKindName = 'roc' | 'hist' | 'compare'
+
+/** Choices a figure of experiments takes beyond the style. */
+export interface FigureOptions {
+  /** ROC axes (default 'log'). */
+  scale?: 'log' | 'linear'
+  /** Mark TPR@FPR targets on ROC curves. */
+  markTargets?: boolean
+  /** Threshold marker on histograms. */
+  threshold?: number | null
+  /** Histogram heights (default 'fraction'). */
+  normalize?: 'fraction' | 'count'
+  /** Screen box (px) for multi-panel layouts. */
+  size?: FigureSize
+}
+
+const SCORE_LABELS: Record<Attack, string> = {
+  csa: 'CSA score (cosine similarity)',
+  aea: 'AEA score (mean similarity)',
+  wsa: 'WSA member probability',
+  blind: 'Blind-baseline score'
+}
+
+function missing(view: ExperimentView, what: string): never {
+  throw new WorkbenchError({
+    code: 'invalid-input',
+    message: `Experiment "${view.record.name}" has no ${what}.`,
+    item: view.record.id,
+    hint: 'Figures need a finished experiment whose targets include both members and non-members.'
+  })
+}
+
+/** ROC curve input of one experiment: its name, reduced curve, AUC, non-member count and TPR@FPR entries. */
+export function rocSeriesOf(view: ExperimentView): RocSeriesInput {
+  const metrics = view.record.results?.metrics ?? null
+  const roc = view.roc ?? metrics?.roc ?? missing(view, 'ROC curve')
+  return {
+    name: view.record.name,
+    roc,
+    auc: metrics?.auc ?? null,
+    nNonmembers: metrics?.n.nonmembers ?? null,
+    tprAtFpr: metrics ? Object.values(metrics.tprAtFpr).sort((a, b) => a.target - b.target) : []
+  }
+}
+
+/** Score histogram of one experiment. */
+export function histogramOf(view: ExperimentView): HistogramInput {
+  return view.histogram ?? missing(view, 'score histogram')
+}
+
+/** Axis name of the scores: the attack's score when all views share one attack, else "Score". */
+export function scoreLabelOf(views: readonly ExperimentView[]): string {
+  const attacks = new Set(views.map((v) => v.record.spec.attack))
+  return attacks.size === 1 ? SCORE_LABELS[views[0].record.spec.attack] : 'Score'
+}
+
+/** The option of a figure of `kind` over `views`: the one entry point for the renderer and for export. */
+export function figureOption(kind: FigureKindName, views: readonly ExperimentView[], style: FigureStyle, options: FigureOptions = {}): EChartsOption {
+  if (views.length === 0) throw new WorkbenchError({ code: 'invalid-input', message: 'A figure needs at least one experiment.', hint: 'Pick one or more finished experiments.' })
+  const roc = { scale: options.scale, markTargets: options.markTargets }
+  if (kind === 'roc') return rocOption(views.map(rocSeriesOf), style, roc)
+  if (kind === 'compare') {
+    if (views.length < 2) throw new WorkbenchError({ code: 'invalid-input', message: 'A comparison figure needs at least two experiments.', hint: 'Add another experiment with --compare <id>.' })
+    return compareRocOption(views.map(rocSeriesOf), style, roc)
+  }
+  const hist = { normalize: options.normalize, scoreLabel: scoreLabelOf(views) }
+  if (views.length === 1) return histogramOption(histogramOf(views[0]), style, { ...hist, threshold: options.threshold })
+  const panels = views.map((v) => ({ name: v.record.name, histogram: histogramOf(v), threshold: options.threshold }))
+  return histogramPanelsOption(panels, style, { ...hist, size: options.size })
+}

@@ -1,0 +1,112 @@
+// The parts every chart shares: base option, axes (linear and log), legend and the panel grid layout.
+import type { EChartsOption, LegendComponentOption, XAXisComponentOption, YAXisComponentOption } from 'echarts'
+import { POINTS_PER_INCH, textStyleOf, type FigureStyle } from './style'
+
+/** One plot area of a figure, in percent of the figure (so panels scale with any size). */
+export interface PanelBox {
+  left: string
+  top: string
+  width: string
+  height: string
+}
+
+type AxisOption = XAXisComponentOption & YAXisComponentOption
+
+const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' }
+
+/** Tick label of a log axis: 1 → "1", 0.1 → "10⁻¹", 0.001 → "10⁻³"; off-decade ticks stay plain. */
+export function decadeLabel(value: number): string {
+  if (value === 1) return '1'
+  const exponent = Math.round(Math.log10(value))
+  if (Math.abs(value - 10 ** exponent) > 1e-9 * value) return String(value)
+  return `10${String(exponent).replace(/./g, (ch) => SUPERSCRIPT[ch] ?? ch)}`
+}
+
+/** Option parts common to every chart of this style: font, colours, background, animation. */
+export function baseOption(style: FigureStyle): EChartsOption {
+  const option: EChartsOption = {
+    animation: style.interactive,
+    backgroundColor: style.medium === 'paper' ? '#ffffff' : 'transparent',
+    textStyle: textStyleOf(style),
+    color: [...style.palette]
+  }
+  if (style.interactive) option.tooltip = { trigger: 'item', confine: true }
+  return option
+}
+
+/** A value or log axis with a centred name, styled for the medium. */
+export function axisOf(style: FigureStyle, name: string, scale: 'linear' | 'log', range: { min?: number; max?: number }, gridIndex = 0): AxisOption {
+  const line = { lineStyle: { color: style.axisColor, width: style.thinLineWidth } }
+  const axis: AxisOption = {
+    type: scale === 'log' ? 'log' : 'value',
+    gridIndex,
+    name,
+    nameLocation: 'middle',
+    nameTextStyle: { fontSize: style.fontSize.axisName, fontFamily: style.fontFamily, color: style.textColor },
+    axisLine: { show: true, onZero: false, ...line },
+    axisTick: { show: true, ...line },
+    axisLabel: { fontSize: style.fontSize.tick, fontFamily: style.fontFamily, color: style.textColor, hideOverlap: true },
+    splitLine: { show: true, lineStyle: { color: style.gridLineColor, width: style.thinLineWidth } },
+    ...range
+  }
+  if (scale === 'log') Object.assign(axis, { logBase: 10, axisLabel: { ...axis.axisLabel, formatter: decadeLabel } })
+  return axis
+}
+
+/** Legend over the given series names, placed inside the plot corner or along the top; 'box' icons for filled areas. */
+export function legendOf(style: FigureStyle, names: string[], place: 'inside-bottom-right' | 'top', icon: 'line' | 'box' = 'line'): LegendComponentOption {
+  const common: LegendComponentOption = {
+    data: names,
+    ...(icon === 'box' ? { icon: 'rect' } : {}),
+    textStyle: { fontSize: style.fontSize.legend, fontFamily: style.fontFamily, color: style.textColor },
+    itemWidth: style.fontSize.legend * 1.8,
+    itemHeight: style.fontSize.legend * 0.7,
+    itemGap: style.fontSize.legend * 0.8,
+    selectedMode: style.interactive
+  }
+  if (place === 'top') return { ...common, top: 2, left: 'center', orient: 'horizontal' }
+  return {
+    ...common,
+    orient: 'vertical',
+    right: style.padding.right + 4,
+    bottom: style.padding.bottom + 4,
+    backgroundColor: 'rgba(255,255,255,0.85)',
+    padding: style.fontSize.legend * 0.4
+  }
+}
+
+/** Grid boxes for `count` panels in `columns` columns, leaving the style's padding around each one. */
+export function panelGrid(count: number, columns: number, style: FigureStyle, figure: FigureSize): PanelBox[] {
+  const rows = Math.ceil(count / columns)
+  const cellW = figure.width / columns
+  const cellH = figure.height / rows
+  const pct = (v: number, of: number): string => `${((100 * v) / of).toFixed(3)}%`
+  const { left, right, top, bottom } = style.padding
+  return Array.from({ length: count }, (_, i) => {
+    const col = i % columns
+    const row = Math.floor(i / columns)
+    return {
+      left: pct(col * cellW + left, figure.width),
+      top: pct(row * cellH + top, figure.height),
+      width: pct(Math.max(cellW - left - right, 1), figure.width),
+      height: pct(Math.max(cellH - top - bottom, 1), figure.height)
+    }
+  })
+}
+
+/** Size of a figure in chart units. */
+export interface FigureSize {
+  width: number
+  height: number
+}
+
+/** Figure size in chart units: paper styles at 72 units per inch; on screen the given box, else 640 × 420 px. */
+export function figureUnits(style: FigureStyle, screen?: FigureSize): FigureSize {
+  if (style.widthIn === null || style.heightIn === null) return screen ?? { width: 640, height: 420 }
+  return { width: style.widthIn * POINTS_PER_INCH, height: style.heightIn * POINTS_PER_INCH }
+}
+
+/** Grid of a single-panel chart: the style's padding, in chart units. */
+export function singleGrid(style: FigureStyle): { left: number; right: number; top: number; bottom: number } {
+  return { ...style.padding }
+}

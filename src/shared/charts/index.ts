@@ -1,0 +1,13 @@
+// Public surface of the chart option builders, shared by the renderer and Node export.
+export { OKABE_ITO, POINTS_PER_INCH, PAPER_WIDTHS_IN, EXPORT_FONT_FAMILY, SCREEN_STYLE, ONE_COLUMN_STYLE, TWO_COLUMN_STYLE, paperStyle, colorAt } from './style'
+export type { FigureStyle } from './style'
+export { decadeLabel, figureUnits } from './frame'
+export type { FigureSize, PanelBox } from './frame'
+export { rocOption, logAxisFloor, rocLegendNames, DEFAULT_MIN_RATE } from './roc'
+export type { RocSeriesInput, RocChartOptions } from './roc'
+export { histogramOption, stepData, CLASS_NAMES } from './histogram'
+export type { HistogramInput, HistogramChartOptions } from './histogram'
+export { compareRocOption, histogramPanelsOption, defaultColumns } from './compare'
+export type { HistogramPanelInput, HistogramPanelsOptions } from './compare'
+export { figureOption, rocSeriesOf, histogramOf, scoreLabelOf } from './figures'
+export type { FigureKindName, FigureOptions } from './figures'

@@ -1,0 +1,138 @@
+// ROC chart option: log-log (the paper convention for low-FPR attacks) or linear axes, chance line, TPR@FPR markers.
+import type { EChartsOption, LineSeriesOption } from 'echarts'
+import type { RocPoints, TprAtFprEntry } from '../contract/metrics'
+import { formatFprTarget, formatNumber } from '../format'
+import { axisOf, baseOption, legendOf, singleGrid } from './frame'
+import { colorAt, type FigureStyle } from './style'
+
+/** One curve of a ROC chart. */
+export interface RocSeriesInput {
+  /** Legend name (experiment name); the AUC is appended when given. */
+  name: string
+  roc: RocPoints
+  auc?: number | null
+  /** Non-members evaluated: 1/n is the smallest FPR the curve can show (the log-axis floor). */
+  nNonmembers?: number | null
+  /** TPR@FPR entries to mark on the curve (unresolvable ones are skipped). */
+  tprAtFpr?: readonly TprAtFprEntry[]
+}
+
+/** How to draw a ROC chart. */
+export interface RocChartOptions {
+  /** 'log' (default): log-log axes; 'linear': the unit square. */
+  scale?: 'log' | 'linear'
+  /** Mark TPR@FPR targets on each curve (default false). */
+  markTargets?: boolean
+  /** Lower end of both log axes; default the decade at or below 1/n_nonmembers, between 1e-5 and 1e-1. */
+  minRate?: number
+}
+
+/** Default log-axis floor when no series says how many non-members it has. */
+export const DEFAULT_MIN_RATE = 1e-4
+
+/** Lowest rate shown on log axes: the decade at or below the smallest resolvable FPR of all series. */
+export function logAxisFloor(series: readonly RocSeriesInput[]): number {
+  const counts = series.map((s) => s.nNonmembers ?? 0).filter((n) => n > 0)
+  if (counts.length === 0) return DEFAULT_MIN_RATE
+  const smallest = 1 / Math.max(...counts)
+  const decade = 10 ** Math.floor(Math.log10(smallest) + 1e-9)
+  return Math.min(Math.max(decade, 1e-5), 1e-1)
+}
+
+/** Legend names: "name (AUC 0.734)", made unique so two same-named experiments keep two legend entries. */
+export function rocLegendNames(series: readonly RocSeriesInput[]): string[] {
+  const seen = new Map<string, number>()
+  return series.map((s) => {
+    const base = s.auc === undefined || s.auc === null ? s.name : `${s.name} (AUC ${formatNumber(s.auc)})`
+    const count = (seen.get(base) ?? 0) + 1
+    seen.set(base, count)
+    return count === 1 ? base : `${base} #${count}`
+  })
+}
+
+/** Curve points; on log axes rates below the floor (FPR or TPR = 0) sit on the floor, repeats dropped. */
+function curveData(roc: RocPoints, floor: number | null): [number, number][] {
+  const out: [number, number][] = []
+  for (let i = 0; i < roc.fpr.length; i++) {
+    const x = floor === null ? roc.fpr[i] : Math.max(roc.fpr[i], floor)
+    const y = floor === null ? roc.tpr[i] : Math.max(roc.tpr[i], floor)
+    const last = out[out.length - 1]
+    if (!last || last[0] !== x || last[1] !== y) out.push([x, y])
+  }
+  return out
+}
+
+function targetMarks(s: RocSeriesInput, style: FigureStyle, floor: number | null): NonNullable<LineSeriesOption['markPoint']> {
+  const data = (s.tprAtFpr ?? [])
+    .filter((e) => e.resolvable && e.tpr !== null)
+    .map((e) => ({
+      name: `TPR@${formatFprTarget(e.target)} FPR`,
+      coord: [e.target, floor === null ? (e.tpr as number) : Math.max(e.tpr as number, floor)],
+      value: formatNumber(e.tpr)
+    }))
+  return { symbol: 'circle', symbolSize: style.fontSize.label * 0.8, label: { show: false }, silent: !style.interactive, data }
+}
+
+/** The dashed y = x line from the axis floor (0 on linear axes) to 1. */
+export function chanceSeries(style: FigureStyle, floor: number, gridIndex = 0): LineSeriesOption {
+  return {
+    id: `chance-${gridIndex}`,
+    name: 'Chance',
+    type: 'line',
+    xAxisIndex: gridIndex,
+    yAxisIndex: gridIndex,
+    data: [
+      [floor, floor],
+      [1, 1]
+    ],
+    symbol: 'none',
+    silent: true,
+    z: 1,
+    lineStyle: { color: style.axisColor, width: style.thinLineWidth, type: 'dashed' }
+  }
+}
+
+/** Line series of ROC curves (one per input) for the grid `gridIndex`. */
+export function rocLineSeries(series: readonly RocSeriesInput[], style: FigureStyle, options: RocChartOptions, gridIndex = 0): LineSeriesOption[] {
+  const log = (options.scale ?? 'log') === 'log'
+  const floor = log ? (options.minRate ?? logAxisFloor(series)) : null
+  const names = rocLegendNames(series)
+  return series.map((s, i) => {
+    const line: LineSeriesOption = {
+      id: `roc-${gridIndex}-${i}`,
+      name: names[i],
+      type: 'line',
+      xAxisIndex: gridIndex,
+      yAxisIndex: gridIndex,
+      data: curveData(s.roc, floor),
+      // No symbol: the legend then shows a plain line in the curve's colour.
+      symbol: 'none',
+      clip: true,
+      z: 3,
+      color: colorAt(style, i),
+      lineStyle: { width: style.lineWidth, color: colorAt(style, i) }
+    }
+    if (options.markTargets) line.markPoint = targetMarks(s, style, floor)
+    return line
+  })
+}
+
+/** ROC chart of one or more curves with a shared legend (names + AUC) and the chance line. */
+export function rocOption(series: readonly RocSeriesInput[], style: FigureStyle, options: RocChartOptions = {}): EChartsOption {
+  const log = (options.scale ?? 'log') === 'log'
+  const floor = log ? (options.minRate ?? logAxisFloor(series)) : 0
+  const scale = log ? 'log' : 'linear'
+  const range = { min: floor, max: 1 }
+  const xAxis = axisOf(style, 'False positive rate', scale, range)
+  const yAxis = axisOf(style, 'True positive rate', scale, range)
+  xAxis.nameGap = style.fontSize.tick * 1.9
+  yAxis.nameGap = style.fontSize.tick * (log ? 3.2 : 2.8)
+  return {
+    ...baseOption(style),
+    grid: singleGrid(style),
+    legend: legendOf(style, rocLegendNames(series), 'inside-bottom-right'),
+    xAxis,
+    yAxis,
+    series: [chanceSeries(style, floor), ...rocLineSeries(series, style, { ...options, minRate: floor })]
+  }
+}
