@@ -1,6 +1,7 @@
-// Preload: exposes window.workbench = exactly WorkbenchApi over the MessagePort main brokers to the engine.
+// Preload: exposes window.workbench = exactly WorkbenchApi over the MessagePort main brokers to the engine, and native pickers.
 import { contextBridge, ipcRenderer } from 'electron'
 import type { WorkbenchApi } from '../shared/contract/api'
+import type { DesktopBridge, PickPurpose } from './index.d'
 import { toErrorData } from '../shared/contract/errors'
 import { createEngineClient } from '../main/host/client'
 import type { PortLike } from '../main/host/protocol'
@@ -36,3 +37,9 @@ const api: WorkbenchApi = {
   cancel: (requestId) => client.cancel(requestId)
 }
 contextBridge.exposeInMainWorld('workbench', api)
+
+// Dialogs need main (the sandboxed renderer cannot open them); main checks the sender and the purpose.
+const desktop: DesktopBridge = {
+  pickPath: (purpose: PickPurpose) => ipcRenderer.invoke('dialog:pick-path', { purpose }) as Promise<string | null>
+}
+contextBridge.exposeInMainWorld('workbenchDesktop', desktop)

@@ -1,6 +1,7 @@
 // Electron app lifecycle: single instance, one window, the engine in a utility process.
 import { app, BrowserWindow } from 'electron'
 import { startEngineProcess } from './engine-process'
+import { registerIpc } from './ipc'
 import { installMenu } from './menu'
 import { createMainWindow } from './window'
 
@@ -9,6 +10,7 @@ if (!app.requestSingleInstanceLock()) app.quit()
 app.whenReady().then(() => {
   const engine = startEngineProcess()
   installMenu()
+  registerIpc()
   const open = (): void => {
     const win = createMainWindow()
     win.webContents.on('did-finish-load', () => engine.connect(win.webContents))

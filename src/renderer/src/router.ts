@@ -8,6 +8,10 @@ export const router = createRouter({
     { path: '/models', name: 'models', component: () => import('./views/ModelsView.vue') },
     { path: '/datasets', name: 'datasets', component: () => import('./views/DatasetsView.vue') },
     { path: '/experiments', name: 'experiments', component: () => import('./views/ExperimentsView.vue') },
+    { path: '/experiments/new', name: 'new-experiment', component: () => import('./views/NewExperimentView.vue') },
+    // One run screen for one or more experiments (the "compare models" shortcut runs two in turn).
+    { path: '/run/:ids', name: 'run', component: () => import('./views/RunView.vue') },
+    { path: '/results/:id', name: 'results', component: () => import('./views/ResultsView.vue') },
     { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue') }
   ]
 })

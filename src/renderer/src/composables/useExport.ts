@@ -1,0 +1,80 @@
+// Export: asks the engine for a figure, table, scores CSV or record, saves it via a Blob download and keeps its caption.
+import { ref } from 'vue'
+import type { ExportFile, FigureFormat, FigureKind, TableFormat } from '../../../shared/contract/exports'
+import { toErrorData, type WorkbenchErrorData } from '../../../shared/contract/errors'
+import { invoke } from '../api/call'
+
+/** One export the user asked for. */
+export type ExportRequest =
+  | { kind: 'figure'; figure: FigureKind; format: FigureFormat; widthIn: number }
+  | { kind: 'table'; format: TableFormat }
+  | { kind: 'scores' }
+  | { kind: 'record' }
+
+/** The bytes of an export file (base64 for binary formats). */
+export function fileBytes(file: ExportFile): BlobPart {
+  if (file.encoding === 'utf8') return file.data
+  const raw = atob(file.data)
+  const bytes = new Uint8Array(raw.length)
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i)
+  return bytes
+}
+
+/** Save a file through the browser's download path (Chromium and Electron both honour `<a download>`). */
+export function saveFile(file: ExportFile): void {
+  const url = URL.createObjectURL(new Blob([fileBytes(file)], { type: file.mime }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = file.fileName
+  a.style.display = 'none'
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  // Revoke later: revoking at once can cancel the download before it has read the blob.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}
+
+/** Export state for a screen showing experiments `ids()` (Results: one, Compare: several). */
+export function useExport(ids: () => string[], save: (file: ExportFile) => void = saveFile) {
+  const busy = ref(false)
+  const last = ref<ExportFile | null>(null)
+  const error = ref<WorkbenchErrorData | null>(null)
+  const copied = ref(false)
+
+  async function run(request: ExportRequest): Promise<ExportFile | null> {
+    const list = ids()
+    if (list.length === 0) return null
+    busy.value = true
+    copied.value = false
+    try {
+      let file: ExportFile
+      if (request.kind === 'figure') file = await invoke('export.figure', { ids: list, figure: request.figure, format: request.format, widthIn: request.widthIn })
+      else if (request.kind === 'table') file = await invoke('export.table', { ids: list, format: request.format })
+      else if (request.kind === 'scores') file = await invoke('export.scores', { id: list[0] })
+      else file = await invoke('export.record', { id: list[0] })
+      save(file)
+      last.value = file
+      error.value = null
+      return file
+    } catch (err) {
+      error.value = toErrorData(err)
+      return null
+    } finally {
+      busy.value = false
+    }
+  }
+
+  /** Copy the provenance caption of the last export. */
+  async function copyCaption(): Promise<void> {
+    if (!last.value) return
+    try {
+      await navigator.clipboard.writeText(last.value.caption)
+      copied.value = true
+    } catch {
+      // Clipboard access can be refused (permissions, no focus); the caption stays selectable on screen.
+      copied.value = false
+    }
+  }
+
+  return { busy, last, error, copied, run, copyCaption }
+}
