@@ -22,6 +22,8 @@ let worker: EngineWorker
 let server: RunningServer
 let staticDir: string
 
+const original = globalThis.fetch
+
 beforeAll(async () => {
   const config = testConfig(ws.dir)
   const engine = createEngine(config)
@@ -36,13 +38,17 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>t</title>')
   server = await startServer({ client: worker.client, staticDir })
   // Node's fetch sends no cookie jar, so the HTTP client authenticates with the bearer token.
-  const authed: typeof fetch = (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), Authorization: `Bearer ${server.token}` } })
-  const original = globalThis.fetch
-  globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => (String(input).startsWith(server.url) ? authed(input, init) : original(input, init))) as typeof fetch
+  const token = server.token
+  const base = server.url
+  globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+    String(input).startsWith(base)
+      ? original(input, { ...init, headers: { ...(init?.headers as Record<string, string>), Authorization: `Bearer ${token}` } })
+      : original(input, init)) as typeof fetch
   transports.push({ name: 'http', api: createHttpClient(server.url.replace(/\/$/, '')) })
 }, 120_000)
 
 afterAll(async () => {
+  globalThis.fetch = original
   await server?.close()
   await worker?.terminate()
   ws.cleanup()

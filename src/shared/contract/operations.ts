@@ -1,5 +1,15 @@
 // Every operation of the workbench: name, input schema, output schema. Transports are generic over this table.
 import { z } from 'zod'
+import { DatasetSummarySchema, ItemCardSchema, MembershipSchema, RoleSchema, ValidationReportSchema } from './datasets'
+import {
+  ExperimentRecordSchema,
+  ExperimentSpecSchema,
+  ExperimentStatusSchema,
+  ExperimentSummarySchema,
+  ExperimentViewSchema
+} from './experiments'
+import { EmbedSummarySchema, ExportFileSchema, FigureFormatSchema, FigureKindSchema, TableFormatSchema, ViewPreviewSchema } from './exports'
+import { MetricsReportSchema, PairedComparisonSchema } from './metrics'
 import { CapabilitiesSchema, ModelInfoSchema } from './models'
 
 /** Definition of one operation; `long` ones stream events and honour cancellation. */
@@ -27,20 +37,149 @@ export const AppInfoSchema = z.object({
 })
 export type AppInfo = z.infer<typeof AppInfoSchema>
 
+const none = z.object({}).strict()
+const id = z.string().min(1).max(200)
+/** A model or dataset: a bundled/added name or a folder/manifest path. */
+const ref = z.string().min(1).max(4096)
+const ok = z.object({ ok: z.literal(true) })
+const ExperimentIdsSchema = z.array(id).min(1).max(16)
+
 /** The operation table. Adding an operation = adding it here and to the engine's handlers. */
 export const operations = {
-  'app.info': op({
-    input: z.object({}).strict(),
-    output: AppInfoSchema,
-    long: false,
-    summary: 'Version, runtime, paths and capabilities (execution providers, Electron runtime, fallbacks).'
-  }),
+  'app.info': op({ input: none, output: AppInfoSchema, long: false, summary: 'Version, runtime, paths and capabilities (execution providers, Electron runtime, fallbacks).' }),
   'models.list': op({
-    input: z.object({}).strict(),
+    input: none,
     output: z.object({ models: z.array(ModelInfoSchema), hint: z.string().nullable() }),
     long: false,
     summary: 'Bundled and user-added models with architecture facts, fingerprint and load errors.'
-  })
+  }),
+  'models.add': op({ input: z.object({ path: ref }).strict(), output: ModelInfoSchema, long: false, summary: 'Register a model folder (Hugging Face ONNX layout) and describe it.' }),
+  'models.remove': op({ input: z.object({ path: ref }).strict(), output: ok, long: false, summary: 'Forget a user-added model folder (its cached embeddings stay).' }),
+  'datasets.list': op({ input: none, output: z.object({ datasets: z.array(DatasetSummarySchema) }), long: false, summary: 'Bundled and user-added datasets with counts by membership and role.' }),
+  'datasets.add': op({ input: z.object({ path: ref }).strict(), output: DatasetSummarySchema, long: true, summary: 'Register a manifest or image folder as a dataset and count its items.' }),
+  'datasets.remove': op({ input: z.object({ path: ref }).strict(), output: ok, long: false, summary: 'Forget a user-added dataset.' }),
+  'datasets.validate': op({
+    input: z.object({ dataset: ref, maxIssues: z.number().int().min(0).max(100_000).default(500) }).strict(),
+    output: ValidationReportSchema,
+    long: true,
+    summary: 'Check every item (files, decoding, duplicates, captions) before a run; report per item.'
+  }),
+  'datasets.items': op({
+    input: z
+      .object({
+        dataset: ref,
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(500).default(60),
+        role: RoleSchema.optional(),
+        membership: MembershipSchema.optional(),
+        search: z.string().max(200).optional(),
+        thumbnailSize: z.number().int().min(16).max(512).default(96)
+      })
+      .strict(),
+    output: z.object({ total: z.number().int(), items: z.array(ItemCardSchema) }),
+    long: false,
+    summary: 'A page of items with thumbnails, for the dataset grid.'
+  }),
+  'augment.preview': op({
+    input: z
+      .object({
+        dataset: ref,
+        itemId: id.optional(),
+        bank: z.string().max(20_000).default(''),
+        seed: z.number().int().nonnegative().default(0),
+        size: z.number().int().min(16).max(512).default(128)
+      })
+      .strict(),
+    output: z.object({ itemId: z.string(), caption: z.string(), bank: z.string(), views: z.array(ViewPreviewSchema) }),
+    long: false,
+    summary: 'The K augmented views of one item (the first by default) as PNG thumbnails; validates the bank.'
+  }),
+  embed: op({
+    input: z
+      .object({
+        model: ref,
+        dataset: ref,
+        augment: z.string().max(20_000).optional(),
+        seed: z.number().int().nonnegative().default(0),
+        out: z.string().max(4096).optional(),
+        batchSize: z.number().int().min(1).max(4096).optional()
+      })
+      .strict(),
+    output: EmbedSummarySchema,
+    long: true,
+    summary: 'Compute (or read from the cache) the embeddings of every item and view; optionally write JSON lines.'
+  }),
+  'experiments.create': op({ input: z.object({ spec: ExperimentSpecSchema }).strict(), output: ExperimentRecordSchema, long: false, summary: 'Resolve a spec (fingerprints, hashes) and store it as a pending experiment.' }),
+  'experiments.run': op({
+    input: z.object({ id }).strict(),
+    output: ExperimentRecordSchema,
+    long: true,
+    summary: 'Run or resume an experiment: embed what the cache lacks, score, evaluate, store.'
+  }),
+  'experiments.rerun': op({
+    input: z.object({ record: z.unknown() }).strict(),
+    output: z.object({ record: ExperimentRecordSchema, reproduced: z.boolean(), differences: z.array(z.string()) }),
+    long: true,
+    summary: 'Run an exported record again as a new experiment and check the metrics are reproduced exactly.'
+  }),
+  'experiments.list': op({
+    input: z.object({ search: z.string().max(200).optional(), status: ExperimentStatusSchema.optional() }).strict(),
+    output: z.object({ experiments: z.array(ExperimentSummarySchema) }),
+    long: false,
+    summary: 'Saved experiments, newest first, filtered by a search over name, id and tags.'
+  }),
+  'experiments.get': op({ input: z.object({ id }).strict(), output: ExperimentViewSchema, long: false, summary: 'Everything the Results screen shows for one experiment.' }),
+  'experiments.rename': op({ input: z.object({ id, name: z.string().min(1).max(200) }).strict(), output: ExperimentSummarySchema, long: false, summary: 'Rename an experiment.' }),
+  'experiments.tag': op({ input: z.object({ id, tags: z.array(z.string().min(1).max(50)).max(50) }).strict(), output: ExperimentSummarySchema, long: false, summary: 'Replace the tags of an experiment.' }),
+  'experiments.delete': op({ input: z.object({ id }).strict(), output: ok, long: false, summary: 'Delete an experiment and its scores (cached embeddings stay).' }),
+  'experiments.compare': op({
+    input: z.object({ ids: ExperimentIdsSchema.min(2), resamples: z.number().int().min(0).max(100_000).default(1000), seed: z.number().int().nonnegative().default(0) }).strict(),
+    output: z.object({
+      views: z.array(ExperimentViewSchema),
+      /** Paired comparisons (first experiment vs each other) where both scored the same target items. */
+      comparisons: z.array(PairedComparisonSchema),
+      /** Why a pair was not compared (different target items), one line each. */
+      notes: z.array(z.string())
+    }),
+    long: true,
+    summary: 'Two or more experiments side by side, with paired ΔAUC and ΔTPR@1%FPR when the target items match.'
+  }),
+  'metrics.evaluate': op({
+    input: z
+      .object({
+        scores: z.array(z.number()).min(2),
+        labels: z.array(z.union([z.literal(0), z.literal(1)])).min(2),
+        referenceScores: z.array(z.number()).optional(),
+        resamples: z.number().int().min(0).max(100_000).default(1000),
+        seed: z.number().int().nonnegative().default(0)
+      })
+      .strict(),
+    output: MetricsReportSchema,
+    long: true,
+    summary: 'Evaluate any scores with the pinned conventions (AUC, TPR@FPR, balanced accuracy, bootstrap CIs).'
+  }),
+  'export.figure': op({
+    input: z
+      .object({
+        ids: ExperimentIdsSchema,
+        figure: FigureKindSchema,
+        format: FigureFormatSchema,
+        widthIn: z.number().min(1).max(20).default(3.3),
+        dpi: z.number().int().min(72).max(1200).default(300)
+      })
+      .strict(),
+    output: ExportFileSchema,
+    long: false,
+    summary: 'A ROC, histogram or comparison figure as SVG, PDF (one page, fonts embedded) or PNG.'
+  }),
+  'export.table': op({
+    input: z.object({ ids: ExperimentIdsSchema, format: TableFormatSchema }).strict(),
+    output: ExportFileSchema,
+    long: false,
+    summary: 'The metrics table (with paired deltas for comparisons) as CSV or a booktabs LaTeX table.'
+  }),
+  'export.scores': op({ input: z.object({ id }).strict(), output: ExportFileSchema, long: false, summary: 'Per-item scores of one experiment as CSV.' }),
+  'export.record': op({ input: z.object({ id }).strict(), output: ExportFileSchema, long: false, summary: 'The experiment record JSON: enough to rerun it with `mia rerun`.' })
 } as const
 
 export type Operations = typeof operations

@@ -16,6 +16,8 @@ export interface BlindInput {
   /** Omit for embedding-only data; the baseline then uses captions alone. */
   images?: ImageStats[]
   labels: Uint8Array
+  /** Items with the same key share a fold (e.g. identical captions), so the baseline cannot match near-copies across folds. */
+  groups?: string[]
   seed: number
   k?: number
   /** Logistic regression C (scikit-learn convention). */
@@ -99,7 +101,7 @@ export async function blindBaseline(input: BlindInput): Promise<BlindResult> {
   checkInput(input)
   const k = input.k ?? 5
   const n = input.labels.length
-  const folds = stratifiedFolds(input.labels, k, input.seed)
+  const folds = stratifiedFolds(input.labels, k, input.seed, input.groups)
   const text = compactColumns(captionFeatures(input.captions))
   const p = input.images ? IMAGE_FEATURE_DIM : 0
   const dense = new Float64Array(n * p)

@@ -1,0 +1,59 @@
+// embed: every item's caption and image (plus augmented views) through the cache, optionally written as JSON lines.
+import fs from 'node:fs'
+import path from 'node:path'
+import { once } from 'node:events'
+import type { EventSink } from '../../../shared/contract/events'
+import type { OpOutput, OpParsedInput } from '../../../shared/contract/operations'
+import { parseBank } from '../augment'
+import { embedItems, type EmbeddedItems } from '../runner/embed'
+import { collectItems } from '../runner/plan'
+import type { Services } from './services'
+
+/** Round to float32 precision in text: the vectors are float32, more digits would only be noise. */
+const vec = (v: Float32Array): number[] => Array.from(v, (x) => Number(x.toPrecision(8)))
+
+/** The embed operation. */
+export async function embedOp(s: Services, input: OpParsedInput<'embed'>, ctx: { signal?: AbortSignal; emit: EventSink }): Promise<OpOutput<'embed'>> {
+  const t0 = performance.now()
+  const model = await s.models.open(s.resolveModel(input.model))
+  const ds = await s.openDataset(input.dataset, ctx.signal)
+  const parts = await collectItems(ds, ctx.signal, ctx.emit)
+  const items = [...parts.targets, ...parts.reference, ...parts.pool]
+  const bank = input.augment?.trim() ? parseBank(input.augment) : null
+  await model.load()
+  const emb = await embedItems({ model, items, store: s.store(), bank, seed: input.seed, batchSize: input.batchSize, signal: ctx.signal, emit: ctx.emit })
+  const out = input.out ? path.resolve(input.out) : null
+  if (out) await writeJsonLines(out, items.map((it) => it.id), emb)
+  return {
+    model: model.description.name,
+    modelFingerprint: model.description.fingerprint ?? '',
+    provider: model.provider ?? 'cpu',
+    fallbackReason: model.fallbackReason,
+    dataset: ds.info.name,
+    datasetHash: ds.info.hash,
+    items: items.length,
+    views: emb.views,
+    computed: emb.computed,
+    cached: emb.cached,
+    skipped: [...parts.skipped, ...emb.skipped],
+    out,
+    seconds: (performance.now() - t0) / 1000
+  }
+}
+
+/** One line per embedded item; written to a temporary file and renamed, so a cancelled run leaves no half file. */
+async function writeJsonLines(file: string, ids: string[], emb: EmbeddedItems): Promise<void> {
+  const tmp = `${file}.partial`
+  const stream = fs.createWriteStream(tmp)
+  for (const id of ids) {
+    const image = emb.image(id, 0)
+    const text = emb.text(id)
+    if (!image || !text) continue
+    const line: Record<string, unknown> = { id, image_embeds: vec(image), text_embeds: vec(text) }
+    if (emb.views.length > 1) line.augmented = emb.views.slice(1).map((view, i) => ({ view, image_embeds: vec(emb.image(id, i + 1) ?? new Float32Array()) }))
+    if (!stream.write(`${JSON.stringify(line)}\n`)) await once(stream, 'drain')
+  }
+  stream.end()
+  await once(stream, 'finish')
+  fs.renameSync(tmp, file)
+}

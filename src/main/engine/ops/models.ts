@@ -1,0 +1,38 @@
+// models.list / models.add / models.remove: bundled models from resources/models plus the folders the user added.
+import path from 'node:path'
+import type { OpOutput } from '../../../shared/contract/operations'
+import { listModels, toModelInfo } from '../models'
+import type { Services } from './services'
+
+/** Bundled and added models, each described (or with its load error explained). */
+export async function listModelsOp(s: Services): Promise<OpOutput<'models.list'>> {
+  const added = s.store().models.list()
+  const bundled = await listModels([{ dir: s.bundledModelsDir, source: 'bundled' }])
+  const user = await Promise.all(added.map(async (e) => toModelInfo(await s.models.describe(e.path, { source: 'user' }), e.name)))
+  const models = [...bundled, ...user]
+  const hint = models.length === 0 ? `No models found. Put a CLIP export in Hugging Face ONNX layout under ${s.bundledModelsDir} or add a model folder.` : null
+  return { models, hint }
+}
+
+/** Register a folder; it is described even when it cannot be loaded, so the user sees why. */
+export async function addModelOp(s: Services, folder: string): Promise<OpOutput<'models.add'>> {
+  const dir = path.resolve(folder)
+  const description = await s.models.describe(dir, { source: 'user' })
+  const name = uniqueName(description.name, s.store().models.list().filter((e) => e.path !== dir).map((e) => e.name))
+  s.store().models.add({ path: dir, name, fingerprint: description.fingerprint })
+  return toModelInfo(description, name)
+}
+
+/** Forget an added folder. */
+export async function removeModelOp(s: Services, folder: string): Promise<OpOutput<'models.remove'>> {
+  s.store().models.remove(path.resolve(folder))
+  return { ok: true }
+}
+
+/** `name`, or `name-2`, `name-3` … when an added entry already uses it. */
+export function uniqueName(name: string, taken: string[]): string {
+  if (!taken.includes(name)) return name
+  let i = 2
+  while (taken.includes(`${name}-${i}`)) i++
+  return `${name}-${i}`
+}

@@ -1,0 +1,278 @@
+// The embedding pipeline: hash → cache check → decode/augment/preprocess overlapped with inference → batched store writes.
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { throwIfAborted, WorkbenchError, toErrorData } from '../../../shared/contract/errors'
+import type { EventSink } from '../../../shared/contract/events'
+import type { SkippedItem } from '../../../shared/contract/experiments'
+import { l2NormalizeRows } from '../attacks'
+import { applyView, viewCount, viewSpec, type AugBank } from '../augment'
+import { captionHash, imageHash, type Item } from '../datasets'
+import type { ClipModel } from '../models'
+import { decodeImage, loadTokenizer, preprocessInto, readPreprocessorConfig, tokenize, type ImagePreprocessConfig, type RgbImage } from '../preprocess'
+import { embeddingKey, type WorkspaceStore } from '../store'
+import { PhaseProgress } from './progress'
+
+/** What to embed: every item's caption, and its image under `orig` plus the K views of `bank`. */
+export interface EmbedRequest {
+  model: ClipModel
+  items: readonly Item[]
+  store: WorkspaceStore
+  /** Augmentation bank and seed for AEA; null = only the original view. */
+  bank: AugBank | null
+  seed: number
+  /** Items whose augmented views are needed (default: all); others get `orig` only. */
+  augmentItems?: ReadonlySet<string>
+  batchSize?: number
+  signal?: AbortSignal
+  emit: EventSink
+}
+
+/** Normalised embeddings of the usable items, read back from the cache. */
+export interface EmbeddedItems {
+  /** Item id → sha256 of its image bytes, for every item that could be read. */
+  imageHashes: Map<string, string>
+  /** View specs in order: views[0] = 'orig', views[k] = augmented view k. */
+  views: string[]
+  dim: number
+  image(itemId: string, k: number): Float32Array | undefined
+  text(itemId: string): Float32Array | undefined
+  skipped: SkippedItem[]
+  computed: { image: number; text: number }
+  cached: { image: number; text: number }
+}
+
+interface ImageUnit {
+  item: Item
+  contentHash: string
+  k: number
+  view: string
+}
+
+const DEFAULT_BATCH = 32
+
+/** Embed what the cache lacks and return every needed vector; bad items are skipped and listed, never fatal. */
+export async function embedItems(req: EmbedRequest): Promise<EmbeddedItems> {
+  const { model, store, signal, emit } = req
+  const fp = model.description.fingerprint
+  if (!fp) throw new WorkbenchError({ code: 'bad-model', item: model.description.path, message: `Model ${model.description.name} has no fingerprint.` })
+  const skipped: SkippedItem[] = []
+  const skip = (item: Item, err: unknown): void => {
+    const data = toErrorData(err)
+    skipped.push({ itemId: item.id, code: data.code, message: data.message })
+    emit({ type: 'item-skipped', itemId: item.id, code: data.code, message: data.message, hint: data.hint })
+  }
+  const K = req.bank ? viewCount(req.bank) : 0
+  const views = ['orig', ...Array.from({ length: K }, (_, i) => viewSpec(req.bank!, i + 1, req.seed))]
+
+  const imageHashes = await hashImages(req.items, signal, emit, skip)
+  const usable = req.items.filter((it) => imageHashes.has(it.id))
+  const textKeys = usable.map((it) => ({ contentHash: captionHash(it.caption), view: 'orig' }))
+  const imageUnits = usable.flatMap((it) => {
+    const ks = req.augmentItems && !req.augmentItems.has(it.id) ? 1 : views.length
+    return Array.from({ length: ks }, (_, k) => ({ item: it, contentHash: imageHashes.get(it.id)!, k, view: views[k] }))
+  })
+
+  const missingText = new Set(store.embeddings.missing(fp, 'text', textKeys).map((k) => k.contentHash))
+  const missingImage = new Set(store.embeddings.missing(fp, 'image', imageUnits).map((k) => embeddingKey(k.contentHash, k.view)))
+  const textWork = dedupe(usable.filter((it) => missingText.has(captionHash(it.caption))), (it) => captionHash(it.caption))
+  const imageWork = dedupe(
+    imageUnits.filter((u) => missingImage.has(embeddingKey(u.contentHash, u.view))),
+    (u) => embeddingKey(u.contentHash, u.view)
+  )
+  emit({ type: 'log', level: 'info', message: `Cache: ${textKeys.length - textWork.length}/${textKeys.length} captions and ${imageUnits.length - imageWork.length}/${imageUnits.length} image views already embedded.` })
+
+  const batch = req.batchSize ?? DEFAULT_BATCH
+  await embedCaptions(model, fp, textWork, store, batch, signal, emit)
+  const failed = await embedImageUnits(model, fp, imageWork, store, { batch, bank: req.bank, seed: req.seed }, signal, emit, skip)
+
+  const captionOf = new Map(usable.filter((it) => !failed.has(it.id)).map((it) => [it.id, captionHash(it.caption)]))
+  const text = store.embeddings.getMany(fp, 'text', textKeys)
+  const image = store.embeddings.getMany(fp, 'image', imageUnits)
+  return {
+    imageHashes,
+    views,
+    dim: model.dim,
+    image: (id, k) => (failed.has(id) ? undefined : image.get(embeddingKey(imageHashes.get(id) ?? '', views[k]))),
+    text: (id) => {
+      const hash = captionOf.get(id)
+      return hash ? text.get(embeddingKey(hash, 'orig')) : undefined
+    },
+    skipped,
+    computed: { image: imageWork.length - failedUnits(imageWork, failed), text: textWork.length },
+    cached: { image: imageUnits.length - imageWork.length, text: textKeys.length - textWork.length }
+  }
+}
+
+function failedUnits(units: ImageUnit[], failed: Set<string>): number {
+  return units.filter((u) => failed.has(u.item.id)).length
+}
+
+function dedupe<T>(list: T[], key: (t: T) => string): T[] {
+  const seen = new Set<string>()
+  return list.filter((t) => {
+    const k = key(t)
+    if (seen.has(k)) return false
+    seen.add(k)
+    return true
+  })
+}
+
+// Hashes of files already read in this process, keyed by path, size and mtime: a rerun re-reads nothing.
+const hashMemo = new Map<string, string>()
+
+/** sha256 of every item's image bytes; unreadable files are skipped. */
+async function hashImages(items: readonly Item[], signal: AbortSignal | undefined, emit: EventSink, skip: (item: Item, err: unknown) => void): Promise<Map<string, string>> {
+  const out = new Map<string, string>()
+  const progress = new PhaseProgress(emit, 'validating', items.length, 'files')
+  const CONCURRENCY = 16
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      throwIfAborted(signal)
+      const item = items[next++]
+      try {
+        out.set(item.id, await hashOne(item))
+      } catch (err) {
+        skip(item, err)
+      }
+      progress.advance(1)
+    }
+  }
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker))
+  return out
+}
+
+async function hashOne(item: Item): Promise<string> {
+  const st = await fs.stat(item.imagePath).catch((err: NodeJS.ErrnoException) => {
+    throw missingFile(item, err)
+  })
+  const memoKey = `${item.imagePath}\0${st.size}\0${st.mtimeMs}`
+  const known = hashMemo.get(memoKey)
+  if (known) return known
+  const hash = imageHash(await readImage(item))
+  hashMemo.set(memoKey, hash)
+  return hash
+}
+
+function missingFile(item: Item, err: NodeJS.ErrnoException): WorkbenchError {
+  const gone = err.code === 'ENOENT'
+  return new WorkbenchError({
+    code: 'bad-item',
+    item: item.id,
+    message: gone ? `Item ${item.id}: image ${item.imagePath} does not exist.` : `Item ${item.id}: image ${item.imagePath} cannot be read (${err.code ?? err.message}).`,
+    hint: gone ? 'Fix the path in the manifest or restore the file; the other items are used.' : 'Check the file permissions.'
+  })
+}
+
+async function readImage(item: Item): Promise<Buffer> {
+  try {
+    return await fs.readFile(item.imagePath)
+  } catch (err) {
+    throw missingFile(item, err as NodeJS.ErrnoException)
+  }
+}
+
+/** Tokenize and embed captions in batches; each batch is stored in one transaction. */
+async function embedCaptions(model: ClipModel, fp: string, work: Item[], store: WorkspaceStore, batch: number, signal: AbortSignal | undefined, emit: EventSink): Promise<void> {
+  if (work.length === 0) return
+  const tok = await loadTokenizer(model.description.path, model.description.contextLength ? { contextLength: model.description.contextLength } : {})
+  const progress = new PhaseProgress(emit, 'embedding', work.length, 'captions')
+  let truncated = 0
+  for (let start = 0; start < work.length; start += batch) {
+    throwIfAborted(signal)
+    const chunk = work.slice(start, start + batch)
+    const t = tokenize(tok, chunk.map((it) => it.caption))
+    truncated += t.truncated.filter(Boolean).length
+    const raw = await model.embedTexts(t.ids, t.attentionMask, chunk.length, tok.contextLength)
+    const vectors = l2NormalizeRows(raw, chunk.length, model.dim)
+    store.embeddings.putMany(chunk.map((it, i) => ({ modelFingerprint: fp, kind: 'text' as const, contentHash: captionHash(it.caption), view: 'orig', vector: vectors.slice(i * model.dim, (i + 1) * model.dim) })))
+    progress.advance(chunk.length, 'captions')
+  }
+  if (truncated) emit({ type: 'log', level: 'warn', message: `${truncated} caption(s) had more than ${tok.contextLength} tokens and were truncated (the end token is kept).` })
+}
+
+interface PreparedBatch {
+  units: ImageUnit[]
+  pixels: Float32Array
+}
+
+/** Decode/augment/preprocess batch i+1 while batch i runs through the vision tower; returns ids of items that failed. */
+async function embedImageUnits(model: ClipModel, fp: string, work: ImageUnit[], store: WorkspaceStore, opts: { batch: number; bank: AugBank | null; seed: number }, signal: AbortSignal | undefined, emit: EventSink, skip: (item: Item, err: unknown) => void): Promise<Set<string>> {
+  const failed = new Set<string>()
+  if (work.length === 0) return failed
+  const config = readPreprocessorConfig(await fs.readFile(path.join(model.description.path, 'preprocessor_config.json'), 'utf8'))
+  const orig = work.filter((u) => u.k === 0).length
+  const origProgress = orig ? new PhaseProgress(emit, 'embedding', orig, 'images') : null
+  const augProgress = work.length > orig ? new PhaseProgress(emit, 'augmenting', work.length - orig, 'views') : null
+  const batches: ImageUnit[][] = []
+  for (let i = 0; i < work.length; i += opts.batch) batches.push(work.slice(i, i + opts.batch))
+  const decoded = new DecodeCache()
+  const side = model.description.imageSize ?? config.cropSize.height
+  const view = (img: RgbImage, u: ImageUnit): RgbImage => (u.k === 0 || !opts.bank ? img : applyView(img, opts.bank, u.k, u.contentHash, opts.seed))
+  const prepare = (units: ImageUnit[]): Promise<PreparedBatch> => prepareBatch(units, { config, per: 3 * side * side, view }, decoded, failed, skip, signal)
+  let pending: Promise<PreparedBatch> | null = prepare(batches[0])
+  for (let b = 0; b < batches.length; b++) {
+    const current: PreparedBatch = await pending!
+    throwIfAborted(signal)
+    pending = b + 1 < batches.length ? prepare(batches[b + 1]) : null
+    // A failed prefetch is awaited (and thrown) in the next round; keep it from being reported as unhandled meanwhile.
+    pending?.catch(() => undefined)
+    if (current.units.length) {
+      const raw = await model.embedImages(current.pixels, current.units.length)
+      const vectors = l2NormalizeRows(raw, current.units.length, model.dim)
+      store.embeddings.putMany(current.units.map((u, i) => ({ modelFingerprint: fp, kind: 'image' as const, contentHash: u.contentHash, view: u.view, vector: vectors.slice(i * model.dim, (i + 1) * model.dim) })))
+    }
+    const nOrig = batches[b].filter((u) => u.k === 0).length
+    if (nOrig) origProgress?.advance(nOrig, 'images')
+    if (batches[b].length - nOrig) augProgress?.advance(batches[b].length - nOrig, 'augmented views')
+  }
+  return failed
+}
+
+/** The last few decoded images: an item's views usually sit in the same or the next batch. */
+class DecodeCache {
+  private readonly map = new Map<string, Promise<RgbImage>>()
+  get(item: Item, hash: string): Promise<RgbImage> {
+    let hit = this.map.get(hash)
+    if (!hit) {
+      hit = readImage(item).then((bytes) => decodeImage(bytes, { itemId: item.id }))
+      hit.catch(() => undefined)
+      this.map.set(hash, hit)
+      if (this.map.size > 64) this.map.delete(this.map.keys().next().value!)
+    }
+    return hit
+  }
+}
+
+interface Preparation {
+  config: ImagePreprocessConfig
+  /** Floats per preprocessed image (3 × side × side of the vision graph). */
+  per: number
+  view(img: RgbImage, unit: ImageUnit): RgbImage
+}
+
+async function prepareBatch(units: ImageUnit[], prep: Preparation, decoded: DecodeCache, failed: Set<string>, skip: (item: Item, err: unknown) => void, signal: AbortSignal | undefined): Promise<PreparedBatch> {
+  const { per } = prep
+  const images = await Promise.all(units.map((u) => decoded.get(u.item, u.contentHash).then((img) => img, (err: unknown) => err as Error)))
+  throwIfAborted(signal)
+  const kept: ImageUnit[] = []
+  const pixels = new Float32Array(units.length * per)
+  units.forEach((u, i) => {
+    const img = images[i]
+    if (failed.has(u.item.id)) return
+    if (img instanceof Error) {
+      failed.add(u.item.id)
+      skip(u.item, img)
+      return
+    }
+    try {
+      preprocessInto(prep.view(img, u), prep.config, pixels, kept.length * per)
+    } catch (err) {
+      failed.add(u.item.id)
+      skip(u.item, err)
+      return
+    }
+    kept.push(u)
+  })
+  return { units: kept, pixels: pixels.subarray(0, kept.length * per) }
+}

@@ -1,0 +1,83 @@
+// From a spec to a plan: resolve model and dataset to fingerprints and hashes, and split the items into their roles.
+import { WorkbenchError } from '../../../shared/contract/errors'
+import type { EventSink } from '../../../shared/contract/events'
+import type { ExperimentSpec, ResolvedSpec, SkippedItem } from '../../../shared/contract/experiments'
+import { type Dataset, type Item } from '../datasets'
+import type { Services } from '../ops/services'
+
+/** The items of a run by role; reader-level errors are skipped and listed. */
+export interface RunItems {
+  targets: Item[]
+  reference: Item[]
+  pool: Item[]
+  skipped: SkippedItem[]
+}
+
+/** The attack needs the model (all but the blind baseline). */
+export const needsModel = (spec: Pick<ExperimentSpec, 'attack'>): boolean => spec.attack !== 'blind'
+
+/** Pin model fingerprint, dataset hash and app version; the resolved spec is what the record stores. */
+export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: AbortSignal): Promise<ResolvedSpec> {
+  const ds = await s.openDataset(spec.dataset, signal)
+  let model: { name: string; fingerprint: string | null; quantized: boolean } | null = null
+  if (needsModel(spec)) {
+    if (!spec.model) throw new WorkbenchError({ code: 'invalid-input', item: 'model', message: `The ${spec.attack.toUpperCase()} attack needs a model.`, hint: 'Choose a model, or the blind baseline, which never queries one.' })
+    const d = await s.models.describe(s.resolveModel(spec.model).replace(/@[a-z0-9-]+$/, ''))
+    if (d.error) throw new WorkbenchError(d.error)
+    model = { name: d.name, fingerprint: d.fingerprint, quantized: d.quantized }
+  }
+  return {
+    ...spec,
+    name: spec.name ?? defaultName(spec.attack, model?.name ?? null, ds.info.name),
+    modelName: model?.name ?? null,
+    modelFingerprint: model?.fingerprint ?? null,
+    quantized: model?.quantized ?? false,
+    datasetName: ds.info.name,
+    datasetHash: ds.info.hash,
+    appVersion: s.config.appVersion
+  }
+}
+
+function defaultName(attack: string, model: string | null, dataset: string): string {
+  return [attack.toUpperCase(), model, dataset].filter(Boolean).join(' · ')
+}
+
+/** Open the dataset the spec pinned; a changed manifest would silently measure something else. */
+export async function openPinnedDataset(s: Services, spec: ResolvedSpec, signal?: AbortSignal): Promise<Dataset> {
+  const ds = await s.openDataset(spec.dataset, signal)
+  if (ds.info.hash !== spec.datasetHash) {
+    throw new WorkbenchError({
+      code: 'bad-dataset',
+      item: spec.dataset,
+      message: `Dataset ${spec.datasetName} changed since the experiment was created (hash ${ds.info.hash.slice(0, 12)} ≠ ${spec.datasetHash.slice(0, 12)}).`,
+      hint: 'Create a new experiment on the current dataset, or restore the original manifest.'
+    })
+  }
+  return ds
+}
+
+/** Stream the dataset once into its roles; unusable records go to `skipped` (and are reported as events). */
+export async function collectItems(ds: Dataset, signal: AbortSignal | undefined, emit: EventSink): Promise<RunItems> {
+  const out: RunItems = { targets: [], reference: [], pool: [], skipped: [] }
+  const issues = new Map<string, SkippedItem>()
+  for await (const item of ds.items({
+    signal,
+    onIssue: (issue) => {
+      if (issue.severity !== 'error' || issues.has(issue.itemId)) return
+      issues.set(issue.itemId, { itemId: issue.itemId, code: issue.code, message: issue.message })
+      emit({ type: 'item-skipped', itemId: issue.itemId, code: issue.code, message: issue.message, hint: issue.hint })
+    }
+  })) {
+    if (item.role === 'target') out.targets.push(item)
+    else if (item.role === 'reference') out.reference.push(item)
+    else out.pool.push(item)
+  }
+  out.skipped.push(...issues.values())
+  return out
+}
+
+/** The model ref to open, checked against the fingerprint the spec pinned. */
+export function pinnedModelRef(s: Services, spec: ResolvedSpec): string {
+  if (!spec.model) throw new WorkbenchError({ code: 'invalid-input', item: 'model', message: 'The experiment has no model.' })
+  return s.resolveModel(spec.model)
+}

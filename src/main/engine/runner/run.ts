@@ -1,0 +1,159 @@
+// Execute one stored experiment: embed what the cache lacks, score, evaluate, store; resumable and cancellable.
+import { WorkbenchError, toErrorData } from '../../../shared/contract/errors'
+import type { EventSink } from '../../../shared/contract/events'
+import type { ExperimentRecord, ExperimentResults, ResolvedSpec } from '../../../shared/contract/experiments'
+import { blindWarning } from '../attacks'
+import { defaultBank, parseBank } from '../augment'
+import { captionHash, type Item } from '../datasets'
+import { evaluateScores } from '../metrics'
+import type { Services } from '../ops/services'
+import type { WorkspaceStore } from '../store'
+import { scoreBlind, scoreWithModel, type AttackOutcome } from './attack'
+import { embedItems } from './embed'
+import { collectItems, openPinnedDataset, pinnedModelRef, type RunItems } from './plan'
+import { PhaseProgress } from './progress'
+import { metricsData, requireRow, specOf, toRecord } from './record'
+
+/** Points kept of the ROC for display; every reported number comes from the exact curve. */
+const ROC_DISPLAY_POINTS = 2000
+
+interface RunContext {
+  signal?: AbortSignal
+  emit: EventSink
+}
+
+/** Run (or resume) experiment `id`; its status ends as done, failed or cancelled, and the record is returned. */
+export async function runExperiment(s: Services, id: string, ctx: RunContext): Promise<ExperimentRecord> {
+  const store = s.store()
+  const spec = specOf(requireRow(store, id))
+  store.experiments.setStatus(id, 'running')
+  try {
+    const results = await execute(s, spec, ctx)
+    store.scores.putMany(id, results.rows)
+    store.experiments.setResults(id, results.results as unknown as Record<string, unknown>)
+    return toRecord(store.experiments.setStatus(id, 'done'))
+  } catch (err) {
+    const data = toErrorData(err)
+    store.experiments.setStatus(id, data.code === 'cancelled' ? 'cancelled' : 'failed', data.code === 'cancelled' ? null : data)
+    throw err
+  }
+}
+
+async function execute(s: Services, spec: ResolvedSpec, ctx: RunContext) {
+  const { signal, emit } = ctx
+  const timings: Record<string, number> = {}
+  const timed = async <T>(phase: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now()
+    try {
+      return await fn()
+    } finally {
+      timings[phase] = (timings[phase] ?? 0) + (performance.now() - t0) / 1000
+    }
+  }
+  const ds = await openPinnedDataset(s, spec, signal)
+  const parts = await timed('reading', () => collectItems(ds, signal, emit))
+  const skipped = [...parts.skipped]
+  let provider: string | null = null
+  let fallbackReason: string | null = null
+  let embeddings = { computed: 0, cached: 0 }
+  let outcome: AttackOutcome
+  if (spec.attack === 'blind') {
+    outcome = await timed('scoring', () => scoreBlind(parts.targets, spec, signal))
+    storeItems(s.store(), spec.datasetHash, parts, new Map())
+  } else {
+    const model = await s.models.open(pinnedModelRef(s, spec))
+    if (model.description.fingerprint !== spec.modelFingerprint) {
+      throw new WorkbenchError({ code: 'bad-model', item: model.description.path, message: `The files of model ${spec.modelName} changed since the experiment was created (fingerprint ${model.description.fingerprint?.slice(0, 12)} ≠ ${spec.modelFingerprint?.slice(0, 12)}).`, hint: 'Create a new experiment for the current model files, or restore the original ones.' })
+    }
+    await model.load()
+    provider = model.provider
+    fallbackReason = model.fallbackReason
+    emit({ type: 'log', level: 'info', message: `Model ${spec.modelName} runs on ${provider}${fallbackReason ? ` (${fallbackReason})` : ''}.` })
+    const augmented = spec.attack === 'aea' || (spec.attack === 'wsa' && spec.params.wsa.appendAea)
+    const bank = augmented ? (spec.params.aea.bank.trim() ? parseBank(spec.params.aea.bank) : defaultBank()) : null
+    const needed = [...parts.targets, ...parts.reference, ...(spec.attack === 'wsa' ? parts.pool : [])]
+    const emb = await timed('embedding', () => embedItems({ model, items: needed, store: s.store(), bank, seed: spec.params.seed, signal, emit }))
+    skipped.push(...emb.skipped)
+    embeddings = { computed: emb.computed.image + emb.computed.text, cached: emb.cached.image + emb.cached.text }
+    storeItems(s.store(), spec.datasetHash, parts, emb.imageHashes)
+    outcome = await timed('scoring', () => scoreWithModel(spec, parts, emb, signal, emit))
+  }
+  const evaluation = await timed('evaluating', () => evaluate(spec, outcome, ctx))
+  const results: ExperimentResults = {
+    ...evaluation,
+    attackReport: outcome.report,
+    counts: countsOf(outcome.targets, parts),
+    skipped,
+    provider,
+    fallbackReason,
+    embeddings,
+    timings
+  }
+  const rows = outcome.targets.map((it, i) => ({ itemId: it.id, score: outcome.scores[i], label: labelOf(it), extra: outcome.extra?.[i] ?? null }))
+  return { results, rows }
+}
+
+const labelOf = (it: Item): 0 | 1 | null => (it.membership === 'member' ? 1 : it.membership === 'nonmember' ? 0 : null)
+
+function countsOf(targets: Item[], parts: RunItems): ExperimentResults['counts'] {
+  const by = (m: Item['membership']): number => targets.filter((t) => t.membership === m).length
+  return { targets: targets.length, members: by('member'), nonmembers: by('nonmember'), unknown: by('unknown'), reference: parts.reference.length, pool: parts.pool.length }
+}
+
+/** Metrics of the labelled targets (null in audit mode: one class missing) and the blind baseline beside them. */
+async function evaluate(spec: ResolvedSpec, outcome: AttackOutcome, ctx: RunContext): Promise<Pick<ExperimentResults, 'metrics' | 'blindBaseline'>> {
+  const labelled = outcome.targets.map((it, i) => ({ label: labelOf(it), score: outcome.scores[i] })).filter((x) => x.label !== null)
+  const members = labelled.filter((x) => x.label === 1).length
+  if (members === 0 || members === labelled.length) {
+    ctx.emit({ type: 'log', level: 'warn', message: 'The targets do not hold both members and non-members: scores are stored, metrics are not computed (audit mode).' })
+    return { metrics: null, blindBaseline: null }
+  }
+  const ev = spec.params.evaluation
+  const progress = new PhaseProgress(ctx.emit, 'evaluating', ev.resamples, 'resamples')
+  let done = 0
+  const report = await evaluateScores(
+    { scores: labelled.map((x) => x.score), labels: labelled.map((x) => x.label!), referenceScores: outcome.referenceScores ?? undefined },
+    {
+      resamples: ev.resamples,
+      seed: spec.params.seed,
+      confidence: ev.confidence,
+      fprTargets: ev.fprTargets,
+      alpha: ev.alpha,
+      curvePoints: ROC_DISPLAY_POINTS,
+      signal: ctx.signal,
+      onProgress: (d) => {
+        progress.advance(d - done)
+        done = d
+      }
+    }
+  )
+  const metrics = metricsData(report)
+  if (spec.attack === 'blind' || !spec.params.blind.enabled) return { metrics, blindBaseline: null }
+  const blind = await scoreBlind(outcome.targets, spec, ctx.signal)
+  const blindReport = await evaluateScores(
+    { scores: blind.scores, labels: blind.targets.map((it) => labelOf(it)!) },
+    { resamples: ev.resamples, seed: spec.params.seed, confidence: ev.confidence, fprTargets: ev.fprTargets, signal: ctx.signal }
+  )
+  const warning = blindWarning(blindReport.auc, report.auc)
+  if (warning) ctx.emit({ type: 'log', level: 'warn', message: warning })
+  return { metrics, blindBaseline: { auc: blindReport.auc, aucCI: blindReport.aucCI, warning } }
+}
+
+/** Remember the items (paths, hashes, labels, metadata) so results can show thumbnails and slices later. */
+function storeItems(store: WorkspaceStore, datasetHash: string, parts: RunItems, imageHashes: Map<string, string>): void {
+  const all = [...parts.targets, ...parts.reference, ...parts.pool]
+  store.items.putMany(
+    all.map((it, position) => ({
+      datasetHash,
+      itemId: it.id,
+      position,
+      imageHash: imageHashes.get(it.id) ?? null,
+      captionHash: captionHash(it.caption),
+      caption: it.caption,
+      imagePath: it.imagePath,
+      membership: it.membership,
+      role: it.role,
+      metadata: it.metadata
+    }))
+  )
+}

@@ -1,0 +1,68 @@
+// Schema of the metrics report: what `mia run --json`, `mia metrics --json` and the Results screen all show.
+import { z } from 'zod'
+
+/** A two-sided interval (bootstrap percentile CI). */
+export const IntervalSchema = z.object({ lo: z.number(), hi: z.number() })
+export type Interval = z.infer<typeof IntervalSchema>
+
+/** TPR at one FPR target; `tpr` is null when unresolvable (fewer than 1/f non-members). */
+export const TprAtFprEntrySchema = z.object({
+  target: z.number(),
+  tpr: z.number().nullable(),
+  resolvable: z.boolean(),
+  ci: IntervalSchema.nullable(),
+  fpr: z.number().nullable(),
+  threshold: z.number().nullable(),
+  bestAvailableTpr: z.number().optional()
+})
+export type TprAtFprEntry = z.infer<typeof TprAtFprEntrySchema>
+
+/** Metrics of the calibrated rule "member iff score > τ_α" (τ_α from reference non-members). */
+export const CalibratedMetricsSchema = z.object({
+  alpha: z.number(),
+  threshold: z.number(),
+  rule: z.literal('score > threshold'),
+  fpr: z.number(),
+  tpr: z.number(),
+  balancedAccuracy: z.number(),
+  nReference: z.number().int(),
+  referenceFpr: z.number()
+})
+
+/** ROC points for display; thresholds[0] is +Infinity (null in JSON). */
+export const RocPointsSchema = z.object({
+  fpr: z.array(z.number()),
+  tpr: z.array(z.number()),
+  thresholds: z.array(z.number().nullable())
+})
+export type RocPoints = z.infer<typeof RocPointsSchema>
+
+/** The full metrics report of one set of scores. */
+export const MetricsReportSchema = z.object({
+  n: z.object({ members: z.number().int(), nonmembers: z.number().int() }),
+  auc: z.number(),
+  aucCI: IntervalSchema,
+  balancedAccuracy: z.number(),
+  balancedAccuracyCI: IntervalSchema,
+  balancedAccuracyThreshold: z.number().nullable(),
+  advantage: z.number(),
+  tprAtFpr: z.record(z.string(), TprAtFprEntrySchema),
+  minResolvableFpr: z.number(),
+  calibrated: CalibratedMetricsSchema.optional(),
+  scoreGap: z.object({ delta: z.number(), ci: IntervalSchema, meanMembers: z.number(), meanNonmembers: z.number() }),
+  bootstrap: z.object({ resamples: z.number().int(), seed: z.number().int(), confidence: z.number(), method: z.literal('stratified-percentile') }),
+  roc: RocPointsSchema.optional()
+})
+export type MetricsReportData = z.infer<typeof MetricsReportSchema>
+
+/** Paired comparison of two experiments over the same target items. */
+export const PairedComparisonSchema = z.object({
+  a: z.string(),
+  b: z.string(),
+  nItems: z.number().int(),
+  deltaAuc: z.object({ delta: z.number(), ci: IntervalSchema, pValue: z.number() }),
+  deltaTprAt1: z.object({ delta: z.number().nullable(), ci: IntervalSchema.nullable(), pValue: z.number().nullable() }),
+  resamples: z.number().int(),
+  seed: z.number().int()
+})
+export type PairedComparisonData = z.infer<typeof PairedComparisonSchema>
