@@ -35,7 +35,8 @@ export function logAxisFloor(series: readonly RocSeriesInput[]): number {
   const counts = series.map((s) => s.nNonmembers ?? 0).filter((n) => n > 0)
   if (counts.length === 0) return DEFAULT_MIN_RATE
   const smallest = 1 / Math.max(...counts)
-  const decade = 10 ** Math.floor(Math.log10(smallest) + 1e-9)
+  // Parsed from text: 10 ** -4 is 0.00009999999999999999, not the decade 1e-4.
+  const decade = Number(`1e${Math.floor(Math.log10(smallest) + 1e-9)}`)
   return Math.min(Math.max(decade, 1e-5), 1e-1)
 }
 

@@ -1,0 +1,57 @@
+// figureOption: one entry point from experiments to ROC, histogram and comparison options; shared stays Node- and DOM-free.
+import fs from 'node:fs'
+import path from 'node:path'
+import type { LineSeriesOption } from 'echarts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { figureOption, scoreLabelOf } from '../../../src/shared/charts/figures'
+import { ONE_COLUMN_STYLE } from '../../../src/shared/charts/style'
+import type { ExperimentView } from '../../../src/shared/contract/experiments'
+import { makeExperimentView } from '../../helpers/experiment-view'
+
+let a: ExperimentView
+let b: ExperimentView
+beforeAll(async () => {
+  a = await makeExperimentView({ name: 'small', seed: 1 })
+  b = await makeExperimentView({ name: 'large', seed: 2, attack: 'wsa' })
+})
+
+describe('figureOption', () => {
+  it('draws a ROC from the view curve, and a comparison of several views', () => {
+    const roc = figureOption('roc', [a], ONE_COLUMN_STYLE)
+    expect((roc.series as LineSeriesOption[]).map((s) => s.name)).toEqual(['Chance', expect.stringMatching(/^small \(AUC/)])
+    const cmp = figureOption('compare', [a, b], ONE_COLUMN_STYLE, { scale: 'linear' })
+    expect((cmp.xAxis as { type: string }).type).toBe('value')
+    expect((cmp.legend as { data: string[] }).data).toHaveLength(2)
+  })
+
+  it('draws one histogram, or panels for several views', () => {
+    const one = figureOption('hist', [a], ONE_COLUMN_STYLE, { threshold: 0.3 })
+    expect((one.xAxis as { name: string }).name).toBe('CSA score (cosine similarity)')
+    const many = figureOption('hist', [a, b], ONE_COLUMN_STYLE)
+    expect(many.grid).toHaveLength(2)
+    expect(scoreLabelOf([a, b])).toBe('Score')
+  })
+
+  it('explains what is missing', () => {
+    expect(() => figureOption('compare', [a], ONE_COLUMN_STYLE)).toThrow(/at least two experiments/)
+    expect(() => figureOption('roc', [], ONE_COLUMN_STYLE)).toThrow(/at least one experiment/)
+    const bare: ExperimentView = { ...a, roc: null, histogram: null, record: { ...a.record, results: null } }
+    expect(() => figureOption('roc', [bare], ONE_COLUMN_STYLE)).toThrow(/has no ROC curve/)
+    expect(() => figureOption('hist', [bare], ONE_COLUMN_STYLE)).toThrow(/has no score histogram/)
+  })
+})
+
+describe('src/shared/charts and format.ts', () => {
+  it('import only echarts types and src/shared (no node, no DOM)', () => {
+    const root = path.resolve(__dirname, '../../../src/shared')
+    const files = [...fs.readdirSync(path.join(root, 'charts')).map((f) => path.join(root, 'charts', f)), path.join(root, 'format.ts')]
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8')
+      for (const m of text.matchAll(/^import\s+(type\s+)?[^'"]*from\s+'([^']+)'/gm)) {
+        const [, typeOnly, spec] = m
+        const ok = spec.startsWith('.') ? path.resolve(path.dirname(file), spec).startsWith(root) : spec === 'echarts' && typeOnly !== undefined
+        expect(ok, `${path.basename(file)} imports ${spec}`).toBe(true)
+      }
+    }
+  })
+})

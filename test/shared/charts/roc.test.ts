@@ -1,0 +1,113 @@
+// ROC option builder: log-log and linear axes, chance line, legend names with AUC, floors and TPR@FPR markers.
+import type { LineSeriesOption } from 'echarts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { decadeLabel } from '../../../src/shared/charts/frame'
+import { logAxisFloor, rocLegendNames, rocOption, type RocSeriesInput } from '../../../src/shared/charts/roc'
+import { rocSeriesOf } from '../../../src/shared/charts/figures'
+import { ONE_COLUMN_STYLE, SCREEN_STYLE } from '../../../src/shared/charts/style'
+import type { ExperimentView } from '../../../src/shared/contract/experiments'
+import { makeExperimentView } from '../../helpers/experiment-view'
+
+type Axis = { type?: string; min?: number; max?: number; name?: string }
+const seriesOf = (o: ReturnType<typeof rocOption>): LineSeriesOption[] => o.series as LineSeriesOption[]
+const pointsOf = (s: LineSeriesOption): [number, number][] => s.data as [number, number][]
+
+let small: ExperimentView
+let large: ExperimentView
+beforeAll(async () => {
+  small = await makeExperimentView({ name: 'CSA on demo-clip-s', members: 400, nonmembers: 600, shift: 0.8, seed: 1 })
+  large = await makeExperimentView({ name: 'CSA on demo-clip-l', modelName: 'demo-clip-l', members: 400, nonmembers: 2000, shift: 1.5, seed: 2 })
+})
+
+describe('rocOption (log-log)', () => {
+  it('has log axes from the floor to 1 and the chance line y = x', () => {
+    const o = rocOption([rocSeriesOf(small)], ONE_COLUMN_STYLE)
+    const x = o.xAxis as Axis
+    const y = o.yAxis as Axis
+    expect([x.type, y.type]).toEqual(['log', 'log'])
+    expect([x.min, x.max, y.min, y.max]).toEqual([1e-3, 1, 1e-3, 1])
+    const chance = seriesOf(o).find((s) => s.name === 'Chance')
+    expect(chance?.data).toEqual([
+      [1e-3, 1e-3],
+      [1, 1]
+    ])
+    expect((chance?.lineStyle as { type?: string }).type).toBe('dashed')
+  })
+
+  it('names each curve with its AUC in a shared legend', () => {
+    const o = rocOption([rocSeriesOf(small), rocSeriesOf(large)], ONE_COLUMN_STYLE)
+    const legend = o.legend as { data: string[] }
+    const aucS = small.record.results!.metrics!.auc.toFixed(3)
+    expect(legend.data).toEqual([`CSA on demo-clip-s (AUC ${aucS})`, `CSA on demo-clip-l (AUC ${large.record.results!.metrics!.auc.toFixed(3)})`])
+    const curves = seriesOf(o).filter((s) => s.name !== 'Chance')
+    expect(curves.map((s) => s.name)).toEqual(legend.data)
+    expect(curves[0].color).not.toBe(curves[1].color)
+    // The floor follows the larger non-member count: 1/2000 lies in the 1e-4 decade.
+    expect((o.xAxis as Axis).min).toBe(1e-4)
+  })
+
+  it('keeps every point on the axes: zero rates sit on the floor, the curve ends at (1, 1)', () => {
+    const o = rocOption([rocSeriesOf(small)], ONE_COLUMN_STYLE)
+    const pts = pointsOf(seriesOf(o)[1])
+    expect(pts[0]).toEqual([1e-3, 1e-3])
+    expect(pts[pts.length - 1]).toEqual([1, 1])
+    expect(pts.every(([fx, ty]) => fx >= 1e-3 && ty >= 1e-3 && fx <= 1 && ty <= 1)).toBe(true)
+    // Points with FPR above the floor are drawn where they are.
+    const roc = small.roc!
+    const i = roc.fpr.findIndex((f) => f > 0.1)
+    expect(pts).toContainEqual([roc.fpr[i], roc.tpr[i]])
+  })
+
+  it('marks only resolvable TPR@FPR targets, at (target, TPR)', () => {
+    const o = rocOption([rocSeriesOf(small)], ONE_COLUMN_STYLE, { markTargets: true })
+    const marks = (seriesOf(o)[1].markPoint as { data: { coord: number[] }[] }).data
+    const entries = small.record.results!.metrics!.tprAtFpr
+    // 600 non-members cannot resolve 0.1 % FPR.
+    expect(entries['0.001'].resolvable).toBe(false)
+    expect(marks.map((m) => m.coord)).toEqual([
+      [0.01, entries['0.01'].tpr],
+      [0.05, entries['0.05'].tpr]
+    ])
+    expect(seriesOf(rocOption([rocSeriesOf(small)], ONE_COLUMN_STYLE))[1].markPoint).toBeUndefined()
+  })
+})
+
+describe('rocOption (linear)', () => {
+  it('draws the unit square with the exact curve points', () => {
+    const o = rocOption([rocSeriesOf(small)], ONE_COLUMN_STYLE, { scale: 'linear' })
+    expect([(o.xAxis as Axis).type, (o.xAxis as Axis).min, (o.yAxis as Axis).max]).toEqual(['value', 0, 1])
+    expect(seriesOf(o)[0].data).toEqual([
+      [0, 0],
+      [1, 1]
+    ])
+    const roc = small.roc!
+    const expected = roc.fpr.map((f, i) => [f, roc.tpr[i]]).filter((p, i, all) => i === 0 || p[0] !== all[i - 1][0] || p[1] !== all[i - 1][1])
+    expect(pointsOf(seriesOf(o)[1])).toEqual(expected)
+  })
+})
+
+describe('styles and helpers', () => {
+  it('animates and has tooltips on screen only', () => {
+    const input = [rocSeriesOf(small)]
+    expect(rocOption(input, ONE_COLUMN_STYLE).animation).toBe(false)
+    expect(rocOption(input, ONE_COLUMN_STYLE).tooltip).toBeUndefined()
+    expect(rocOption(input, SCREEN_STYLE).animation).toBe(true)
+    expect(rocOption(input, SCREEN_STYLE).tooltip).toBeDefined()
+  })
+
+  it('puts the log floor at the decade of 1/n_nonmembers, within [1e-5, 1e-1]', () => {
+    const roc = { fpr: [0, 1], tpr: [0, 1], thresholds: [null, 0] }
+    const floor = (n: number | null): number => logAxisFloor([{ name: 'x', roc, nNonmembers: n }])
+    expect([floor(600), floor(1000), floor(2000), floor(5), floor(10_000_000), floor(null)]).toEqual([1e-3, 1e-3, 1e-4, 1e-1, 1e-5, 1e-4])
+  })
+
+  it('keeps legend names unique and leaves out a missing AUC', () => {
+    const roc = { fpr: [0, 1], tpr: [0, 1], thresholds: [null, 0] }
+    const s: RocSeriesInput[] = [{ name: 'A', roc, auc: 0.5 }, { name: 'A', roc, auc: 0.5 }, { name: 'B', roc }]
+    expect(rocLegendNames(s)).toEqual(['A (AUC 0.500)', 'A (AUC 0.500) #2', 'B'])
+  })
+
+  it('labels log ticks as powers of ten', () => {
+    expect([1, 0.1, 0.001, 1e-4, 0.5].map(decadeLabel)).toEqual(['1', '10⁻¹', '10⁻³', '10⁻⁴', '0.5'])
+  })
+})
