@@ -5,7 +5,9 @@ import { REPO_ROOT, sourceConfig } from '../main/engine'
 import type { AppInfo } from '../shared/contract/operations'
 import { startServer } from '../server/http'
 import { withEngine, type GlobalOptions } from './engine-session'
-import { printJson, reportError } from './output'
+import { registerDataCommands } from './data-commands'
+import { registerExperimentCommands } from './experiment-commands'
+import { action, printJson } from './output'
 
 const program = new Command()
 program
@@ -15,17 +17,6 @@ program
   .option('--workspace <dir>', 'workspace folder (SQLite cache, exports); default $MIA_WORKSPACE or ~/.mia-workbench')
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>()
-
-/** Wrap an action so errors print with their hint and set the exit code. */
-function action<A extends unknown[]>(fn: (...args: A) => Promise<void>, jsonOf: (...args: A) => boolean) {
-  return async (...args: A): Promise<void> => {
-    try {
-      await fn(...args)
-    } catch (err) {
-      reportError(err, jsonOf(...args))
-    }
-  }
-}
 
 function printInfo(info: AppInfo): void {
   const c = info.capabilities
@@ -96,5 +87,8 @@ program
       () => false
     )
   )
+
+registerDataCommands(program, globals)
+registerExperimentCommands(program, globals)
 
 await program.parseAsync(process.argv)

@@ -15,3 +15,20 @@ export function reportError(err: unknown, json: boolean): void {
   if (data.hint) process.stderr.write(`hint: ${data.hint}\n`)
   process.exitCode = data.code === 'cancelled' ? 130 : 1
 }
+
+/** Wrap a command action so errors print with their hint and set the exit code; `jsonOf` says whether --json was given. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>, jsonOf: (...args: A) => boolean) {
+  return async (...args: A): Promise<void> => {
+    try {
+      await fn(...args)
+    } catch (err) {
+      reportError(err, jsonOf(...args))
+    }
+  }
+}
+
+/** Options of a command's last argument carry `json` when it has a --json flag. */
+export const hasJson = (...args: unknown[]): boolean => {
+  const opts = args.find((a): a is { json?: boolean } => typeof a === 'object' && a !== null && 'json' in a)
+  return Boolean(opts?.json)
+}

@@ -1,0 +1,46 @@
+// Renders contract progress events on a terminal: one redrawn line per phase; plain lines when stderr is not a TTY.
+import type { WorkbenchEvent } from '../shared/contract/events'
+
+const fmtEta = (s: number | undefined): string => {
+  if (s === undefined || !Number.isFinite(s)) return ''
+  const m = Math.floor(s / 60)
+  return m > 0 ? ` ETA ${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : ` ETA ${Math.round(s)}s`
+}
+
+/** An event sink for CLI commands; `quiet` (e.g. --json) keeps stdout and stderr free of progress. */
+export function progressPrinter(quiet: boolean, stream: NodeJS.WriteStream = process.stderr): (e: WorkbenchEvent) => void {
+  let current = ''
+  let lastPlain = 0
+  const tty = stream.isTTY
+  const endLine = (): void => {
+    if (tty && current) stream.write('\n')
+    current = ''
+  }
+  return (e) => {
+    if (quiet) return
+    if (e.type === 'log') {
+      endLine()
+      stream.write(`${e.level === 'warn' ? 'warning: ' : ''}${e.message}\n`)
+      return
+    }
+    if (e.type === 'item-skipped') {
+      endLine()
+      stream.write(`skipped ${e.itemId} (${e.code}): ${e.message}\n`)
+      return
+    }
+    const pct = e.total ? Math.floor((100 * e.done) / e.total) : 100
+    const width = 24
+    const filled = Math.round((width * pct) / 100)
+    const rate = e.rate ? ` ${e.rate.toFixed(e.rate < 10 ? 1 : 0)} ${e.unit ?? 'items'}/s` : ''
+    const line = `${e.phase.padEnd(11)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${e.done}/${e.total}${rate}${fmtEta(e.etaSeconds)}`
+    if (tty) {
+      if (current && current !== e.phase) stream.write('\n')
+      current = e.phase
+      stream.write(`\r${line}\x1b[K`)
+      if (e.done >= e.total) endLine()
+    } else if (e.done >= e.total || Date.now() - lastPlain > 5000) {
+      lastPlain = Date.now()
+      stream.write(`${line}\n`)
+    }
+  }
+}
