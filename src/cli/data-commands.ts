@@ -53,7 +53,7 @@ export function registerDataCommands(program: Command, globals: () => GlobalOpti
     .description('compute (or read from the cache) L2-normalised embeddings of every item')
     .requiredOption('--model <dir|name>', 'model folder or bundled/added model name')
     .requiredOption('--dataset <dir|manifest|name>', 'dataset folder, manifest file or name')
-    .option('--augment <spec>', 'augmentation bank (canonical spec, e.g. "hflip;rotate(-15,15)"); default none')
+    .option('--augment <spec>', 'augmentation bank (comma-separated transforms, e.g. "hflip, rot(deg=15)", or "default"); default none')
     .option('--seed <n>', 'augmentation seed', int, 0)
     .option('--batch-size <n>', 'inference batch size', int)
     .option('--out <file>', 'write one JSON line per item: {"id", "image_embeds", "text_embeds"}')

@@ -109,7 +109,8 @@ async function statsOf(items: Item[], signal: AbortSignal | undefined): Promise<
   const out: Array<ImageStats | null> = []
   for (const it of items) {
     throwIfAborted(signal)
-    out.push(await fs.readFile(it.imagePath).then((b) => imageStats(b, it.id), () => null))
+    // Unreadable or undecodable files were reported by the embedding phase; here they just drop out.
+    out.push(await fs.readFile(it.imagePath).then((b) => imageStats(b, it.id)).catch(() => null))
   }
   return out
 }

@@ -82,8 +82,11 @@ export async function embedItems(req: EmbedRequest): Promise<EmbeddedItems> {
   emit({ type: 'log', level: 'info', message: `Cache: ${textKeys.length - textWork.length}/${textKeys.length} captions and ${imageUnits.length - imageWork.length}/${imageUnits.length} image views already embedded.` })
 
   const batch = req.batchSize ?? DEFAULT_BATCH
-  await embedCaptions(model, fp, textWork, store, batch, signal, emit)
-  const failed = await embedImageUnits(model, fp, imageWork, store, { batch, bank: req.bank, seed: req.seed }, signal, emit, skip)
+  // One 'embedding' phase covers captions and original images, so its progress never goes back.
+  const origCount = imageWork.filter((u) => u.k === 0).length
+  const embedding = textWork.length + origCount ? new PhaseProgress(emit, 'embedding', textWork.length + origCount, 'items') : null
+  await embedCaptions(model, fp, textWork, store, batch, { signal, emit, progress: embedding })
+  const failed = await embedImageUnits(model, fp, imageWork, store, { batch, bank: req.bank, seed: req.seed }, { signal, emit, progress: embedding }, skip)
 
   const captionOf = new Map(usable.filter((it) => !failed.has(it.id)).map((it) => [it.id, captionHash(it.caption)]))
   const text = store.embeddings.getMany(fp, 'text', textKeys)
@@ -173,10 +176,16 @@ async function readImage(item: Item): Promise<Buffer> {
 }
 
 /** Tokenize and embed captions in batches; each batch is stored in one transaction. */
-async function embedCaptions(model: ClipModel, fp: string, work: Item[], store: WorkspaceStore, batch: number, signal: AbortSignal | undefined, emit: EventSink): Promise<void> {
+interface Reporting {
+  signal?: AbortSignal
+  emit: EventSink
+  /** The shared 'embedding' phase (captions and original images). */
+  progress: PhaseProgress | null
+}
+
+async function embedCaptions(model: ClipModel, fp: string, work: Item[], store: WorkspaceStore, batch: number, { signal, emit, progress }: Reporting): Promise<void> {
   if (work.length === 0) return
   const tok = await loadTokenizer(model.description.path, model.description.contextLength ? { contextLength: model.description.contextLength } : {})
-  const progress = new PhaseProgress(emit, 'embedding', work.length, 'captions')
   let truncated = 0
   for (let start = 0; start < work.length; start += batch) {
     throwIfAborted(signal)
@@ -186,7 +195,7 @@ async function embedCaptions(model: ClipModel, fp: string, work: Item[], store: 
     const raw = await model.embedTexts(t.ids, t.attentionMask, chunk.length, tok.contextLength)
     const vectors = l2NormalizeRows(raw, chunk.length, model.dim)
     store.embeddings.putMany(chunk.map((it, i) => ({ modelFingerprint: fp, kind: 'text' as const, contentHash: captionHash(it.caption), view: 'orig', vector: vectors.slice(i * model.dim, (i + 1) * model.dim) })))
-    progress.advance(chunk.length, 'captions')
+    progress?.advance(chunk.length, 'captions')
   }
   if (truncated) emit({ type: 'log', level: 'warn', message: `${truncated} caption(s) had more than ${tok.contextLength} tokens and were truncated (the end token is kept).` })
 }
@@ -197,12 +206,11 @@ interface PreparedBatch {
 }
 
 /** Decode/augment/preprocess batch i+1 while batch i runs through the vision tower; returns ids of items that failed. */
-async function embedImageUnits(model: ClipModel, fp: string, work: ImageUnit[], store: WorkspaceStore, opts: { batch: number; bank: AugBank | null; seed: number }, signal: AbortSignal | undefined, emit: EventSink, skip: (item: Item, err: unknown) => void): Promise<Set<string>> {
+async function embedImageUnits(model: ClipModel, fp: string, work: ImageUnit[], store: WorkspaceStore, opts: { batch: number; bank: AugBank | null; seed: number }, { signal, emit, progress }: Reporting, skip: (item: Item, err: unknown) => void): Promise<Set<string>> {
   const failed = new Set<string>()
   if (work.length === 0) return failed
   const config = readPreprocessorConfig(await fs.readFile(path.join(model.description.path, 'preprocessor_config.json'), 'utf8'))
   const orig = work.filter((u) => u.k === 0).length
-  const origProgress = orig ? new PhaseProgress(emit, 'embedding', orig, 'images') : null
   const augProgress = work.length > orig ? new PhaseProgress(emit, 'augmenting', work.length - orig, 'views') : null
   const batches: ImageUnit[][] = []
   for (let i = 0; i < work.length; i += opts.batch) batches.push(work.slice(i, i + opts.batch))
@@ -223,7 +231,7 @@ async function embedImageUnits(model: ClipModel, fp: string, work: ImageUnit[], 
       store.embeddings.putMany(current.units.map((u, i) => ({ modelFingerprint: fp, kind: 'image' as const, contentHash: u.contentHash, view: u.view, vector: vectors.slice(i * model.dim, (i + 1) * model.dim) })))
     }
     const nOrig = batches[b].filter((u) => u.k === 0).length
-    if (nOrig) origProgress?.advance(nOrig, 'images')
+    if (nOrig) progress?.advance(nOrig, 'images')
     if (batches[b].length - nOrig) augProgress?.advance(batches[b].length - nOrig, 'augmented views')
   }
   return failed
