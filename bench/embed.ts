@@ -1,0 +1,86 @@
+// End-to-end embedding pipeline vs a bare model on pre-made tensors, and a cached rerun (issue 4's targets).
+// Run: npx tsx bench/embed.ts [model folder] [items]   (default: generated-models/clip-vit-b-32, else the tiny fixture)
+
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import sharp from 'sharp'
+import type { Item } from '../src/main/engine/datasets'
+import { ModelRegistry } from '../src/main/engine/models'
+import { decodeImage, loadTokenizer, preprocessInto, readPreprocessorConfig, tokenize } from '../src/main/engine/preprocess'
+import { embedItems } from '../src/main/engine/runner/embed'
+import { openWorkspaceStore } from '../src/main/engine/store'
+
+const root = path.resolve(import.meta.dirname, '..')
+const vitb = path.join(root, 'generated-models/clip-vit-b-32')
+const modelDir = process.argv[2] ?? (fs.existsSync(vitb) ? vitb : path.join(root, 'test/fixtures/tiny-clip'))
+const N = Number(process.argv[3] ?? 256)
+const BATCH = 32
+
+/** Photo-sized JPEGs (500×375, smooth gradients plus noise, as costly to decode as photos) with captions. */
+async function makeItems(dir: string): Promise<Item[]> {
+  const items: Item[] = []
+  for (let i = 0; i < N; i++) {
+    const raw = Buffer.alloc(500 * 375 * 3)
+    for (let p = 0; p < 500 * 375; p++) {
+      const x = p % 500
+      const y = Math.floor(p / 500)
+      raw[p * 3] = (x * (i + 3)) & 255
+      raw[p * 3 + 1] = (y * 2 + i * 7 + ((p * 2654435761) >>> 28)) & 255
+      raw[p * 3 + 2] = ((x + y) * 3 + i) & 255
+    }
+    const file = path.join(dir, `img-${i}.jpg`)
+    fs.writeFileSync(file, await sharp(raw, { raw: { width: 500, height: 375, channels: 3 } }).jpeg({ quality: 90 }).toBuffer())
+    items.push({ id: `i${i}`, imagePath: file, caption: `a photo of thing number ${i} on a table`, membership: 'unknown', role: 'target', metadata: {}, escapesRoot: false })
+  }
+  return items
+}
+
+async function main(): Promise<void> {
+  console.log(`Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), load ${os.loadavg()[0].toFixed(1)}; model ${path.basename(modelDir)}; ${N} items, batch ${BATCH}`)
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-bench-embed-'))
+  try {
+    const items = await makeItems(tmp)
+    const registry = new ModelRegistry()
+    const model = await registry.open(modelDir)
+    await model.load()
+    const side = model.description.imageSize!
+    const per = 3 * side * side
+    const config = readPreprocessorConfig(fs.readFileSync(path.join(modelDir, 'preprocessor_config.json'), 'utf8'))
+    const tok = await loadTokenizer(modelDir)
+
+    // Bare: tensors made before the clock starts; only the two towers run.
+    const pixels = new Float32Array(N * per)
+    for (let i = 0; i < N; i++) preprocessInto(await decodeImage(fs.readFileSync(items[i].imagePath)), config, pixels, i * per)
+    const t = tokenize(tok, items.map((it) => it.caption))
+    await model.embedImages(pixels.subarray(0, BATCH * per), BATCH) // warm-up
+    let t0 = performance.now()
+    for (let s = 0; s < N; s += BATCH) {
+      const n = Math.min(BATCH, N - s)
+      await model.embedImages(pixels.subarray(s * per, (s + n) * per), n)
+      await model.embedTexts(t.ids.subarray(s * tok.contextLength, (s + n) * tok.contextLength), t.attentionMask.subarray(s * tok.contextLength, (s + n) * tok.contextLength), n, tok.contextLength)
+    }
+    const bare = (performance.now() - t0) / 1000
+
+    const store = openWorkspaceStore(path.join(tmp, 'ws'))
+    const emit = (): void => undefined
+    t0 = performance.now()
+    const cold = await embedItems({ model, items, store, bank: null, seed: 0, batchSize: BATCH, emit })
+    const coldS = (performance.now() - t0) / 1000
+    t0 = performance.now()
+    const warm = await embedItems({ model, items, store, bank: null, seed: 0, batchSize: BATCH, emit })
+    const cachedS = (performance.now() - t0) / 1000
+    store.close()
+    await registry.dispose()
+    if (cold.computed.image !== N || warm.computed.image !== 0) throw new Error(`unexpected work: cold ${JSON.stringify(cold.computed)}, cached ${JSON.stringify(warm.computed)}`)
+
+    const rate = (s: number): string => `${(N / s).toFixed(1)} items/s`
+    console.log(`bare towers (pre-made tensors):   ${bare.toFixed(2)} s  ${rate(bare)}`)
+    console.log(`pipeline, cold (hash, decode, preprocess, tokenize, infer, store): ${coldS.toFixed(2)} s  ${rate(coldS)}  = ${((100 * bare) / coldS).toFixed(0)}% of bare`)
+    console.log(`pipeline, cached rerun:           ${cachedS.toFixed(3)} s  ${rate(cachedS)}  = ${(coldS / cachedS).toFixed(0)}× faster than cold`)
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true })
+  }
+}
+
+await main()
