@@ -32,7 +32,9 @@ export function startEngineProcess(): EngineProcess {
   }
 
   const spawn = (): void => {
-    child = utilityProcess.fork(utilityEntry, [], { serviceName: 'MIA engine', stdio: 'inherit' })
+    // The Electron-ABI build of better-sqlite3 that `npm run setup` makes (see store/database.ts).
+    const sqliteBinding = path.join(app.isPackaged ? process.resourcesPath : app.getAppPath(), '.native', 'electron', 'better_sqlite3.node')
+    child = utilityProcess.fork(utilityEntry, [], { serviceName: 'MIA engine', stdio: 'inherit', env: { ...process.env, MIA_SQLITE_BINDING: sqliteBinding } })
     child.postMessage({ kind: 'config', config })
     child.once('exit', (code) => {
       if (code === 0) return

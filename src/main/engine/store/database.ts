@@ -180,13 +180,31 @@ function configure(conn: Connection, readonly: boolean, busyTimeoutMs: number): 
   guarded(conn, 'configure', 'PRAGMA foreign_keys', () => conn.raw.pragma('foreign_keys = ON'))
 }
 
+/**
+ * Inside Electron the Node build of better-sqlite3 has the wrong ABI; setup builds a second copy for Electron and
+ * the desktop app names it in MIA_SQLITE_BINDING (issue 2). Plain Node (CLI, server, tests) uses the default build.
+ */
+function electronBinding(): string | undefined {
+  if (!process.versions.electron) return undefined
+  const binding = process.env.MIA_SQLITE_BINDING
+  if (!binding || !fs.existsSync(binding)) {
+    throw new WorkbenchError({
+      code: 'store-failed',
+      item: binding ?? 'better_sqlite3.node',
+      message: 'better-sqlite3 has no build for this Electron version, so the desktop app cannot open the workspace cache.',
+      hint: 'Run `npm run setup` with network access (it builds better-sqlite3 against the Electron headers), or use browser mode: `npx mia serve`.'
+    })
+  }
+  return binding
+}
+
 function openRaw(file: string, readonly: boolean, busyTimeoutMs: number): Database.Database {
   if (readonly && !fs.existsSync(file)) {
     throw new WorkbenchError({ code: 'not-found', message: `No workspace database at ${file}.`, item: file, hint: 'Check the workspace folder path.' })
   }
   if (!readonly) checkWritableLocation(file)
   try {
-    return new Database(file, { readonly, fileMustExist: readonly, timeout: busyTimeoutMs })
+    return new Database(file, { readonly, fileMustExist: readonly, timeout: busyTimeoutMs, nativeBinding: electronBinding() })
   } catch (err) {
     throw storeError(err, { file, label: 'open' })
   }
