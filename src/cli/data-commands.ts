@@ -4,6 +4,7 @@ import path from 'node:path'
 import type { Command } from 'commander'
 import { parseScoresCsv } from '../main/engine/metrics'
 import { mergeDatabases, workspaceDbPath } from '../main/engine/store'
+import { WorkbenchError } from '../shared/contract/errors'
 import { formatCI, formatFprTarget, formatNumber, formatTprAtFpr } from '../shared/format'
 import type { MetricsReportData } from '../shared/contract/metrics'
 import { cliConfig, withEngine, type GlobalOptions } from './engine-session'
@@ -25,6 +26,14 @@ export function printMetrics(m: MetricsReportData): void {
     `bootstrap: ${m.bootstrap.resamples} resamples, seed ${m.bootstrap.seed}, ${m.bootstrap.confidence * 100}% CI`
   ]
   process.stdout.write(lines.join('\n') + '\n')
+}
+
+/** `i/N` → {index, count}; the engine checks the range. */
+function parseShard(text: string | undefined): { index: number; count: number } | undefined {
+  if (text === undefined) return undefined
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim())
+  if (!m) throw new WorkbenchError({ code: 'invalid-input', item: text, message: `--shard ${text} is not of the form i/N.`, hint: 'Use e.g. --shard 0/4 … --shard 3/4 (0-based; with SLURM: --shard $SLURM_ARRAY_TASK_ID/4).' })
+  return { index: Number(m[1]), count: Number(m[2]) }
 }
 
 /** Register the data commands on the program. */
@@ -57,11 +66,12 @@ export function registerDataCommands(program: Command, globals: () => GlobalOpti
     .option('--seed <n>', 'augmentation seed', int, 0)
     .option('--batch-size <n>', 'inference batch size', int)
     .option('--out <file>', 'write one JSON line per item: {"id", "image_embeds", "text_embeds"}')
+    .option('--shard <i/N>', 'process only shard i of N (0-based; deterministic by item id), e.g. for a SLURM job array')
     .option('--json', 'print the summary as JSON (no progress output)')
     .action(
-      action(async (opts: { model: string; dataset: string; augment?: string; seed: number; batchSize?: number; out?: string; json?: boolean }) => {
+      action(async (opts: { model: string; dataset: string; augment?: string; seed: number; batchSize?: number; out?: string; shard?: string; json?: boolean }) => {
         const out = await withEngine(globals(), (c, signal) =>
-          c.invoke('embed', { model: opts.model, dataset: opts.dataset, augment: opts.augment, seed: opts.seed, batchSize: opts.batchSize, out: opts.out }, { signal, onEvent: progressPrinter(Boolean(opts.json)) })
+          c.invoke('embed', { model: opts.model, dataset: opts.dataset, augment: opts.augment, seed: opts.seed, batchSize: opts.batchSize, out: opts.out, shard: parseShard(opts.shard) }, { signal, onEvent: progressPrinter(Boolean(opts.json)) })
         )
         if (opts.json) return printJson(out)
         process.stdout.write(
@@ -93,12 +103,14 @@ export function registerDataCommands(program: Command, globals: () => GlobalOpti
     .description('the workspace cache')
     .command('merge <sources...>')
     .description('merge workspace databases (e.g. from cluster shards) into this workspace; conflicts are listed, never overwritten')
+    .option('--into <db|dir>', 'target database or workspace folder (default: this workspace)')
     .option('--json', 'print JSON')
     .action(
-      action(async (sources: string[], opts: { json?: boolean }) => {
-        const target = workspaceDbPath(cliConfig(globals()).workspaceDir)
+      action(async (sources: string[], opts: { into?: string; json?: boolean }) => {
+        const dbOf = (p: string): string => (fs.existsSync(p) && fs.statSync(p).isDirectory() ? workspaceDbPath(p) : p)
+        const target = opts.into ? dbOf(opts.into) : workspaceDbPath(cliConfig(globals()).workspaceDir)
         fs.mkdirSync(path.dirname(target), { recursive: true })
-        const files = sources.map((s) => (fs.statSync(s).isDirectory() ? workspaceDbPath(s) : s))
+        const files = sources.map(dbOf)
         const report = await mergeDatabases(files, target)
         if (opts.json) return printJson(report)
         process.stdout.write(`merged ${files.length} database(s) into ${target}: ${report.inserted} rows added, ${report.identical} already present, ${report.conflicts.length} conflicts\n`)

@@ -102,7 +102,12 @@ export const operations = {
         augment: z.string().max(20_000).optional(),
         seed: z.number().int().nonnegative().default(0),
         out: z.string().max(4096).optional(),
-        batchSize: z.number().int().min(1).max(4096).optional()
+        batchSize: z.number().int().min(1).max(4096).optional(),
+        /** Process only shard `index` of `count` (0-based): a deterministic split by item id, for cluster job arrays. */
+        shard: z
+          .object({ index: z.number().int().min(0), count: z.number().int().min(1).max(100_000) })
+          .refine((v) => v.index < v.count, { message: 'shard index must be below the shard count' })
+          .optional()
       })
       .strict(),
     output: EmbedSummarySchema,

@@ -5,6 +5,7 @@ import { once } from 'node:events'
 import type { EventSink } from '../../../shared/contract/events'
 import type { OpOutput, OpParsedInput } from '../../../shared/contract/operations'
 import { parseBank } from '../augment'
+import { sha256Text } from '../datasets'
 import { embedItems, type EmbeddedItems } from '../runner/embed'
 import { collectItems } from '../runner/plan'
 import type { Services } from './services'
@@ -12,13 +13,19 @@ import type { Services } from './services'
 /** Round to float32 precision in text: the vectors are float32, more digits would only be noise. */
 const vec = (v: Float32Array): number[] => Array.from(v, (x) => Number(x.toPrecision(8)))
 
+/** Shard of an item: from the hash of its id, so every machine splits a dataset the same way whatever its order. */
+export function shardOf(itemId: string, count: number): number {
+  return Number.parseInt(sha256Text(itemId).slice(0, 12), 16) % count
+}
+
 /** The embed operation. */
 export async function embedOp(s: Services, input: OpParsedInput<'embed'>, ctx: { signal?: AbortSignal; emit: EventSink }): Promise<OpOutput<'embed'>> {
   const t0 = performance.now()
   const model = await s.models.open(s.resolveModel(input.model))
   const ds = await s.openDataset(input.dataset, ctx.signal)
   const parts = await collectItems(ds, ctx.signal, ctx.emit)
-  const items = [...parts.targets, ...parts.reference, ...parts.pool]
+  const all = [...parts.targets, ...parts.reference, ...parts.pool]
+  const items = input.shard ? all.filter((it) => shardOf(it.id, input.shard!.count) === input.shard!.index) : all
   const bank = input.augment?.trim() ? parseBank(input.augment) : null
   await model.load()
   const emb = await embedItems({ model, items, store: s.store(), bank, seed: input.seed, batchSize: input.batchSize, signal: ctx.signal, emit: ctx.emit })
