@@ -7,11 +7,13 @@ import type { EngineClient } from '../main/host/client'
 /** Global CLI options that shape the engine. */
 export interface GlobalOptions {
   workspace?: string
+  /** Browser mode: only bundled or registered models and datasets are read. */
+  registeredOnly?: boolean
 }
 
 /** Engine config for the CLI: source paths plus the chosen workspace. */
 export function cliConfig(options: GlobalOptions): EngineConfig {
-  return sourceConfig(options.workspace ? { workspaceDir: path.resolve(options.workspace) } : {})
+  return sourceConfig({ ...(options.workspace ? { workspaceDir: path.resolve(options.workspace) } : {}), registeredOnly: options.registeredOnly })
 }
 
 /** Run `fn` with a client of a fresh engine worker; Ctrl-C cancels in-flight work first. */

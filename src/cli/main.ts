@@ -77,7 +77,7 @@ program
   .action(
     action(
       async (opts: { port: number; host: string; allowRemote?: boolean; static: string }) => {
-        await withEngine(globals(), async (client, signal) => {
+        await withEngine({ ...globals(), registeredOnly: true }, async (client, signal) => {
           const server = await startServer({ client, staticDir: opts.static, host: opts.host, port: opts.port, allowRemote: opts.allowRemote })
           process.stdout.write(`MIA Workbench (browser mode) at ${server.urlWithToken}\n`)
           await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))

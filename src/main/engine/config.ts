@@ -17,6 +17,11 @@ export interface EngineConfig {
   appRoot: string
   /** Validate every operation's output against the contract (tests and development). */
   checkOutputs?: boolean
+  /**
+   * Browser mode: operations read only bundled or registered models and datasets (adding one is the explicit,
+   * token-authenticated act that registers it), so the server never becomes a reader of arbitrary files (issue 9).
+   */
+  registeredOnly?: boolean
 }
 
 /** The repository root when running from source. */

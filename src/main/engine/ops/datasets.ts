@@ -4,7 +4,7 @@ import type { DatasetCounts, DatasetSummary, ItemCard, ValidationReport } from '
 import { toErrorData } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { OpOutput, OpParsedInput } from '../../../shared/contract/operations'
-import { MEMBERSHIPS, ROLES, validateDataset, type Dataset, type Item } from '../datasets'
+import { MEMBERSHIPS, ROLES, openDataset, validateDataset, type Dataset, type Item } from '../datasets'
 import { uniqueName } from './models'
 import { listDirs, type Services } from './services'
 import { thumbnailDataUrl } from './thumbnails'
@@ -55,7 +55,8 @@ export async function listDatasetsOp(s: Services): Promise<OpOutput<'datasets.li
 /** Register a manifest or image folder; it must open (the error says why when not). */
 export async function addDatasetOp(s: Services, ref: string, signal?: AbortSignal): Promise<OpOutput<'datasets.add'>> {
   const full = path.resolve(ref)
-  const ds = await s.openDataset(full, signal)
+  // Opened directly: registering is the act that makes a path readable in browser mode.
+  const ds = await openDataset(full, { signal })
   const taken = s.store().datasets.list().filter((e) => e.path !== full).map((e) => e.name)
   const name = uniqueName(ds.info.name || path.basename(full), [...taken, ...listDirs(s.bundledDatasetsDir)])
   s.store().datasets.add({ path: full, name, hash: ds.info.hash })

@@ -32,7 +32,14 @@ export function createServices(config: EngineConfig): Services {
   const getStore = (): WorkspaceStore => (store ??= openWorkspaceStore(config.workspaceDir))
 
   function byName(ref: string, bundledDir: string, registered: Array<{ name: string; path: string }>, what: string): string {
-    if (isPathLike(ref) && fs.existsSync(ref)) return path.resolve(ref)
+    if (isPathLike(ref) && fs.existsSync(ref)) {
+      const full = path.resolve(ref)
+      const known = full.startsWith(bundledDir + path.sep) || registered.some((e) => e.path === full)
+      if (config.registeredOnly && !known) {
+        throw new WorkbenchError({ code: 'forbidden', item: ref, message: `${ref} is not a registered ${what}; browser mode reads only bundled and added ${what}s.`, hint: `Add it first (${what === 'model' ? 'Models' : 'Datasets'} → Add).` })
+      }
+      return full
+    }
     const bundled = path.join(bundledDir, ref)
     if (!isPathLike(ref) && fs.existsSync(bundled)) return bundled
     const added = registered.find((e) => e.name === ref)

@@ -189,3 +189,20 @@ describe('dataset operations', () => {
     expect(norm(lines[0].text_embeds)).toBeCloseTo(1, 5)
   }, 60_000)
 })
+
+describe('browser mode reads only bundled and registered data', () => {
+  it('refuses an unregistered path until it is added', async () => {
+    const served = createEngine(testConfig(path.join(ws.dir, 'served-ws'), { registeredOnly: true }))
+    try {
+      await expect(served.invoke('datasets.items', { dataset })).rejects.toMatchObject({ code: 'forbidden' })
+      await expect(served.invoke('experiments.create', { spec: spec('csa') })).rejects.toMatchObject({ code: 'forbidden' })
+      await served.invoke('datasets.add', { path: dataset })
+      await served.invoke('models.add', { path: TINY })
+      expect((await served.invoke('datasets.items', { dataset, limit: 2 })).items).toHaveLength(2)
+      expect((await served.invoke('experiments.create', { spec: spec('csa') })).status).toBe('pending')
+      expect((await served.invoke('datasets.items', { dataset: 'emoji-demo', limit: 1 })).items).toHaveLength(1)
+    } finally {
+      await served.dispose()
+    }
+  }, 60_000)
+})
