@@ -102,6 +102,7 @@ def model_card(name, model, cfg, recipe, data, tok, result, history, seconds, ou
             "optimizer": {"type": "AdamW", "lr": recipe["lr"], "betas": list(recipe["betas"]), "eps": recipe["eps"],
                           "weight_decay": recipe["weight_decay"], "no_decay": "biases, norms, positions, class token, logit scale"},
             "schedule": f"linear warmup {recipe['warmup_epochs']} epoch, cosine decay to 0",
+            "dropout": cfg["dropout"],
             "augmentation": {k: recipe[k] for k in ("shift_px", "scale", "rotate_deg", "flip", "brightness", "contrast",
                                                      "saturation")},
             "preprocessing": "RGB, rescale 1/255, CLIP mean/std; images are stored at the input size (no resampling)",

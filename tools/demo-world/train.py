@@ -34,7 +34,7 @@ MODELS = {
     "demo-clip-s": dict(COMMON, v_width=128, v_layers=4, v_heads=4, t_width=128, t_layers=3, t_heads=4,
                         epochs=10, seed=1),
     "demo-clip-l": dict(COMMON, v_width=160, v_layers=6, v_heads=5, t_width=160, t_layers=3, t_heads=5,
-                        epochs=10, seed=2),
+                        epochs=12, seed=2),
 }
 
 
@@ -101,6 +101,7 @@ def main():
     parser.add_argument("--no-export", action="store_true", help="train and evaluate only")
     parser.add_argument("--save", default="", help="also save the state dict to this folder (analysis of trials)")
     parser.add_argument("--sequential", action="store_true", help="train the models one after the other")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)  # one model of a parallel run
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a recipe or model setting for a trial run, e.g. --set dropout=0.1")
     args = parser.parse_args()
@@ -118,6 +119,8 @@ def main():
     else:
         for name in names:
             train_one(name, args)
+    if args.child:
+        return
     print(f"total {time.time() - started:.0f}s wall", flush=True)
     if not args.no_export:
         data = Dataset(DATASET)
@@ -127,7 +130,7 @@ def main():
 def run_in_parallel(names, argv):
     """One child process per model (each single-threaded), output prefixed by the model name."""
     rest = [a for i, a in enumerate(argv) if a != "--models" and (i == 0 or argv[i - 1] != "--models")]
-    children = [subprocess.Popen([sys.executable, os.path.abspath(__file__), "--models", n, *rest]) for n in names]
+    children = [subprocess.Popen([sys.executable, os.path.abspath(__file__), "--models", n, "--child", *rest]) for n in names]
     codes = [c.wait() for c in children]
     if any(codes):
         sys.exit(f"training failed: exit codes {codes}")
