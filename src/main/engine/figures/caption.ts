@@ -1,0 +1,87 @@
+// Provenance captions: what was measured (model, dataset, n, attack and parameters, bootstrap, app version), as text.
+import type { ExperimentParams, ExperimentView } from '../../../shared/contract/experiments'
+import type { PairedComparisonData } from '../../../shared/contract/metrics'
+import { formatCount } from '../../../shared/format'
+import { parseBank, viewCount } from '../augment'
+
+/** What a caption is for and what else it covers. */
+export interface CaptionOptions {
+  /** Opening words, e.g. "Log-log ROC curves"; left out when absent. */
+  subject?: string
+  /** Paired comparisons shown with the figure or table. */
+  comparisons?: readonly PairedComparisonData[]
+}
+
+/** Hex digits of a hash or fingerprint that a caption shows (enough to tell two apart, short enough to read). */
+export const SHORT_HASH_LENGTH = 12
+
+/** A fingerprint or content hash cut to its first hex digits, e.g. "sha256:1a2b…" → "1a2b3c4d5e6f". */
+export function shortHash(hash: string | null): string {
+  if (!hash) return 'unknown'
+  return hash.replace(/^[a-z0-9]+:/i, '').slice(0, SHORT_HASH_LENGTH)
+}
+
+function bankText(bank: string): string {
+  const isDefault = bank.trim() === '' || bank.trim().toLowerCase() === 'default'
+  try {
+    const k = viewCount(parseBank(isDefault ? 'default' : bank))
+    return isDefault ? `default bank, K = ${k}` : `bank "${bank}", K = ${k}`
+  } catch {
+    // A record is shown as it was stored, even if its bank no longer parses in this version.
+    return `bank "${bank}"`
+  }
+}
+
+/** The attack and the parameters that define it (attacks.md), e.g. "WSA (λ = 1.5, MLP, pool auto)". */
+export function attackText(attack: string, p: ExperimentParams): string {
+  if (attack === 'aea') return `AEA (${p.aea.aggregation} aggregation, ${bankText(p.aea.bank)})`
+  if (attack === 'wsa') {
+    const extra = [p.wsa.appendCsa ? '+CSA feature' : '', p.wsa.appendAea ? '+AEA features' : ''].filter(Boolean)
+    const model = p.wsa.model === 'mlp' ? `MLP, ≤ ${p.wsa.maxEpochs} epochs` : 'logistic regression'
+    return `WSA (λ = ${p.wsa.lambda}, ${model}, pool ${p.wsa.pool}${extra.length ? `, ${extra.join(', ')}` : ''})`
+  }
+  if (attack === 'blind') return `blind baseline (${p.blind.folds}-fold)`
+  return attack.toUpperCase()
+}
+
+function experimentText(view: ExperimentView): string {
+  const { spec, results, name } = view.record
+  const n = results?.metrics?.n ?? (results ? { members: results.counts.members, nonmembers: results.counts.nonmembers } : null)
+  const model = spec.modelName ?? spec.model ?? 'no model'
+  const parts = [
+    `model ${model} (fingerprint ${shortHash(spec.modelFingerprint)}${spec.quantized ? ', quantized' : ''})`,
+    `dataset ${spec.datasetName} (hash ${shortHash(spec.datasetHash)})`,
+    n ? `${formatCount(n.members)} members / ${formatCount(n.nonmembers)} non-members` : 'not evaluated',
+    `${attackText(spec.attack, spec.params)}, seed ${spec.params.seed}`
+  ]
+  return `${name}: ${parts.join(', ')}.`
+}
+
+const distinct = (values: readonly string[]): string => [...new Set(values)].join(' / ')
+
+function bootstrapText(views: readonly ExperimentView[]): string | null {
+  const boots = views.flatMap((v) => (v.record.results?.metrics ? [v.record.results.metrics.bootstrap] : []))
+  if (boots.length === 0) return null
+  const level = distinct(boots.map((b) => `${Number((b.confidence * 100).toPrecision(4))}%`))
+  const resamples = distinct(boots.map((b) => formatCount(b.resamples)))
+  return `Intervals: ${level} stratified percentile bootstrap, ${resamples} resamples.`
+}
+
+function pairedText(comparisons: readonly PairedComparisonData[]): string | null {
+  if (comparisons.length === 0) return null
+  const items = distinct(comparisons.map((c) => formatCount(c.nItems)))
+  const resamples = distinct(comparisons.map((c) => formatCount(c.resamples)))
+  return `Paired Δ over the ${items} common target items, paired bootstrap with ${resamples} resamples.`
+}
+
+/** Caption text for a figure or table of `views`: every experiment's provenance, the bootstrap and the app version. */
+export function provenanceCaption(views: readonly ExperimentView[], options: CaptionOptions = {}): string {
+  const sentences = [
+    options.subject ? `${options.subject}.` : null,
+    ...views.map(experimentText),
+    bootstrapText(views),
+    pairedText(options.comparisons ?? []),
+    `MIA Workbench ${distinct(views.map((v) => v.record.spec.appVersion))}.`
+  ]
+  return sentences.filter((s): s is string => s !== null).join(' ')
+}
