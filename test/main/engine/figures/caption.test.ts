@@ -1,0 +1,52 @@
+// Provenance captions: model and dataset identities, n, attack parameters, bootstrap, app version; every experiment of a comparison.
+import { beforeAll, describe, expect, it } from 'vitest'
+import { attackText, provenanceCaption, shortHash } from '../../../../src/main/engine/figures'
+import { ExperimentParamsSchema, type ExperimentView } from '../../../../src/shared/contract/experiments'
+import { makeExperimentView } from '../../../helpers/experiment-view'
+
+let csa: ExperimentView
+let wsa: ExperimentView
+beforeAll(async () => {
+  csa = await makeExperimentView({ name: 'CSA small', seed: 4, members: 300, nonmembers: 700 })
+  wsa = await makeExperimentView({ name: 'WSA large', seed: 5, attack: 'wsa', modelName: 'demo-clip-l' })
+})
+
+describe('provenanceCaption', () => {
+  it('names the model with a short fingerprint, the dataset with a hash prefix, n, attack, seed, bootstrap and version', () => {
+    const text = provenanceCaption([csa], { subject: 'Log-log ROC' })
+    const spec = csa.record.spec
+    expect(text.startsWith('Log-log ROC. CSA small: model demo-clip-s (fingerprint ')).toBe(true)
+    expect(text).toContain(`fingerprint ${spec.modelFingerprint!.slice('sha256:'.length, 'sha256:'.length + 12)})`)
+    expect(text).toContain(`dataset emoji-demo (hash ${spec.datasetHash.slice(7, 19)})`)
+    expect(text).toContain('300 members / 700 non-members')
+    expect(text).toContain('CSA, seed 4.')
+    expect(text).toContain('Intervals: 95% stratified percentile bootstrap, 200 resamples.')
+    expect(text.endsWith('MIA Workbench 0.1.0.')).toBe(true)
+  })
+
+  it('covers every experiment of a comparison and the paired bootstrap', () => {
+    const comparison = { a: csa.record.id, b: wsa.record.id, nItems: 1000, deltaAuc: { delta: 0.1, ci: { lo: 0.05, hi: 0.15 }, pValue: 0.01 }, deltaTprAt1: { delta: null, ci: null, pValue: null }, resamples: 2000, seed: 0 }
+    const text = provenanceCaption([csa, wsa], { comparisons: [comparison] })
+    expect(text).toContain('CSA small: model demo-clip-s')
+    expect(text).toContain('WSA large: model demo-clip-l')
+    expect(text).toContain('WSA (λ = 1.5, MLP, ≤ 15 epochs, pool auto), seed 5.')
+    expect(text).toContain('Paired Δ over the 1000 common target items, paired bootstrap with 2000 resamples.')
+  })
+})
+
+describe('attackText and shortHash', () => {
+  it('spells out each attack\'s defining parameters', () => {
+    const p = ExperimentParamsSchema.parse({})
+    expect(attackText('csa', p)).toBe('CSA')
+    expect(attackText('aea', p)).toBe('AEA (mean aggregation, default bank, K = 10)')
+    const custom = ExperimentParamsSchema.parse({ aea: { bank: 'hflip, vflip', aggregation: 'drop' }, wsa: { lambda: -0.5, model: 'logreg', pool: 'separate', appendCsa: true } })
+    expect(attackText('aea', custom)).toBe('AEA (drop aggregation, bank "hflip, vflip", K = 2)')
+    expect(attackText('wsa', custom)).toBe('WSA (λ = -0.5, logistic regression, pool separate, +CSA feature)')
+    expect(attackText('blind', p)).toBe('blind baseline (5-fold)')
+  })
+  it('cuts hashes to 12 hex digits without the algorithm prefix', () => {
+    expect(shortHash('sha256:0123456789abcdef0123')).toBe('0123456789ab')
+    expect(shortHash('fedcba9876543210')).toBe('fedcba987654')
+    expect(shortHash(null)).toBe('unknown')
+  })
+})

@@ -1,0 +1,122 @@
+// Metrics tables: booktabs LaTeX with escaped names and CSV with one row per experiment, CIs, and paired Δ (row − reference).
+import { beforeAll, describe, expect, it } from 'vitest'
+import { latexEscape, metricsTable } from '../../../../src/main/engine/figures'
+import type { ExperimentView } from '../../../../src/shared/contract/experiments'
+import type { PairedComparisonData } from '../../../../src/shared/contract/metrics'
+import { formatCI, formatNumber } from '../../../../src/shared/format'
+import { makeExperimentView } from '../../../helpers/experiment-view'
+
+/** RFC 4180 reader for the tests (quoted fields, doubled quotes, CRLF). */
+function readCsv(text: string): string[][] {
+  const rows: string[][] = []
+  let row: string[] = []
+  let field = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') field += text[++i]
+      else if (ch === '"') quoted = false
+      else field += ch
+    } else if (ch === '"') quoted = true
+    else if (ch === ',') (row.push(field), (field = ''))
+    else if (ch === '\r' && text[i + 1] === '\n') (row.push(field), rows.push(row), (row = []), (field = ''), i++)
+    else field += ch
+  }
+  return rows
+}
+
+const NASTY = 'AEA_drop 50% & #1 {x} ~^$\\'
+
+let a: ExperimentView
+let b: ExperimentView
+let comparison: PairedComparisonData
+beforeAll(async () => {
+  a = await makeExperimentView({ id: 'exp-a', name: NASTY, seed: 1, attack: 'aea', nonmembers: 600 })
+  b = await makeExperimentView({ id: 'exp-b', name: '=cmd|calc', seed: 2, modelName: 'demo-clip-l', nonmembers: 1500 })
+  comparison = { a: 'exp-a', b: 'exp-b', nItems: 1000, deltaAuc: { delta: -0.12, ci: { lo: -0.15, hi: -0.09 }, pValue: 0.0004 }, deltaTprAt1: { delta: 0.02, ci: { lo: -0.01, hi: 0.05 }, pValue: 0.21 }, resamples: 1000, seed: 0 }
+})
+
+describe('latexEscape', () => {
+  it('escapes the LaTeX specials and spells the symbols our labels use', () => {
+    expect(latexEscape(NASTY)).toBe('AEA\\_drop 50\\% \\& \\#1 \\{x\\} \\textasciitilde{}\\textasciicircum{}\\$\\textbackslash{}')
+    expect(latexEscape('< 0.001, Δ ≥ 2, λ')).toBe('\\textless{} 0.001, $\\Delta$ $\\geq$ 2, $\\lambda$')
+    expect(latexEscape('plain text 0.734 [0.712, 0.756]')).toBe('plain text 0.734 [0.712, 0.756]')
+  })
+})
+
+describe('metricsTable (LaTeX)', () => {
+  it('is a booktabs table with one escaped row per experiment and consistent columns', () => {
+    const tex = metricsTable([a, b], [], 'latex')
+    const top = tex.indexOf('\\toprule')
+    const mid = tex.indexOf('\\midrule')
+    const bottom = tex.indexOf('\\bottomrule')
+    expect(top).toBeGreaterThan(0)
+    expect(top < mid && mid < bottom).toBe(true)
+    const body = tex.slice(mid + '\\midrule'.length, bottom).trim().split('\n').map((l) => l.trim())
+    expect(body).toHaveLength(2)
+    expect(body[0].startsWith(`${latexEscape(NASTY)} & demo-clip-s & emoji-demo & AEA & 400 & 600 & `)).toBe(true)
+    const columns = /\\begin\{tabular\}\{([lrc]+)\}/.exec(tex)![1].length
+    const header = tex.slice(top, mid).split('\n')[1]
+    for (const line of [header, ...body]) expect(line.split(/(?<!\\)&/).length).toBe(columns)
+    const m = a.record.results!.metrics!
+    expect(body[0]).toContain(` & ${formatCI(m.auc, m.aucCI)} & ${formatCI(m.balancedAccuracy, m.balancedAccuracyCI)} & `)
+    expect(tex).toContain('\\caption{Membership inference metrics.')
+  })
+
+  it('marks unresolvable TPR@FPR with a note instead of a number', () => {
+    const tex = metricsTable([a, b], [], 'latex')
+    const [rowA, rowB] = tex.split('\\midrule')[1].split('\\bottomrule')[0].trim().split('\n')
+    expect(rowA).toContain('n/a$^\\dagger$')
+    expect(rowB).not.toContain('n/a')
+    expect(rowB).toContain(formatCI(b.record.results!.metrics!.tprAtFpr['0.001'].tpr, b.record.results!.metrics!.tprAtFpr['0.001'].ci))
+    expect(tex).toContain('Not resolvable: TPR at FPR $f$ needs at least $1/f$ non-members.')
+  })
+
+  it('adds ΔAUC (row − reference) with CI and p when comparisons are given', () => {
+    const tex = metricsTable([a, b], [comparison], 'latex')
+    expect(tex).toContain('$\\Delta$AUC vs.\\ ref. & $p$ \\\\')
+    const [rowA, rowB] = tex.split('\\midrule')[1].split('\\bottomrule')[0].trim().split('\n')
+    expect(rowA.trim().endsWith('& reference &  \\\\')).toBe(true)
+    expect(rowB.trim().endsWith('& 0.120 [0.090, 0.150] & \\textless{} 0.001 \\\\')).toBe(true)
+  })
+})
+
+describe('metricsTable (CSV)', () => {
+  it('has one row per experiment with values and CI bounds in their own columns', () => {
+    const rows = readCsv(metricsTable([a, b], [], 'csv'))
+    const [header, rowA, rowB] = rows
+    expect(rows).toHaveLength(3)
+    const col = (row: string[], name: string): string => row[header.indexOf(name)]
+    const m = a.record.results!.metrics!
+    expect(col(rowA, 'experiment')).toBe(NASTY)
+    expect(col(rowB, 'experiment')).toBe("'=cmd|calc")
+    expect([col(rowA, 'n_members'), col(rowA, 'n_nonmembers'), col(rowA, 'attack')]).toEqual(['400', '600', 'aea'])
+    expect(col(rowA, 'auc')).toBe(formatNumber(m.auc, 6))
+    expect(col(rowA, 'auc_ci_lo')).toBe(formatNumber(m.aucCI.lo, 6))
+    expect(col(rowA, 'balanced_accuracy_ci_hi')).toBe(formatNumber(m.balancedAccuracyCI.hi, 6))
+    expect(col(rowA, 'advantage')).toBe(formatNumber(m.advantage, 6))
+    expect(col(rowA, 'blind_auc')).toBe('0.510000')
+    expect(col(rowA, 'tpr_at_fpr_0.001')).toBe('')
+    expect(col(rowA, 'tpr_at_fpr_0.01')).toBe(formatNumber(m.tprAtFpr['0.01'].tpr, 6))
+    expect(col(rowA, 'notes')).toBe('TPR@0.1% FPR: n/a (needs ≥ 1000 non-members)')
+    expect(header).not.toContain('delta_auc')
+  })
+
+  it('adds the paired columns, flipped to row − reference', () => {
+    const [header, rowA, rowB] = readCsv(metricsTable([a, b], [comparison], 'csv'))
+    const col = (row: string[], name: string): string => row[header.indexOf(name)]
+    expect(col(rowA, 'paired_reference')).toBe('(reference)')
+    expect(col(rowA, 'delta_auc')).toBe('')
+    expect(col(rowB, 'paired_reference')).toBe(NASTY)
+    expect([col(rowB, 'delta_auc'), col(rowB, 'delta_auc_ci_lo'), col(rowB, 'delta_auc_ci_hi'), col(rowB, 'delta_auc_p')]).toEqual(['0.120000', '0.090000', '0.150000', '0.000400'])
+    expect([col(rowB, 'delta_tpr_at_fpr_0.01'), col(rowB, 'delta_tpr_at_fpr_0.01_ci_lo'), col(rowB, 'delta_tpr_at_fpr_0.01_ci_hi')]).toEqual(['-0.020000', '-0.050000', '0.010000'])
+  })
+
+  it('keeps a row for an experiment without metrics', () => {
+    const bare: ExperimentView = { ...a, record: { ...a.record, results: null } }
+    const [header, row] = readCsv(metricsTable([bare], [], 'csv'))
+    expect(row[header.indexOf('auc')]).toBe('')
+    expect(metricsTable([bare], [], 'latex')).toContain(' & n/a & n/a & ')
+  })
+})
