@@ -14,8 +14,8 @@ export class ShellPage {
   }
 
   /** Click a main navigation entry by its label. */
-  async goTo(label: 'Models' | 'Datasets' | 'Experiments' | 'Compare'): Promise<void> {
-    await this.page.getByTestId(`nav-${label.toLowerCase()}`).click()
+  async goTo(label: 'Models' | 'Datasets' | 'New experiment' | 'Experiments' | 'Compare'): Promise<void> {
+    await this.page.getByTestId(`nav-${label.toLowerCase().replace(' ', '-')}`).click()
   }
 }
 
@@ -32,5 +32,11 @@ export class ModelsPage {
   /** The row of a model by name. */
   row(name: string): Locator {
     return this.page.getByTestId(`model-row-${name}`)
+  }
+
+  /** Add a model folder through the path field (browser mode has no native dialog). */
+  async add(folder: string): Promise<void> {
+    await this.page.getByTestId('add-model-input').fill(folder)
+    await this.page.getByTestId('add-model-submit').click()
   }
 }
