@@ -1,29 +1,70 @@
 // export.*: figures (SVG/PDF/PNG), metrics tables (CSV/LaTeX), per-item scores CSV and the record JSON.
-import { WorkbenchError } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
+import type { ExperimentView } from '../../../shared/contract/experiments'
 import type { ExportFile } from '../../../shared/contract/exports'
+import type { PairedComparisonData } from '../../../shared/contract/metrics'
 import type { OpParsedInput } from '../../../shared/contract/operations'
+import { metricsTable, provenanceCaption, renderFigure, scoresCsv } from '../figures'
 import { requireRow, toRecord } from '../runner/record'
+import { experimentView } from '../runner/view'
+import { compareExperimentsOp } from './experiments'
 import type { Services } from './services'
 
 const slug = (name: string): string => name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'experiment'
+
+const FIGURE_MIME = { svg: 'image/svg+xml', pdf: 'application/pdf', png: 'image/png' } as const
+const FIGURE_SUBJECT = { roc: 'ROC curve (log-log, chance line dashed)', hist: 'Score histograms of members and non-members', compare: 'ROC curves compared' } as const
+
+/** Views of the experiments and, for two or more, their paired comparisons (first vs each other). */
+async function viewsOf(s: Services, ids: string[], ctx: { signal?: AbortSignal; emit: EventSink }): Promise<{ views: ExperimentView[]; comparisons: PairedComparisonData[] }> {
+  if (ids.length === 1) return { views: [await experimentView(s.store(), ids[0])], comparisons: [] }
+  const out = await compareExperimentsOp(s, { ids, resamples: 1000, seed: 0 }, ctx)
+  return { views: out.views, comparisons: out.comparisons }
+}
+
+/** A figure as the renderer draws it, at paper size, with its provenance caption. */
+export async function exportFigureOp(s: Services, i: OpParsedInput<'export.figure'>, ctx: { signal?: AbortSignal; emit: EventSink }): Promise<ExportFile> {
+  const { views, comparisons } = await viewsOf(s, i.ids, ctx)
+  const bytes = await renderFigure({ kind: i.figure, views, format: i.format, widthIn: i.widthIn, dpi: i.dpi, title: views.map((v) => v.record.name).join(' vs ') })
+  const caption = provenanceCaption(views, { subject: FIGURE_SUBJECT[i.figure], comparisons })
+  const binary = i.format !== 'svg'
+  return {
+    fileName: `${slug(views.map((v) => v.record.name).join('-vs-'))}.${i.figure}.${i.format}`,
+    mime: FIGURE_MIME[i.format],
+    encoding: binary ? 'base64' : 'utf8',
+    data: binary ? bytes.toString('base64') : bytes.toString('utf8'),
+    caption
+  }
+}
+
+/** The metrics table (paired Δ columns when several experiments are compared). */
+export async function exportTableOp(s: Services, i: OpParsedInput<'export.table'>, ctx: { signal?: AbortSignal; emit: EventSink }): Promise<ExportFile> {
+  const { views, comparisons } = await viewsOf(s, i.ids, ctx)
+  return {
+    fileName: `${slug(views.map((v) => v.record.name).join('-vs-'))}.metrics.${i.format === 'latex' ? 'tex' : 'csv'}`,
+    mime: i.format === 'latex' ? 'application/x-tex' : 'text/csv',
+    encoding: 'utf8',
+    data: metricsTable(views, comparisons, i.format),
+    caption: provenanceCaption(views, { subject: 'Membership inference metrics', comparisons })
+  }
+}
+
+/** Per-item scores with labels, readable by `mia metrics --scores`. */
+export async function exportScoresOp(s: Services, id: string): Promise<ExportFile> {
+  const store = s.store()
+  const record = toRecord(requireRow(store, id))
+  const scores = store.scores.get(id)
+  const items = new Map(store.items.list(record.spec.datasetHash).map((r) => [r.itemId, r]))
+  const rows = scores.itemIds.map((itemId, k) => {
+    const item = items.get(itemId)
+    return { id: itemId, caption: item?.caption ?? '', membership: item?.membership ?? 'unknown', role: item?.role ?? 'target', score: scores.scores[k] }
+  })
+  const view = await experimentView(store, id)
+  return { fileName: `${slug(record.name)}.scores.csv`, mime: 'text/csv', encoding: 'utf8', data: scoresCsv(rows), caption: provenanceCaption([view], { subject: 'Per-item membership scores' }) }
+}
 
 /** The record JSON: enough to rerun with `mia rerun`. */
 export async function exportRecordOp(s: Services, id: string): Promise<ExportFile> {
   const record = toRecord(requireRow(s.store(), id))
   return { fileName: `${slug(record.name)}.record.json`, mime: 'application/json', encoding: 'utf8', data: `${JSON.stringify(record, null, 2)}\n`, caption: '' }
-}
-
-const pending = (what: string): never => {
-  throw new WorkbenchError({ code: 'unsupported', message: `${what} export is not available in this build yet.`, hint: 'Export the record JSON instead.' })
-}
-
-export async function exportFigureOp(_s: Services, _i: OpParsedInput<'export.figure'>): Promise<ExportFile> {
-  return pending('Figure')
-}
-export async function exportTableOp(_s: Services, _i: OpParsedInput<'export.table'>, _c: { emit: EventSink }): Promise<ExportFile> {
-  return pending('Table')
-}
-export async function exportScoresOp(_s: Services, _id: string): Promise<ExportFile> {
-  return pending('Scores')
 }

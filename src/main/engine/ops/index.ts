@@ -58,7 +58,7 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'experiments.delete': async (i) => deleteExperimentOp(s, i.id),
     'experiments.compare': async (i, c) => compareExperimentsOp(s, i, c),
     'metrics.evaluate': async (i, c) => evaluateOp(i, c.signal),
-    'export.figure': async (i) => exportFigureOp(s, i),
+    'export.figure': async (i, c) => exportFigureOp(s, i, c),
     'export.table': async (i, c) => exportTableOp(s, i, c),
     'export.scores': async (i) => exportScoresOp(s, i.id),
     'export.record': async (i) => exportRecordOp(s, i.id)

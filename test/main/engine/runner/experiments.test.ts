@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEngine, type Engine } from '../../../../src/main/engine'
+import { parseScoresCsv } from '../../../../src/main/engine/metrics'
 import { openWorkspaceDb, workspaceDbPath } from '../../../../src/main/engine/store'
 import type { WorkbenchEvent } from '../../../../src/shared/contract/events'
 import type { ExperimentSpecInput } from '../../../../src/shared/contract/experiments'
@@ -156,6 +157,28 @@ describe('experiments on tiny-clip', () => {
     fs.appendFileSync(path.join(copy, 'manifest.csv'), 'late,images/nowhere.png,late addition,member,target,,\n')
     await expect(engine.invoke('experiments.run', { id: created.id })).rejects.toMatchObject({ code: 'bad-dataset', message: expect.stringMatching(/changed since the experiment was created/) })
   }, 60_000)
+})
+
+describe('export', () => {
+  it('figures in three formats, tables, a scores CSV that evaluates to the same AUC, and captions', async () => {
+    const a = await run(spec('csa'))
+    const b = await run(spec('aea', { aea: { bank: 'hflip' } }))
+    const svg = await engine.invoke('export.figure', { ids: [a.id, b.id], figure: 'compare', format: 'svg', widthIn: 6.9 })
+    expect(svg.encoding).toBe('utf8')
+    expect(svg.data).toMatch(/^<svg[\s\S]*<\/svg>\s*$/)
+    expect(svg.data).toContain(a.name)
+    expect(svg.caption).toMatch(/tiny-clip/)
+    const pdf = await engine.invoke('export.figure', { ids: [a.id], figure: 'roc', format: 'pdf', widthIn: 3.3 })
+    expect(Buffer.from(pdf.data, 'base64').subarray(0, 5).toString()).toBe('%PDF-')
+    const png = Buffer.from((await engine.invoke('export.figure', { ids: [a.id], figure: 'hist', format: 'png', widthIn: 3.3, dpi: 100 })).data, 'base64')
+    expect(png.readUInt32BE(16)).toBe(330)
+    const latex = await engine.invoke('export.table', { ids: [a.id, b.id], format: 'latex' })
+    expect(latex.data).toMatch(/\\toprule[\s\S]*\\midrule[\s\S]*\\bottomrule/)
+    const scores = await engine.invoke('export.scores', { id: a.id })
+    const parsed = parseScoresCsv(scores.data)
+    const again = await engine.invoke('metrics.evaluate', { scores: Array.from(parsed.scores), labels: Array.from(parsed.labels) as Array<0 | 1>, resamples: 100 })
+    expect(again.auc).toBe(a.results!.metrics!.auc)
+  }, 120_000)
 })
 
 describe('dataset operations', () => {
