@@ -21,7 +21,7 @@ export interface FigureOptions {
   threshold?: number | null
   /** Histogram heights (default 'fraction'). */
   normalize?: 'fraction' | 'count'
-  /** Screen box (px) for multi-panel layouts. */
+  /** Screen box (px) the chart fills: legend placement and multi-panel layouts depend on it. */
   size?: FigureSize
 }
 
@@ -68,7 +68,7 @@ export function scoreLabelOf(views: readonly ExperimentView[]): string {
 /** The option of a figure of `kind` over `views`: the one entry point for the renderer and for export. */
 export function figureOption(kind: FigureKindName, views: readonly ExperimentView[], style: FigureStyle, options: FigureOptions = {}): EChartsOption {
   if (views.length === 0) throw new WorkbenchError({ code: 'invalid-input', message: 'A figure needs at least one experiment.', hint: 'Pick one or more finished experiments.' })
-  const roc = { scale: options.scale, markTargets: options.markTargets }
+  const roc = { scale: options.scale, markTargets: options.markTargets, size: options.size }
   if (kind === 'roc') return rocOption(views.map(rocSeriesOf), style, roc)
   if (kind === 'compare') {
     if (views.length < 2) throw new WorkbenchError({ code: 'invalid-input', message: 'A comparison figure needs at least two experiments.', hint: 'Add another experiment with --compare <id>.' })

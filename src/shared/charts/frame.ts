@@ -37,6 +37,7 @@ export function baseOption(style: FigureStyle): EChartsOption {
 /** A value or log axis with a centred name, styled for the medium. */
 export function axisOf(style: FigureStyle, name: string, scale: 'linear' | 'log', range: { min?: number; max?: number }, gridIndex = 0): AxisOption {
   const line = { lineStyle: { color: style.axisColor, width: style.thinLineWidth } }
+  const tickLength = style.fontSize.tick * 0.4
   const axis: AxisOption = {
     type: scale === 'log' ? 'log' : 'value',
     gridIndex,
@@ -44,8 +45,8 @@ export function axisOf(style: FigureStyle, name: string, scale: 'linear' | 'log'
     nameLocation: 'middle',
     nameTextStyle: { fontSize: style.fontSize.axisName, fontFamily: style.fontFamily, color: style.textColor },
     axisLine: { show: true, onZero: false, ...line },
-    axisTick: { show: true, ...line },
-    axisLabel: { fontSize: style.fontSize.tick, fontFamily: style.fontFamily, color: style.textColor, hideOverlap: true },
+    axisTick: { show: true, length: tickLength, ...line },
+    axisLabel: { fontSize: style.fontSize.tick, fontFamily: style.fontFamily, color: style.textColor, hideOverlap: true, margin: tickLength + style.fontSize.tick * 0.3 },
     splitLine: { show: true, lineStyle: { color: style.gridLineColor, width: style.thinLineWidth } },
     ...range
   }
@@ -53,8 +54,30 @@ export function axisOf(style: FigureStyle, name: string, scale: 'linear' | 'log'
   return axis
 }
 
-/** Legend over the given series names, placed inside the plot corner or along the top; 'box' icons for filled areas. */
-export function legendOf(style: FigureStyle, names: string[], place: 'inside-bottom-right' | 'top', icon: 'line' | 'box' = 'line'): LegendComponentOption {
+/** Where a legend goes: inside the plot's lower-right corner, in one row along the top, or as a list above the plot. */
+export type LegendPlace = 'inside-bottom-right' | 'top' | 'list-above'
+
+/** Gap between an x axis and its name that clears the tick labels (label margin 0.7 em + one line), in em. */
+export const X_NAME_GAP_EM = 2.3
+
+/** Height of one legend line in chart units. */
+export function legendLineHeight(style: FigureStyle): number {
+  return style.fontSize.legend * 1.5
+}
+
+/**
+ * Whether a vertical legend fits the plot's lower-right corner. Shared code has no font metrics, so text is
+ * estimated at 0.55 em a character (DejaVu Sans' average), which only has to be good enough to choose a layout.
+ */
+export function cornerLegendFits(style: FigureStyle, names: readonly string[], size: FigureSize): boolean {
+  const plotWidth = size.width - style.padding.left - style.padding.right
+  const plotHeight = size.height - style.padding.top - style.padding.bottom
+  const width = Math.max(0, ...names.map((n) => n.length * style.fontSize.legend * 0.55)) + style.fontSize.legend * 3
+  return width <= 0.85 * plotWidth && names.length * legendLineHeight(style) <= 0.45 * plotHeight
+}
+
+/** Legend over the given series names at `place`; 'box' icons for filled areas. */
+export function legendOf(style: FigureStyle, names: string[], place: LegendPlace, icon: 'line' | 'box' = 'line'): LegendComponentOption {
   const common: LegendComponentOption = {
     data: names,
     ...(icon === 'box' ? { icon: 'rect' } : {}),
@@ -65,6 +88,8 @@ export function legendOf(style: FigureStyle, names: string[], place: 'inside-bot
     selectedMode: style.interactive
   }
   if (place === 'top') return { ...common, top: 2, left: 'center', orient: 'horizontal' }
+  // Flush left: long names get the whole figure width rather than the plot's.
+  if (place === 'list-above') return { ...common, top: 2, left: 4, orient: 'vertical', itemGap: legendLineHeight(style) - style.fontSize.legend, padding: 0 }
   return {
     ...common,
     orient: 'vertical',

@@ -1,7 +1,7 @@
 // Score histogram option: members and non-members on shared bin edges, overlaid semi-transparent, optional threshold line.
 import type { EChartsOption, LineSeriesOption } from 'echarts'
 import { formatNumber } from '../format'
-import { axisOf, baseOption, legendOf, singleGrid } from './frame'
+import { axisOf, baseOption, legendOf, singleGrid, X_NAME_GAP_EM } from './frame'
 import type { FigureStyle } from './style'
 
 /** Binned scores per class; `edges` has one more entry than each count array (HistogramSchema). */
@@ -88,7 +88,7 @@ export function thresholdSeries(threshold: number, style: FigureStyle, gridIndex
 export function scoreAxis(style: FigureStyle, h: HistogramInput, name: string, gridIndex = 0): ReturnType<typeof axisOf> {
   const axis = axisOf(style, name, 'linear', { min: h.edges[0], max: h.edges[h.edges.length - 1] }, gridIndex)
   axis.axisLabel = { ...axis.axisLabel, showMinLabel: false, showMaxLabel: false }
-  axis.nameGap = style.fontSize.tick * 1.9
+  axis.nameGap = style.fontSize.tick * X_NAME_GAP_EM
   return axis
 }
 

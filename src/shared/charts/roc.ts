@@ -2,7 +2,7 @@
 import type { EChartsOption, LineSeriesOption } from 'echarts'
 import type { RocPoints, TprAtFprEntry } from '../contract/metrics'
 import { formatFprTarget, formatNumber } from '../format'
-import { axisOf, baseOption, legendOf, singleGrid } from './frame'
+import { axisOf, baseOption, cornerLegendFits, figureUnits, legendLineHeight, legendOf, singleGrid, X_NAME_GAP_EM, type FigureSize } from './frame'
 import { colorAt, type FigureStyle } from './style'
 
 /** One curve of a ROC chart. */
@@ -25,6 +25,8 @@ export interface RocChartOptions {
   markTargets?: boolean
   /** Lower end of both log axes; default the decade at or below 1/n_nonmembers, between 1e-5 and 1e-1. */
   minRate?: number
+  /** Screen box (px) the chart fills, to choose where the legend fits; print styles use their own size. */
+  size?: FigureSize
 }
 
 /** Default log-axis floor when no series says how many non-members it has. */
@@ -126,12 +128,17 @@ export function rocOption(series: readonly RocSeriesInput[], style: FigureStyle,
   const range = { min: floor, max: 1 }
   const xAxis = axisOf(style, 'False positive rate', scale, range)
   const yAxis = axisOf(style, 'True positive rate', scale, range)
-  xAxis.nameGap = style.fontSize.tick * 1.9
+  xAxis.nameGap = style.fontSize.tick * X_NAME_GAP_EM
   yAxis.nameGap = style.fontSize.tick * (log ? 3.2 : 2.8)
+  const names = rocLegendNames(series)
+  // The lower-right corner is empty under any curve above chance; long or many names go above the plot instead.
+  const inside = cornerLegendFits(style, names, figureUnits(style, options.size))
+  const grid = singleGrid(style)
+  if (!inside) grid.top = Math.max(grid.top, 2 + names.length * legendLineHeight(style) + style.fontSize.legend)
   return {
     ...baseOption(style),
-    grid: singleGrid(style),
-    legend: legendOf(style, rocLegendNames(series), 'inside-bottom-right'),
+    grid,
+    legend: legendOf(style, names, inside ? 'inside-bottom-right' : 'list-above'),
     xAxis,
     yAxis,
     series: [chanceSeries(style, floor), ...rocLineSeries(series, style, { ...options, minRate: floor })]

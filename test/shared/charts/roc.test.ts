@@ -107,6 +107,21 @@ describe('styles and helpers', () => {
     expect(rocLegendNames(s)).toEqual(['A (AUC 0.500)', 'A (AUC 0.500) #2', 'B'])
   })
 
+  it('puts a short legend in the empty lower-right corner and long names above the plot', () => {
+    const roc = { fpr: [0, 0.5, 1], tpr: [0, 0.8, 1], thresholds: [null, 0.5, 0] }
+    const short = rocOption([{ name: 'ViT-B/32', roc, auc: 0.7 }, { name: 'ViT-L/14', roc, auc: 0.8 }], ONE_COLUMN_STYLE)
+    const longName = 'CSA on a model with a rather long descriptive name'
+    const long = rocOption([{ name: longName, roc, auc: 0.7 }, { name: `${longName}, again`, roc, auc: 0.8 }], ONE_COLUMN_STYLE)
+    const legend = (o: ReturnType<typeof rocOption>): { right?: number; bottom?: number; top?: number } => o.legend as { right?: number; bottom?: number; top?: number }
+    const top = (o: ReturnType<typeof rocOption>): number => (o.grid as { top: number }).top
+    expect(legend(short).bottom).toBeGreaterThan(ONE_COLUMN_STYLE.padding.bottom)
+    expect(top(short)).toBe(ONE_COLUMN_STYLE.padding.top)
+    expect(legend(long).top).toBe(2)
+    expect(top(long)).toBeGreaterThan(ONE_COLUMN_STYLE.padding.top)
+    // The screen is wide enough for the long name inside.
+    expect(legend(rocOption([{ name: longName, roc, auc: 0.7 }], SCREEN_STYLE, { size: { width: 900, height: 500 } })).bottom).toBeDefined()
+  })
+
   it('labels log ticks as powers of ten', () => {
     expect([1, 0.1, 0.001, 1e-4, 0.5].map(decadeLabel)).toEqual(['1', '10⁻¹', '10⁻³', '10⁻⁴', '0.5'])
   })
