@@ -1,6 +1,9 @@
 // End-to-end embedding pipeline vs a bare model on pre-made tensors, and a cached rerun (issue 4's targets).
-// Run: npx tsx bench/embed.ts [model folder] [items]   (default: generated-models/clip-vit-b-32, else the tiny fixture)
+// Run: npx tsx bench/embed.ts [model folder] [items] [eager config, e.g. vit-b-32]
+// (default model: generated-models/clip-vit-b-32, else the tiny fixture). With an eager config, the PyTorch eager
+// reference (tools/clip-export/bench_eager.py, Debian's /usr/bin/python3) runs the same architecture and seed.
 
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -16,6 +19,18 @@ const vitb = path.join(root, 'generated-models/clip-vit-b-32')
 const modelDir = process.argv[2] ?? (fs.existsSync(vitb) ? vitb : path.join(root, 'test/fixtures/tiny-clip'))
 const N = Number(process.argv[3] ?? 256)
 const BATCH = 32
+const EAGER = process.argv[4]
+
+/** The PyTorch eager run of the same architecture, or null when Python/torch is not there. */
+function eager(config: string): { items_per_s: number; peak_rss_mb: number; threads: number } | null {
+  const script = path.join(root, 'tools/clip-export/bench_eager.py')
+  const res = spawnSync('/usr/bin/python3', [script, '--config', config, '--items', String(N), '--batch', String(BATCH)], { encoding: 'utf8', timeout: 3_600_000 })
+  if (res.status !== 0) {
+    console.log(`PyTorch eager reference not run: ${res.error?.message ?? res.stderr.trim().split('\n').pop()}`)
+    return null
+  }
+  return JSON.parse(res.stdout.trim().split('\n').pop()!)
+}
 
 /** Photo-sized JPEGs (500×375, smooth gradients plus noise, as costly to decode as photos) with captions. */
 async function makeItems(dir: string): Promise<Item[]> {
@@ -78,6 +93,9 @@ async function main(): Promise<void> {
     console.log(`bare towers (pre-made tensors):   ${bare.toFixed(2)} s  ${rate(bare)}`)
     console.log(`pipeline, cold (hash, decode, preprocess, tokenize, infer, store): ${coldS.toFixed(2)} s  ${rate(coldS)}  = ${((100 * bare) / coldS).toFixed(0)}% of bare`)
     console.log(`pipeline, cached rerun:           ${cachedS.toFixed(3)} s  ${rate(cachedS)}  = ${(coldS / cachedS).toFixed(0)}× faster than cold`)
+    console.log(`peak RSS of this process (bare + pipeline): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`)
+    const ref = EAGER ? eager(EAGER) : null
+    if (ref) console.log(`PyTorch eager (${ref.threads} threads): ${ref.items_per_s.toFixed(1)} items/s, peak RSS ${ref.peak_rss_mb.toFixed(0)} MB; pipeline = ${((N / coldS) / ref.items_per_s).toFixed(2)}× eager, bare = ${((N / bare) / ref.items_per_s).toFixed(2)}× eager`)
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true })
   }
