@@ -1,15 +1,8 @@
 // RgbImage: the decoded 8-bit RGB (HWC) image that every augmentation takes and returns.
 import { WorkbenchError } from '../../../shared/contract/errors'
+import type { RgbImage } from '../preprocess/image'
 
-/**
- * A decoded RGB image, 3 bytes per pixel, row-major (HWC). Defined here for the augment module; the
- * preprocess module produces the same shape (the lead unifies the two declarations).
- */
-export interface RgbImage {
-  data: Uint8Array
-  width: number
-  height: number
-}
+export type { RgbImage }
 
 /** A black image of the given size. */
 export function createRgbImage(width: number, height: number): RgbImage {
