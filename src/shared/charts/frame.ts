@@ -1,5 +1,5 @@
 // The parts every chart shares: base option, axes (linear and log), legend and the panel grid layout.
-import type { EChartsOption, LegendComponentOption, XAXisComponentOption, YAXisComponentOption } from 'echarts'
+import type { EChartsOption, LegendComponentOption, LineSeriesOption, XAXisComponentOption, YAXisComponentOption } from 'echarts'
 import { POINTS_PER_INCH, textStyleOf, type FigureStyle } from './style'
 
 /** One plot area of a figure, in percent of the figure (so panels scale with any size). */
@@ -20,6 +20,11 @@ export function decadeLabel(value: number): string {
   const exponent = Math.round(Math.log10(value))
   if (Math.abs(value - 10 ** exponent) > 1e-9 * value) return String(value)
   return `10${String(exponent).replace(/./g, (ch) => SUPERSCRIPT[ch] ?? ch)}`
+}
+
+/** The identity of a line series drawn on the axes of grid `gridIndex` (every series here is a line). */
+export function lineOn(gridIndex: number, id: string, name: string): LineSeriesOption {
+  return { id: `${id}-${gridIndex}`, name, type: 'line', xAxisIndex: gridIndex, yAxisIndex: gridIndex }
 }
 
 /** Option parts common to every chart of this style: font, colours, background, animation. */

@@ -1,7 +1,7 @@
 // Score histogram option: members and non-members on shared bin edges, overlaid semi-transparent, optional threshold line.
 import type { EChartsOption, LineSeriesOption } from 'echarts'
 import { formatNumber } from '../format'
-import { axisOf, baseOption, legendOf, singleGrid, X_NAME_GAP_EM } from './frame'
+import { axisOf, baseOption, legendOf, lineOn, singleGrid, X_NAME_GAP_EM } from './frame'
 import type { FigureStyle } from './style'
 
 /** Binned scores per class; `edges` has one more entry than each count array (HistogramSchema). */
@@ -46,12 +46,8 @@ export function stepData(edges: readonly number[], counts: readonly number[], no
 export function classSeries(h: HistogramInput, style: FigureStyle, normalize: 'fraction' | 'count', gridIndex = 0): LineSeriesOption[] {
   checkHistogram(h)
   const one = (key: 'members' | 'nonmembers', z: number): LineSeriesOption => ({
-    id: `${key}-${gridIndex}`,
-    name: CLASS_NAMES[key],
-    type: 'line',
+    ...lineOn(gridIndex, key, CLASS_NAMES[key]),
     step: 'end',
-    xAxisIndex: gridIndex,
-    yAxisIndex: gridIndex,
     data: stepData(h.edges, h[key], normalize),
     showSymbol: false,
     z,
@@ -65,11 +61,7 @@ export function classSeries(h: HistogramInput, style: FigureStyle, normalize: 'f
 /** A vertical dashed marker at `threshold` on grid `gridIndex`, labelled with its value. */
 export function thresholdSeries(threshold: number, style: FigureStyle, gridIndex = 0): LineSeriesOption {
   return {
-    id: `threshold-${gridIndex}`,
-    name: 'Threshold',
-    type: 'line',
-    xAxisIndex: gridIndex,
-    yAxisIndex: gridIndex,
+    ...lineOn(gridIndex, 'threshold', 'Threshold'),
     data: [],
     silent: true,
     markLine: {

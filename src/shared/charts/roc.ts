@@ -2,7 +2,7 @@
 import type { EChartsOption, LineSeriesOption } from 'echarts'
 import type { RocPoints, TprAtFprEntry } from '../contract/metrics'
 import { formatFprTarget, formatNumber } from '../format'
-import { axisOf, baseOption, cornerLegendFits, figureUnits, legendLineHeight, legendOf, singleGrid, X_NAME_GAP_EM, type FigureSize } from './frame'
+import { axisOf, baseOption, cornerLegendFits, lineOn, figureUnits, legendLineHeight, legendOf, singleGrid, X_NAME_GAP_EM, type FigureSize } from './frame'
 import { colorAt, type FigureStyle } from './style'
 
 /** One curve of a ROC chart. */
@@ -79,11 +79,7 @@ function targetMarks(s: RocSeriesInput, style: FigureStyle, floor: number | null
 /** The dashed y = x line from the axis floor (0 on linear axes) to 1. */
 export function chanceSeries(style: FigureStyle, floor: number, gridIndex = 0): LineSeriesOption {
   return {
-    id: `chance-${gridIndex}`,
-    name: 'Chance',
-    type: 'line',
-    xAxisIndex: gridIndex,
-    yAxisIndex: gridIndex,
+    ...lineOn(gridIndex, 'chance', 'Chance'),
     data: [
       [floor, floor],
       [1, 1]
@@ -102,11 +98,7 @@ export function rocLineSeries(series: readonly RocSeriesInput[], style: FigureSt
   const names = rocLegendNames(series)
   return series.map((s, i) => {
     const line: LineSeriesOption = {
-      id: `roc-${gridIndex}-${i}`,
-      name: names[i],
-      type: 'line',
-      xAxisIndex: gridIndex,
-      yAxisIndex: gridIndex,
+      ...lineOn(gridIndex, `roc-${i}`, names[i]),
       data: curveData(s.roc, floor),
       // No symbol: the legend then shows a plain line in the curve's colour.
       symbol: 'none',
