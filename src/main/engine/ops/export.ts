@@ -4,7 +4,7 @@ import type { ExperimentView } from '../../../shared/contract/experiments'
 import type { ExportFile } from '../../../shared/contract/exports'
 import type { PairedComparisonData } from '../../../shared/contract/metrics'
 import type { OpParsedInput } from '../../../shared/contract/operations'
-import { metricsTable, provenanceCaption, renderFigure, scoresCsv } from '../figures'
+import { exportFontFile, metricsTable, provenanceCaption, renderFigure, scoresCsv } from '../figures'
 import { requireRow, toRecord } from '../runner/record'
 import { experimentView } from '../runner/view'
 import { compareExperimentsOp } from './experiments'
@@ -25,7 +25,8 @@ async function viewsOf(s: Services, ids: string[], ctx: { signal?: AbortSignal; 
 /** A figure as the renderer draws it, at paper size, with its provenance caption. */
 export async function exportFigureOp(s: Services, i: OpParsedInput<'export.figure'>, ctx: { signal?: AbortSignal; emit: EventSink }): Promise<ExportFile> {
   const { views, comparisons } = await viewsOf(s, i.ids, ctx)
-  const bytes = await renderFigure({ kind: i.figure, views, format: i.format, widthIn: i.widthIn, dpi: i.dpi, title: views.map((v) => v.record.name).join(' vs ') })
+  // The font from this installation's resources (a packaged app has no source checkout to find it in).
+  const bytes = await renderFigure({ kind: i.figure, views, format: i.format, widthIn: i.widthIn, dpi: i.dpi, title: views.map((v) => v.record.name).join(' vs '), fontFile: exportFontFile(s.config.resourcesDir) })
   const caption = provenanceCaption(views, { subject: FIGURE_SUBJECT[i.figure], comparisons })
   const binary = i.format !== 'svg'
   return {
