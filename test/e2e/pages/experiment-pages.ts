@@ -129,7 +129,7 @@ export class ExportPanel {
   async figure(kind: string, format: 'svg' | 'pdf' | 'png', widthIn: 3.3 | 6.9 = 3.3): Promise<Download> {
     await this.page.getByTestId('export-figure-kind').selectOption(kind)
     await this.page.getByTestId('export-width').selectOption(String(widthIn))
-    const download = this.page.waitForEvent('download')
+    const download = this.page.waitForEvent('download', { timeout: 60_000 })
     await this.page.getByTestId(`export-${format}`).click()
     return download
   }
