@@ -56,8 +56,9 @@ def make_optimizer(model):
 
 
 def train(name, cfg, data, tok, epochs, eval_every, log):
-    """One seeded training run; each epoch is two passes over the member emojis, one vendor render per pass, so
-    a batch never holds the same caption twice (no false negatives in the InfoNCE denominator)."""
+    """One seeded training run; each epoch is two passes over the member emojis, one vendor render per pass (an
+    emoji whose other render was dropped as a pixel twin shows its one render in both), so a batch never holds the
+    same caption twice (no false negatives in the InfoNCE denominator)."""
     torch.manual_seed(cfg["seed"])
     gen = torch.Generator().manual_seed(cfg["seed"] + 1000)
     model = CLIP(cfg, len(tok.vocab), tok.eot_id)
