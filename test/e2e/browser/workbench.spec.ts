@@ -32,9 +32,19 @@ async function watchLongTasks(page: Page): Promise<void> {
   })
 }
 
-/** The longest task recorded since watchLongTasks, in ms (0 when none). */
+/** The longest task recorded since the last call (or watchLongTasks), in ms (0 when none); clears the record. */
 async function longestTask(page: Page): Promise<number> {
-  return page.evaluate(() => Math.max(0, ...(globalThis as unknown as { longTasks: number[] }).longTasks))
+  return page.evaluate(() => {
+    const g = globalThis as unknown as { longTasks: number[] }
+    return Math.max(0, ...g.longTasks.splice(0))
+  })
+}
+
+/** A screenshot whose own full-page relayout is left out of the long-task record. */
+async function screenshotUnmeasured(page: Page, name: string, longest: number[]): Promise<void> {
+  longest.push(await longestTask(page))
+  await screenshot(page, name)
+  await longestTask(page)
 }
 
 /** The two bundled demo models when they load; else the tiny CLIP fixture, added through the Models screen, twice. */
@@ -54,7 +64,15 @@ test('create, run, read, compare and export two CSA experiments', async ({ workb
   const shell = new ShellPage(page)
   await expect(shell.heading).toHaveText('Models')
   const [modelA, modelB] = await chooseModels(page, served)
-  await screenshot(page, 'models')
+
+  await test.step('models: architecture facts, and a broken folder explained', async () => {
+    const models = new ModelsPage(page)
+    await models.row(modelA).getByTestId('model-details').click()
+    await expect(page.getByTestId('model-facts')).toContainText('Fingerprint')
+    await models.add(path.join(TINY_CLIP, 'broken'))
+    await expect(page.getByTestId('model-error').or(page.getByTestId('error-banner')).first()).toBeVisible()
+    await screenshot(page, 'models')
+  })
 
   await test.step('datasets: validation report, counts and the thumbnail grid', async () => {
     await shell.goTo('Datasets')
@@ -88,6 +106,7 @@ test('create, run, read, compare and export two CSA experiments', async ({ workb
 
   const run = new RunPage(page)
   await test.step('create CSA on both models and run them with visible progress', async () => {
+    const longest: number[] = []
     await watchLongTasks(page)
     if (modelA !== modelB) {
       await form.fill({ model: modelA, compareModel: modelB, dataset: DATASET, attack: 'csa', resamples: 200 })
@@ -98,7 +117,7 @@ test('create, run, read, compare and export two CSA experiments', async ({ workb
       await form.submit()
       await expect(run.cards).toHaveCount(1)
       await expect(run.phase(run.cards.first(), 'embedding')).toBeVisible({ timeout: RUN_TIMEOUT })
-      await screenshot(page, 'run-progress')
+      await screenshotUnmeasured(page, 'run-progress', longest)
       await expect(run.status(run.cards.first())).toHaveText('done', { timeout: RUN_TIMEOUT })
       await shell.goTo('New experiment')
       await form.fill({ model: modelA, dataset: DATASET, attack: 'csa', resamples: 200, name: 'CSA run B' })
@@ -107,16 +126,17 @@ test('create, run, read, compare and export two CSA experiments', async ({ workb
     if (modelA !== modelB) {
       // Wait for a rate (items/s and ETA) unless the phase was over before the first throttled update.
       await expect(run.phase(run.cards.first(), 'embedding')).toContainText(/items\/s|done/, { timeout: RUN_TIMEOUT })
-      await screenshot(page, 'run-progress')
+      await screenshotUnmeasured(page, 'run-progress', longest)
     }
     // A rerun over cached embeddings may skip straight to evaluation; some phase always shows.
     await expect(run.phases(run.cards.last()).first()).toBeVisible({ timeout: RUN_TIMEOUT })
     for (const c of await run.cards.all()) await expect(run.status(c)).toHaveText('done', { timeout: RUN_TIMEOUT })
-    await screenshot(page, 'run-done')
+    await screenshotUnmeasured(page, 'run-done', longest)
     // The issue's bar: no frame longer than 100 ms while runs stream progress.
-    const longest = await longestTask(page)
-    console.log(`longest main-thread task during the runs: ${longest.toFixed(0)} ms`)
-    expect(longest).toBeLessThan(100)
+    // Screenshots resize the page for a full-page capture: their relayout is the test's, not the app's.
+    const worst = Math.max(...longest)
+    console.log(`longest main-thread task during the runs: ${worst.toFixed(0)} ms`)
+    expect(worst).toBeLessThan(100)
   })
 
   const experiments = await call<{ experiments: Array<{ id: string; name: string; status: string }> }>(page, served, 'experiments.list', {})
@@ -124,9 +144,10 @@ test('create, run, read, compare and export two CSA experiments', async ({ workb
   expect(done).toHaveLength(2)
 
   await test.step('results: metrics, ROC, histogram and a live threshold', async () => {
-    await page.goto(`${served.url}#/results/${done[0].id}`)
+    const shown = (await run.cards.first().locator('h2').textContent())!
+    await run.cards.first().getByTestId('run-results').click()
     const results = new ResultsPage(page)
-    await expect(results.name).toHaveText(done[0].name)
+    await expect(results.name).toHaveText(shown)
     await expect(results.auc).toHaveText(/^0\.\d{3} \[0\.\d{3}, [01]\.\d{3}\]$/)
     await expect(results.charts).toHaveCount(2)
     await expect(results.charts.first().locator('svg path').first()).toBeAttached()
@@ -141,7 +162,11 @@ test('create, run, read, compare and export two CSA experiments', async ({ workb
   })
 
   await test.step('compare: overlaid ROC, side-by-side histograms, paired deltas', async () => {
-    await page.goto(`${served.url}#/compare?ids=${done.map((d) => d.id).join(',')}`)
+    // Picked on the Experiments screen: the first ticked is the baseline of the paired differences.
+    await shell.goTo('Experiments')
+    const list = new ExperimentsPage(page)
+    for (const d of done) await list.row(d.id).getByTestId('experiment-select').check()
+    await list.compareSelected.click()
     const compare = new ComparePage(page)
     await expect(compare.metrics).toBeVisible({ timeout: 60_000 })
     await expect(compare.charts).toHaveCount(2)
@@ -186,9 +211,9 @@ test('experiments list: search, rename, tag and delete', async ({ workbenchPage:
   const row = list.row(id)
 
   await row.getByTestId('rename-edit').click()
-  await row.getByTestId('rename-input').fill('ViT risk, small model')
+  await row.getByTestId('rename-input').fill('Renamed in e2e')
   await row.getByTestId('rename-input').press('Enter')
-  await expect(row.getByTestId('experiment-open')).toHaveText('ViT risk, small model')
+  await expect(row.getByTestId('experiment-open')).toHaveText('Renamed in e2e')
 
   await row.getByTestId('tags-edit').click()
   await row.getByTestId('tags-input').fill('paper, fig-3')
