@@ -231,3 +231,34 @@ test('experiments list: search, rename, tag and delete', async ({ workbenchPage:
   await expect(row).toHaveCount(0)
   await expect(list.table.locator('tbody tr')).toHaveCount(1)
 })
+
+test('run screen: cancel, resume, and resume again after a reload', async ({ workbenchPage: page }) => {
+  const shell = new ShellPage(page)
+  await shell.goTo('New experiment')
+  const form = new NewExperimentPage(page)
+  // AEA embeds ten augmented views per item: long enough to cancel mid-way on any machine.
+  const model = (await page.getByTestId('exp-model').locator('option').first().getAttribute('value'))!
+  await form.fill({ model, dataset: DATASET, attack: 'aea', name: 'AEA to cancel' })
+  await form.submit()
+  const run = new RunPage(page)
+  const card = run.cards.first()
+  await expect(run.status(card)).toHaveText('running')
+  // Cancel while views are being embedded, not merely while the dataset is being checked.
+  await expect(run.phase(card, 'augmenting').or(run.phase(card, 'embedding')).first()).toBeVisible({ timeout: 60_000 })
+  await card.getByTestId('run-cancel').click()
+  await expect(run.status(card)).toHaveText('cancelled')
+  await expect(card.getByTestId('run-resume')).toHaveText('Resume')
+
+  await card.getByTestId('run-resume').click()
+  await expect(run.status(card)).toHaveText('running')
+  await expect(run.phases(card).first()).toBeVisible()
+
+  // A reload drops the live stream, as a restart would; the stored experiment still offers Resume.
+  await page.reload()
+  await expect(card.getByTestId('run-resume')).toBeVisible()
+  await card.getByTestId('run-resume').click()
+  await expect(run.status(card)).toHaveText('running')
+  await card.getByTestId('run-cancel').click()
+  await expect(run.status(card)).toHaveText('cancelled')
+  await screenshot(page, 'run-cancelled')
+})
