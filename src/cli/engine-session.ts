@@ -9,11 +9,20 @@ export interface GlobalOptions {
   workspace?: string
   /** Browser mode: only bundled or registered models and datasets are read. */
   registeredOnly?: boolean
+  threads?: number
+  provider?: 'cpu' | 'cuda' | 'dml' | 'coreml'
+  batchSize?: number
 }
 
 /** Engine config for the CLI: source paths plus the chosen workspace. */
 export function cliConfig(options: GlobalOptions): EngineConfig {
-  return sourceConfig({ ...(options.workspace ? { workspaceDir: path.resolve(options.workspace) } : {}), registeredOnly: options.registeredOnly })
+  return sourceConfig({
+    ...(options.workspace ? { workspaceDir: path.resolve(options.workspace) } : {}),
+    registeredOnly: options.registeredOnly,
+    batchSize: options.batchSize,
+    // An explicit provider is tried first; cpu stays as the fallback, and the run says which one ran and why.
+    inference: { intraOpNumThreads: options.threads, providers: options.provider ? [...new Set([options.provider, 'cpu' as const])] : undefined }
+  })
 }
 
 /** Run `fn` with a client of a fresh engine worker; Ctrl-C cancels in-flight work first. */

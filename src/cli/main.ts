@@ -15,6 +15,9 @@ program
   .description('MIA Workbench: membership inference attacks against CLIP-style models')
   .version(sourceConfig().appVersion, '-V, --version')
   .option('--workspace <dir>', 'workspace folder (SQLite cache, exports); default $MIA_WORKSPACE or ~/.mia-workbench')
+  .option('--threads <n>', 'onnxruntime threads per operator (default: all cores)', (v) => Number.parseInt(v, 10))
+  .addOption(new Option('--provider <ep>', 'preferred execution provider (falls back to cpu, and says why)').choices(['cpu', 'cuda', 'dml', 'coreml']))
+  .option('--batch-size <n>', 'images or captions per inference batch (default 32)', (v) => Number.parseInt(v, 10))
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>()
 

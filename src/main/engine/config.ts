@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { SessionOptions } from './models'
 
 /** Paths and switches an engine is created with. */
 export interface EngineConfig {
@@ -22,6 +23,10 @@ export interface EngineConfig {
    * token-authenticated act that registers it), so the server never becomes a reader of arbitrary files (issue 9).
    */
   registeredOnly?: boolean
+  /** onnxruntime settings: provider preference, threads, GPU index (defaults: see models/session.ts). */
+  inference?: SessionOptions
+  /** Images or captions per inference batch (default 32). */
+  batchSize?: number
 }
 
 /** The repository root when running from source. */

@@ -28,7 +28,7 @@ export async function embedOp(s: Services, input: OpParsedInput<'embed'>, ctx: {
   const items = input.shard ? all.filter((it) => shardOf(it.id, input.shard!.count) === input.shard!.index) : all
   const bank = input.augment?.trim() ? parseBank(input.augment) : null
   await model.load()
-  const emb = await embedItems({ model, items, store: s.store(), bank, seed: input.seed, batchSize: input.batchSize, signal: ctx.signal, emit: ctx.emit })
+  const emb = await embedItems({ model, items, store: s.store(), bank, seed: input.seed, batchSize: input.batchSize ?? s.config.batchSize, signal: ctx.signal, emit: ctx.emit })
   const out = input.out ? path.resolve(input.out) : null
   if (out) await writeJsonLines(out, items.map((it) => it.id), emb)
   return {

@@ -26,7 +26,7 @@ const isPathLike = (ref: string): boolean => path.isAbsolute(ref) || ref.startsW
 /** Build the services of one engine; nothing is opened until first use. */
 export function createServices(config: EngineConfig): Services {
   let store: WorkspaceStore | null = null
-  const models = new ModelRegistry()
+  const models = new ModelRegistry({ session: config.inference })
   const bundledModelsDir = path.join(config.resourcesDir, 'models')
   const bundledDatasetsDir = path.join(config.resourcesDir, 'datasets')
   const getStore = (): WorkspaceStore => (store ??= openWorkspaceStore(config.workspaceDir))

@@ -72,7 +72,7 @@ async function execute(s: Services, spec: ResolvedSpec, ctx: RunContext) {
     const augmented = spec.attack === 'aea' || (spec.attack === 'wsa' && spec.params.wsa.appendAea)
     const bank = augmented ? (spec.params.aea.bank.trim() ? parseBank(spec.params.aea.bank) : defaultBank()) : null
     const needed = [...parts.targets, ...parts.reference, ...(spec.attack === 'wsa' ? parts.pool : [])]
-    const emb = await timed('embedding', () => embedItems({ model, items: needed, store: s.store(), bank, seed: spec.params.seed, signal, emit }))
+    const emb = await timed('embedding', () => embedItems({ model, items: needed, store: s.store(), bank, seed: spec.params.seed, batchSize: s.config.batchSize, signal, emit }))
     skipped.push(...emb.skipped)
     embeddings = { computed: emb.computed.image + emb.computed.text, cached: emb.cached.image + emb.cached.text }
     storeItems(s.store(), spec.datasetHash, parts, emb.imageHashes)
