@@ -39,6 +39,7 @@ export function runSummary(r: ExperimentRecord): Record<string, unknown> {
     name: r.name,
     attack: r.spec.attack,
     model: r.spec.modelName,
+    quantized: r.spec.quantized,
     modelFingerprint: r.spec.modelFingerprint,
     dataset: r.spec.datasetName,
     n: { members: r.results?.counts.members ?? 0, nonmembers: r.results?.counts.nonmembers ?? 0 },
@@ -52,6 +53,7 @@ export function runSummary(r: ExperimentRecord): Record<string, unknown> {
 
 function printRecord(r: ExperimentRecord): void {
   process.stdout.write(`${r.name} (${r.id}) — ${r.status}\n`)
+  if (r.spec.quantized) process.stdout.write('note: quantized model — quantization changes the scores under attack; compare with the float model before drawing conclusions\n')
   if (r.results?.metrics) printMetrics(r.results.metrics)
   const b = r.results?.blindBaseline
   if (b) process.stdout.write(`blind baseline AUC: ${formatCI(b.auc, b.aucCI)}${b.warning ? `\nWARNING: ${b.warning}` : ''}\n`)
