@@ -1,4 +1,6 @@
 // Browser mode, as a user would: datasets, a CSA experiment on two models, live runs, results, threshold, compare and export.
+import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Page } from '@playwright/test'
@@ -20,6 +22,24 @@ async function call<T>(page: Page, served: ServedWorkbench, op: string, input: u
   const res = await page.request.post(`${served.url}api/ops/${op}`, { headers: { Authorization: `Bearer ${served.token}`, 'Content-Type': 'application/json' }, data: input })
   const body = await res.text()
   return JSON.parse(/event: result\ndata: (.*)\n/.exec(body)![1]) as T
+}
+
+/** A small image folder dataset built from the demo's renders: two members, two non-members, captions beside them. */
+function imageFolder(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-e2e-folder-'))
+  const src = path.join(ROOT, 'resources/datasets/emoji-demo/images/google')
+  const picks: Array<[string, string, string]> = [
+    ['members', '1f600', 'an emoji of grinning face'],
+    ['members', '1f603', 'an emoji of smiling face with open mouth'],
+    ['nonmembers', '1f604', 'an emoji of smiling face with open mouth and smiling eyes'],
+    ['nonmembers', '1f601', 'an emoji of grinning face with smiling eyes']
+  ]
+  for (const [dir, code, caption] of picks) {
+    fs.mkdirSync(path.join(root, dir), { recursive: true })
+    fs.copyFileSync(path.join(src, `${code}.png`), path.join(root, dir, `${code}.png`))
+    fs.writeFileSync(path.join(root, dir, `${code}.txt`), caption)
+  }
+  return root
 }
 
 /** Start recording main-thread long tasks (> 50 ms) in the page. */
@@ -88,6 +108,16 @@ test('create, run, read, compare and export two CSA experiments', async ({ workb
     await expect(datasets.pageLabel).toHaveText(/^Page 2 of \d+$/)
     await expect(datasets.cards.first().locator('.item-id')).not.toHaveText(firstId!)
     await screenshot(page, 'datasets')
+  })
+
+  await test.step('datasets: import an image folder (members/ and nonmembers/ with .txt captions)', async () => {
+    const folder = imageFolder()
+    const datasets = new DatasetsPage(page)
+    await datasets.add(folder)
+    await expect(datasets.row(path.basename(folder))).toBeVisible()
+    await expect(datasets.counts).toContainText('4 items')
+    await expect(datasets.cards).toHaveCount(4)
+    fs.rmSync(folder, { recursive: true, force: true })
   })
 
   const form = new NewExperimentPage(page)

@@ -26,6 +26,12 @@ export class DatasetsPage {
     return this.page.getByTestId(`dataset-row-${name}`)
   }
 
+  /** Import a manifest or folder through the path field. */
+  async add(target: string): Promise<void> {
+    await this.page.getByTestId('add-dataset-input').fill(target)
+    await this.page.getByTestId('add-dataset-submit').click()
+  }
+
   async select(name: string): Promise<void> {
     await this.row(name).click()
   }
