@@ -21,6 +21,8 @@ export function useRun(ids: Ref<string[]>) {
   const runs = useRunStore()
   const records = ref<Record<string, ExperimentRecord>>({})
   const error = ref<WorkbenchErrorData | null>(null)
+  /** Ids runAll will start after the current one. */
+  const queued = ref<string[]>([])
 
   async function refresh(): Promise<void> {
     try {
@@ -44,11 +46,16 @@ export function useRun(ids: Ref<string[]>) {
 
   /** Run every unfinished experiment, one after another (two embedding runs at once would only compete for the CPU). */
   async function runAll(): Promise<void> {
-    for (const row of rows.value) {
-      if (!row.resumable) continue
-      const run = await runs.start(row.id)
-      if (run.record) records.value[row.id] = run.record
-      if (run.status === 'cancelled') break
+    queued.value = rows.value.filter((r) => r.resumable).map((r) => r.id)
+    try {
+      while (queued.value.length > 0) {
+        const id = queued.value.shift()!
+        const run = await runs.start(id)
+        if (run.record) records.value[id] = run.record
+        if (run.status === 'cancelled') break
+      }
+    } finally {
+      queued.value = []
     }
   }
 
@@ -56,5 +63,5 @@ export function useRun(ids: Ref<string[]>) {
     runs.cancel(id)
   }
 
-  return { rows, records, error, busy, allDone, refresh, runAll, cancel, start: runs.start }
+  return { rows, records, error, busy, allDone, queued, refresh, runAll, cancel, start: runs.start }
 }
