@@ -24,6 +24,7 @@ interface RunOptions {
   wsaModel: 'mlp' | 'logreg'
   pool: 'auto' | 'separate' | 'transductive'
   epochs: number
+  patience: number
   seed: number
   resamples: number
   blind: boolean
@@ -60,9 +61,12 @@ function printRecord(r: ExperimentRecord): void {
   if (r.results?.skipped.length) process.stdout.write(`${r.results.skipped.length} item(s) skipped (see --json)\n`)
 }
 
+/** Write through a temporary file and rename, so a killed export never leaves a half-written figure behind. */
 function writeExport(file: ExportFile, out: string): void {
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true })
-  fs.writeFileSync(out, file.encoding === 'base64' ? Buffer.from(file.data, 'base64') : file.data)
+  const partial = `${out}.partial`
+  fs.writeFileSync(partial, file.encoding === 'base64' ? Buffer.from(file.data, 'base64') : file.data)
+  fs.renameSync(partial, out)
   process.stderr.write(`wrote ${out}${file.caption ? `\ncaption: ${file.caption}` : ''}\n`)
 }
 
@@ -80,6 +84,7 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
     .addOption(new Option('--wsa-model <m>', 'WSA attack model').choices(['mlp', 'logreg']).default('mlp'))
     .addOption(new Option('--pool <p>', 'WSA pseudo-member pool').choices(['auto', 'separate', 'transductive']).default('auto'))
     .option('--epochs <n>', 'WSA MLP max epochs', int, 15)
+    .option('--patience <n>', 'WSA MLP early-stopping patience (epochs)', int, 3)
     .option('--seed <n>', 'seed of augmentations, training and bootstrap', int, 0)
     .option('--resamples <n>', 'bootstrap resamples', int, 1000)
     .option('--no-blind', 'skip the blind baseline')
@@ -97,7 +102,7 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
           params: {
             seed: o.seed,
             aea: { bank: o.augment ?? '', aggregation: o.aggregation },
-            wsa: { lambda: o.lambda, model: o.wsaModel, pool: o.pool, maxEpochs: o.epochs },
+            wsa: { lambda: o.lambda, model: o.wsaModel, pool: o.pool, maxEpochs: o.epochs, patience: o.patience },
             evaluation: { resamples: o.resamples },
             blind: { enabled: o.blind }
           }
@@ -106,6 +111,18 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
           const created = await c.invoke('experiments.create', { spec }, { signal })
           return c.invoke('experiments.run', { id: created.id }, { signal, onEvent: progressPrinter(Boolean(o.json)) })
         })
+        if (o.json) return printJson(runSummary(record))
+        printRecord(record)
+      }, hasJson)
+    )
+
+  program
+    .command('resume <id>')
+    .description('continue an experiment that was interrupted (Ctrl-C, kill, crash): cached embeddings are reused')
+    .option('--json', 'print one JSON object')
+    .action(
+      action(async (id: string, o: { json?: boolean }) => {
+        const record = await withEngine(globals(), (c, signal) => c.invoke('experiments.run', { id }, { signal, onEvent: progressPrinter(Boolean(o.json)) }))
         if (o.json) return printJson(runSummary(record))
         printRecord(record)
       }, hasJson)
