@@ -19,6 +19,8 @@ export class PhaseProgress {
 
   /** Add `n` finished units; `message` says what is being worked on. */
   advance(n: number, message?: string): void {
+    // A repeated "done" (e.g. a final callback after the last step) would print the finished phase twice.
+    if (n <= 0 && this.done > 0) return
     this.done = Math.min(this.total, this.done + n)
     const t = this.now()
     this.samples.push({ t, done: this.done })
