@@ -1,5 +1,6 @@
 // Public surface of datasets: open manifests and image folders as item streams, validate them, hash content.
-export { openDataset, DATASET_JSON, DEFAULT_MANIFESTS } from './open'
+export { openDataset, DEFAULT_MANIFESTS } from './open'
+export { DATASET_JSON } from './descriptor'
 export { validateDataset, DEFAULT_CONTEXT_LENGTH, DEFAULT_MAX_CAPTION_CHARS } from './validate'
 export type { ValidateOptions, ValidationReport } from './validate'
 export { checkImageBytes, DEFAULT_MAX_PIXELS } from './image-check'
