@@ -7,6 +7,7 @@ import { WorkbenchError, throwIfAborted } from '../../../shared/contract/errors'
 import { countAsync } from './async-count'
 import { csvRows } from './csv'
 import { sha256Text } from './hash'
+import { unusedLabels } from './label-rule'
 import { duplicateIdIssue } from './record-fields'
 import { MEMBERSHIPS, ROLES } from './types'
 import type { DatasetIssue, DatasetRecord, IterateOptions, Item, Membership, Role } from './types'
@@ -39,13 +40,15 @@ export interface FolderImage {
   captionPath?: string
 }
 
-interface Label {
+/** One labels.csv row: membership, role and the line it is on. */
+export interface Label {
   membership: Membership
   role: Role
   line: number
 }
 
-const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+/** Locale-independent string order (UTF-16 code units), the same on every machine. */
+export const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
  * Walk `dir` depth-first, entries sorted by code unit at every level (locale-independent, so the
@@ -158,10 +161,7 @@ export async function* folderRecords(root: string, labels: Map<string, Label> | 
     seen.set(id, image.rel)
     yield record
   }
-  for (const [id, label] of labels ?? []) {
-    if (used.has(id)) continue
-    yield { issues: [{ itemId: id, line: label.line, severity: 'warning', code: 'label-without-image', message: `${LABELS_FILE} line ${label.line}: "${id}" matches no image in the folder.`, hint: 'Use the image path relative to the folder, without extension (e.g. member/cat01), or remove the row.' }] }
-  }
+  yield* unusedLabels(labels, used, 'image in the folder', 'Use the image path relative to the folder, without extension (e.g. member/cat01), or remove the row.')
 }
 
 /** Number of images in the folder, by the same walk as `folderRecords`. */

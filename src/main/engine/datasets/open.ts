@@ -1,11 +1,13 @@
-// openDataset: decides what a path is (manifest file, folder with dataset.json/manifest, image folder) and opens it.
+// openDataset: decides what a path is (manifest, COCO captions, img2dataset output, image folder) and opens it.
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { WorkbenchError } from '../../../shared/contract/errors'
+import { cocoRoot, findCocoJson, openCoco } from './coco'
 import { countFolder, folderHash, folderRecords, LABELS_FILE, readLabels } from './folder'
 import { DATASET_JSON, exists, licenseText, readDatasetJson, toDataset } from './descriptor'
 import type { DatasetJson } from './descriptor'
 import { sha256File } from './hash'
+import { isImg2datasetFolder, openImg2dataset } from './img2dataset'
 import { countManifest, manifestKindOf, manifestRecords } from './manifest'
 import type { ManifestSource } from './manifest'
 import type { Dataset, DatasetInfo } from './types'
@@ -46,21 +48,38 @@ async function openFolder(root: string, meta: DatasetJson | undefined, signal?: 
   return toDataset(info, (o) => folderRecords(root, labels, o), (o) => countFolder(root, o))
 }
 
+/** Open a COCO folder: the captions file dataset.json names, else the one `findCocoJson` finds. */
+async function openCocoFolder(root: string, meta: DatasetJson | undefined, signal?: AbortSignal): Promise<Dataset> {
+  const file = meta?.annotations ? path.resolve(root, meta.annotations) : await findCocoJson(root)
+  if (!file) throw new WorkbenchError({ code: 'bad-dataset', item: root, message: `${root} is marked as COCO in ${DATASET_JSON} but holds no captions file (annotations/captions_*.json).`, hint: `Name the file in ${DATASET_JSON}: {"format": "coco", "annotations": "annotations/captions_val2017.json"}.` })
+  return openCoco(file, root, meta, signal)
+}
+
 /**
- * Open a dataset: a manifest file (.csv/.jsonl; its folder is the root, a dataset.json beside it
- * supplies name and licence), or a folder — with dataset.json naming the manifest, else with
- * manifest.csv / manifest.jsonl, else read as a plain folder of images with .txt captions.
- * Reads the whole manifest once to hash it; items are streamed later.
+ * Open a dataset. A file: `.json` → COCO captions (root = its folder, or the parent of an
+ * `annotations/` folder); `dataset.json` → its folder; else a manifest (.csv/.jsonl; a dataset.json
+ * beside it supplies name and licence). A folder, first rule that applies: dataset.json `format`
+ * (coco, img2dataset); dataset.json `manifest`; manifest.csv / manifest.jsonl; a COCO captions
+ * file (see `findCocoJson`); img2dataset shard folders (see `isImg2datasetFolder`); else a plain
+ * folder of images with .txt captions. Hashing reads the listing once; items are streamed later.
  */
 export async function openDataset(pathOrDir: string, options: { signal?: AbortSignal } = {}): Promise<Dataset> {
   const abs = path.resolve(pathOrDir)
+  const { signal } = options
   const st = await stat(abs).catch(() => undefined)
-  if (!st) throw new WorkbenchError({ code: 'not-found', item: abs, message: `No dataset at ${abs}: the path does not exist.`, hint: 'Give a dataset folder or a manifest file (.csv, .jsonl).' })
-  if (st.isFile()) return openManifest(abs, path.dirname(abs), await readDatasetJson(path.dirname(abs)), options.signal)
+  if (!st) throw new WorkbenchError({ code: 'not-found', item: abs, message: `No dataset at ${abs}: the path does not exist.`, hint: 'Give a dataset folder, a manifest file (.csv, .jsonl) or a COCO captions file (.json).' })
+  if (st.isFile() && path.basename(abs) === DATASET_JSON) return openDataset(path.dirname(abs), options)
+  if (st.isFile() && path.extname(abs).toLowerCase() === '.json') return openCoco(abs, cocoRoot(abs), await readDatasetJson(cocoRoot(abs)), signal)
+  if (st.isFile()) return openManifest(abs, path.dirname(abs), await readDatasetJson(path.dirname(abs)), signal)
   const meta = await readDatasetJson(abs)
-  if (meta?.manifest) return openManifest(path.resolve(abs, meta.manifest), abs, meta, options.signal)
+  if (meta?.format === 'coco') return openCocoFolder(abs, meta, signal)
+  if (meta?.format === 'img2dataset') return openImg2dataset(abs, meta, signal)
+  if (meta?.manifest) return openManifest(path.resolve(abs, meta.manifest), abs, meta, signal)
   for (const name of DEFAULT_MANIFESTS) {
-    if (await exists(path.join(abs, name))) return openManifest(path.join(abs, name), abs, meta, options.signal)
+    if (await exists(path.join(abs, name))) return openManifest(path.join(abs, name), abs, meta, signal)
   }
-  return openFolder(abs, meta, options.signal)
+  const coco = await findCocoJson(abs)
+  if (coco) return openCoco(coco, abs, meta, signal)
+  if (await isImg2datasetFolder(abs)) return openImg2dataset(abs, meta, signal)
+  return openFolder(abs, meta, signal)
 }

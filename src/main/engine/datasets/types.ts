@@ -38,13 +38,15 @@ export interface DatasetInfo {
   license: string
   /** Absolute dataset folder: image paths are judged against it for `escapesRoot`. */
   root: string
-  /** Absolute manifest path; for a plain image folder, the folder itself. */
+  /** Absolute manifest path; the captions JSON for COCO; for an image folder or img2dataset output, the folder itself. */
   manifestPath: string
-  kind: 'manifest-csv' | 'manifest-jsonl' | 'folder'
+  kind: 'manifest-csv' | 'manifest-jsonl' | 'folder' | 'coco' | 'img2dataset'
   /**
    * sha256 hex identifying the dataset's listing. Manifest: the manifest file's bytes. Folder:
    * the sorted item list (relative path, image byte size, caption text hash) plus labels.csv
-   * bytes — content, not mtimes, so a copied folder keeps its hash. Image bytes are not included
+   * bytes — content, not mtimes, so a copied folder keeps its hash. COCO: the captions JSON's
+   * bytes, labels.csv and the dataset.json rule. img2dataset: the key listing (file names, image
+   * size, caption and JSON content hashes), labels.csv and the rule. Image bytes are not included
    * (the store keys images by their own content hash).
    */
   hash: string
@@ -64,6 +66,8 @@ export type IssueCode =
   | 'bad-role'
   | 'bad-timestamp'
   | 'duplicate-id'
+  | 'unknown-image'
+  | 'download-failed'
   // reader, warnings
   | 'path-escapes-root'
   | 'missing-caption'
