@@ -127,7 +127,7 @@ function emptyCounts(): Record<Membership, Record<Role, number>> {
 /** Accumulates results in dataset order; memory grows only by an id and a hash per image. */
 class ReportBuilder {
   readonly report: ValidationReport
-  private readonly firstByHash = new Map<string, { id: string; membership: Membership }>()
+  private readonly firstByHash = new Map<string, { id: string; membership: Membership; imagePath: string }>()
   private readonly groups = new Map<string, string[]>()
 
   constructor(dataset: DatasetInfo, private readonly maxIssues: number) {
@@ -157,9 +157,11 @@ class ReportBuilder {
   private duplicate(item: Item, sha256: string): DatasetIssue[] {
     const first = this.firstByHash.get(sha256)
     if (!first) {
-      this.firstByHash.set(sha256, { id: item.id, membership: item.membership })
+      this.firstByHash.set(sha256, { id: item.id, membership: item.membership, imagePath: item.imagePath })
       return []
     }
+    // One file with several captions (COCO: ~5 per image) is by design, not a duplicate, unless its labels disagree.
+    if (first.imagePath === item.imagePath && first.membership === item.membership) return []
     const group = this.groups.get(sha256) ?? [first.id]
     group.push(item.id)
     this.groups.set(sha256, group)
