@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { open, readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { WorkbenchError, throwIfAborted } from '../../../shared/contract/errors'
-import { DATASET_JSON, exists, licenseText, toDataset } from './descriptor'
+import { DATASET_JSON, exists, folderInfo, toDataset } from './descriptor'
 import type { DatasetJson } from './descriptor'
 import { byCodeUnit } from './folder'
 import { sha256File } from './hash'
@@ -199,6 +199,6 @@ export async function openCoco(file: string, root: string, meta: DatasetJson | u
   const src: CocoSource = { file, root, imagesDir, labelling: await loadLabelling(root, meta), ...(split ? { split } : {}) }
   const hash = createHash('sha256').update(`coco\0${await sha256File(file, signal)}`)
   hashLabelling(hash, src.labelling)
-  const info = { name: meta?.name ?? path.basename(root), description: meta?.description ?? '', license: licenseText(meta), root, manifestPath: file, kind: 'coco' as const, hash: hash.digest('hex') }
+  const info = { ...folderInfo(root, meta), manifestPath: file, kind: 'coco' as const, hash: hash.digest('hex') }
   return toDataset(info, (o) => cocoRecords(src, o), (o) => countCoco(src, o))
 }

@@ -62,6 +62,11 @@ export function licenseText(meta: DatasetJson | undefined): string {
   return a === undefined ? '' : JSON.stringify(a)
 }
 
+/** Name, description, licence and root of a folder dataset: dataset.json's, else the folder's name. */
+export function folderInfo(root: string, meta: DatasetJson | undefined): Pick<DatasetInfo, 'name' | 'description' | 'license' | 'root'> {
+  return { name: meta?.name ?? path.basename(root), description: meta?.description ?? '', license: licenseText(meta), root }
+}
+
 /** Usable items of a record stream: issues go to `onIssue`, or the first error throws. */
 async function* usableItems(records: AsyncIterable<DatasetRecord>, options: ItemsOptions): AsyncGenerator<Item> {
   for await (const record of records) {

@@ -4,7 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { WorkbenchError, throwIfAborted } from '../../../shared/contract/errors'
 import { countAsync } from './async-count'
-import { licenseText, toDataset } from './descriptor'
+import { folderInfo, toDataset } from './descriptor'
 import type { DatasetJson } from './descriptor'
 import { byCodeUnit, IMAGE_EXTENSIONS, readCaption } from './folder'
 import { sha256Bytes, sha256Text } from './hash'
@@ -152,6 +152,6 @@ export async function img2datasetHash(root: string, labelling: Labelling, signal
 /** Open an img2dataset output folder with its labels.csv and dataset.json rule. */
 export async function openImg2dataset(root: string, meta: DatasetJson | undefined, signal?: AbortSignal): Promise<Dataset> {
   const labelling = await loadLabelling(root, meta)
-  const info = { name: meta?.name ?? path.basename(root), description: meta?.description ?? '', license: licenseText(meta), root, manifestPath: root, kind: 'img2dataset' as const, hash: await img2datasetHash(root, labelling, signal) }
+  const info = { ...folderInfo(root, meta), manifestPath: root, kind: 'img2dataset' as const, hash: await img2datasetHash(root, labelling, signal) }
   return toDataset(info, (o) => img2datasetRecords(root, labelling, o), (o) => countAsync(shardEntries(root, o.signal), o.signal))
 }

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { WorkbenchError } from '../../../shared/contract/errors'
 import { cocoRoot, findCocoJson, openCoco } from './coco'
 import { countFolder, folderHash, folderRecords, LABELS_FILE, readLabels } from './folder'
-import { DATASET_JSON, exists, licenseText, readDatasetJson, toDataset } from './descriptor'
+import { DATASET_JSON, exists, folderInfo, licenseText, readDatasetJson, toDataset } from './descriptor'
 import type { DatasetJson } from './descriptor'
 import { sha256File } from './hash'
 import { isImg2datasetFolder, openImg2dataset } from './img2dataset'
@@ -37,10 +37,7 @@ async function openFolder(root: string, meta: DatasetJson | undefined, signal?: 
   const labelsFile = path.join(root, LABELS_FILE)
   const labels = (await exists(labelsFile)) ? await readLabels(labelsFile) : undefined
   const info: DatasetInfo = {
-    name: meta?.name ?? path.basename(root),
-    description: meta?.description ?? '',
-    license: licenseText(meta),
-    root,
+    ...folderInfo(root, meta),
     manifestPath: root,
     kind: 'folder',
     hash: await folderHash(root, signal)
