@@ -62,7 +62,7 @@ function entryIssue(itemId: string, code: IssueCode, message: string, hint: stri
   return { issues: [{ itemId, severity, code, message, hint }] }
 }
 
-/** Map image id → file name (undefined when the entry has none); malformed and repeated entries become issues. */
+/** Map image id → file name (undefined when the entry has none); id-less and repeated entries are ignored with a warning. */
 function indexImages(images: unknown[], name: string): { files: Map<string, string | undefined>; records: DatasetRecord[] } {
   const files = new Map<string, string | undefined>()
   const firstIndex = new Map<string, number>()
@@ -70,7 +70,7 @@ function indexImages(images: unknown[], name: string): { files: Map<string, stri
   images.forEach((entry, i) => {
     const id = idText((entry as { id?: unknown } | null)?.id)
     if (id === undefined) {
-      records.push(entryIssue(`images[${i}]`, 'missing-id', `${name} images[${i}]: the entry has no id; it is ignored.`, 'Give every image entry a numeric "id".'))
+      records.push(entryIssue(`images[${i}]`, 'missing-id', `${name} images[${i}]: the entry has no id; it is ignored.`, 'Give every image entry a numeric "id".', 'warning'))
       return
     }
     if (firstIndex.has(id)) {

@@ -113,9 +113,9 @@ async function checkRecord(record: DatasetRecord, options: ValidateOptions, chec
   return { record, ...file, issues: [...record.issues, ...file.issues, ...checkCaption(record.item, options)] }
 }
 
-/** A record that stands for a manifest row or an image file (not a labels.csv-only warning). */
+/** A record that stands for a manifest row, image file or annotation, not a side warning (unused label, ignored COCO image entry). */
 function isEntry(record: DatasetRecord): boolean {
-  return record.item !== undefined || record.issues.some((i) => i.code !== 'label-without-image')
+  return record.item !== undefined || record.issues.some((i) => i.severity === 'error')
 }
 
 function emptyCounts(): Record<Membership, Record<Role, number>> {

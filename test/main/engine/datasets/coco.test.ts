@@ -111,7 +111,7 @@ describe('COCO captions', () => {
     expect(items[1].imagePath).toBe(path.join(dir, 'val2017/000000000285.png'))
     expect(issues.map((i) => [i.itemId, i.severity, i.code])).toEqual([
       ['285', 'warning', 'duplicate-id'],
-      ['images[3]', 'error', 'missing-id'],
+      ['images[3]', 'warning', 'missing-id'],
       ['285-11', 'error', 'duplicate-id'],
       ['404-20', 'error', 'unknown-image'],
       ['285-21', 'error', 'missing-caption'],
@@ -124,7 +124,10 @@ describe('COCO captions', () => {
     expect(message('404-20')).toMatch(/annotations\[2\] \(id 20\): image_id 404 matches no entry of "images"/)
     expect(message('285-21')).toMatch(/annotations\[3\] \(id 21\): the caption is empty/)
     expect(issues.every((i) => i.hint.length > 0)).toBe(true)
-    await expect(collect(ds.items())).rejects.toThrow(/images\[3\]: the entry has no id/)
+    await expect(collect(ds.items())).rejects.toThrow(/annotations\[1\]: annotation id 11 is already used/)
+    const report = await validateDataset(ds)
+    expect(report).toMatchObject({ total: 8, usable: 2, skipped: 6 })
+    expect(report.issueCounts).toMatchObject({ 'duplicate-id': 2, 'missing-id': 3 })
   })
 
   it('validates: missing and corrupt images are errors, shared images of one image id are not duplicates', async () => {
