@@ -13,10 +13,11 @@ import { escapesRoot } from './record-fields'
 import type { Dataset, DatasetIssue, DatasetRecord, IssueCode, IterateOptions } from './types'
 
 /**
- * Largest captions JSON read. COCO train2017 captions are ~90 MB (~600k captions); JSON.parse of a
- * file needs several times its size in heap, so 512 MB keeps a single parse within a few GB.
+ * Largest captions JSON read: 512 MB (decimal). COCO train2017 captions are ~90 MB (~600k captions);
+ * JSON.parse needs several times the file size in heap, and V8 strings stop at 2^29 − 24 characters
+ * (~536.9 M), so 512 MiB would not even fit in one string.
  */
-export const MAX_COCO_JSON_BYTES = 512 << 20
+export const MAX_COCO_JSON_BYTES = 512_000_000
 
 /** A COCO captions file, its image folder and where its membership comes from. */
 export interface CocoSource {
