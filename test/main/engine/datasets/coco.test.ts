@@ -138,6 +138,16 @@ describe('COCO captions', () => {
     expect(report.issues.map((i) => [i.itemId, i.code])).toEqual([['3-30', 'missing-file'], ['4-40', 'corrupt-image']])
   })
 
+  it('opens the folder of a dataset.json path, and stops when cancelled', async () => {
+    await buildCoco(dir)
+    await writeAt(dir, 'dataset.json', '{"name": "named"}')
+    const ds = await openDataset(path.join(dir, 'dataset.json'))
+    expect(ds.info).toMatchObject({ kind: 'coco', name: 'named' })
+    const controller = new AbortController()
+    controller.abort()
+    await expect(collect(ds.records({ signal: controller.signal }))).rejects.toMatchObject({ code: 'cancelled' })
+  })
+
   it('fails the open on ambiguous layouts and the first read on a file that is not COCO', async () => {
     await buildCoco(dir)
     await writeAt(dir, 'annotations/captions_train2017.json', '{"images": [], "annotations": []}')

@@ -84,6 +84,15 @@ describe('img2dataset folders', () => {
     expect(issues.map((i) => [i.itemId, i.code])).toEqual([['000000002', 'download-failed'], ['ghost', 'label-without-image']])
   })
 
+  it('stops when cancelled', async () => {
+    await buildShards(dir)
+    const controller = new AbortController()
+    controller.abort()
+    const ds = await openDataset(dir)
+    await expect(collect(ds.records({ signal: controller.signal }))).rejects.toMatchObject({ code: 'cancelled' })
+    await expect(ds.count({ signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' })
+  })
+
   it('is detected only with paired .json files, or when dataset.json says so', async () => {
     await writeImage(dir, '00000/a.png', 1)
     await writeAt(dir, '00000/a.txt', 'a plain numbered folder')
