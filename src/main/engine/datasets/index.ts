@@ -1,6 +1,7 @@
-// Public surface of datasets: open manifests and image folders as item streams, validate them, hash content.
+// Public surface of datasets: open manifests, COCO captions, img2dataset output and image folders as item streams, validate them, hash content.
 export { openDataset, DEFAULT_MANIFESTS } from './open'
 export { DATASET_JSON } from './descriptor'
+export { MAX_COCO_JSON_BYTES } from './coco'
 export { validateDataset, DEFAULT_CONTEXT_LENGTH, DEFAULT_MAX_CAPTION_CHARS } from './validate'
 export type { ValidateOptions, ValidationReport } from './validate'
 export { checkImageBytes, DEFAULT_MAX_PIXELS } from './image-check'
