@@ -2,6 +2,7 @@
 import { WorkbenchError } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { ExperimentSpec, ResolvedSpec, SkippedItem } from '../../../shared/contract/experiments'
+import { parseBank } from '../augment'
 import { type Dataset, type Item } from '../datasets'
 import type { Services } from '../ops/services'
 
@@ -18,6 +19,8 @@ export const needsModel = (spec: Pick<ExperimentSpec, 'attack'>): boolean => spe
 
 /** Pin model fingerprint, dataset hash and app version; the resolved spec is what the record stores. */
 export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: AbortSignal): Promise<ResolvedSpec> {
+  // A bad augmentation bank is refused now, not minutes into the run.
+  if (spec.params.aea.bank.trim() && (spec.attack === 'aea' || (spec.attack === 'wsa' && spec.params.wsa.appendAea))) parseBank(spec.params.aea.bank)
   const ds = await s.openDataset(spec.dataset, signal)
   let model: { name: string; fingerprint: string | null; quantized: boolean } | null = null
   if (needsModel(spec)) {

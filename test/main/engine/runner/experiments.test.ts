@@ -73,6 +73,7 @@ describe('experiments on tiny-clip', () => {
     const again = await run(spec('aea', params))
     expect(again.results!.embeddings.computed).toBe(0)
     expect(again.results!.metrics!.auc).toBe(first.results!.metrics!.auc)
+    await expect(engine.invoke('experiments.create', { spec: spec('aea', { aea: { bank: 'hflip, wobble(amount=3)' } }) })).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/wobble/) })
     const exported = await engine.invoke('export.record', { id: first.id })
     expect(JSON.parse(exported.data).spec.params.aea.bank).toBe('hflip, rot(deg=15)')
   }, 120_000)
