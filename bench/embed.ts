@@ -44,6 +44,12 @@ async function makeItems(dir: string): Promise<Item[]> {
       raw[p * 3 + 1] = (y * 2 + i * 7 + ((p * 2654435761) >>> 28)) & 255
       raw[p * 3 + 2] = ((x + y) * 3 + i) & 255
     }
+    // i in binary as 16-px black/white squares along the top: every file distinct even after JPEG (the cache would,
+    // rightly, embed equal bytes only once).
+    for (let bit = 0; bit < 12; bit++) {
+      const v = (i >> bit) & 1 ? 255 : 0
+      for (let y = 0; y < 16; y++) raw.fill(v, (y * 500 + bit * 16) * 3, (y * 500 + bit * 16 + 16) * 3)
+    }
     const file = path.join(dir, `img-${i}.jpg`)
     fs.writeFileSync(file, await sharp(raw, { raw: { width: 500, height: 375, channels: 3 } }).jpeg({ quality: 90 }).toBuffer())
     items.push({ id: `i${i}`, imagePath: file, caption: `a photo of thing number ${i} on a table`, membership: 'unknown', role: 'target', metadata: {}, escapesRoot: false })
