@@ -1,24 +1,14 @@
 // Desktop app: the same shell through Electron's preload bridge; skipped with its reason when no Electron binary exists.
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { _electron as electron, test, expect } from '@playwright/test'
+import { test, expect } from '@playwright/test'
 import type { WorkbenchApi } from '../../../src/shared/contract/api'
-
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
-const pathTxt = path.join(ROOT, 'node_modules', 'electron', 'path.txt')
-const binary = fs.existsSync(pathTxt) ? path.join(ROOT, 'node_modules', 'electron', 'dist', fs.readFileSync(pathTxt, 'utf8').trim()) : null
-const reason = 'Electron binary not installed (offline install skips its download; `npm run setup` online fetches it)'
+import { electronBinary, NO_ELECTRON_REASON, ROOT, withDesktopApp } from './desktop-app'
 
 test.describe('electron', () => {
-  test.skip(!binary || !fs.existsSync(binary), reason)
+  test.skip(!electronBinary, NO_ELECTRON_REASON)
 
   test('desktop shell lists the models through window.workbench', async () => {
-    const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-electron-'))
-    const app = await electron.launch({ executablePath: binary!, args: [ROOT, `--user-data-dir=${userData}`, '--no-sandbox'] })
-    try {
+    await withDesktopApp(async (app) => {
       const page = await app.firstWindow()
       const errors: string[] = []
       page.on('pageerror', (e) => errors.push(e.message))
@@ -29,9 +19,6 @@ test.describe('electron', () => {
       expect(info.runtime).toBe('electron')
       await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'electron-models.png') })
       expect(errors).toEqual([])
-    } finally {
-      await app.close()
-      fs.rmSync(userData, { recursive: true, force: true })
-    }
+    })
   })
 })

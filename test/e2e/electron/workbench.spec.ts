@@ -1,19 +1,14 @@
 // Desktop app, the same happy path as browser mode: two CSA runs with progress, results and threshold, compare, export.
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { _electron as electron, test, expect, type Page } from '@playwright/test'
+import { test, expect, type Page } from '@playwright/test'
 import type { WorkbenchApi } from '../../../src/shared/contract/api'
 import type { OperationName, OpInput, OpOutput } from '../../../src/shared/contract/operations'
 import { ShellPage } from '../pages/shell-page'
 import { ComparePage, NewExperimentPage, ResultsPage, RunPage } from '../pages/experiment-pages'
 import { checkPdf, checkSvg, exportDir, pngSize } from '../export-checks'
+import { electronBinary, NO_ELECTRON_REASON, ROOT, withDesktopApp } from './desktop-app'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
-const pathTxt = path.join(ROOT, 'node_modules', 'electron', 'path.txt')
-const binary = fs.existsSync(pathTxt) ? path.join(ROOT, 'node_modules', 'electron', 'dist', fs.readFileSync(pathTxt, 'utf8').trim()) : null
-const reason = 'Electron binary not installed (offline install skips its download; `npm run setup` online fetches it)'
 const RUN_TIMEOUT = 12 * 60_000
 
 /** Call the engine through the preload bridge, as the renderer does. */
@@ -22,13 +17,11 @@ function call<K extends OperationName>(page: Page, op: K, input: OpInput<K>): Pr
 }
 
 test.describe('electron', () => {
-  test.skip(!binary || !fs.existsSync(binary), reason)
+  test.skip(!electronBinary, NO_ELECTRON_REASON)
 
   test('desktop happy path: two CSA runs, results, threshold, compare and export', async () => {
     test.setTimeout(RUN_TIMEOUT + 3 * 60_000)
-    const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-electron-'))
-    const app = await electron.launch({ executablePath: binary!, args: [ROOT, `--user-data-dir=${userData}`, '--no-sandbox'] })
-    try {
+    await withDesktopApp(async (app) => {
       const page = await app.firstWindow()
       const errors: string[] = []
       page.on('pageerror', (e) => errors.push(e.message))
@@ -79,9 +72,6 @@ test.describe('electron', () => {
       fs.writeFileSync(path.join(dir, `electron-${png.fileName}`), Buffer.from(png.data, 'base64'))
       expect(pngSize(path.join(dir, `electron-${png.fileName}`)).width).toBe(990)
       expect(errors).toEqual([])
-    } finally {
-      await app.close()
-      fs.rmSync(userData, { recursive: true, force: true })
-    }
+    })
   })
 })
