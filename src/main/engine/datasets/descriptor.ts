@@ -14,11 +14,15 @@ const DatasetJsonSchema = z.looseObject({
   license: z.string().optional(),
   attribution: z.unknown().optional(),
   manifest: z.string().optional(),
-  format: z.enum(['coco', 'img2dataset']).optional(),
+  format: z.enum(['coco', 'img2dataset', 'webdataset', 'clip-retrieval']).optional(),
   annotations: z.string().optional(),
   images: z.string().optional(),
   membership: z.enum(['member', 'nonmember', 'unknown']).optional(),
-  role: z.enum(['target', 'reference', 'pool']).optional()
+  role: z.enum(['target', 'reference', 'pool']).optional(),
+  /** Per-shard membership/role: shard name (`00000` or `00000.tar`) → rule. */
+  shards: z.record(z.string(), z.object({ membership: z.enum(['member', 'nonmember', 'unknown']).optional(), role: z.enum(['target', 'reference', 'pool']).optional() })).optional(),
+  /** clip-retrieval folders: the model that produced the embeddings, e.g. "ViT-L-14 (openai)". */
+  model: z.string().optional()
 })
 
 /** The parsed dataset.json; every key is optional. */
@@ -47,7 +51,7 @@ export async function readDatasetJson(dir: string): Promise<DatasetJson | undefi
       code: 'bad-dataset',
       item: file,
       message: `${file}: "${first.path.map(String).join('.')}" ${first.message}.`,
-      hint: 'name, description, license, manifest, annotations and images must be strings; format is coco or img2dataset; membership is member, nonmember or unknown; role is target, reference or pool.'
+      hint: 'name, description, license, manifest, annotations and images must be strings; format is coco, img2dataset, webdataset or clip-retrieval; shards maps shard names to {membership, role}; membership is member, nonmember or unknown; role is target, reference or pool.'
     })
   }
   return parsed.data

@@ -2,6 +2,7 @@
 import sharp from 'sharp'
 import type { Metadata } from 'sharp'
 import { WorkbenchError } from '../../../shared/contract/errors'
+import { imageLabel } from './image-source'
 import type { Item } from './types'
 
 /** Pixel cap applied before decoding (sharp's own default, 0x3FFF²): stops decompression bombs (issue 9). */
@@ -23,14 +24,14 @@ export async function checkImageBytes(bytes: Buffer, item: Item, maxPixels = DEF
     meta = await sharp(bytes, { limitInputPixels: false }).metadata()
   } catch (err) {
     if (bytes.length > 2 && bytes[0] === 0x42 && bytes[1] === 0x4d) {
-      throw bad(item, `${item.imagePath} is a BMP image, which the image decoder (libvips in sharp) does not read.`, 'Convert it to PNG (lossless).', err)
+      throw bad(item, `${imageLabel(item)} is a BMP image, which the image decoder (libvips in sharp) does not read.`, 'Convert it to PNG (lossless).', err)
     }
-    throw bad(item, `${item.imagePath} is not an image that can be read (${(err as Error).message}).`, 'Check that the file is a JPEG, PNG, WebP, GIF, BMP or TIFF image and not renamed from another format.', err)
+    throw bad(item, `${imageLabel(item)} is not an image that can be read (${(err as Error).message}).`, 'Check that the file is a JPEG, PNG, WebP, GIF, BMP or TIFF image and not renamed from another format.', err)
   }
-  if (meta.format === 'svg') throw bad(item, `${item.imagePath} is an SVG drawing; vector images are not read.`, 'Export it to PNG first.')
+  if (meta.format === 'svg') throw bad(item, `${imageLabel(item)} is an SVG drawing; vector images are not read.`, 'Export it to PNG first.')
   const pixels = (meta.width ?? 0) * (meta.height ?? 0)
   if (pixels > maxPixels) {
-    throw bad(item, `${item.imagePath} is ${meta.width}×${meta.height} pixels, above the limit of ${maxPixels} pixels; it is not decoded.`, 'Downscale the image (CLIP models read 224–336 px anyway).')
+    throw bad(item, `${imageLabel(item)} is ${meta.width}×${meta.height} pixels, above the limit of ${maxPixels} pixels; it is not decoded.`, 'Downscale the image (CLIP models read 224–336 px anyway).')
   }
   try {
     const decoder = sharp(bytes, { failOn: 'error', limitInputPixels: maxPixels })
@@ -38,6 +39,6 @@ export async function checkImageBytes(bytes: Buffer, item: Item, maxPixels = DEF
     const large = Math.max(meta.width ?? 0, meta.height ?? 0) > 512
     await (large ? decoder.resize(64, 64, { fit: 'inside' }) : decoder).raw().toBuffer()
   } catch (err) {
-    throw bad(item, `${item.imagePath} cannot be decoded (${(err as Error).message}); the file is truncated or corrupt.`, 'Re-export or re-download the image.', err)
+    throw bad(item, `${imageLabel(item)} cannot be decoded (${(err as Error).message}); the file is truncated or corrupt.`, 'Re-export or re-download the image.', err)
   }
 }

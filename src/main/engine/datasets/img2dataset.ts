@@ -16,7 +16,7 @@ import type { Dataset, DatasetIssue, DatasetRecord, IterateOptions, Item } from 
 const SHARD = /^\d+$/
 
 /** Fields of the per-key JSON that are not copied to metadata: the key is the id, the caption is the caption. */
-const NOT_METADATA = new Set(['key', 'caption'])
+const NOT_METADATA = new Set(['key', 'caption', 'membership', 'role'])
 
 /** The files of one key inside a shard (names only). */
 export interface ShardEntry {
@@ -28,7 +28,7 @@ export interface ShardEntry {
 }
 
 /** Numeric order for digit strings of different widths, then code-unit order. */
-const byNumber = (a: string, b: string): number => a.length - b.length || byCodeUnit(a, b)
+export const byNumber = (a: string, b: string): number => a.length - b.length || byCodeUnit(a, b)
 
 async function shardNames(root: string): Promise<string[]> {
   const entries = await readdir(root, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
@@ -82,37 +82,62 @@ function fail(id: string, code: DatasetIssue['code'], message: string, hint: str
   return { issues: [{ itemId: id, severity: 'error', code, message, hint }] }
 }
 
-/** One key → one record: skipped with an error when its JSON is bad, its download failed or its image is missing. */
-async function entryRecord(root: string, entry: ShardEntry, labelling: Labelling, used: Set<string>): Promise<DatasetRecord> {
-  const dir = path.join(root, entry.shard)
-  const rel = `${entry.shard}/${entry.key}`
+/** What one shard key holds, already read: the JSON text, the caption file text, where the image is. */
+export interface KeyFiles {
+  shard: string
+  key: string
+  /** How messages name the key, e.g. `00000/000010042` or `00000.tar:000010042`. */
+  rel: string
+  json?: string
+  caption?: string
+  image?: Pick<Item, 'imagePath' | 'member'>
+}
+
+/**
+ * One img2dataset / webdataset key → one record: skipped with an error when its JSON is bad, its
+ * download failed or its image is missing. Membership: labels.csv by key, else the JSON's
+ * `membership`/`role` fields, else the shard's rule, else the dataset's.
+ */
+export function keyRecord(files: KeyFiles, labelling: Labelling, used: Set<string>): DatasetRecord {
+  const { key, rel } = files
   let meta: Record<string, unknown> = {}
-  if (entry.json) {
+  if (files.json !== undefined) {
     let parsed: unknown
     try {
-      parsed = JSON.parse(await readFile(path.join(dir, entry.json), 'utf8'))
+      parsed = JSON.parse(files.json)
     } catch (err) {
-      return fail(entry.key, 'bad-json', `${rel}.json is not valid JSON (${(err as Error).message}); this key is skipped.`, 'Re-run img2dataset for this shard, or delete the key.')
+      return fail(key, 'bad-json', `${rel}.json is not valid JSON (${(err as Error).message}); this key is skipped.`, 'Re-run img2dataset for this shard, or delete the key.')
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return fail(entry.key, 'bad-json', `${rel}.json is not a JSON object; this key is skipped.`, 'Re-run img2dataset for this shard, or delete the key.')
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return fail(key, 'bad-json', `${rel}.json is not a JSON object; this key is skipped.`, 'Re-run img2dataset for this shard, or delete the key.')
     meta = parsed as Record<string, unknown>
   }
   if (typeof meta.status === 'string' && meta.status !== 'success') {
     const why = typeof meta.error_message === 'string' && meta.error_message ? ` (${meta.error_message})` : ''
-    return fail(entry.key, 'download-failed', `${rel}.json: status "${meta.status}"${why}; the image was not downloaded, this key is skipped.`, 'Expected for part of any web crawl; re-run img2dataset with retries to recover some.')
+    return fail(key, 'download-failed', `${rel}.json: status "${meta.status}"${why}; the image was not downloaded, this key is skipped.`, 'Expected for part of any web crawl; re-run img2dataset with retries to recover some.')
   }
-  if (!entry.image) return fail(entry.key, 'missing-file', `${rel} has no image file (.jpg, .png or .webp) next to its ${entry.json ? '.json' : '.txt'}; this key is skipped.`, 'Re-run img2dataset for this shard, or delete the key.')
-  const metadata: Record<string, string> = { shard: entry.shard }
+  if (!files.image) return fail(key, 'missing-file', `${rel} has no image file (.jpg, .png or .webp) next to its ${files.json !== undefined ? '.json' : '.txt'}; this key is skipped.`, 'Re-run img2dataset for this shard, or delete the key.')
+  const label = labelOf([key], labelling, used, { shard: files.shard, fields: meta, where: `${rel}.json` })
+  if ('issue' in label) return fail(key, label.issue.code, label.issue.message, label.issue.hint)
+  const metadata: Record<string, string> = { shard: files.shard }
   for (const [k, v] of Object.entries(meta)) {
     const text = NOT_METADATA.has(k) ? undefined : scalarText(v)
     if (text !== undefined) metadata[k] = text
   }
   const fromJson = typeof meta.caption === 'string' ? meta.caption.trim() : undefined
-  const caption = entry.caption ? await readCaption(path.join(dir, entry.caption)) : fromJson ?? ''
-  const item: Item = { id: entry.key, imagePath: path.join(dir, entry.image), caption, ...labelOf([entry.key], labelling, used), metadata, escapesRoot: false }
+  const caption = files.caption ?? fromJson ?? ''
+  const item: Item = { id: key, ...files.image, caption, ...label, metadata, escapesRoot: false }
   const issues: DatasetIssue[] = []
-  if (!entry.caption && fromJson === undefined) issues.push({ itemId: entry.key, severity: 'warning', code: 'missing-caption', message: `${rel} has neither a .txt caption nor a "caption" in its .json; its caption is empty.`, hint: 'Run img2dataset with caption_col set, or add the .txt file.' })
+  if (files.caption === undefined && fromJson === undefined) issues.push({ itemId: key, severity: 'warning', code: 'missing-caption', message: `${rel} has neither a .txt caption nor a "caption" in its .json; its caption is empty.`, hint: 'Run img2dataset with caption_col set, or add the .txt file.' })
   return { item, issues }
+}
+
+async function entryRecord(root: string, entry: ShardEntry, labelling: Labelling, used: Set<string>): Promise<DatasetRecord> {
+  const dir = path.join(root, entry.shard)
+  const rel = `${entry.shard}/${entry.key}`
+  let json: string | undefined
+  if (entry.json) json = await readFile(path.join(dir, entry.json), 'utf8')
+  const caption = entry.caption ? await readCaption(path.join(dir, entry.caption)) : undefined
+  return keyRecord({ shard: entry.shard, key: entry.key, rel, json, caption, image: entry.image ? { imagePath: path.join(dir, entry.image) } : undefined }, labelling, used)
 }
 
 /** Stream the records in key order; a key seen in an earlier shard is a `duplicate-id` error. */

@@ -1,10 +1,11 @@
-// Membership and role of COCO and img2dataset items: a labels.csv row, else the dataset.json rule, else unknown/target.
+// Membership and role of COCO, shard and embedding-folder items: labels.csv row, record fields, shard rule, dataset rule.
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { DatasetJson } from './descriptor'
 import { LABELS_FILE, readLabels } from './folder'
 import type { Label } from './folder'
+import { MEMBERSHIPS, ROLES } from './types'
 import type { DatasetRecord, Membership, Role } from './types'
 
 /** Where an item's membership and role come from, and which labels.csv rows were matched so far. */
@@ -14,18 +15,38 @@ export interface Labelling {
   labelsBytes?: Buffer
   /** The whole-dataset rule of dataset.json (`membership`, `role`), defaulting to unknown/target. */
   rule: { membership: Membership; role: Role }
+  /** Per-shard rules of dataset.json `shards` (shard name → rule), overriding `rule`. */
+  shards?: Map<string, { membership: Membership; role: Role }>
 }
+
+/** Where else a label may come from: the item's shard, and the record's own `membership` / `role` fields. */
+export interface LabelContext {
+  shard?: string
+  fields?: Record<string, unknown>
+  /** How messages name the record holding `fields`. */
+  where?: string
+}
+
+/** A label, or why the record's own fields do not give one. */
+export type LabelResult = { membership: Membership; role: Role } | { issue: { code: 'bad-membership' | 'bad-role'; message: string; hint: string } }
 
 /** Read labels.csv (if any) at `root` and the dataset.json rule; a malformed labels.csv fails the open. */
 export async function loadLabelling(root: string, meta: DatasetJson | undefined): Promise<Labelling> {
   const file = path.join(root, LABELS_FILE)
   const labelsBytes = await readFile(file).catch(() => undefined)
   const rule = { membership: meta?.membership ?? 'unknown', role: meta?.role ?? 'target' } as const
-  return labelsBytes ? { labels: await readLabels(file), labelsBytes, rule } : { rule }
+  const shards = meta?.shards ? new Map(Object.entries(meta.shards).map(([name, r]) => [name, { membership: r.membership ?? rule.membership, role: r.role ?? rule.role }])) : undefined
+  return { ...(labelsBytes ? { labels: await readLabels(file), labelsBytes } : {}), rule, ...(shards ? { shards } : {}) }
 }
 
-/** Membership and role for the first of `keys` that labels.csv lists (noting it in `used`), else the rule. */
-export function labelOf(keys: string[], labelling: Labelling, used: Set<string>): { membership: Membership; role: Role } {
+/**
+ * Membership and role, first source that applies: a labels.csv row for the first listed key (noted
+ * in `used`; the separate file overrides the data), the record's `membership` / `role` fields, the
+ * shard's rule, the dataset's rule.
+ */
+export function labelOf(keys: string[], labelling: Labelling, used: Set<string>): { membership: Membership; role: Role }
+export function labelOf(keys: string[], labelling: Labelling, used: Set<string>, context: LabelContext): LabelResult
+export function labelOf(keys: string[], labelling: Labelling, used: Set<string>, context: LabelContext = {}): LabelResult {
   for (const key of keys) {
     const label = labelling.labels?.get(key)
     if (label) {
@@ -33,12 +54,28 @@ export function labelOf(keys: string[], labelling: Labelling, used: Set<string>)
       return { membership: label.membership, role: label.role }
     }
   }
-  return labelling.rule
+  const base = (context.shard !== undefined && shardRule(labelling, context.shard)) || labelling.rule
+  const m = context.fields?.membership
+  const r = context.fields?.role
+  const blank = (v: unknown): boolean => v === undefined || v === null || v === ''
+  if (!blank(m) && !MEMBERSHIPS.includes(m as Membership)) {
+    return { issue: { code: 'bad-membership', message: `${context.where}: membership ${JSON.stringify(m)} is not member, nonmember or unknown; this item is skipped.`, hint: 'Fix the value, or label the item in labels.csv, which takes precedence.' } }
+  }
+  if (!blank(r) && !ROLES.includes(r as Role)) {
+    return { issue: { code: 'bad-role', message: `${context.where}: role ${JSON.stringify(r)} is not target, reference or pool; this item is skipped.`, hint: 'Fix the value, or label the item in labels.csv, which takes precedence.' } }
+  }
+  return { membership: blank(m) ? base.membership : (m as Membership), role: blank(r) ? base.role : (r as Role) }
+}
+
+/** The rule of a shard, named with or without its extension (`00000` or `00000.tar`). */
+function shardRule(labelling: Labelling, shard: string): { membership: Membership; role: Role } | undefined {
+  return labelling.shards?.get(shard) ?? labelling.shards?.get(shard.replace(/\.[^.]+$/, ''))
 }
 
 /** Add the labelling to a dataset hash: labels.csv bytes and the rule, so relabelling changes the hash. */
 export function hashLabelling(hash: ReturnType<typeof createHash>, labelling: Labelling): void {
   hash.update(`\0rule ${labelling.rule.membership} ${labelling.rule.role}\0`)
+  for (const [name, r] of labelling.shards ?? []) hash.update(`shard ${name} ${r.membership} ${r.role}\0`)
   if (labelling.labelsBytes) hash.update(labelling.labelsBytes)
 }
 

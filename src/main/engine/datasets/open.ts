@@ -1,4 +1,4 @@
-// openDataset: decides what a path is (manifest, COCO captions, img2dataset output, image folder) and opens it.
+// openDataset: decides what a path is (manifest, COCO captions, img2dataset output, tar shards, image folder) and opens it.
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { WorkbenchError } from '../../../shared/contract/errors'
@@ -11,6 +11,7 @@ import { isImg2datasetFolder, openImg2dataset } from './img2dataset'
 import { countManifest, manifestKindOf, manifestRecords } from './manifest'
 import type { ManifestSource } from './manifest'
 import type { Dataset, DatasetInfo } from './types'
+import { isWebdatasetFolder, openWebdataset } from './webdataset'
 
 /** Manifest names looked for, in order, when dataset.json does not name one. */
 export const DEFAULT_MANIFESTS = ['manifest.csv', 'manifest.jsonl'] as const
@@ -58,7 +59,7 @@ async function openCocoFolder(root: string, meta: DatasetJson | undefined, signa
  * beside it supplies name and licence). A folder, first rule that applies: dataset.json `format`
  * (coco, img2dataset); dataset.json `manifest`; manifest.csv / manifest.jsonl; a COCO captions
  * file (see `findCocoJson`); img2dataset shard folders (see `isImg2datasetFolder`); else a plain
- * folder of images with .txt captions. Hashing reads the listing once; items are streamed later.
+ * folder with `.tar` shards (webdataset); else a plain folder of images with .txt captions. Hashing reads the listing once; items are streamed later.
  */
 export async function openDataset(pathOrDir: string, options: { signal?: AbortSignal } = {}): Promise<Dataset> {
   const abs = path.resolve(pathOrDir)
@@ -71,6 +72,7 @@ export async function openDataset(pathOrDir: string, options: { signal?: AbortSi
   const meta = await readDatasetJson(abs)
   if (meta?.format === 'coco') return openCocoFolder(abs, meta, signal)
   if (meta?.format === 'img2dataset') return openImg2dataset(abs, meta, signal)
+  if (meta?.format === 'webdataset') return openWebdataset(abs, meta, signal)
   if (meta?.manifest) return openManifest(path.resolve(abs, meta.manifest), abs, meta, signal)
   for (const name of DEFAULT_MANIFESTS) {
     if (await exists(path.join(abs, name))) return openManifest(path.join(abs, name), abs, meta, signal)
@@ -78,5 +80,6 @@ export async function openDataset(pathOrDir: string, options: { signal?: AbortSi
   const coco = await findCocoJson(abs)
   if (coco) return openCoco(coco, abs, meta, signal)
   if (await isImg2datasetFolder(abs)) return openImg2dataset(abs, meta, signal)
+  if (await isWebdatasetFolder(abs)) return openWebdataset(abs, meta, signal)
   return openFolder(abs, meta, signal)
 }

@@ -12,8 +12,16 @@ export const ROLES: readonly Role[] = ['target', 'reference', 'pool']
 /** One (image, caption) pair as a reader yields it. */
 export interface Item {
   id: string
-  /** Absolute path of the image file (may not exist; `validateDataset` checks). */
+  /**
+   * Absolute path of the image file (may not exist; `validateDataset` checks); for a webdataset item
+   * the tar shard, with `member` naming the file inside it; '' for embedding-only datasets. Read the
+   * bytes with `readItemImage`, name them with `imageLabel`.
+   */
   imagePath: string
+  /** The image is this entry of the tar archive `imagePath`. */
+  member?: { name: string; offset: number; size: number }
+  /** Embedding-only datasets: the row of the item's precomputed image and text embeddings. */
+  vectors?: { shard: number; row: number }
   caption: string
   membership: Membership
   role: Role
@@ -30,6 +38,9 @@ export interface Item {
   line?: number
 }
 
+/** How a dataset is stored; `clip-retrieval` holds embeddings, no images. */
+export type DatasetKind = 'manifest-csv' | 'manifest-jsonl' | 'folder' | 'coco' | 'img2dataset' | 'webdataset' | 'clip-retrieval'
+
 /** Where a dataset came from and what identifies its content. */
 export interface DatasetInfo {
   name: string
@@ -40,7 +51,7 @@ export interface DatasetInfo {
   root: string
   /** Absolute manifest path; the captions JSON for COCO; for an image folder or img2dataset output, the folder itself. */
   manifestPath: string
-  kind: 'manifest-csv' | 'manifest-jsonl' | 'folder' | 'coco' | 'img2dataset'
+  kind: DatasetKind
   /**
    * sha256 hex identifying the dataset's listing. Manifest: the manifest file's bytes. Folder:
    * the sorted item list (relative path, image byte size, caption text hash) plus labels.csv
@@ -68,6 +79,7 @@ export type IssueCode =
   | 'duplicate-id'
   | 'unknown-image'
   | 'download-failed'
+  | 'corrupt-archive'
   // reader, warnings
   | 'path-escapes-root'
   | 'missing-caption'

@@ -1,10 +1,10 @@
 // validateDataset: streams every record, checks files, images and captions, and returns a per-item report.
-import { readFile } from 'node:fs/promises'
 import { throttleProgress } from '../../../shared/contract/events'
 import type { ProgressEvent } from '../../../shared/contract/events'
 import { throwIfAborted, toErrorData } from '../../../shared/contract/errors'
 import { sha256Bytes } from './hash'
 import { checkImageBytes } from './image-check'
+import { imageLabel, imageRef, readItemImage } from './image-source'
 import { MEMBERSHIPS, ROLES } from './types'
 import type { Dataset, DatasetInfo, DatasetIssue, DatasetRecord, IssueCode, Item, Membership, Role } from './types'
 
@@ -71,13 +71,14 @@ function failFor(item: Item, severity: DatasetIssue['severity']): Fail {
 /** Missing, non-file, unreadable, empty and undecodable images. */
 async function checkFile(item: Item, check: NonNullable<ValidateOptions['checkImage']>): Promise<Omit<Checked, 'record'>> {
   const fail = failFor(item, 'error')
-  const bytes = await readFile(item.imagePath).catch((err: NodeJS.ErrnoException) => err)
+  const bytes = await readItemImage(item).catch((err: NodeJS.ErrnoException) => err)
+  const label = imageLabel(item)
   if (bytes instanceof Error) {
-    if (bytes.code === 'ENOENT' || bytes.code === 'ENOTDIR') return { issues: [fail('missing-file', `${item.imagePath} does not exist.`, 'Fix the image path (relative to the manifest) or add the file.')], bytes: 0 }
-    if (bytes.code === 'EISDIR') return { issues: [fail('not-a-file', `${item.imagePath} is a folder, not a file.`, 'Point the image path at an image file.')], bytes: 0 }
-    return { issues: [fail('unreadable-file', `${item.imagePath} cannot be read (${bytes.code ?? bytes.message}).`, 'Check the file permissions.')], bytes: 0 }
+    if (bytes.code === 'ENOENT' || bytes.code === 'ENOTDIR') return { issues: [fail('missing-file', `${label} does not exist.`, 'Fix the image path (relative to the manifest) or add the file.')], bytes: 0 }
+    if (bytes.code === 'EISDIR') return { issues: [fail('not-a-file', `${label} is a folder, not a file.`, 'Point the image path at an image file.')], bytes: 0 }
+    return { issues: [fail('unreadable-file', `${label} cannot be read (${bytes.code ?? bytes.message}).`, 'Check the file permissions.')], bytes: 0 }
   }
-  if (bytes.length === 0) return { issues: [fail('zero-byte-file', `${item.imagePath} is empty (0 bytes).`, 'Re-copy or re-download the image; the transfer probably failed.')], bytes: 0 }
+  if (bytes.length === 0) return { issues: [fail('zero-byte-file', `${label} is empty (0 bytes).`, 'Re-copy or re-download the image; the transfer probably failed.')], bytes: 0 }
   const sha256 = sha256Bytes(bytes)
   try {
     await check(bytes, item)
@@ -157,11 +158,11 @@ class ReportBuilder {
   private duplicate(item: Item, sha256: string): DatasetIssue[] {
     const first = this.firstByHash.get(sha256)
     if (!first) {
-      this.firstByHash.set(sha256, { id: item.id, membership: item.membership, imagePath: item.imagePath })
+      this.firstByHash.set(sha256, { id: item.id, membership: item.membership, imagePath: imageRef(item) })
       return []
     }
     // One file with several captions (COCO: ~5 per image) is by design, not a duplicate, unless its labels disagree.
-    if (first.imagePath === item.imagePath && first.membership === item.membership) return []
+    if (first.imagePath === imageRef(item) && first.membership === item.membership) return []
     const group = this.groups.get(sha256) ?? [first.id]
     group.push(item.id)
     this.groups.set(sha256, group)

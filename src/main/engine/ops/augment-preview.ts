@@ -1,9 +1,8 @@
 // augment.preview: the K views of one item as PNG thumbnails, so the bank can be judged before a run.
-import fs from 'node:fs/promises'
 import { WorkbenchError } from '../../../shared/contract/errors'
 import type { OpOutput, OpParsedInput } from '../../../shared/contract/operations'
 import { defaultBank, formatBank, parseBank, previewViews } from '../augment'
-import { imageHash, type Item } from '../datasets'
+import { imageHash, readItemImage, type Item } from '../datasets'
 import { decodeImage } from '../preprocess'
 import type { Services } from './services'
 
@@ -13,7 +12,7 @@ export async function augmentPreviewOp(s: Services, input: OpParsedInput<'augmen
   const ds = await s.openDataset(input.dataset, signal)
   let item: Item | undefined
   for await (const it of ds.items({ signal, onIssue: () => undefined })) {
-    if (it.escapesRoot) continue
+    if (it.escapesRoot || !it.imagePath) continue
     if (!input.itemId || it.id === input.itemId) {
       item = it
       break
@@ -22,7 +21,7 @@ export async function augmentPreviewOp(s: Services, input: OpParsedInput<'augmen
   if (!item) {
     throw new WorkbenchError({ code: 'not-found', item: input.itemId ?? input.dataset, message: input.itemId ? `Item ${input.itemId} is not in ${ds.info.name}.` : `${ds.info.name} has no usable item to preview.`, hint: 'Pick another item or dataset.' })
   }
-  const bytes = await fs.readFile(item.imagePath)
+  const bytes = await readItemImage(item)
   const image = await decodeImage(bytes, { itemId: item.id })
   // The key is the content hash, as in runs: the preview shows exactly the pixels the run will embed.
   const views = await previewViews(image, bank, imageHash(bytes), input.seed, { size: input.size, signal })

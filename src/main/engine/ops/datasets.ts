@@ -4,7 +4,7 @@ import type { DatasetCounts, DatasetSummary, ItemCard, ValidationReport } from '
 import { toErrorData } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { OpOutput, OpParsedInput } from '../../../shared/contract/operations'
-import { MEMBERSHIPS, ROLES, openDataset, validateDataset, type Dataset, type Item } from '../datasets'
+import { MEMBERSHIPS, ROLES, imageRef, openDataset, validateDataset, type Dataset, type Item } from '../datasets'
 import { uniqueName } from './models'
 import { listDirs, type Services } from './services'
 import { thumbnailDataUrl } from './thumbnails'
@@ -112,7 +112,7 @@ export async function datasetItemsOp(s: Services, input: OpParsedInput<'datasets
   }
   // Images outside the dataset folder are never shown: browser mode must not become a file reader (issue 9).
   const items: ItemCard[] = await Promise.all(
-    page.map(async (it) => ({ id: it.id, caption: it.caption, membership: it.membership, role: it.role, metadata: it.metadata, thumbnail: it.escapesRoot ? null : await thumbnailDataUrl(it.imagePath, input.thumbnailSize) }))
+    page.map(async (it) => ({ id: it.id, caption: it.caption, membership: it.membership, role: it.role, metadata: it.metadata, thumbnail: it.escapesRoot || !it.imagePath ? null : await thumbnailDataUrl(imageRef(it), input.thumbnailSize) }))
   )
   return { total, items }
 }

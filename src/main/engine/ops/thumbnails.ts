@@ -1,18 +1,17 @@
 // Thumbnails as data: URLs (browser mode serves no dataset files), small and cached per file content.
-import fs from 'node:fs/promises'
+import { imageRefStamp, readImageRef } from '../datasets'
 import sharp from 'sharp'
 
 const cache = new Map<string, string>()
 const MAX_CACHE = 2000
 
-/** A PNG of the image fitted inside size × size (never enlarged), or null when the file cannot be read. */
-export async function thumbnailDataUrl(file: string, size: number): Promise<string | null> {
+/** A PNG of the image `ref` locates (see `imageRef`) fitted inside size × size (never enlarged), or null when it cannot be read. */
+export async function thumbnailDataUrl(ref: string, size: number): Promise<string | null> {
   try {
-    const st = await fs.stat(file)
-    const key = `${file}\0${st.size}\0${st.mtimeMs}\0${size}`
+    const key = `${await imageRefStamp(ref)}\0${size}`
     const hit = cache.get(key)
     if (hit) return hit
-    const png = await sharp(await fs.readFile(file), { limitInputPixels: 100_000_000 })
+    const png = await sharp(await readImageRef(ref), { limitInputPixels: 100_000_000 })
       .resize(size, size, { fit: 'inside', withoutEnlargement: true })
       .png()
       .toBuffer()

@@ -1,10 +1,9 @@
 // Scores of one attack over the target items (attacks.md): CSA, AEA, WSA from cached embeddings; the blind baseline from raw files.
-import fs from 'node:fs/promises'
 import { throwIfAborted } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { ResolvedSpec } from '../../../shared/contract/experiments'
 import { aeaCosineVectors, aeaScores, blindBaseline, csaScores, imageStats, runWsa, type EmbeddingRows, type ImageStats } from '../attacks'
-import type { Item } from '../datasets'
+import { readItemImage, type Item } from '../datasets'
 import type { EmbeddedItems } from './embed'
 import type { RunItems } from './plan'
 import { PhaseProgress } from './progress'
@@ -110,7 +109,7 @@ async function statsOf(items: Item[], signal: AbortSignal | undefined): Promise<
   for (const it of items) {
     throwIfAborted(signal)
     // Unreadable or undecodable files were reported by the embedding phase; here they just drop out.
-    out.push(await fs.readFile(it.imagePath).then((b) => imageStats(b, it.id)).catch(() => null))
+    out.push(await readItemImage(it).then((b) => imageStats(b, it.id)).catch(() => null))
   }
   return out
 }

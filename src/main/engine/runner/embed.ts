@@ -6,7 +6,7 @@ import type { EventSink } from '../../../shared/contract/events'
 import type { SkippedItem } from '../../../shared/contract/experiments'
 import { l2NormalizeRows } from '../attacks'
 import { applyView, viewCount, viewSpec, type AugBank } from '../augment'
-import { captionHash, imageHash, type Item } from '../datasets'
+import { captionHash, imageHash, imageLabel, imageStamp, readItemImage, type Item } from '../datasets'
 import type { ClipModel } from '../models'
 import { decodeImage, loadTokenizer, preprocessInto, readPreprocessorConfig, tokenize, type ImagePreprocessConfig, type RgbImage } from '../preprocess'
 import { embeddingKey, type WorkspaceStore } from '../store'
@@ -146,10 +146,9 @@ async function hashImages(items: readonly Item[], signal: AbortSignal | undefine
 }
 
 async function hashOne(item: Item): Promise<string> {
-  const st = await fs.stat(item.imagePath).catch((err: NodeJS.ErrnoException) => {
+  const memoKey = await imageStamp(item).catch((err: NodeJS.ErrnoException) => {
     throw missingFile(item, err)
   })
-  const memoKey = `${item.imagePath}\0${st.size}\0${st.mtimeMs}`
   const known = hashMemo.get(memoKey)
   if (known) return known
   const hash = imageHash(await readImage(item))
@@ -162,14 +161,14 @@ function missingFile(item: Item, err: NodeJS.ErrnoException): WorkbenchError {
   return new WorkbenchError({
     code: 'bad-item',
     item: item.id,
-    message: gone ? `Item ${item.id}: image ${item.imagePath} does not exist.` : `Item ${item.id}: image ${item.imagePath} cannot be read (${err.code ?? err.message}).`,
+    message: gone ? `Item ${item.id}: image ${imageLabel(item)} does not exist.` : `Item ${item.id}: image ${imageLabel(item)} cannot be read (${err.code ?? err.message}).`,
     hint: gone ? 'Fix the path in the manifest or restore the file; the other items are used.' : 'Check the file permissions.'
   })
 }
 
 async function readImage(item: Item): Promise<Buffer> {
   try {
-    return await fs.readFile(item.imagePath)
+    return await readItemImage(item)
   } catch (err) {
     throw missingFile(item, err as NodeJS.ErrnoException)
   }

@@ -4,7 +4,7 @@ import type { EventSink } from '../../../shared/contract/events'
 import type { ExperimentRecord, ExperimentResults, ResolvedSpec } from '../../../shared/contract/experiments'
 import { blindWarning } from '../attacks'
 import { defaultBank, parseBank } from '../augment'
-import { captionHash, type Item } from '../datasets'
+import { captionHash, imageRef, type Item } from '../datasets'
 import { evaluateScores } from '../metrics'
 import type { Services } from '../ops/services'
 import type { WorkspaceStore } from '../store'
@@ -150,7 +150,7 @@ function storeItems(store: WorkspaceStore, datasetHash: string, parts: RunItems,
       imageHash: imageHashes.get(it.id) ?? null,
       captionHash: captionHash(it.caption),
       caption: it.caption,
-      imagePath: it.imagePath,
+      imagePath: imageRef(it),
       membership: it.membership,
       role: it.role,
       metadata: it.metadata

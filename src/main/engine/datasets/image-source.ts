@@ -1,0 +1,42 @@
+// Where an item's image bytes live — a file, or a byte range of a tar shard — and the one way to read them.
+import { readFile, stat } from 'node:fs/promises'
+import { readTarEntry } from './tar'
+import type { Item } from './types'
+
+/** Prefix of a stored image reference that points into a tar: `tar:<offset>:<size>:<archive path>#<member name>`. */
+const TAR_REF = /^tar:(\d+):(\d+):(.*)#([^#]*)$/
+
+/** The image location of an item, or of a stored reference to one. */
+type Located = Pick<Item, 'imagePath' | 'member'>
+
+/** What messages call the image: the file path, or `shard.tar:member`. */
+export function imageLabel(item: Located): string {
+  return item.member ? `${item.imagePath}:${item.member.name}` : item.imagePath
+}
+
+/** A string that locates the image (stored with results, read back by `readImageRef`): the path, or a tar reference. */
+export function imageRef(item: Located): string {
+  return item.member ? `tar:${item.member.offset}:${item.member.size}:${item.imagePath}#${item.member.name}` : item.imagePath
+}
+
+function fromRef(ref: string): Located {
+  const m = TAR_REF.exec(ref)
+  return m ? { imagePath: m[3], member: { offset: Number(m[1]), size: Number(m[2]), name: m[4] } } : { imagePath: ref }
+}
+
+/** The image bytes; errors keep Node's `code` (ENOENT, EISDIR, …) so callers can say what went wrong. */
+export async function readItemImage(item: Located): Promise<Buffer> {
+  return item.member ? readTarEntry(item.imagePath, item.member.offset, item.member.size) : readFile(item.imagePath)
+}
+
+/** The bytes behind a reference made by `imageRef`. */
+export const readImageRef = (ref: string): Promise<Buffer> => readItemImage(fromRef(ref))
+
+/** A key that changes when the image bytes may have changed (path, size, mtime; plus the offset for tar members). */
+export async function imageStamp(item: Located): Promise<string> {
+  const st = await stat(item.imagePath)
+  return `${imageRef(item)}\0${st.size}\0${st.mtimeMs}`
+}
+
+/** `imageStamp` of a stored reference. */
+export const imageRefStamp = (ref: string): Promise<string> => imageStamp(fromRef(ref))
