@@ -75,7 +75,7 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
   program
     .command('run')
     .description('run an attack (using the cache), store the experiment and print its metrics')
-    .option('--model <dir|name>', 'model folder or name (not needed for --attack blind)')
+    .option('--model <dir|name>', 'model folder or name (not needed for --attack blind, nor for embedding-only datasets, which bring their own vectors)')
     .requiredOption('--dataset <dir|manifest|name>', 'dataset folder, manifest, or name of a bundled dataset (e.g. emoji-demo)')
     .addOption(new Option('--attack <attack>', 'attack').choices(['csa', 'aea', 'wsa', 'blind']).makeOptionMandatory())
     .option('--augment <bank>', 'AEA augmentation bank (canonical spec); default: the bank of attacks.md (K = 10)')

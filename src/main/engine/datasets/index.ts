@@ -19,5 +19,6 @@ export type {
   ItemsOptions,
   IterateOptions,
   Membership,
-  Role
+  Role,
+  VectorSource
 } from './types'

@@ -2,6 +2,7 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { WorkbenchError } from '../../../shared/contract/errors'
+import { isClipRetrievalFolder, openClipRetrieval } from './clip-retrieval'
 import { cocoRoot, findCocoJson, openCoco } from './coco'
 import { countFolder, folderHash, folderRecords, LABELS_FILE, readLabels } from './folder'
 import { DATASET_JSON, exists, folderInfo, licenseText, readDatasetJson, toDataset } from './descriptor'
@@ -59,7 +60,7 @@ async function openCocoFolder(root: string, meta: DatasetJson | undefined, signa
  * beside it supplies name and licence). A folder, first rule that applies: dataset.json `format`
  * (coco, img2dataset); dataset.json `manifest`; manifest.csv / manifest.jsonl; a COCO captions
  * file (see `findCocoJson`); img2dataset shard folders (see `isImg2datasetFolder`); else a plain
- * folder with `.tar` shards (webdataset); else a plain folder of images with .txt captions. Hashing reads the listing once; items are streamed later.
+ * folder with `.tar` shards (webdataset); clip-retrieval output (`img_emb/` + `metadata/`); else a plain folder of images with .txt captions. Hashing reads the listing once; items are streamed later.
  */
 export async function openDataset(pathOrDir: string, options: { signal?: AbortSignal } = {}): Promise<Dataset> {
   const abs = path.resolve(pathOrDir)
@@ -73,6 +74,7 @@ export async function openDataset(pathOrDir: string, options: { signal?: AbortSi
   if (meta?.format === 'coco') return openCocoFolder(abs, meta, signal)
   if (meta?.format === 'img2dataset') return openImg2dataset(abs, meta, signal)
   if (meta?.format === 'webdataset') return openWebdataset(abs, meta, signal)
+  if (meta?.format === 'clip-retrieval') return openClipRetrieval(abs, meta, signal)
   if (meta?.manifest) return openManifest(path.resolve(abs, meta.manifest), abs, meta, signal)
   for (const name of DEFAULT_MANIFESTS) {
     if (await exists(path.join(abs, name))) return openManifest(path.join(abs, name), abs, meta, signal)
@@ -81,5 +83,6 @@ export async function openDataset(pathOrDir: string, options: { signal?: AbortSi
   if (coco) return openCoco(coco, abs, meta, signal)
   if (await isImg2datasetFolder(abs)) return openImg2dataset(abs, meta, signal)
   if (await isWebdatasetFolder(abs)) return openWebdataset(abs, meta, signal)
+  if (await isClipRetrievalFolder(abs)) return openClipRetrieval(abs, meta, signal)
   return openFolder(abs, meta, signal)
 }

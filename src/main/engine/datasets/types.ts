@@ -61,6 +61,17 @@ export interface DatasetInfo {
    * (the store keys images by their own content hash).
    */
   hash: string
+  /** Embedding-only datasets: the precomputed vectors' size, the model that made them (dataset.json `model`), parts. */
+  embeddings?: { dim: number; model: string | null; parts: number }
+}
+
+/** Precomputed image and text embeddings of an embedding-only dataset, read by item. */
+export interface VectorSource {
+  dim: number
+  /** The model that produced them, as dataset.json names it; null when it does not. */
+  model: string | null
+  /** Image and text vectors of `items` (each with `vectors`), row-major n × dim, as stored (not normalised). */
+  read(items: ReadonlyArray<Pick<Item, 'id' | 'vectors'>>): Promise<{ image: Float32Array; text: Float32Array }>
 }
 
 /** Machine-readable issue codes; the UI and CLI branch on these, never on message text. */
@@ -137,4 +148,6 @@ export interface Dataset {
   records(options?: IterateOptions): AsyncIterable<DatasetRecord>
   /** Number of records (manifest rows or image files), counted by streaming. */
   count(options?: IterateOptions): Promise<number>
+  /** Embedding-only datasets (no images): their vectors. */
+  vectors?: VectorSource
 }

@@ -117,11 +117,13 @@ async function statsOf(items: Item[], signal: AbortSignal | undefined): Promise<
 /** Out-of-fold blind-baseline scores of the labelled targets (never queries the model). */
 export async function scoreBlind(items: Item[], spec: ResolvedSpec, signal: AbortSignal | undefined): Promise<AttackOutcome> {
   const labelled = items.filter((it) => it.membership !== 'unknown')
-  const stats = await statsOf(labelled, signal)
-  const kept = labelled.filter((_, i) => stats[i] !== null)
+  // Embedding-only datasets have no images: the baseline is then caption-only.
+  const imageless = labelled.every((it) => !it.imagePath)
+  const stats = imageless ? labelled.map(() => null) : await statsOf(labelled, signal)
+  const kept = imageless ? labelled : labelled.filter((_, i) => stats[i] !== null)
   const result = await blindBaseline({
     captions: kept.map((it) => it.caption),
-    images: stats.filter((s): s is ImageStats => s !== null),
+    images: imageless ? undefined : stats.filter((s): s is ImageStats => s !== null),
     labels: Uint8Array.from(kept, (it) => (it.membership === 'member' ? 1 : 0)),
     // Identical captions share a fold: otherwise the baseline just looks up a near-copy's label (e.g. two vendors' renders of one emoji).
     groups: kept.map((it) => it.caption.trim().toLowerCase()),

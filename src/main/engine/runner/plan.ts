@@ -3,8 +3,9 @@ import { WorkbenchError } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { ExperimentSpec, ResolvedSpec, SkippedItem } from '../../../shared/contract/experiments'
 import { parseBank } from '../augment'
-import { type Dataset, type Item } from '../datasets'
+import { captionHash, imageRef, type Dataset, type DatasetIssue, type Item } from '../datasets'
 import type { Services } from '../ops/services'
+import type { WorkspaceStore } from '../store'
 
 /** The items of a run by role; reader-level errors are skipped and listed. */
 export interface RunItems {
@@ -23,7 +24,8 @@ export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: Ab
   if (spec.params.aea.bank.trim() && (spec.attack === 'aea' || (spec.attack === 'wsa' && spec.params.wsa.appendAea))) parseBank(spec.params.aea.bank)
   const ds = await s.openDataset(spec.dataset, signal)
   let model: { name: string; fingerprint: string | null; quantized: boolean } | null = null
-  if (needsModel(spec)) {
+  if (ds.info.embeddings && needsModel(spec)) model = precomputedModel(spec, ds)
+  else if (needsModel(spec)) {
     if (!spec.model) throw new WorkbenchError({ code: 'invalid-input', item: 'model', message: `The ${spec.attack.toUpperCase()} attack needs a model.`, hint: 'Choose a model, or the blind baseline, which never queries one.' })
     const d = await s.models.describe(s.resolveModel(spec.model).replace(/@[a-z0-9-]+$/, ''))
     if (d.error) throw new WorkbenchError(d.error)
@@ -39,6 +41,19 @@ export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: Ab
     datasetHash: ds.info.hash,
     appVersion: s.config.appVersion
   }
+}
+
+/** Embedding-only datasets: their own vectors stand for the model; AEA, which must embed new views of the images, is refused. */
+function precomputedModel(spec: ExperimentSpec, ds: Dataset): { name: string; fingerprint: null; quantized: false } {
+  const emb = ds.info.embeddings!
+  const usesAea = spec.attack === 'aea' || (spec.attack === 'wsa' && spec.params.wsa.appendAea)
+  if (usesAea) {
+    throw new WorkbenchError({ code: 'invalid-input', item: 'attack', message: `${ds.info.name} holds precomputed embeddings only (no images, no model), so AEA cannot embed augmented views${spec.attack === 'wsa' ? ' for the WSA features' : ''}.`, hint: 'Run CSA or WSA (without AEA features) on it, or import the images (e.g. the img2dataset shards) to run AEA with the model.' })
+  }
+  if (spec.model) {
+    throw new WorkbenchError({ code: 'invalid-input', item: 'model', message: `${ds.info.name} holds precomputed embeddings${emb.model ? ` of ${emb.model}` : ''}; an experiment on it uses those and queries no model.`, hint: 'Leave the model out (CLI: drop --model).' })
+  }
+  return { name: `precomputed · ${emb.model ?? `${emb.dim}-d embeddings`}`, fingerprint: null, quantized: false }
 }
 
 function defaultName(attack: string, model: string | null, dataset: string): string {
@@ -59,24 +74,50 @@ export async function openPinnedDataset(s: Services, spec: ResolvedSpec, signal?
   return ds
 }
 
-/** Stream the dataset once into its roles; unusable records go to `skipped` (and are reported as events). */
-export async function collectItems(ds: Dataset, signal: AbortSignal | undefined, emit: EventSink): Promise<RunItems> {
-  const out: RunItems = { targets: [], reference: [], pool: [], skipped: [] }
+/** An `onIssue` that lists each unusable record once and reports it as an event. */
+export function skipCollector(emit: EventSink): { skipped: SkippedItem[]; onIssue: (issue: DatasetIssue) => void } {
   const issues = new Map<string, SkippedItem>()
-  for await (const item of ds.items({
-    signal,
+  const skipped: SkippedItem[] = []
+  return {
+    skipped,
     onIssue: (issue) => {
       if (issue.severity !== 'error' || issues.has(issue.itemId)) return
-      issues.set(issue.itemId, { itemId: issue.itemId, code: issue.code, message: issue.message })
+      const entry = { itemId: issue.itemId, code: issue.code, message: issue.message }
+      issues.set(issue.itemId, entry)
+      skipped.push(entry)
       emit({ type: 'item-skipped', itemId: issue.itemId, code: issue.code, message: issue.message, hint: issue.hint })
     }
-  })) {
+  }
+}
+
+/** Stream the dataset once into its roles; unusable records go to `skipped` (and are reported as events). */
+export async function collectItems(ds: Dataset, signal: AbortSignal | undefined, emit: EventSink): Promise<RunItems> {
+  const { skipped, onIssue } = skipCollector(emit)
+  const out: RunItems = { targets: [], reference: [], pool: [], skipped }
+  for await (const item of ds.items({ signal, onIssue })) {
     if (item.role === 'target') out.targets.push(item)
     else if (item.role === 'reference') out.reference.push(item)
     else out.pool.push(item)
   }
-  out.skipped.push(...issues.values())
   return out
+}
+
+/** Remember items (image location and hash, caption, labels, metadata) so results can show thumbnails and slices later. */
+export function storeItems(store: WorkspaceStore, datasetHash: string, items: readonly Item[], imageHashes: ReadonlyMap<string, string>, from = 0): void {
+  store.items.putMany(
+    items.map((it, i) => ({
+      datasetHash,
+      itemId: it.id,
+      position: from + i,
+      imageHash: imageHashes.get(it.id) ?? null,
+      captionHash: captionHash(it.caption),
+      caption: it.caption,
+      imagePath: it.imagePath ? imageRef(it) : null,
+      membership: it.membership,
+      role: it.role,
+      metadata: it.metadata
+    }))
+  )
 }
 
 /** The model ref to open, checked against the fingerprint the spec pinned. */

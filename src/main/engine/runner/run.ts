@@ -4,13 +4,13 @@ import type { EventSink } from '../../../shared/contract/events'
 import type { ExperimentRecord, ExperimentResults, ResolvedSpec } from '../../../shared/contract/experiments'
 import { blindWarning } from '../attacks'
 import { defaultBank, parseBank } from '../augment'
-import { captionHash, imageRef, type Item } from '../datasets'
+import type { Item } from '../datasets'
 import { evaluateScores } from '../metrics'
 import type { Services } from '../ops/services'
-import type { WorkspaceStore } from '../store'
 import { scoreBlind, scoreWithModel, type AttackOutcome } from './attack'
 import { embedItems } from './embed'
-import { collectItems, openPinnedDataset, pinnedModelRef, type RunItems } from './plan'
+import { collectItems, openPinnedDataset, pinnedModelRef, storeItems } from './plan'
+import { scorePrecomputed } from './precomputed'
 import { PhaseProgress } from './progress'
 import { metricsData, requireRow, specOf, toRecord } from './record'
 
@@ -51,6 +51,12 @@ async function execute(s: Services, spec: ResolvedSpec, ctx: RunContext) {
     }
   }
   const ds = await openPinnedDataset(s, spec, signal)
+  if (ds.vectors && spec.attack !== 'blind') {
+    const vectors = ds.vectors
+    const run = await timed('scoring', () => scorePrecomputed(spec, { ...ds, vectors }, { store: s.store(), signal, emit }))
+    const counts = countsOf(run.outcome.targets, run.reference, run.pool)
+    return finish(spec, run.outcome, { counts, skipped: run.skipped, provider: null, fallbackReason: null, embeddings: { computed: 0, cached: 0 } }, ctx, timings, timed)
+  }
   const parts = await timed('reading', () => collectItems(ds, signal, emit))
   const skipped = [...parts.skipped]
   let provider: string | null = null
@@ -59,7 +65,7 @@ async function execute(s: Services, spec: ResolvedSpec, ctx: RunContext) {
   let outcome: AttackOutcome
   if (spec.attack === 'blind') {
     outcome = await timed('scoring', () => scoreBlind(parts.targets, spec, signal))
-    storeItems(s.store(), spec.datasetHash, parts, new Map())
+    storeItems(s.store(), spec.datasetHash, [...parts.targets, ...parts.reference, ...parts.pool], new Map())
   } else {
     const model = await s.models.open(pinnedModelRef(s, spec))
     if (model.description.fingerprint !== spec.modelFingerprint) {
@@ -75,29 +81,28 @@ async function execute(s: Services, spec: ResolvedSpec, ctx: RunContext) {
     const emb = await timed('embedding', () => embedItems({ model, items: needed, store: s.store(), bank, seed: spec.params.seed, batchSize: s.config.batchSize, signal, emit }))
     skipped.push(...emb.skipped)
     embeddings = { computed: emb.computed.image + emb.computed.text, cached: emb.cached.image + emb.cached.text }
-    storeItems(s.store(), spec.datasetHash, parts, emb.imageHashes)
+    storeItems(s.store(), spec.datasetHash, [...parts.targets, ...parts.reference, ...parts.pool], emb.imageHashes)
     outcome = await timed('scoring', () => scoreWithModel(spec, parts, emb, signal, emit))
   }
+  const counts = countsOf(outcome.targets, parts.reference.length, parts.pool.length)
+  return finish(spec, outcome, { counts, skipped, provider, fallbackReason, embeddings }, ctx, timings, timed)
+}
+
+type Timed = <T>(phase: string, fn: () => Promise<T>) => Promise<T>
+
+/** Evaluate the scores and assemble the stored results and score rows. */
+async function finish(spec: ResolvedSpec, outcome: AttackOutcome, facts: Pick<ExperimentResults, 'counts' | 'skipped' | 'provider' | 'fallbackReason' | 'embeddings'>, ctx: RunContext, timings: Record<string, number>, timed: Timed) {
   const evaluation = await timed('evaluating', () => evaluate(spec, outcome, ctx))
-  const results: ExperimentResults = {
-    ...evaluation,
-    attackReport: outcome.report,
-    counts: countsOf(outcome.targets, parts),
-    skipped,
-    provider,
-    fallbackReason,
-    embeddings,
-    timings
-  }
+  const results: ExperimentResults = { ...evaluation, attackReport: outcome.report, ...facts, timings }
   const rows = outcome.targets.map((it, i) => ({ itemId: it.id, score: outcome.scores[i], label: labelOf(it), extra: outcome.extra?.[i] ?? null }))
   return { results, rows }
 }
 
 const labelOf = (it: Item): 0 | 1 | null => (it.membership === 'member' ? 1 : it.membership === 'nonmember' ? 0 : null)
 
-function countsOf(targets: Item[], parts: RunItems): ExperimentResults['counts'] {
+function countsOf(targets: Item[], reference: number, pool: number): ExperimentResults['counts'] {
   const by = (m: Item['membership']): number => targets.filter((t) => t.membership === m).length
-  return { targets: targets.length, members: by('member'), nonmembers: by('nonmember'), unknown: by('unknown'), reference: parts.reference.length, pool: parts.pool.length }
+  return { targets: targets.length, members: by('member'), nonmembers: by('nonmember'), unknown: by('unknown'), reference, pool }
 }
 
 /** Metrics of the labelled targets (null in audit mode: one class missing) and the blind baseline beside them. */
@@ -137,23 +142,4 @@ async function evaluate(spec: ResolvedSpec, outcome: AttackOutcome, ctx: RunCont
   const warning = blindWarning(blindReport.auc, report.auc)
   if (warning) ctx.emit({ type: 'log', level: 'warn', message: warning })
   return { metrics, blindBaseline: { auc: blindReport.auc, aucCI: blindReport.aucCI, warning } }
-}
-
-/** Remember the items (paths, hashes, labels, metadata) so results can show thumbnails and slices later. */
-function storeItems(store: WorkspaceStore, datasetHash: string, parts: RunItems, imageHashes: Map<string, string>): void {
-  const all = [...parts.targets, ...parts.reference, ...parts.pool]
-  store.items.putMany(
-    all.map((it, position) => ({
-      datasetHash,
-      itemId: it.id,
-      position,
-      imageHash: imageHashes.get(it.id) ?? null,
-      captionHash: captionHash(it.caption),
-      caption: it.caption,
-      imagePath: imageRef(it),
-      membership: it.membership,
-      role: it.role,
-      metadata: it.metadata
-    }))
-  )
 }

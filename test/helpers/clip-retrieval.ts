@@ -1,0 +1,88 @@
+// Writes clip-retrieval output folders (img_emb/*.npy, text_emb/*.npy, metadata/*.parquet) from code, as LAION ships them.
+import fs from 'node:fs'
+import path from 'node:path'
+import { parquetWriteFile } from 'hyparquet-writer'
+
+/** float → IEEE half (round to nearest even), as numpy's astype(np.float16). */
+export function floatToHalf(x: number): number {
+  const f32 = new Float32Array([x])
+  const u = new Uint32Array(f32.buffer)[0]
+  const sign = (u >>> 16) & 0x8000
+  const exp = (u >>> 23) & 0xff
+  let mant = u & 0x7fffff
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0)
+  let e = exp - 127 + 15
+  if (e >= 0x1f) return sign | 0x7c00
+  if (e <= 0) {
+    if (e < -10) return sign
+    mant |= 0x800000
+    const shift = 14 - e
+    const half = mant >> shift
+    const rem = mant & ((1 << shift) - 1)
+    const mid = 1 << (shift - 1)
+    return sign | (half + (rem > mid || (rem === mid && half & 1) ? 1 : 0))
+  }
+  const half = (e << 10) | (mant >> 13)
+  const rem = mant & 0x1fff
+  return sign | (half + (rem > 0x1000 || (rem === 0x1000 && half & 1) ? 1 : 0))
+}
+
+/** The .npy header (format 1.0) of an n × d little-endian float matrix, padded to 64 bytes as numpy does. */
+function npyHeader(rows: number, cols: number, dtype: 'f2' | 'f4'): Buffer {
+  let dict = `{'descr': '<${dtype}', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`
+  const total = 10 + dict.length + 1
+  dict += ' '.repeat((64 - (total % 64)) % 64) + '\n'
+  const head = Buffer.alloc(10)
+  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(head)
+  head.writeUInt16LE(dict.length, 8)
+  return Buffer.concat([head, Buffer.from(dict, 'latin1')])
+}
+
+function encodeRows(data: Float32Array, dtype: 'f2' | 'f4'): Buffer {
+  if (dtype === 'f4') return Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+  const out = Buffer.alloc(data.length * 2)
+  for (let i = 0; i < data.length; i++) out.writeUInt16LE(floatToHalf(data[i]), i * 2)
+  return out
+}
+
+/** Write an n × d matrix as .npy; `rows` yields row-major chunks (so a million rows never sit in memory). */
+export function writeNpy(file: string, rows: number, cols: number, chunks: Iterable<Float32Array>, dtype: 'f2' | 'f4' = 'f2'): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  const fd = fs.openSync(file, 'w')
+  try {
+    fs.writeSync(fd, npyHeader(rows, cols, dtype))
+    for (const chunk of chunks) fs.writeSync(fd, encodeRows(chunk, dtype))
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/** One part: metadata columns (same length) and its image / text embeddings. */
+export interface PartSpec {
+  columns: Record<string, Array<string | number | null>>
+  image: Float32Array
+  text: Float32Array
+  dim: number
+  dtype?: 'f2' | 'f4'
+  rowGroupSize?: number
+}
+
+/** Write `parts` as clip-retrieval part 0, 1, … under `root`. */
+export async function writeClipRetrieval(root: string, parts: PartSpec[]): Promise<void> {
+  for (const [i, p] of parts.entries()) {
+    const rows = p.image.length / p.dim
+    writeNpy(path.join(root, 'img_emb', `img_emb_${i}.npy`), rows, p.dim, [p.image], p.dtype)
+    writeNpy(path.join(root, 'text_emb', `text_emb_${i}.npy`), rows, p.dim, [p.text], p.dtype)
+    await writeMetadata(path.join(root, 'metadata', `metadata_${i}.parquet`), p.columns, p.rowGroupSize)
+  }
+}
+
+/** Write metadata columns as a snappy parquet file (the codec pyarrow and clip-retrieval use). */
+export async function writeMetadata(file: string, columns: PartSpec['columns'], rowGroupSize?: number): Promise<void> {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  await parquetWriteFile({
+    filename: file,
+    columnData: Object.entries(columns).map(([name, data]) => ({ name, data, type: typeof data.find((v) => v !== null) === 'number' ? ('DOUBLE' as const) : ('STRING' as const) })),
+    ...(rowGroupSize ? { rowGroupSize } : {})
+  })
+}
