@@ -3,10 +3,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { parquetWriteFile } from 'hyparquet-writer'
 
+const scratch = new Float32Array(1)
+const scratchBits = new Uint32Array(scratch.buffer)
+
 /** float → IEEE half (round to nearest even), as numpy's astype(np.float16). */
 export function floatToHalf(x: number): number {
-  const f32 = new Float32Array([x])
-  const u = new Uint32Array(f32.buffer)[0]
+  scratch[0] = x
+  const u = scratchBits[0]
   const sign = (u >>> 16) & 0x8000
   const exp = (u >>> 23) & 0xff
   let mant = u & 0x7fffff
@@ -40,20 +43,41 @@ function npyHeader(rows: number, cols: number, dtype: 'f2' | 'f4'): Buffer {
 
 function encodeRows(data: Float32Array, dtype: 'f2' | 'f4'): Buffer {
   if (dtype === 'f4') return Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-  const out = Buffer.alloc(data.length * 2)
-  for (let i = 0; i < data.length; i++) out.writeUInt16LE(floatToHalf(data[i]), i * 2)
-  return out
+  const out = new Uint16Array(data.length)
+  for (let i = 0; i < data.length; i++) out[i] = floatToHalf(data[i])
+  return Buffer.from(out.buffer)
 }
 
-/** Write an n × d matrix as .npy; `rows` yields row-major chunks (so a million rows never sit in memory). */
+/** An .npy file written in row-major chunks, so a million rows never sit in memory. */
+export class NpyWriter {
+  private readonly fd: number
+  constructor(
+    file: string,
+    rows: number,
+    cols: number,
+    private readonly dtype: 'f2' | 'f4' = 'f2'
+  ) {
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    this.fd = fs.openSync(file, 'w')
+    fs.writeSync(this.fd, npyHeader(rows, cols, dtype))
+  }
+
+  write(chunk: Float32Array): void {
+    fs.writeSync(this.fd, encodeRows(chunk, this.dtype))
+  }
+
+  close(): void {
+    fs.closeSync(this.fd)
+  }
+}
+
+/** Write an n × d matrix as .npy from row-major chunks. */
 export function writeNpy(file: string, rows: number, cols: number, chunks: Iterable<Float32Array>, dtype: 'f2' | 'f4' = 'f2'): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true })
-  const fd = fs.openSync(file, 'w')
+  const w = new NpyWriter(file, rows, cols, dtype)
   try {
-    fs.writeSync(fd, npyHeader(rows, cols, dtype))
-    for (const chunk of chunks) fs.writeSync(fd, encodeRows(chunk, dtype))
+    for (const chunk of chunks) w.write(chunk)
   } finally {
-    fs.closeSync(fd)
+    w.close()
   }
 }
 

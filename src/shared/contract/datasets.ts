@@ -22,6 +22,8 @@ export const DatasetSummarySchema = z.object({
   hash: z.string().nullable(),
   counts: DatasetCountsSchema.nullable(),
   metadataColumns: z.array(z.string()),
+  /** Embedding-only datasets (clip-retrieval): vector size, the model that made them, number of parts; null otherwise. */
+  embeddings: z.object({ dim: z.number().int(), model: z.string().nullable(), parts: z.number().int() }).nullable(),
   error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).nullable()
 })
 export type DatasetSummary = z.infer<typeof DatasetSummarySchema>

@@ -32,6 +32,15 @@ describe('experiment form', () => {
     expect(specsOf({ ...defaultForm(), dataset: 'emoji-demo' })).toEqual({ problem: 'The CSA attack needs a model.' })
   })
 
+  it('an embedding-only dataset sends no model and refuses AEA (also as WSA features) with the reason', () => {
+    const form = { ...defaultForm(), model: 'demo-clip-s', compareModel: 'demo-clip-l', dataset: 'laion-emb' }
+    const csa = specsOf(form, undefined, true)
+    expect('specs' in csa && csa.specs.map((s) => s.model)).toEqual([undefined])
+    expect(specsOf({ ...form, attack: 'aea' }, undefined, true)).toEqual({ problem: 'AEA needs the model and the images to embed augmented views; this dataset holds precomputed embeddings only.' })
+    expect(specsOf({ ...form, attack: 'wsa', wsa: { ...form.wsa, appendAea: true } }, undefined, true)).toHaveProperty('problem', expect.stringContaining('turn "append AEA" off'))
+    expect('specs' in specsOf({ ...form, attack: 'wsa', wsa: { ...form.wsa, appendAea: false } }, undefined, true)).toBe(true)
+  })
+
   it('reports bad FPR targets and out-of-range parameters', () => {
     const base = { ...defaultForm(), model: 'm', dataset: 'd' }
     expect(specsOf({ ...base, evaluation: { ...base.evaluation, fprTargets: '0.01, 2' } })).toHaveProperty('problem')

@@ -110,6 +110,8 @@ function checkCaption(item: Item, options: ValidateOptions): DatasetIssue[] {
 
 async function checkRecord(record: DatasetRecord, options: ValidateOptions, check: NonNullable<ValidateOptions['checkImage']>): Promise<Checked> {
   if (!record.item) return { record, issues: record.issues, bytes: 0 }
+  // Embedding-only items have no image, and their caption was embedded already: the reader's checks are all there is.
+  if (record.item.vectors) return { record, issues: record.issues, bytes: 0 }
   const file = await checkFile(record.item, check)
   return { record, ...file, issues: [...record.issues, ...file.issues, ...checkCaption(record.item, options)] }
 }

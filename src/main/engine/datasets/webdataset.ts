@@ -1,6 +1,6 @@
 // webdataset / img2dataset tar shards: `<key>.jpg|png|webp` + `<key>.txt` + `<key>.json` per key, streamed shard by shard.
 import { createHash } from 'node:crypto'
-import { readdir } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { WorkbenchError, throwIfAborted } from '../../../shared/contract/errors'
 import { countAsync } from './async-count'
@@ -56,8 +56,8 @@ export async function tarShards(root: string): Promise<string[]> {
 }
 
 /** Every key of every shard; a shard that cannot be read to its end yields its good keys, then a BrokenShard. */
-async function* tarGroups(root: string, signal?: AbortSignal): AsyncGenerator<TarGroup | BrokenShard> {
-  for (const shard of await tarShards(root)) {
+async function* tarGroups(root: string, signal?: AbortSignal, only?: string[]): AsyncGenerator<TarGroup | BrokenShard> {
+  for (const shard of only ?? (await tarShards(root))) {
     throwIfAborted(signal)
     const wanted = (name: string): boolean => {
       const slot = slotOf(splitMember(name).ext)
@@ -132,14 +132,17 @@ async function* webdatasetRecords(root: string, labelling: Labelling, options: I
   yield* unusedLabels(labelling.labels, used, 'key in the shards', 'Use the webdataset key (the member name up to its first dot, e.g. 000010042), or remove the row.')
 }
 
-/**
- * Content hash of a webdataset folder: sha256 over, in archive order, each key's shard and member
- * names, image byte size, caption-text hash and JSON-bytes hash; then the labelling. No mtimes, and
- * images are not read (the store keys them by their own hash).
- */
-async function webdatasetHash(root: string, labelling: Labelling, signal?: AbortSignal): Promise<string> {
-  const hash = createHash('sha256').update('webdataset\0')
-  for await (const g of tarGroups(root, signal)) {
+// Listing digests of shards read in this process, by path, size and mtime: every open would otherwise re-walk every header.
+const shardDigests = new Map<string, string>()
+
+/** Digest of one shard's listing: each key's member names, image byte size, caption-text hash and JSON-bytes hash. */
+async function shardDigest(root: string, shard: string, signal?: AbortSignal): Promise<string> {
+  const st = await stat(path.join(root, shard))
+  const memo = `${path.join(root, shard)}\0${st.size}\0${st.mtimeMs}`
+  const known = shardDigests.get(memo)
+  if (known) return known
+  const hash = createHash('sha256')
+  for await (const g of tarGroups(root, signal, [shard])) {
     if ('error' in g) {
       hash.update(`${g.shard}\0broken at ${g.error.at}\n`)
       continue
@@ -147,6 +150,18 @@ async function webdatasetHash(root: string, labelling: Labelling, signal?: Abort
     const f = groupFiles(root, g)
     hash.update(`${g.shard}:${g.key}\0${g.image?.name ?? ''}\0${g.image?.size ?? -1}\0${f.caption === undefined ? '' : sha256Text(f.caption)}\0${g.json?.data ? sha256Bytes(g.json.data) : ''}\n`)
   }
+  const digest = hash.digest('hex')
+  shardDigests.set(memo, digest)
+  return digest
+}
+
+/**
+ * Content hash of a webdataset folder: sha256 over each shard's name and listing digest, then the
+ * labelling. No mtimes in the hash, and images are not read (the store keys them by their own hash).
+ */
+async function webdatasetHash(root: string, labelling: Labelling, signal?: AbortSignal): Promise<string> {
+  const hash = createHash('sha256').update('webdataset\0')
+  for (const shard of await tarShards(root)) hash.update(`${shard}\0${await shardDigest(root, shard, signal)}\n`)
   hashLabelling(hash, labelling)
   return hash.digest('hex')
 }

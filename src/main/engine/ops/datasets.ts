@@ -38,10 +38,10 @@ async function summarise(s: Services, ref: string, source: 'bundled' | 'user', n
     const ds = await s.openDataset(ref, signal)
     const { counts, columns } = await countItems(ds, signal)
     const { info } = ds
-    return { name, path: info.root, source, kind: info.kind, description: info.description, license: info.license, hash: info.hash, counts, metadataColumns: columns, error: null }
+    return { name, path: info.root, source, kind: info.kind, description: info.description, license: info.license, hash: info.hash, counts, metadataColumns: columns, embeddings: info.embeddings ?? null, error: null }
   } catch (err) {
     const e = toErrorData(err)
-    return { name, path: ref, source, kind: 'unknown', description: '', license: '', hash: null, counts: null, metadataColumns: [], error: { code: e.code, message: e.message, hint: e.hint } }
+    return { name, path: ref, source, kind: 'unknown', description: '', license: '', hash: null, counts: null, metadataColumns: [], embeddings: null, error: { code: e.code, message: e.message, hint: e.hint } }
   }
 }
 
@@ -100,16 +100,24 @@ function matches(item: Item, input: OpParsedInput<'datasets.items'>): boolean {
   return true
 }
 
-/** One page of items (filtered) with thumbnails; `total` counts every match. */
+// Matches per (dataset hash, filter), so paging a large dataset stops reading once the page is full.
+const totalsCache = new Map<string, number>()
+
+/** One page of items (filtered) with thumbnails for that page only; `total` counts every match. */
 export async function datasetItemsOp(s: Services, input: OpParsedInput<'datasets.items'>, signal?: AbortSignal): Promise<OpOutput<'datasets.items'>> {
   const ds = await s.openDataset(input.dataset, signal)
+  const key = JSON.stringify([ds.info.hash, input.role, input.membership, input.search])
+  const known = totalsCache.get(key)
   const page: Item[] = []
   let total = 0
   for await (const item of ds.items({ signal, onIssue: () => undefined })) {
     if (!matches(item, input)) continue
     if (total >= input.offset && page.length < input.limit) page.push(item)
     total++
+    if (known !== undefined && page.length === input.limit) break
   }
+  if (known === undefined) totalsCache.set(key, total)
+  total = known ?? total
   // Images outside the dataset folder are never shown: browser mode must not become a file reader (issue 9).
   const items: ItemCard[] = await Promise.all(
     page.map(async (it) => ({ id: it.id, caption: it.caption, membership: it.membership, role: it.role, metadata: it.metadata, thumbnail: it.escapesRoot || !it.imagePath ? null : await thumbnailDataUrl(imageRef(it), input.thumbnailSize) }))

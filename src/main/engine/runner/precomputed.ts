@@ -27,9 +27,26 @@ interface Context {
   emit: EventSink
 }
 
-async function normalised(source: VectorSource, items: Item[]): Promise<{ image: Float32Array; text: Float32Array }> {
-  const { image, text } = await source.read(items)
-  return { image: l2NormalizeRows(image, items.length, source.dim), text: l2NormalizeRows(text, items.length, source.dim) }
+const rowNorm = (m: Float32Array, i: number, d: number): number => {
+  let sum = 0
+  for (let j = i * d; j < (i + 1) * d; j++) sum += m[j] * m[j]
+  return Math.sqrt(sum)
+}
+
+/** Normalised vectors of `items`; an all-zero or non-finite row skips its item (named) instead of failing the run. */
+async function normalised(source: VectorSource, items: Item[], skipped: SkippedItem[], emit: EventSink): Promise<{ items: Item[]; image: Float32Array; text: Float32Array }> {
+  const d = source.dim
+  const raw = await source.read(items)
+  const keep: number[] = []
+  items.forEach((it, i) => {
+    const bad = [['image', rowNorm(raw.image, i, d)], ['text', rowNorm(raw.text, i, d)]].find(([, n]) => !((n as number) > 0 && Number.isFinite(n)))
+    if (!bad) return keep.push(i)
+    const message = `Item ${it.id}: its precomputed ${bad[0]} embedding (part ${it.vectors?.shard}, row ${it.vectors?.row}) has norm ${bad[1]}; it is skipped.`
+    skipped.push({ itemId: it.id, code: 'bad-item', message })
+    emit({ type: 'item-skipped', itemId: it.id, code: 'bad-item', message, hint: 'An all-zero or NaN row means the embedding run failed for this pair; recompute it or drop the row.' })
+  })
+  const pick = (m: Float32Array): Float32Array => (keep.length === items.length ? m : Float32Array.from(keep.flatMap((i) => Array.from(m.subarray(i * d, (i + 1) * d)))))
+  return { items: keep.map((i) => items[i]), image: l2NormalizeRows(pick(raw.image), keep.length, d), text: l2NormalizeRows(pick(raw.text), keep.length, d) }
 }
 
 /** Run CSA or WSA on `ds`'s own vectors; the caller has refused AEA (it needs the model and the images). */
@@ -54,8 +71,8 @@ async function streamCsa(ds: Dataset & { vectors: VectorSource }, ctx: Context):
   let position = 0
   let pending: Item[] = []
   const flush = async (): Promise<void> => {
-    const scorable = pending.filter((it) => it.role !== 'pool')
-    const { image, text } = await normalised(ds.vectors, scorable)
+    const pendingScorable = pending.filter((it) => it.role !== 'pool')
+    const { items: scorable, image, text } = await normalised(ds.vectors, pendingScorable, skipped, emit)
     const cos = csaScores(image, text, scorable.length, ds.vectors.dim)
     scorable.forEach((it, i) => {
       if (it.role === 'reference') reference.push(cos[i])
@@ -64,7 +81,7 @@ async function streamCsa(ds: Dataset & { vectors: VectorSource }, ctx: Context):
         scores.push(cos[i])
       }
     })
-    pool += pending.length - scorable.length
+    pool += pending.length - pendingScorable.length
     storeItems(store, ds.info.hash, pending, NO_IMAGES, position)
     position += pending.length
     progress.advance(pending.length)
@@ -83,9 +100,8 @@ async function streamCsa(ds: Dataset & { vectors: VectorSource }, ctx: Context):
 /** WSA: every needed vector is gathered (normalised) and the model-based scorer runs on them unchanged. */
 async function gatheredWsa(spec: ResolvedSpec, ds: Dataset & { vectors: VectorSource }, ctx: Context): Promise<PrecomputedRun> {
   const parts: RunItems = await collectItems(ds, ctx.signal, ctx.emit)
-  const all = [...parts.targets, ...parts.reference, ...parts.pool]
-  storeItems(ctx.store, ds.info.hash, all, NO_IMAGES)
-  const { image, text } = await normalised(ds.vectors, all)
+  storeItems(ctx.store, ds.info.hash, [...parts.targets, ...parts.reference, ...parts.pool], NO_IMAGES)
+  const { items: all, image, text } = await normalised(ds.vectors, [...parts.targets, ...parts.reference, ...parts.pool], parts.skipped, ctx.emit)
   const d = ds.vectors.dim
   const row = new Map(all.map((it, i) => [it.id, i]))
   const slice = (m: Float32Array, id: string): Float32Array | undefined => {

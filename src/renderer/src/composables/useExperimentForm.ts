@@ -66,12 +66,27 @@ export function defaultForm(): ExperimentForm {
   }
 }
 
-/** The spec(s) the form describes (two with the compare shortcut), or the first problem found, in words. */
-export function specsOf(form: ExperimentForm, modelLabel: (ref: string) => string = (r) => r): { specs: ExperimentSpecInput[] } | { problem: string } {
+/**
+ * Why an embedding-only dataset (its own precomputed vectors, no images) cannot run AEA, or AEA
+ * features in WSA; null when the attack is fine.
+ */
+export function precomputedProblem(form: Pick<ExperimentForm, 'attack' | 'wsa'>): string | null {
+  if (form.attack === 'aea') return 'AEA needs the model and the images to embed augmented views; this dataset holds precomputed embeddings only.'
+  if (form.attack === 'wsa' && form.wsa.appendAea) return 'WSA with AEA features needs the images; turn "append AEA" off for this embedding-only dataset.'
+  return null
+}
+
+/**
+ * The spec(s) the form describes (two with the compare shortcut), or the first problem found, in
+ * words. `precomputed`: the dataset brings its own embeddings, so no model is sent.
+ */
+export function specsOf(form: ExperimentForm, modelLabel: (ref: string) => string = (r) => r, precomputed = false): { specs: ExperimentSpecInput[] } | { problem: string } {
   const fprTargets = form.evaluation.fprTargets.split(/[\s,;]+/).filter(Boolean).map(Number)
   if (fprTargets.length === 0 || fprTargets.some((f) => !(f > 0 && f < 1))) return { problem: 'FPR targets must be numbers between 0 and 1, e.g. "0.001, 0.01".' }
   if (!form.dataset) return { problem: 'Choose a dataset.' }
-  const needsModel = form.attack !== 'blind'
+  const refused = precomputed ? precomputedProblem(form) : null
+  if (refused) return { problem: refused }
+  const needsModel = form.attack !== 'blind' && !precomputed
   if (needsModel && !form.model) return { problem: `The ${form.attack.toUpperCase()} attack needs a model.` }
   const models = needsModel ? [form.model, ...(form.compareModel && form.compareModel !== form.model ? [form.compareModel] : [])] : [undefined]
   const tags = form.tags.split(',').map((t) => t.trim()).filter(Boolean)

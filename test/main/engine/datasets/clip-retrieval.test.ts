@@ -2,7 +2,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openDataset } from '../../../../src/main/engine/datasets'
+import { openDataset, validateDataset } from '../../../../src/main/engine/datasets'
 import type { DatasetIssue } from '../../../../src/main/engine/datasets'
 import { createRng } from '../../../../src/main/engine/rng'
 import { floatToHalf, writeClipRetrieval, writeNpy } from '../../../helpers/clip-retrieval'
@@ -49,6 +49,8 @@ describe('clip-retrieval embedding folders', () => {
     expect(items[0].metadata).toEqual({ part: '0', similarity: '0.31' })
     expect(items[3].metadata).toEqual({ part: '1', NSFW: 'UNLIKELY' })
     expect(await ds.count()).toBe(5)
+    // No image to check: validation reports only what the reader found.
+    expect(await validateDataset(ds)).toMatchObject({ usable: 5, issues: [] })
     // Across parts, in any order; float16 storage rounds to 11 significant bits.
     const picked = [items[4], items[0], items[2]]
     const got = await ds.vectors!.read(picked)
