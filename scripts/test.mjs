@@ -79,6 +79,21 @@ if (built) {
   } else if (!pwOk) totals.failed++
 }
 
+// Issue 8: the README's SLURM job array on a real scheduler; the script exits 77 (skipped, reason printed) where SLURM cannot run.
+{
+  const title = 'SLURM job array on a private scheduler (test/slurm/run-array.sh)'
+  process.stdout.write(`\n▶ ${title}\n`)
+  const started = Date.now()
+  const res = spawnSync('bash', [path.join(root, 'test/slurm/run-array.sh')], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 })
+  process.stdout.write(res.stdout + res.stderr)
+  process.stdout.write(`  (${title}: ${((Date.now() - started) / 1000).toFixed(0)} s)\n`)
+  if (res.status === 0) totals.passed++
+  else if (res.status === 77) {
+    totals.skipped++
+    skippedReasons.push(`test/slurm/run-array.sh — ${/SKIP: (.*)/.exec(res.stdout + res.stderr)?.[1] ?? 'SLURM unavailable'}`)
+  } else totals.failed++
+}
+
 if (skippedReasons.length) process.stdout.write(`\nSkipped:\n${skippedReasons.map((s) => `  - ${s}`).join('\n')}\n`)
 process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`)
 process.exit(totals.failed === 0 ? 0 : 1)
