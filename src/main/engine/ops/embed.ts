@@ -2,6 +2,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { once } from 'node:events'
+import { WorkbenchError } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { OpOutput, OpParsedInput } from '../../../shared/contract/operations'
 import { parseBank } from '../augment'
@@ -23,6 +24,9 @@ export async function embedOp(s: Services, input: OpParsedInput<'embed'>, ctx: {
   const t0 = performance.now()
   const model = await s.models.open(s.resolveModel(input.model))
   const ds = await s.openDataset(input.dataset, ctx.signal)
+  if (ds.info.embeddings) {
+    throw new WorkbenchError({ code: 'invalid-input', item: ds.info.root, message: `${ds.info.name} holds precomputed embeddings only: there are no images or captions to embed.`, hint: 'Run attacks on it directly (mia run --dataset … --attack csa); to embed with another model, import the images (e.g. the img2dataset shards).' })
+  }
   const parts = await collectItems(ds, ctx.signal, ctx.emit)
   const all = [...parts.targets, ...parts.reference, ...parts.pool]
   const items = input.shard ? all.filter((it) => shardOf(it.id, input.shard!.count) === input.shard!.index) : all

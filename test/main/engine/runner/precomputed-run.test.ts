@@ -96,13 +96,14 @@ describe('experiments on precomputed embeddings', () => {
     expect(view.topMembers[0].caption).toMatch(/^a photo of /)
   })
 
-  it('WSA trains on the stored vectors (plus their CSA feature) with the unknown pool; AEA and a model are refused with the reason', async () => {
+  it('WSA trains on the stored vectors (plus their CSA feature) with the unknown pool; AEA, a model and embedding are refused with the reason', async () => {
     const wsa = await run(spec('wsa', { params: { wsa: { maxEpochs: 5, model: 'logreg', appendCsa: true } } }))
     expect(wsa.status).toBe('done')
     expect(wsa.results!.metrics!.auc).toBeGreaterThan(0.8)
     await expect(engine.invoke('experiments.create', { spec: spec('aea') })).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringContaining('holds precomputed embeddings only (no images, no model), so AEA cannot embed augmented views') })
     await expect(engine.invoke('experiments.create', { spec: spec('wsa', { params: { wsa: { appendAea: true } } }) })).rejects.toMatchObject({ message: expect.stringContaining('for the WSA features') })
     await expect(engine.invoke('experiments.create', { spec: spec('csa', { model: path.resolve('test/fixtures/tiny-clip') }) })).rejects.toMatchObject({ code: 'invalid-input', item: 'model' })
+    await expect(engine.invoke('embed', { model: path.resolve('test/fixtures/tiny-clip'), dataset })).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringContaining('holds precomputed embeddings only: there are no images or captions to embed') })
   })
 
   it('the blind baseline runs on captions alone (no images to read) and finds no shift here', async () => {
