@@ -160,7 +160,7 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
         const out = await withEngine(globals(), (c) => c.invoke('experiments.list', { search: o.search }))
         if (o.json) return printJson(out)
         for (const e of out.experiments) {
-          process.stdout.write(`${e.id}  ${e.status.padEnd(9)} ${(e.auc === null ? '—' : e.auc.toFixed(3)).padEnd(6)} ${e.name}${e.tags.length ? `  [${e.tags.join(', ')}]` : ''}\n`)
+          process.stdout.write(`${e.id}  ${e.status.padEnd(9)} ${(e.auc === null ? '—' : e.auc.toFixed(3)).padEnd(6)} ${e.name}${e.quantized ? '  (quantized model)' : ''}${e.tags.length ? `  [${e.tags.join(', ')}]` : ''}\n`)
         }
       }, hasJson)
     )

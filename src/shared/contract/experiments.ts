@@ -114,6 +114,8 @@ export type ExperimentRecord = z.infer<typeof ExperimentRecordSchema>
 export const ExperimentSummarySchema = ExperimentRecordSchema.pick({ id: true, name: true, tags: true, status: true, createdAt: true }).extend({
   attack: AttackSchema,
   modelName: z.string().nullable(),
+  /** The model is quantized: its scores are not those of the float model (issue 7), so every listing marks it. */
+  quantized: z.boolean(),
   datasetName: z.string(),
   auc: z.number().nullable(),
   nTargets: z.number().int()

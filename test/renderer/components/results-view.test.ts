@@ -8,9 +8,13 @@ import ResultsView from '../../../src/renderer/src/views/ResultsView.vue'
 import { installFakeApi } from '../fake-api'
 import { sampleView } from '../fixtures'
 
-async function mountResults() {
+async function mountResults(edit: (v: ReturnType<typeof sampleView>) => void = () => undefined) {
   const fake = installFakeApi()
-  fake.on('experiments.get', ({ id }) => sampleView(id))
+  fake.on('experiments.get', ({ id }) => {
+    const v = sampleView(id)
+    edit(v)
+    return v
+  })
   const router = createRouter({ history: createMemoryHistory(), routes: [
     { path: '/results/:id', name: 'results', component: ResultsView },
     { path: '/run/:ids', name: 'run', component: ResultsView }
@@ -32,6 +36,13 @@ describe('ResultsView', () => {
     expect(wrapper.findAll('[data-testid="chart"]')).toHaveLength(2)
     expect(wrapper.findAll('[data-testid="top-members"] [data-testid="item-card"]')).toHaveLength(1)
     expect(wrapper.get('[data-testid="slices"]').text()).toContain('google')
+    expect(wrapper.find('[data-testid="quantized-badge"]').exists()).toBe(false)
+    wrapper.unmount()
+  })
+
+  it('marks a quantized model, whose scores differ from the float model', async () => {
+    const { wrapper } = await mountResults((v) => (v.record.spec.quantized = true))
+    expect(wrapper.get('[data-testid="results-head"] [data-testid="quantized-badge"]').attributes('title')).toContain('Quantization changes the scores under attack')
     wrapper.unmount()
   })
 

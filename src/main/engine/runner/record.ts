@@ -63,6 +63,7 @@ export function toSummary(row: ExperimentRow): ExperimentSummary {
     createdAt: row.createdAt,
     attack: spec.attack,
     modelName: spec.modelName,
+    quantized: spec.quantized,
     datasetName: spec.datasetName,
     auc: results?.metrics?.auc ?? null,
     nTargets: results?.counts.targets ?? 0
