@@ -1,6 +1,6 @@
 // Starts the engine worker for one CLI command and always stops it afterwards.
 import path from 'node:path'
-import { sourceConfig, type EngineConfig } from '../main/engine'
+import { sourceConfig, type EngineConfig } from '../main/engine/config'
 import { startEngineWorker } from '../main/host/worker-host'
 import type { EngineClient } from '../main/host/client'
 

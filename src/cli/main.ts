@@ -1,9 +1,9 @@
 // `mia`: the command-line surface over the same engine (batch and cluster runs, browser mode).
 import path from 'node:path'
 import { Command, Option } from 'commander'
-import { REPO_ROOT, sourceConfig } from '../main/engine'
+// config, not the engine index: the engine itself loads in the worker, and loading it here too doubled start-up.
+import { REPO_ROOT, sourceConfig } from '../main/engine/config'
 import type { AppInfo } from '../shared/contract/operations'
-import { startServer } from '../server/http'
 import { withEngine, type GlobalOptions } from './engine-session'
 import { registerDataCommands } from './data-commands'
 import { registerExperimentCommands } from './experiment-commands'
@@ -80,6 +80,8 @@ program
   .action(
     action(
       async (opts: { port: number; host: string; allowRemote?: boolean; static: string }) => {
+        // Loaded here: the server pulls in every contract schema, which the other commands never need in this thread.
+        const { startServer } = await import('../server/http')
         await withEngine({ ...globals(), registeredOnly: true }, async (client, signal) => {
           const server = await startServer({ client, staticDir: opts.static, host: opts.host, port: opts.port, allowRemote: opts.allowRemote })
           process.stdout.write(`MIA Workbench (browser mode) at ${server.urlWithToken}\n`)

@@ -1,5 +1,6 @@
 // ECharts server-side rendering of a chart option to an SVG document sized in inches.
-import * as echarts from 'echarts'
+import { createRequire } from 'node:module'
+import type * as Echarts from 'echarts'
 import type { EChartsOption } from 'echarts'
 import { POINTS_PER_INCH } from '../../../shared/charts/style'
 import { fontMeasurer } from './fonts'
@@ -11,11 +12,17 @@ export interface FigureInches {
 }
 
 let measuredWith: string | null = null
+let loaded: typeof Echarts | undefined
+
+/** ECharts, loaded on first use: it takes a second or more to load, and only exports need it (CLI start-up, issue 9 soak). */
+function echarts(): typeof Echarts {
+  return (loaded ??= createRequire(import.meta.url)('echarts') as typeof Echarts)
+}
 
 /** Point ECharts' text layout at the export font's metrics (process-wide; only export renders charts in Node). */
 function useFontMetrics(fontFile: string): void {
   if (measuredWith === fontFile) return
-  echarts.setPlatformAPI({ measureText: fontMeasurer(fontFile) })
+  echarts().setPlatformAPI({ measureText: fontMeasurer(fontFile) })
   measuredWith = fontFile
 }
 
@@ -35,7 +42,7 @@ export function withPhysicalSize(svg: string, size: FigureInches): string {
 export function optionToSvg(option: EChartsOption, size: FigureInches, fontFile: string): string {
   if (!(size.widthIn > 0 && size.heightIn > 0)) throw new RangeError(`Figure size must be positive; got ${size.widthIn} × ${size.heightIn} in.`)
   useFontMetrics(fontFile)
-  const chart = echarts.init(null, null, {
+  const chart = echarts().init(null, null, {
     renderer: 'svg',
     ssr: true,
     width: size.widthIn * POINTS_PER_INCH,
