@@ -1,4 +1,4 @@
-// kill -9 harness shared by crash.test.ts and crash-loop.ts: run a writer child, kill it at a random moment, verify.
+// kill -9 harness for crash.test.ts and concurrency.test.ts: run a writer child, kill it at a random moment, verify.
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
