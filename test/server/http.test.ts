@@ -76,8 +76,13 @@ describe('browser-mode server', () => {
     const big = JSON.stringify({ x: 'a'.repeat(1024 * 1024 + 10) })
     const res = await api({ Authorization: `Bearer ${server.token}` }, big)
     expect(res.status).toBe(400)
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/^Request body over \d+ bytes\.$/) })
     const form = await api({ Authorization: `Bearer ${server.token}`, 'Content-Type': 'text/plain' })
     expect(form.status).toBe(400)
+    expect(JSON.parse(form.body)).toMatchObject({ code: 'invalid-input', message: 'Requests must be application/json.' })
+    const garbled = await api({ Authorization: `Bearer ${server.token}` }, '{"unterminated": ')
+    expect(garbled.status).toBe(400)
+    expect(JSON.parse(garbled.body)).toMatchObject({ code: 'invalid-input', message: 'Request body is not valid JSON.' })
   })
 
   it('never serves files outside the renderer folder and lists no directories', async () => {

@@ -44,6 +44,14 @@ describe('scoresCsv', () => {
     expect(text.split('\r\n')).toEqual([SCORES_CSV_HEADER.join(','), 'a,0.5,1,member,target,x', 'b,-0.25,0,nonmember,target,y', 'c,0.1,unknown,unknown,target,z', ''])
   })
 
+  it('neutralises formulas in the ids and captions a dataset brings, as written to disk', () => {
+    const text = scoresCsv([
+      { id: '=1+1', caption: '@SUM(A1)', membership: 'member', role: 'target', score: 0.5 },
+      { id: 'ok', caption: '=HYPERLINK("http://x","y")', membership: 'nonmember', role: 'target', score: -0.5 }
+    ])
+    expect(text.split('\r\n').slice(1, 3)).toEqual([`'=1+1,0.5,1,member,target,'@SUM(A1)`, `ok,-0.5,0,nonmember,target,"'=HYPERLINK(""http://x"",""y"")"`])
+  })
+
   it('round-trips through parseScoresCsv with awkward captions, and re-evaluates to the same metrics', async () => {
     const s = syntheticScores(120, 180, 1, 7)
     const captions = ['a cat, on a mat', 'the "best" dog', 'two\nlines', '=cmd|calc', '-minus', '@at', 'plain']
