@@ -2,33 +2,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parquetWriteFile } from 'hyparquet-writer'
-
-const scratch = new Float32Array(1)
-const scratchBits = new Uint32Array(scratch.buffer)
-
-/** float → IEEE half (round to nearest even), as numpy's astype(np.float16). */
-export function floatToHalf(x: number): number {
-  scratch[0] = x
-  const u = scratchBits[0]
-  const sign = (u >>> 16) & 0x8000
-  const exp = (u >>> 23) & 0xff
-  let mant = u & 0x7fffff
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0)
-  let e = exp - 127 + 15
-  if (e >= 0x1f) return sign | 0x7c00
-  if (e <= 0) {
-    if (e < -10) return sign
-    mant |= 0x800000
-    const shift = 14 - e
-    const half = mant >> shift
-    const rem = mant & ((1 << shift) - 1)
-    const mid = 1 << (shift - 1)
-    return sign | (half + (rem > mid || (rem === mid && half & 1) ? 1 : 0))
-  }
-  const half = (e << 10) | (mant >> 13)
-  const rem = mant & 0x1fff
-  return sign | (half + (rem > 0x1000 || (rem === 0x1000 && half & 1) ? 1 : 0))
-}
+import { float32ToFloat16 } from '../../src/main/engine/float16'
 
 /** The .npy header (format 1.0) of an n × d little-endian float matrix, padded to 64 bytes as numpy does. */
 function npyHeader(rows: number, cols: number, dtype: 'f2' | 'f4'): Buffer {
@@ -43,9 +17,7 @@ function npyHeader(rows: number, cols: number, dtype: 'f2' | 'f4'): Buffer {
 
 function encodeRows(data: Float32Array, dtype: 'f2' | 'f4'): Buffer {
   if (dtype === 'f4') return Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-  const out = new Uint16Array(data.length)
-  for (let i = 0; i < data.length; i++) out[i] = floatToHalf(data[i])
-  return Buffer.from(out.buffer)
+  return Buffer.from(float32ToFloat16(data).buffer)
 }
 
 /** An .npy file written in row-major chunks, so a million rows never sit in memory. */

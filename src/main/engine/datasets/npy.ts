@@ -1,6 +1,7 @@
 // NumPy .npy matrices (n × d, float16/32/64, C order) read row ranges at a time: the file is never loaded whole.
 import { open } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
+import { float16ToFloat32 } from '../float16'
 
 /** A 2-D .npy file: where its rows start and how to decode them. */
 export interface NpyMatrix {
@@ -59,19 +60,6 @@ export async function readNpyHeader(file: string): Promise<NpyMatrix> {
   }
 }
 
-/** IEEE half → float: LAION's clip-retrieval embeddings are stored as float16. */
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1
-  const e = (h >> 10) & 0x1f
-  const f = h & 0x3ff
-  if (e === 0) return s * f * 2 ** -24
-  if (e === 31) return f ? NaN : s * Infinity
-  return s * (1 + f / 1024) * 2 ** (e - 15)
-}
-
-let halfTable: Float32Array | undefined
-const halves = (): Float32Array => (halfTable ??= Float32Array.from({ length: 65536 }, (_, h) => halfToFloat(h)))
-
 /** Rows [start, start + count) as one row-major Float32Array, read with `fh` (an open handle of `m.file`). */
 export async function readNpyRows(fh: FileHandle, m: NpyMatrix, start: number, count: number): Promise<Float32Array> {
   const width = BYTES[m.dtype]
@@ -80,12 +68,10 @@ export async function readNpyRows(fh: FileHandle, m: NpyMatrix, start: number, c
   const { bytesRead } = await fh.read(buf, 0, buf.length, m.dataOffset + start * m.cols * width)
   if (bytesRead !== buf.length) throw new NpyError(m.file, `ends before row ${start + count}`)
   if (m.dtype === 'f4') return new Float32Array(buf.buffer, buf.byteOffset, n).slice()
-  const out = new Float32Array(n)
   if (m.dtype === 'f8') {
+    const out = new Float32Array(n)
     for (let i = 0; i < n; i++) out[i] = buf.readDoubleLE(i * 8)
     return out
   }
-  const table = halves()
-  for (let i = 0; i < n; i++) out[i] = table[buf[2 * i] | (buf[2 * i + 1] << 8)]
-  return out
+  return float16ToFloat32(new Uint16Array(buf.buffer, buf.byteOffset, n))
 }

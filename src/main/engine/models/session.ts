@@ -5,7 +5,7 @@ import path from 'node:path'
 import { createRequire } from 'node:module'
 import type * as Ort from 'onnxruntime-node'
 import { WorkbenchError } from '../../../shared/contract/errors'
-import { float16ToFloat32, float32ToFloat16 } from './float16'
+import { float16ToFloat32, float32ToFloat16 } from '../float16'
 
 /** Execution providers the workbench knows how to ask onnxruntime-node for. */
 export type ProviderName = 'cuda' | 'dml' | 'coreml' | 'cpu'

@@ -1,6 +1,6 @@
 // float16 conversion: exhaustive over all 65,536 half patterns, nearest-even rounding, specials.
 import { describe, expect, it } from 'vitest'
-import { float16ToFloat32, float32ToFloat16, fromFloat16Bits, toFloat16Bits } from '../../../../src/main/engine/models'
+import { float16ToFloat32, float32ToFloat16, fromFloat16Bits, toFloat16Bits } from '../../../src/main/engine/float16'
 
 describe('float16', () => {
   it('round-trips every finite and infinite half exactly, and keeps NaN', () => {
