@@ -1,6 +1,7 @@
 // Writes clip-retrieval output folders (img_emb/*.npy, text_emb/*.npy, metadata/*.parquet) from code, as LAION ships them.
 import fs from 'node:fs'
 import path from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { parquetWriteFile } from 'hyparquet-writer'
 import { float32ToFloat16 } from '../../src/main/engine/float16'
 
@@ -74,10 +75,13 @@ export async function writeClipRetrieval(root: string, parts: PartSpec[]): Promi
 }
 
 /** Write metadata columns as a snappy parquet file (the codec pyarrow and clip-retrieval use). */
-export async function writeMetadata(file: string, columns: PartSpec['columns'], rowGroupSize?: number): Promise<void> {
+export async function writeMetadata(file: string, columns: PartSpec['columns'], rowGroupSize?: number, codec: 'SNAPPY' | 'GZIP' = 'SNAPPY'): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true })
   await parquetWriteFile({
     filename: file,
+    codec,
+    // pandas.to_parquet(compression='gzip') files: node's zlib writes the pages, the reader must decode them itself.
+    compressors: { GZIP: (bytes: Uint8Array) => new Uint8Array(gzipSync(bytes)) },
     columnData: Object.entries(columns).map(([name, data]) => ({ name, data, type: typeof data.find((v) => v !== null) === 'number' ? ('DOUBLE' as const) : ('STRING' as const) })),
     ...(rowGroupSize ? { rowGroupSize } : {})
   })

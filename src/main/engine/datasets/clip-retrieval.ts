@@ -4,6 +4,7 @@ import { open, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet'
 import type { FileMetaData } from 'hyparquet'
+import { compressors } from 'hyparquet-compressors'
 import { WorkbenchError, throwIfAborted } from '../../../shared/contract/errors'
 import { folderInfo, toDataset } from './descriptor'
 import type { DatasetJson } from './descriptor'
@@ -90,7 +91,9 @@ async function* partRows(part: Part, signal?: AbortSignal): AsyncGenerator<{ row
   for (const group of metadata.row_groups) {
     throwIfAborted(signal)
     const end = start + Number(group.num_rows)
-    const rows = await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: end })
+    const rows = await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: end, compressors }).catch((err: Error) => {
+      throw badDataset(part.parquet, `${part.parquet}: rows ${start}–${end - 1} cannot be decoded (${err.message}).`, 'Re-copy the file; it is probably truncated (snappy, gzip, zstd, brotli and lz4 pages are all read).', err)
+    })
     for (let i = 0; i < rows.length; i++) yield { row: start + i, values: rows[i] }
     start = end
   }

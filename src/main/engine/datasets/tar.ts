@@ -92,6 +92,7 @@ export async function* tarEntries(archive: string, options: { signal?: AbortSign
       if (!checksumOk(h)) throw new TarError(archive, pos, `bad header checksum at byte ${pos}: the archive is corrupt or not a tar`)
       const type = String.fromCharCode(h[156] || 0x30)
       const size = pax.size ?? numberField(h, 124, 12)
+      if (!Number.isSafeInteger(size) || size < 0) throw new TarError(archive, pos, `the entry at byte ${pos} has an invalid size`)
       const data = pos + BLOCK
       if (data + size > total) throw new TarError(archive, pos, `the entry at byte ${pos} needs ${size} bytes but the archive ends first: it is truncated`)
       const next = data + Math.ceil(size / BLOCK) * BLOCK

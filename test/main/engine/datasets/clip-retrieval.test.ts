@@ -1,11 +1,12 @@
 // clip-retrieval embedding folders written by the test (npy float16/32 + snappy parquet): items, labels, vectors, errors.
 import fs from 'node:fs'
 import path from 'node:path'
+import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDataset, validateDataset } from '../../../../src/main/engine/datasets'
 import type { DatasetIssue } from '../../../../src/main/engine/datasets'
 import { createRng } from '../../../../src/main/engine/rng'
-import { writeClipRetrieval, writeNpy } from '../../../helpers/clip-retrieval'
+import { writeClipRetrieval, writeMetadata, writeNpy } from '../../../helpers/clip-retrieval'
 import { collect, makeTempDir, writeAt } from './fixture-files'
 
 let dir: string
@@ -64,6 +65,14 @@ describe('clip-retrieval embedding folders', () => {
     const { image } = await twoParts(dir, 'f4')
     const items = await collect((await openDataset(dir)).items())
     expect(Array.from((await (await openDataset(dir)).vectors!.read([items[1]])).image)).toEqual(Array.from(image[0].subarray(D, 2 * D)))
+  })
+
+  it('reads gzip-compressed metadata (pandas compression="gzip") as well as snappy', async () => {
+    await writeClipRetrieval(dir, [{ dim: D, image: gaussian(2 * D, 1), text: gaussian(2 * D, 2), columns: { caption: ['x', 'y'] } }])
+    await writeMetadata(path.join(dir, 'metadata', 'metadata_0.parquet'), { caption: ['gzipped x', 'gzipped y'] }, undefined, 'GZIP')
+    const meta = await parquetMetadataAsync(await asyncBufferFromFile(path.join(dir, 'metadata', 'metadata_0.parquet')))
+    expect(meta.row_groups[0].columns[0].meta_data?.codec).toBe('GZIP')
+    expect((await collect((await openDataset(dir)).items())).map((i) => i.caption)).toEqual(['gzipped x', 'gzipped y'])
   })
 
   it('a bad label value skips the row with a message naming the part and row', async () => {
