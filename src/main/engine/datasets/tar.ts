@@ -77,7 +77,7 @@ async function readAt(fh: FileHandle, pos: number, len: number): Promise<Buffer>
  * block per entry, plus long-name and PAX blocks), so a multi-gigabyte shard costs no memory. A bad
  * checksum or a file running past the end throws TarError after the good entries.
  */
-export async function* tarEntries(archive: string, options: { signal?: AbortSignal; withData?: (name: string) => boolean } = {}): AsyncGenerator<TarEntry> {
+export async function* tarEntries(archive: string, options: { signal?: AbortSignal; withData?: (name: string, size: number) => boolean } = {}): AsyncGenerator<TarEntry> {
   const { signal, withData } = options
   const fh = await open(archive, 'r')
   try {
@@ -102,7 +102,7 @@ export async function* tarEntries(archive: string, options: { signal?: AbortSign
         if (type === '0' || type === '7') {
           const prefix = h.subarray(257, 262).toString('latin1') === 'ustar' ? text(h, 345, 155) : ''
           const name = pax.path ?? longName ?? (prefix ? `${prefix}/${text(h, 0, 100)}` : text(h, 0, 100))
-          yield { name, offset: data, size, ...(withData?.(name) ? { data: await readAt(fh, data, size) } : {}) }
+          yield { name, offset: data, size, ...(withData?.(name, size) ? { data: await readAt(fh, data, size) } : {}) }
         }
         longName = undefined
         pax = {}

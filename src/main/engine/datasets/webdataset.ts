@@ -59,9 +59,10 @@ export async function tarShards(root: string): Promise<string[]> {
 async function* tarGroups(root: string, signal?: AbortSignal, only?: string[]): AsyncGenerator<TarGroup | BrokenShard> {
   for (const shard of only ?? (await tarShards(root))) {
     throwIfAborted(signal)
-    const wanted = (name: string): boolean => {
+    // Captions and JSON are read with the headers; a member too big to be one is left unread (and reported).
+    const wanted = (name: string, size: number): boolean => {
       const slot = slotOf(splitMember(name).ext)
-      return slot === 'caption' || slot === 'json'
+      return (slot === 'caption' || slot === 'json') && size <= MAX_TEXT_MEMBER
     }
     let group: TarGroup | undefined
     try {
@@ -80,6 +81,7 @@ async function* tarGroups(root: string, signal?: AbortSignal, only?: string[]): 
       if (group) yield group
       group = undefined
       if (err instanceof TarError) yield { shard, error: err }
+      else if (err instanceof WorkbenchError) throw err
       else throw new WorkbenchError({ code: 'bad-dataset', item: path.join(root, shard), message: `Cannot read the shard ${shard} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`, hint: 'Check that the file exists and that you may read it.' }, { cause: err })
     }
     if (group) yield group

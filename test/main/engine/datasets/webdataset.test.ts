@@ -124,6 +124,25 @@ describe('webdataset tar shards', () => {
     expect(report.usable).toBe(3)
   })
 
+  it('a caption member too large to be one is not read and skips its key; cancelling reports cancelled', async () => {
+    const src = path.join(dir, 'src-big')
+    await writeKey(src, 'k1', 'jpg', 'fine')
+    await writeKey(src, 'k2', 'jpg', 'x'.repeat(5 << 20))
+    const root = path.join(dir, 'big')
+    pack(src, root, '00000.tar', membersOf(['k1', 'k2'], ['jpg', 'txt', 'json']), 'ustar')
+    const issues: DatasetIssue[] = []
+    const ds = await openDataset(root)
+    expect((await collect(ds.items({ onIssue: (i) => issues.push(i) }))).map((i) => i.id)).toEqual(['k1'])
+    expect(issues[0]).toMatchObject({ itemId: 'k2', severity: 'error' })
+    expect(issues[0].message).toBe(`00000.tar:k2.txt is ${(5 << 20) + 0} bytes, more than a caption or metadata file can be (${4 << 20}); this key is skipped.`)
+    // Cancelled mid-shard (inside the tar walk): the error says cancelled, not "cannot read the shard".
+    const controller = new AbortController()
+    const walk = async (): Promise<void> => {
+      for await (const _ of ds.items({ signal: controller.signal, onIssue: () => undefined })) controller.abort()
+    }
+    await expect(walk()).rejects.toMatchObject({ code: 'cancelled' })
+  })
+
   it('dataset.json format "webdataset" opens a folder whose shards are the only content', async () => {
     const src = path.join(dir, 'src')
     await writeKey(src, 'k1', 'jpg', 'one')
