@@ -76,15 +76,14 @@ export async function openPinnedDataset(s: Services, spec: ResolvedSpec, signal?
 
 /** An `onIssue` that lists each unusable record once and reports it as an event. */
 export function skipCollector(emit: EventSink): { skipped: SkippedItem[]; onIssue: (issue: DatasetIssue) => void } {
-  const issues = new Map<string, SkippedItem>()
+  const seen = new Set<string>()
   const skipped: SkippedItem[] = []
   return {
     skipped,
     onIssue: (issue) => {
-      if (issue.severity !== 'error' || issues.has(issue.itemId)) return
-      const entry = { itemId: issue.itemId, code: issue.code, message: issue.message }
-      issues.set(issue.itemId, entry)
-      skipped.push(entry)
+      if (issue.severity !== 'error' || seen.has(issue.itemId)) return
+      seen.add(issue.itemId)
+      skipped.push({ itemId: issue.itemId, code: issue.code, message: issue.message })
       emit({ type: 'item-skipped', itemId: issue.itemId, code: issue.code, message: issue.message, hint: issue.hint })
     }
   }
