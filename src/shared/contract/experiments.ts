@@ -41,6 +41,14 @@ export const ExperimentParamsSchema = z.object({
 })
 export type ExperimentParams = z.infer<typeof ExperimentParamsSchema>
 
+/**
+ * Whether an experiment embeds augmented views of its images: AEA always, WSA when its features
+ * include the AEA score (attacks.md). The one rule the runner, the planner and the form share.
+ */
+export function usesAugmentedViews(attack: Attack, wsa: Pick<ExperimentParams['wsa'], 'appendAea'>): boolean {
+  return attack === 'aea' || (attack === 'wsa' && wsa.appendAea)
+}
+
 /** What the user asks to run. `model` and `dataset` are names (bundled/added) or folder paths. */
 export const ExperimentSpecSchema = z.object({
   name: z.string().max(200).optional(),

@@ -1,22 +1,18 @@
 // Plain image-folder datasets: recursive deterministic walk, same-name .txt captions, labels.csv or subfolder membership.
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import { readFile, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { WorkbenchError, throwIfAborted } from '../../../shared/contract/errors'
 import { countAsync } from './async-count'
-import { csvRows } from './csv'
 import { sha256Text } from './hash'
 import { unusedLabels } from './label-rule'
+import { LABELS_FILE } from './labels-file'
+import type { Label } from './labels-file'
 import { duplicateIdIssue } from './record-fields'
-import { MEMBERSHIPS, ROLES } from './types'
 import type { DatasetIssue, DatasetRecord, IterateOptions, Item, Membership, Role } from './types'
 
 /** Image file extensions a folder dataset picks up (case-insensitive). */
 export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.bmp', '.tif', '.tiff']
-
-/** The optional membership file at the folder root. */
-export const LABELS_FILE = 'labels.csv'
 
 /**
  * Membership by top-level subfolder, used for images labels.csv does not list. `reference` images
@@ -38,13 +34,6 @@ export interface FolderImage {
   abs: string
   /** Absolute path of the same-name caption file, when there is one. */
   captionPath?: string
-}
-
-/** One labels.csv row: membership, role and the line it is on. */
-export interface Label {
-  membership: Membership
-  role: Role
-  line: number
 }
 
 /** Locale-independent string order (UTF-16 code units), the same on every machine. */
@@ -87,32 +76,6 @@ export function folderItemId(rel: string): string {
 /** Caption text of a .txt file: UTF-8 (bad bytes become U+FFFD), BOM dropped, surrounding whitespace trimmed. */
 export async function readCaption(file: string): Promise<string> {
   return new TextDecoder('utf-8').decode(await readFile(file)).trim()
-}
-
-function labelsError(file: string, line: number, message: string, hint: string): WorkbenchError {
-  return new WorkbenchError({ code: 'bad-dataset', item: file, message: `${file}: line ${line}: ${message}`, hint })
-}
-
-/** Read labels.csv (`id,membership[,role]`); any malformed row is fatal since the file is small and hand-written. */
-export async function readLabels(file: string): Promise<Map<string, Label>> {
-  const labels = new Map<string, Label>()
-  let keys: string[] | undefined
-  for await (const row of csvRows(createReadStream(file), file)) {
-    if (!keys) {
-      keys = row.fields.map((f) => f.trim().toLowerCase())
-      if (!keys.includes('id') || !keys.includes('membership')) throw labelsError(file, row.line, `the header must name the columns id and membership (found: ${keys.join(', ')}).`, 'Start labels.csv with the row: id,membership,role')
-      continue
-    }
-    const cell = (key: string): string => (row.fields[keys!.indexOf(key)] ?? '').trim()
-    if (row.error || row.fields.length !== keys.length) throw labelsError(file, row.line, `${row.fields.length} columns where the header has ${keys.length}.`, 'Give every row the same columns as the header; quote fields with commas.')
-    const membership = (cell('membership').toLowerCase() || 'unknown') as Membership
-    const role = (keys.includes('role') ? cell('role').toLowerCase() || 'target' : 'target') as Role
-    if (!MEMBERSHIPS.includes(membership)) throw labelsError(file, row.line, `membership "${cell('membership')}" is not one of ${MEMBERSHIPS.join(', ')}.`, 'Use member, nonmember or unknown.')
-    if (!ROLES.includes(role)) throw labelsError(file, row.line, `role "${cell('role')}" is not one of ${ROLES.join(', ')}.`, 'Use target, reference or pool.')
-    if (labels.has(cell('id'))) throw labelsError(file, row.line, `id "${cell('id')}" is listed twice.`, 'List every image once.')
-    labels.set(cell('id'), { membership, role, line: row.line })
-  }
-  return labels
 }
 
 function labelFor(rel: string, id: string, labels: Map<string, Label> | undefined): { membership: Membership; role: Role; key?: string } {

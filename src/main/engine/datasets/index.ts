@@ -7,7 +7,8 @@ export type { ValidateOptions, ValidationReport } from './validate'
 export { checkImageBytes, DEFAULT_MAX_PIXELS } from './image-check'
 export { imageLabel, imageRef, imageStamp, readImageRef, imageRefStamp, readItemImage } from './image-source'
 export { sha256File, sha256Bytes, sha256Text, captionHash, imageHash } from './hash'
-export { IMAGE_EXTENSIONS, LABELS_FILE } from './folder'
+export { IMAGE_EXTENSIONS } from './folder'
+export { LABELS_FILE } from './labels-file'
 export { MEMBERSHIPS, ROLES } from './types'
 export type {
   Dataset,
@@ -22,3 +23,4 @@ export type {
   Role,
   VectorSource
 } from './types'
+export { thumbnailDataUrl } from './thumbnail'

@@ -4,7 +4,7 @@ import type { OpOutput, OpParsedInput } from '../../../shared/contract/operation
 import { defaultBank, formatBank, parseBank, previewViews } from '../augment'
 import { imageHash, readItemImage, type Item } from '../datasets'
 import { decodeImage } from '../preprocess'
-import type { Services } from './services'
+import type { Services } from '../services'
 
 /** The bank's views of the requested item (default: the first usable one); the bank is validated first. */
 export async function augmentPreviewOp(s: Services, input: OpParsedInput<'augment.preview'>, signal?: AbortSignal): Promise<OpOutput<'augment.preview'>> {

@@ -7,9 +7,8 @@ import type { EventSink } from '../../../shared/contract/events'
 import type { OpOutput, OpParsedInput } from '../../../shared/contract/operations'
 import { parseBank } from '../augment'
 import { sha256Text } from '../datasets'
-import { embedItems, type EmbeddedItems } from '../runner/embed'
-import { collectItems } from '../runner/plan'
-import type { Services } from './services'
+import { collectItems, embedItems, type EmbeddedItems } from '../runner'
+import type { Services } from '../services'
 
 /** Round to float32 precision in text: the vectors are float32, more digits would only be noise. */
 const vec = (v: Float32Array): number[] => Array.from(v, (x) => Number(x.toPrecision(8)))

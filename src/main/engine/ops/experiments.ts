@@ -5,11 +5,8 @@ import { ExperimentRecordSchema, ExperimentSpecSchema, type ExperimentRecord, ty
 import type { PairedComparisonData } from '../../../shared/contract/metrics'
 import type { OpOutput, OpParsedInput } from '../../../shared/contract/operations'
 import { compareScores } from '../metrics'
-import { resolveSpec } from '../runner/plan'
-import { requireRow, toRecord, toSummary } from '../runner/record'
-import { runExperiment } from '../runner/run'
-import { experimentView } from '../runner/view'
-import type { Services } from './services'
+import { experimentView, requireRow, resolveSpec, runExperiment, toRecord, toSummary } from '../runner'
+import type { Services } from '../services'
 
 interface Ctx {
   signal?: AbortSignal

@@ -5,10 +5,9 @@ import type { ExportFile } from '../../../shared/contract/exports'
 import type { PairedComparisonData } from '../../../shared/contract/metrics'
 import type { OpParsedInput } from '../../../shared/contract/operations'
 import { exportFontFile, metricsTable, provenanceCaption, renderFigure, scoresCsv } from '../figures'
-import { requireRow, toRecord } from '../runner/record'
-import { experimentView } from '../runner/view'
+import { experimentView, requireRow, toRecord } from '../runner'
 import { compareExperimentsOp } from './experiments'
-import type { Services } from './services'
+import type { Services } from '../services'
 
 const slug = (name: string): string => name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'experiment'
 

@@ -20,7 +20,7 @@ import {
 import { exportFigureOp, exportRecordOp, exportScoresOp, exportTableOp } from './export'
 import { evaluateOp } from './metrics'
 import { addModelOp, listModelsOp, removeModelOp } from './models'
-import { createServices } from './services'
+import { createServices } from '../services'
 
 /** What a handler receives besides its validated input. */
 export interface HandlerContext {

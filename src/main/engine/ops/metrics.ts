@@ -2,7 +2,7 @@
 import { WorkbenchError } from '../../../shared/contract/errors'
 import type { OpOutput, OpParsedInput } from '../../../shared/contract/operations'
 import { evaluateScores } from '../metrics'
-import { metricsData } from '../runner/record'
+import { metricsData } from '../runner'
 
 /** Evaluate labelled scores (with optional reference non-member scores for the calibrated threshold). */
 export async function evaluateOp(input: OpParsedInput<'metrics.evaluate'>, signal?: AbortSignal): Promise<OpOutput<'metrics.evaluate'>> {

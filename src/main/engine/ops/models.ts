@@ -2,7 +2,7 @@
 import path from 'node:path'
 import type { OpOutput } from '../../../shared/contract/operations'
 import { listModels, toModelInfo } from '../models'
-import type { Services } from './services'
+import type { Services } from '../services'
 
 /** Bundled and added models, each described (or with its load error explained). */
 export async function listModelsOp(s: Services): Promise<OpOutput<'models.list'>> {

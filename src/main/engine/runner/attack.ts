@@ -2,6 +2,7 @@
 import { throwIfAborted } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { ResolvedSpec } from '../../../shared/contract/experiments'
+import { usesAugmentedViews } from '../../../shared/contract/experiments'
 import { aeaCosineVectors, aeaScores, blindBaseline, csaScores, imageStats, runWsa, type EmbeddingRows, type ImageStats } from '../attacks'
 import { readItemImage, type Item } from '../datasets'
 import type { EmbeddedItems } from './embed'
@@ -55,7 +56,7 @@ function embeddingRows(rows: Rows, aea: Float64Array | undefined): EmbeddingRows
 /** Run CSA, AEA or WSA on embedded items. */
 export async function scoreWithModel(spec: ResolvedSpec, parts: RunItems, emb: EmbeddedItems, signal: AbortSignal | undefined, emit: EventSink): Promise<AttackOutcome> {
   const d = emb.dim
-  const wantViews = spec.attack === 'aea' || (spec.attack === 'wsa' && spec.params.wsa.appendAea) ? emb.views.length : 1
+  const wantViews = usesAugmentedViews(spec.attack, spec.params.wsa) ? emb.views.length : 1
   const targets = gather(parts.targets, emb, wantViews)
   const reference = gather(parts.reference, emb, wantViews)
   if (spec.attack === 'csa') {

@@ -2,9 +2,10 @@
 import { WorkbenchError } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { ExperimentSpec, ResolvedSpec, SkippedItem } from '../../../shared/contract/experiments'
+import { usesAugmentedViews } from '../../../shared/contract/experiments'
 import { parseBank } from '../augment'
 import { captionHash, imageRef, type Dataset, type DatasetIssue, type Item } from '../datasets'
-import type { Services } from '../ops/services'
+import type { Services } from '../services'
 import type { WorkspaceStore } from '../store'
 
 /** The items of a run by role; reader-level errors are skipped and listed. */
@@ -21,7 +22,7 @@ export const needsModel = (spec: Pick<ExperimentSpec, 'attack'>): boolean => spe
 /** Pin model fingerprint, dataset hash and app version; the resolved spec is what the record stores. */
 export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: AbortSignal): Promise<ResolvedSpec> {
   // A bad augmentation bank is refused now, not minutes into the run.
-  if (spec.params.aea.bank.trim() && (spec.attack === 'aea' || (spec.attack === 'wsa' && spec.params.wsa.appendAea))) parseBank(spec.params.aea.bank)
+  if (spec.params.aea.bank.trim() && usesAugmentedViews(spec.attack, spec.params.wsa)) parseBank(spec.params.aea.bank)
   const ds = await s.openDataset(spec.dataset, signal)
   let model: { name: string; fingerprint: string | null; quantized: boolean } | null = null
   if (ds.info.embeddings && needsModel(spec)) model = precomputedModel(spec, ds)
@@ -46,8 +47,7 @@ export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: Ab
 /** Embedding-only datasets: their own vectors stand for the model; AEA, which must embed new views of the images, is refused. */
 function precomputedModel(spec: ExperimentSpec, ds: Dataset): { name: string; fingerprint: null; quantized: false } {
   const emb = ds.info.embeddings!
-  const usesAea = spec.attack === 'aea' || (spec.attack === 'wsa' && spec.params.wsa.appendAea)
-  if (usesAea) {
+  if (usesAugmentedViews(spec.attack, spec.params.wsa)) {
     throw new WorkbenchError({ code: 'invalid-input', item: 'attack', message: `${ds.info.name} holds precomputed embeddings only (no images, no model), so AEA cannot embed augmented views${spec.attack === 'wsa' ? ' for the WSA features' : ''}.`, hint: 'Run CSA or WSA (without AEA features) on it, or import the images (e.g. the img2dataset shards) to run AEA with the model.' })
   }
   if (spec.model) {

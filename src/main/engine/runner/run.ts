@@ -2,11 +2,12 @@
 import { WorkbenchError, toErrorData } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { ExperimentRecord, ExperimentResults, ResolvedSpec } from '../../../shared/contract/experiments'
+import { usesAugmentedViews } from '../../../shared/contract/experiments'
 import { blindWarning } from '../attacks'
 import { defaultBank, parseBank } from '../augment'
 import type { Item } from '../datasets'
 import { evaluateScores } from '../metrics'
-import type { Services } from '../ops/services'
+import type { Services } from '../services'
 import { scoreBlind, scoreWithModel, type AttackOutcome } from './attack'
 import { embedItems } from './embed'
 import { collectItems, openPinnedDataset, pinnedModelRef, storeItems } from './plan'
@@ -75,7 +76,7 @@ async function execute(s: Services, spec: ResolvedSpec, ctx: RunContext) {
     provider = model.provider
     fallbackReason = model.fallbackReason
     emit({ type: 'log', level: 'info', message: `Model ${spec.modelName} runs on ${provider}${fallbackReason ? ` (${fallbackReason})` : ''}.` })
-    const augmented = spec.attack === 'aea' || (spec.attack === 'wsa' && spec.params.wsa.appendAea)
+    const augmented = usesAugmentedViews(spec.attack, spec.params.wsa)
     const bank = augmented ? (spec.params.aea.bank.trim() ? parseBank(spec.params.aea.bank) : defaultBank()) : null
     const needed = [...parts.targets, ...parts.reference, ...(spec.attack === 'wsa' ? parts.pool : [])]
     const emb = await timed('embedding', () => embedItems({ model, items: needed, store: s.store(), bank, seed: spec.params.seed, batchSize: s.config.batchSize, signal, emit }))

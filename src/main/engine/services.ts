@@ -1,11 +1,11 @@
-// Engine services shared by the handlers: the workspace store (opened lazily), the model registry and name resolution.
+// Engine services shared by the operations (ops/) and the runner (runner/): the workspace store (opened lazily), the model registry and name resolution.
 import fs from 'node:fs'
 import path from 'node:path'
-import { WorkbenchError } from '../../../shared/contract/errors'
-import type { EngineConfig } from '../config'
-import { openDataset, type Dataset } from '../datasets'
-import { ModelRegistry, parseModelRef } from '../models'
-import { openWorkspaceStore, type WorkspaceStore } from '../store'
+import { WorkbenchError } from '../../shared/contract/errors'
+import type { EngineConfig } from './config'
+import { openDataset, type Dataset } from './datasets'
+import { ModelRegistry, parseModelRef } from './models'
+import { openWorkspaceStore, type WorkspaceStore } from './store'
 
 /** What every handler can reach; one instance per engine. */
 export interface Services {

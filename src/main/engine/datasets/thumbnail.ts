@@ -1,5 +1,5 @@
 // Thumbnails as data: URLs (browser mode serves no dataset files), small and cached per file content.
-import { imageRefStamp, readImageRef } from '../datasets'
+import { imageRefStamp, readImageRef } from './image-source'
 import sharp from 'sharp'
 
 const cache = new Map<string, string>()
