@@ -1,6 +1,5 @@
 // embed: every item's caption and image (plus augmented views) through the cache, optionally written as JSON lines.
 import fs from 'node:fs'
-import path from 'node:path'
 import { once } from 'node:events'
 import { WorkbenchError } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
@@ -9,6 +8,7 @@ import { parseBank } from '../augment'
 import { sha256Text } from '../datasets'
 import { collectItems, embedItems, type EmbeddedItems } from '../runner'
 import type { Services } from '../services'
+import { resolveOutPath } from './out-path'
 
 /** Round to float32 precision in text: the vectors are float32, more digits would only be noise. */
 const vec = (v: Float32Array): number[] => Array.from(v, (x) => Number(x.toPrecision(8)))
@@ -21,6 +21,8 @@ export function shardOf(itemId: string, count: number): number {
 /** The embed operation. */
 export async function embedOp(s: Services, input: OpParsedInput<'embed'>, ctx: { signal?: AbortSignal; emit: EventSink }): Promise<OpOutput<'embed'>> {
   const t0 = performance.now()
+  // Checked before any work, so a refused path costs nothing.
+  const out = input.out ? resolveOutPath(s.config, input.out) : null
   const model = await s.models.open(s.resolveModel(input.model))
   const ds = await s.openDataset(input.dataset, ctx.signal)
   if (ds.info.embeddings) {
@@ -32,7 +34,6 @@ export async function embedOp(s: Services, input: OpParsedInput<'embed'>, ctx: {
   const bank = input.augment?.trim() ? parseBank(input.augment) : null
   await model.load()
   const emb = await embedItems({ model, items, store: s.store(), bank, seed: input.seed, batchSize: input.batchSize ?? s.config.batchSize, signal: ctx.signal, emit: ctx.emit })
-  const out = input.out ? path.resolve(input.out) : null
   if (out) await writeJsonLines(out, items.map((it) => it.id), emb)
   return {
     model: model.description.name,
