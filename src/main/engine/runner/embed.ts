@@ -184,7 +184,7 @@ interface Reporting {
 
 async function embedCaptions(model: ClipModel, fp: string, work: Item[], store: WorkspaceStore, batch: number, { signal, emit, progress }: Reporting): Promise<void> {
   if (work.length === 0) return
-  const tok = await loadTokenizer(model.description.path, model.description.contextLength ? { contextLength: model.description.contextLength } : {})
+  const tok = await loadTokenizer(model.description.tokenizerDir ?? model.description.path, model.description.contextLength ? { contextLength: model.description.contextLength } : {})
   let truncated = 0
   for (let start = 0; start < work.length; start += batch) {
     throwIfAborted(signal)
@@ -208,7 +208,8 @@ interface PreparedBatch {
 async function embedImageUnits(model: ClipModel, fp: string, work: ImageUnit[], store: WorkspaceStore, opts: { batch: number; bank: AugBank | null; seed: number }, { signal, emit, progress }: Reporting, skip: (item: Item, err: unknown) => void): Promise<Set<string>> {
   const failed = new Set<string>()
   if (work.length === 0) return failed
-  const config = readPreprocessorConfig(await fs.readFile(path.join(model.description.path, 'preprocessor_config.json'), 'utf8'))
+  // The model's own preprocessing, whatever file of its format it came from (models/formats/).
+  const config = model.description.preprocess ?? readPreprocessorConfig(await fs.readFile(path.join(model.description.path, 'preprocessor_config.json'), 'utf8'))
   const orig = work.filter((u) => u.k === 0).length
   const augProgress = work.length > orig ? new PhaseProgress(emit, 'augmenting', work.length - orig, 'views') : null
   const batches: ImageUnit[][] = []
