@@ -5,7 +5,7 @@ import type { Command } from 'commander'
 import { parseScoresCsv } from '../main/engine/metrics'
 import { mergeDatabases, workspaceDbPath } from '../main/engine/store'
 import { WorkbenchError } from '../shared/contract/errors'
-import { formatCI, formatFprTarget, formatNumber, formatTprAtFpr } from '../shared/format'
+import { formatCI, formatEvidence, formatFprTarget, formatNumber, formatTprAtFpr } from '../shared/format'
 import type { MetricsReportData } from '../shared/contract/metrics'
 import { cliConfig, withEngine, type GlobalOptions } from './engine-session'
 import { action, hasJson, printJson } from './output'
@@ -20,8 +20,9 @@ export function printMetrics(m: MetricsReportData): void {
     `AUC:               ${formatCI(m.auc, m.aucCI)}`,
     `balanced accuracy: ${formatCI(m.balancedAccuracy, m.balancedAccuracyCI)}`,
     `advantage:         ${formatNumber(m.advantage)}`,
-    ...Object.entries(m.tprAtFpr).map(([f, e]) => `TPR@${formatFprTarget(Number(f))} FPR:`.padEnd(19) + formatTprAtFpr(e)),
-    ...(m.calibrated ? [`calibrated (α=${m.calibrated.alpha}): TPR ${formatNumber(m.calibrated.tpr)} at FPR ${formatNumber(m.calibrated.fpr)}`] : []),
+    ...Object.entries(m.tprAtFpr).map(([f, e]) => `TPR@${formatFprTarget(Number(f))} FPR:`.padEnd(19) + formatTprAtFpr(e) + (e.counts ? `  (${formatEvidence(e)})` : '')),
+    ...(m.calibrated ? [`calibrated (α=${m.calibrated.alpha}): TPR ${formatNumber(m.calibrated.tpr)} at FPR ${formatNumber(m.calibrated.fpr)}${m.calibrated.counts ? `  (${formatEvidence(m.calibrated)})` : ''}`] : []),
+    ...(m.epsilon ? [`ε lower bound:     ${formatNumber(m.epsilon.lower, 2)} at TPR@${formatFprTarget(Number(m.epsilon.at))} (δ = ${m.epsilon.delta}, ${m.epsilon.confidence * 100}% Clopper–Pearson; threshold chosen on these labels)`] : []),
     `similarity gap Δ:  ${formatCI(m.scoreGap.delta, m.scoreGap.ci)}`,
     `bootstrap: ${m.bootstrap.resamples} resamples, seed ${m.bootstrap.seed}, ${m.bootstrap.confidence * 100}% CI`
   ]

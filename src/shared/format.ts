@@ -75,3 +75,11 @@ export function formatCount(n: number | null | undefined): string {
   const whole = Math.round(n)
   return Math.abs(whole) < 10_000 ? String(whole) : whole.toLocaleString('en-US')
 }
+
+/** k-of-n counts, the Clopper–Pearson TPR interval and the ε bound of a decision rule, e.g. "52/1793 at 0/1792 FP · CP [0.022, 0.038] · ε ≥ 2.41". */
+export function formatEvidence(e: Pick<TprAtFprEntry, 'counts' | 'clopperPearson' | 'epsilon'> | null | undefined): string {
+  if (!e?.counts) return ''
+  const cp = e.clopperPearson ? ` · CP ${formatInterval(e.clopperPearson.tpr)}` : ''
+  const eps = isNumber(e.epsilon) ? ` · ε ≥ ${formatNumber(e.epsilon, 2)}` : ''
+  return `${e.counts.tp}/${e.counts.nMembers} at ${e.counts.fp}/${e.counts.nNonmembers} FP${cp}${eps}`
+}

@@ -1,7 +1,9 @@
 // Public surface of the metrics module: sklearn-exact ROC metrics, bootstrap intervals, paired comparison.
-export { evaluateScores } from './evaluate'
+export { evaluateScores, lowFprEvidence } from './evaluate'
+export { betaCdf, betaQuantile, clopperPearson, clopperPearsonUpper, epsilonLowerBound, logGamma } from './binomial'
+export type { EpsilonBound } from './binomial'
 export type { EvaluateInput, EvaluateOptions } from './evaluate'
-export type { MetricsReport, TprAtFprEntry, ScoreGap, BootstrapInfo, Interval } from './report'
+export type { LowFprEvidence, MetricsReport, TprAtFprEntry, ScoreGap, BootstrapInfo, Interval } from './report'
 export { rocCurve, rocFromSorted, rocAuc, reduceRoc, rocHullIndices } from './roc'
 export type { RocCurve, RocPoints } from './roc'
 export { tprAtFpr, isResolvable, DEFAULT_FPR_TARGETS } from './tpr-at-fpr'
