@@ -38,6 +38,8 @@ export interface Followed {
 /** Registry of the runs of one engine: start detached, follow (replay, then live), cancel, list. */
 export class RunRegistry {
   private readonly runs = new Map<string, Run>()
+  /** Settles when the last started run ends: runs go one after another (two would only compete for the CPU). */
+  private tail: Promise<unknown> = Promise.resolve()
 
   constructor(
     private readonly s: Services,
@@ -56,14 +58,26 @@ export class RunRegistry {
     }
     this.runs.delete(id)
     this.runs.set(id, run)
-    run.done = this.execute(this.s, id, { signal: run.controller.signal, emit }).finally(() => {
+    const ahead = this.active().filter((other) => other !== id).length
+    if (ahead > 0) emit({ type: 'log', level: 'info', message: `Queued: starts when the ${ahead === 1 ? 'run' : `${ahead} runs`} ahead of it end${ahead === 1 ? 's' : ''}.` })
+    run.done = this.tail.then(() => this.begin(run, emit)).finally(() => {
       run.live = false
       run.followers.clear()
       this.prune()
     })
+    this.tail = run.done.catch(() => undefined)
     // Followers see the failure through `follow`; an unfollowed failure is stored in the record, not unhandled.
     run.done.catch(() => undefined)
     return { started: true }
+  }
+
+  /** Execute a queued run at its turn; one cancelled while waiting ends as cancelled without starting. */
+  private begin(run: Run, emit: EventSink): Promise<ExperimentRecord> {
+    if (run.controller.signal.aborted) {
+      this.s.store().experiments.setStatus(run.id, 'cancelled')
+      throw new WorkbenchError({ code: 'cancelled', message: 'The run was cancelled before it started.' })
+    }
+    return this.execute(this.s, run.id, { signal: run.controller.signal, emit })
   }
 
   /**

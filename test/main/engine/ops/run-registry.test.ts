@@ -83,6 +83,18 @@ describe('run registry', () => {
     expect(await engine.invoke('experiments.cancel', { id })).toEqual({ cancelled: false })
   }, 180_000)
 
+  it('runs queue one after another; a queued run cancelled while waiting never starts', async () => {
+    const [a, b, c] = [await created(100), await created(100), await created(100)]
+    for (const id of [a, b, c]) await engine.invoke('experiments.start', { id })
+    const logB: WorkbenchEvent[] = []
+    const followB = engine.invoke('experiments.follow', { id: b }, { onEvent: (e) => logB.push(e) })
+    expect(await engine.invoke('experiments.cancel', { id: c })).toEqual({ cancelled: true })
+    const [outA, outB, outC] = await Promise.all([engine.invoke('experiments.follow', { id: a }), followB, engine.invoke('experiments.follow', { id: c })])
+    expect([outA.record.status, outB.record.status, outC.record.status]).toEqual(['done', 'done', 'cancelled'])
+    expect(logB.find((e) => e.type === 'log')).toMatchObject({ message: expect.stringMatching(/^Queued: starts when the run ahead of it ends/) })
+    expect(Date.parse(outB.record.updatedAt)).toBeGreaterThanOrEqual(Date.parse(outA.record.updatedAt))
+  }, 180_000)
+
   it('a run of an unknown id is refused with not-found', async () => {
     await expect(engine.invoke('experiments.start', { id: 'bogus' })).rejects.toMatchObject({ item: 'bogus' })
     await expect(engine.invoke('experiments.follow', { id: 'bogus' })).rejects.toMatchObject({ item: 'bogus' })
