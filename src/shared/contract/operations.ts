@@ -121,6 +121,20 @@ export const operations = {
     long: true,
     summary: 'Run or resume an experiment: embed what the cache lacks, score, evaluate, store.'
   }),
+  'experiments.start': op({
+    input: z.object({ id }).strict(),
+    output: z.object({ started: z.boolean() }),
+    long: false,
+    summary: 'Start or resume an experiment in the engine and return at once; the run belongs to the engine (only experiments.cancel stops it).'
+  }),
+  'experiments.follow': op({
+    input: z.object({ id }).strict(),
+    output: z.object({ record: ExperimentRecordSchema, followed: z.boolean() }),
+    long: true,
+    summary: 'Replay what a run has reported so far, then stream it live until it ends; cancelling this call only stops following.'
+  }),
+  'experiments.cancel': op({ input: z.object({ id }).strict(), output: z.object({ cancelled: z.boolean() }), long: false, summary: 'Stop a running experiment; what it finished stays cached, so a resume continues from there.' }),
+  'experiments.active': op({ input: none, output: z.object({ ids: z.array(z.string()) }), long: false, summary: 'Ids of the experiments running in this engine now.' }),
   'experiments.rerun': op({
     input: z.object({ record: z.unknown() }).strict(),
     output: z.object({ record: ExperimentRecordSchema, reproduced: z.boolean(), differences: z.array(z.string()) }),

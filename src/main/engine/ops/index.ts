@@ -21,6 +21,7 @@ import { exportFigureOp, exportRecordOp, exportScoresOp, exportTableOp } from '.
 import { evaluateOp } from './metrics'
 import { addModelOp, listModelsOp, removeModelOp } from './models'
 import { createServices } from '../services'
+import { RunRegistry } from './runs'
 
 /** What a handler receives besides its validated input. */
 export interface HandlerContext {
@@ -36,6 +37,7 @@ export type Handlers = {
 /** Build the handler table for one engine instance and a function releasing its resources. */
 export function createHandlers(config: EngineConfig): { handlers: Handlers; dispose(): Promise<void> } {
   const s = createServices(config)
+  const runs = new RunRegistry(s, runExperimentOp)
   const handlers: Handlers = {
     'app.info': async () => appInfo(config),
     'models.list': async () => listModelsOp(s),
@@ -49,7 +51,11 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'augment.preview': async (i, c) => augmentPreviewOp(s, i, c.signal),
     embed: async (i, c) => embedOp(s, i, c),
     'experiments.create': async (i, c) => createExperimentOp(s, i.spec, c.signal),
-    'experiments.run': async (i, c) => runExperimentOp(s, i.id, c),
+    'experiments.run': async (i, c) => runs.runAndWait(i.id, c.emit, c.signal),
+    'experiments.start': async (i) => runs.start(i.id),
+    'experiments.follow': async (i, c) => runs.follow(i.id, c.emit, c.signal),
+    'experiments.cancel': async (i) => ({ cancelled: runs.cancel(i.id) }),
+    'experiments.active': async () => ({ ids: runs.active() }),
     'experiments.rerun': async (i, c) => rerunOp(s, i.record, c),
     'experiments.list': async (i) => listExperimentsOp(s, i),
     'experiments.get': async (i) => getExperimentOp(s, i.id),
@@ -63,5 +69,9 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'export.scores': async (i) => exportScoresOp(s, i.id),
     'export.record': async (i) => exportRecordOp(s, i.id)
   }
-  return { handlers, dispose: () => s.dispose() }
+  const dispose = async (): Promise<void> => {
+    await runs.dispose()
+    await s.dispose()
+  }
+  return { handlers, dispose }
 }

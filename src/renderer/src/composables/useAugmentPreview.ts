@@ -3,7 +3,7 @@ import { shallowRef, onBeforeUnmount, type Ref } from 'vue'
 import type { OpOutput } from '../../../shared/contract/operations'
 import { invoke } from '../api/call'
 import { useDebounced } from './useDebounced'
-import { useLatestCall } from './useLatestCall'
+import { useCall } from './useCall'
 
 /** What the preview depends on; `enabled` false leaves the last preview as it was and asks nothing. */
 export interface PreviewSource {
@@ -16,7 +16,7 @@ export interface PreviewSource {
 /** Preview state following `source` (debounced); a newer request cancels an older one still rendering. */
 export function useAugmentPreview(source: Ref<PreviewSource>, ms = 400) {
   const preview = shallowRef<OpOutput<'augment.preview'> | null>(null)
-  const call = useLatestCall()
+  const call = useCall<OpOutput<'augment.preview'>>()
 
   async function refresh(s: PreviewSource): Promise<void> {
     if (!s.enabled || !s.dataset) return

@@ -1,8 +1,8 @@
 // Export: asks the engine for a figure, table, scores CSV or record, saves it via a Blob download and keeps its caption.
 import { ref } from 'vue'
 import type { ExportFile, FigureFormat, FigureKind, TableFormat } from '../../../shared/contract/exports'
-import { toErrorData, type WorkbenchErrorData } from '../../../shared/contract/errors'
 import { invoke } from '../api/call'
+import { useCall } from './useCall'
 
 /** One export the user asked for. */
 export type ExportRequest =
@@ -36,39 +36,29 @@ export function saveFile(file: ExportFile): void {
 
 /** Export state for a screen showing experiments `ids()` (Results: one, Compare: several). */
 export function useExport(ids: () => string[], save: (file: ExportFile) => void = saveFile) {
-  const busy = ref(false)
-  const last = ref<ExportFile | null>(null)
-  const error = ref<WorkbenchErrorData | null>(null)
+  const call = useCall<ExportFile>({ mode: 'each' })
   const copied = ref(false)
 
   async function run(request: ExportRequest): Promise<ExportFile | null> {
     const list = ids()
     if (list.length === 0) return null
-    busy.value = true
     copied.value = false
-    try {
-      let file: ExportFile
-      if (request.kind === 'figure') file = await invoke('export.figure', { ids: list, figure: request.figure, format: request.format, widthIn: request.widthIn })
-      else if (request.kind === 'table') file = await invoke('export.table', { ids: list, format: request.format })
-      else if (request.kind === 'scores') file = await invoke('export.scores', { id: list[0] })
-      else file = await invoke('export.record', { id: list[0] })
-      save(file)
-      last.value = file
-      error.value = null
-      return file
-    } catch (err) {
-      error.value = toErrorData(err)
-      return null
-    } finally {
-      busy.value = false
-    }
+    const file = await call.run(async () => {
+      if (request.kind === 'figure') return invoke('export.figure', { ids: list, figure: request.figure, format: request.format, widthIn: request.widthIn })
+      if (request.kind === 'table') return invoke('export.table', { ids: list, format: request.format })
+      if (request.kind === 'scores') return invoke('export.scores', { id: list[0] })
+      return invoke('export.record', { id: list[0] })
+    })
+    if (file) save(file)
+    return file ?? null
   }
 
   /** Copy the provenance caption of the last export. */
   async function copyCaption(): Promise<void> {
-    if (!last.value) return
+    const last = call.result.value
+    if (!last) return
     try {
-      await navigator.clipboard.writeText(last.value.caption)
+      await navigator.clipboard.writeText(last.caption)
       copied.value = true
     } catch {
       // Clipboard access can be refused (permissions, no focus); the caption stays selectable on screen.
@@ -76,5 +66,5 @@ export function useExport(ids: () => string[], save: (file: ExportFile) => void 
     }
   }
 
-  return { busy, last, error, copied, run, copyCaption }
+  return { busy: call.loading, last: call.result, error: call.error, copied, run, copyCaption }
 }

@@ -3,8 +3,10 @@ import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import type { DatasetSummary, ItemCard, ValidationReport } from '../../../shared/contract/datasets'
 import type { ProgressEvent } from '../../../shared/contract/events'
-import { toErrorData, type WorkbenchErrorData } from '../../../shared/contract/errors'
+import type { WorkbenchErrorData } from '../../../shared/contract/errors'
+import type { OpOutput } from '../../../shared/contract/operations'
 import { invoke } from '../api/call'
+import { useCall } from '../composables/useCall'
 
 /** Filters of the item grid. */
 export interface ItemFilter {
@@ -17,74 +19,55 @@ export const PAGE_SIZE = 24
 
 export const useDatasetsStore = defineStore('datasets', () => {
   const datasets = ref<DatasetSummary[]>([])
-  const loading = ref(false)
   const loaded = ref(false)
   const error = ref<WorkbenchErrorData | null>(null)
   const selected = ref<string | null>(null)
-  const adding = ref(false)
   const addProgress = ref<ProgressEvent | null>(null)
-
   const report = shallowRef<ValidationReport | null>(null)
-  const validating = ref(false)
   const validateProgress = ref<ProgressEvent | null>(null)
-  let validateAbort: AbortController | null = null
-
   const items = shallowRef<ItemCard[]>([])
   const total = ref(0)
   const page = ref(0)
   const filter = ref<ItemFilter>({})
-  const itemsLoading = ref(false)
-  let itemsTicket = 0
+
+  const list = useCall<OpOutput<'datasets.list'>>({ error })
+  const adding = useCall<DatasetSummary>({ mode: 'each', error })
+  const removing = useCall<unknown>({ mode: 'each', error })
+  // A later request wins: paging quickly must not show an older page last; a second validation cancels the first.
+  const itemsCall = useCall<OpOutput<'datasets.items'>>({ error })
+  const validation = useCall<ValidationReport>({ error })
 
   async function load(): Promise<void> {
-    loading.value = true
-    try {
-      datasets.value = (await invoke('datasets.list', {})).datasets
-      loaded.value = true
-      error.value = null
-    } catch (err) {
-      error.value = toErrorData(err)
-    } finally {
-      loading.value = false
-    }
+    const out = await list.run((signal) => invoke('datasets.list', {}, { signal }))
+    if (!out) return
+    datasets.value = out.datasets
+    loaded.value = true
   }
 
   async function ensure(): Promise<void> {
-    if (!loaded.value && !loading.value) await load()
+    if (!loaded.value && !list.loading.value) await load()
   }
 
   /** Import a manifest or image folder; selects it on success. */
   async function add(path: string): Promise<DatasetSummary | null> {
-    adding.value = true
     addProgress.value = null
-    try {
-      const out = await invoke('datasets.add', { path }, { onEvent: (e) => e.type === 'progress' && (addProgress.value = e) })
-      error.value = null
-      await load()
-      await select(out.path)
-      return out
-    } catch (err) {
-      error.value = toErrorData(err)
-      return null
-    } finally {
-      adding.value = false
-    }
+    const out = await adding.run((signal) => invoke('datasets.add', { path }, { signal, onEvent: (e) => e.type === 'progress' && (addProgress.value = e) }))
+    if (!out) return null
+    await load()
+    await select(out.path)
+    return out
   }
 
   async function remove(path: string): Promise<void> {
-    try {
-      await invoke('datasets.remove', { path })
-      if (selected.value === path) selected.value = null
-      await load()
-    } catch (err) {
-      error.value = toErrorData(err)
-    }
+    if (!(await removing.run(() => invoke('datasets.remove', { path })))) return
+    if (selected.value === path) selected.value = null
+    await load()
   }
 
   /** Show one dataset: clears its report and loads the first page of items. */
   async function select(path: string | null): Promise<void> {
     if (selected.value !== path) {
-      validateAbort?.abort()
+      validation.cancel()
       report.value = null
       filter.value = {}
     }
@@ -96,20 +79,12 @@ export const useDatasetsStore = defineStore('datasets', () => {
   async function loadItems(): Promise<void> {
     const dataset = selected.value
     if (!dataset) return
-    // A later request wins: paging quickly must not show an older page last.
-    const ticket = ++itemsTicket
-    itemsLoading.value = true
-    try {
-      const out = await invoke('datasets.items', { dataset, offset: page.value * PAGE_SIZE, limit: PAGE_SIZE, thumbnailSize: 96, ...cleanFilter(filter.value) })
-      if (ticket !== itemsTicket) return
-      items.value = out.items
-      total.value = out.total
-      error.value = null
-    } catch (err) {
-      if (ticket === itemsTicket) error.value = toErrorData(err)
-    } finally {
-      if (ticket === itemsTicket) itemsLoading.value = false
-    }
+    const out = await itemsCall.run((signal) =>
+      invoke('datasets.items', { dataset, offset: page.value * PAGE_SIZE, limit: PAGE_SIZE, thumbnailSize: 96, ...cleanFilter(filter.value) }, { signal })
+    )
+    if (!out) return
+    items.value = out.items
+    total.value = out.total
   }
 
   async function setPage(next: number): Promise<void> {
@@ -127,33 +102,15 @@ export const useDatasetsStore = defineStore('datasets', () => {
   async function validate(): Promise<void> {
     const dataset = selected.value
     if (!dataset) return
-    validateAbort?.abort()
-    const controller = new AbortController()
-    validateAbort = controller
-    validating.value = true
     validateProgress.value = null
-    try {
-      report.value = await invoke('datasets.validate', { dataset }, { signal: controller.signal, onEvent: (e) => e.type === 'progress' && (validateProgress.value = e) })
-      error.value = null
-    } catch (err) {
-      const data = toErrorData(err)
-      if (data.code !== 'cancelled') error.value = data
-    } finally {
-      if (validateAbort === controller) {
-        validating.value = false
-        validateAbort = null
-      }
-    }
-  }
-
-  function cancelValidate(): void {
-    validateAbort?.abort()
+    const out = await validation.run((signal) => invoke('datasets.validate', { dataset }, { signal, onEvent: (e) => e.type === 'progress' && (validateProgress.value = e) }))
+    if (out) report.value = out
   }
 
   return {
-    datasets, loading, loaded, error, selected, adding, addProgress, report, validating, validateProgress,
-    items, total, page, filter, itemsLoading,
-    load, ensure, add, remove, select, loadItems, setPage, setFilter, validate, cancelValidate
+    datasets, loading: list.loading, loaded, error, selected, adding: adding.loading, addProgress, report, validating: validation.loading, validateProgress,
+    items, total, page, filter, itemsLoading: itemsCall.loading,
+    load, ensure, add, remove, select, loadItems, setPage, setFilter, validate, cancelValidate: validation.cancel
   }
 })
 
