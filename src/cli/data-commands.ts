@@ -7,11 +7,12 @@ import { mergeDatabases, workspaceDbPath } from '../main/engine/store'
 import { WorkbenchError } from '../shared/contract/errors'
 import { formatCI, formatEvidence, formatFprTarget, formatNumber, formatTprAtFpr } from '../shared/format'
 import type { MetricsReportData } from '../shared/contract/metrics'
+import { BatchSizeSchema, MaxIssuesSchema, ResamplesSchema, SeedSchema } from '../shared/contract/numbers'
 import { cliConfig, withEngine, type GlobalOptions } from './engine-session'
+import { numberArg } from './options'
 import { action, hasJson, printJson } from './output'
 import { progressPrinter } from './progress-bar'
 
-const int = (v: string): number => Number.parseInt(v, 10)
 
 /** Human summary of a metrics report (the JSON form is the contract's MetricsReport). */
 export function printMetrics(m: MetricsReportData): void {
@@ -44,7 +45,7 @@ export function registerDataCommands(program: Command, globals: () => GlobalOpti
     .description('datasets: validate before running')
     .command('validate <path>')
     .description('check every item (files, decoding, duplicates, captions) and print the report')
-    .option('--max-issues <n>', 'issues listed (counts always cover all)', int, 500)
+    .option('--max-issues <n>', 'issues listed (counts always cover all)', numberArg(MaxIssuesSchema), 500)
     .option('--json', 'print JSON')
     .action(
       action(async (p: string, opts: { json?: boolean; maxIssues: number }) => {
@@ -64,8 +65,8 @@ export function registerDataCommands(program: Command, globals: () => GlobalOpti
     .requiredOption('--model <dir|name>', 'model folder or bundled/added model name')
     .requiredOption('--dataset <dir|manifest|name>', 'dataset folder, manifest file or name')
     .option('--augment <spec>', 'augmentation bank (comma-separated transforms, e.g. "hflip, rot(deg=15)", or "default"); default none')
-    .option('--seed <n>', 'augmentation seed', int, 0)
-    .option('--batch-size <n>', 'inference batch size', int)
+    .option('--seed <n>', 'augmentation seed', numberArg(SeedSchema), 0)
+    .option('--batch-size <n>', 'inference batch size', numberArg(BatchSizeSchema))
     .option('--out <file>', 'write one JSON line per item: {"id", "image_embeds", "text_embeds"}')
     .option('--shard <i/N>', 'process only shard i of N (0-based; deterministic by item id), e.g. for a SLURM job array')
     .option('--json', 'print the summary as JSON (no progress output)')
@@ -85,8 +86,8 @@ export function registerDataCommands(program: Command, globals: () => GlobalOpti
     .command('metrics')
     .description('evaluate any attack\'s scores (CSV "score,label[,id]") with the same conventions as `mia run`')
     .requiredOption('--scores <file>', 'CSV with header score,label (1/0 or member/nonmember), optional id')
-    .option('--resamples <n>', 'bootstrap resamples', int, 1000)
-    .option('--seed <n>', 'bootstrap seed', int, 0)
+    .option('--resamples <n>', 'bootstrap resamples', numberArg(ResamplesSchema), 1000)
+    .option('--seed <n>', 'bootstrap seed', numberArg(SeedSchema), 0)
     .option('--json', 'print the metrics object as JSON')
     .action(
       action(async (opts: { scores: string; resamples: number; seed: number; json?: boolean }) => {

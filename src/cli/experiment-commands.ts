@@ -5,14 +5,14 @@ import { Option, type Command } from 'commander'
 import type { ExperimentRecord, ExperimentSpecInput } from '../shared/contract/experiments'
 import type { ExportFile } from '../shared/contract/exports'
 import { WorkbenchError } from '../shared/contract/errors'
+import { DpiSchema, EpochsSchema, LambdaSchema, PatienceSchema, ResamplesSchema, SeedSchema } from '../shared/contract/numbers'
 import { formatCI, formatPValue, formatSigned } from '../shared/format'
 import { printMetrics } from './data-commands'
 import { withEngine, type GlobalOptions } from './engine-session'
+import { numberArg } from './options'
 import { action, hasJson, printJson } from './output'
 import { progressPrinter } from './progress-bar'
 
-const int = (v: string): number => Number.parseInt(v, 10)
-const num = (v: string): number => Number.parseFloat(v)
 
 interface RunOptions {
   model?: string
@@ -80,13 +80,13 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
     .addOption(new Option('--attack <attack>', 'attack').choices(['csa', 'aea', 'wsa', 'blind']).makeOptionMandatory())
     .option('--augment <bank>', 'AEA augmentation bank (canonical spec); default: the bank of attacks.md (K = 10)')
     .addOption(new Option('--aggregation <agg>', 'AEA aggregation').choices(['mean', 'drop']).default('mean'))
-    .option('--lambda <x>', 'WSA threshold μ + λσ', num, 1.5)
+    .option('--lambda <x>', 'WSA threshold μ + λσ', numberArg(LambdaSchema, 'decimal'), 1.5)
     .addOption(new Option('--wsa-model <m>', 'WSA attack model').choices(['mlp', 'logreg']).default('mlp'))
     .addOption(new Option('--pool <p>', 'WSA pseudo-member pool').choices(['auto', 'separate', 'transductive']).default('auto'))
-    .option('--epochs <n>', 'WSA MLP max epochs', int, 15)
-    .option('--patience <n>', 'WSA MLP early-stopping patience (epochs)', int, 3)
-    .option('--seed <n>', 'seed of augmentations, training and bootstrap', int, 0)
-    .option('--resamples <n>', 'bootstrap resamples', int, 1000)
+    .option('--epochs <n>', 'WSA MLP max epochs', numberArg(EpochsSchema), 15)
+    .option('--patience <n>', 'WSA MLP early-stopping patience (epochs)', numberArg(PatienceSchema), 3)
+    .option('--seed <n>', 'seed of augmentations, training and bootstrap', numberArg(SeedSchema), 0)
+    .option('--resamples <n>', 'bootstrap resamples', numberArg(ResamplesSchema), 1000)
     .option('--no-blind', 'skip the blind baseline')
     .option('--name <name>', 'experiment name')
     .option('--tag <tag>', 'tag (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
@@ -178,7 +178,7 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
   experiments
     .command('compare <ids...>')
     .description('two or more experiments: metrics side by side, paired ΔAUC and ΔTPR@1%FPR when the targets match')
-    .option('--resamples <n>', 'paired bootstrap resamples', int, 1000)
+    .option('--resamples <n>', 'paired bootstrap resamples', numberArg(ResamplesSchema), 1000)
     .option('--json', 'print JSON')
     .action(
       action(async (ids: string[], o: { resamples: number; json?: boolean }) => {
@@ -200,7 +200,7 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
     .addOption(new Option('--figure <kind>', 'figure').choices(['roc', 'hist', 'compare']))
     .addOption(new Option('--format <fmt>', 'figure format').choices(['svg', 'pdf', 'png']).default('svg'))
     .option('--width <w>', 'figure width, e.g. 3.3in (one column) or 6.9in (two columns)', '3.3in')
-    .option('--dpi <n>', 'PNG resolution', int, 300)
+    .option('--dpi <n>', 'PNG resolution', numberArg(DpiSchema), 300)
     .addOption(new Option('--table <fmt>', 'metrics table').choices(['csv', 'latex']))
     .option('--scores', 'per-item scores CSV')
     .option('--record', 'the experiment record JSON')

@@ -3,10 +3,12 @@ import path from 'node:path'
 import { Command, Option } from 'commander'
 // config, not the engine index: the engine itself loads in the worker, and loading it here too doubled start-up.
 import { REPO_ROOT, sourceConfig } from '../main/engine/config'
+import { BatchSizeSchema, PortSchema, ThreadsSchema } from '../shared/contract/numbers'
 import type { AppInfo } from '../shared/contract/operations'
 import { withEngine, type GlobalOptions } from './engine-session'
 import { registerDataCommands } from './data-commands'
 import { registerExperimentCommands } from './experiment-commands'
+import { numberArg } from './options'
 import { action, printJson } from './output'
 
 const program = new Command()
@@ -15,9 +17,9 @@ program
   .description('MIA Workbench: membership inference attacks against CLIP-style models')
   .version(sourceConfig().appVersion, '-V, --version')
   .option('--workspace <dir>', 'workspace folder (SQLite cache, exports); default $MIA_WORKSPACE or ~/.mia-workbench')
-  .option('--threads <n>', 'onnxruntime threads per operator (default: all cores)', (v) => Number.parseInt(v, 10))
+  .option('--threads <n>', 'onnxruntime threads per operator (default: all cores)', numberArg(ThreadsSchema))
   .addOption(new Option('--provider <ep>', 'preferred execution provider (falls back to cpu, and says why)').choices(['cpu', 'cuda', 'dml', 'coreml']))
-  .option('--batch-size <n>', 'images or captions per inference batch (default 32)', (v) => Number.parseInt(v, 10))
+  .option('--batch-size <n>', 'images or captions per inference batch (default 32)', numberArg(BatchSizeSchema))
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>()
 
@@ -73,7 +75,7 @@ models
 program
   .command('serve')
   .description('browser mode: serve the workbench on loopback with a session token')
-  .option('--port <n>', 'port (0 = any free port)', (v) => Number.parseInt(v, 10), 0)
+  .option('--port <n>', 'port (0 = any free port)', numberArg(PortSchema), 0)
   .option('--host <addr>', 'address to bind', '127.0.0.1')
   .addOption(new Option('--allow-remote', 'allow binding a non-loopback address (anyone with the token can use it)'))
   .option('--static <dir>', 'built renderer folder', path.join(REPO_ROOT, 'out', 'renderer'))

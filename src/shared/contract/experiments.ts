@@ -1,5 +1,6 @@
 // Schemas of experiment specs (what to run), records (what ran, enough to rerun) and results views.
 import { z } from 'zod'
+import { BatchSizeSchema, EpochsSchema, LambdaSchema, PatienceSchema, ResamplesSchema, SeedSchema } from './numbers'
 import { MetricsReportSchema, IntervalSchema, RocPointsSchema } from './metrics'
 
 export const AttackSchema = z.enum(['csa', 'aea', 'wsa', 'blind'])
@@ -7,7 +8,7 @@ export type Attack = z.infer<typeof AttackSchema>
 
 /** Parameters of the attack and evaluation; every default is the one attacks.md pins. */
 export const ExperimentParamsSchema = z.object({
-  seed: z.number().int().nonnegative().default(0),
+  seed: SeedSchema.default(0),
   aea: z
     .object({
       /** Augmentation bank in canonical spec syntax; empty = the default bank of attacks.md (K = 10). */
@@ -17,21 +18,21 @@ export const ExperimentParamsSchema = z.object({
     .prefault({}),
   wsa: z
     .object({
-      lambda: z.number().min(-10).max(10).default(1.5),
+      lambda: LambdaSchema.default(1.5),
       model: z.enum(['mlp', 'logreg']).default('mlp'),
       /** `auto`: the dataset's pool items if any, else the targets with labels hidden (transductive). */
       pool: z.enum(['auto', 'separate', 'transductive']).default('auto'),
       appendCsa: z.boolean().default(false),
       appendAea: z.boolean().default(false),
-      maxEpochs: z.number().int().min(1).max(1000).default(15),
-      patience: z.number().int().min(1).max(100).default(3),
+      maxEpochs: EpochsSchema.default(15),
+      patience: PatienceSchema.default(3),
       learningRate: z.number().positive().default(1e-3),
-      batchSize: z.number().int().min(1).max(4096).default(32)
+      batchSize: BatchSizeSchema.default(32)
     })
     .prefault({}),
   evaluation: z
     .object({
-      resamples: z.number().int().min(0).max(100_000).default(1000),
+      resamples: ResamplesSchema.default(1000),
       confidence: z.number().gt(0).lt(1).default(0.95),
       fprTargets: z.array(z.number().gt(0).lt(1)).min(1).default([0.001, 0.01, 0.05]),
       alpha: z.number().gt(0).lt(1).default(0.01)

@@ -1,5 +1,6 @@
 // Every operation of the workbench: name, input schema, output schema. Transports are generic over this table.
 import { z } from 'zod'
+import { BatchSizeSchema, DpiSchema, MaxIssuesSchema, ResamplesSchema, SeedSchema } from './numbers'
 import { DatasetSummarySchema, ItemCardSchema, MembershipSchema, RoleSchema, ValidationReportSchema } from './datasets'
 import {
   ExperimentRecordSchema,
@@ -59,7 +60,7 @@ export const operations = {
   'datasets.add': op({ input: z.object({ path: ref }).strict(), output: DatasetSummarySchema, long: true, summary: 'Register a manifest or image folder as a dataset and count its items.' }),
   'datasets.remove': op({ input: z.object({ path: ref }).strict(), output: ok, long: false, summary: 'Forget a user-added dataset.' }),
   'datasets.validate': op({
-    input: z.object({ dataset: ref, maxIssues: z.number().int().min(0).max(100_000).default(500) }).strict(),
+    input: z.object({ dataset: ref, maxIssues: MaxIssuesSchema.default(500) }).strict(),
     output: ValidationReportSchema,
     long: true,
     summary: 'Check every item (files, decoding, duplicates, captions) before a run; report per item.'
@@ -86,7 +87,7 @@ export const operations = {
         dataset: ref,
         itemId: id.optional(),
         bank: z.string().max(20_000).default(''),
-        seed: z.number().int().nonnegative().default(0),
+        seed: SeedSchema.default(0),
         size: z.number().int().min(16).max(512).default(128)
       })
       .strict(),
@@ -100,9 +101,9 @@ export const operations = {
         model: ref,
         dataset: ref,
         augment: z.string().max(20_000).optional(),
-        seed: z.number().int().nonnegative().default(0),
+        seed: SeedSchema.default(0),
         out: z.string().max(4096).optional(),
-        batchSize: z.number().int().min(1).max(4096).optional(),
+        batchSize: BatchSizeSchema.optional(),
         /** Process only shard `index` of `count` (0-based): a deterministic split by item id, for cluster job arrays. */
         shard: z
           .object({ index: z.number().int().min(0), count: z.number().int().min(1).max(100_000) })
@@ -152,7 +153,7 @@ export const operations = {
   'experiments.tag': op({ input: z.object({ id, tags: z.array(z.string().min(1).max(50)).max(50) }).strict(), output: ExperimentSummarySchema, long: false, summary: 'Replace the tags of an experiment.' }),
   'experiments.delete': op({ input: z.object({ id }).strict(), output: ok, long: false, summary: 'Delete an experiment and its scores (cached embeddings stay).' }),
   'experiments.compare': op({
-    input: z.object({ ids: ExperimentIdsSchema.min(2), resamples: z.number().int().min(0).max(100_000).default(1000), seed: z.number().int().nonnegative().default(0) }).strict(),
+    input: z.object({ ids: ExperimentIdsSchema.min(2), resamples: ResamplesSchema.default(1000), seed: SeedSchema.default(0) }).strict(),
     output: z.object({
       views: z.array(ExperimentViewSchema),
       /** Paired comparisons (first experiment vs each other) where both scored the same target items. */
@@ -169,8 +170,8 @@ export const operations = {
         scores: z.array(z.number()).min(2),
         labels: z.array(z.union([z.literal(0), z.literal(1)])).min(2),
         referenceScores: z.array(z.number()).optional(),
-        resamples: z.number().int().min(0).max(100_000).default(1000),
-        seed: z.number().int().nonnegative().default(0)
+        resamples: ResamplesSchema.default(1000),
+        seed: SeedSchema.default(0)
       })
       .strict(),
     output: MetricsReportSchema,
@@ -184,7 +185,7 @@ export const operations = {
         figure: FigureKindSchema,
         format: FigureFormatSchema,
         widthIn: z.number().min(1).max(20).default(3.3),
-        dpi: z.number().int().min(72).max(1200).default(300)
+        dpi: DpiSchema.default(300)
       })
       .strict(),
     output: ExportFileSchema,
