@@ -6,6 +6,7 @@ import type { ExperimentRecord, ExperimentSpecInput } from '../shared/contract/e
 import type { ExportFile } from '../shared/contract/exports'
 import { WorkbenchError } from '../shared/contract/errors'
 import { formatCI, formatPValue, formatSigned } from '../shared/format'
+import { auditText } from './audit-text'
 import { printMetrics } from './data-commands'
 import { withEngine, type GlobalOptions } from './engine-session'
 import { action, hasJson, printJson } from './output'
@@ -46,6 +47,7 @@ export function runSummary(r: ExperimentRecord): Record<string, unknown> {
     n: { members: r.results?.counts.members ?? 0, nonmembers: r.results?.counts.nonmembers ?? 0 },
     metrics: r.results?.metrics ?? null,
     blindBaseline: r.results?.blindBaseline ? { auc: r.results.blindBaseline.auc, aucCI: r.results.blindBaseline.aucCI, warning: r.results.blindBaseline.warning } : null,
+    audit: r.results?.audit ?? null,
     attackReport: r.results?.attackReport ?? {},
     skipped: r.results?.skipped.length ?? 0,
     provider: r.results?.provider ?? null
@@ -58,6 +60,8 @@ function printRecord(r: ExperimentRecord): void {
   if (r.results?.metrics) printMetrics(r.results.metrics)
   const b = r.results?.blindBaseline
   if (b) process.stdout.write(`blind baseline AUC: ${formatCI(b.auc, b.aucCI)}${b.warning ? `\nWARNING: ${b.warning}` : ''}\n`)
+  const audit = r.results?.audit
+  if (audit) process.stdout.write(auditText(audit))
   if (r.results?.skipped.length) process.stdout.write(`${r.results.skipped.length} item(s) skipped (see --json)\n`)
 }
 

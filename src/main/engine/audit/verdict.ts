@@ -17,7 +17,9 @@ const p = (x: number): string => (x < 0.001 ? x.toExponential(1) : x.toFixed(3))
 function shiftEvidence(a: VerdictInput): string | null {
   const parts: string[] = []
   if (a.twoSample && a.twoSample.pValue <= AUDIT_ALPHA) parts.push(`model-free image features differ (two-sample p = ${p(a.twoSample.pValue)})`)
-  if (a.blind && (a.blind.auc >= BLIND_WARNING_AUC || a.blind.aucCI.lo > 0.5)) parts.push(`the blind baseline reaches AUC ${f3(a.blind.auc)}${ci(a.blind.aucCI)}`)
+  // The blind rule is the existing warning level of attacks.md "Blind baseline" (0.60): its bootstrap CI holds the
+  // fitted classifier fixed, so a CI above 0.5 alone is not evidence of shift (emoji-demo's random split: 0.54).
+  if (a.blind && a.blind.auc >= BLIND_WARNING_AUC) parts.push(`the blind baseline reaches AUC ${f3(a.blind.auc)}${ci(a.blind.aucCI)}`)
   return parts.length ? parts.join('; ') : null
 }
 

@@ -26,7 +26,8 @@ describe('auditVerdict', () => {
   })
   it('shift-affected when the two-sample test rejects or the blind baseline beats chance', () => {
     expect(auditVerdict(base({ twoSample: { ...two(0.002), features: 'x' } })).verdict.kind).toBe('shift-affected')
-    expect(auditVerdict(base({ blind: { auc: 0.57, aucCI: { lo: 0.52, hi: 0.62 } } })).verdict.kind).toBe('shift-affected')
+    expect(auditVerdict(base({ blind: { auc: 0.61, aucCI: { lo: 0.57, hi: 0.65 } } })).verdict.kind).toBe('shift-affected')
+    expect(auditVerdict(base({ blind: { auc: 0.57, aucCI: { lo: 0.52, hi: 0.62 } } })).verdict.kind).toBe('clean')
   })
   it('shift-dominated when there is shift and the attack beats the blind baseline by ≤ 0.05 or not significantly', () => {
     const shifted = { blind: { auc: 0.8, aucCI: { lo: 0.76, hi: 0.84 } } }
