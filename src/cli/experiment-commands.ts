@@ -188,7 +188,10 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
       action(async (ids: string[], o: { resamples: number; json?: boolean }) => {
         const out = await withEngine(globals(), (c, signal) => c.invoke('experiments.compare', { ids, resamples: o.resamples }, { signal }))
         if (o.json) return printJson({ experiments: out.views.map((v) => runSummary(v.record)), comparisons: out.comparisons, notes: out.notes })
-        for (const v of out.views) process.stdout.write(`${v.record.name}: AUC ${v.record.results?.metrics ? formatCI(v.record.results.metrics.auc, v.record.results.metrics.aucCI) : '—'}\n`)
+        for (const v of out.views) {
+          const audit = v.record.results?.audit
+          process.stdout.write(`${v.record.name}: AUC ${v.record.results?.metrics ? formatCI(v.record.results.metrics.auc, v.record.results.metrics.aucCI) : '—'}${audit ? `; audit ${audit.verdict.kind}${audit.verdict.flags.length ? ` (${audit.verdict.flags.map((f) => f.code).join(', ')})` : ''}` : ''}\n`)
+        }
         for (const c of out.comparisons) {
           process.stdout.write(`Δ ${c.a} − ${c.b} (${c.nItems} items): AUC ${formatSigned(c.deltaAuc.delta)} [${formatSigned(c.deltaAuc.ci.lo)}, ${formatSigned(c.deltaAuc.ci.hi)}] p ${formatPValue(c.deltaAuc.pValue)}; TPR@1%FPR ${formatSigned(c.deltaTprAt1.delta)} p ${formatPValue(c.deltaTprAt1.pValue)}\n`)
         }
