@@ -7,6 +7,7 @@ import type { ExportFile } from '../shared/contract/exports'
 import { WorkbenchError } from '../shared/contract/errors'
 import { DpiSchema, EpochsSchema, LambdaSchema, PatienceSchema, ResamplesSchema, SeedSchema } from '../shared/contract/numbers'
 import { formatCI, formatPValue, formatSigned } from '../shared/format'
+import { auditText } from './audit-text'
 import { printMetrics } from './data-commands'
 import { withEngine, type GlobalOptions } from './engine-session'
 import { numberArg } from './options'
@@ -46,6 +47,7 @@ export function runSummary(r: ExperimentRecord): Record<string, unknown> {
     n: { members: r.results?.counts.members ?? 0, nonmembers: r.results?.counts.nonmembers ?? 0 },
     metrics: r.results?.metrics ?? null,
     blindBaseline: r.results?.blindBaseline ? { auc: r.results.blindBaseline.auc, aucCI: r.results.blindBaseline.aucCI, warning: r.results.blindBaseline.warning } : null,
+    audit: r.results?.audit ?? null,
     attackReport: r.results?.attackReport ?? {},
     skipped: r.results?.skipped.length ?? 0,
     provider: r.results?.provider ?? null
@@ -58,6 +60,8 @@ function printRecord(r: ExperimentRecord): void {
   if (r.results?.metrics) printMetrics(r.results.metrics)
   const b = r.results?.blindBaseline
   if (b) process.stdout.write(`blind baseline AUC: ${formatCI(b.auc, b.aucCI)}${b.warning ? `\nWARNING: ${b.warning}` : ''}\n`)
+  const audit = r.results?.audit
+  if (audit) process.stdout.write(auditText(audit))
   if (r.results?.skipped.length) process.stdout.write(`${r.results.skipped.length} item(s) skipped (see --json)\n`)
 }
 
@@ -184,7 +188,10 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
       action(async (ids: string[], o: { resamples: number; json?: boolean }) => {
         const out = await withEngine(globals(), (c, signal) => c.invoke('experiments.compare', { ids, resamples: o.resamples }, { signal }))
         if (o.json) return printJson({ experiments: out.views.map((v) => runSummary(v.record)), comparisons: out.comparisons, notes: out.notes })
-        for (const v of out.views) process.stdout.write(`${v.record.name}: AUC ${v.record.results?.metrics ? formatCI(v.record.results.metrics.auc, v.record.results.metrics.aucCI) : '—'}\n`)
+        for (const v of out.views) {
+          const audit = v.record.results?.audit
+          process.stdout.write(`${v.record.name}: AUC ${v.record.results?.metrics ? formatCI(v.record.results.metrics.auc, v.record.results.metrics.aucCI) : '—'}${audit ? `; audit ${audit.verdict.kind}${audit.verdict.flags.length ? ` (${audit.verdict.flags.map((f) => f.code).join(', ')})` : ''}` : ''}\n`)
+        }
         for (const c of out.comparisons) {
           process.stdout.write(`Δ ${c.a} − ${c.b} (${c.nItems} items): AUC ${formatSigned(c.deltaAuc.delta)} [${formatSigned(c.deltaAuc.ci.lo)}, ${formatSigned(c.deltaAuc.ci.hi)}] p ${formatPValue(c.deltaAuc.pValue)}; TPR@1%FPR ${formatSigned(c.deltaTprAt1.delta)} p ${formatPValue(c.deltaTprAt1.pValue)}\n`)
         }

@@ -1,6 +1,7 @@
 // Schemas of experiment specs (what to run), records (what ran, enough to rerun) and results views.
 import { z } from 'zod'
 import { BatchSizeSchema, EpochsSchema, LambdaSchema, PatienceSchema, ResamplesSchema, SeedSchema } from './numbers'
+import { AuditSchema } from './audit'
 import { MetricsReportSchema, IntervalSchema, RocPointsSchema } from './metrics'
 
 export const AttackSchema = z.enum(['csa', 'aea', 'wsa', 'blind'])
@@ -88,6 +89,8 @@ export type SkippedItem = z.infer<typeof SkippedItemSchema>
 export const ExperimentResultsSchema = z.object({
   metrics: MetricsReportSchema.nullable(),
   blindBaseline: BlindBaselineSchema.nullable(),
+  /** Membership or shift? (docs/attacks.md "Audit verdict"); absent in records made before it existed. */
+  audit: AuditSchema.nullable().optional(),
   /** Attack-specific facts, e.g. WSA's μ, σ, τ, pseudo-member counts and precision. */
   attackReport: z.record(z.string(), z.unknown()),
   counts: z.object({ targets: z.number().int(), members: z.number().int(), nonmembers: z.number().int(), unknown: z.number().int(), reference: z.number().int(), pool: z.number().int() }),

@@ -74,6 +74,8 @@ export interface WsaReport {
   iterations: number | null
   converged: boolean | null
   seed: number
+  /** Targets the attack model trained on and then scored (transductive pool); 0 otherwise. */
+  trainedOnEvaluated: number
 }
 
 /** Steps 1–2: μ, σ (population, ddof 0) of reference CSA scores and τ = μ + λσ. */
@@ -199,7 +201,8 @@ export async function runWsa(input: WsaInput): Promise<{ scores: Float64Array; r
   const report: WsaReport = {
     mu, sigma, tau, lambda, nReference: input.reference.n, nPool: pool.n, poolSource: input.pool ? 'separate' : 'transductive',
     nSelected: selected.length, nUsedPerClass: used, ...selectionTruth(pool, selected), model: input.model ?? 'mlp',
-    featureDim: dim, features, epochsRun: null, bestValidationLoss: null, earlyStopped: null, iterations: null, converged: null, seed
+    featureDim: dim, features, epochsRun: null, bestValidationLoss: null, earlyStopped: null, iterations: null, converged: null, seed,
+    trainedOnEvaluated: input.pool ? 0 : used
   }
   if (report.model === 'logreg') {
     const fit = fitLogreg(denseMatrix(x, 2 * used, dim), labels, { ...input.logreg, signal: input.signal })

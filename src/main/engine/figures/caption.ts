@@ -54,7 +54,8 @@ function experimentText(view: ExperimentView): string {
     n ? `${formatCount(n.members)} members / ${formatCount(n.nonmembers)} non-members` : 'not evaluated',
     `${attackText(spec.attack, spec.params)}, seed ${spec.params.seed}`
   ]
-  return `${name}: ${parts.join(', ')}.`
+  const audit = results?.audit
+  return `${name}: ${parts.join(', ')}.${audit ? ` Audit: ${audit.verdict.sentence}${audit.verdict.flags.map((f) => ` ${f.message}`).join('')}` : ''}`
 }
 
 const distinct = (values: readonly string[]): string => [...new Set(values)].join(' / ')

@@ -1,5 +1,6 @@
 // The metrics table as data: one row per experiment with its metrics, CIs and paired Δ against the reference.
 import type { ExperimentView } from '../../../shared/contract/experiments'
+import type { Audit } from '../../../shared/contract/audit'
 import type { Interval, PairedComparisonData, TprAtFprEntry } from '../../../shared/contract/metrics'
 
 /** Paired ΔAUC of a row against the comparison's reference experiment, as row − reference. */
@@ -35,6 +36,8 @@ export interface MetricsRow {
   advantage: number | null
   blindAuc: number | null
   blindAucCI: Interval | null
+  /** The audit (docs/attacks.md "Audit verdict"); null for records without one. */
+  audit: Audit | null
   /** 'reference' for the experiment others are compared with, a cell for the compared ones, null otherwise. */
   paired: PairedCell | 'reference' | null
 }
@@ -93,6 +96,7 @@ export function metricsRows(views: readonly ExperimentView[], comparisons: reado
       advantage: m?.advantage ?? null,
       blindAuc: results?.blindBaseline?.auc ?? null,
       blindAucCI: results?.blindBaseline?.aucCI ?? null,
+      audit: results?.audit ?? null,
       paired: pairedCell(view, views, comparisons)
     }
   })

@@ -1,4 +1,5 @@
 // metricsTable: the metrics of one or more experiments (and their paired Δ) as CSV or a booktabs LaTeX table.
+import type { Audit } from '../../../shared/contract/audit'
 import type { ExperimentView } from '../../../shared/contract/experiments'
 import type { PairedComparisonData, TprAtFprEntry } from '../../../shared/contract/metrics'
 import { formatCI, formatCount, formatFprTarget, formatNumber, formatPValue, formatUnresolvable, NOT_AVAILABLE } from '../../../shared/format'
@@ -18,6 +19,8 @@ function csvHeader(targets: readonly number[], paired: boolean): string[] {
     ...targets.flatMap((t) => withCI(`tpr_at_fpr_${t}`)),
     'advantage',
     ...withCI('blind_auc'),
+    'audit_verdict', 'audit_flags', ...withCI('audit_margin'), 'audit_auc_perm_p', 'audit_tpr_at_fpr_0.01_perm_p', 'audit_permutations',
+    'audit_two_sample_p', 'audit_reference_pool_p', 'audit_reference_pool_shift_sd', 'audit_trained_on_evaluated',
     ...(paired ? ['paired_reference', 'paired_n_items', ...withCI('delta_auc'), 'delta_auc_p', ...withCI('delta_tpr_at_fpr_0.01'), 'delta_tpr_at_fpr_0.01_p'] : []),
     'notes'
   ]
@@ -31,6 +34,13 @@ function csvPaired(r: MetricsRow): CsvValue[] {
     csvNumber(p.deltaTprAt1), csvNumber(p.deltaTprAt1CI?.lo), csvNumber(p.deltaTprAt1CI?.hi), csvNumber(p.deltaTprAt1P)]
 }
 
+function csvAudit(a: Audit | null): CsvValue[] {
+  if (!a) return new Array<CsvValue>(12).fill(null)
+  return [a.verdict.kind, a.verdict.flags.map((f) => f.code).join(' '), csvNumber(a.margin?.delta), csvNumber(a.margin?.ci.lo), csvNumber(a.margin?.ci.hi),
+    csvNumber(a.permutation.aucPValue), csvNumber(a.permutation.tprPValue), a.permutation.permutations, csvNumber(a.twoSample?.pValue),
+    csvNumber(a.referencePool?.pValue), csvNumber(a.referencePool?.meanShift), a.trainedOnEvaluated]
+}
+
 function csvRow(r: MetricsRow, paired: boolean): CsvValue[] {
   const withCI = (v: number | null, ci: { lo: number; hi: number } | null | undefined): CsvValue[] => [csvNumber(v), csvNumber(ci?.lo), csvNumber(ci?.hi)]
   const notes = r.tprAtFpr.filter(unresolved).map((e) => `TPR@${formatFprTarget((e as TprAtFprEntry).target)} FPR: ${formatUnresolvable((e as TprAtFprEntry).target)}`)
@@ -41,6 +51,7 @@ function csvRow(r: MetricsRow, paired: boolean): CsvValue[] {
     ...r.tprAtFpr.flatMap((e) => withCI(e?.tpr ?? null, e?.ci)),
     csvNumber(r.advantage),
     ...withCI(r.blindAuc, r.blindAucCI),
+    ...csvAudit(r.audit),
     ...(paired ? csvPaired(r) : []),
     notes.join('; ')
   ]
@@ -55,7 +66,8 @@ function latexCells(r: MetricsRow, paired: boolean): string[] {
     latexEscape(formatCount(r.nMembers)), latexEscape(formatCount(r.nNonmembers)),
     latexEscape(formatCI(r.auc, r.aucCI)), latexEscape(formatCI(r.balancedAccuracy, r.balancedAccuracyCI)),
     ...r.tprAtFpr.map(tpr),
-    latexEscape(formatNumber(r.advantage)), latexEscape(formatCI(r.blindAuc, r.blindAucCI))
+    latexEscape(formatNumber(r.advantage)), latexEscape(formatCI(r.blindAuc, r.blindAucCI)),
+    latexEscape(r.audit ? `${r.audit.verdict.kind}${r.audit.verdict.flags.length ? '*' : ''}` : '')
   ]
   if (!paired) return cells
   const p = r.paired
@@ -70,7 +82,7 @@ function latexColumns(targets: readonly number[], level: string, paired: boolean
     c('Experiment', 'l'), c('Model', 'l'), c('Dataset', 'l'), c('Attack', 'l'), c('Members', 'r'), c('Non-members', 'r'),
     c(`AUC [${level} CI]`), c('Bal.\\ acc.'),
     ...targets.map((t) => c(`TPR@${latexEscape(formatFprTarget(t))} FPR`)),
-    c('Adv.', 'r'), c('Blind AUC'),
+    c('Adv.', 'r'), c('Blind AUC'), c('Audit', 'l'),
     ...(paired ? [c('$\\Delta$AUC vs.\\ ref.'), c('$p$', 'r')] : [])
   ]
 }
@@ -80,6 +92,7 @@ function latexNotes(rows: readonly MetricsRow[], paired: boolean): string[] {
   if (rows.some((r) => r.tprAtFpr.some(unresolved))) {
     notes.push(`${DAGGER}Not resolvable: TPR at FPR $f$ needs at least $1/f$ non-members.`)
   }
+  if (rows.some((r) => r.audit?.verdict.flags.length)) notes.push('*The audit raised a flag (reference pool shifted or training rows evaluated); see the caption.')
   if (paired) notes.push('$\\Delta$AUC = AUC of the row $-$ AUC of the reference, over the same target items (paired bootstrap).')
   return notes
 }

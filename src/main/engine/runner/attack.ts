@@ -3,7 +3,7 @@ import { throwIfAborted } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { ResolvedSpec } from '../../../shared/contract/experiments'
 import { usesAugmentedViews } from '../../../shared/contract/experiments'
-import { aeaCosineVectors, aeaScores, blindBaseline, csaScores, imageStats, runWsa, type EmbeddingRows, type ImageStats } from '../attacks'
+import { aeaCosineVectors, aeaScores, blindBaseline, csaScores, IMAGE_FEATURE_DIM, imageFeatureVector, imageStats, runWsa, type EmbeddingRows, type ImageStats } from '../attacks'
 import { readItemImage, type Item } from '../datasets'
 import type { EmbeddedItems } from './embed'
 import type { RunItems } from './plan'
@@ -18,6 +18,13 @@ export interface AttackOutcome {
   /** Per-target AEA cosine vectors (c_0..c_K), stored with the scores so other aggregations can reuse them. */
   extra: Array<Float32Array | null> | null
   report: Record<string, unknown>
+  /**
+   * The scores a threshold is fitted on with the reference pool, for the audit's pool check (attacks.md "Audit
+   * verdict" (d)): the attack's own scores for CSA/AEA, the CSA scores behind WSA's μ + λσ. Absent: no check.
+   */
+  thresholdBasis?: { scores: string; reference: Float64Array; targets: Float64Array }
+  /** Evaluated targets that also trained the attack model (transductive WSA); 0 or absent when none. */
+  trainedOnEvaluated?: number
 }
 
 /** Items with every needed vector, as row-major matrices. */
@@ -53,6 +60,11 @@ function embeddingRows(rows: Rows, aea: Float64Array | undefined): EmbeddingRows
   return { n: rows.items.length, image: rows.image, text: rows.text, aea, truth: Int8Array.from(rows.items, truthOf) }
 }
 
+/** The audit's pool-check input, when there is a reference pool. */
+export function basis(scores: string, reference: Float64Array | null, targets: Float64Array): Pick<AttackOutcome, 'thresholdBasis'> {
+  return reference && reference.length ? { thresholdBasis: { scores, reference, targets } } : {}
+}
+
 /** Run CSA, AEA or WSA on embedded items. */
 export async function scoreWithModel(spec: ResolvedSpec, parts: RunItems, emb: EmbeddedItems, signal: AbortSignal | undefined, emit: EventSink): Promise<AttackOutcome> {
   const d = emb.dim
@@ -60,7 +72,9 @@ export async function scoreWithModel(spec: ResolvedSpec, parts: RunItems, emb: E
   const targets = gather(parts.targets, emb, wantViews)
   const reference = gather(parts.reference, emb, wantViews)
   if (spec.attack === 'csa') {
-    return { targets: targets.items, scores: csaScores(targets.image, targets.text, targets.items.length, d), referenceScores: reference.items.length ? csaScores(reference.image, reference.text, reference.items.length, d) : null, extra: null, report: { views: 1 } }
+    const scores = csaScores(targets.image, targets.text, targets.items.length, d)
+    const referenceScores = reference.items.length ? csaScores(reference.image, reference.text, reference.items.length, d) : null
+    return { targets: targets.items, scores, referenceScores, extra: null, report: { views: 1 }, ...basis('csa', referenceScores, scores) }
   }
   if (spec.attack === 'aea') {
     const agg = spec.params.aea.aggregation
@@ -68,7 +82,7 @@ export async function scoreWithModel(spec: ResolvedSpec, parts: RunItems, emb: E
     const r = reference.items.length ? aeaOf(reference, d, agg).scores : null
     const width = targets.views.length
     const extra = targets.items.map((_, i) => Float32Array.from(t.vectors.subarray(i * width, (i + 1) * width)))
-    return { targets: targets.items, scores: t.scores, referenceScores: r, extra, report: { views: width, K: width - 1, aggregation: agg, bank: emb.views.slice(1) } }
+    return { targets: targets.items, scores: t.scores, referenceScores: r, extra, report: { views: width, K: width - 1, aggregation: agg, bank: emb.views.slice(1) }, ...basis(`aea-${agg}`, r, t.scores) }
   }
   return scoreWsa(spec, parts, emb, { targets, reference, wantViews }, signal, emit)
 }
@@ -101,7 +115,11 @@ async function scoreWsa(spec: ResolvedSpec, parts: RunItems, emb: EmbeddedItems,
   })
   progress.finish()
   // WSA's reference items trained the attack model (as label 0), so their scores would understate the FPR: no calibration.
-  return { targets: r.targets.items, scores, referenceScores: null, extra: null, report: { ...report } }
+  const csa = (rows: Rows): Float64Array => csaScores(rows.image, rows.text, rows.items.length, d)
+  return {
+    targets: r.targets.items, scores, referenceScores: null, extra: null, report: { ...report },
+    ...basis('csa', csa(r.reference), csa(r.targets)), trainedOnEvaluated: report.trainedOnEvaluated
+  }
 }
 
 /** Model-free image statistics of every item (unreadable files give null and are skipped). */
@@ -115,8 +133,8 @@ async function statsOf(items: Item[], signal: AbortSignal | undefined): Promise<
   return out
 }
 
-/** Out-of-fold blind-baseline scores of the labelled targets (never queries the model). */
-export async function scoreBlind(items: Item[], spec: ResolvedSpec, signal: AbortSignal | undefined): Promise<AttackOutcome> {
+/** Out-of-fold blind-baseline scores of the labelled targets (never queries the model), with their model-free image features. */
+export async function scoreBlind(items: Item[], spec: ResolvedSpec, signal: AbortSignal | undefined): Promise<AttackOutcome & { imageFeatures: Float64Array | null }> {
   const labelled = items.filter((it) => it.membership !== 'unknown')
   // Embedding-only datasets have no images: the baseline is then caption-only.
   const imageless = labelled.every((it) => !it.imagePath)
@@ -133,5 +151,7 @@ export async function scoreBlind(items: Item[], spec: ResolvedSpec, signal: Abor
     signal
   })
   const { scores, folds: _folds, ...facts } = result
-  return { targets: kept, scores, referenceScores: null, extra: null, report: facts }
+  const imageFeatures = imageless ? null : new Float64Array(kept.length * IMAGE_FEATURE_DIM)
+  if (imageFeatures) stats.filter((s): s is ImageStats => s !== null).forEach((s, i) => imageFeatures.set(imageFeatureVector(s), i * IMAGE_FEATURE_DIM))
+  return { targets: kept, scores, referenceScores: null, extra: null, report: facts, imageFeatures }
 }

@@ -9,6 +9,7 @@ import type { Item } from '../datasets'
 import { evaluateScores } from '../metrics'
 import type { Services } from '../services'
 import { scoreBlind, scoreWithModel, type AttackOutcome } from './attack'
+import { auditOf } from './audit'
 import { embedItems } from './embed'
 import { collectItems, openPinnedDataset, pinnedModelRef, storeItems } from './plan'
 import { scorePrecomputed } from './precomputed'
@@ -107,12 +108,12 @@ function countsOf(targets: Item[], reference: number, pool: number): ExperimentR
 }
 
 /** Metrics of the labelled targets (null in audit mode: one class missing) and the blind baseline beside them. */
-async function evaluate(spec: ResolvedSpec, outcome: AttackOutcome, ctx: RunContext): Promise<Pick<ExperimentResults, 'metrics' | 'blindBaseline'>> {
+async function evaluate(spec: ResolvedSpec, outcome: AttackOutcome, ctx: RunContext): Promise<Pick<ExperimentResults, 'metrics' | 'blindBaseline' | 'audit'>> {
   const labelled = outcome.targets.map((it, i) => ({ label: labelOf(it), score: outcome.scores[i] })).filter((x) => x.label !== null)
   const members = labelled.filter((x) => x.label === 1).length
   if (members === 0 || members === labelled.length) {
     ctx.emit({ type: 'log', level: 'warn', message: 'The targets do not hold both members and non-members: scores are stored, metrics are not computed (audit mode).' })
-    return { metrics: null, blindBaseline: null }
+    return { metrics: null, blindBaseline: null, audit: null }
   }
   const ev = spec.params.evaluation
   const progress = new PhaseProgress(ctx.emit, 'evaluating', ev.resamples, 'resamples')
@@ -134,7 +135,11 @@ async function evaluate(spec: ResolvedSpec, outcome: AttackOutcome, ctx: RunCont
     }
   )
   const metrics = metricsData(report)
-  if (spec.attack === 'blind' || !spec.params.blind.enabled) return { metrics, blindBaseline: null }
+  const auditCtx = { seed: spec.params.seed, resamples: ev.resamples, confidence: ev.confidence, signal: ctx.signal }
+  const scored = { scores: labelled.map((x) => x.score), labels: labelled.map((x) => x.label!) }
+  // A blind run is itself the shift check: it gets no audit of its own.
+  if (spec.attack === 'blind') return { metrics, blindBaseline: null, audit: null }
+  if (!spec.params.blind.enabled) return { metrics, blindBaseline: null, audit: await auditOf(outcome, scored, null, auditCtx) }
   const blind = await scoreBlind(outcome.targets, spec, ctx.signal)
   const blindReport = await evaluateScores(
     { scores: blind.scores, labels: blind.targets.map((it) => labelOf(it)!) },
@@ -142,5 +147,8 @@ async function evaluate(spec: ResolvedSpec, outcome: AttackOutcome, ctx: RunCont
   )
   const warning = blindWarning(blindReport.auc, report.auc)
   if (warning) ctx.emit({ type: 'log', level: 'warn', message: warning })
-  return { metrics, blindBaseline: { auc: blindReport.auc, aucCI: blindReport.aucCI, warning } }
+  const audit = await auditOf(outcome, scored, { outcome: blind, auc: blindReport.auc, aucCI: blindReport.aucCI }, auditCtx)
+  if (audit.verdict.kind !== 'clean') ctx.emit({ type: 'log', level: 'warn', message: `Audit: ${audit.verdict.sentence}` })
+  for (const flag of audit.verdict.flags) ctx.emit({ type: 'log', level: 'warn', message: `Audit: ${flag.message}` })
+  return { metrics, blindBaseline: { auc: blindReport.auc, aucCI: blindReport.aucCI, warning }, audit }
 }
