@@ -7,6 +7,7 @@ import type { AppInfo } from '../shared/contract/operations'
 import { withEngine, type GlobalOptions } from './engine-session'
 import { registerDataCommands } from './data-commands'
 import { registerExperimentCommands } from './experiment-commands'
+import { registerModelCommands } from './model-commands'
 import { action, printJson } from './output'
 
 const program = new Command()
@@ -50,7 +51,8 @@ program
     )
   )
 
-const models = program.command('models').description('model folders in Hugging Face ONNX layout')
+const models = program.command('models').description('model folders: Hugging Face ONNX, OpenCLIP (immich) and clip-as-service layouts')
+registerModelCommands(models, globals)
 models
   .command('list')
   .description('bundled and added models with architecture facts and load errors')
