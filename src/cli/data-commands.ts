@@ -11,6 +11,7 @@ import { BatchSizeSchema, MaxIssuesSchema, ResamplesSchema, SeedSchema } from '.
 import { cliConfig, withEngine, type GlobalOptions } from './engine-session'
 import { numberArg } from './options'
 import { action, hasJson, printJson } from './output'
+import { withVariant } from './model-commands'
 import { progressPrinter } from './progress-bar'
 
 
@@ -62,7 +63,8 @@ export function registerDataCommands(program: Command, globals: () => GlobalOpti
   program
     .command('embed')
     .description('compute (or read from the cache) L2-normalised embeddings of every item')
-    .requiredOption('--model <dir|name>', 'model folder or bundled/added model name')
+    .requiredOption('--model <dir|name>', 'model folder, bundled/added model name or Hugging Face repo id in the local cache')
+    .option('--variant <v>', 'weights variant: fp32, fp16, int8, uint8, quantized, q4, q4f16, bnb4 (alias: --model DIR@variant)')
     .requiredOption('--dataset <dir|manifest|name>', 'dataset folder, manifest file or name')
     .option('--augment <spec>', 'augmentation bank (comma-separated transforms, e.g. "hflip, rot(deg=15)", or "default"); default none')
     .option('--seed <n>', 'augmentation seed', numberArg(SeedSchema), 0)
@@ -71,9 +73,9 @@ export function registerDataCommands(program: Command, globals: () => GlobalOpti
     .option('--shard <i/N>', 'process only shard i of N (0-based; deterministic by item id), e.g. for a SLURM job array')
     .option('--json', 'print the summary as JSON (no progress output)')
     .action(
-      action(async (opts: { model: string; dataset: string; augment?: string; seed: number; batchSize?: number; out?: string; shard?: string; json?: boolean }) => {
+      action(async (opts: { model: string; variant?: string; dataset: string; augment?: string; seed: number; batchSize?: number; out?: string; shard?: string; json?: boolean }) => {
         const out = await withEngine(globals(), (c, signal) =>
-          c.invoke('embed', { model: opts.model, dataset: opts.dataset, augment: opts.augment, seed: opts.seed, batchSize: opts.batchSize, out: opts.out, shard: parseShard(opts.shard) }, { signal, onEvent: progressPrinter(Boolean(opts.json)) })
+          c.invoke('embed', { model: withVariant(opts.model, opts.variant), dataset: opts.dataset, augment: opts.augment, seed: opts.seed, batchSize: opts.batchSize, out: opts.out, shard: parseShard(opts.shard) }, { signal, onEvent: progressPrinter(Boolean(opts.json)) })
         )
         if (opts.json) return printJson(out)
         process.stdout.write(

@@ -12,10 +12,12 @@ import { printMetrics } from './data-commands'
 import { withEngine, type GlobalOptions } from './engine-session'
 import { numberArg } from './options'
 import { action, hasJson, printJson } from './output'
+import { withVariant } from './model-commands'
 import { progressPrinter } from './progress-bar'
 
 
 interface RunOptions {
+  variant?: string
   model?: string
   dataset: string
   attack: 'csa' | 'aea' | 'wsa' | 'blind'
@@ -79,7 +81,8 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
   program
     .command('run')
     .description('run an attack (using the cache), store the experiment and print its metrics')
-    .option('--model <dir|name>', 'model folder or name (not needed for --attack blind, nor for embedding-only datasets, which bring their own vectors)')
+    .option('--model <dir|name>', 'model folder, name or cached Hugging Face repo id (not needed for --attack blind, nor for embedding-only datasets, which bring their own vectors)')
+    .option('--variant <v>', 'weights variant: fp32, fp16, int8, uint8, quantized, q4, q4f16, bnb4 (alias: --model DIR@variant)')
     .requiredOption('--dataset <dir|manifest|name>', 'dataset folder, manifest, or name of a bundled dataset (e.g. emoji-demo)')
     .addOption(new Option('--attack <attack>', 'attack').choices(['csa', 'aea', 'wsa', 'blind']).makeOptionMandatory())
     .option('--augment <bank>', 'AEA augmentation bank (canonical spec); default: the bank of attacks.md (K = 10)')
@@ -99,7 +102,7 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
       action(async (o: RunOptions) => {
         const spec: ExperimentSpecInput = {
           name: o.name,
-          model: o.model,
+          model: o.model === undefined ? undefined : withVariant(o.model, o.variant),
           dataset: o.dataset,
           attack: o.attack,
           tags: o.tag,

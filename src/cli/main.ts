@@ -9,6 +9,7 @@ import { withEngine, type GlobalOptions } from './engine-session'
 import { registerDataCommands } from './data-commands'
 import { registerExperimentCommands } from './experiment-commands'
 import { numberArg } from './options'
+import { registerModelCommands } from './model-commands'
 import { action, printJson } from './output'
 
 const program = new Command()
@@ -52,7 +53,8 @@ program
     )
   )
 
-const models = program.command('models').description('model folders in Hugging Face ONNX layout')
+const models = program.command('models').description('model folders: Hugging Face ONNX, OpenCLIP (immich) and clip-as-service layouts')
+registerModelCommands(models, globals)
 models
   .command('list')
   .description('bundled and added models with architecture facts and load errors')

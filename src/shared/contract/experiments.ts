@@ -68,6 +68,9 @@ export const ResolvedSpecSchema = ExperimentSpecSchema.extend({
   modelName: z.string().nullable(),
   modelFingerprint: z.string().nullable(),
   quantized: z.boolean(),
+  /** Folder layout (huggingface, openclip, clip-as-service) and variant ('separate', 'combined-fp16', ...) that ran. */
+  modelFormat: z.string().nullable().optional(),
+  modelVariant: z.string().nullable().optional(),
   datasetName: z.string(),
   datasetHash: z.string(),
   appVersion: z.string()

@@ -11,8 +11,8 @@ export {
   throttleProgress
 } from './events'
 export type { Phase, ProgressEvent, ItemSkippedEvent, LogEvent, WorkbenchEvent, EventSink } from './events'
-export { ModelInfoSchema, ModelFileSchema, CapabilitiesSchema } from './models'
-export type { ModelInfo, Capabilities } from './models'
+export { ModelInfoSchema, ModelFileSchema, CapabilitiesSchema, ModelFormatSchema, ModelInspectionSchema, TowerIoSchema } from './models'
+export type { ModelInfo, ModelInspection, Capabilities } from './models'
 export * from './datasets'
 export * from './metrics'
 export * from './experiments'

@@ -11,7 +11,7 @@ import {
 } from './experiments'
 import { EmbedSummarySchema, ExportFileSchema, FigureFormatSchema, FigureKindSchema, TableFormatSchema, ViewPreviewSchema } from './exports'
 import { MetricsReportSchema, PairedComparisonSchema } from './metrics'
-import { CapabilitiesSchema, ModelInfoSchema } from './models'
+import { CapabilitiesSchema, ModelInfoSchema, ModelInspectionSchema } from './models'
 
 /** Definition of one operation; `long` ones stream events and honour cancellation. */
 export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -55,6 +55,12 @@ export const operations = {
     summary: 'Bundled and user-added models with architecture facts, fingerprint and load errors.'
   }),
   'models.add': op({ input: z.object({ path: ref }).strict(), output: ModelInfoSchema, long: false, summary: 'Register a model folder (Hugging Face ONNX layout) and describe it.' }),
+  'models.inspect': op({
+    input: z.object({ path: ref, variant: z.string().min(1).max(64).optional() }).strict(),
+    output: ModelInspectionSchema,
+    long: false,
+    summary: 'Describe a model folder (any layout) without registering it: layout, towers, variant, preprocessing, tokenizer and every problem found.'
+  }),
   'models.remove': op({ input: z.object({ path: ref }).strict(), output: ok, long: false, summary: 'Forget a user-added model folder (its cached embeddings stay).' }),
   'datasets.list': op({ input: none, output: z.object({ datasets: z.array(DatasetSummarySchema) }), long: false, summary: 'Bundled and user-added datasets with counts by membership and role.' }),
   'datasets.add': op({ input: z.object({ path: ref }).strict(), output: DatasetSummarySchema, long: true, summary: 'Register a manifest or image folder as a dataset and count its items.' }),

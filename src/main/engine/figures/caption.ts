@@ -49,7 +49,7 @@ function experimentText(view: ExperimentView): string {
   const n = results?.metrics?.n ?? (results ? { members: results.counts.members, nonmembers: results.counts.nonmembers } : null)
   const model = spec.modelName ?? spec.model ?? 'no model'
   const parts = [
-    `model ${model} (fingerprint ${shortHash(spec.modelFingerprint)}${spec.quantized ? ', quantized' : ''})`,
+    `model ${model} (${spec.modelFormat ? `${spec.modelFormat} ${spec.modelVariant ?? ''}, `.replace(' ,', ',') : ''}fingerprint ${shortHash(spec.modelFingerprint)}${spec.quantized ? ', quantized' : ''})`,
     `dataset ${spec.datasetName} (hash ${shortHash(spec.datasetHash)})`,
     n ? `${formatCount(n.members)} members / ${formatCount(n.nonmembers)} non-members` : 'not evaluated',
     `${attackText(spec.attack, spec.params)}, seed ${spec.params.seed}`

@@ -206,6 +206,7 @@ export function toModelInfo(d: ModelDescription, name = d.name): ModelInfo {
   return {
     name, path: d.path, source: d.source, fingerprint: d.fingerprint, layout: d.layout, embeddingDim: d.embeddingDim,
     imageSize: d.imageSize, contextLength: d.contextLength, precision: d.precision, parameterCount: d.parameterCount,
-    files: d.files, card: d.card, error: d.error
+    files: d.files, card: d.card, error: d.error, format: d.format, variant: d.variant, variants: d.variants, weights: d.weights,
+    repoId: null, revision: null, notes: d.notes, problems: d.problems
   }
 }

@@ -19,9 +19,9 @@ import {
 } from './experiments'
 import { exportFigureOp, exportRecordOp, exportScoresOp, exportTableOp } from './export'
 import { evaluateOp } from './metrics'
-import { addModelOp, listModelsOp, removeModelOp } from './models'
 import { createServices } from '../services'
 import { RunRegistry } from './runs'
+import { addModelOp, inspectModelOp, listModelsOp, removeModelOp } from './models'
 
 /** What a handler receives besides its validated input. */
 export interface HandlerContext {
@@ -42,6 +42,7 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'app.info': async () => appInfo(config),
     'models.list': async () => listModelsOp(s),
     'models.add': async (i) => addModelOp(s, i.path),
+    'models.inspect': async (i) => inspectModelOp(s, i),
     'models.remove': async (i) => removeModelOp(s, i.path),
     'datasets.list': async () => listDatasetsOp(s),
     'datasets.add': async (i, c) => addDatasetOp(s, i.path, c.signal),

@@ -1,8 +1,8 @@
-// models.list / models.add / models.remove: bundled models from resources/models plus the folders the user added.
+// models.list / models.add / models.inspect / models.remove: bundled models from resources/models plus the folders the user added.
 import path from 'node:path'
 import type { OpOutput } from '../../../shared/contract/operations'
-import { listModels, toModelInfo } from '../models'
 import type { Services } from '../services'
+import { listModels, parseModelRef, toModelInfo, toModelInspection } from '../models'
 
 /** Bundled and added models, each described (or with its load error explained). */
 export async function listModelsOp(s: Services): Promise<OpOutput<'models.list'>> {
@@ -21,6 +21,12 @@ export async function addModelOp(s: Services, folder: string): Promise<OpOutput<
   const name = uniqueName(description.name, s.store().models.list().filter((e) => e.path !== dir).map((e) => e.name))
   s.store().models.add({ path: dir, name, fingerprint: description.fingerprint })
   return toModelInfo(description, name)
+}
+
+/** Describe a folder (a path, or `DIR@variant`) without registering it, with every problem found. */
+export async function inspectModelOp(s: Services, input: { path: string; variant?: string }): Promise<OpOutput<'models.inspect'>> {
+  const { dir, variant } = parseModelRef(s.resolveModel(input.path))
+  return toModelInspection(await s.models.describe(dir, { variant: input.variant ?? variant }))
 }
 
 /** Forget an added folder. */

@@ -6,6 +6,7 @@ import { usesAugmentedViews } from '../../../shared/contract/experiments'
 import { parseBank } from '../augment'
 import { captionHash, imageRef, type Dataset, type DatasetIssue, type Item } from '../datasets'
 import type { Services } from '../services'
+import { parseModelRef } from '../models'
 import type { WorkspaceStore } from '../store'
 
 /** The items of a run by role; reader-level errors are skipped and listed. */
@@ -24,13 +25,16 @@ export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: Ab
   // A bad augmentation bank is refused now, not minutes into the run.
   if (spec.params.aea.bank.trim() && usesAugmentedViews(spec.attack, spec.params.wsa)) parseBank(spec.params.aea.bank)
   const ds = await s.openDataset(spec.dataset, signal)
-  let model: { name: string; fingerprint: string | null; quantized: boolean } | null = null
+  let model: { name: string; fingerprint: string | null; quantized: boolean; format?: string | null; variant?: string | null } | null = null
   if (ds.info.embeddings && needsModel(spec)) model = precomputedModel(spec, ds)
   else if (needsModel(spec)) {
     if (!spec.model) throw new WorkbenchError({ code: 'invalid-input', item: 'model', message: `The ${spec.attack.toUpperCase()} attack needs a model.`, hint: 'Choose a model, or the blind baseline, which never queries one.' })
-    const d = await s.models.describe(s.resolveModel(spec.model).replace(/@[a-z0-9-]+$/, ''))
+    const { dir, variant } = parseModelRef(s.resolveModel(spec.model))
+    const d = await s.models.describe(dir, { variant })
     if (d.error) throw new WorkbenchError(d.error)
-    model = { name: d.name, fingerprint: d.fingerprint, quantized: d.quantized }
+    // Weights other than fp32 change the scores under attack: the name carries them into every listing and caption.
+    const name = d.weights && d.weights !== 'fp32' ? `${d.name}@${d.weights}` : d.name
+    model = { name, fingerprint: d.fingerprint, quantized: d.quantized, format: d.format, variant: d.variant }
   }
   return {
     ...spec,
@@ -38,6 +42,8 @@ export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: Ab
     modelName: model?.name ?? null,
     modelFingerprint: model?.fingerprint ?? null,
     quantized: model?.quantized ?? false,
+    modelFormat: model?.format ?? null,
+    modelVariant: model?.variant ?? null,
     datasetName: ds.info.name,
     datasetHash: ds.info.hash,
     appVersion: s.config.appVersion
