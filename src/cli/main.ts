@@ -4,6 +4,8 @@ import { Command, Option } from 'commander'
 // config, not the engine index: the engine itself loads in the worker, and loading it here too doubled start-up.
 import { REPO_ROOT, sourceConfig } from '../main/engine/config'
 import type { AppInfo } from '../shared/contract/operations'
+import { ProviderChoiceSchema } from '../shared/contract/models'
+import { adapterText } from '../shared/format'
 import { withEngine, type GlobalOptions } from './engine-session'
 import { registerDataCommands } from './data-commands'
 import { registerExperimentCommands } from './experiment-commands'
@@ -16,8 +18,8 @@ program
   .version(sourceConfig().appVersion, '-V, --version')
   .option('--workspace <dir>', 'workspace folder (SQLite cache, exports); default $MIA_WORKSPACE or ~/.mia-workbench')
   .option('--threads <n>', 'onnxruntime threads per operator (default: all cores)', (v) => Number.parseInt(v, 10))
-  .addOption(new Option('--provider <ep>', 'preferred execution provider (falls back to cpu, and says why)').choices(['cpu', 'cuda', 'dml', 'coreml']))
-  .option('--batch-size <n>', 'images or captions per inference batch (default 32)', (v) => Number.parseInt(v, 10))
+  .addOption(new Option('--provider <ep>', 'execution provider; auto tries CUDA, then a hardware WebGPU adapter, then the CPU (a failing one falls back to cpu, and says why)').choices(ProviderChoiceSchema.options).default('auto'))
+  .option('--batch-size <n>', 'images or captions per inference batch (default 32 on the CPU, 128 on a GPU)', (v) => Number.parseInt(v, 10))
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>()
 
@@ -30,6 +32,7 @@ function printInfo(info: AppInfo): void {
     `Electron runtime:   ${c.electronRuntime ? 'yes' : 'no'}`,
     `GPU provider:       ${c.gpu ? 'yes' : 'no'}`,
     `execution providers: ${c.executionProviders.join(' > ')}`,
+    `WebGPU adapter:     ${c.adapter ? adapterText(c.adapter) : 'none'}`,
     ...c.fallbacks.map((f) => `fallback:           ${f}`)
   ]
   process.stdout.write(lines.join('\n') + '\n')

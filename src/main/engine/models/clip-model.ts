@@ -2,7 +2,9 @@
 import path from 'node:path'
 import { WorkbenchError } from '../../../shared/contract/errors'
 import type { ModelDescription } from './describe'
-import type { Feed, OnnxSession, ProviderName, SessionOptions } from './session'
+import type { GpuAdapter } from '../../../shared/contract/models'
+import type { Feed, OnnxSession, SessionOptions } from './session'
+import type { ProviderName } from './providers'
 import { createSession } from './session'
 
 type Tower = 'vision' | 'text'
@@ -25,9 +27,15 @@ export class ClipModel {
     return this.description.embeddingDim ?? 0
   }
 
-  /** Provider of the opened session(s); null before the first embed or `load()`. */
-  get provider(): ProviderName | null {
-    return this.opened[0]?.provider ?? null
+  /** Provider of the opened session(s), e.g. `webgpu`, or `webgpu+cpu` when one tower fell back; null before `load()`. */
+  get provider(): string | null {
+    const names = [...new Set<ProviderName>(this.opened.map((s) => s.provider))]
+    return names.length ? names.join('+') : null
+  }
+
+  /** The GPU behind a WebGPU session; null on other providers or before the first embed. */
+  get adapter(): GpuAdapter | null {
+    return this.opened.find((s) => s.adapter)?.adapter ?? null
   }
 
   /** Why a faster provider was not used (null when the preferred one runs or nothing is open yet). */
@@ -91,14 +99,15 @@ export class ClipModel {
     const out = new Float32Array(n * this.dim)
     const fixed = session.inputs.find((i) => i.name === batchInput)?.shape[0]
     const step = typeof fixed === 'number' ? fixed : Math.max(n, 1)
-    if (typeof fixed === 'number' && n % fixed !== 0) this.badInput(`${path.basename(session.file)} takes batches of exactly ${fixed}; got ${n} items.`)
     for (let start = 0; start < n; start += step) {
-      const feeds = { ...this.dummies(session, batchInput), ...feedsFor(start, step) }
+      const count = Math.min(step, n - start)
+      // A graph with a fixed batch gets its last, short chunk padded with copies of the chunk's last row (dropped below).
+      const feeds = { ...this.dummies(session, batchInput), ...padFeeds(feedsFor(start, count), count, step) }
       const result = (await session.run(feeds, [outName]))[outName]
       if (result.dims.length !== 2 || result.dims[0] !== step || result.dims[1] !== this.dim) {
         throw new WorkbenchError({ code: 'inference-failed', item: session.file, message: `${path.basename(session.file)} returned ${outName} of shape [${result.dims.join(', ')}]; expected [${step}, ${this.dim}].` })
       }
-      out.set(result.data as Float32Array, start * this.dim)
+      out.set((result.data as Float32Array).subarray(0, count * this.dim), start * this.dim)
     }
     return out
   }
@@ -126,4 +135,19 @@ export class ClipModel {
     await Promise.all(sessions.map((r) => (r.status === 'fulfilled' ? r.value.dispose() : undefined)))
     this.opened = []
   }
+}
+
+/** Feeds of `count` rows grown to `step` rows by repeating the last row; unchanged when they already fill the batch. */
+function padFeeds(feeds: Record<string, Feed>, count: number, step: number): Record<string, Feed> {
+  if (count === step) return feeds
+  const out: Record<string, Feed> = {}
+  for (const [name, feed] of Object.entries(feeds)) {
+    const per = feed.data.length / count
+    const data = feed.data instanceof Float32Array ? new Float32Array(step * per) : new BigInt64Array(step * per)
+    data.set(feed.data as never)
+    const last = feed.data.subarray((count - 1) * per)
+    for (let r = count; r < step; r++) data.set(last as never, r * per)
+    out[name] = { data, dims: [step, ...feed.dims.slice(1)] }
+  }
+  return out
 }
