@@ -3,6 +3,7 @@ import path from 'node:path'
 import { sourceConfig, type EngineConfig } from '../main/engine/config'
 import { startEngineWorker } from '../main/host/worker-host'
 import type { EngineClient } from '../main/host/client'
+import type { ProviderChoice } from '../shared/contract/models'
 
 /** Global CLI options that shape the engine. */
 export interface GlobalOptions {
@@ -10,7 +11,7 @@ export interface GlobalOptions {
   /** Browser mode: only bundled or registered models and datasets are read. */
   registeredOnly?: boolean
   threads?: number
-  provider?: 'cpu' | 'cuda' | 'dml' | 'coreml'
+  provider?: ProviderChoice
   batchSize?: number
 }
 
@@ -20,8 +21,8 @@ export function cliConfig(options: GlobalOptions): EngineConfig {
     ...(options.workspace ? { workspaceDir: path.resolve(options.workspace) } : {}),
     registeredOnly: options.registeredOnly,
     batchSize: options.batchSize,
-    // An explicit provider is tried first; cpu stays as the fallback, and the run says which one ran and why.
-    inference: { intraOpNumThreads: options.threads, providers: options.provider ? [...new Set([options.provider, 'cpu' as const])] : undefined }
+    // An explicit provider is tried first; cpu stays as the fallback, and the run says which one ran and why. `auto` = the platform table.
+    inference: { intraOpNumThreads: options.threads, providers: options.provider && options.provider !== 'auto' ? [...new Set([options.provider, 'cpu' as const])] : undefined }
   })
 }
 

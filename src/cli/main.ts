@@ -5,6 +5,8 @@ import { Command, Option } from 'commander'
 import { REPO_ROOT, sourceConfig } from '../main/engine/config'
 import { BatchSizeSchema, PortSchema, ThreadsSchema } from '../shared/contract/numbers'
 import type { AppInfo } from '../shared/contract/operations'
+import { ProviderChoiceSchema } from '../shared/contract/models'
+import { adapterText } from '../shared/format'
 import { withEngine, type GlobalOptions } from './engine-session'
 import { registerDataCommands } from './data-commands'
 import { registerExperimentCommands } from './experiment-commands'
@@ -19,8 +21,8 @@ program
   .version(sourceConfig().appVersion, '-V, --version')
   .option('--workspace <dir>', 'workspace folder (SQLite cache, exports); default $MIA_WORKSPACE or ~/.mia-workbench')
   .option('--threads <n>', 'onnxruntime threads per operator (default: all cores)', numberArg(ThreadsSchema))
-  .addOption(new Option('--provider <ep>', 'preferred execution provider (falls back to cpu, and says why)').choices(['cpu', 'cuda', 'dml', 'coreml']))
-  .option('--batch-size <n>', 'images or captions per inference batch (default 32)', numberArg(BatchSizeSchema))
+  .addOption(new Option('--provider <ep>', 'execution provider; auto tries CUDA, then a hardware WebGPU adapter, then the CPU (a failing one falls back to cpu, and says why)').choices(ProviderChoiceSchema.options).default('auto'))
+  .option('--batch-size <n>', 'images or captions per inference batch (default 32 on the CPU, 128 on a GPU)', numberArg(BatchSizeSchema))
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>()
 
@@ -33,6 +35,7 @@ function printInfo(info: AppInfo): void {
     `Electron runtime:   ${c.electronRuntime ? 'yes' : 'no'}`,
     `GPU provider:       ${c.gpu ? 'yes' : 'no'}`,
     `execution providers: ${c.executionProviders.join(' > ')}`,
+    `WebGPU adapter:     ${c.adapter ? adapterText(c.adapter) : 'none'}`,
     ...c.fallbacks.map((f) => `fallback:           ${f}`)
   ]
   process.stdout.write(lines.join('\n') + '\n')

@@ -1,5 +1,6 @@
 // Number, percent, interval and p-value formatting shared by the UI, CSV and LaTeX exports.
 import type { Interval, TprAtFprEntry } from './contract/metrics'
+import type { GpuAdapter } from './contract/models'
 
 /** What a missing or non-finite value prints as. */
 export const NOT_AVAILABLE = 'n/a'
@@ -82,4 +83,14 @@ export function formatEvidence(e: Pick<TprAtFprEntry, 'counts' | 'clopperPearson
   const cp = e.clopperPearson ? ` · CP ${formatInterval(e.clopperPearson.tpr)}` : ''
   const eps = isNumber(e.epsilon) ? ` · ε ≥ ${formatNumber(e.epsilon, 2)}` : ''
   return `${e.counts.tp}/${e.counts.nMembers} at ${e.counts.fp}/${e.counts.nNonmembers} FP${cp}${eps}`
+}
+
+/** A GPU adapter in one line, e.g. "NVIDIA H100 80GB HBM3 (nvidia, vulkan, driver 550.54)". */
+export function adapterText(a: GpuAdapter): string {
+  return `${a.description} (${a.vendor}, ${a.backend}${a.driver ? `, driver ${a.driver}` : ''}${a.software ? ', software' : ''})`
+}
+
+/** Where a model ran, e.g. "webgpu on SwiftShader Vulkan (software GPU) (google, vulkan, software)" or "cpu". */
+export function providerText(provider: string, adapter: GpuAdapter | null | undefined): string {
+  return adapter ? `${provider} on ${adapterText(adapter)}` : provider
 }

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { BatchSizeSchema, EpochsSchema, LambdaSchema, PatienceSchema, ResamplesSchema, SeedSchema } from './numbers'
 import { AuditSchema } from './audit'
 import { MetricsReportSchema, IntervalSchema, RocPointsSchema } from './metrics'
+import { GpuAdapterSchema } from './models'
 
 export const AttackSchema = z.enum(['csa', 'aea', 'wsa', 'blind'])
 export type Attack = z.infer<typeof AttackSchema>
@@ -101,6 +102,8 @@ export const ExperimentResultsSchema = z.object({
   /** Execution provider that ran the model (null for the blind baseline) and why a faster one was not used. */
   provider: z.string().nullable(),
   fallbackReason: z.string().nullable(),
+  /** The GPU behind a WebGPU provider (absent in records made before it was recorded). */
+  adapter: GpuAdapterSchema.nullable().optional(),
   /** Embeddings computed in this run vs read from the cache. */
   embeddings: z.object({ computed: z.number().int(), cached: z.number().int() }),
   /** Seconds per phase. */

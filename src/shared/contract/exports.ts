@@ -1,6 +1,7 @@
 // Schemas of exported artefacts (figures, tables, records) and of the embed and augmentation-preview operations.
 import { z } from 'zod'
 import { SkippedItemSchema } from './experiments'
+import { GpuAdapterSchema } from './models'
 
 /** Figure kinds the renderer and `mia export --figure` draw from the same chart builders. */
 export const FigureKindSchema = z.enum(['roc', 'hist', 'compare'])
@@ -30,6 +31,8 @@ export const EmbedSummarySchema = z.object({
   modelFingerprint: z.string(),
   provider: z.string(),
   fallbackReason: z.string().nullable(),
+  /** The GPU behind a WebGPU provider; null on the CPU and other providers. */
+  adapter: GpuAdapterSchema.nullable(),
   dataset: z.string(),
   datasetHash: z.string(),
   items: z.number().int(),

@@ -72,12 +72,34 @@ export const ModelInspectionSchema = ModelInfoSchema.extend({
 })
 export type ModelInspection = z.infer<typeof ModelInspectionSchema>
 
+/** Execution providers a user can ask for; `auto` tries CUDA, then WebGPU, then the CPU (docs/attacks.md § Providers). */
+export const ProviderChoiceSchema = z.enum(['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'])
+export type ProviderChoice = z.infer<typeof ProviderChoiceSchema>
+
+/**
+ * The GPU behind the WebGPU provider. onnxruntime-node does not expose Dawn's adapter info, so it is read from the
+ * driver the platform offers (`source`: the Vulkan driver manifest on Linux, the platform API elsewhere).
+ */
+export const GpuAdapterSchema = z.object({
+  vendor: z.string(),
+  architecture: z.string(),
+  description: z.string(),
+  backend: z.enum(['vulkan', 'metal', 'd3d12']),
+  /** A software rasteriser (SwiftShader): correct but slow; its timings say nothing about GPUs. */
+  software: z.boolean(),
+  driver: z.string().nullable(),
+  source: z.enum(['vulkan-manifest', 'platform'])
+})
+export type GpuAdapter = z.infer<typeof GpuAdapterSchema>
+
 /** What this installation can run, and what falls back to what. */
 export const CapabilitiesSchema = z.object({
   electronRuntime: z.boolean(),
   /** Execution providers onnxruntime-node can use here, in preference order; `cpu` always last. */
   executionProviders: z.array(z.string()),
   gpu: z.boolean(),
+  /** The WebGPU adapter that answered a probe session; null when WebGPU is unavailable (`fallbacks` says why). */
+  adapter: GpuAdapterSchema.nullable(),
   /** Human explanations: why a faster provider or the desktop runtime is not available. */
   fallbacks: z.array(z.string())
 })

@@ -1,7 +1,7 @@
 // Provenance captions: what was measured (model, dataset, n, attack and parameters, bootstrap, app version), as text.
 import type { ExperimentParams, ExperimentView } from '../../../shared/contract/experiments'
 import type { PairedComparisonData } from '../../../shared/contract/metrics'
-import { formatCount } from '../../../shared/format'
+import { formatCount, providerText } from '../../../shared/format'
 import { parseBank, viewCount } from '../augment'
 
 /** What a caption is for and what else it covers. */
@@ -75,6 +75,15 @@ function pairedText(comparisons: readonly PairedComparisonData[]): string | null
   return `Paired Δ over the ${items} common target items, paired bootstrap with ${resamples} resamples.`
 }
 
+/** Which execution provider computed the embeddings; says so when the experiments' providers differ. */
+function inferenceText(views: readonly ExperimentView[]): string | null {
+  const ran = views.flatMap((v) => (v.record.results?.provider ? [{ name: v.record.name, where: providerText(v.record.results.provider, v.record.results.adapter) }] : []))
+  if (ran.length === 0) return null
+  const where = [...new Set(ran.map((r) => r.where))]
+  if (where.length === 1) return `Embeddings computed on ${where[0]}.`
+  return `Embeddings computed on different execution providers (${ran.map((r) => `${r.name}: ${r.where}`).join('; ')}).`
+}
+
 /** Caption text for a figure or table of `views`: every experiment's provenance, the bootstrap and the app version. */
 export function provenanceCaption(views: readonly ExperimentView[], options: CaptionOptions = {}): string {
   const sentences = [
@@ -82,6 +91,7 @@ export function provenanceCaption(views: readonly ExperimentView[], options: Cap
     ...views.map(experimentText),
     bootstrapText(views),
     pairedText(options.comparisons ?? []),
+    inferenceText(views),
     `MIA Workbench ${distinct(views.map((v) => v.record.spec.appVersion))}.`
   ]
   return sentences.filter((s): s is string => s !== null).join(' ')

@@ -2,8 +2,10 @@
 import path from 'node:path'
 import { WorkbenchError } from '../../../shared/contract/errors'
 import type { ModelDescription } from './describe'
+import type { GpuAdapter } from '../../../shared/contract/models'
 import type { TowerIo } from './layout'
-import type { Feed, OnnxSession, ProviderName, SessionOptions } from './session'
+import type { Feed, OnnxSession, SessionOptions } from './session'
+import type { ProviderName } from './providers'
 import { createSession } from './session'
 
 type Tower = 'vision' | 'text'
@@ -28,9 +30,15 @@ export class ClipModel {
 
   private learnedDim: number | null = null
 
-  /** Provider of the opened session(s); null before the first embed or `load()`. */
-  get provider(): ProviderName | null {
-    return this.opened[0]?.provider ?? null
+  /** Provider of the opened session(s), e.g. `webgpu`, or `webgpu+cpu` when one tower fell back; null before `load()`. */
+  get provider(): string | null {
+    const names = [...new Set<ProviderName>(this.opened.map((s) => s.provider))]
+    return names.length ? names.join('+') : null
+  }
+
+  /** The GPU behind a WebGPU session; null on other providers or before the first embed. */
+  get adapter(): GpuAdapter | null {
+    return this.opened.find((s) => s.adapter)?.adapter ?? null
   }
 
   /** Why a faster provider was not used (null when the preferred one runs or nothing is open yet). */

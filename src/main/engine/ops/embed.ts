@@ -44,6 +44,7 @@ export async function embedOp(s: Services, input: OpParsedInput<'embed'>, ctx: {
     modelFingerprint: model.description.fingerprint ?? '',
     provider: model.provider ?? 'cpu',
     fallbackReason: model.fallbackReason,
+    adapter: model.adapter,
     dataset: ds.info.name,
     datasetHash: ds.info.hash,
     items: items.length,

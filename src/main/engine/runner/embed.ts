@@ -7,7 +7,7 @@ import type { SkippedItem } from '../../../shared/contract/experiments'
 import { l2NormalizeRows } from '../attacks'
 import { applyView, viewCount, viewSpec, type AugBank } from '../augment'
 import { captionHash, imageHash, imageLabel, imageStamp, readItemImage, type Item } from '../datasets'
-import type { ClipModel } from '../models'
+import { defaultBatchSize, type ClipModel } from '../models'
 import { decodeImage, loadTokenizer, preprocessInto, readPreprocessorConfig, tokenize, type ImagePreprocessConfig, type RgbImage } from '../preprocess'
 import { embeddingKey, type WorkspaceStore } from '../store'
 import { PhaseProgress } from './progress'
@@ -48,8 +48,6 @@ interface ImageUnit {
   view: string
 }
 
-const DEFAULT_BATCH = 32
-
 /** Embed what the cache lacks and return every needed vector; bad items are skipped and listed, never fatal. */
 export async function embedItems(req: EmbedRequest): Promise<EmbeddedItems> {
   const { model, store, signal, emit } = req
@@ -81,7 +79,8 @@ export async function embedItems(req: EmbedRequest): Promise<EmbeddedItems> {
   )
   emit({ type: 'log', level: 'info', message: `Cache: ${textKeys.length - textWork.length}/${textKeys.length} captions and ${imageUnits.length - imageWork.length}/${imageUnits.length} image views already embedded.` })
 
-  const batch = req.batchSize ?? DEFAULT_BATCH
+  await model.load()
+  const batch = req.batchSize ?? defaultBatchSize(model.provider)
   // One 'embedding' phase covers captions and original images, so its progress never goes back.
   const origCount = imageWork.filter((u) => u.k === 0).length
   const embedding = textWork.length + origCount ? new PhaseProgress(emit, 'embedding', textWork.length + origCount, 'items') : null

@@ -3,6 +3,7 @@ import { WorkbenchError, toErrorData } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { ExperimentRecord, ExperimentResults, ResolvedSpec } from '../../../shared/contract/experiments'
 import { usesAugmentedViews } from '../../../shared/contract/experiments'
+import type { GpuAdapter } from '../../../shared/contract/models'
 import { blindWarning } from '../attacks'
 import { defaultBank, parseBank } from '../augment'
 import type { Item } from '../datasets'
@@ -63,6 +64,7 @@ async function execute(s: Services, spec: ResolvedSpec, ctx: RunContext) {
   const skipped = [...parts.skipped]
   let provider: string | null = null
   let fallbackReason: string | null = null
+  let adapter: GpuAdapter | null = null
   let embeddings = { computed: 0, cached: 0 }
   let outcome: AttackOutcome
   if (spec.attack === 'blind') {
@@ -81,19 +83,24 @@ async function execute(s: Services, spec: ResolvedSpec, ctx: RunContext) {
     const bank = augmented ? (spec.params.aea.bank.trim() ? parseBank(spec.params.aea.bank) : defaultBank()) : null
     const needed = [...parts.targets, ...parts.reference, ...(spec.attack === 'wsa' ? parts.pool : [])]
     const emb = await timed('embedding', () => embedItems({ model, items: needed, store: s.store(), bank, seed: spec.params.seed, batchSize: s.config.batchSize, signal, emit }))
+    // A GPU that failed on the first batch handed the model to the CPU (models/session.ts): record where it really ran.
+    if (model.provider !== provider) emit({ type: 'log', level: 'warn', message: `Model ${spec.modelName} moved to ${model.provider}: ${model.fallbackReason}` })
+    provider = model.provider
+    fallbackReason = model.fallbackReason
+    adapter = model.adapter
     skipped.push(...emb.skipped)
     embeddings = { computed: emb.computed.image + emb.computed.text, cached: emb.cached.image + emb.cached.text }
     storeItems(s.store(), spec.datasetHash, [...parts.targets, ...parts.reference, ...parts.pool], emb.imageHashes)
     outcome = await timed('scoring', () => scoreWithModel(spec, parts, emb, signal, emit))
   }
   const counts = countsOf(outcome.targets, parts.reference.length, parts.pool.length)
-  return finish(spec, outcome, { counts, skipped, provider, fallbackReason, embeddings }, ctx, timings, timed)
+  return finish(spec, outcome, { counts, skipped, provider, fallbackReason, adapter, embeddings }, ctx, timings, timed)
 }
 
 type Timed = <T>(phase: string, fn: () => Promise<T>) => Promise<T>
 
 /** Evaluate the scores and assemble the stored results and score rows. */
-async function finish(spec: ResolvedSpec, outcome: AttackOutcome, facts: Pick<ExperimentResults, 'counts' | 'skipped' | 'provider' | 'fallbackReason' | 'embeddings'>, ctx: RunContext, timings: Record<string, number>, timed: Timed) {
+async function finish(spec: ResolvedSpec, outcome: AttackOutcome, facts: Pick<ExperimentResults, 'counts' | 'skipped' | 'provider' | 'fallbackReason' | 'adapter' | 'embeddings'>, ctx: RunContext, timings: Record<string, number>, timed: Timed) {
   const evaluation = await timed('evaluating', () => evaluate(spec, outcome, ctx))
   const results: ExperimentResults = { ...evaluation, attackReport: outcome.report, ...facts, timings }
   const rows = outcome.targets.map((it, i) => ({ itemId: it.id, score: outcome.scores[i], label: labelOf(it), extra: outcome.extra?.[i] ?? null }))
