@@ -2,8 +2,19 @@
 import { z } from 'zod'
 import { MetricsReportSchema, IntervalSchema, RocPointsSchema } from './metrics'
 
-export const AttackSchema = z.enum(['csa', 'aea', 'wsa', 'blind'])
+export const AttackSchema = z.enum(['csa', 'aea', 'wsa', 'blind', 'qmia', 'loss-grad', 'rank'])
 export type Attack = z.infer<typeof AttackSchema>
+
+/** Every attack's label and one-line description, in the order forms list them (docs/attacks.md defines each). */
+export const ATTACK_INFO: Record<Attack, { label: string; hint: string }> = {
+  csa: { label: 'CSA', hint: 'Cosine similarity of image and caption embeddings.' },
+  aea: { label: 'AEA', hint: 'Similarity averaged over augmented views of the image.' },
+  wsa: { label: 'WSA', hint: 'An attack model trained on pseudo-labelled pool items.' },
+  qmia: { label: 'QMIA', hint: 'Per-item thresholds regressed on guaranteed non-members (Bertran et al. 2023).' },
+  'loss-grad': { label: 'Loss + grad norm', hint: 'InfoNCE loss and its gradient norm in a seeded batch, weakly supervised (CLIP-MIA-Bench).' },
+  rank: { label: 'Zero-shot rank', hint: 'Rank of the own caption among K candidates (Hintersdorf et al. 2024).' },
+  blind: { label: 'Blind', hint: 'Metadata-only baseline that never queries the model.' }
+}
 
 /** Parameters of the attack and evaluation; every default is the one attacks.md pins. */
 export const ExperimentParamsSchema = z.object({
@@ -35,6 +46,35 @@ export const ExperimentParamsSchema = z.object({
       confidence: z.number().gt(0).lt(1).default(0.95),
       fprTargets: z.array(z.number().gt(0).lt(1)).min(1).default([0.001, 0.01, 0.05]),
       alpha: z.number().gt(0).lt(1).default(0.01)
+    })
+    .prefault({}),
+  /** QMIA (attacks.md "QMIA"): per-item thresholds regressed on reference non-members over any base score. */
+  qmia: z
+    .object({
+      /** The base score whose non-member distribution is modelled per item. */
+      base: z.enum(['csa', 'aea']).default('csa'),
+      /** Target FPR α of each item's own threshold. */
+      alpha: z.number().gt(0).lt(1).default(0.01)
+    })
+    .prefault({}),
+  /** Loss + gradient norm (attacks.md "Loss + gradient norm"). */
+  lossGrad: z
+    .object({
+      batchSize: z.number().int().min(2).max(4096).default(256),
+      /** CLIP's logit scale s (the exp of the log parameter); null: from the model card, else 100 with a warning. */
+      logitScale: z.number().positive().max(1000).nullable().default(null)
+    })
+    .prefault({}),
+  /** Zero-shot rank (attacks.md "Zero-shot rank"). */
+  rank: z
+    .object({
+      /** Candidates per image, its own caption included. */
+      k: z.number().int().min(2).max(100_000).default(100),
+      /** `captions`: other items' captions; `list`: the candidate texts below. */
+      candidates: z.enum(['captions', 'list']).default('captions'),
+      candidateList: z.array(z.string().min(1).max(1000)).max(100_000).default([]),
+      /** Prompt templates with `{}` for the caption (e.g. "a photo of {}."); the median rank over templates votes. */
+      templates: z.array(z.string().min(1).max(500).refine((t) => t.includes('{}'), { message: 'a template needs {} where the caption goes' })).min(1).max(64).default(['{}'])
     })
     .prefault({}),
   blind: z.object({ folds: z.number().int().min(2).max(20).default(5), enabled: z.boolean().default(true) }).prefault({})

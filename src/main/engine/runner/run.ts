@@ -9,7 +9,7 @@ import { evaluateScores } from '../metrics'
 import type { Services } from '../ops/services'
 import { scoreBlind, scoreWithModel, type AttackOutcome } from './attack'
 import { embedItems } from './embed'
-import { collectItems, openPinnedDataset, pinnedModelRef, storeItems } from './plan'
+import { collectItems, openPinnedDataset, pinnedModelRef, storeItems, usesAugmentedViews } from './plan'
 import { scorePrecomputed } from './precomputed'
 import { PhaseProgress } from './progress'
 import { metricsData, requireRow, specOf, toRecord } from './record'
@@ -75,7 +75,7 @@ async function execute(s: Services, spec: ResolvedSpec, ctx: RunContext) {
     provider = model.provider
     fallbackReason = model.fallbackReason
     emit({ type: 'log', level: 'info', message: `Model ${spec.modelName} runs on ${provider}${fallbackReason ? ` (${fallbackReason})` : ''}.` })
-    const augmented = spec.attack === 'aea' || (spec.attack === 'wsa' && spec.params.wsa.appendAea)
+    const augmented = usesAugmentedViews(spec)
     const bank = augmented ? (spec.params.aea.bank.trim() ? parseBank(spec.params.aea.bank) : defaultBank()) : null
     const needed = [...parts.targets, ...parts.reference, ...(spec.attack === 'wsa' ? parts.pool : [])]
     const emb = await timed('embedding', () => embedItems({ model, items: needed, store: s.store(), bank, seed: spec.params.seed, batchSize: s.config.batchSize, signal, emit }))
