@@ -2,10 +2,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { Option, type Command } from 'commander'
-import type { ExperimentRecord, ExperimentSpecInput } from '../shared/contract/experiments'
+import { AttackSchema, type Attack, type ExperimentRecord, type ExperimentSpecInput } from '../shared/contract/experiments'
 import type { ExportFile } from '../shared/contract/exports'
 import { WorkbenchError } from '../shared/contract/errors'
-import { DpiSchema, EpochsSchema, LambdaSchema, PatienceSchema, ResamplesSchema, SeedSchema } from '../shared/contract/numbers'
+import { DpiSchema, EpochsSchema, FprSchema, InfoNceBatchSchema, LambdaSchema, LogitScaleSchema, PatienceSchema, RankKSchema, ResamplesSchema, SeedSchema } from '../shared/contract/numbers'
 import { formatCI, formatPValue, formatSigned } from '../shared/format'
 import { auditText } from './audit-text'
 import { printMetrics } from './data-commands'
@@ -20,7 +20,15 @@ interface RunOptions {
   variant?: string
   model?: string
   dataset: string
-  attack: 'csa' | 'aea' | 'wsa' | 'blind'
+  attack: Attack
+  qmiaBase: 'csa' | 'aea'
+  qmiaAlpha: number
+  batch: number
+  logitScale?: number
+  k: number
+  candidates?: string
+  template: string[]
+  seeds?: string
   augment?: string
   aggregation: 'mean' | 'drop'
   lambda: number
@@ -76,6 +84,15 @@ function writeExport(file: ExportFile, out: string): void {
   process.stderr.write(`wrote ${out}${file.caption ? `\ncaption: ${file.caption}` : ''}\n`)
 }
 
+/** Non-empty trimmed lines of a text file (a candidate list). */
+function readLines(file: string): string[] {
+  try {
+    return fs.readFileSync(file, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean)
+  } catch (err) {
+    throw new WorkbenchError({ code: 'not-found', item: file, message: `Cannot read ${file}: ${(err as Error).message}`, hint: 'Give a text file with one candidate per line.' })
+  }
+}
+
 /** Register the experiment commands on the program. */
 export function registerExperimentCommands(program: Command, globals: () => GlobalOptions): void {
   program
@@ -84,7 +101,7 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
     .option('--model <dir|name>', 'model folder, name or cached Hugging Face repo id (not needed for --attack blind, nor for embedding-only datasets, which bring their own vectors)')
     .option('--variant <v>', 'weights variant: fp32, fp16, int8, uint8, quantized, q4, q4f16, bnb4 (alias: --model DIR@variant)')
     .requiredOption('--dataset <dir|manifest|name>', 'dataset folder, manifest, or name of a bundled dataset (e.g. emoji-demo)')
-    .addOption(new Option('--attack <attack>', 'attack').choices(['csa', 'aea', 'wsa', 'blind']).makeOptionMandatory())
+    .addOption(new Option('--attack <attack>', 'attack (docs/attacks.md)').choices(AttackSchema.options).makeOptionMandatory())
     .option('--augment <bank>', 'AEA augmentation bank (canonical spec); default: the bank of attacks.md (K = 10)')
     .addOption(new Option('--aggregation <agg>', 'AEA aggregation').choices(['mean', 'drop']).default('mean'))
     .option('--lambda <x>', 'WSA threshold μ + λσ', numberArg(LambdaSchema, 'decimal'), 1.5)
@@ -92,7 +109,15 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
     .addOption(new Option('--pool <p>', 'WSA pseudo-member pool').choices(['auto', 'separate', 'transductive']).default('auto'))
     .option('--epochs <n>', 'WSA MLP max epochs', numberArg(EpochsSchema), 15)
     .option('--patience <n>', 'WSA MLP early-stopping patience (epochs)', numberArg(PatienceSchema), 3)
+    .addOption(new Option('--qmia-base <score>', 'QMIA base score').choices(['csa', 'aea']).default('csa'))
+    .option('--qmia-alpha <f>', 'QMIA target FPR of the per-item thresholds', numberArg(FprSchema, 'decimal'), 0.01)
+    .option('--batch <n>', 'loss-grad InfoNCE batch size B', numberArg(InfoNceBatchSchema), 256)
+    .option('--logit-scale <s>', 'loss-grad logit scale (default: the model card\'s, else 100 with a warning)', numberArg(LogitScaleSchema, 'decimal'))
+    .option('--k <n>', 'rank: candidate captions per image, its own included', numberArg(RankKSchema), 100)
+    .option('--candidates <file>', 'rank: candidate texts, one per line (default: the other items\' captions)')
+    .option('--template <t>', 'rank: prompt template with {} for the caption (repeatable; the median rank votes)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--seed <n>', 'seed of augmentations, training and bootstrap', numberArg(SeedSchema), 0)
+    .option('--seeds <list>', 'run one experiment per seed, e.g. 0-4 or 0,3,7, and report mean ± sd, min–max and per-record stability')
     .option('--resamples <n>', 'bootstrap resamples', numberArg(ResamplesSchema), 1000)
     .option('--no-blind', 'skip the blind baseline')
     .option('--name <name>', 'experiment name')
@@ -110,6 +135,9 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
             seed: o.seed,
             aea: { bank: o.augment ?? '', aggregation: o.aggregation },
             wsa: { lambda: o.lambda, model: o.wsaModel, pool: o.pool, maxEpochs: o.epochs, patience: o.patience },
+            qmia: { base: o.qmiaBase, alpha: o.qmiaAlpha },
+            lossGrad: { batchSize: o.batch, logitScale: o.logitScale ?? null },
+            rank: { k: o.k, ...(o.candidates ? { candidates: 'list' as const, candidateList: readLines(o.candidates) } : {}), ...(o.template.length ? { templates: o.template } : {}) },
             evaluation: { resamples: o.resamples },
             blind: { enabled: o.blind }
           }

@@ -29,7 +29,10 @@ const SCORE_LABELS: Record<Attack, string> = {
   csa: 'CSA score (cosine similarity)',
   aea: 'AEA score (mean similarity)',
   wsa: 'WSA member probability',
-  blind: 'Blind-baseline score'
+  blind: 'Blind-baseline score',
+  qmia: 'QMIA score (σ above the per-item non-member mean)',
+  'loss-grad': 'Loss + gradient-norm member probability',
+  rank: 'Zero-shot rank score (1 = own caption first)'
 }
 
 function missing(view: ExperimentView, what: string): never {

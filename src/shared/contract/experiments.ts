@@ -5,8 +5,19 @@ import { AuditSchema } from './audit'
 import { MetricsReportSchema, IntervalSchema, RocPointsSchema } from './metrics'
 import { GpuAdapterSchema } from './models'
 
-export const AttackSchema = z.enum(['csa', 'aea', 'wsa', 'blind'])
+export const AttackSchema = z.enum(['csa', 'aea', 'wsa', 'blind', 'qmia', 'loss-grad', 'rank'])
 export type Attack = z.infer<typeof AttackSchema>
+
+/** Every attack's label and one-line description, in the order forms list them (docs/attacks.md defines each). */
+export const ATTACK_INFO: Record<Attack, { label: string; hint: string }> = {
+  csa: { label: 'CSA', hint: 'Cosine similarity of image and caption embeddings.' },
+  aea: { label: 'AEA', hint: 'Similarity averaged over augmented views of the image.' },
+  wsa: { label: 'WSA', hint: 'An attack model trained on pseudo-labelled pool items.' },
+  qmia: { label: 'QMIA', hint: 'Per-item thresholds regressed on guaranteed non-members (Bertran et al. 2023).' },
+  'loss-grad': { label: 'Loss + grad norm', hint: 'InfoNCE loss and its gradient norm in a seeded batch, weakly supervised (CLIP-MIA-Bench).' },
+  rank: { label: 'Zero-shot rank', hint: 'Rank of the own caption among K candidates (Hintersdorf et al. 2024).' },
+  blind: { label: 'Blind', hint: 'Metadata-only baseline that never queries the model.' }
+}
 
 /** Parameters of the attack and evaluation; every default is the one attacks.md pins. */
 export const ExperimentParamsSchema = z.object({
@@ -40,6 +51,35 @@ export const ExperimentParamsSchema = z.object({
       alpha: z.number().gt(0).lt(1).default(0.01)
     })
     .prefault({}),
+  /** QMIA (attacks.md "QMIA"): per-item thresholds regressed on reference non-members over any base score. */
+  qmia: z
+    .object({
+      /** The base score whose non-member distribution is modelled per item. */
+      base: z.enum(['csa', 'aea']).default('csa'),
+      /** Target FPR α of each item's own threshold. */
+      alpha: z.number().gt(0).lt(1).default(0.01)
+    })
+    .prefault({}),
+  /** Loss + gradient norm (attacks.md "Loss + gradient norm"). */
+  lossGrad: z
+    .object({
+      batchSize: z.number().int().min(2).max(4096).default(256),
+      /** CLIP's logit scale s (the exp of the log parameter); null: from the model card, else 100 with a warning. */
+      logitScale: z.number().positive().max(1000).nullable().default(null)
+    })
+    .prefault({}),
+  /** Zero-shot rank (attacks.md "Zero-shot rank"). */
+  rank: z
+    .object({
+      /** Candidates per image, its own caption included. */
+      k: z.number().int().min(2).max(100_000).default(100),
+      /** `captions`: other items' captions; `list`: the candidate texts below. */
+      candidates: z.enum(['captions', 'list']).default('captions'),
+      candidateList: z.array(z.string().min(1).max(1000)).max(100_000).default([]),
+      /** Prompt templates with `{}` for the caption (e.g. "a photo of {}."); the median rank over templates votes. */
+      templates: z.array(z.string().min(1).max(500).refine((t) => t.includes('{}'), { message: 'a template needs {} where the caption goes' })).min(1).max(64).default(['{}'])
+    })
+    .prefault({}),
   blind: z.object({ folds: z.number().int().min(2).max(20).default(5), enabled: z.boolean().default(true) }).prefault({})
 })
 export type ExperimentParams = z.infer<typeof ExperimentParamsSchema>
@@ -48,8 +88,8 @@ export type ExperimentParams = z.infer<typeof ExperimentParamsSchema>
  * Whether an experiment embeds augmented views of its images: AEA always, WSA when its features
  * include the AEA score (attacks.md). The one rule the runner, the planner and the form share.
  */
-export function usesAugmentedViews(attack: Attack, wsa: Pick<ExperimentParams['wsa'], 'appendAea'>): boolean {
-  return attack === 'aea' || (attack === 'wsa' && wsa.appendAea)
+export function usesAugmentedViews(attack: Attack, params: { wsa: Pick<ExperimentParams['wsa'], 'appendAea'>; qmia?: Pick<ExperimentParams['qmia'], 'base'> }): boolean {
+  return attack === 'aea' || (attack === 'wsa' && params.wsa.appendAea) || (attack === 'qmia' && params.qmia?.base === 'aea')
 }
 
 /** What the user asks to run. `model` and `dataset` are names (bundled/added) or folder paths. */

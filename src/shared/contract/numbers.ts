@@ -23,3 +23,12 @@ export const MaxIssuesSchema = z.number().int().min(0).max(100_000)
 export const DpiSchema = z.number().int().min(72).max(1200)
 /** TCP port of browser mode; 0 picks a free one. */
 export const PortSchema = z.number().int().min(0).max(65_535)
+
+/** A false-positive rate budget, strictly inside (0, 1). */
+export const FprSchema = z.number().gt(0).lt(1)
+/** The loss-grad attack's InfoNCE batch: at least one other pair to contrast with. */
+export const InfoNceBatchSchema = z.number().int().min(2).max(65_536)
+/** A CLIP logit scale (exp of the learned temperature; 100 for OpenAI CLIP). */
+export const LogitScaleSchema = z.number().gt(0).max(1e4)
+/** Candidate captions per image in the rank attack, its own included. */
+export const RankKSchema = z.number().int().min(2).max(100_000)

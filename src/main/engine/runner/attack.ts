@@ -3,58 +3,15 @@ import { throwIfAborted } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { ResolvedSpec } from '../../../shared/contract/experiments'
 import { usesAugmentedViews } from '../../../shared/contract/experiments'
-import { aeaCosineVectors, aeaScores, blindBaseline, csaScores, IMAGE_FEATURE_DIM, imageFeatureVector, imageStats, runWsa, type EmbeddingRows, type ImageStats } from '../attacks'
+import { blindBaseline, csaScores, IMAGE_FEATURE_DIM, imageFeatureVector, imageStats, runWsa, type EmbeddingRows, type ImageStats } from '../attacks'
 import { readItemImage, type Item } from '../datasets'
+import { scoreLossGrad, scoreQmia, scoreRank } from './attack-scores'
 import type { EmbeddedItems } from './embed'
+import { aeaOf, gather, truthOf, type AttackOutcome, type Rows } from './rows'
 import type { RunItems } from './plan'
 import { PhaseProgress } from './progress'
 
-/** Scores of the evaluated items, aligned with `targets`, and what the attack reports about itself. */
-export interface AttackOutcome {
-  targets: Item[]
-  scores: Float64Array
-  /** Scores of the reference non-members under the same attack (threshold calibration); null when not meaningful. */
-  referenceScores: Float64Array | null
-  /** Per-target AEA cosine vectors (c_0..c_K), stored with the scores so other aggregations can reuse them. */
-  extra: Array<Float32Array | null> | null
-  report: Record<string, unknown>
-  /**
-   * The scores a threshold is fitted on with the reference pool, for the audit's pool check (attacks.md "Audit
-   * verdict" (d)): the attack's own scores for CSA/AEA, the CSA scores behind WSA's μ + λσ. Absent: no check.
-   */
-  thresholdBasis?: { scores: string; reference: Float64Array; targets: Float64Array }
-  /** Evaluated targets that also trained the attack model (transductive WSA); 0 or absent when none. */
-  trainedOnEvaluated?: number
-}
-
-/** Items with every needed vector, as row-major matrices. */
-interface Rows {
-  items: Item[]
-  image: Float32Array
-  text: Float32Array
-  /** views[k] = n × d image embeddings of view k (only when K views were asked for). */
-  views: Float32Array[]
-}
-
-const truthOf = (it: Item): number => (it.membership === 'member' ? 1 : it.membership === 'nonmember' ? 0 : -1)
-
-/** Gather the items whose caption and all `nViews` image views are embedded. */
-function gather(items: Item[], emb: EmbeddedItems, nViews: number): Rows {
-  const d = emb.dim
-  const kept = items.filter((it) => emb.text(it.id) && Array.from({ length: nViews }, (_, k) => emb.image(it.id, k)).every(Boolean))
-  const text = new Float32Array(kept.length * d)
-  const views = Array.from({ length: nViews }, () => new Float32Array(kept.length * d))
-  kept.forEach((it, i) => {
-    text.set(emb.text(it.id)!, i * d)
-    for (let k = 0; k < nViews; k++) views[k].set(emb.image(it.id, k)!, i * d)
-  })
-  return { items: kept, image: views[0], text, views }
-}
-
-function aeaOf(rows: Rows, d: number, aggregation: 'mean' | 'drop'): { vectors: Float64Array; scores: Float64Array } {
-  const vectors = aeaCosineVectors(rows.views, rows.text, rows.items.length, d)
-  return { vectors, scores: aeaScores(vectors, rows.items.length, rows.views.length, aggregation) }
-}
+export type { AttackOutcome } from './rows'
 
 function embeddingRows(rows: Rows, aea: Float64Array | undefined): EmbeddingRows {
   return { n: rows.items.length, image: rows.image, text: rows.text, aea, truth: Int8Array.from(rows.items, truthOf) }
@@ -65,10 +22,13 @@ export function basis(scores: string, reference: Float64Array | null, targets: F
   return reference && reference.length ? { thresholdBasis: { scores, reference, targets } } : {}
 }
 
-/** Run CSA, AEA or WSA on embedded items. */
+/** Run CSA, AEA, WSA, QMIA, loss-grad or rank on embedded items. */
 export async function scoreWithModel(spec: ResolvedSpec, parts: RunItems, emb: EmbeddedItems, signal: AbortSignal | undefined, emit: EventSink): Promise<AttackOutcome> {
   const d = emb.dim
-  const wantViews = usesAugmentedViews(spec.attack, spec.params.wsa) ? emb.views.length : 1
+  if (spec.attack === 'qmia') return scoreQmia(spec, parts, emb, signal)
+  if (spec.attack === 'loss-grad') return scoreLossGrad(spec, parts, emb, signal, emit)
+  if (spec.attack === 'rank') return scoreRank(spec, parts, emb, signal)
+  const wantViews = usesAugmentedViews(spec.attack, spec.params) ? emb.views.length : 1
   const targets = gather(parts.targets, emb, wantViews)
   const reference = gather(parts.reference, emb, wantViews)
   if (spec.attack === 'csa') {

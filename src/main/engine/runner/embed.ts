@@ -37,6 +37,8 @@ export interface EmbeddedItems {
   image(itemId: string, k: number): Float32Array | undefined
   text(itemId: string): Float32Array | undefined
   skipped: SkippedItem[]
+  /** Normalised embeddings (n × d) of arbitrary texts, cached by text hash; absent where no model runs (precomputed vectors). */
+  embedTexts?: (texts: string[]) => Promise<Float32Array>
   computed: { image: number; text: number }
   cached: { image: number; text: number }
 }
@@ -100,9 +102,22 @@ export async function embedItems(req: EmbedRequest): Promise<EmbeddedItems> {
       return hash ? text.get(embeddingKey(hash, 'orig')) : undefined
     },
     skipped,
+    embedTexts: (texts) => embedStrings(model, fp, store, texts, { signal, emit, batch }),
     computed: { image: imageWork.length - failedUnits(imageWork, failed), text: textWork.length },
     cached: { image: imageUnits.length - imageWork.length, text: textKeys.length - textWork.length }
   }
+}
+
+/** Embed texts that are no item's caption (prompt templates, candidate lists) through the same cache as captions. */
+async function embedStrings(model: ClipModel, fp: string, store: WorkspaceStore, texts: string[], ctx: { signal?: AbortSignal; emit: EventSink; batch: number }): Promise<Float32Array> {
+  const keys = texts.map((t) => ({ contentHash: captionHash(t), view: 'orig' }))
+  const missing = new Set(store.embeddings.missing(fp, 'text', keys).map((k) => k.contentHash))
+  const work = dedupe(texts.filter((t) => missing.has(captionHash(t))), captionHash).map((caption) => ({ caption }) as Item)
+  await embedCaptions(model, fp, work, store, ctx.batch, { signal: ctx.signal, emit: ctx.emit, progress: null })
+  const got = store.embeddings.getMany(fp, 'text', keys)
+  const out = new Float32Array(texts.length * model.dim)
+  texts.forEach((t, i) => out.set(got.get(embeddingKey(captionHash(t), 'orig'))!, i * model.dim))
+  return out
 }
 
 function failedUnits(units: ImageUnit[], failed: Set<string>): number {

@@ -23,7 +23,7 @@ export const needsModel = (spec: Pick<ExperimentSpec, 'attack'>): boolean => spe
 /** Pin model fingerprint, dataset hash and app version; the resolved spec is what the record stores. */
 export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: AbortSignal): Promise<ResolvedSpec> {
   // A bad augmentation bank is refused now, not minutes into the run.
-  if (spec.params.aea.bank.trim() && usesAugmentedViews(spec.attack, spec.params.wsa)) parseBank(spec.params.aea.bank)
+  if (spec.params.aea.bank.trim() && usesAugmentedViews(spec.attack, spec.params)) parseBank(spec.params.aea.bank)
   const ds = await s.openDataset(spec.dataset, signal)
   let model: { name: string; fingerprint: string | null; quantized: boolean; format?: string | null; variant?: string | null } | null = null
   if (ds.info.embeddings && needsModel(spec)) model = precomputedModel(spec, ds)
@@ -35,6 +35,7 @@ export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: Ab
     // Weights other than fp32 change the scores under attack: the name carries them into every listing and caption.
     const name = d.weights && d.weights !== 'fp32' ? `${d.name}@${d.weights}` : d.name
     model = { name, fingerprint: d.fingerprint, quantized: d.quantized, format: d.format, variant: d.variant }
+    spec = withLogitScale(spec, d.card)
   }
   return {
     ...spec,
@@ -50,11 +51,18 @@ export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: Ab
   }
 }
 
+/** Loss-grad: pin the model card's trained logit scale in the spec (so the record states it) unless the user gave one. */
+function withLogitScale(spec: ExperimentSpec, card: Record<string, unknown> | null): ExperimentSpec {
+  const fromCard = card?.logit_scale
+  if (spec.attack !== 'loss-grad' || spec.params.lossGrad.logitScale !== null || typeof fromCard !== 'number' || !(fromCard > 0)) return spec
+  return { ...spec, params: { ...spec.params, lossGrad: { ...spec.params.lossGrad, logitScale: fromCard } } }
+}
+
 /** Embedding-only datasets: their own vectors stand for the model; AEA, which must embed new views of the images, is refused. */
 function precomputedModel(spec: ExperimentSpec, ds: Dataset): { name: string; fingerprint: null; quantized: false } {
   const emb = ds.info.embeddings!
-  if (usesAugmentedViews(spec.attack, spec.params.wsa)) {
-    throw new WorkbenchError({ code: 'invalid-input', item: 'attack', message: `${ds.info.name} holds precomputed embeddings only (no images, no model), so AEA cannot embed augmented views${spec.attack === 'wsa' ? ' for the WSA features' : ''}.`, hint: 'Run CSA or WSA (without AEA features) on it, or import the images (e.g. the img2dataset shards) to run AEA with the model.' })
+  if (usesAugmentedViews(spec.attack, spec.params)) {
+    throw new WorkbenchError({ code: 'invalid-input', item: 'attack', message: `${ds.info.name} holds precomputed embeddings only (no images, no model), so AEA cannot embed augmented views${spec.attack === 'wsa' ? ' for the WSA features' : spec.attack === 'qmia' ? ' for QMIA\'s base score' : ''}.`, hint: 'Run CSA or WSA (without AEA features) on it, or import the images (e.g. the img2dataset shards) to run AEA with the model.' })
   }
   if (spec.model) {
     throw new WorkbenchError({ code: 'invalid-input', item: 'model', message: `${ds.info.name} holds precomputed embeddings${emb.model ? ` of ${emb.model}` : ''}; an experiment on it uses those and queries no model.`, hint: 'Leave the model out (CLI: drop --model).' })

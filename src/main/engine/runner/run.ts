@@ -79,7 +79,7 @@ async function execute(s: Services, spec: ResolvedSpec, ctx: RunContext) {
     provider = model.provider
     fallbackReason = model.fallbackReason
     emit({ type: 'log', level: 'info', message: `Model ${spec.modelName} runs on ${provider}${fallbackReason ? ` (${fallbackReason})` : ''}.` })
-    const augmented = usesAugmentedViews(spec.attack, spec.params.wsa)
+    const augmented = usesAugmentedViews(spec.attack, spec.params)
     const bank = augmented ? (spec.params.aea.bank.trim() ? parseBank(spec.params.aea.bank) : defaultBank()) : null
     const needed = [...parts.targets, ...parts.reference, ...(spec.attack === 'wsa' ? parts.pool : [])]
     const emb = await timed('embedding', () => embedItems({ model, items: needed, store: s.store(), bank, seed: spec.params.seed, batchSize: s.config.batchSize, signal, emit }))
