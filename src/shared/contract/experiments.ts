@@ -118,7 +118,11 @@ export const ExperimentSummarySchema = ExperimentRecordSchema.pick({ id: true, n
   quantized: z.boolean(),
   datasetName: z.string(),
   auc: z.number().nullable(),
-  nTargets: z.number().int()
+  nTargets: z.number().int(),
+  /** The parameters it ran with, so lists can show and sort by them (issue 21). */
+  params: ExperimentParamsSchema,
+  /** TPR at each FPR target of the evaluation (null where unresolvable). */
+  tprAtFpr: z.array(z.object({ target: z.number(), tpr: z.number().nullable() }))
 })
 export type ExperimentSummary = z.infer<typeof ExperimentSummarySchema>
 
