@@ -7,7 +7,7 @@ export type Attack = z.infer<typeof AttackSchema>
 
 /** Parameters of the attack and evaluation; every default is the one attacks.md pins. */
 export const ExperimentParamsSchema = z.object({
-  seed: z.number().int().nonnegative().default(0),
+  seed: z.number().int('the seed must be a whole number').nonnegative('the seed must be 0 or more').default(0),
   aea: z
     .object({
       /** Augmentation bank in canonical spec syntax; empty = the default bank of attacks.md (K = 10). */
@@ -17,7 +17,11 @@ export const ExperimentParamsSchema = z.object({
     .prefault({}),
   wsa: z
     .object({
-      lambda: z.number().min(-10).max(10).default(1.5),
+      /**
+       * τ = μ + λσ. Down to −2.5, the lowest value of reds-lab's ablation grid (docs/attacks.md, WSA step 2); below it
+       * nearly every pool item becomes a pseudo-member and the attack model learns nothing (issue 21: λ = −5).
+       */
+      lambda: z.number().min(-2.5, 'λ must be at least −2.5 (lower makes nearly every pool item a pseudo-member)').max(10, 'λ must be at most 10').default(1.5),
       model: z.enum(['mlp', 'logreg']).default('mlp'),
       /** `auto`: the dataset's pool items if any, else the targets with labels hidden (transductive). */
       pool: z.enum(['auto', 'separate', 'transductive']).default('auto'),
@@ -31,10 +35,11 @@ export const ExperimentParamsSchema = z.object({
     .prefault({}),
   evaluation: z
     .object({
-      resamples: z.number().int().min(0).max(100_000).default(1000),
-      confidence: z.number().gt(0).lt(1).default(0.95),
-      fprTargets: z.array(z.number().gt(0).lt(1)).min(1).default([0.001, 0.01, 0.05]),
-      alpha: z.number().gt(0).lt(1).default(0.01)
+      /** At least one: every metric carries a bootstrap CI (docs/attacks.md). */
+      resamples: z.number().int('resamples must be a whole number').min(1, 'resamples must be at least 1 (every metric carries a bootstrap CI)').max(100_000, 'resamples must be at most 100,000').default(1000),
+      confidence: z.number().gt(0, 'confidence must be between 0 and 1, e.g. 0.95').lt(1, 'confidence must be between 0 and 1, e.g. 0.95').default(0.95),
+      fprTargets: z.array(z.number().gt(0, 'FPR targets must be between 0 and 1').lt(1, 'FPR targets must be between 0 and 1')).min(1, 'give at least one FPR target').default([0.001, 0.01, 0.05]),
+      alpha: z.number().gt(0, 'α must be between 0 and 1, e.g. 0.01').lt(1, 'α must be between 0 and 1, e.g. 0.01').default(0.01)
     })
     .prefault({}),
   blind: z.object({ folds: z.number().int().min(2).max(20).default(5), enabled: z.boolean().default(true) }).prefault({})
