@@ -7,6 +7,7 @@ import type { FigureSize } from './frame'
 import { histogramOption, type HistogramInput } from './histogram'
 import { rocOption, type RocSeriesInput } from './roc'
 import type { FigureStyle } from './style'
+import { labelsOf } from '../experiment-facts'
 
 /** Figure kinds, as in the contract's FigureKindSchema. */
 export type FigureKindName = 'roc' | 'hist' | 'compare'
@@ -72,13 +73,16 @@ export function scoreLabelOf(views: readonly ExperimentView[]): string {
 export function figureOption(kind: FigureKindName, views: readonly ExperimentView[], style: FigureStyle, options: FigureOptions = {}): EChartsOption {
   if (views.length === 0) throw new WorkbenchError({ code: 'invalid-input', message: 'A figure needs at least one experiment.', hint: 'Pick one or more finished experiments.' })
   const roc = { scale: options.scale, markTargets: options.markTargets, size: options.size }
-  if (kind === 'roc') return rocOption(views.map(rocSeriesOf), style, roc)
+  // Legends name what sets experiments apart (λ, bank, seed …), so two runs that differ only in a parameter never look alike.
+  const names = labelsOf(views.map((v) => v.record))
+  const series = () => views.map((v, i) => ({ ...rocSeriesOf(v), name: names[i] }))
+  if (kind === 'roc') return rocOption(series(), style, roc)
   if (kind === 'compare') {
     if (views.length < 2) throw new WorkbenchError({ code: 'invalid-input', message: 'A comparison figure needs at least two experiments.', hint: 'Add another experiment with --compare <id>.' })
-    return compareRocOption(views.map(rocSeriesOf), style, roc)
+    return compareRocOption(series(), style, roc)
   }
   const hist = { normalize: options.normalize, scoreLabel: scoreLabelOf(views) }
   if (views.length === 1) return histogramOption(histogramOf(views[0]), style, { ...hist, threshold: options.threshold })
-  const panels = views.map((v) => ({ name: v.record.name, histogram: histogramOf(v), threshold: options.threshold }))
+  const panels = views.map((v, i) => ({ name: names[i], histogram: histogramOf(v), threshold: options.threshold }))
   return histogramPanelsOption(panels, style, { ...hist, size: options.size })
 }

@@ -46,9 +46,9 @@ export const ExperimentParamsSchema = z.object({
   evaluation: z
     .object({
       resamples: ResamplesSchema.default(1000),
-      confidence: z.number().gt(0).lt(1).default(0.95),
-      fprTargets: z.array(z.number().gt(0).lt(1)).min(1).default([0.001, 0.01, 0.05]),
-      alpha: z.number().gt(0).lt(1).default(0.01)
+      confidence: z.number().gt(0, 'confidence must be between 0 and 1, e.g. 0.95').lt(1, 'confidence must be between 0 and 1, e.g. 0.95').default(0.95),
+      fprTargets: z.array(z.number().gt(0, 'FPR targets must be between 0 and 1').lt(1, 'FPR targets must be between 0 and 1')).min(1, 'give at least one FPR target').default([0.001, 0.01, 0.05]),
+      alpha: z.number().gt(0, 'α must be between 0 and 1, e.g. 0.01').lt(1, 'α must be between 0 and 1, e.g. 0.01').default(0.01)
     })
     .prefault({}),
   /** QMIA (attacks.md "QMIA"): per-item thresholds regressed on reference non-members over any base score. */
@@ -176,7 +176,11 @@ export const ExperimentSummarySchema = ExperimentRecordSchema.pick({ id: true, n
   quantized: z.boolean(),
   datasetName: z.string(),
   auc: z.number().nullable(),
-  nTargets: z.number().int()
+  nTargets: z.number().int(),
+  /** The parameters it ran with, so lists can show and sort by them (issue 21). */
+  params: ExperimentParamsSchema,
+  /** TPR at each FPR target of the evaluation (null where unresolvable). */
+  tprAtFpr: z.array(z.object({ target: z.number(), tpr: z.number().nullable() }))
 })
 export type ExperimentSummary = z.infer<typeof ExperimentSummarySchema>
 

@@ -24,6 +24,7 @@ export type ExportFile = z.infer<typeof ExportFileSchema>
 
 /** One rendered view of the augmentation preview: `orig` first, then the K augmented views. */
 export const ViewPreviewSchema = z.object({ index: z.number().int(), spec: z.string(), image: z.string() })
+export type ViewPreview = z.infer<typeof ViewPreviewSchema>
 
 /** Summary of an embed run: what came from the cache, what was computed, what was skipped and why. */
 export const EmbedSummarySchema = z.object({

@@ -4,9 +4,9 @@
 import { z } from 'zod'
 
 /** Seeds of augmentations, training and bootstrap. */
-export const SeedSchema = z.number().int().min(0).max(2 ** 32 - 1)
-/** Bootstrap resamples; 0 turns intervals off. */
-export const ResamplesSchema = z.number().int().min(0).max(100_000)
+export const SeedSchema = z.number().int('the seed must be a whole number').min(0, 'the seed must be 0 or more').max(2 ** 32 - 1, 'the seed must be below 2^32')
+/** Bootstrap resamples: at least one, since every metric carries a bootstrap CI (docs/attacks.md). */
+export const ResamplesSchema = z.number().int('resamples must be a whole number').min(1, 'resamples must be at least 1 (every metric carries a bootstrap CI)').max(100_000, 'resamples must be at most 100,000')
 /** Images or captions per inference batch (and WSA training batch). */
 export const BatchSizeSchema = z.number().int().min(1).max(4096)
 /** onnxruntime threads per operator; more than a machine has only costs memory. */
@@ -16,7 +16,11 @@ export const EpochsSchema = z.number().int().min(1).max(1000)
 /** WSA MLP early-stopping patience (epochs). */
 export const PatienceSchema = z.number().int().min(1).max(100)
 /** WSA threshold μ + λσ. */
-export const LambdaSchema = z.number().min(-10).max(10)
+/**
+ * WSA's τ = μ + λσ. Down to −2.5, the lowest value of reds-lab's ablation grid (docs/attacks.md, WSA step 2); below it
+ * nearly every pool item becomes a pseudo-member and the attack model learns nothing (issue 21: λ = −5).
+ */
+export const LambdaSchema = z.number().min(-2.5, 'λ must be at least −2.5 (lower makes nearly every pool item a pseudo-member)').max(10, 'λ must be at most 10')
 /** Issues listed by validation (counts always cover all). */
 export const MaxIssuesSchema = z.number().int().min(0).max(100_000)
 /** PNG resolution of exported figures. */

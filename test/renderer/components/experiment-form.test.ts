@@ -1,11 +1,13 @@
 // New-experiment form: contract defaults, one spec or two (compare models), and problems in words before any call.
 import { describe, expect, it } from 'vitest'
-import { defaultForm, specsOf } from '../../../src/renderer/src/composables/useExperimentForm'
+import { defaultForm, fieldErrors, formFromRecord, paramsOf, specsOf } from '../../../src/renderer/src/composables/useExperimentForm'
+import { ExperimentSpecSchema } from '../../../src/shared/contract/experiments'
+import { sampleRecord } from '../fixtures'
 
 describe('experiment form', () => {
   it('starts from the contract defaults', () => {
     const form = defaultForm()
-    expect(form.attack).toBe('csa')
+    expect(form.attacks).toEqual(['csa'])
     expect(form.wsa.lambda).toBe(1.5)
     expect(form.evaluation.fprTargets).toBe('0.001, 0.01, 0.05')
     expect(form.evaluation.resamples).toBe(1000)
@@ -27,24 +29,57 @@ describe('experiment form', () => {
   })
 
   it('the blind baseline needs no model; other attacks do', () => {
-    const blind = specsOf({ ...defaultForm(), attack: 'blind', dataset: 'emoji-demo', compareModel: 'x' })
+    const blind = specsOf({ ...defaultForm(), attacks: ['blind'], dataset: 'emoji-demo', compareModel: 'x' })
     expect('specs' in blind && blind.specs.map((s) => s.model)).toEqual([undefined])
-    expect(specsOf({ ...defaultForm(), dataset: 'emoji-demo' })).toEqual({ problem: 'The CSA attack needs a model.' })
+    expect(specsOf({ ...defaultForm(), dataset: 'emoji-demo' })).toEqual({ problem: 'The CSA attack needs a model.', field: 'model' })
   })
 
   it('an embedding-only dataset sends no model and refuses AEA (also as WSA features) with the reason', () => {
     const form = { ...defaultForm(), model: 'demo-clip-s', compareModel: 'demo-clip-l', dataset: 'laion-emb' }
     const csa = specsOf(form, undefined, true)
     expect('specs' in csa && csa.specs.map((s) => s.model)).toEqual([undefined])
-    expect(specsOf({ ...form, attack: 'aea' }, undefined, true)).toEqual({ problem: 'AEA needs the model and the images to embed augmented views; this dataset holds precomputed embeddings only.' })
-    expect(specsOf({ ...form, attack: 'wsa', wsa: { ...form.wsa, appendAea: true } }, undefined, true)).toHaveProperty('problem', expect.stringContaining('turn "append AEA" off'))
-    expect('specs' in specsOf({ ...form, attack: 'wsa', wsa: { ...form.wsa, appendAea: false } }, undefined, true)).toBe(true)
+    expect(specsOf({ ...form, attacks: ['aea'] }, undefined, true)).toEqual({ problem: 'AEA needs the model and the images to embed augmented views; this dataset holds precomputed embeddings only.', field: 'attacks' })
+    expect(specsOf({ ...form, attacks: ['wsa'], wsa: { ...form.wsa, appendAea: true } }, undefined, true)).toHaveProperty('problem', expect.stringContaining('turn "append AEA" off'))
+    expect('specs' in specsOf({ ...form, attacks: ['wsa'], wsa: { ...form.wsa, appendAea: false } }, undefined, true)).toBe(true)
   })
 
   it('reports bad FPR targets and out-of-range parameters', () => {
     const base = { ...defaultForm(), model: 'm', dataset: 'd' }
     expect(specsOf({ ...base, evaluation: { ...base.evaluation, fprTargets: '0.01, 2' } })).toHaveProperty('problem')
-    const lambda = specsOf({ ...base, wsa: { ...base.wsa, lambda: 50 } })
-    expect('problem' in lambda && lambda.problem).toMatch(/^params\.wsa\.lambda:/)
+    expect(specsOf({ ...base, wsa: { ...base.wsa, lambda: 50 } })).toEqual({ problem: 'λ must be at most 10.', field: 'wsa.lambda' })
+  })
+
+  it('refuses exactly what the contract refuses, field by field (λ = −5, resamples = 0, confidence 1, seed −1)', () => {
+    const base = { ...defaultForm(), model: 'm', dataset: 'd' }
+    const bad = { ...base, seed: -1, wsa: { ...base.wsa, lambda: -5 }, evaluation: { ...base.evaluation, resamples: 0, confidence: 1, fprTargets: '0.01, x' } }
+    expect(Object.keys(fieldErrors(bad)).sort()).toEqual(['evaluation.confidence', 'evaluation.fprTargets', 'evaluation.resamples', 'seed', 'wsa.lambda'])
+    expect(fieldErrors(bad)['wsa.lambda']).toMatch(/at least −2\.5/)
+    expect(fieldErrors(bad)['evaluation.resamples']).toMatch(/at least 1/)
+    // The same parameters are refused by the engine's own schema: the form adds no rule of its own.
+    for (const [field, message] of Object.entries(fieldErrors(bad))) {
+      const one = { ...base, ...(field === 'seed' ? { seed: -1 } : {}), wsa: field === 'wsa.lambda' ? bad.wsa : base.wsa, evaluation: { ...base.evaluation, ...(field.startsWith('evaluation.') ? { [field.slice(11)]: bad.evaluation[field.slice(11) as 'resamples'] } : {}) } }
+      const out = ExperimentSpecSchema.safeParse({ dataset: 'd', attack: 'wsa', params: paramsOf(one) })
+      expect(out.success, field).toBe(false)
+      expect(out.error!.issues[0].message).toBe(message)
+    }
+    expect(fieldErrors(base)).toEqual({})
+  })
+
+  it('queues every chosen attack over one or two models as one study; fills the form back from a record', () => {
+    const form = { ...defaultForm(), model: 'a', compareModel: 'b', dataset: 'd', attacks: ['csa', 'wsa', 'blind'] as Array<'csa' | 'wsa' | 'blind'>, name: 'study' }
+    const out = specsOf(form)
+    if (!('specs' in out)) throw new Error(out.problem)
+    expect(out.specs.map((s) => [s.attack, s.model ?? null, s.name])).toEqual([
+      ['csa', 'a', 'study · CSA · a'],
+      ['csa', 'b', 'study · CSA · b'],
+      ['wsa', 'a', 'study · WSA · a'],
+      ['wsa', 'b', 'study · WSA · b'],
+      ['blind', null, 'study · BLIND']
+    ])
+    const record = { ...sampleRecord('x'), tags: ['t'] }
+    record.spec = { ...record.spec, attack: 'wsa', params: { ...record.spec.params, wsa: { ...record.spec.params.wsa, lambda: 2.5 }, seed: 4 } }
+    const back = formFromRecord(record)
+    expect(back).toMatchObject({ attacks: ['wsa'], seed: 4, dataset: record.spec.dataset, tags: 't' })
+    expect(back.wsa.lambda).toBe(2.5)
   })
 })

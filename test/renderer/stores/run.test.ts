@@ -1,4 +1,5 @@
-// Run store: progress per phase in run order, skipped items, cancel through the request id, failures kept as data.
+// Run store: follows the engine's runs (replayed and live events), progress per phase in run order, skipped items,
+// Cancel through experiments.cancel only, failures from the stored record (issue 21: runs belong to the engine).
 import { beforeEach, describe, expect, it } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { useRunStore } from '../../../src/renderer/src/stores/run'
@@ -8,18 +9,20 @@ import { sampleRecord } from '../fixtures'
 describe('run store', () => {
   beforeEach(() => setActivePinia(createPinia()))
 
-  it('keeps the latest progress per phase in run order, and skipped items', async () => {
+  it('starts in the engine, then follows: latest progress per phase in run order, skipped items, log', async () => {
     const fake = installFakeApi()
-    fake.on('experiments.run', (_input, { onEvent }) => {
+    fake.on('experiments.start', () => ({ started: true }))
+    fake.on('experiments.follow', (_input, { onEvent }) => {
       onEvent?.({ type: 'progress', phase: 'scoring', done: 1, total: 2 })
       onEvent?.({ type: 'progress', phase: 'embedding', done: 5, total: 10, rate: 2.5, etaSeconds: 2 })
       onEvent?.({ type: 'progress', phase: 'embedding', done: 10, total: 10 })
       onEvent?.({ type: 'item-skipped', itemId: 'x', code: 'bad-item', message: 'cannot decode' })
       onEvent?.({ type: 'log', level: 'info', message: 'provider cpu' })
-      return sampleRecord('e1')
+      return { record: sampleRecord('e1'), followed: true }
     })
     const store = useRunStore()
     const run = await store.start('e1')
+    expect(fake.calls.map((c) => c.op)).toEqual(['experiments.start', 'experiments.follow'])
     expect(run.status).toBe('done')
     expect(store.phasesOf('e1').map((p) => [p.phase, p.done])).toEqual([
       ['embedding', 10],
@@ -31,41 +34,34 @@ describe('run store', () => {
     expect(run.record?.id).toBe('e1')
   })
 
-  it('cancel asks the engine to cancel the request and ends as cancelled', async () => {
+  it('Cancel asks the engine to cancel the run (not the request); one follower per run', async () => {
     const fake = installFakeApi()
-    const hold = deferred<never>()
-    let requestId = ''
-    fake.on('experiments.run', (_input, options) => {
-      requestId = options.requestId ?? ''
-      return hold.promise
-    })
+    const hold = deferred<{ record: ReturnType<typeof sampleRecord>; followed: boolean }>()
+    fake.on('experiments.follow', () => hold.promise)
+    fake.on('experiments.cancel', () => ({ cancelled: true }))
     const store = useRunStore()
-    const done = store.start('e2')
+    const done = store.follow('e2')
+    void store.follow('e2')
+    expect(fake.calls.filter((c) => c.op === 'experiments.follow')).toHaveLength(1)
     expect(store.runs.e2.status).toBe('running')
-    // A second start while running is the same run, not a second request.
-    void store.start('e2')
-    expect(fake.calls.filter((c) => c.op === 'experiments.run')).toHaveLength(1)
-    store.cancel('e2')
-    expect(fake.cancelled).toEqual([requestId])
-    hold.reject({ code: 'cancelled', message: 'The operation was cancelled.' })
-    const run = await done
-    expect(run.status).toBe('cancelled')
+    await store.cancel('e2')
+    expect(fake.calls.at(-1)).toEqual({ op: 'experiments.cancel', input: { id: 'e2' } })
+    expect(fake.cancelled).toEqual([])
+    hold.resolve({ record: { ...sampleRecord('e2'), status: 'cancelled', results: null }, followed: true })
+    expect((await done).status).toBe('cancelled')
   })
 
-  it('a failure is stored with its code and hint; starting again resumes', async () => {
+  it('a failed run shows the stored error; a run stored as running that no engine runs is interrupted', async () => {
     const fake = installFakeApi()
-    let attempts = 0
-    fake.on('experiments.run', () => {
-      attempts += 1
-      if (attempts === 1) throw { code: 'inference-failed', message: 'ORT failed', hint: 'Try CPU.' }
-      return sampleRecord('e3')
-    })
+    fake.on('experiments.follow', ({ id }) =>
+      id === 'bad'
+        ? { record: { ...sampleRecord('bad'), status: 'failed' as const, results: null, error: { code: 'inference-failed', message: 'ORT failed', hint: 'Try CPU.' } }, followed: false }
+        : { record: { ...sampleRecord('old'), status: 'running' as const, results: null }, followed: false }
+    )
     const store = useRunStore()
-    const first = await store.start('e3')
-    expect(first.status).toBe('failed')
-    expect(first.error).toEqual({ code: 'inference-failed', message: 'ORT failed', hint: 'Try CPU.' })
-    const second = await store.start('e3')
-    expect(second.status).toBe('done')
-    expect(attempts).toBe(2)
+    const bad = await store.follow('bad')
+    expect(bad.status).toBe('failed')
+    expect(bad.error).toEqual({ code: 'inference-failed', message: 'ORT failed', hint: 'Try CPU.' })
+    expect((await store.follow('old')).status).toBe('interrupted')
   })
 })

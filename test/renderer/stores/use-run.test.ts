@@ -1,54 +1,35 @@
-// Run screen logic: stored status after a restart offers resume; runAll runs unfinished experiments one after another.
+// Run screen logic: attach follows every experiment; runAll starts the unfinished ones (the engine queues them).
 import { beforeEach, describe, expect, it } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { ref } from 'vue'
 import { useRun } from '../../../src/renderer/src/composables/useRun'
 import { installFakeApi } from '../fake-api'
-import { sampleRecord, sampleView } from '../fixtures'
+import { sampleRecord } from '../fixtures'
 
 describe('useRun', () => {
   beforeEach(() => setActivePinia(createPinia()))
 
-  it('an experiment left running by a restart is resumable; done ones are not re-run', async () => {
+  it('attach shows stored states (interrupted and cancelled are resumable); runAll starts only unfinished ones', async () => {
     const fake = installFakeApi()
-    const stored = { a: 'running', b: 'done', c: 'cancelled' } as const
-    fake.on('experiments.get', ({ id }) => {
-      const view = sampleView(id)
-      return { ...view, record: { ...view.record, status: stored[id as keyof typeof stored], results: null } }
-    })
-    const order: string[] = []
-    fake.on('experiments.run', ({ id }) => {
-      order.push(id)
-      return sampleRecord(id)
+    const stored: Record<string, 'running' | 'done' | 'cancelled'> = { a: 'running', b: 'done', c: 'cancelled' }
+    fake.on('experiments.follow', ({ id }) => ({ record: { ...sampleRecord(id), status: stored[id] }, followed: false }))
+    const started: string[] = []
+    fake.on('experiments.start', ({ id }) => {
+      started.push(id)
+      stored[id] = 'done'
+      return { started: true }
     })
     const run = useRun(ref(['a', 'b', 'c']))
-    await run.refresh()
+    run.attach()
+    await new Promise((r) => setTimeout(r, 0))
     expect(run.rows.value.map((r) => [r.id, r.status, r.resumable])).toEqual([
-      ['a', 'running', true],
+      ['a', 'interrupted', true],
       ['b', 'done', false],
       ['c', 'cancelled', true]
     ])
     await run.runAll()
-    expect(order).toEqual(['a', 'c'])
+    expect(started).toEqual(['a', 'c'])
     expect(run.allDone.value).toBe(true)
     expect(run.rows.value.every((r) => !r.resumable)).toBe(true)
-  })
-
-  it('stops the queue when a run is cancelled', async () => {
-    const fake = installFakeApi()
-    fake.on('experiments.get', ({ id }) => {
-      const view = sampleView(id)
-      return { ...view, record: { ...view.record, status: 'pending' as const, results: null } }
-    })
-    const order: string[] = []
-    fake.on('experiments.run', ({ id }) => {
-      order.push(id)
-      throw { code: 'cancelled', message: 'The operation was cancelled.' }
-    })
-    const run = useRun(ref(['a', 'b']))
-    await run.refresh()
-    await run.runAll()
-    expect(order).toEqual(['a'])
-    expect(run.rows.value.map((r) => r.status)).toEqual(['cancelled', 'pending'])
   })
 })

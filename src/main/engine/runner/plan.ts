@@ -8,6 +8,7 @@ import { captionHash, imageRef, type Dataset, type DatasetIssue, type Item } fro
 import type { Services } from '../services'
 import { parseModelRef } from '../models'
 import type { WorkspaceStore } from '../store'
+import { automaticName } from '../../../shared/experiment-facts'
 
 /** The items of a run by role; reader-level errors are skipped and listed. */
 export interface RunItems {
@@ -39,7 +40,7 @@ export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: Ab
   }
   return {
     ...spec,
-    name: spec.name ?? defaultName(spec.attack, model?.name ?? null, ds.info.name),
+    name: spec.name ?? automaticName(spec, model?.name ?? null, ds.info.name),
     modelName: model?.name ?? null,
     modelFingerprint: model?.fingerprint ?? null,
     quantized: model?.quantized ?? false,
@@ -68,10 +69,6 @@ function precomputedModel(spec: ExperimentSpec, ds: Dataset): { name: string; fi
     throw new WorkbenchError({ code: 'invalid-input', item: 'model', message: `${ds.info.name} holds precomputed embeddings${emb.model ? ` of ${emb.model}` : ''}; an experiment on it uses those and queries no model.`, hint: 'Leave the model out (CLI: drop --model).' })
   }
   return { name: `precomputed · ${emb.model ?? `${emb.dim}-d embeddings`}`, fingerprint: null, quantized: false }
-}
-
-function defaultName(attack: string, model: string | null, dataset: string): string {
-  return [attack.toUpperCase(), model, dataset].filter(Boolean).join(' · ')
 }
 
 /** Open the dataset the spec pinned; a changed manifest would silently measure something else. */

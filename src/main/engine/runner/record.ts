@@ -66,7 +66,11 @@ export function toSummary(row: ExperimentRow): ExperimentSummary {
     quantized: spec.quantized,
     datasetName: spec.datasetName,
     auc: results?.metrics?.auc ?? null,
-    nTargets: results?.counts.targets ?? 0
+    nTargets: results?.counts.targets ?? 0,
+    params: spec.params,
+    tprAtFpr: Object.values(results?.metrics?.tprAtFpr ?? {})
+      .map((e) => ({ target: e.target, tpr: e.tpr }))
+      .sort((a, b) => a.target - b.target)
   }
 }
 

@@ -1,19 +1,10 @@
-// New-experiment form state with the contract's defaults, and its translation into one or two experiment specs.
-import { reactive } from 'vue'
-import { ExperimentParamsSchema, ExperimentSpecSchema, type Attack, type ExperimentSpecInput } from '../../../shared/contract/experiments'
+// New-experiment form state with the contract's defaults, its field problems from the contract's schema, and its
+// translation into specs: every chosen attack on one model, or on two side by side, queued as one study.
+import { inject, reactive, type ComputedRef, type InjectionKey } from 'vue'
+import { ExperimentParamsSchema, ExperimentSpecSchema, type Attack, type ExperimentParams, type ExperimentRecord, type ExperimentSpecInput } from '../../../shared/contract/experiments'
 
-/** The editable WSA parameters (contract ExperimentParams['wsa']). */
-export interface WsaForm {
-  lambda: number
-  model: 'mlp' | 'logreg'
-  pool: 'auto' | 'separate' | 'transductive'
-  appendCsa: boolean
-  appendAea: boolean
-  maxEpochs: number
-  patience: number
-  learningRate: number
-  batchSize: number
-}
+/** The editable WSA parameters: exactly the contract's (a new WSA option appears here by itself). */
+export type WsaForm = ExperimentParams['wsa']
 
 /** The editable evaluation parameters; FPR targets as text ("0.001, 0.01, 0.05"). */
 export interface EvaluationForm {
@@ -29,10 +20,11 @@ export interface EvaluationForm {
 export interface ExperimentForm {
   name: string
   model: string
-  /** Second model for the "compare models" shortcut: the same spec runs on both. */
+  /** Second model for the "compare models" shortcut: the same specs run on both. */
   compareModel: string
   dataset: string
-  attack: Attack
+  /** One or more attacks, queued as one study over the same model(s) and dataset. */
+  attacks: Attack[]
   seed: number
   bank: string
   aggregation: 'mean' | 'drop'
@@ -49,7 +41,7 @@ export function defaultForm(): ExperimentForm {
     model: '',
     compareModel: '',
     dataset: '',
-    attack: 'csa',
+    attacks: ['csa'],
     seed: d.seed,
     bank: d.aea.bank,
     aggregation: d.aea.aggregation,
@@ -66,53 +58,108 @@ export function defaultForm(): ExperimentForm {
   }
 }
 
+/** The form of an existing experiment ("edit and run again"): its model, dataset, attack and every parameter. */
+export function formFromRecord(record: ExperimentRecord): ExperimentForm {
+  const p = record.spec.params
+  return {
+    ...defaultForm(),
+    model: record.spec.model ?? '',
+    dataset: record.spec.dataset,
+    attacks: [record.spec.attack],
+    seed: p.seed,
+    bank: p.aea.bank,
+    aggregation: p.aea.aggregation,
+    wsa: { ...p.wsa },
+    evaluation: {
+      resamples: p.evaluation.resamples,
+      confidence: p.evaluation.confidence,
+      fprTargets: p.evaluation.fprTargets.join(', '),
+      alpha: p.evaluation.alpha,
+      blindEnabled: p.blind.enabled,
+      blindFolds: p.blind.folds
+    },
+    tags: record.tags.join(', ')
+  }
+}
+
 /**
  * Why an embedding-only dataset (its own precomputed vectors, no images) cannot run AEA, or AEA
  * features in WSA; null when the attack is fine.
  */
-export function precomputedProblem(form: Pick<ExperimentForm, 'attack' | 'wsa'>): string | null {
+export function precomputedProblem(form: { attack: Attack; wsa: Pick<WsaForm, 'appendAea'> }): string | null {
   if (form.attack === 'aea') return 'AEA needs the model and the images to embed augmented views; this dataset holds precomputed embeddings only.'
   if (form.attack === 'wsa' && form.wsa.appendAea) return 'WSA with AEA features needs the images; turn "append AEA" off for this embedding-only dataset.'
   return null
 }
 
+/** The FPR targets typed as text; NaN for what is not a number (the schema then names it). */
+const parseTargets = (text: string): number[] => text.split(/[\s,;]+/).filter(Boolean).map(Number)
+
+/** The spec params the form describes (not yet validated). */
+export function paramsOf(form: ExperimentForm): ExperimentSpecInput['params'] {
+  return {
+    seed: form.seed,
+    aea: { bank: form.bank, aggregation: form.aggregation },
+    wsa: { ...form.wsa },
+    evaluation: { resamples: form.evaluation.resamples, confidence: form.evaluation.confidence, fprTargets: parseTargets(form.evaluation.fprTargets), alpha: form.evaluation.alpha },
+    blind: { enabled: form.evaluation.blindEnabled, folds: form.evaluation.blindFolds }
+  }
+}
+
+/** Form field of a spec path ("params.wsa.lambda" → "wsa.lambda"), so a schema message lands beside its input. */
+function fieldOf(path: ReadonlyArray<PropertyKey>): string {
+  const [head, group, key] = path.map(String)
+  if (head !== 'params') return head ?? 'spec'
+  if (group === 'blind') return key === 'enabled' ? 'evaluation.blindEnabled' : 'evaluation.blindFolds'
+  if (group === 'aea') return key ?? 'bank'
+  if (group === 'seed' || key === undefined) return group
+  return `${group}.${key}`
+}
+
 /**
- * The spec(s) the form describes (two with the compare shortcut), or the first problem found, in
- * words. `precomputed`: the dataset brings its own embeddings, so no model is sent.
+ * Problems of the parameters, by form field, from the contract's own schema: the form refuses exactly what the
+ * CLI and the engine refuse (issue 21: λ = −5, resamples = 0). Empty when they are valid.
  */
-export function specsOf(form: ExperimentForm, modelLabel: (ref: string) => string = (r) => r, precomputed = false): { specs: ExperimentSpecInput[] } | { problem: string } {
-  const fprTargets = form.evaluation.fprTargets.split(/[\s,;]+/).filter(Boolean).map(Number)
-  if (fprTargets.length === 0 || fprTargets.some((f) => !(f > 0 && f < 1))) return { problem: 'FPR targets must be numbers between 0 and 1, e.g. "0.001, 0.01".' }
-  if (!form.dataset) return { problem: 'Choose a dataset.' }
-  const refused = precomputed ? precomputedProblem(form) : null
-  if (refused) return { problem: refused }
-  const needsModel = form.attack !== 'blind' && !precomputed
-  if (needsModel && !form.model) return { problem: `The ${form.attack.toUpperCase()} attack needs a model.` }
-  const models = needsModel ? [form.model, ...(form.compareModel && form.compareModel !== form.model ? [form.compareModel] : [])] : [undefined]
-  const tags = form.tags.split(',').map((t) => t.trim()).filter(Boolean)
+export function fieldErrors(form: ExperimentForm): Record<string, string> {
+  const out: Record<string, string> = {}
+  const checked = ExperimentParamsSchema.safeParse(paramsOf(form))
+  if (!checked.success) for (const issue of checked.error.issues) out[fieldOf(['params', ...issue.path])] ??= issue.message
+  if (form.evaluation.fprTargets.trim() === '') out['evaluation.fprTargets'] ??= 'give at least one FPR target, e.g. "0.001, 0.01"'
+  return out
+}
+
+/** A field problem as a sentence: capitalised (λ stays λ) and ending with a full stop. */
+const sentence = (text: string): string => `${/^[a-z]/.test(text) ? text[0].toUpperCase() + text.slice(1) : text}${/[.!?]$/.test(text) ? '' : '.'}`
+
+/**
+ * The specs the form describes — every chosen attack on the model (and the compare model) — or the first problem
+ * found, in words, with the form field it belongs to. `precomputed`: the dataset brings its own embeddings.
+ */
+export function specsOf(form: ExperimentForm, modelLabel: (ref: string) => string = (r) => r, precomputed = false): { specs: ExperimentSpecInput[] } | { problem: string; field?: string } {
+  const fields = fieldErrors(form)
+  const first = Object.entries(fields)[0]
+  if (first) return { problem: sentence(first[1]), field: first[0] }
+  if (!form.dataset) return { problem: 'Choose a dataset.', field: 'dataset' }
+  if (form.attacks.length === 0) return { problem: 'Choose at least one attack.', field: 'attacks' }
   const specs: ExperimentSpecInput[] = []
-  for (const model of models) {
-    const name = form.name.trim() ? (models.length > 1 && model ? `${form.name.trim()} · ${modelLabel(model)}` : form.name.trim()) : undefined
-    const spec: ExperimentSpecInput = {
-      ...(name ? { name } : {}),
-      ...(model ? { model } : {}),
-      dataset: form.dataset,
-      attack: form.attack,
-      params: {
-        seed: form.seed,
-        aea: { bank: form.bank, aggregation: form.aggregation },
-        wsa: { ...form.wsa },
-        evaluation: { resamples: form.evaluation.resamples, confidence: form.evaluation.confidence, fprTargets, alpha: form.evaluation.alpha },
-        blind: { enabled: form.evaluation.blindEnabled, folds: form.evaluation.blindFolds }
-      },
-      tags
+  const tags = form.tags.split(',').map((t) => t.trim()).filter(Boolean)
+  for (const attack of form.attacks) {
+    const refused = precomputed ? precomputedProblem({ attack, wsa: form.wsa }) : null
+    if (refused) return { problem: refused, field: 'attacks' }
+    const needsModel = attack !== 'blind' && !precomputed
+    if (needsModel && !form.model) return { problem: `The ${attack.toUpperCase()} attack needs a model.`, field: 'model' }
+    const models = needsModel ? [form.model, ...(form.compareModel && form.compareModel !== form.model ? [form.compareModel] : [])] : [undefined]
+    for (const model of models) {
+      const parts = [form.name.trim(), form.attacks.length > 1 ? attack.toUpperCase() : '', models.length > 1 && model ? modelLabel(model) : '']
+      const name = form.name.trim() ? parts.filter(Boolean).join(' · ') : undefined
+      const spec: ExperimentSpecInput = { ...(name ? { name } : {}), ...(model ? { model } : {}), dataset: form.dataset, attack, params: paramsOf(form), tags }
+      const checked = ExperimentSpecSchema.safeParse(spec)
+      if (!checked.success) {
+        const issue = checked.error.issues[0]
+        return { problem: sentence(issue.message), field: fieldOf(issue.path) }
+      }
+      specs.push(spec)
     }
-    const checked = ExperimentSpecSchema.safeParse(spec)
-    if (!checked.success) {
-      const issue = checked.error.issues[0]
-      return { problem: `${issue.path.join('.') || 'spec'}: ${issue.message}` }
-    }
-    specs.push(spec)
   }
   return { specs }
 }
@@ -120,4 +167,12 @@ export function specsOf(form: ExperimentForm, modelLabel: (ref: string) => strin
 /** Reactive form state for the New experiment screen. */
 export function useExperimentForm(): ExperimentForm {
   return reactive(defaultForm())
+}
+
+/** Where the New experiment screen provides its field problems to the option fieldsets. */
+export const FIELD_ERRORS: InjectionKey<ComputedRef<Record<string, string>>> = Symbol('fieldErrors')
+
+/** The field problems provided by the form (none outside it). */
+export function useFieldErrors(): ComputedRef<Record<string, string>> | null {
+  return inject(FIELD_ERRORS, null)
 }

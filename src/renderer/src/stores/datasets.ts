@@ -4,16 +4,12 @@ import { ref, shallowRef } from 'vue'
 import type { DatasetSummary, ItemCard, ValidationReport } from '../../../shared/contract/datasets'
 import type { ProgressEvent } from '../../../shared/contract/events'
 import type { WorkbenchErrorData } from '../../../shared/contract/errors'
-import type { OpOutput } from '../../../shared/contract/operations'
+import type { OpInput, OpOutput } from '../../../shared/contract/operations'
 import { invoke } from '../api/call'
 import { useCall } from '../composables/useCall'
 
 /** Filters of the item grid. */
-export interface ItemFilter {
-  role?: 'target' | 'reference' | 'pool'
-  membership?: 'member' | 'nonmember' | 'unknown'
-  search?: string
-}
+export type ItemFilter = Pick<OpInput<'datasets.items'>, 'role' | 'membership' | 'search'>
 
 export const PAGE_SIZE = 24
 

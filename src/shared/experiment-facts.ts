@@ -1,0 +1,76 @@
+// The parameters that decide an experiment's scores, as short facts for every screen, legend and automatic name
+// (issue 21: two WSA runs with different λ must never look the same). Pure; used by the renderer, charts and engine.
+import type { Attack } from './contract/experiments'
+import { formatCount } from './format'
+
+/** The part of a spec the facts read (a stored ResolvedSpec or a parsed ExperimentSpec). */
+export interface SpecLike {
+  attack: Attack
+  params: {
+    seed: number
+    aea: { bank: string; aggregation: string }
+    wsa: { lambda: number; model: string; pool: string; appendCsa: boolean; appendAea: boolean }
+    evaluation: { resamples: number; alpha: number }
+  }
+}
+
+/** One parameter: a stable key, a short label and its value as text. */
+export interface ParamFact {
+  key: string
+  label: string
+  value: string
+}
+
+const usesBank = (s: SpecLike): boolean => s.attack === 'aea' || (s.attack === 'wsa' && s.params.wsa.appendAea)
+
+/** The bank as people name it: "default" or its canonical text (shortened). */
+export function bankLabel(bank: string): string {
+  const text = bank.trim().replace(/\s+/g, ' ')
+  if (!text || text.toLowerCase() === 'default') return 'default (K = 10)'
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text
+}
+
+/** The facts of one spec that matter for its attack, in a fixed order. */
+export function paramFacts(spec: SpecLike): ParamFact[] {
+  const p = spec.params
+  const out: ParamFact[] = []
+  if (spec.attack === 'wsa') {
+    out.push({ key: 'lambda', label: 'λ', value: String(p.wsa.lambda) })
+    out.push({ key: 'wsaModel', label: 'attack model', value: p.wsa.model })
+    out.push({ key: 'pool', label: 'pool', value: p.wsa.pool })
+    const features = ['CSA', ...(p.wsa.appendCsa ? ['+CSA'] : []), ...(p.wsa.appendAea ? ['+AEA'] : [])]
+    if (features.length > 1) out.push({ key: 'features', label: 'features', value: features.join('') })
+  }
+  if (usesBank(spec)) out.push({ key: 'bank', label: 'bank', value: bankLabel(p.aea.bank) })
+  if (spec.attack === 'aea') out.push({ key: 'aggregation', label: 'aggregation', value: p.aea.aggregation })
+  out.push({ key: 'seed', label: 'seed', value: String(p.seed) })
+  out.push({ key: 'resamples', label: 'resamples', value: formatCount(p.evaluation.resamples) })
+  return out
+}
+
+/** For each spec, the facts whose values differ among `specs` (what tells them apart); empty when one spec. */
+export function distinguishingFacts(specs: readonly SpecLike[]): ParamFact[][] {
+  const all = specs.map(paramFacts)
+  const differs = (key: string): boolean => new Set(all.map((facts) => facts.find((f) => f.key === key)?.value ?? '—')).size > 1
+  return all.map((facts) => facts.filter((f) => differs(f.key)))
+}
+
+/** "λ 2, seed 1": facts as a short phrase. */
+export function factsText(facts: readonly ParamFact[]): string {
+  return facts.map((f) => `${f.label} ${f.value}`).join(', ')
+}
+
+/** Display names of several experiments: each name, plus in brackets what sets its parameters apart from the others. */
+export function labelsOf(items: ReadonlyArray<{ name: string; spec: SpecLike }>): string[] {
+  const facts = distinguishingFacts(items.map((i) => i.spec))
+  return items.map((item, i) => {
+    const extra = facts[i].filter((f) => !item.name.includes(`${f.label} ${f.value}`))
+    return extra.length ? `${item.name} (${factsText(extra)})` : item.name
+  })
+}
+
+/** The automatic name of an experiment: attack, model, dataset and the parameters that usually vary. */
+export function automaticName(spec: SpecLike, model: string | null, dataset: string): string {
+  const facts = paramFacts(spec).filter((f) => f.key === 'lambda' || f.key === 'bank' || f.key === 'aggregation' || (f.key === 'seed' && f.value !== '0'))
+  return [spec.attack.toUpperCase(), model, dataset, ...facts.map((f) => `${f.label} ${f.value}`)].filter(Boolean).join(' · ')
+}
