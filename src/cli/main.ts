@@ -6,8 +6,13 @@ import { REPO_ROOT, sourceConfig } from '../main/engine/config'
 import type { AppInfo } from '../shared/contract/operations'
 import { withEngine, type GlobalOptions } from './engine-session'
 import { registerDataCommands } from './data-commands'
-import { registerExperimentCommands } from './experiment-commands'
-import { action, printJson } from './output'
+import { registerDatasetsCommands } from './datasets-commands'
+import { registerExperimentsCommands } from './experiments-commands'
+import { registerExportCommand } from './export-command'
+import { registerMetricsCommand } from './metrics-command'
+import { registerModelsCommands } from './models-commands'
+import { action, printJson, quietOnClosedPipe } from './output'
+import { registerRunCommands } from './run-commands'
 
 const program = new Command()
 program
@@ -50,26 +55,6 @@ program
     )
   )
 
-const models = program.command('models').description('model folders in Hugging Face ONNX layout')
-models
-  .command('list')
-  .description('bundled and added models with architecture facts and load errors')
-  .option('--json', 'print JSON')
-  .action(
-    action(
-      async (opts: { json?: boolean }) => {
-        const out = await withEngine(globals(), (client) => client.invoke('models.list', {}))
-        if (opts.json) return printJson(out)
-        for (const m of out.models) {
-          const facts = m.error ? `ERROR: ${m.error.message}` : `dim ${m.embeddingDim}, ${m.imageSize}px, ctx ${m.contextLength}, ${m.precision}, ${m.parameterCount?.toLocaleString('en-US')} params`
-          process.stdout.write(`${m.name.padEnd(20)} ${m.source.padEnd(8)} ${facts}\n`)
-        }
-        if (out.hint) process.stdout.write(out.hint + '\n')
-      },
-      (opts) => Boolean(opts.json)
-    )
-  )
-
 program
   .command('serve')
   .description('browser mode: serve the workbench on loopback with a session token')
@@ -93,7 +78,14 @@ program
     )
   )
 
+registerModelsCommands(program, globals)
+registerDatasetsCommands(program, globals)
 registerDataCommands(program, globals)
-registerExperimentCommands(program, globals)
+registerMetricsCommand(program, globals)
+registerRunCommands(program, globals)
+registerExperimentsCommands(program, globals)
+registerExportCommand(program, globals)
+
+quietOnClosedPipe()
 
 await program.parseAsync(process.argv)

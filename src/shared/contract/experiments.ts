@@ -118,7 +118,11 @@ export const ExperimentSummarySchema = ExperimentRecordSchema.pick({ id: true, n
   quantized: z.boolean(),
   datasetName: z.string(),
   auc: z.number().nullable(),
-  nTargets: z.number().int()
+  nTargets: z.number().int(),
+  /** What pins the measurement: the list shows the key parameters, and `mia run` finds an identical earlier run by them. */
+  modelFingerprint: z.string().nullable(),
+  datasetHash: z.string(),
+  params: ExperimentParamsSchema
 })
 export type ExperimentSummary = z.infer<typeof ExperimentSummarySchema>
 

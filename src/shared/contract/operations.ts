@@ -8,7 +8,7 @@ import {
   ExperimentSummarySchema,
   ExperimentViewSchema
 } from './experiments'
-import { EmbedSummarySchema, ExportFileSchema, FigureFormatSchema, FigureKindSchema, TableFormatSchema, ViewPreviewSchema } from './exports'
+import { EmbedSummarySchema, ExportFileSchema, FigureDrawOptionsSchema, FigureFormatSchema, FigureKindSchema, TableFormatSchema, TableOptionsSchema, ViewPreviewSchema } from './exports'
 import { MetricsReportSchema, PairedComparisonSchema } from './metrics'
 import { CapabilitiesSchema, ModelInfoSchema } from './models'
 
@@ -170,7 +170,9 @@ export const operations = {
         figure: FigureKindSchema,
         format: FigureFormatSchema,
         widthIn: z.number().min(1).max(20).default(3.3),
-        dpi: z.number().int().min(72).max(1200).default(300)
+        heightIn: z.number().min(0.5).max(20).optional(),
+        dpi: z.number().int().min(72).max(1200).default(300),
+        draw: FigureDrawOptionsSchema.prefault({})
       })
       .strict(),
     output: ExportFileSchema,
@@ -178,7 +180,7 @@ export const operations = {
     summary: 'A ROC, histogram or comparison figure as SVG, PDF (one page, fonts embedded) or PNG.'
   }),
   'export.table': op({
-    input: z.object({ ids: ExperimentIdsSchema, format: TableFormatSchema }).strict(),
+    input: z.object({ ids: ExperimentIdsSchema, format: TableFormatSchema, table: TableOptionsSchema.prefault({}) }).strict(),
     output: ExportFileSchema,
     long: false,
     summary: 'The metrics table (with paired deltas for comparisons) as CSV or a booktabs LaTeX table.'

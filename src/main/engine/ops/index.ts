@@ -20,6 +20,7 @@ import {
 import { exportFigureOp, exportRecordOp, exportScoresOp, exportTableOp } from './export'
 import { evaluateOp } from './metrics'
 import { addModelOp, listModelsOp, removeModelOp } from './models'
+import { resolveExperimentRef } from '../runner/record'
 import { createServices } from './services'
 
 /** What a handler receives besides its validated input. */
@@ -36,6 +37,9 @@ export type Handlers = {
 /** Build the handler table for one engine instance and a function releasing its resources. */
 export function createHandlers(config: EngineConfig): { handlers: Handlers; dispose(): Promise<void> } {
   const s = createServices(config)
+  // Every operation on stored experiments accepts an id, a unique id prefix or a name (issue 22).
+  const ref = (r: string): string => resolveExperimentRef(s.store(), r)
+  const refs = (rs: string[]): string[] => rs.map(ref)
   const handlers: Handlers = {
     'app.info': async () => appInfo(config),
     'models.list': async () => listModelsOp(s),
@@ -49,19 +53,19 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'augment.preview': async (i, c) => augmentPreviewOp(s, i, c.signal),
     embed: async (i, c) => embedOp(s, i, c),
     'experiments.create': async (i, c) => createExperimentOp(s, i.spec, c.signal),
-    'experiments.run': async (i, c) => runExperimentOp(s, i.id, c),
+    'experiments.run': async (i, c) => runExperimentOp(s, ref(i.id), c),
     'experiments.rerun': async (i, c) => rerunOp(s, i.record, c),
     'experiments.list': async (i) => listExperimentsOp(s, i),
-    'experiments.get': async (i) => getExperimentOp(s, i.id),
-    'experiments.rename': async (i) => renameExperimentOp(s, i.id, i.name),
-    'experiments.tag': async (i) => tagExperimentOp(s, i.id, i.tags),
-    'experiments.delete': async (i) => deleteExperimentOp(s, i.id),
-    'experiments.compare': async (i, c) => compareExperimentsOp(s, i, c),
+    'experiments.get': async (i) => getExperimentOp(s, ref(i.id)),
+    'experiments.rename': async (i) => renameExperimentOp(s, ref(i.id), i.name),
+    'experiments.tag': async (i) => tagExperimentOp(s, ref(i.id), i.tags),
+    'experiments.delete': async (i) => deleteExperimentOp(s, ref(i.id)),
+    'experiments.compare': async (i, c) => compareExperimentsOp(s, { ...i, ids: refs(i.ids) }, c),
     'metrics.evaluate': async (i, c) => evaluateOp(i, c.signal),
-    'export.figure': async (i, c) => exportFigureOp(s, i, c),
-    'export.table': async (i, c) => exportTableOp(s, i, c),
-    'export.scores': async (i) => exportScoresOp(s, i.id),
-    'export.record': async (i) => exportRecordOp(s, i.id)
+    'export.figure': async (i, c) => exportFigureOp(s, { ...i, ids: refs(i.ids) }, c),
+    'export.table': async (i, c) => exportTableOp(s, { ...i, ids: refs(i.ids) }, c),
+    'export.scores': async (i) => exportScoresOp(s, ref(i.id)),
+    'export.record': async (i) => exportRecordOp(s, ref(i.id))
   }
   return { handlers, dispose: () => s.dispose() }
 }

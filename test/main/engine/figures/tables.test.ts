@@ -73,12 +73,13 @@ describe('metricsTable (LaTeX)', () => {
     expect(tex).toContain('Not resolvable: TPR at FPR $f$ needs at least $1/f$ non-members.')
   })
 
-  it('adds ΔAUC (row − reference) with CI and p when comparisons are given', () => {
+  it('adds ΔAUC = A − B (reference minus row, as on screen and in `compare`) with CI and p', () => {
     const tex = metricsTable([a, b], [comparison], 'latex')
-    expect(tex).toContain('$\\Delta$AUC vs.\\ ref. & $p$ \\\\')
+    expect(tex).toContain('$\\Delta$AUC (A $-$ B) & $p$ \\\\')
     const [rowA, rowB] = tex.split('\\midrule')[1].split('\\bottomrule')[0].trim().split('\n')
-    expect(rowA.trim().endsWith('& reference &  \\\\')).toBe(true)
-    expect(rowB.trim().endsWith('& 0.120 [0.090, 0.150] & \\textless{} 0.001 \\\\')).toBe(true)
+    expect(rowA.trim().endsWith('& A (reference) &  \\\\')).toBe(true)
+    expect(rowB.trim().endsWith('& -0.120 [-0.150, -0.090] & \\textless{} 0.001 \\\\')).toBe(true)
+    expect(tex).toContain('$\\Delta$ = A $-$ B: the reference A (first row) minus the row B')
   })
 })
 
@@ -100,17 +101,19 @@ describe('metricsTable (CSV)', () => {
     expect(col(rowA, 'tpr_at_fpr_0.001')).toBe('')
     expect(col(rowA, 'tpr_at_fpr_0.01')).toBe(formatNumber(m.tprAtFpr['0.01'].tpr, 6))
     expect(col(rowA, 'notes')).toBe('TPR@0.1% FPR: n/a (needs ≥ 1000 non-members)')
-    expect(header).not.toContain('delta_auc')
+    expect(header.some((h) => h.startsWith('delta_auc'))).toBe(false)
   })
 
-  it('adds the paired columns, flipped to row − reference', () => {
+  it('adds the paired columns as A − B (reference minus row), the sign of the engine, the screen and `compare`', () => {
     const [header, rowA, rowB] = readCsv(metricsTable([a, b], [comparison], 'csv'))
     const col = (row: string[], name: string): string => row[header.indexOf(name)]
     expect(col(rowA, 'paired_reference')).toBe('(reference)')
-    expect(col(rowA, 'delta_auc')).toBe('')
+    expect(col(rowA, 'delta_auc_ref_minus_row')).toBe('')
     expect(col(rowB, 'paired_reference')).toBe(NASTY)
-    expect([col(rowB, 'delta_auc'), col(rowB, 'delta_auc_ci_lo'), col(rowB, 'delta_auc_ci_hi'), col(rowB, 'delta_auc_p')]).toEqual(['0.120000', '0.090000', '0.150000', '0.000400'])
-    expect([col(rowB, 'delta_tpr_at_fpr_0.01'), col(rowB, 'delta_tpr_at_fpr_0.01_ci_lo'), col(rowB, 'delta_tpr_at_fpr_0.01_ci_hi')]).toEqual(['-0.020000', '-0.050000', '0.010000'])
+    const d = 'delta_auc_ref_minus_row'
+    expect([col(rowB, d), col(rowB, `${d}_ci_lo`), col(rowB, `${d}_ci_hi`), col(rowB, 'delta_auc_p')]).toEqual(['-0.120000', '-0.150000', '-0.090000', '0.000400'])
+    const t = 'delta_tpr_at_fpr_0.01_ref_minus_row'
+    expect([col(rowB, t), col(rowB, `${t}_ci_lo`), col(rowB, `${t}_ci_hi`)]).toEqual(['0.020000', '-0.010000', '0.050000'])
   })
 
   it('keeps a row for an experiment without metrics', () => {

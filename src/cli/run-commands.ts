@@ -1,0 +1,169 @@
+// `mia run`, `mia resume`, `mia rerun`: start, continue and reproduce experiments.
+import fs from 'node:fs'
+import { Option, type Command } from 'commander'
+import { WorkbenchError, toErrorData } from '../shared/contract/errors'
+import type { ExperimentRecord, ExperimentSpecInput, ExperimentSummary } from '../shared/contract/experiments'
+import type { EngineClient } from '../main/host/client'
+import { withEngine, type GlobalOptions } from './engine-session'
+import { printRecord, runSummary } from './experiment-text'
+import { action, hasJson, printJson, write } from './output'
+import { progressPrinter } from './progress-bar'
+
+const int = (v: string): number => Number.parseInt(v, 10)
+const num = (v: string): number => Number.parseFloat(v)
+
+interface RunOptions {
+  model?: string
+  dataset: string
+  attack: 'csa' | 'aea' | 'wsa' | 'blind'
+  augment?: string
+  aggregation: 'mean' | 'drop'
+  lambda: number
+  wsaModel: 'mlp' | 'logreg'
+  pool: 'auto' | 'separate' | 'transductive'
+  epochs: number
+  patience: number
+  seed: number
+  resamples: number
+  blind: boolean
+  name?: string
+  tag: string[]
+  force?: boolean
+  json?: boolean
+}
+
+/** The spec of `mia run`'s options. */
+export function specOf(o: RunOptions): ExperimentSpecInput {
+  return {
+    name: o.name,
+    model: o.model,
+    dataset: o.dataset,
+    attack: o.attack,
+    tags: o.tag,
+    params: {
+      seed: o.seed,
+      aea: { bank: o.augment ?? '', aggregation: o.aggregation },
+      wsa: { lambda: o.lambda, model: o.wsaModel, pool: o.pool, maxEpochs: o.epochs, patience: o.patience },
+      evaluation: { resamples: o.resamples },
+      blind: { enabled: o.blind }
+    }
+  }
+}
+
+/** The command that resumes `id` in the same workspace, e.g. "mia --workspace ws resume 1a2b3c4d". */
+export function resumeCommand(id: string, g: GlobalOptions): string {
+  const ws = g.workspace ? `--workspace ${/^[\w./~-]+$/.test(g.workspace) ? g.workspace : JSON.stringify(g.workspace)} ` : ''
+  return `mia ${ws}resume ${id.slice(0, 8)}`
+}
+
+/** Run stored experiment `id`; when it is cancelled or fails, the error says how to resume it (cached work is kept). */
+async function runStored(c: EngineClient, id: string, signal: AbortSignal, g: GlobalOptions, onEvent: ReturnType<typeof progressPrinter>): Promise<ExperimentRecord> {
+  try {
+    return await c.invoke('experiments.run', { id }, { signal, onEvent })
+  } catch (err) {
+    const data = toErrorData(err)
+    if (data.code === 'invalid-input' || data.code === 'unsupported' || data.code === 'not-found') throw err
+    const how = `Resume it with \`${resumeCommand(id, g)}\`: embeddings already computed are reused.`
+    throw new WorkbenchError({ ...data, hint: data.hint ? `${data.hint} ${how}` : how }, { cause: err })
+  }
+}
+
+/** A finished experiment with the same model files, dataset, attack and parameters (so the same numbers), if any. */
+async function sameSpec(c: EngineClient, spec: ExperimentRecord['spec'], ownId: string): Promise<ExperimentSummary | null> {
+  const key = (s: Pick<ExperimentSummary, 'modelFingerprint' | 'datasetHash' | 'attack' | 'params'>): string => JSON.stringify([s.modelFingerprint, s.datasetHash, s.attack, s.params])
+  const { experiments } = await c.invoke('experiments.list', { status: 'done' })
+  return experiments.find((e) => e.id !== ownId && key(e) === key(spec)) ?? null
+}
+
+function registerRun(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('run')
+    .description('run an attack (using the cache), store the experiment and print its metrics')
+    .option('--model <dir|name>', 'model folder or name (not needed for --attack blind, nor for embedding-only datasets, which bring their own vectors)')
+    .requiredOption('--dataset <dir|manifest|tar|name>', 'dataset folder, manifest, webdataset .tar shard, or name of a bundled dataset (e.g. emoji-demo)')
+    .addOption(new Option('--attack <attack>', 'attack: csa (cosine similarity), aea (augmentation-enhanced), wsa (weakly supervised), blind (never queries the model)').choices(['csa', 'aea', 'wsa', 'blind']).makeOptionMandatory())
+    .option('--augment <bank>', 'AEA augmentation bank (canonical spec); default: the bank of attacks.md (K = 10)')
+    .addOption(
+      new Option('--aggregation <agg>', 'AEA aggregation of the K+1 similarities: mean = their average (robust, the default); drop = original − mean of the augmented views (members lose more similarity under augmentation)')
+        .choices(['mean', 'drop'])
+        .default('mean')
+    )
+    .option('--lambda <x>', 'WSA threshold τ = μ + λσ over the reference items\' CSA scores', num, 1.5)
+    .addOption(new Option('--wsa-model <m>', 'WSA attack model').choices(['mlp', 'logreg']).default('mlp'))
+    .addOption(new Option('--pool <p>', 'WSA pseudo-member pool').choices(['auto', 'separate', 'transductive']).default('auto'))
+    .option('--epochs <n>', 'WSA MLP max epochs', int, 15)
+    .option('--patience <n>', 'WSA MLP early-stopping patience (epochs)', int, 3)
+    .option('--seed <n>', 'seed of augmentations, training and bootstrap', int, 0)
+    .option('--resamples <n>', 'bootstrap resamples', int, 1000)
+    .option('--no-blind', 'skip the blind baseline')
+    .option('--name <name>', 'experiment name')
+    .option('--tag <tag>', 'tag (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--force', 'run even when a finished experiment has the same model, dataset, attack and parameters')
+    .option('--json', 'print one JSON object')
+    .action(
+      action(async (o: RunOptions) => {
+        const g = globals()
+        const shown = new Set<string>()
+        const record = await withEngine(g, async (c, signal) => {
+          const created = await c.invoke('experiments.create', { spec: specOf(o) }, { signal })
+          const twin = o.force ? null : await sameSpec(c, created.spec, created.id)
+          if (twin) {
+            await c.invoke('experiments.delete', { id: created.id })
+            throw new WorkbenchError({ code: 'invalid-input', item: twin.id.slice(0, 8), message: `Experiment "${twin.name}" (${twin.id.slice(0, 8)}) already ran this spec: same model files, dataset, attack and parameters, so it would give the same numbers.`, hint: `Show it with \`mia experiments show ${twin.id.slice(0, 8)}\`, or pass --force to run a new experiment anyway.` })
+          }
+          return runStored(c, created.id, signal, g, progressPrinter(Boolean(o.json), process.stderr, shown))
+        })
+        if (o.json) return printJson(runSummary(record))
+        printRecord(record, shown)
+      }, hasJson)
+    )
+}
+
+function registerResume(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('resume <id>')
+    .description('continue an experiment that was interrupted (Ctrl-C, kill, crash): cached embeddings are reused; <id> may be a unique id prefix or the name')
+    .option('--json', 'print one JSON object')
+    .action(
+      action(async (id: string, o: { json?: boolean }) => {
+        const shown = new Set<string>()
+        const record = await withEngine(globals(), async (c, signal) => {
+          const full = (await c.invoke('experiments.get', { id })).record.id
+          return runStored(c, full, signal, globals(), progressPrinter(Boolean(o.json), process.stderr, shown))
+        })
+        if (o.json) return printJson(runSummary(record))
+        printRecord(record, shown)
+      }, hasJson)
+    )
+}
+
+function registerRerun(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('rerun <record.json>')
+    .description('run an exported experiment record again and check that the metrics are reproduced exactly')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (file: string, o: { json?: boolean }) => {
+        let record: unknown
+        try {
+          record = JSON.parse(fs.readFileSync(file, 'utf8'))
+        } catch (err) {
+          throw new WorkbenchError({ code: 'invalid-input', item: file, message: `${file} is not readable JSON: ${(err as Error).message}`, hint: 'Export the record with `mia experiments show <id> --json > record.json`.' })
+        }
+        const out = await withEngine(globals(), (c, signal) => c.invoke('experiments.rerun', { record }, { signal, onEvent: progressPrinter(Boolean(o.json)) }))
+        if (o.json) printJson({ ...runSummary(out.record), reproduced: out.reproduced, differences: out.differences })
+        else {
+          printRecord(out.record)
+          write([out.reproduced ? "reproduced: every metric equals the record's" : `NOT reproduced:\n${out.differences.map((d) => `  ${d}`).join('\n')}`])
+        }
+        if (!out.reproduced) process.exitCode = 3
+      }, hasJson)
+    )
+}
+
+/** Register run, resume and rerun on the program. */
+export function registerRunCommands(program: Command, globals: () => GlobalOptions): void {
+  registerRun(program, globals)
+  registerResume(program, globals)
+  registerRerun(program, globals)
+}
