@@ -34,7 +34,8 @@ const SCORE_LABELS: Record<Attack, string> = {
   csa: 'CSA score (cosine similarity)',
   aea: 'AEA score (mean similarity)',
   wsa: 'WSA member probability',
-  blind: 'Blind-baseline score'
+  blind: 'Blind-baseline score',
+  imported: 'Imported score'
 }
 
 function missing(view: ExperimentView, what: string): never {

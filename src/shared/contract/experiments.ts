@@ -2,7 +2,8 @@
 import { z } from 'zod'
 import { MetricsReportSchema, IntervalSchema, RocPointsSchema } from './metrics'
 
-export const AttackSchema = z.enum(['csa', 'aea', 'wsa', 'blind'])
+/** `imported`: scores another tool computed, stored by `mia metrics --save` (never run by the workbench). */
+export const AttackSchema = z.enum(['csa', 'aea', 'wsa', 'blind', 'imported'])
 export type Attack = z.infer<typeof AttackSchema>
 
 /** Parameters of the attack and evaluation; every default is the one attacks.md pins. */
@@ -41,6 +42,19 @@ export const ExperimentParamsSchema = z.object({
 })
 export type ExperimentParams = z.infer<typeof ExperimentParamsSchema>
 
+/** Where imported scores came from, enough to check a file is the one measured (issue 22: `mia metrics --save`). */
+export const ImportedScoresSchema = z.object({
+  file: z.string().max(4096),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  columns: z.object({ score: z.string(), label: z.string(), id: z.string().nullable() }),
+  /** The file's scores were negated (loss-like: lower means member), so higher means member as everywhere else. */
+  lowerIsMember: z.boolean(),
+  /** Rows read, and those skipped because their label was unknown. */
+  rows: z.number().int().nonnegative(),
+  skippedUnknown: z.number().int().nonnegative()
+})
+export type ImportedScores = z.infer<typeof ImportedScoresSchema>
+
 /** What the user asks to run. `model` and `dataset` are names (bundled/added) or folder paths. */
 export const ExperimentSpecSchema = z.object({
   name: z.string().max(200).optional(),
@@ -48,7 +62,9 @@ export const ExperimentSpecSchema = z.object({
   dataset: z.string().min(1),
   attack: AttackSchema,
   params: ExperimentParamsSchema.prefault({}),
-  tags: z.array(z.string().max(50)).max(50).default([])
+  tags: z.array(z.string().max(50)).max(50).default([]),
+  /** Provenance of imported scores: which file (and its hash), which columns, and the score direction. */
+  imported: ImportedScoresSchema.optional()
 })
 export type ExperimentSpecInput = z.input<typeof ExperimentSpecSchema>
 export type ExperimentSpec = z.infer<typeof ExperimentSpecSchema>

@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { DatasetSummarySchema, ItemCardSchema, MembershipSchema, RoleSchema, ValidationReportSchema } from './datasets'
 import {
+  ImportedScoresSchema,
   ExperimentRecordSchema,
   ExperimentSpecSchema,
   ExperimentStatusSchema,
@@ -162,6 +163,24 @@ export const operations = {
     output: MetricsReportSchema,
     long: true,
     summary: 'Evaluate any scores with the pinned conventions (AUC, TPR@FPR, balanced accuracy, bootstrap CIs).'
+  }),
+  'experiments.import': op({
+    input: z
+      .object({
+        name: z.string().min(1).max(200),
+        tags: z.array(z.string().min(1).max(50)).max(50).default([]),
+        /** One entry per labelled row, in file order; ids from the file's id column, or null to number the rows. */
+        scores: z.array(z.number()).min(2).max(10_000_000),
+        labels: z.array(z.union([z.literal(0), z.literal(1)])).min(2).max(10_000_000),
+        ids: z.array(z.string().min(1).max(1000)).max(10_000_000).nullable(),
+        source: ImportedScoresSchema,
+        resamples: z.number().int().min(0).max(100_000).default(1000),
+        seed: z.number().int().nonnegative().default(0)
+      })
+      .strict(),
+    output: ExperimentRecordSchema,
+    long: true,
+    summary: "Store another tool's scores as an experiment (with the file's hash and column mapping), evaluated by the same conventions."
   }),
   'export.figure': op({
     input: z

@@ -18,6 +18,7 @@ import {
   tagExperimentOp
 } from './experiments'
 import { exportFigureOp, exportRecordOp, exportScoresOp, exportTableOp } from './export'
+import { importScoresOp } from './import-scores'
 import { evaluateOp } from './metrics'
 import { addModelOp, listModelsOp, removeModelOp } from './models'
 import { resolveExperimentRef } from '../runner/record'
@@ -61,6 +62,7 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'experiments.tag': async (i) => tagExperimentOp(s, ref(i.id), i.tags),
     'experiments.delete': async (i) => deleteExperimentOp(s, ref(i.id)),
     'experiments.compare': async (i, c) => compareExperimentsOp(s, { ...i, ids: refs(i.ids) }, c),
+    'experiments.import': async (i, c) => importScoresOp(s, i, c.signal),
     'metrics.evaluate': async (i, c) => evaluateOp(i, c.signal),
     'export.figure': async (i, c) => exportFigureOp(s, { ...i, ids: refs(i.ids) }, c),
     'export.table': async (i, c) => exportTableOp(s, { ...i, ids: refs(i.ids) }, c),

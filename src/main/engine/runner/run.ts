@@ -26,6 +26,7 @@ interface RunContext {
 export async function runExperiment(s: Services, id: string, ctx: RunContext): Promise<ExperimentRecord> {
   const store = s.store()
   const spec = specOf(requireRow(store, id))
+  if (spec.attack === 'imported') throw new WorkbenchError({ code: 'unsupported', item: id, message: `Experiment ${id} holds imported scores; there is nothing to run or resume.`, hint: 'Import the file again with `mia metrics --save` to store a new version.' })
   store.experiments.setStatus(id, 'running')
   try {
     const results = await execute(s, spec, ctx)
