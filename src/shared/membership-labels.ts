@@ -5,18 +5,19 @@ import type { MembershipSchema } from './contract/datasets'
 type Membership = z.infer<typeof MembershipSchema>
 
 /**
- * Accepted spellings (case-insensitive, surrounding spaces ignored), as pandas, R, NumPy and spreadsheets write them:
- * member: member, 1, 1.0, true, yes · non-member: nonmember, non-member, non_member, 0, 0.0, false, no ·
+ * Accepted spellings (case-insensitive, surrounding spaces ignored), as pandas, R, NumPy and spreadsheets write them
+ * (yes/no is not among them: it reads as an answer, not a label, and a typo there should be caught):
+ * member: member, 1, 1.0, true · non-member: nonmember, non-member, non_member, 0, 0.0, false ·
  * unknown: unknown, empty, na, nan, null, none. docs/attacks.md ("Membership labels") lists the same set.
  */
 const SPELLINGS: Readonly<Record<string, Membership>> = {
-  member: 'member', '1': 'member', '1.0': 'member', true: 'member', yes: 'member',
-  nonmember: 'nonmember', 'non-member': 'nonmember', non_member: 'nonmember', '0': 'nonmember', '0.0': 'nonmember', false: 'nonmember', no: 'nonmember',
+  member: 'member', '1': 'member', '1.0': 'member', true: 'member',
+  nonmember: 'nonmember', 'non-member': 'nonmember', non_member: 'nonmember', '0': 'nonmember', '0.0': 'nonmember', false: 'nonmember',
   unknown: 'unknown', '': 'unknown', na: 'unknown', nan: 'unknown', null: 'unknown', none: 'unknown'
 }
 
 /** What error messages say is accepted. */
-export const MEMBERSHIP_SPELLINGS_TEXT = 'member/nonmember, 1/0, true/false (any case), yes/no, or unknown/empty/NA'
+export const MEMBERSHIP_SPELLINGS_TEXT = 'member/nonmember, 1/0, true/false (any case), or unknown/empty/NA'
 
 /** The membership a cell or JSON value spells, or undefined when it is none of the accepted spellings. */
 export function parseMembership(value: unknown): Membership | undefined {
