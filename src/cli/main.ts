@@ -11,6 +11,7 @@ import { registerExperimentsCommands } from './experiments-commands'
 import { registerExportCommand } from './export-command'
 import { registerMetricsCommand } from './metrics-command'
 import { registerModelsCommands } from './models-commands'
+import { rememberNotices } from './notices'
 import { action, printJson, quietOnClosedPipe } from './output'
 import { registerRunCommands } from './run-commands'
 
@@ -50,6 +51,8 @@ program
         const info = await withEngine(globals(), (client) => client.invoke('app.info', {}))
         if (opts.json) printJson(info)
         else printInfo(info)
+        // Runs now shorten these sentences to a pointer here (notices.ts).
+        rememberNotices(info.paths.workspace, info.capabilities.fallbacks)
       },
       (opts) => Boolean(opts.json)
     )

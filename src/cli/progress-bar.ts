@@ -11,7 +11,7 @@ const fmtEta = (s: number | undefined): string => {
  * An event sink for CLI commands; `quiet` (e.g. --json) keeps stdout and stderr free of progress.
  * Each warning and info line is printed once; `shown` collects them, so the final summary can leave out what was already said.
  */
-export function progressPrinter(quiet: boolean, stream: NodeJS.WriteStream = process.stderr, shown: Set<string> = new Set()): (e: WorkbenchEvent) => void {
+export function progressPrinter(quiet: boolean, stream: NodeJS.WriteStream = process.stderr, shown: Set<string> = new Set(), rewrite: (message: string) => string = (m) => m): (e: WorkbenchEvent) => void {
   let current = ''
   let lastPlain = 0
   const tty = stream.isTTY
@@ -25,7 +25,7 @@ export function progressPrinter(quiet: boolean, stream: NodeJS.WriteStream = pro
       if (shown.has(e.message)) return
       shown.add(e.message)
       endLine()
-      stream.write(`${e.level === 'warn' ? 'warning: ' : ''}${e.message}\n`)
+      stream.write(`${e.level === 'warn' ? 'warning: ' : ''}${rewrite(e.message)}\n`)
       return
     }
     if (e.type === 'item-skipped') {

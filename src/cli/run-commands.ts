@@ -4,9 +4,10 @@ import { Option, type Command } from 'commander'
 import { WorkbenchError, toErrorData } from '../shared/contract/errors'
 import type { ExperimentRecord, ExperimentSpecInput, ExperimentSummary } from '../shared/contract/experiments'
 import type { EngineClient } from '../main/host/client'
-import { withEngine, type GlobalOptions } from './engine-session'
+import { cliConfig, withEngine, type GlobalOptions } from './engine-session'
 import { printRecord, runSummary } from './experiment-text'
 import { action, hasJson, printJson, write } from './output'
+import { rememberNotices, shortenNotices, shownNotices } from './notices'
 import { progressPrinter } from './progress-bar'
 
 const int = (v: string): number => Number.parseInt(v, 10)
@@ -56,10 +57,20 @@ export function resumeCommand(id: string, g: GlobalOptions): string {
   return `mia ${ws}resume ${id.slice(0, 8)}`
 }
 
-/** Run stored experiment `id`; when it is cancelled or fails, the error says how to resume it (cached work is kept). */
-async function runStored(c: EngineClient, id: string, signal: AbortSignal, g: GlobalOptions, onEvent: ReturnType<typeof progressPrinter>): Promise<ExperimentRecord> {
+/**
+ * Run stored experiment `id`, printing progress (unless `quiet`) with each warning once and machine-state
+ * notices shortened once this workspace has shown them; when the run is cancelled or fails, the error says
+ * how to resume it (cached work is kept).
+ */
+async function runStored(c: EngineClient, id: string, signal: AbortSignal, g: GlobalOptions, quiet: boolean, shown: Set<string>): Promise<ExperimentRecord> {
+  const workspace = cliConfig(g).workspaceDir
+  const { fallbacks } = (await c.invoke('app.info', {})).capabilities
+  const known = shownNotices(workspace)
+  const onEvent = progressPrinter(quiet, process.stderr, shown, (m) => shortenNotices(m, known))
   try {
-    return await c.invoke('experiments.run', { id }, { signal, onEvent })
+    const record = await c.invoke('experiments.run', { id }, { signal, onEvent })
+    if (!quiet) rememberNotices(workspace, fallbacks)
+    return record
   } catch (err) {
     const data = toErrorData(err)
     if (data.code === 'invalid-input' || data.code === 'unsupported' || data.code === 'not-found') throw err
@@ -111,7 +122,7 @@ function registerRun(program: Command, globals: () => GlobalOptions): void {
             await c.invoke('experiments.delete', { id: created.id })
             throw new WorkbenchError({ code: 'invalid-input', item: twin.id.slice(0, 8), message: `Experiment "${twin.name}" (${twin.id.slice(0, 8)}) already ran this spec: same model files, dataset, attack and parameters, so it would give the same numbers.`, hint: `Show it with \`mia experiments show ${twin.id.slice(0, 8)}\`, or pass --force to run a new experiment anyway.` })
           }
-          return runStored(c, created.id, signal, g, progressPrinter(Boolean(o.json), process.stderr, shown))
+          return runStored(c, created.id, signal, g, Boolean(o.json), shown)
         })
         if (o.json) return printJson(runSummary(record))
         printRecord(record, shown)
@@ -129,7 +140,7 @@ function registerResume(program: Command, globals: () => GlobalOptions): void {
         const shown = new Set<string>()
         const record = await withEngine(globals(), async (c, signal) => {
           const full = (await c.invoke('experiments.get', { id })).record.id
-          return runStored(c, full, signal, globals(), progressPrinter(Boolean(o.json), process.stderr, shown))
+          return runStored(c, full, signal, globals(), Boolean(o.json), shown)
         })
         if (o.json) return printJson(runSummary(record))
         printRecord(record, shown)

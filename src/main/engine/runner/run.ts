@@ -140,7 +140,7 @@ async function evaluate(spec: ResolvedSpec, outcome: AttackOutcome, ctx: RunCont
     { scores: blind.scores, labels: blind.targets.map((it) => labelOf(it)!) },
     { resamples: ev.resamples, seed: spec.params.seed, confidence: ev.confidence, fprTargets: ev.fprTargets, signal: ctx.signal }
   )
-  const warning = blindWarning(blindReport.auc, report.auc)
+  const warning = blindWarning(blindReport.auc, report.auc, blindReport.aucCI)
   if (warning) ctx.emit({ type: 'log', level: 'warn', message: warning })
   return { metrics, blindBaseline: { auc: blindReport.auc, aucCI: blindReport.aucCI, warning } }
 }
