@@ -123,3 +123,31 @@ describe('metricsTable (CSV)', () => {
     expect(metricsTable([bare], [], 'latex')).toContain(' & n/a & n/a & ')
   })
 })
+
+describe('metricsTable options (issue 22)', () => {
+  it('keeps only the chosen columns, in order, in LaTeX and CSV', () => {
+    const tex = metricsTable([a, b], [comparison], 'latex', { columns: ['auc', 'tpr@1%', 'ba', 'delta'], float: 'table' })
+    expect(tex).toContain('\\begin{table}[t]')
+    expect(tex).toContain('\\end{table}\n')
+    expect(tex).toContain('Experiment & AUC & TPR@1\\% FPR & Bal.\\ acc. & $\\Delta$AUC (A $-$ B) & $p$ \\\\')
+    const [header] = readCsv(metricsTable([a, b], [], 'csv', { columns: ['n', 'auc'] }))
+    expect(header).toEqual(['experiment_id', 'experiment', 'n_members', 'n_nonmembers', 'auc', 'auc_ci_lo', 'auc_ci_hi', 'notes'])
+  })
+
+  it('labels rows by what differs between them', () => {
+    const tex = metricsTable([a, b], [], 'latex', { columns: ['auc'], labels: 'short' })
+    const rows = tex.split('\\midrule')[1].split('\\bottomrule')[0].trim().split('\n').map((r) => r.trim().split(' & ')[0])
+    // a: AEA on the default model; b: CSA on demo-clip-l — model, attack and parameters differ, the dataset does not.
+    expect(rows[0]).toBe(`${latexEscape(a.record.spec.modelName!)} · AEA · ${latexEscape(a.record.spec.params.aea.aggregation)} seed ${a.record.spec.params.seed}`)
+    expect(rows[1].startsWith('demo-clip-l · CSA')).toBe(true)
+  })
+
+  it('writes siunitx numbers, keeping the sign of Δ, and names the package', () => {
+    const tex = metricsTable([a, b], [comparison], 'latex', { columns: ['auc', 'delta'], numbers: 'siunitx' })
+    expect(tex.split('\n')[0]).toBe('% Requires \\usepackage{booktabs}, \\usepackage{siunitx}.')
+    const m = a.record.results!.metrics!
+    expect(tex).toContain(`\\num{${formatNumber(m.auc)}} {[}\\num{${formatNumber(m.aucCI.lo)}}, \\num{${formatNumber(m.aucCI.hi)}}{]}`)
+    expect(tex).toContain('\\num[retain-explicit-plus]{-0.120} {[}\\num[retain-explicit-plus]{-0.150}, \\num[retain-explicit-plus]{-0.090}{]} & $<$\\num{0.001}')
+  })
+})
+
