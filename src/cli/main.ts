@@ -9,10 +9,15 @@ import { ProviderChoiceSchema } from '../shared/contract/models'
 import { adapterText } from '../shared/format'
 import { withEngine, type GlobalOptions } from './engine-session'
 import { registerDataCommands } from './data-commands'
-import { registerExperimentCommands } from './experiment-commands'
+import { registerDatasetsCommands } from './datasets-commands'
+import { registerExperimentsCommands } from './experiments-commands'
+import { registerExportCommand } from './export-command'
+import { registerMetricsCommand } from './metrics-command'
+import { registerModelsCommands } from './models-commands'
+import { rememberNotices } from './notices'
 import { numberArg } from './options'
-import { registerModelCommands } from './model-commands'
-import { action, printJson } from './output'
+import { action, printJson, quietOnClosedPipe } from './output'
+import { registerRunCommands } from './run-commands'
 
 const program = new Command()
 program
@@ -51,27 +56,8 @@ program
         const info = await withEngine(globals(), (client) => client.invoke('app.info', {}))
         if (opts.json) printJson(info)
         else printInfo(info)
-      },
-      (opts) => Boolean(opts.json)
-    )
-  )
-
-const models = program.command('models').description('model folders: Hugging Face ONNX, OpenCLIP (immich) and clip-as-service layouts')
-registerModelCommands(models, globals)
-models
-  .command('list')
-  .description('bundled and added models with architecture facts and load errors')
-  .option('--json', 'print JSON')
-  .action(
-    action(
-      async (opts: { json?: boolean }) => {
-        const out = await withEngine(globals(), (client) => client.invoke('models.list', {}))
-        if (opts.json) return printJson(out)
-        for (const m of out.models) {
-          const facts = m.error ? `ERROR: ${m.error.message}` : `dim ${m.embeddingDim}, ${m.imageSize}px, ctx ${m.contextLength}, ${m.precision}, ${m.parameterCount?.toLocaleString('en-US')} params`
-          process.stdout.write(`${m.name.padEnd(20)} ${m.source.padEnd(8)} ${facts}\n`)
-        }
-        if (out.hint) process.stdout.write(out.hint + '\n')
+        // Runs now shorten these sentences to a pointer here (notices.ts).
+        rememberNotices(info.paths.workspace, info.capabilities.fallbacks)
       },
       (opts) => Boolean(opts.json)
     )
@@ -100,7 +86,14 @@ program
     )
   )
 
+registerModelsCommands(program, globals)
+registerDatasetsCommands(program, globals)
 registerDataCommands(program, globals)
-registerExperimentCommands(program, globals)
+registerMetricsCommand(program, globals)
+registerRunCommands(program, globals)
+registerExperimentsCommands(program, globals)
+registerExportCommand(program, globals)
+
+quietOnClosedPipe()
 
 await program.parseAsync(process.argv)

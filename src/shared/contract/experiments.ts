@@ -5,7 +5,8 @@ import { AuditSchema } from './audit'
 import { MetricsReportSchema, IntervalSchema, RocPointsSchema } from './metrics'
 import { GpuAdapterSchema } from './models'
 
-export const AttackSchema = z.enum(['csa', 'aea', 'wsa', 'blind', 'qmia', 'loss-grad', 'rank'])
+/** `imported`: scores another tool computed, stored by `mia metrics --save` (never run by the workbench). */
+export const AttackSchema = z.enum(['csa', 'aea', 'wsa', 'blind', 'qmia', 'loss-grad', 'rank', 'imported'])
 export type Attack = z.infer<typeof AttackSchema>
 
 /** Every attack's label and one-line description, in the order forms list them (docs/attacks.md defines each). */
@@ -16,8 +17,12 @@ export const ATTACK_INFO: Record<Attack, { label: string; hint: string }> = {
   qmia: { label: 'QMIA', hint: 'Per-item thresholds regressed on guaranteed non-members (Bertran et al. 2023).' },
   'loss-grad': { label: 'Loss + grad norm', hint: 'InfoNCE loss and its gradient norm in a seeded batch, weakly supervised (CLIP-MIA-Bench).' },
   rank: { label: 'Zero-shot rank', hint: 'Rank of the own caption among K candidates (Hintersdorf et al. 2024).' },
-  blind: { label: 'Blind', hint: 'Metadata-only baseline that never queries the model.' }
+  blind: { label: 'Blind', hint: 'Metadata-only baseline that never queries the model.' },
+  imported: { label: 'Imported', hint: 'Scores another tool computed, stored with `mia metrics --save`.' }
 }
+
+/** The attacks the workbench runs itself (all but imported scores), in the order forms list them. */
+export const RUNNABLE_ATTACKS = AttackSchema.options.filter((a) => a !== 'imported')
 
 /** Parameters of the attack and evaluation; every default is the one attacks.md pins. */
 export const ExperimentParamsSchema = z.object({
@@ -92,6 +97,19 @@ export function usesAugmentedViews(attack: Attack, params: { wsa: Pick<Experimen
   return attack === 'aea' || (attack === 'wsa' && params.wsa.appendAea) || (attack === 'qmia' && params.qmia?.base === 'aea')
 }
 
+/** Where imported scores came from, enough to check a file is the one measured (issue 22: `mia metrics --save`). */
+export const ImportedScoresSchema = z.object({
+  file: z.string().max(4096),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  columns: z.object({ score: z.string(), label: z.string(), id: z.string().nullable() }),
+  /** The file's scores were negated (loss-like: lower means member), so higher means member as everywhere else. */
+  lowerIsMember: z.boolean(),
+  /** Rows read, and those skipped because their label was unknown. */
+  rows: z.number().int().nonnegative(),
+  skippedUnknown: z.number().int().nonnegative()
+})
+export type ImportedScores = z.infer<typeof ImportedScoresSchema>
+
 /** What the user asks to run. `model` and `dataset` are names (bundled/added) or folder paths. */
 export const ExperimentSpecSchema = z.object({
   name: z.string().max(200).optional(),
@@ -99,7 +117,9 @@ export const ExperimentSpecSchema = z.object({
   dataset: z.string().min(1),
   attack: AttackSchema,
   params: ExperimentParamsSchema.prefault({}),
-  tags: z.array(z.string().max(50)).max(50).default([])
+  tags: z.array(z.string().max(50)).max(50).default([]),
+  /** Provenance of imported scores: which file (and its hash), which columns, and the score direction. */
+  imported: ImportedScoresSchema.optional()
 })
 export type ExperimentSpecInput = z.input<typeof ExperimentSpecSchema>
 export type ExperimentSpec = z.infer<typeof ExperimentSpecSchema>
@@ -177,6 +197,9 @@ export const ExperimentSummarySchema = ExperimentRecordSchema.pick({ id: true, n
   datasetName: z.string(),
   auc: z.number().nullable(),
   nTargets: z.number().int(),
+  /** What pins the measurement: the list shows the key parameters, and `mia run` finds an identical earlier run by them. */
+  modelFingerprint: z.string().nullable(),
+  datasetHash: z.string(),
   /** The parameters it ran with, so lists can show and sort by them (issue 21). */
   params: ExperimentParamsSchema,
   /** TPR at each FPR target of the evaluation (null where unresolvable). */

@@ -3,13 +3,14 @@ import { z } from 'zod'
 import { BatchSizeSchema, DpiSchema, MaxIssuesSchema, ResamplesSchema, SeedSchema } from './numbers'
 import { DatasetSummarySchema, ItemCardSchema, MembershipSchema, RoleSchema, ValidationReportSchema } from './datasets'
 import {
+  ImportedScoresSchema,
   ExperimentRecordSchema,
   ExperimentSpecSchema,
   ExperimentStatusSchema,
   ExperimentSummarySchema,
   ExperimentViewSchema
 } from './experiments'
-import { EmbedSummarySchema, ExportFileSchema, FigureFormatSchema, FigureKindSchema, TableFormatSchema, ViewPreviewSchema } from './exports'
+import { EmbedSummarySchema, ExportFileSchema, FigureDrawOptionsSchema, FigureFormatSchema, FigureKindSchema, TableFormatSchema, TableOptionsSchema, ViewPreviewSchema } from './exports'
 import { MetricsReportSchema, PairedComparisonSchema } from './metrics'
 import { CapabilitiesSchema, ModelInfoSchema, ModelInspectionSchema } from './models'
 
@@ -184,6 +185,24 @@ export const operations = {
     long: true,
     summary: 'Evaluate any scores with the pinned conventions (AUC, TPR@FPR, balanced accuracy, bootstrap CIs).'
   }),
+  'experiments.import': op({
+    input: z
+      .object({
+        name: z.string().min(1).max(200),
+        tags: z.array(z.string().min(1).max(50)).max(50).default([]),
+        /** One entry per labelled row, in file order; ids from the file's id column, or null to number the rows. */
+        scores: z.array(z.number()).min(2).max(10_000_000),
+        labels: z.array(z.union([z.literal(0), z.literal(1)])).min(2).max(10_000_000),
+        ids: z.array(z.string().min(1).max(1000)).max(10_000_000).nullable(),
+        source: ImportedScoresSchema,
+        resamples: z.number().int().min(0).max(100_000).default(1000),
+        seed: z.number().int().nonnegative().default(0)
+      })
+      .strict(),
+    output: ExperimentRecordSchema,
+    long: true,
+    summary: "Store another tool's scores as an experiment (with the file's hash and column mapping), evaluated by the same conventions."
+  }),
   'export.figure': op({
     input: z
       .object({
@@ -191,7 +210,9 @@ export const operations = {
         figure: FigureKindSchema,
         format: FigureFormatSchema,
         widthIn: z.number().min(1).max(20).default(3.3),
-        dpi: DpiSchema.default(300)
+        heightIn: z.number().min(0.5).max(20).optional(),
+        dpi: DpiSchema.default(300),
+        draw: FigureDrawOptionsSchema.prefault({})
       })
       .strict(),
     output: ExportFileSchema,
@@ -199,7 +220,7 @@ export const operations = {
     summary: 'A ROC, histogram or comparison figure as SVG, PDF (one page, fonts embedded) or PNG.'
   }),
   'export.table': op({
-    input: z.object({ ids: ExperimentIdsSchema, format: TableFormatSchema }).strict(),
+    input: z.object({ ids: ExperimentIdsSchema, format: TableFormatSchema, table: TableOptionsSchema.prefault({}) }).strict(),
     output: ExportFileSchema,
     long: false,
     summary: 'The metrics table (with paired deltas for comparisons) as CSV or a booktabs LaTeX table.'

@@ -2,7 +2,8 @@
 import { createReadStream } from 'node:fs'
 import { WorkbenchError } from '../../../shared/contract/errors'
 import { csvRows } from './csv'
-import { MEMBERSHIPS, ROLES } from './types'
+import { parseMembership, MEMBERSHIP_SPELLINGS_TEXT } from '../../../shared/membership-labels'
+import { ROLES } from './types'
 import type { Membership, Role } from './types'
 
 /** The optional membership file at the folder root. */
@@ -31,9 +32,9 @@ export async function readLabels(file: string): Promise<Map<string, Label>> {
     }
     const cell = (key: string): string => (row.fields[keys!.indexOf(key)] ?? '').trim()
     if (row.error || row.fields.length !== keys.length) throw labelsError(file, row.line, `${row.fields.length} columns where the header has ${keys.length}.`, 'Give every row the same columns as the header; quote fields with commas.')
-    const membership = (cell('membership').toLowerCase() || 'unknown') as Membership
+    const membership = parseMembership(cell('membership'))
     const role = (keys.includes('role') ? cell('role').toLowerCase() || 'target' : 'target') as Role
-    if (!MEMBERSHIPS.includes(membership)) throw labelsError(file, row.line, `membership "${cell('membership')}" is not one of ${MEMBERSHIPS.join(', ')}.`, 'Use member, nonmember or unknown.')
+    if (!membership) throw labelsError(file, row.line, `membership "${cell('membership')}" is not one of ${MEMBERSHIP_SPELLINGS_TEXT}.`, 'Use member, nonmember or unknown (1/0 and true/false are read too).')
     if (!ROLES.includes(role)) throw labelsError(file, row.line, `role "${cell('role')}" is not one of ${ROLES.join(', ')}.`, 'Use target, reference or pool.')
     if (labels.has(cell('id'))) throw labelsError(file, row.line, `id "${cell('id')}" is listed twice.`, 'List every image once.')
     labels.set(cell('id'), { membership, role, line: row.line })

@@ -1,4 +1,5 @@
 // Provenance captions: what was measured (model, dataset, n, attack and parameters, bootstrap, app version), as text.
+import path from 'node:path'
 import type { ExperimentParams, ExperimentView } from '../../../shared/contract/experiments'
 import type { PairedComparisonData } from '../../../shared/contract/metrics'
 import { formatCount, providerText } from '../../../shared/format'
@@ -41,12 +42,18 @@ export function attackText(attack: string, p: ExperimentParams): string {
     return `WSA (λ = ${p.wsa.lambda}, ${model}, pool ${p.wsa.pool}${extra.length ? `, ${extra.join(', ')}` : ''})`
   }
   if (attack === 'blind') return `blind baseline (${p.blind.folds}-fold)`
+  if (attack === 'imported') return 'imported scores'
   return attack.toUpperCase()
 }
 
 function experimentText(view: ExperimentView): string {
   const { spec, results, name } = view.record
   const n = results?.metrics?.n ?? (results ? { members: results.counts.members, nonmembers: results.counts.nonmembers } : null)
+  if (spec.imported) {
+    const src = spec.imported
+    const columns = `columns ${src.columns.score}/${src.columns.label}${src.columns.id ? `/${src.columns.id}` : ''}`
+    return `${name}: imported scores from ${path.basename(src.file)} (sha256 ${shortHash(src.sha256)}, ${columns}${src.lowerIsMember ? ', negated: lower is member' : ''}), ${n ? `${formatCount(n.members)} members / ${formatCount(n.nonmembers)} non-members` : 'not evaluated'}.`
+  }
   const model = spec.modelName ?? spec.model ?? 'no model'
   const parts = [
     `model ${model} (${spec.modelFormat ? `${spec.modelFormat} ${spec.modelVariant ?? ''}, `.replace(' ,', ',') : ''}fingerprint ${shortHash(spec.modelFingerprint)}${spec.quantized ? ', quantized' : ''})`,

@@ -23,6 +23,7 @@ export const needsModel = (spec: Pick<ExperimentSpec, 'attack'>): boolean => spe
 
 /** Pin model fingerprint, dataset hash and app version; the resolved spec is what the record stores. */
 export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: AbortSignal): Promise<ResolvedSpec> {
+  if (spec.attack === 'imported') throw new WorkbenchError({ code: 'unsupported', item: 'attack', message: 'Imported scores come from another tool; the workbench cannot run them.', hint: 'Import a scores file with `mia metrics --scores <file> --save --name <name>`.' })
   // A bad augmentation bank is refused now, not minutes into the run.
   if (spec.params.aea.bank.trim() && usesAugmentedViews(spec.attack, spec.params)) parseBank(spec.params.aea.bank)
   const ds = await s.openDataset(spec.dataset, signal)

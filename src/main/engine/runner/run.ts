@@ -29,6 +29,7 @@ interface RunContext {
 export async function runExperiment(s: Services, id: string, ctx: RunContext): Promise<ExperimentRecord> {
   const store = s.store()
   const spec = specOf(requireRow(store, id))
+  if (spec.attack === 'imported') throw new WorkbenchError({ code: 'unsupported', item: id, message: `Experiment ${id} holds imported scores; there is nothing to run or resume.`, hint: 'Import the file again with `mia metrics --save` to store a new version.' })
   store.experiments.setStatus(id, 'running')
   try {
     const results = await execute(s, spec, ctx)
@@ -152,7 +153,7 @@ async function evaluate(spec: ResolvedSpec, outcome: AttackOutcome, ctx: RunCont
     { scores: blind.scores, labels: blind.targets.map((it) => labelOf(it)!) },
     { resamples: ev.resamples, seed: spec.params.seed, confidence: ev.confidence, fprTargets: ev.fprTargets, signal: ctx.signal }
   )
-  const warning = blindWarning(blindReport.auc, report.auc)
+  const warning = blindWarning(blindReport.auc, report.auc, blindReport.aucCI)
   if (warning) ctx.emit({ type: 'log', level: 'warn', message: warning })
   const audit = await auditOf(outcome, scored, { outcome: blind, auc: blindReport.auc, aucCI: blindReport.aucCI }, auditCtx)
   if (audit.verdict.kind !== 'clean') ctx.emit({ type: 'log', level: 'warn', message: `Audit: ${audit.verdict.sentence}` })

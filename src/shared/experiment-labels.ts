@@ -1,0 +1,31 @@
+// Short names of experiments: the parameters that define an attack, and labels made of only what differs between rows.
+import type { ExperimentParams } from './contract/experiments'
+
+/** What labels are made of. */
+export interface LabelSource {
+  name: string
+  modelName: string | null
+  datasetName: string
+  attack: string
+  params: ExperimentParams
+}
+
+/** The parameters that set an experiment apart, e.g. "λ 1.5 mlp pool auto seed 0" for WSA, "drop seed 0" for AEA. */
+export function keyParams(attack: string, p: ExperimentParams): string {
+  if (attack === 'aea') return `${p.aea.aggregation}${p.aea.bank ? ` bank ${p.aea.bank}` : ''} seed ${p.seed}`
+  if (attack === 'wsa') return `λ ${p.wsa.lambda} ${p.wsa.model} pool ${p.wsa.pool} seed ${p.seed}`
+  return `seed ${p.seed}`
+}
+
+/**
+ * One label per experiment from only the facts that differ between them — model, dataset, attack, parameters —
+ * joined by " · " (e.g. "ViT-B/32 · AEA drop seed 0" vs "ViT-L/14 · AEA drop seed 0" becomes "ViT-B/32" vs "ViT-L/14").
+ * Where nothing differs, or labels would collide, the experiment names are kept.
+ */
+export function shortLabels(rows: readonly LabelSource[]): string[] {
+  const facts = rows.map((r) => [r.modelName ?? 'no model', r.datasetName, r.attack.toUpperCase(), keyParams(r.attack, r.params)])
+  const differing = [0, 1, 2, 3].filter((k) => new Set(facts.map((f) => f[k])).size > 1)
+  if (differing.length === 0) return rows.map((r) => r.name)
+  const labels = facts.map((f) => differing.map((k) => f[k]).join(' · '))
+  return new Set(labels).size === labels.length ? labels : rows.map((r) => r.name)
+}
