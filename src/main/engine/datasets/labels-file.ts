@@ -1,7 +1,7 @@
 // labels.csv: the optional membership file of folder, COCO, shard and embedding-folder datasets (id,membership[,role]).
 import { createReadStream } from 'node:fs'
 import { WorkbenchError } from '../../../shared/contract/errors'
-import { csvRows } from './csv'
+import { csvRows } from '../csv'
 import { MEMBERSHIPS, ROLES } from './types'
 import type { Membership, Role } from './types'
 
