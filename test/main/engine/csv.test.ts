@@ -100,7 +100,7 @@ describe('csvTextRows', () => {
   it('reports fatal problems with the caller\'s error code', () => {
     let err: unknown
     try {
-      ;[...csvTextRows('score,label\n"open,1\n', 'scores.csv', 'invalid-input')]
+      Array.from(csvTextRows('score,label\n"open,1\n', 'scores.csv', 'invalid-input'))
     } catch (e) {
       err = e
     }

@@ -26,11 +26,13 @@ export async function readLabels(file: string): Promise<Map<string, Label>> {
   for await (const row of csvRows(createReadStream(file), file)) {
     if (!keys) {
       keys = row.fields.map((f) => f.trim().toLowerCase())
-      if (!keys.includes('id') || !keys.includes('membership')) throw labelsError(file, row.line, `the header must name the columns id and membership (found: ${keys.join(', ')}).`, 'Start labels.csv with the row: id,membership,role')
+      if (!keys.includes('id') || !keys.includes('membership'))
+        throw labelsError(file, row.line, `the header must name the columns id and membership (found: ${keys.join(', ')}).`, 'Start labels.csv with the row: id,membership,role')
       continue
     }
     const cell = (key: string): string => (row.fields[keys!.indexOf(key)] ?? '').trim()
-    if (row.error || row.fields.length !== keys.length) throw labelsError(file, row.line, `${row.fields.length} columns where the header has ${keys.length}.`, 'Give every row the same columns as the header; quote fields with commas.')
+    if (row.error || row.fields.length !== keys.length)
+      throw labelsError(file, row.line, `${row.fields.length} columns where the header has ${keys.length}.`, 'Give every row the same columns as the header; quote fields with commas.')
     const membership = (cell('membership').toLowerCase() || 'unknown') as Membership
     const role = (keys.includes('role') ? cell('role').toLowerCase() || 'target' : 'target') as Role
     if (!MEMBERSHIPS.includes(membership)) throw labelsError(file, row.line, `membership "${cell('membership')}" is not one of ${MEMBERSHIPS.join(', ')}.`, 'Use member, nonmember or unknown.')
