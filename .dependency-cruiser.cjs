@@ -76,6 +76,13 @@ module.exports = {
       to: { path: [ELECTRON] }
     },
     {
+      name: 'wabt-only-at-build-time',
+      severity: 'error',
+      comment: 'The assembler is a dev dependency: kernels ship assembled (*-wasm.ts); only src/main/engine/wasm/assemble.ts and tests use it.',
+      from: { path: '^src/', pathNot: '^src/main/engine/wasm/assemble\\.ts$' },
+      to: { path: '^(node_modules/)?wabt(/|$)' }
+    },
+    {
       name: 'runner-below-ops',
       severity: 'error',
       comment: 'ops/ is the operation layer over runner/ (docs/design.md module map); the runner receives what it needs.',

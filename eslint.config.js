@@ -27,6 +27,15 @@ export default defineConfig([
     }
   },
   {
+    files: ['src/main/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "VariableDeclarator[id.name='require']", message: 'The ESM bundle (out/main) declares its own `require` at chunk scope; name this one after what it loads.' }
+      ]
+    }
+  },
+  {
     files: ['src/renderer/**'],
     languageOptions: { globals: { ...globals.browser } }
   },

@@ -57,7 +57,7 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'experiments.tag': async (i) => tagExperimentOp(s, i.id, i.tags),
     'experiments.delete': async (i) => deleteExperimentOp(s, i.id),
     'experiments.compare': async (i, c) => compareExperimentsOp(s, i, c),
-    'metrics.evaluate': async (i, c) => evaluateOp(i, c.signal),
+    'metrics.evaluate': async (i, c) => evaluateOp(i, c),
     'export.figure': async (i, c) => exportFigureOp(s, i, c),
     'export.table': async (i, c) => exportTableOp(s, i, c),
     'export.scores': async (i) => exportScoresOp(s, i.id),
