@@ -1,4 +1,7 @@
 // The import layers of docs/design.md ("Rules of the house", rule 1) as dependency-cruiser rules; `npm run lint` runs them.
+// Packages match resolved (node_modules/x/...) or, where a package is absent, by bare name.
+const ELECTRON = '^(node_modules/)?electron(/|$)'
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -14,21 +17,21 @@ module.exports = {
       severity: 'error',
       comment: 'src/main/engine runs in plain Node (CLI, server, tests, a utilityProcess): it never reaches up to a ring around it.',
       from: { path: '^src/main/engine/' },
-      to: { path: ['^src/(server|cli|preload|renderer)/', '^src/main/(host|electron)/', '^node_modules/electron/', '^electron$'] }
+      to: { path: ['^src/(server|cli|preload|renderer)/', '^src/main/(host|electron)/', ELECTRON] }
     },
     {
       name: 'host-below-rings',
       severity: 'error',
       comment: 'src/main/host runs the engine behind a port for every ring; it never imports one of them.',
       from: { path: '^src/main/host/' },
-      to: { path: ['^src/(server|cli|preload|renderer)/', '^src/main/electron/', '^node_modules/electron/', '^electron$'] }
+      to: { path: ['^src/(server|cli|preload|renderer)/', '^src/main/electron/', ELECTRON] }
     },
     {
       name: 'shared-imports-only-shared',
       severity: 'error',
       comment: 'src/shared is compiled for Node and for the browser: it imports only itself and pure npm packages (zod, echarts).',
       from: { path: '^src/shared/' },
-      to: { pathNot: ['^src/shared/', '^node_modules/(zod|echarts|zrender)/'] }
+      to: { pathNot: ['^src/shared/', '^(node_modules/)?(zod|echarts|zrender)(/|$)'] }
     },
     {
       name: 'shared-no-node-builtins',
@@ -56,21 +59,28 @@ module.exports = {
       severity: 'error',
       comment: 'One place owns the ONNX runtime: execution-provider choice, fallback, feed checks, dispose.',
       from: { pathNot: '^src/main/engine/models/session\\.ts$' },
-      to: { path: '^node_modules/onnxruntime-(node|common)/' }
+      to: { path: '^(node_modules/)?onnxruntime-(node|common)(/|$)' }
     },
     {
       name: 'better-sqlite3-only-in-database',
       severity: 'error',
       comment: 'One place owns SQLite: open, pragmas, transactions, error rewriting.',
       from: { pathNot: '^src/main/engine/store/database\\.ts$' },
-      to: { path: '^node_modules/better-sqlite3/' }
+      to: { path: '^(node_modules/)?better-sqlite3(/|$)' }
     },
     {
       name: 'electron-only-in-electron-ring',
       severity: 'error',
       comment: "Only src/main/electron, src/preload and the utilityProcess entry (src/main/host/utility-entry.ts) may import 'electron'.",
       from: { path: '^src/', pathNot: ['^src/main/electron/', '^src/preload/', '^src/main/host/utility-entry\\.ts$'] },
-      to: { path: ['^node_modules/electron/', '^electron$'] }
+      to: { path: [ELECTRON] }
+    },
+    {
+      name: 'wabt-only-at-build-time',
+      severity: 'error',
+      comment: 'The assembler is a dev dependency: kernels ship assembled (*-wasm.ts); only src/main/engine/wasm/assemble.ts and tests use it.',
+      from: { path: '^src/', pathNot: '^src/main/engine/wasm/assemble\\.ts$' },
+      to: { path: '^(node_modules/)?wabt(/|$)' }
     },
     {
       name: 'runner-below-ops',

@@ -1,7 +1,7 @@
 // labels.csv: the optional membership file of folder, COCO, shard and embedding-folder datasets (id,membership[,role]).
 import { createReadStream } from 'node:fs'
 import { WorkbenchError } from '../../../shared/contract/errors'
-import { csvRows } from './csv'
+import { csvRows } from '../csv'
 import { parseMembership, MEMBERSHIP_SPELLINGS_TEXT } from '../../../shared/membership-labels'
 import { ROLES } from './types'
 import type { Membership, Role } from './types'
@@ -27,7 +27,8 @@ export async function readLabels(file: string): Promise<Map<string, Label>> {
   for await (const row of csvRows(createReadStream(file), file)) {
     if (!keys) {
       keys = row.fields.map((f) => f.trim().toLowerCase())
-      if (!keys.includes('id') || !keys.includes('membership')) throw labelsError(file, row.line, `the header must name the columns id and membership (found: ${keys.join(', ')}).`, 'Start labels.csv with the row: id,membership,role')
+      if (!keys.includes('id') || !keys.includes('membership'))
+        throw labelsError(file, row.line, `the header must name the columns id and membership (found: ${keys.join(', ')}).`, 'Start labels.csv with the row: id,membership,role')
       continue
     }
     const cell = (key: string): string => (row.fields[keys!.indexOf(key)] ?? '').trim()

@@ -1,6 +1,7 @@
 // Parser of score CSV files for `mia metrics --scores`: header score,label (+ optional id), any order, or named columns.
 import { WorkbenchError } from '../../../shared/contract/errors'
 import { MEMBERSHIP_SPELLINGS_TEXT, parseMembership } from '../../../shared/membership-labels'
+import { csvTextRows, type CsvRow } from '../csv'
 
 /** Parsed scores, ready for evaluateScores; rows labelled "unknown" are counted, not kept. */
 export interface ScoresCsv {
@@ -22,11 +23,6 @@ export interface ScoreColumns {
   id?: string
 }
 
-interface CsvRecord {
-  line: number
-  fields: string[]
-}
-
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
 const HINT = `The file needs a header row naming a score and a label column ("score,label", optional "id", or others chosen with --score-col/--label-col/--id-col), one item per row; labels ${MEMBERSHIP_SPELLINGS_TEXT}.`
 
@@ -35,46 +31,7 @@ function fail(source: string, line: number | null, what: string): never {
   throw new WorkbenchError({ code: 'invalid-input', message: `${where}: ${what}`, item: source, hint: HINT })
 }
 
-/** RFC 4180 records with the line each starts on; quoted fields may hold commas, quotes ("") and newlines. */
-function* records(text: string, source: string): Generator<CsvRecord> {
-  let line = 1
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0
-  while (i < text.length) {
-    const start = line
-    const fields: string[] = []
-    for (;;) {
-      let field = ''
-      if (text[i] === '"') {
-        i++
-        for (;;) {
-          if (i >= text.length) fail(source, start, 'a quoted field is never closed.')
-          const ch = text[i++]
-          if (ch === '"' && text[i] === '"') {
-            field += '"'
-            i++
-          } else if (ch === '"') break
-          else {
-            if (ch === '\n') line++
-            field += ch
-          }
-        }
-      }
-      let end = i
-      while (end < text.length && text[end] !== ',' && text[end] !== '\n' && text[end] !== '\r') end++
-      field += text.slice(i, end)
-      fields.push(field)
-      i = end
-      if (text[i] === ',') i++
-      else break
-    }
-    if (text[i] === '\r') i++
-    if (text[i] === '\n') i++
-    line++
-    yield { line: start, fields }
-  }
-}
-
-function headerColumns(header: CsvRecord, source: string, wanted: Required<ScoreColumns>, idGiven: boolean): { score: number; label: number; id: number } {
+function headerColumns(header: CsvRow, source: string, wanted: Required<ScoreColumns>, idGiven: boolean): { score: number; label: number; id: number } {
   const names = header.fields.map((f) => f.trim().toLowerCase())
   const find = (name: string): number => {
     const at = names.indexOf(name.toLowerCase())
@@ -103,13 +60,14 @@ function parseLabel(raw: string, source: string, line: number): 0 | 1 | null {
 /** Parse a scores CSV (BOM and CRLF tolerated); errors name the line and what is wrong. */
 export function parseScoresCsv(text: string, source = 'scores CSV', columns: ScoreColumns = {}): ScoresCsv {
   const wanted = { score: columns.score ?? 'score', label: columns.label ?? 'label', id: columns.id ?? 'id' }
-  const rows = records(text, source)
-  const isBlank = (r: CsvRecord): boolean => r.fields.length === 1 && r.fields[0].trim() === ''
+  const rows = csvTextRows(text, source, 'invalid-input')
+  const isBlank = (r: CsvRow): boolean => r.fields.length === 1 && r.fields[0].trim() === ''
   // Manual next(): a for-of with break would close the generator before the data rows.
   let first = rows.next()
   while (!first.done && isBlank(first.value)) first = rows.next()
   if (first.done) fail(source, null, 'the file is empty.')
   const header = first.value
+  if (header.error) fail(source, header.line, `${header.error.message}.`)
   const cols = headerColumns(header, source, wanted, columns.id !== undefined)
   const scores: number[] = []
   const labels: number[] = []
@@ -118,6 +76,7 @@ export function parseScoresCsv(text: string, source = 'scores CSV', columns: Sco
   let skippedUnknown = 0
   for (const r of rows) {
     if (isBlank(r)) continue
+    if (r.error) fail(source, r.line, `${r.error.message}.`)
     if (r.fields.length !== header.fields.length) fail(source, r.line, `expected ${header.fields.length} fields like the header, found ${r.fields.length}.`)
     const score = parseScore(r.fields[cols.score], source, r.line)
     const label = parseLabel(r.fields[cols.label], source, r.line)

@@ -41,14 +41,15 @@ export interface SessionValue {
   shape: Array<number | string>
 }
 
-const require = createRequire(import.meta.url)
+// Why not `require`: the ESM bundle (out/main/chunks) declares its own `require` at chunk scope; a second one stops the engine from loading.
+const requireHere = createRequire(import.meta.url)
 let ortModule: typeof Ort | null = null
 let probeCache: Promise<ProviderProbe> | null = null
 
 function ort(): typeof Ort {
   if (ortModule) return ortModule
   try {
-    ortModule = require('onnxruntime-node') as typeof Ort
+    ortModule = requireHere('onnxruntime-node') as typeof Ort
     ortModule.env.logLevel = 'error'
     return ortModule
   } catch (err) {
@@ -60,7 +61,7 @@ function ort(): typeof Ort {
 }
 
 function ortBinDir(): string {
-  const pkg = path.dirname(require.resolve('onnxruntime-node/package.json'))
+  const pkg = path.dirname(requireHere.resolve('onnxruntime-node/package.json'))
   return path.join(pkg, 'bin', 'napi-v6', process.platform, process.arch)
 }
 

@@ -70,7 +70,7 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'experiments.delete': async (i) => deleteExperimentOp(s, ref(i.id)),
     'experiments.compare': async (i, c) => compareExperimentsOp(s, { ...i, ids: refs(i.ids) }, c),
     'experiments.import': async (i, c) => importScoresOp(s, i, c.signal),
-    'metrics.evaluate': async (i, c) => evaluateOp(i, c.signal),
+    'metrics.evaluate': async (i, c) => evaluateOp(i, c),
     'export.figure': async (i, c) => exportFigureOp(s, { ...i, ids: refs(i.ids) }, c),
     'export.table': async (i, c) => exportTableOp(s, { ...i, ids: refs(i.ids) }, c),
     'export.scores': async (i) => exportScoresOp(s, ref(i.id)),

@@ -7,7 +7,7 @@ import type { GpuAdapter } from '../../../shared/contract/models'
 import { blindWarning } from '../attacks'
 import { defaultBank, parseBank } from '../augment'
 import type { Item } from '../datasets'
-import { evaluateScores } from '../metrics'
+import { evaluateScores, executionMessage } from '../metrics'
 import type { Services } from '../services'
 import { scoreBlind, scoreWithModel, type AttackOutcome } from './attack'
 import { auditOf } from './audit'
@@ -139,7 +139,8 @@ async function evaluate(spec: ResolvedSpec, outcome: AttackOutcome, ctx: RunCont
       onProgress: (d) => {
         progress.advance(d - done)
         done = d
-      }
+      },
+      onExecution: (e) => ctx.emit({ type: 'log', level: 'info', message: executionMessage(ev.resamples, e) })
     }
   )
   const metrics = metricsData(report)

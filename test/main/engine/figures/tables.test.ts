@@ -1,29 +1,19 @@
 // Metrics tables: booktabs LaTeX with escaped names and CSV with one row per experiment, CIs, and paired Δ (row − reference).
 import { beforeAll, describe, expect, it } from 'vitest'
+import { csvTextRows } from '../../../../src/main/engine/csv'
 import { latexEscape, metricsTable } from '../../../../src/main/engine/figures'
 import type { ExperimentView } from '../../../../src/shared/contract/experiments'
 import type { PairedComparisonData } from '../../../../src/shared/contract/metrics'
 import { formatCI, formatNumber } from '../../../../src/shared/format'
 import { makeExperimentView } from '../../../helpers/experiment-view'
 
-/** RFC 4180 reader for the tests (quoted fields, doubled quotes, CRLF). */
+/** Rows of a CSV table, read back with the project's one CSV reader; tables end rows with CRLF (RFC 4180). */
 function readCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') field += text[++i]
-      else if (ch === '"') quoted = false
-      else field += ch
-    } else if (ch === '"') quoted = true
-    else if (ch === ',') (row.push(field), (field = ''))
-    else if (ch === '\r' && text[i + 1] === '\n') (row.push(field), rows.push(row), (row = []), (field = ''), i++)
-    else field += ch
-  }
-  return rows
+  expect(text.endsWith('\r\n')).toBe(true)
+  return [...csvTextRows(text, 'table.csv')].map((r) => {
+    expect(r.error).toBeUndefined()
+    return r.fields
+  })
 }
 
 const NASTY = 'AEA_drop 50% & #1 {x} ~^$\\'

@@ -48,7 +48,8 @@ describe('parseScoresCsv', () => {
       ['score,label,score\n1,1,1\n', /column "score" appears twice/],
       ['id,score,label\na,1,1\nb,1,0\na,2,0\n', /line 4: id "a" already appeared on line 2/],
       ['id,score,label\n,1,1\n', /line 2: the id is empty/],
-      ['id,score,label\n"open,1,1\n', /line 2: a quoted field is never closed/],
+      ['id,score,label\n"open,1,1\n', /line 2, column 1: a quoted field is never closed/],
+      ['score,label\n"0.5"x,1\n', /line 2: text follows the closing quote of field 1/],
       ['', /the file is empty/],
       ['score,label\n1,unknown\n', /no rows with a member or non-member label/]
     ]

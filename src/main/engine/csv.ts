@@ -1,5 +1,6 @@
-// Streaming RFC 4180 CSV parser: quoted fields, doubled quotes, quoted newlines, CRLF, BOM, bounded memory.
-import { WorkbenchError } from '../../../shared/contract/errors'
+// The project's one CSV reader (RFC 4180): quoted fields, doubled quotes, quoted newlines, CRLF, BOM, bounded memory.
+// Manifests, labels.csv and `mia metrics --scores` files all go through it; figures/csv.ts writes CSV.
+import { WorkbenchError, type ErrorCode } from '../../shared/contract/errors'
 
 /** A problem confined to one row; the parser resynchronises at the next record. */
 export interface CsvRowError {
@@ -52,7 +53,11 @@ export class CsvParser {
   private pendingCR = false
   private rowError: CsvRowError | undefined
 
-  constructor(private readonly source: string) {}
+  /** `source` names the file in messages; `code` is the error code of a fatal problem (a dataset's, or an input's). */
+  constructor(
+    private readonly source: string,
+    private readonly code: ErrorCode = 'bad-dataset'
+  ) {}
 
   /** Parse more text; finished rows are appended to `out`. */
   push(text: string, out: CsvRow[]): void {
@@ -169,7 +174,7 @@ export class CsvParser {
 
   private unterminated(): WorkbenchError {
     return new WorkbenchError({
-      code: 'bad-dataset',
+      code: this.code,
       item: this.source,
       message: `${this.source}: line ${this.quoteLine}, column ${this.fields.length + 1}: a quoted field is never closed (the file ends inside it).`,
       hint: 'Close the quote; a quote inside a quoted field must be doubled (""), and a field with a quote in the middle should be quoted as a whole.'
@@ -179,18 +184,18 @@ export class CsvParser {
   private tooLong(): WorkbenchError {
     const where = this.fieldQuoted ? `the field opened with a quote at line ${this.quoteLine}` : `the field starting on line ${this.rowLine}`
     return new WorkbenchError({
-      code: 'bad-dataset',
+      code: this.code,
       item: this.source,
       message: `${this.source}: line ${this.rowLine}, column ${this.fields.length + 1}: ${where} is longer than ${MAX_FIELD_CHARS} characters; this is most likely an unterminated quote or not a CSV file.`,
-      hint: 'Check the quoting near that line (quotes inside a quoted field must be doubled), and that the manifest is a text CSV file.'
+      hint: 'Check the quoting near that line (quotes inside a quoted field must be doubled), and that the file is a text CSV file.'
     })
   }
 }
 
 /** Stream rows from byte or text chunks; bytes are decoded as UTF-8 (BOM dropped, bad bytes become U+FFFD). */
-export async function* csvRows(chunks: AsyncIterable<Uint8Array | string>, source: string): AsyncGenerator<CsvRow> {
+export async function* csvRows(chunks: AsyncIterable<Uint8Array | string>, source: string, code?: ErrorCode): AsyncGenerator<CsvRow> {
   const decoder = new TextDecoder('utf-8')
-  const parser = new CsvParser(source)
+  const parser = new CsvParser(source, code)
   const out: CsvRow[] = []
   let first = true
   for await (const chunk of chunks) {
@@ -204,6 +209,20 @@ export async function* csvRows(chunks: AsyncIterable<Uint8Array | string>, sourc
     out.length = 0
   }
   parser.push(decoder.decode(), out)
+  parser.end(out)
+  yield* out
+}
+
+/** Rows of a CSV text already in memory (BOM dropped), by the same parser as `csvRows`, fed in slices so rows stream. */
+export function* csvTextRows(text: string, source: string, code?: ErrorCode): Generator<CsvRow> {
+  const parser = new CsvParser(source, code)
+  const out: CsvRow[] = []
+  const SLICE = 1 << 16
+  for (let at = text.charCodeAt(0) === 0xfeff ? 1 : 0; at < text.length; at += SLICE) {
+    parser.push(text.slice(at, at + SLICE), out)
+    yield* out
+    out.length = 0
+  }
   parser.end(out)
   yield* out
 }

@@ -1,9 +1,9 @@
-// The streaming CSV parser against RFC 4180 cases, at every chunk split, and its fatal errors.
+// The project's one CSV reader against RFC 4180 cases, at every chunk split, in memory or streamed, and its fatal errors.
 import { describe, expect, it } from 'vitest'
-import { MAX_FIELD_CHARS, csvRows } from '../../../../src/main/engine/datasets/csv'
-import type { CsvRow } from '../../../../src/main/engine/datasets/csv'
-import { WorkbenchError } from '../../../../src/shared/contract/errors'
-import { collect } from './fixture-files'
+import { MAX_FIELD_CHARS, csvRows, csvTextRows } from '../../../src/main/engine/csv'
+import type { CsvRow } from '../../../src/main/engine/csv'
+import { WorkbenchError } from '../../../src/shared/contract/errors'
+import { collect } from './datasets/fixture-files'
 
 async function* fromChunks(chunks: Array<string | Uint8Array>): AsyncGenerator<string | Uint8Array> {
   yield* chunks
@@ -83,5 +83,29 @@ describe('csvRows', () => {
     const huge = 'id,caption\n1,"' + 'x'.repeat(MAX_FIELD_CHARS + 10)
     const err = await collect(csvRows(fromChunks([huge.slice(0, 70000), huge.slice(70000)]), 'big.csv')).catch((e: unknown) => e)
     expect((err as WorkbenchError).message).toMatch(/big\.csv: line 2, column 2: .*unterminated quote/)
+  })
+})
+
+describe('csvTextRows', () => {
+  it('gives the rows of csvRows for a text in memory, also where quoted fields cross its 64 Ki-character slices', async () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => `${i},"caption ${i}, with ""quotes""\r\nand a second line",${'y'.repeat(i % 37)}`)
+    const text = '\uFEFFid,caption,pad\r\n' + rows.join('\r\n')
+    expect(text.length).toBeGreaterThan(3 * 65536)
+    const inMemory = [...csvTextRows(text, 'test.csv')]
+    expect(inMemory).toHaveLength(5001)
+    expect(inMemory).toEqual(await parse(text))
+    expect([...csvTextRows(NASTY, 'test.csv')]).toEqual(await parse(NASTY))
+  })
+
+  it('reports fatal problems with the caller\'s error code', () => {
+    let err: unknown
+    try {
+      Array.from(csvTextRows('score,label\n"open,1\n', 'scores.csv', 'invalid-input'))
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(WorkbenchError)
+    expect((err as WorkbenchError).code).toBe('invalid-input')
+    expect((err as WorkbenchError).message).toContain('scores.csv: line 2, column 1')
   })
 })
