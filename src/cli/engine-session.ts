@@ -9,6 +9,8 @@ export interface GlobalOptions {
   workspace?: string
   /** Browser mode: only bundled or registered models and datasets are read. */
   registeredOnly?: boolean
+  /** Browser mode: runs may read images outside their dataset folder (never served). */
+  readOutsideRoot?: boolean
   threads?: number
   provider?: 'cpu' | 'cuda' | 'dml' | 'coreml'
   batchSize?: number
@@ -19,6 +21,7 @@ export function cliConfig(options: GlobalOptions): EngineConfig {
   return sourceConfig({
     ...(options.workspace ? { workspaceDir: path.resolve(options.workspace) } : {}),
     registeredOnly: options.registeredOnly,
+    readOutsideRoot: options.readOutsideRoot,
     batchSize: options.batchSize,
     // An explicit provider is tried first; cpu stays as the fallback, and the run says which one ran and why.
     inference: { intraOpNumThreads: options.threads, providers: options.provider ? [...new Set([options.provider, 'cpu' as const])] : undefined }
