@@ -10,6 +10,9 @@ import { registerDataCommands } from './data-commands'
 import { registerExperimentCommands } from './experiment-commands'
 import { numberArg } from './options'
 import { action, printJson } from './output'
+import { escapeStreamText } from './terminal-text'
+
+escapeStreamText(process.stdout)
 
 const program = new Command()
 program
