@@ -24,7 +24,8 @@ export function printMetrics(m: MetricsReportData): void {
     ...Object.entries(m.tprAtFpr).map(([f, e]) => `TPR@${formatFprTarget(Number(f))} FPR:`.padEnd(19) + formatTprAtFpr(e)),
     ...(m.calibrated ? [`calibrated (α=${m.calibrated.alpha}): TPR ${formatNumber(m.calibrated.tpr)} at FPR ${formatNumber(m.calibrated.fpr)}`] : []),
     `similarity gap Δ:  ${formatCI(m.scoreGap.delta, m.scoreGap.ci)}`,
-    `bootstrap: ${m.bootstrap.resamples} resamples, seed ${m.bootstrap.seed}, ${m.bootstrap.confidence * 100}% CI`
+    `bootstrap: ${m.bootstrap.resamples} resamples, seed ${m.bootstrap.seed}, ${m.bootstrap.confidence * 100}% CI`,
+    ...(m.warnings ?? []).map((w) => `WARNING: ${w}`)
   ]
   process.stdout.write(lines.join('\n') + '\n')
 }

@@ -51,7 +51,9 @@ export const MetricsReportSchema = z.object({
   calibrated: CalibratedMetricsSchema.optional(),
   scoreGap: z.object({ delta: z.number(), ci: IntervalSchema, meanMembers: z.number(), meanNonmembers: z.number() }),
   bootstrap: z.object({ resamples: z.number().int(), seed: z.number().int(), confidence: z.number(), method: z.literal('stratified-percentile') }),
-  roc: RocPointsSchema.optional()
+  roc: RocPointsSchema.optional(),
+  /** Reasons to trust the numbers less (e.g. fewer than the minimum items per class); absent in older records. */
+  warnings: z.array(z.string()).optional()
 })
 export type MetricsReportData = z.infer<typeof MetricsReportSchema>
 

@@ -5,8 +5,8 @@ import { z } from 'zod'
 
 /** Seeds of augmentations, training and bootstrap. */
 export const SeedSchema = z.number().int().min(0).max(2 ** 32 - 1)
-/** Bootstrap resamples; 0 turns intervals off. */
-export const ResamplesSchema = z.number().int().min(0).max(100_000)
+/** Bootstrap resamples (metrics/bootstrap.ts refuses fewer than 1). */
+export const ResamplesSchema = z.number().int().min(1).max(100_000)
 /** Images or captions per inference batch (and WSA training batch). */
 export const BatchSizeSchema = z.number().int().min(1).max(4096)
 /** onnxruntime threads per operator; more than a machine has only costs memory. */
