@@ -1,5 +1,5 @@
 // The root check on real paths: a symlink inside the dataset folder that points outside it escapes like `../x.png`.
-import { realPathInside } from './safe-read'
+import { placementJudge } from './safe-read'
 import type { DatasetIssue, DatasetRecord } from './types'
 
 /**
@@ -8,18 +8,19 @@ import type { DatasetIssue, DatasetRecord } from './types'
  * and browser-mode runs treat both alike); a symlink loop is an error naming the item, not a silent drop (issue 16).
  */
 export async function* withRealPaths(root: string, records: AsyncIterable<DatasetRecord>): AsyncGenerator<DatasetRecord> {
+  const placement = placementJudge(root)
   for await (const record of records) {
     const item = record.item
     if (!item || !item.imagePath || item.vectors) {
       yield record
       continue
     }
-    const placement = await realPathInside(root, item.imagePath)
+    const where = placement(item.imagePath)
     const at = { itemId: item.id, ...(item.line === undefined ? {} : { line: item.line }) }
-    if (placement === 'loop') {
+    if (where === 'loop') {
       const issue: DatasetIssue = { ...at, severity: 'error', code: 'symlink-loop', message: `${item.imagePath} is a symbolic link loop; it points back at itself and names no file.`, hint: 'Replace the link with the image file, or point it at one.' }
       yield { ...record, issues: [...record.issues, issue] }
-    } else if (placement === 'outside' && !item.escapesRoot) {
+    } else if (where === 'outside' && !item.escapesRoot) {
       const issue: DatasetIssue = { ...at, severity: 'warning', code: 'path-escapes-root', message: `${item.imagePath} is a symbolic link to a file outside the dataset folder ${root}.`, hint: 'Allowed for local runs; browser mode will not serve this image. Copy the file into the dataset folder to share the dataset.' }
       yield { ...record, item: { ...item, escapesRoot: true }, issues: [...record.issues, issue] }
     } else yield record

@@ -1,6 +1,6 @@
 // Reading files a dataset names: regular files only, size-bounded, never blocking on a FIFO or a device (issue 16).
-import { constants } from 'node:fs'
-import { open, realpath, type FileHandle } from 'node:fs/promises'
+import fs, { constants } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 
 /** A file a dataset names that is not readable as data; `code` says why (Node's codes, plus ENOTREG and EFBIG). */
@@ -71,20 +71,74 @@ async function readAll(fh: FileHandle, size: number, maxBytes: number, file: str
 /** Where a file really is relative to a folder, symlinks resolved: inside, outside, a loop, or not there. */
 export type Placement = 'inside' | 'outside' | 'loop' | 'missing'
 
-const realRoots = new Map<string, string>()
+/** A folder as the judge sees it: its real path (null when it does not resolve) and the names of the symlinks in it. */
+interface Folder {
+  real: string | null
+  unresolved: Placement
+  links: Set<string>
+}
 
-/** `file`'s real path judged against `root`'s real path (the lexical check alone lets a symlink point anywhere). */
-export async function realPathInside(root: string, file: string): Promise<Placement> {
-  let realRoot = realRoots.get(root)
-  if (realRoot === undefined) {
-    realRoot = await realpath(root).catch(() => root)
-    if (realRoots.size > 1000) realRoots.clear()
-    realRoots.set(root, realRoot)
+/**
+ * A judge of real paths against `root`'s real path (the lexical check alone lets a symlink point anywhere). Each folder
+ * is resolved and listed once per judge (one pass over a dataset) and only its symlinks are remembered, so a file costs
+ * a map lookup, and a realpath only when it is itself a symlink: 200k manifest rows stay fast. Synchronous on purpose:
+ * these are metadata calls, cheaper than a thread-pool round trip each.
+ */
+export function placementJudge(root: string): (file: string) => Placement {
+  const realRoot = tryRealpath(root) ?? path.resolve(root)
+  const prefix = realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep
+  const folders = new Map<string, Folder>()
+  const folderOf = (dir: string): Folder => {
+    let folder = folders.get(dir)
+    if (!folder) {
+      const real = tryRealpath(dir)
+      let links = new Set<string>()
+      try {
+        if (real !== null) links = new Set(fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isSymbolicLink()).map((e) => e.name))
+      } catch {
+        // Unlistable (no read permission): every file in it is treated as a possible link below.
+        links = new Set(['*'])
+      }
+      folder = { real, unresolved: real === null ? loopOrMissing(dir) : 'missing', links }
+      if (folders.size > 100_000) folders.clear()
+      folders.set(dir, folder)
+    }
+    return folder
   }
+  const judge = (real: string): Placement => (real === realRoot || real.startsWith(prefix) ? 'inside' : 'outside')
+  return (file) => {
+    const folder = folderOf(path.dirname(file))
+    if (folder.real === null) return folder.unresolved
+    const name = path.basename(file)
+    if (!folder.links.has(name) && !folder.links.has('*')) return judge(path.join(folder.real, name))
+    try {
+      return judge(fs.realpathSync(file))
+    } catch (err) {
+      return loopCode(err) ? 'loop' : 'missing'
+    }
+  }
+}
+
+const loopCode = (err: unknown): boolean => (err as NodeJS.ErrnoException).code === 'ELOOP'
+
+function loopOrMissing(p: string): Placement {
   try {
-    const real = await realpath(file)
-    return real === realRoot || real.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep) ? 'inside' : 'outside'
+    fs.realpathSync(p)
+    return 'missing'
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ELOOP' ? 'loop' : 'missing'
+    return loopCode(err) ? 'loop' : 'missing'
   }
+}
+
+function tryRealpath(p: string): string | null {
+  try {
+    return fs.realpathSync(p)
+  } catch {
+    return null
+  }
+}
+
+/** One-off form of `placementJudge`. */
+export async function realPathInside(root: string, file: string): Promise<Placement> {
+  return placementJudge(root)(file)
 }

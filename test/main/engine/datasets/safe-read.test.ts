@@ -58,7 +58,9 @@ describe('realPathInside', () => {
     expect(await realPathInside(root, path.join(root, 'img', 'alias.png'))).toBe('inside')
     expect(await realPathInside(root, path.join(root, 'img', 'out.png'))).toBe('outside')
     expect(await realPathInside(path.join(ws.dir, 'root-link'), path.join(root, 'img', 'in.png'))).toBe('inside')
-    expect(await realPathInside(root, path.join(root, 'img', 'gone.png'))).toBe('missing')
+    expect(await realPathInside(root, path.join(root, 'no-folder', 'gone.png'))).toBe('missing')
+    fs.symlinkSync('self', path.join(root, 'self'))
+    expect(await realPathInside(root, path.join(root, 'self', 'x.png'))).toBe('loop')
   })
 })
 
