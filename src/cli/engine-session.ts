@@ -10,6 +10,8 @@ export interface GlobalOptions {
   workspace?: string
   /** Browser mode: only bundled or registered models and datasets are read. */
   registeredOnly?: boolean
+  /** Browser mode: runs may read images outside their dataset folder (never served). */
+  readOutsideRoot?: boolean
   threads?: number
   provider?: ProviderChoice
   batchSize?: number
@@ -20,6 +22,7 @@ export function cliConfig(options: GlobalOptions): EngineConfig {
   return sourceConfig({
     ...(options.workspace ? { workspaceDir: path.resolve(options.workspace) } : {}),
     registeredOnly: options.registeredOnly,
+    readOutsideRoot: options.readOutsideRoot,
     batchSize: options.batchSize,
     // An explicit provider is tried first; cpu stays as the fallback, and the run says which one ran and why. `auto` = the platform table.
     inference: { intraOpNumThreads: options.threads, providers: options.provider && options.provider !== 'auto' ? [...new Set([options.provider, 'cpu' as const])] : undefined }

@@ -18,6 +18,9 @@ import { rememberNotices } from './notices'
 import { numberArg } from './options'
 import { action, printJson, quietOnClosedPipe } from './output'
 import { registerRunCommands } from './run-commands'
+import { escapeStreamText } from './terminal-text'
+
+escapeStreamText(process.stdout)
 
 const program = new Command()
 program
@@ -69,13 +72,14 @@ program
   .option('--port <n>', 'port (0 = any free port)', numberArg(PortSchema), 0)
   .option('--host <addr>', 'address to bind', '127.0.0.1')
   .addOption(new Option('--allow-remote', 'allow binding a non-loopback address (anyone with the token can use it)'))
+  .option('--read-outside-root', 'let runs read dataset images whose real path is outside the dataset folder (they are never served)')
   .option('--static <dir>', 'built renderer folder', path.join(REPO_ROOT, 'out', 'renderer'))
   .action(
     action(
-      async (opts: { port: number; host: string; allowRemote?: boolean; static: string }) => {
+      async (opts: { port: number; host: string; allowRemote?: boolean; readOutsideRoot?: boolean; static: string }) => {
         // Loaded here: the server pulls in every contract schema, which the other commands never need in this thread.
         const { startServer } = await import('../server/http')
-        await withEngine({ ...globals(), registeredOnly: true }, async (client, signal) => {
+        await withEngine({ ...globals(), registeredOnly: true, readOutsideRoot: Boolean(opts.readOutsideRoot) }, async (client, signal) => {
           const server = await startServer({ client, staticDir: opts.static, host: opts.host, port: opts.port, allowRemote: opts.allowRemote })
           process.stdout.write(`MIA Workbench (browser mode) at ${server.urlWithToken}\n`)
           await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))

@@ -1,5 +1,6 @@
 // How CLI commands print: JSON for machines, short text for people, errors with hints on stderr.
 import { toErrorData } from '../shared/contract/errors'
+import { escapeControls } from './terminal-text'
 
 /** Print a value as one JSON document on stdout, ending with a newline. */
 export function printJson(value: unknown): void {
@@ -15,9 +16,9 @@ export function write(lines: readonly string[]): void {
 export function reportError(err: unknown, json: boolean): void {
   const data = toErrorData(err)
   if (json) process.stdout.write(JSON.stringify({ error: data }) + '\n')
-  const where = data.item ? ` [${data.item}]` : ''
-  process.stderr.write(`error (${data.code})${where}: ${data.message}\n`)
-  if (data.hint) process.stderr.write(`hint: ${data.hint}\n`)
+  const where = data.item ? ` [${escapeControls(data.item)}]` : ''
+  process.stderr.write(`error (${data.code})${where}: ${escapeControls(data.message)}\n`)
+  if (data.hint) process.stderr.write(`hint: ${escapeControls(data.hint)}\n`)
   process.exitCode = data.code === 'cancelled' ? 130 : 1
 }
 

@@ -1,5 +1,6 @@
 // Renders contract progress events on a terminal: one redrawn line per phase; plain lines when stderr is not a TTY.
 import type { WorkbenchEvent } from '../shared/contract/events'
+import { escapeControls } from './terminal-text'
 
 const fmtEta = (s: number | undefined): string => {
   if (s === undefined || !Number.isFinite(s)) return ''
@@ -25,12 +26,12 @@ export function progressPrinter(quiet: boolean, stream: NodeJS.WriteStream = pro
       if (shown.has(e.message)) return
       shown.add(e.message)
       endLine()
-      stream.write(`${e.level === 'warn' ? 'warning: ' : ''}${rewrite(e.message)}\n`)
+      stream.write(`${e.level === 'warn' ? 'warning: ' : ''}${escapeControls(rewrite(e.message))}\n`)
       return
     }
     if (e.type === 'item-skipped') {
       endLine()
-      stream.write(`skipped ${e.itemId} (${e.code}): ${e.message}\n`)
+      stream.write(`skipped ${escapeControls(e.itemId)} (${e.code}): ${escapeControls(e.message)}\n`)
       return
     }
     const pct = e.total ? Math.floor((100 * e.done) / e.total) : 100

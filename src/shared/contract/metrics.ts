@@ -60,7 +60,9 @@ export const MetricsReportSchema = z.object({
   epsilon: z.object({ lower: z.number(), at: z.string(), confidence: z.number(), delta: z.number(), method: z.literal('clopper-pearson') }).optional(),
   scoreGap: z.object({ delta: z.number(), ci: IntervalSchema, meanMembers: z.number(), meanNonmembers: z.number() }),
   bootstrap: z.object({ resamples: z.number().int(), seed: z.number().int(), confidence: z.number(), method: z.literal('stratified-percentile') }),
-  roc: RocPointsSchema.optional()
+  roc: RocPointsSchema.optional(),
+  /** Reasons to trust the numbers less (e.g. fewer than the minimum items per class); absent in older records. */
+  warnings: z.array(z.string()).optional()
 })
 export type MetricsReportData = z.infer<typeof MetricsReportSchema>
 

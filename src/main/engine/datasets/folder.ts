@@ -1,10 +1,12 @@
 // Plain image-folder datasets: recursive deterministic walk, same-name .txt captions, labels.csv or subfolder membership.
 import { createHash } from 'node:crypto'
-import { readFile, readdir, stat } from 'node:fs/promises'
+import { lstat, readFile, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { WorkbenchError, throwIfAborted } from '../../../shared/contract/errors'
+import { MAX_CAPTION_BYTES } from '../limits'
 import { countAsync } from './async-count'
 import { sha256Text } from './hash'
+import { readRegularFile } from './safe-read'
 import { unusedLabels } from './label-rule'
 import { LABELS_FILE } from './labels-file'
 import type { Label } from './labels-file'
@@ -42,7 +44,8 @@ export const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b 
 /**
  * Walk `dir` depth-first, entries sorted by code unit at every level (locale-independent, so the
  * order is the same on every machine). Dot-files and dot-folders are skipped; symlinked folders
- * are not followed (no cycles).
+ * are not followed (no cycles). Every entry with an image extension is yielded, whatever it is: a symlink loop, a FIFO
+ * or a device then becomes a per-item error when it is read, never a silent drop.
  */
 export async function* walkImages(root: string, signal?: AbortSignal, dir = root): AsyncGenerator<FolderImage> {
   throwIfAborted(signal)
@@ -60,7 +63,7 @@ export async function* walkImages(root: string, signal?: AbortSignal, dir = root
     }
     const ext = path.extname(entry.name)
     if (!IMAGE_EXTENSIONS.includes(ext.toLowerCase())) continue
-    if (entry.isSymbolicLink() && !(await stat(abs).then((s) => s.isFile(), () => false))) continue
+    // Symlinks, FIFOs and devices with an image name are kept: reading them reports what they are (issue 16).
     const stem = entry.name.slice(0, entry.name.length - ext.length)
     const caption = [`${stem}.txt`, `${stem}.TXT`].find((n) => names.has(n))
     const rel = path.relative(root, abs).split(path.sep).join('/')
@@ -73,9 +76,9 @@ export function folderItemId(rel: string): string {
   return rel.slice(0, rel.length - path.posix.extname(rel).length)
 }
 
-/** Caption text of a .txt file: UTF-8 (bad bytes become U+FFFD), BOM dropped, surrounding whitespace trimmed. */
+/** Caption text of a .txt file: UTF-8 (bad bytes become U+FFFD), BOM dropped, surrounding whitespace trimmed; a regular file of bounded size. */
 export async function readCaption(file: string): Promise<string> {
-  return new TextDecoder('utf-8').decode(await readFile(file)).trim()
+  return new TextDecoder('utf-8').decode(await readRegularFile(file, MAX_CAPTION_BYTES)).trim()
 }
 
 function labelFor(rel: string, id: string, labels: Map<string, Label> | undefined): { membership: Membership; role: Role; key?: string } {
@@ -89,10 +92,14 @@ async function folderRecord(image: FolderImage, labels: Map<string, Label> | und
   const label = labelFor(image.rel, id, labels)
   if (label.key !== undefined) used.add(label.key)
   const folder = path.posix.dirname(image.rel)
+  const caption = image.captionPath ? await readCaption(image.captionPath).catch((err: Error) => err) : ''
+  if (caption instanceof Error) {
+    return { issues: [{ itemId: id, severity: 'error', code: 'unreadable-file', message: `The caption file of ${image.rel} cannot be read: ${caption.message}`, hint: 'Make the caption a UTF-8 text file (regular file, under 1 MB), or remove it.' }] }
+  }
   const item: Item = {
     id,
     imagePath: image.abs,
-    caption: image.captionPath ? await readCaption(image.captionPath) : '',
+    caption,
     membership: label.membership,
     role: label.role,
     metadata: folder === '.' ? {} : { folder },
@@ -115,7 +122,7 @@ export async function* folderRecords(root: string, labels: Map<string, Label> | 
   const used = new Set<string>()
   for await (const image of walkImages(root, options.signal)) {
     const record = await folderRecord(image, labels, used)
-    const id = record.item!.id
+    const id = folderItemId(image.rel)
     const first = seen.get(id)
     if (first !== undefined) {
       yield { issues: [duplicateIdIssue(id, undefined, image.rel, first)] }
@@ -140,8 +147,9 @@ export async function countFolder(root: string, options: IterateOptions = {}): P
 export async function folderHash(root: string, signal?: AbortSignal): Promise<string> {
   const hash = createHash('sha256')
   for await (const image of walkImages(root, signal)) {
-    const size = (await stat(image.abs)).size
-    const caption = image.captionPath ? await readCaption(image.captionPath) : ''
+    // lstat when the target cannot be stat'ed (a loop, a dangling link): the listing still hashes, the item is reported later.
+    const size = (await stat(image.abs).catch(() => lstat(image.abs))).size
+    const caption = image.captionPath ? await readCaption(image.captionPath).catch(() => '\0unreadable') : ''
     hash.update(`${image.rel}\0${size}\0${sha256Text(caption)}\n`)
   }
   const labels = await readFile(path.join(root, LABELS_FILE)).catch(() => undefined)

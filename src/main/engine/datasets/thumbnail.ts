@@ -1,6 +1,7 @@
 // Thumbnails as data: URLs (browser mode serves no dataset files), small and cached per file content.
 import { imageRefStamp, readImageRef } from './image-source'
 import sharp from 'sharp'
+import { MAX_PIXELS } from '../limits'
 
 const cache = new Map<string, string>()
 const MAX_CACHE = 2000
@@ -11,7 +12,7 @@ export async function thumbnailDataUrl(ref: string, size: number): Promise<strin
     const key = `${await imageRefStamp(ref)}\0${size}`
     const hit = cache.get(key)
     if (hit) return hit
-    const png = await sharp(await readImageRef(ref), { limitInputPixels: 100_000_000 })
+    const png = await sharp(await readImageRef(ref), { limitInputPixels: MAX_PIXELS })
       .resize(size, size, { fit: 'inside', withoutEnlargement: true })
       .png()
       .toBuffer()

@@ -83,6 +83,19 @@ function bestEpsilon(entries: Record<string, TprAtFprEntry>, confidence: number,
 }
 
 /**
+ * Fewest items per class below which a report carries a warning (attacks.md, "Minimum sample size"): with n items in a
+ * class the stratified bootstrap has only C(2n−1, n) distinct resamples of it (n = 5: 126), so percentile intervals
+ * collapse (1 + 1 items give AUC 1.000 [1.000, 1.000]) and look far more certain than the data allow.
+ */
+export const MIN_PER_CLASS = 20
+
+/** The sample-size warning of a report, if any. */
+export function sampleSizeWarnings(members: number, nonmembers: number): string[] {
+  if (Math.min(members, nonmembers) >= MIN_PER_CLASS) return []
+  return [`Only ${members} member(s) and ${nonmembers} non-member(s): below ${MIN_PER_CLASS} per class the bootstrap intervals are unreliable (too few distinct resamples) and the metrics can look certain by chance; evaluate on at least ${MIN_PER_CLASS} of each.`]
+}
+
+/**
  * Evaluate membership scores (1 = member, 0 = non-member) with the conventions of attacks.md
  * ("Metrics"): exact ROC/AUC, TPR@FPR, oracle and calibrated balanced accuracy, advantage, score gap,
  * and stratified-bootstrap percentile intervals. Throws `invalid-input` on bad scores or options.
@@ -107,7 +120,8 @@ export async function evaluateScores(input: EvaluateInput, options: EvaluateOpti
     tprAtFpr: tprEntries(curve, targets, boot, delta),
     minResolvableFpr: 1 / curve.nNonmembers,
     scoreGap: scoreGapOf(sorted, boot),
-    bootstrap: { resamples: boot.resamples, seed: boot.seed, confidence: boot.confidence, method: 'stratified-percentile' }
+    bootstrap: { resamples: boot.resamples, seed: boot.seed, confidence: boot.confidence, method: 'stratified-percentile' },
+    warnings: sampleSizeWarnings(curve.nMembers, curve.nNonmembers)
   }
   report.epsilon = bestEpsilon(report.tprAtFpr, boot.confidence, delta)
   if (calibrated) {

@@ -81,4 +81,6 @@ export interface MetricsReport {
   bootstrap: BootstrapInfo
   /** Reduced ROC curve for display (present when options.curvePoints > 0); thresholds[0] is +Infinity. */
   roc?: RocPoints
+  /** Why the numbers deserve less trust than they show (attacks.md, "Minimum sample size"); empty when none. */
+  warnings: string[]
 }

@@ -32,7 +32,7 @@ export async function embedOp(s: Services, input: OpParsedInput<'embed'>, ctx: {
   if (ds.info.embeddings) {
     throw new WorkbenchError({ code: 'invalid-input', item: ds.info.root, message: `${ds.info.name} holds precomputed embeddings only: there are no images or captions to embed.`, hint: 'Run attacks on it directly (mia run --dataset … --attack csa); to embed with another model, import the images (e.g. the img2dataset shards).' })
   }
-  const parts = await collectItems(ds, ctx.signal, ctx.emit)
+  const parts = await collectItems(ds, ctx.signal, ctx.emit, { readOutsideRoot: s.config.readOutsideRoot ?? !s.config.registeredOnly })
   const all = [...parts.targets, ...parts.reference, ...parts.pool]
   const items = input.shard ? all.filter((it) => shardOf(it.id, input.shard!.count) === input.shard!.index) : all
   const bank = input.augment?.trim() ? parseBank(input.augment) : null

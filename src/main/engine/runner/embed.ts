@@ -6,7 +6,7 @@ import type { EventSink } from '../../../shared/contract/events'
 import type { SkippedItem } from '../../../shared/contract/experiments'
 import { l2NormalizeRows } from '../attacks'
 import { applyView, viewCount, viewSpec, type AugBank } from '../augment'
-import { captionHash, imageHash, imageLabel, imageStamp, readItemImage, type Item } from '../datasets'
+import { captionHash, DataFileError, imageHash, imageLabel, imageStamp, readItemImage, type Item } from '../datasets'
 import { defaultBatchSize, type ClipModel } from '../models'
 import { decodeImage, loadTokenizer, preprocessInto, readPreprocessorConfig, tokenize, type ImagePreprocessConfig, type RgbImage } from '../preprocess'
 import { embeddingKey, type WorkspaceStore } from '../store'
@@ -79,7 +79,7 @@ export async function embedItems(req: EmbedRequest): Promise<EmbeddedItems> {
     imageUnits.filter((u) => missingImage.has(embeddingKey(u.contentHash, u.view))),
     (u) => embeddingKey(u.contentHash, u.view)
   )
-  emit({ type: 'log', level: 'info', message: `Cache: ${textKeys.length - textWork.length}/${textKeys.length} captions and ${imageUnits.length - imageWork.length}/${imageUnits.length} image views already embedded.` })
+  emit({ type: 'log', level: 'info', message: cacheLine(textKeys, textWork.length, imageUnits, imageWork.length) })
 
   await model.load()
   const batch = req.batchSize ?? defaultBatchSize(model.provider)
@@ -87,11 +87,30 @@ export async function embedItems(req: EmbedRequest): Promise<EmbeddedItems> {
   const origCount = imageWork.filter((u) => u.k === 0).length
   const embedding = textWork.length + origCount ? new PhaseProgress(emit, 'embedding', textWork.length + origCount, 'items') : null
   await embedCaptions(model, fp, textWork, store, batch, { signal, emit, progress: embedding })
-  const failed = await embedImageUnits(model, fp, imageWork, store, { batch, bank: req.bank, seed: req.seed }, { signal, emit, progress: embedding }, skip)
+  // Work is deduplicated by content, so a failure is remembered by content hash: every item with those bytes fails alike.
+  const failedContent = new Map<string, { first: string; err: unknown }>()
+  const skipUnit = (item: Item, err: unknown): void => {
+    failedContent.set(imageHashes.get(item.id)!, { first: item.id, err })
+    skip(item, err)
+  }
+  const failed = await embedImageUnits(model, fp, imageWork, store, { batch, bank: req.bank, seed: req.seed }, { signal, emit, progress: embedding }, skipUnit)
 
-  const captionOf = new Map(usable.filter((it) => !failed.has(it.id)).map((it) => [it.id, captionHash(it.caption)]))
   const text = store.embeddings.getMany(fp, 'text', textKeys)
   const image = store.embeddings.getMany(fp, 'image', imageUnits)
+  // Every usable item ends embedded or skipped with a reason, never silently dropped (issue 16).
+  for (const it of usable) {
+    if (failed.has(it.id)) continue
+    const hash = imageHashes.get(it.id)!
+    const same = failedContent.get(hash)
+    const missing = !image.has(embeddingKey(hash, 'orig')) || !text.has(embeddingKey(captionHash(it.caption), 'orig'))
+    if (!same && !missing) continue
+    failed.add(it.id)
+    const data = same ? toErrorData(same.err) : null
+    skip(it, data
+      ? new WorkbenchError({ code: data.code, item: it.id, message: `Item ${it.id}: its image has the same bytes as item ${same!.first}, which was skipped: ${data.message}`, hint: data.hint })
+      : new WorkbenchError({ code: 'inference-failed', item: it.id, message: `Item ${it.id}: no embedding was produced for it.`, hint: 'Rerun; if it persists, report it with the dataset.' }))
+  }
+  const captionOf = new Map(usable.filter((it) => !failed.has(it.id)).map((it) => [it.id, captionHash(it.caption)]))
   return {
     imageHashes,
     views,
@@ -118,6 +137,16 @@ async function embedStrings(model: ClipModel, fp: string, store: WorkspaceStore,
   const out = new Float32Array(texts.length * model.dim)
   texts.forEach((t, i) => out.set(got.get(embeddingKey(captionHash(t), 'orig'))!, i * model.dim))
   return out
+}
+
+/**
+ * The cache line: totals, distinct contents and how many distinct ones were cached. Duplicate captions and images are
+ * embedded once, so "cached" counts distinct contents, never the duplicates of work still to do (issue 16).
+ */
+export function cacheLine(textKeys: ReadonlyArray<{ contentHash: string }>, textTodo: number, imageUnits: ReadonlyArray<{ contentHash: string; view: string }>, imageTodo: number): string {
+  const distinctText = new Set(textKeys.map((k) => k.contentHash)).size
+  const distinctImage = new Set(imageUnits.map((u) => embeddingKey(u.contentHash, u.view))).size
+  return `Cache: ${textKeys.length} captions, ${distinctText} distinct, ${distinctText - textTodo} cached; ${imageUnits.length} image views, ${distinctImage} distinct, ${distinctImage - imageTodo} cached.`
 }
 
 function failedUnits(units: ImageUnit[], failed: Set<string>): number {
@@ -175,8 +204,8 @@ function missingFile(item: Item, err: NodeJS.ErrnoException): WorkbenchError {
   return new WorkbenchError({
     code: 'bad-item',
     item: item.id,
-    message: gone ? `Item ${item.id}: image ${imageLabel(item)} does not exist.` : `Item ${item.id}: image ${imageLabel(item)} cannot be read (${err.code ?? err.message}).`,
-    hint: gone ? 'Fix the path in the manifest or restore the file; the other items are used.' : 'Check the file permissions.'
+    message: gone ? `Item ${item.id}: image ${imageLabel(item)} does not exist.` : err instanceof DataFileError ? `Item ${item.id}: ${err.message}` : `Item ${item.id}: image ${imageLabel(item)} cannot be read (${err.code ?? err.message}).`,
+    hint: gone ? 'Fix the path in the manifest or restore the file; the other items are used.' : err instanceof DataFileError ? 'Point the item at a regular image file within the size limit; the other items are used.' : 'Check the file permissions.'
   })
 }
 

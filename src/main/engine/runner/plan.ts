@@ -101,11 +101,16 @@ export function skipCollector(emit: EventSink): { skipped: SkippedItem[]; onIssu
   }
 }
 
-/** Stream the dataset once into its roles; unusable records go to `skipped` (and are reported as events). */
-export async function collectItems(ds: Dataset, signal: AbortSignal | undefined, emit: EventSink): Promise<RunItems> {
+/** Stream the dataset once into its roles; unusable records go to `skipped` (and are reported as events); `readOutsideRoot: false` skips images outside the dataset folder. */
+export async function collectItems(ds: Dataset, signal: AbortSignal | undefined, emit: EventSink, options: { readOutsideRoot?: boolean } = {}): Promise<RunItems> {
   const { skipped, onIssue } = skipCollector(emit)
   const out: RunItems = { targets: [], reference: [], pool: [], skipped }
   for await (const item of ds.items({ signal, onIssue })) {
+    // Browser mode reads no image outside the dataset folder unless the server was started to allow it (SECURITY.md).
+    if (item.escapesRoot && options.readOutsideRoot === false) {
+      onIssue({ itemId: item.id, severity: 'error', code: 'path-escapes-root', message: `Item ${item.id}: ${item.imagePath} is outside the dataset folder ${ds.info.root} (symlinks resolved); browser mode does not read it.`, hint: 'Copy the image into the dataset folder, run from the CLI, or start `mia serve --read-outside-root`.' })
+      continue
+    }
     if (item.role === 'target') out.targets.push(item)
     else if (item.role === 'reference') out.reference.push(item)
     else out.pool.push(item)
@@ -123,7 +128,8 @@ export function storeItems(store: WorkspaceStore, datasetHash: string, items: re
       imageHash: imageHashes.get(it.id) ?? null,
       captionHash: captionHash(it.caption),
       caption: it.caption,
-      imagePath: it.imagePath ? imageRef(it) : null,
+      // Never remembered for images outside the dataset folder: the Results view must not thumbnail them (issue 16).
+      imagePath: it.imagePath && !it.escapesRoot ? imageRef(it) : null,
       membership: it.membership,
       role: it.role,
       metadata: it.metadata

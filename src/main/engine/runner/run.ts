@@ -1,7 +1,7 @@
 // Execute one stored experiment: embed what the cache lacks, score, evaluate, store; resumable and cancellable.
 import { WorkbenchError, toErrorData } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
-import type { ExperimentRecord, ExperimentResults, ResolvedSpec } from '../../../shared/contract/experiments'
+import type { ExperimentRecord, ExperimentResults, ResolvedSpec, SkippedItem } from '../../../shared/contract/experiments'
 import { usesAugmentedViews } from '../../../shared/contract/experiments'
 import type { GpuAdapter } from '../../../shared/contract/models'
 import { blindWarning } from '../attacks'
@@ -58,10 +58,11 @@ async function execute(s: Services, spec: ResolvedSpec, ctx: RunContext) {
   if (ds.vectors && spec.attack !== 'blind') {
     const vectors = ds.vectors
     const run = await timed('scoring', () => scorePrecomputed(spec, { ...ds, vectors }, { store: s.store(), signal, emit }))
+    requireScored(run.outcome, run.skipped)
     const counts = countsOf(run.outcome.targets, run.reference, run.pool)
     return finish(spec, run.outcome, { counts, skipped: run.skipped, provider: null, fallbackReason: null, embeddings: { computed: 0, cached: 0 } }, ctx, timings, timed)
   }
-  const parts = await timed('reading', () => collectItems(ds, signal, emit))
+  const parts = await timed('reading', () => collectItems(ds, signal, emit, { readOutsideRoot: s.config.readOutsideRoot ?? !s.config.registeredOnly }))
   const skipped = [...parts.skipped]
   let provider: string | null = null
   let fallbackReason: string | null = null
@@ -94,8 +95,21 @@ async function execute(s: Services, spec: ResolvedSpec, ctx: RunContext) {
     storeItems(s.store(), spec.datasetHash, [...parts.targets, ...parts.reference, ...parts.pool], emb.imageHashes)
     outcome = await timed('scoring', () => scoreWithModel(spec, parts, emb, signal, emit))
   }
+  requireScored(outcome, skipped)
   const counts = countsOf(outcome.targets, parts.reference.length, parts.pool.length)
   return finish(spec, outcome, { counts, skipped, provider, fallbackReason, adapter, embeddings }, ctx, timings, timed)
+}
+
+/** A run that scored nothing fails with the reason, so no experiment is ever `done` with nothing computed (issue 16). */
+function requireScored(outcome: AttackOutcome, skipped: readonly SkippedItem[]): void {
+  if (outcome.targets.length > 0) return
+  const first = skipped[0]
+  throw new WorkbenchError({
+    code: 'bad-dataset',
+    item: first?.itemId,
+    message: skipped.length ? `No target item could be scored: ${skipped.length} item(s) were skipped, the first because: ${first.message}` : 'The dataset has no target item that this attack can score.',
+    hint: skipped.length ? 'Run `mia datasets validate` on the dataset and fix the items it lists.' : 'Give target items (role target) with membership labels, or check the dataset path.'
+  })
 }
 
 type Timed = <T>(phase: string, fn: () => Promise<T>) => Promise<T>
