@@ -21,7 +21,11 @@ interface RunOptions {
   attack: 'csa' | 'aea' | 'wsa' | 'blind'
   augment?: string
   aggregation: 'mean' | 'drop'
-  lambda: number
+  lambda?: number
+  wsaVariant: 'workbench' | 'ko2023' | 'bench2026'
+  targetPrecision: number
+  wsaFolds: number
+  wsaTransductive?: boolean
   wsaModel: 'mlp' | 'logreg'
   pool: 'auto' | 'separate' | 'transductive'
   epochs: number
@@ -84,7 +88,11 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
     .addOption(new Option('--attack <attack>', 'attack').choices(['csa', 'aea', 'wsa', 'blind']).makeOptionMandatory())
     .option('--augment <bank>', 'AEA augmentation bank (canonical spec); default: the bank of attacks.md (K = 10)')
     .addOption(new Option('--aggregation <agg>', 'AEA aggregation').choices(['mean', 'drop']).default('mean'))
-    .option('--lambda <x>', 'WSA threshold μ + λσ', num, 1.5)
+    .addOption(new Option('--wsa-variant <v>', 'WSA as the workbench does it, or as reds-lab/CLIP-MIA (ko2023) or CLIP-MIA-Bench (bench2026) do (docs/attacks.md)').choices(['workbench', 'ko2023', 'bench2026']).default('workbench'))
+    .option('--lambda <x>', 'WSA threshold μ + λσ; default: ko2023 1.5, bench2026 0.5, workbench the label-free precision rule', num)
+    .option('--target-precision <p>', 'WSA precision rule: estimated pseudo-member precision to reach', num, 0.9)
+    .option('--wsa-folds <k>', 'WSA cross-fitting folds over a transductive pool', int, 5)
+    .option('--wsa-transductive', 'WSA: no cross-fitting; the pseudo-members are later scored by the model trained on them (inflates AUC; the audit flags it)')
     .addOption(new Option('--wsa-model <m>', 'WSA attack model').choices(['mlp', 'logreg']).default('mlp'))
     .addOption(new Option('--pool <p>', 'WSA pseudo-member pool').choices(['auto', 'separate', 'transductive']).default('auto'))
     .option('--epochs <n>', 'WSA MLP max epochs', int, 15)
@@ -106,7 +114,10 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
           params: {
             seed: o.seed,
             aea: { bank: o.augment ?? '', aggregation: o.aggregation },
-            wsa: { lambda: o.lambda, model: o.wsaModel, pool: o.pool, maxEpochs: o.epochs, patience: o.patience },
+            wsa: {
+              variant: o.wsaVariant, lambda: o.lambda, targetPrecision: o.targetPrecision, folds: o.wsaFolds, crossFit: o.wsaTransductive ? false : undefined,
+              model: o.wsaModel, pool: o.pool, maxEpochs: o.epochs, patience: o.patience
+            },
             evaluation: { resamples: o.resamples },
             blind: { enabled: o.blind }
           }

@@ -18,7 +18,15 @@ export const ExperimentParamsSchema = z.object({
     .prefault({}),
   wsa: z
     .object({
-      lambda: z.number().min(-10).max(10).default(1.5),
+      /** Which published code to follow (docs/attacks.md "WSA"): the workbench's own, reds-lab/CLIP-MIA, CLIP-MIA-Bench. */
+      variant: z.enum(['workbench', 'ko2023', 'bench2026']).default('workbench'),
+      /** Fixed λ; absent → the variant's (ko2023 1.5, bench2026 0.5) or the workbench's label-free precision rule. */
+      lambda: z.number().min(-10).max(10).optional(),
+      /** The precision rule's target pseudo-member precision. */
+      targetPrecision: z.number().gt(0).lt(1).default(0.9),
+      /** Cross-fit a transductive pool (no target scored by a model trained on it); absent → the variant's default. */
+      crossFit: z.boolean().optional(),
+      folds: z.number().int().min(2).max(20).default(5),
       model: z.enum(['mlp', 'logreg']).default('mlp'),
       /** `auto`: the dataset's pool items if any, else the targets with labels hidden (transductive). */
       pool: z.enum(['auto', 'separate', 'transductive']).default('auto'),

@@ -37,8 +37,9 @@ export function attackText(attack: string, p: ExperimentParams): string {
   if (attack === 'aea') return `AEA (${p.aea.aggregation} aggregation, ${bankText(p.aea.bank)})`
   if (attack === 'wsa') {
     const extra = [p.wsa.appendCsa ? '+CSA feature' : '', p.wsa.appendAea ? '+AEA features' : ''].filter(Boolean)
-    const model = p.wsa.model === 'mlp' ? `MLP, ≤ ${p.wsa.maxEpochs} epochs` : 'logistic regression'
-    return `WSA (λ = ${p.wsa.lambda}, ${model}, pool ${p.wsa.pool}${extra.length ? `, ${extra.join(', ')}` : ''})`
+    const model = p.wsa.variant === 'bench2026' ? 'linear layer' : p.wsa.model === 'mlp' ? `MLP, ≤ ${p.wsa.maxEpochs} epochs` : 'logistic regression'
+    const lambda = p.wsa.lambda ?? { workbench: `rule (precision ${p.wsa.targetPrecision})`, ko2023: 1.5, bench2026: 0.5 }[p.wsa.variant]
+    return `WSA ${p.wsa.variant} (λ = ${lambda}, ${model}, pool ${p.wsa.pool}${extra.length ? `, ${extra.join(', ')}` : ''})`
   }
   if (attack === 'blind') return `blind baseline (${p.blind.folds}-fold)`
   return attack.toUpperCase()

@@ -4,7 +4,13 @@ import { ExperimentParamsSchema, ExperimentSpecSchema, type Attack, type Experim
 
 /** The editable WSA parameters (contract ExperimentParams['wsa']). */
 export interface WsaForm {
-  lambda: number
+  variant: 'workbench' | 'ko2023' | 'bench2026'
+  /** Empty (undefined, or '' from a cleared number input): the variant's λ or the label-free precision rule. */
+  lambda?: number | ''
+  targetPrecision: number
+  /** Cross-fit a transductive pool; undefined → the variant's default. */
+  crossFit?: boolean
+  folds: number
   model: 'mlp' | 'logreg'
   pool: 'auto' | 'separate' | 'transductive'
   appendCsa: boolean
@@ -101,7 +107,7 @@ export function specsOf(form: ExperimentForm, modelLabel: (ref: string) => strin
       params: {
         seed: form.seed,
         aea: { bank: form.bank, aggregation: form.aggregation },
-        wsa: { ...form.wsa },
+        wsa: { ...form.wsa, lambda: typeof form.wsa.lambda === 'number' ? form.wsa.lambda : undefined },
         evaluation: { resamples: form.evaluation.resamples, confidence: form.evaluation.confidence, fprTargets, alpha: form.evaluation.alpha },
         blind: { enabled: form.evaluation.blindEnabled, folds: form.evaluation.blindFolds }
       },
