@@ -27,6 +27,7 @@ interface RunOptions {
   wsaFolds: number
   wsaTransductive?: boolean
   wsaModel: 'mlp' | 'logreg'
+  referenceModel?: string
   pool: 'auto' | 'separate' | 'transductive'
   epochs: number
   patience: number
@@ -64,6 +65,8 @@ function printRecord(r: ExperimentRecord): void {
   if (r.results?.metrics) printMetrics(r.results.metrics)
   const b = r.results?.blindBaseline
   if (b) process.stdout.write(`blind baseline AUC: ${formatCI(b.auc, b.aucCI)}${b.warning ? `\nWARNING: ${b.warning}` : ''}\n`)
+  const calibration = r.results?.attackReport.calibration as { referenceModel: string; warnings: string[] } | undefined
+  if (calibration) process.stdout.write(`calibrated against reference model ${calibration.referenceModel}${calibration.warnings.map((w) => `\nWARNING: ${w}`).join('')}\n`)
   const audit = r.results?.audit
   if (audit) process.stdout.write(auditText(audit))
   if (r.results?.skipped.length) process.stdout.write(`${r.results.skipped.length} item(s) skipped (see --json)\n`)
@@ -97,6 +100,7 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
     .addOption(new Option('--pool <p>', 'WSA pseudo-member pool').choices(['auto', 'separate', 'transductive']).default('auto'))
     .option('--epochs <n>', 'WSA MLP max epochs', int, 15)
     .option('--patience <n>', 'WSA MLP early-stopping patience (epochs)', int, 3)
+    .option('--reference-model <dir|name>', 'CSA/AEA calibrated against a reference model: s_target − s_reference (docs/attacks.md)')
     .option('--seed <n>', 'seed of augmentations, training and bootstrap', int, 0)
     .option('--resamples <n>', 'bootstrap resamples', int, 1000)
     .option('--no-blind', 'skip the blind baseline')
@@ -119,7 +123,8 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
               model: o.wsaModel, pool: o.pool, maxEpochs: o.epochs, patience: o.patience
             },
             evaluation: { resamples: o.resamples },
-            blind: { enabled: o.blind }
+            blind: { enabled: o.blind },
+            calibration: { referenceModel: o.referenceModel }
           }
         }
         const record = await withEngine(globals(), async (c, signal) => {

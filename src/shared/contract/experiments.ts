@@ -46,7 +46,9 @@ export const ExperimentParamsSchema = z.object({
       alpha: z.number().gt(0).lt(1).default(0.01)
     })
     .prefault({}),
-  blind: z.object({ folds: z.number().int().min(2).max(20).default(5), enabled: z.boolean().default(true) }).prefault({})
+  blind: z.object({ folds: z.number().int().min(2).max(20).default(5), enabled: z.boolean().default(true) }).prefault({}),
+  /** Reference-model calibration of CSA/AEA (docs/attacks.md): score = s_target − s_reference. */
+  calibration: z.object({ referenceModel: z.string().min(1).optional() }).prefault({})
 })
 export type ExperimentParams = z.infer<typeof ExperimentParamsSchema>
 
@@ -69,7 +71,9 @@ export const ResolvedSpecSchema = ExperimentSpecSchema.extend({
   quantized: z.boolean(),
   datasetName: z.string(),
   datasetHash: z.string(),
-  appVersion: z.string()
+  appVersion: z.string(),
+  /** Fingerprint of the calibration reference model, when there is one. */
+  referenceModelFingerprint: z.string().nullable().optional()
 })
 export type ResolvedSpec = z.infer<typeof ResolvedSpecSchema>
 

@@ -33,6 +33,7 @@ export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: Ab
   }
   return {
     ...spec,
+    ...(await referenceModelOf(s, spec, ds)),
     name: spec.name ?? defaultName(spec.attack, model?.name ?? null, ds.info.name),
     modelName: model?.name ?? null,
     modelFingerprint: model?.fingerprint ?? null,
@@ -41,6 +42,21 @@ export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: Ab
     datasetHash: ds.info.hash,
     appVersion: s.config.appVersion
   }
+}
+
+/** The calibration reference model's fingerprint; only CSA and AEA calibrate. */
+async function referenceModelOf(s: Services, spec: ExperimentSpec, ds: Dataset): Promise<{ referenceModelFingerprint?: string | null }> {
+  const ref = spec.params.calibration.referenceModel
+  if (!ref) return {}
+  if (ds.info.embeddings) {
+    throw new WorkbenchError({ code: 'invalid-input', item: 'reference-model', message: `${ds.info.name} holds precomputed embeddings only: there are no images to embed with a reference model.`, hint: 'Import the images to calibrate, or drop --reference-model.' })
+  }
+  if (spec.attack !== 'csa' && spec.attack !== 'aea') {
+    throw new WorkbenchError({ code: 'invalid-input', item: 'reference-model', message: `Reference-model calibration applies to CSA and AEA, not ${spec.attack.toUpperCase()}.`, hint: 'Drop --reference-model, or run --attack csa or aea.' })
+  }
+  const d = await s.models.describe(s.resolveModel(ref).replace(/@[a-z0-9-]+$/, ''))
+  if (d.error) throw new WorkbenchError(d.error)
+  return { referenceModelFingerprint: d.fingerprint }
 }
 
 /** Embedding-only datasets: their own vectors stand for the model; AEA, which must embed new views of the images, is refused. */

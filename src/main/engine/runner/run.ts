@@ -9,6 +9,7 @@ import { evaluateScores } from '../metrics'
 import type { Services } from '../ops/services'
 import { scoreBlind, scoreWithModel, type AttackOutcome } from './attack'
 import { auditOf } from './audit'
+import { calibrate } from './calibrate'
 import { embedItems } from './embed'
 import { collectItems, openPinnedDataset, pinnedModelRef, storeItems } from './plan'
 import { scorePrecomputed } from './precomputed'
@@ -84,6 +85,10 @@ async function execute(s: Services, spec: ResolvedSpec, ctx: RunContext) {
     embeddings = { computed: emb.computed.image + emb.computed.text, cached: emb.cached.image + emb.cached.text }
     storeItems(s.store(), spec.datasetHash, [...parts.targets, ...parts.reference, ...parts.pool], emb.imageHashes)
     outcome = await timed('scoring', () => scoreWithModel(spec, parts, emb, signal, emit))
+    if (spec.params.calibration.referenceModel) {
+      const target = outcome
+      outcome = await timed('calibrating', () => calibrate(s, spec, parts, target, { signal, emit }))
+    }
   }
   const counts = countsOf(outcome.targets, parts.reference.length, parts.pool.length)
   return finish(spec, outcome, { counts, skipped, provider, fallbackReason, embeddings }, ctx, timings, timed)
