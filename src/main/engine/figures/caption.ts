@@ -39,7 +39,9 @@ export function attackText(attack: string, p: ExperimentParams): string {
     const extra = [p.wsa.appendCsa ? '+CSA feature' : '', p.wsa.appendAea ? '+AEA features' : ''].filter(Boolean)
     const model = p.wsa.variant === 'bench2026' ? 'linear layer' : p.wsa.model === 'mlp' ? `MLP, ≤ ${p.wsa.maxEpochs} epochs` : 'logistic regression'
     const lambda = p.wsa.lambda ?? { workbench: `rule (precision ${p.wsa.targetPrecision})`, ko2023: 1.5, bench2026: 0.5 }[p.wsa.variant]
-    return `WSA ${p.wsa.variant} (λ = ${lambda}, ${model}, pool ${p.wsa.pool}${extra.length ? `, ${extra.join(', ')}` : ''})`
+    const variant = p.wsa.variant === 'workbench' ? '' : ` ${p.wsa.variant}`
+    const crossFit = p.wsa.pool !== 'separate' && (p.wsa.crossFit ?? p.wsa.variant === 'workbench') ? `, cross-fitted K = ${p.wsa.folds}` : ''
+    return `WSA${variant} (λ = ${lambda}, ${model}, pool ${p.wsa.pool}${crossFit}${extra.length ? `, ${extra.join(', ')}` : ''})`
   }
   if (attack === 'blind') return `blind baseline (${p.blind.folds}-fold)`
   return attack.toUpperCase()
@@ -53,7 +55,7 @@ function experimentText(view: ExperimentView): string {
     `model ${model} (fingerprint ${shortHash(spec.modelFingerprint)}${spec.quantized ? ', quantized' : ''})`,
     `dataset ${spec.datasetName} (hash ${shortHash(spec.datasetHash)})`,
     n ? `${formatCount(n.members)} members / ${formatCount(n.nonmembers)} non-members` : 'not evaluated',
-    `${attackText(spec.attack, spec.params)}, seed ${spec.params.seed}`
+    `${attackText(spec.attack, spec.params)}${spec.params.calibration.referenceModel ? ` calibrated against reference model ${spec.params.calibration.referenceModel}` : ''}, seed ${spec.params.seed}`
   ]
   const audit = results?.audit
   return `${name}: ${parts.join(', ')}.${audit ? ` Audit: ${audit.verdict.sentence}${audit.verdict.flags.map((f) => ` ${f.message}`).join('')}` : ''}`
