@@ -60,6 +60,8 @@ export function printRecord(r: ExperimentRecord, shown: ReadonlySet<string> = ne
   const b = r.results?.blindBaseline
   if (b) out.push(`blind baseline AUC: ${formatCI(b.auc, b.aucCI)}`)
   if (b?.warning && !shown.has(b.warning)) out.push(`WARNING: ${b.warning}`)
+  const calibration = r.results?.attackReport.calibration as { referenceModel: string; warnings: string[] } | undefined
+  if (calibration) out.push(`calibrated against reference model ${calibration.referenceModel}`, ...calibration.warnings.map((w) => `WARNING: ${w}`))
   const audit = r.results?.audit
   if (audit) out.push(auditText(audit).trimEnd())
   if (r.results?.skipped.length) out.push(`${r.results.skipped.length} item(s) skipped (see --json)`)

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import { Option, type Command } from 'commander'
 import { WorkbenchError, toErrorData } from '../shared/contract/errors'
 import { RUNNABLE_ATTACKS, type Attack, type ExperimentRecord, type ExperimentSpecInput, type ExperimentSummary } from '../shared/contract/experiments'
-import { EpochsSchema, FprSchema, InfoNceBatchSchema, LambdaSchema, LogitScaleSchema, PatienceSchema, RankKSchema, ResamplesSchema, SeedSchema } from '../shared/contract/numbers'
+import { EpochsSchema, FoldsSchema, FprSchema, InfoNceBatchSchema, LambdaSchema, LogitScaleSchema, PatienceSchema, RankKSchema, ResamplesSchema, SeedSchema, TargetPrecisionSchema } from '../shared/contract/numbers'
 import type { EngineClient } from '../main/host/client'
 import { cliConfig, withEngine, type GlobalOptions } from './engine-session'
 import { printRecord, runSummary } from './experiment-text'
@@ -37,7 +37,12 @@ interface RunOptions {
   seeds?: string
   augment?: string
   aggregation: 'mean' | 'drop'
-  lambda: number
+  lambda?: number
+  wsaVariant: 'workbench' | 'ko2023' | 'bench2026'
+  targetPrecision: number
+  wsaFolds: number
+  wsaTransductive?: boolean
+  referenceModel?: string
   wsaModel: 'mlp' | 'logreg'
   pool: 'auto' | 'separate' | 'transductive'
   epochs: number
@@ -62,12 +67,16 @@ export function specOf(o: RunOptions): ExperimentSpecInput {
     params: {
       seed: o.seed,
       aea: { bank: o.augment ?? '', aggregation: o.aggregation },
-      wsa: { lambda: o.lambda, model: o.wsaModel, pool: o.pool, maxEpochs: o.epochs, patience: o.patience },
+      wsa: {
+        variant: o.wsaVariant, lambda: o.lambda, targetPrecision: o.targetPrecision, folds: o.wsaFolds, crossFit: o.wsaTransductive ? false : undefined,
+        model: o.wsaModel, pool: o.pool, maxEpochs: o.epochs, patience: o.patience
+      },
       qmia: { base: o.qmiaBase, alpha: o.qmiaAlpha },
       lossGrad: { batchSize: o.batch, logitScale: o.logitScale ?? null },
       rank: { k: o.k, ...(o.candidates ? { candidates: 'list' as const, candidateList: readLines(o.candidates) } : {}), ...(o.template.length ? { templates: o.template } : {}) },
       evaluation: { resamples: o.resamples },
-      blind: { enabled: o.blind }
+      blind: { enabled: o.blind },
+      calibration: { referenceModel: o.referenceModel }
     }
   }
 }
@@ -121,7 +130,11 @@ function registerRun(program: Command, globals: () => GlobalOptions): void {
         .choices(['mean', 'drop'])
         .default('mean')
     )
-    .option('--lambda <x>', 'WSA threshold τ = μ + λσ over the reference items\' CSA scores', numberArg(LambdaSchema, 'decimal'), 1.5)
+    .addOption(new Option('--wsa-variant <v>', 'WSA as the workbench does it, or as reds-lab/CLIP-MIA (ko2023) or CLIP-MIA-Bench (bench2026) do (docs/attacks.md)').choices(['workbench', 'ko2023', 'bench2026']).default('workbench'))
+    .option('--lambda <x>', 'WSA threshold τ = μ + λσ over the reference items\' CSA scores; default: ko2023 1.5, bench2026 0.5, workbench the label-free precision rule', numberArg(LambdaSchema, 'decimal'))
+    .option('--target-precision <p>', 'WSA precision rule: estimated pseudo-member precision to reach', numberArg(TargetPrecisionSchema, 'decimal'), 0.9)
+    .option('--wsa-folds <k>', 'WSA cross-fitting folds over a transductive pool', numberArg(FoldsSchema), 5)
+    .option('--wsa-transductive', 'WSA: no cross-fitting; the pseudo-members are later scored by the model trained on them (inflates AUC; the audit flags it)')
     .addOption(new Option('--wsa-model <m>', 'WSA attack model').choices(['mlp', 'logreg']).default('mlp'))
     .addOption(new Option('--pool <p>', 'WSA pseudo-member pool').choices(['auto', 'separate', 'transductive']).default('auto'))
     .option('--epochs <n>', 'WSA MLP max epochs', numberArg(EpochsSchema), 15)
@@ -133,6 +146,7 @@ function registerRun(program: Command, globals: () => GlobalOptions): void {
     .option('--k <n>', 'rank: candidate captions per image, its own included', numberArg(RankKSchema), 100)
     .option('--candidates <file>', 'rank: candidate texts, one per line (default: the other items\' captions)')
     .option('--template <t>', 'rank: prompt template with {} for the caption (repeatable; the median rank votes)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--reference-model <dir|name>', 'CSA/AEA calibrated against a reference model: s_target − s_reference (docs/attacks.md)')
     .option('--seed <n>', 'seed of augmentations, training and bootstrap', numberArg(SeedSchema), 0)
     .option('--seeds <list>', 'run one experiment per seed, e.g. 0-4 or 0,3,7, and report mean ± sd, min–max and per-record stability')
     .option('--resamples <n>', 'bootstrap resamples', numberArg(ResamplesSchema), 1000)

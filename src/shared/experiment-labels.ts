@@ -1,20 +1,19 @@
 // Short names of experiments: the parameters that define an attack, and labels made of only what differs between rows.
-import type { ExperimentParams } from './contract/experiments'
+import type { Attack, ExperimentParams } from './contract/experiments'
+import { factsText, paramFacts } from './experiment-facts'
 
 /** What labels are made of. */
 export interface LabelSource {
   name: string
   modelName: string | null
   datasetName: string
-  attack: string
+  attack: Attack
   params: ExperimentParams
 }
 
-/** The parameters that set an experiment apart, e.g. "λ 1.5 mlp pool auto seed 0" for WSA, "drop seed 0" for AEA. */
-export function keyParams(attack: string, p: ExperimentParams): string {
-  if (attack === 'aea') return `${p.aea.aggregation}${p.aea.bank ? ` bank ${p.aea.bank}` : ''} seed ${p.seed}`
-  if (attack === 'wsa') return `λ ${p.wsa.lambda} ${p.wsa.model} pool ${p.wsa.pool} seed ${p.seed}`
-  return `seed ${p.seed}`
+/** The parameters that set an experiment apart, e.g. "λ 1.5, attack model mlp, pool auto, seed 0" for WSA (experiment-facts.ts). */
+export function keyParams(attack: Attack, p: ExperimentParams): string {
+  return factsText(paramFacts({ attack, params: p }).filter((f) => f.key !== 'resamples'))
 }
 
 /**

@@ -36,7 +36,15 @@ export const ExperimentParamsSchema = z.object({
     .prefault({}),
   wsa: z
     .object({
-      lambda: LambdaSchema.default(1.5),
+      /** Which published code to follow (docs/attacks.md "WSA"): the workbench's own, reds-lab/CLIP-MIA, CLIP-MIA-Bench. */
+      variant: z.enum(['workbench', 'ko2023', 'bench2026']).default('workbench'),
+      /** Fixed λ; absent → the variant's (ko2023 1.5, bench2026 0.5) or the workbench's label-free precision rule. */
+      lambda: LambdaSchema.optional(),
+      /** The precision rule's target pseudo-member precision. */
+      targetPrecision: z.number().gt(0).lt(1).default(0.9),
+      /** Cross-fit a transductive pool (no target scored by a model trained on it); absent → the variant's default. */
+      crossFit: z.boolean().optional(),
+      folds: z.number().int().min(2).max(20).default(5),
       model: z.enum(['mlp', 'logreg']).default('mlp'),
       /** `auto`: the dataset's pool items if any, else the targets with labels hidden (transductive). */
       pool: z.enum(['auto', 'separate', 'transductive']).default('auto'),
@@ -85,7 +93,9 @@ export const ExperimentParamsSchema = z.object({
       templates: z.array(z.string().min(1).max(500).refine((t) => t.includes('{}'), { message: 'a template needs {} where the caption goes' })).min(1).max(64).default(['{}'])
     })
     .prefault({}),
-  blind: z.object({ folds: z.number().int().min(2).max(20).default(5), enabled: z.boolean().default(true) }).prefault({})
+  blind: z.object({ folds: z.number().int().min(2).max(20).default(5), enabled: z.boolean().default(true) }).prefault({}),
+  /** Reference-model calibration of CSA/AEA (docs/attacks.md): score = s_target − s_reference. */
+  calibration: z.object({ referenceModel: z.string().min(1).optional() }).prefault({})
 })
 export type ExperimentParams = z.infer<typeof ExperimentParamsSchema>
 
@@ -134,7 +144,9 @@ export const ResolvedSpecSchema = ExperimentSpecSchema.extend({
   modelVariant: z.string().nullable().optional(),
   datasetName: z.string(),
   datasetHash: z.string(),
-  appVersion: z.string()
+  appVersion: z.string(),
+  /** Fingerprint of the calibration reference model, when there is one. */
+  referenceModelFingerprint: z.string().nullable().optional()
 })
 export type ResolvedSpec = z.infer<typeof ResolvedSpecSchema>
 

@@ -36,3 +36,7 @@ export const InfoNceBatchSchema = z.number().int().min(2).max(65_536)
 export const LogitScaleSchema = z.number().gt(0).max(1e4)
 /** Candidate captions per image in the rank attack, its own included. */
 export const RankKSchema = z.number().int().min(2).max(100_000)
+/** WSA's precision rule: the estimated pseudo-member precision λ is chosen to reach (docs/attacks.md "WSA"). */
+export const TargetPrecisionSchema = z.number().gt(0).lt(1)
+/** Cross-fitting folds (WSA over a transductive pool) and blind-baseline folds. */
+export const FoldsSchema = z.number().int().min(2).max(20)

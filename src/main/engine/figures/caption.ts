@@ -38,8 +38,11 @@ export function attackText(attack: string, p: ExperimentParams): string {
   if (attack === 'aea') return `AEA (${p.aea.aggregation} aggregation, ${bankText(p.aea.bank)})`
   if (attack === 'wsa') {
     const extra = [p.wsa.appendCsa ? '+CSA feature' : '', p.wsa.appendAea ? '+AEA features' : ''].filter(Boolean)
-    const model = p.wsa.model === 'mlp' ? `MLP, ≤ ${p.wsa.maxEpochs} epochs` : 'logistic regression'
-    return `WSA (λ = ${p.wsa.lambda}, ${model}, pool ${p.wsa.pool}${extra.length ? `, ${extra.join(', ')}` : ''})`
+    const model = p.wsa.variant === 'bench2026' ? 'linear layer' : p.wsa.model === 'mlp' ? `MLP, ≤ ${p.wsa.maxEpochs} epochs` : 'logistic regression'
+    const lambda = p.wsa.lambda ?? { workbench: `rule (precision ${p.wsa.targetPrecision})`, ko2023: 1.5, bench2026: 0.5 }[p.wsa.variant]
+    const variant = p.wsa.variant === 'workbench' ? '' : ` ${p.wsa.variant}`
+    const crossFit = p.wsa.pool !== 'separate' && (p.wsa.crossFit ?? p.wsa.variant === 'workbench') ? `, cross-fitted K = ${p.wsa.folds}` : ''
+    return `WSA${variant} (λ = ${lambda}, ${model}, pool ${p.wsa.pool}${crossFit}${extra.length ? `, ${extra.join(', ')}` : ''})`
   }
   if (attack === 'blind') return `blind baseline (${p.blind.folds}-fold)`
   if (attack === 'imported') return 'imported scores'
@@ -59,7 +62,7 @@ function experimentText(view: ExperimentView): string {
     `model ${model} (${spec.modelFormat ? `${spec.modelFormat} ${spec.modelVariant ?? ''}, `.replace(' ,', ',') : ''}fingerprint ${shortHash(spec.modelFingerprint)}${spec.quantized ? ', quantized' : ''})`,
     `dataset ${spec.datasetName} (hash ${shortHash(spec.datasetHash)})`,
     n ? `${formatCount(n.members)} members / ${formatCount(n.nonmembers)} non-members` : 'not evaluated',
-    `${attackText(spec.attack, spec.params)}, seed ${spec.params.seed}`
+    `${attackText(spec.attack, spec.params)}${spec.params.calibration.referenceModel ? ` calibrated against reference model ${spec.params.calibration.referenceModel}` : ''}, seed ${spec.params.seed}`
   ]
   const audit = results?.audit
   return `${name}: ${parts.join(', ')}.${audit ? ` Audit: ${audit.verdict.sentence}${audit.verdict.flags.map((f) => ` ${f.message}`).join('')}` : ''}`

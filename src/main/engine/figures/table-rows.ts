@@ -1,5 +1,5 @@
 // The metrics table as data: one row per experiment with its metrics, CIs and paired Δ against the reference.
-import type { ExperimentParams, ExperimentView } from '../../../shared/contract/experiments'
+import type { Attack, ExperimentParams, ExperimentView } from '../../../shared/contract/experiments'
 import type { Audit } from '../../../shared/contract/audit'
 import type { Interval, PairedComparisonData, TprAtFprEntry } from '../../../shared/contract/metrics'
 
@@ -24,7 +24,7 @@ export interface MetricsRow {
   modelFingerprint: string | null
   dataset: string
   datasetHash: string
-  attack: string
+  attack: Attack
   params: ExperimentParams
   nMembers: number | null
   nNonmembers: number | null

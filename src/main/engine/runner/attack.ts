@@ -55,12 +55,18 @@ async function scoreWsa(spec: ResolvedSpec, parts: RunItems, emb: EmbeddedItems,
   const pool = usePool ? gather(parts.pool, emb, r.wantViews) : null
   const progress = new PhaseProgress(emit, 'training', w.maxEpochs, 'epochs')
   let lastEpoch = 0
-  const { scores, report } = await runWsa({
+  const { scores, report, evaluationRows } = await runWsa({
     d,
     reference: embeddingRows(r.reference, aea(r.reference)),
     target: embeddingRows(r.targets, aea(r.targets)),
     pool: pool ? embeddingRows(pool, aea(pool)) : undefined,
+    variant: w.variant,
     lambda: w.lambda,
+    targetPrecision: w.targetPrecision,
+    crossFit: w.crossFit,
+    folds: w.folds,
+    // One caption's renders (e.g. two vendors' drawings of one emoji) share a fold, as in the blind baseline.
+    groups: r.targets.items.map((it) => it.caption.trim().toLowerCase()),
     seed: spec.params.seed,
     model: w.model,
     features: { csa: w.appendCsa, aea: w.appendAea },
@@ -76,9 +82,13 @@ async function scoreWsa(spec: ResolvedSpec, parts: RunItems, emb: EmbeddedItems,
   progress.finish()
   // WSA's reference items trained the attack model (as label 0), so their scores would understate the FPR: no calibration.
   const csa = (rows: Rows): Float64Array => csaScores(rows.image, rows.text, rows.items.length, d)
+  // ko2023's protocol evaluates a class-balanced subset without the pseudo-members it trained on.
+  const keep = evaluationRows ?? Int32Array.from(r.targets.items.keys())
+  const pick = <T>(all: ArrayLike<T>): T[] => Array.from(keep, (i) => all[i])
+  const targetCsa = csa(r.targets)
   return {
-    targets: r.targets.items, scores, referenceScores: null, extra: null, report: { ...report },
-    ...basis('csa', csa(r.reference), csa(r.targets)), trainedOnEvaluated: report.trainedOnEvaluated
+    targets: pick(r.targets.items), scores: Float64Array.from(pick(scores)), referenceScores: null, extra: null, report: { ...report },
+    ...basis('csa', csa(r.reference), Float64Array.from(pick(targetCsa))), trainedOnEvaluated: report.trainedOnEvaluated
   }
 }
 

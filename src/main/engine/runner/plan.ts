@@ -41,6 +41,7 @@ export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: Ab
   }
   return {
     ...spec,
+    ...(await referenceModelOf(s, spec, ds)),
     name: spec.name ?? automaticName(spec, model?.name ?? null, ds.info.name),
     modelName: model?.name ?? null,
     modelFingerprint: model?.fingerprint ?? null,
@@ -58,6 +59,21 @@ function withLogitScale(spec: ExperimentSpec, card: Record<string, unknown> | nu
   const fromCard = card?.logit_scale
   if (spec.attack !== 'loss-grad' || spec.params.lossGrad.logitScale !== null || typeof fromCard !== 'number' || !(fromCard > 0)) return spec
   return { ...spec, params: { ...spec.params, lossGrad: { ...spec.params.lossGrad, logitScale: fromCard } } }
+}
+
+/** The calibration reference model's fingerprint; only CSA and AEA calibrate. */
+async function referenceModelOf(s: Services, spec: ExperimentSpec, ds: Dataset): Promise<{ referenceModelFingerprint?: string | null }> {
+  const ref = spec.params.calibration.referenceModel
+  if (!ref) return {}
+  if (ds.info.embeddings) {
+    throw new WorkbenchError({ code: 'invalid-input', item: 'reference-model', message: `${ds.info.name} holds precomputed embeddings only: there are no images to embed with a reference model.`, hint: 'Import the images to calibrate, or drop --reference-model.' })
+  }
+  if (spec.attack !== 'csa' && spec.attack !== 'aea') {
+    throw new WorkbenchError({ code: 'invalid-input', item: 'reference-model', message: `Reference-model calibration applies to CSA and AEA, not ${spec.attack.toUpperCase()}.`, hint: 'Drop --reference-model, or run --attack csa or aea.' })
+  }
+  const d = await s.models.describe(s.resolveModel(ref).replace(/@[a-z0-9-]+$/, ''))
+  if (d.error) throw new WorkbenchError(d.error)
+  return { referenceModelFingerprint: d.fingerprint }
 }
 
 /** Embedding-only datasets: their own vectors stand for the model; AEA, which must embed new views of the images, is refused. */

@@ -11,6 +11,7 @@ import { evaluateScores, executionMessage } from '../metrics'
 import type { Services } from '../services'
 import { scoreBlind, scoreWithModel, type AttackOutcome } from './attack'
 import { auditOf } from './audit'
+import { calibrate } from './calibrate'
 import { embedItems } from './embed'
 import { collectItems, openPinnedDataset, pinnedModelRef, storeItems } from './plan'
 import { scorePrecomputed } from './precomputed'
@@ -94,6 +95,10 @@ async function execute(s: Services, spec: ResolvedSpec, ctx: RunContext) {
     embeddings = { computed: emb.computed.image + emb.computed.text, cached: emb.cached.image + emb.cached.text }
     storeItems(s.store(), spec.datasetHash, [...parts.targets, ...parts.reference, ...parts.pool], emb.imageHashes)
     outcome = await timed('scoring', () => scoreWithModel(spec, parts, emb, signal, emit))
+    if (spec.params.calibration.referenceModel) {
+      const target = outcome
+      outcome = await timed('calibrating', () => calibrate(s, spec, parts, target, { signal, emit }))
+    }
   }
   requireScored(outcome, skipped)
   const counts = countsOf(outcome.targets, parts.reference.length, parts.pool.length)

@@ -106,6 +106,27 @@ describe('metricsTable (CSV)', () => {
     expect([col(rowB, t), col(rowB, `${t}_ci_lo`), col(rowB, `${t}_ci_hi`)]).toEqual(['0.020000', '-0.010000', '0.050000'])
   })
 
+  it('carries the audit verdict and its numbers; LaTeX gets an Audit column and a flag note', () => {
+    const audit = {
+      alpha: 0.01,
+      verdict: { kind: 'shift-affected' as const, sentence: 'Membership signal with distribution shift: …', flags: [{ code: 'reference-shifted' as const, message: 'Reference pool shifted: …' }] },
+      blind: { auc: 0.73, aucCI: { lo: 0.68, hi: 0.78 } },
+      margin: { delta: 0.158, ci: { lo: 0.097, hi: 0.216 }, n: 534 },
+      twoSample: { test: 'sliced-wasserstein-1' as const, statistic: 0.23, pValue: 0.002, permutations: 500, directions: 64, dims: 70, nA: 354, nB: 180, seed: 0, features: 'image stats' },
+      permutation: { auc: 0.89, tpr: 0.17, fpr: 0.01, aucPValue: 1 / 1001, tprPValue: 1 / 1001, permutations: 1000, seed: 0, nullAucMean: 0.5, nullAuc95: 0.545 },
+      referencePool: { test: 'sliced-wasserstein-1' as const, statistic: 0.1, pValue: 0.004, permutations: 500, directions: 1, dims: 1, nA: 355, nB: 180, seed: 0, scores: 'csa', meanShift: -0.4 },
+      trainedOnEvaluated: 0
+    }
+    const audited: ExperimentView = { ...a, record: { ...a.record, results: { ...a.record.results!, audit } } }
+    const [header, row] = readCsv(metricsTable([audited, b], [], 'csv'))
+    const col = (name: string): string => row[header.indexOf(name)]
+    expect([col('audit_verdict'), col('audit_flags'), col('audit_margin'), col('audit_margin_ci_lo'), col('audit_two_sample_p'), col('audit_reference_pool_p'), col('audit_permutations')]).toEqual(['shift-affected', 'reference-shifted', '0.158000', '0.097000', '0.002000', '0.004000', '1000'])
+    const tex = metricsTable([audited, b], [], 'latex')
+    expect(tex).toContain('shift-affected*')
+    expect(tex).toContain('The audit raised a flag')
+    expect(tex).toContain('Audit: Membership signal with distribution shift')
+  })
+
   it('keeps a row for an experiment without metrics', () => {
     const bare: ExperimentView = { ...a, record: { ...a.record, results: null } }
     const [header, row] = readCsv(metricsTable([bare], [], 'csv'))
