@@ -64,7 +64,8 @@ models
         if (opts.json) return printJson(out)
         for (const m of out.models) {
           const facts = m.error ? `ERROR: ${m.error.message}` : `dim ${m.embeddingDim}, ${m.imageSize}px, ctx ${m.contextLength}, ${m.precision}, ${m.parameterCount?.toLocaleString('en-US')} params`
-          process.stdout.write(`${m.name.padEnd(20)} ${m.source.padEnd(8)} ${facts}\n`)
+          const where = m.repoId ? `hf-cache@${m.revision?.slice(0, 7)}` : m.source
+          process.stdout.write(`${m.name.padEnd(20)} ${where.padEnd(8)} ${m.format ?? ''} ${m.weights ?? ''} ${facts}\n`)
         }
         if (out.hint) process.stdout.write(out.hint + '\n')
       },

@@ -19,7 +19,7 @@ import {
 } from './experiments'
 import { exportFigureOp, exportRecordOp, exportScoresOp, exportTableOp } from './export'
 import { evaluateOp } from './metrics'
-import { addModelOp, inspectModelOp, listModelsOp, removeModelOp } from './models'
+import { addModelOp, inspectModelOp, listModelsOp, pullModelOp, removeModelOp } from './models'
 import { createServices } from './services'
 
 /** What a handler receives besides its validated input. */
@@ -41,6 +41,7 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'models.list': async () => listModelsOp(s),
     'models.add': async (i) => addModelOp(s, i.path),
     'models.inspect': async (i) => inspectModelOp(s, i),
+    'models.pull': async (i, c) => pullModelOp(s, i, c),
     'models.remove': async (i) => removeModelOp(s, i.path),
     'datasets.list': async () => listDatasetsOp(s),
     'datasets.add': async (i, c) => addDatasetOp(s, i.path, c.signal),
