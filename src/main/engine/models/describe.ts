@@ -172,7 +172,7 @@ async function describeInto(d: ModelDescription, opts: DescribeOptions, problems
   d.parameterCountExact = !d.quantized
   if (facts.embeddingDim === null && facts.vision && facts.text) d.notes.push('The graphs name the embedding size symbolically; it is read from the first batch.')
   const c = await format.configs(dir, facts.imageSize)
-  Object.assign(d, { preprocess: c.preprocess, preprocessSource: c.preprocessSource, preprocessOrder: c.order, tokenizerDir: path.join(dir, c.tokenizerDir) })
+  Object.assign(d, { preprocess: { ...c.preprocess, order: c.order }, preprocessSource: c.preprocessSource, preprocessOrder: c.order, tokenizerDir: path.join(dir, c.tokenizerDir) })
   d.notes.push(...c.notes)
   checkSizes(d, c, facts.imageSize, facts.contextLength, problems)
   await checkTokenizerFits(dir, c.tokenizerDir, facts.text, infos.text ?? infos.combined, problems)
