@@ -21,9 +21,9 @@ export function hubCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(home, 'hub')
 }
 
-/** `org/name` -> `models--org--name` (the cache's folder name for a model repo). */
-export function repoFolderName(repoId: string): string {
-  return ['models', ...repoId.split('/')].join('--')
+/** `org/name` -> `models--org--name` (or `datasets--org--name`): the cache's folder name for a repo. */
+export function repoFolderName(repoId: string, type: 'models' | 'datasets' = 'models'): string {
+  return [type, ...repoId.split('/')].join('--')
 }
 
 /** A string that names a hub repo (`org/name`), not a path. */
@@ -63,9 +63,9 @@ function pickSnapshot(repoDir: string, revision?: string): string | null {
 }
 
 /** The cached snapshot folder of `repoId` (optionally at `revision`), or null when it is not in the cache. */
-export function findCachedRepo(repoId: string, cacheDir = hubCacheDir(), revision?: string): CachedRepo | null {
+export function findCachedRepo(repoId: string, cacheDir = hubCacheDir(), revision?: string, type: 'models' | 'datasets' = 'models'): CachedRepo | null {
   if (!isRepoId(repoId)) return null
-  const repoDir = path.join(cacheDir, repoFolderName(repoId))
+  const repoDir = path.join(cacheDir, repoFolderName(repoId, type))
   const snap = pickSnapshot(repoDir, revision)
   return snap ? { repoId, revision: snap, dir: path.join(repoDir, 'snapshots', snap) } : null
 }

@@ -45,8 +45,9 @@ export function createServices(config: EngineConfig): Services {
     if (!isPathLike(ref) && fs.existsSync(bundled)) return bundled
     const added = registered.find((e) => e.name === ref)
     if (added) return added.path
-    // A Hugging Face repo id resolves to its snapshot in the hub cache (models/hf-cache.ts), as Python would load it.
-    const cached = what === 'model' ? findCachedRepo(ref, config.hfCacheDir ?? hubCacheDir()) : null
+    // A Hugging Face repo id resolves to its snapshot in the hub cache (models/hf-cache.ts), as Python would load it;
+    // a cached dataset repo holds parquet shards (datasets/hf-parquet.ts).
+    const cached = findCachedRepo(ref, config.hfCacheDir ?? hubCacheDir(), undefined, what === 'model' ? 'models' : 'datasets')
     if (cached) return cached.dir
     const known = [...listDirs(bundledDir), ...registered.map((e) => e.name)]
     throw new WorkbenchError({
