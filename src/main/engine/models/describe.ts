@@ -86,9 +86,15 @@ async function graphInfo(file: string): Promise<OnnxFileInfo> {
   return info
 }
 
+/** A hub-cache snapshot (`models--org--name/snapshots/<commit>`) is named by its repo id, not by its commit. */
+function cachedRepoName(dir: string): string | null {
+  const m = /(?:^|[\\/])models--([^\\/]+)[\\/]snapshots[\\/][^\\/]+$/.exec(dir)
+  return m ? m[1].split('--').join('/') : null
+}
+
 function blank(dir: string, source: 'bundled' | 'user'): ModelDescription {
   return {
-    name: path.basename(dir), path: dir, source, format: null, variant: null, variants: [], weights: null, layout: null, precision: null, quantized: false,
+    name: cachedRepoName(dir) ?? path.basename(dir), path: dir, source, format: null, variant: null, variants: [], weights: null, layout: null, precision: null, quantized: false,
     fingerprint: null, embeddingDim: null, imageSize: null, contextLength: null, parameterCount: null, parameterCountExact: true,
     hasAttentionMask: false, onnx: {}, towers: { vision: null, text: null }, preprocess: null, preprocessSource: null, preprocessOrder: null,
     tokenizerDir: null, files: [], card: null, notes: [], problems: [], error: null
