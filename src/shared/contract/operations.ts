@@ -62,6 +62,12 @@ export const operations = {
     long: false,
     summary: 'Describe a model folder (any layout) without registering it: layout, towers, variant, preprocessing, tokenizer and every problem found.'
   }),
+  'models.pull': op({
+    input: z.object({ repoId: z.string().min(3).max(200), revision: z.string().min(1).max(200).optional(), variant: z.string().min(1).max(64).optional() }).strict(),
+    output: ModelInfoSchema.extend({ downloadedBytes: z.number().int().nonnegative(), pulledFiles: z.array(z.string()) }),
+    long: true,
+    summary: 'Download the files a Hugging Face repo\'s CLIP layout needs into the hub cache (resumable, checksummed; HF_ENDPOINT, HF_TOKEN) and describe the snapshot.'
+  }),
   'models.remove': op({ input: z.object({ path: ref }).strict(), output: ok, long: false, summary: 'Forget a user-added model folder (its cached embeddings stay).' }),
   'datasets.list': op({ input: none, output: z.object({ datasets: z.array(DatasetSummarySchema) }), long: false, summary: 'Bundled and user-added datasets with counts by membership and role.' }),
   'datasets.add': op({ input: z.object({ path: ref }).strict(), output: DatasetSummarySchema, long: true, summary: 'Register a manifest or image folder as a dataset and count its items.' }),

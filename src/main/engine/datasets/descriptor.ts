@@ -15,7 +15,7 @@ const DatasetJsonSchema = z.looseObject({
   license: z.string().optional(),
   attribution: z.unknown().optional(),
   manifest: z.string().optional(),
-  format: z.enum(['coco', 'img2dataset', 'webdataset', 'clip-retrieval']).optional(),
+  format: z.enum(['coco', 'img2dataset', 'webdataset', 'clip-retrieval', 'hf-parquet']).optional(),
   annotations: z.string().optional(),
   images: z.string().optional(),
   membership: z.enum(['member', 'nonmember', 'unknown']).optional(),
@@ -23,7 +23,10 @@ const DatasetJsonSchema = z.looseObject({
   /** Per-shard membership/role: shard name (`00000` or `00000.tar`) → rule. */
   shards: z.record(z.string(), z.object({ membership: z.enum(['member', 'nonmember', 'unknown']).optional(), role: z.enum(['target', 'reference', 'pool']).optional() })).optional(),
   /** clip-retrieval folders: the model that produced the embeddings, e.g. "ViT-L-14 (openai)". */
-  model: z.string().optional()
+  model: z.string().optional(),
+  /** Hugging Face parquet datasets: the caption column and the image column ({bytes, path} structs) by name. */
+  caption: z.string().optional(),
+  image: z.string().optional()
 })
 
 /** The parsed dataset.json; every key is optional. */

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { WorkbenchError } from '../../../shared/contract/errors'
 import { isClipRetrievalFolder, openClipRetrieval } from './clip-retrieval'
+import { isHfParquetFolder, openHfParquet } from './hf-parquet'
 import { cocoRoot, findCocoJson, openCoco } from './coco'
 import { countFolder, folderHash, folderRecords } from './folder'
 import { LABELS_FILE, readLabels } from './labels-file'
@@ -78,6 +79,7 @@ export async function openDataset(pathOrDir: string, options: { signal?: AbortSi
   if (meta?.format === 'img2dataset') return openImg2dataset(abs, meta, signal)
   if (meta?.format === 'webdataset') return openWebdataset(abs, meta, signal)
   if (meta?.format === 'clip-retrieval') return openClipRetrieval(abs, meta, signal)
+  if (meta?.format === 'hf-parquet') return openHfParquet(abs, meta, signal)
   if (meta?.manifest) return openManifest(path.resolve(abs, meta.manifest), abs, meta, signal)
   for (const name of DEFAULT_MANIFESTS) {
     if (await exists(path.join(abs, name))) return openManifest(path.join(abs, name), abs, meta, signal)
@@ -87,5 +89,6 @@ export async function openDataset(pathOrDir: string, options: { signal?: AbortSi
   if (await isImg2datasetFolder(abs)) return openImg2dataset(abs, meta, signal)
   if (await isWebdatasetFolder(abs)) return openWebdataset(abs, meta, signal)
   if (await isClipRetrievalFolder(abs)) return openClipRetrieval(abs, meta, signal)
+  if (await isHfParquetFolder(abs)) return openHfParquet(abs, meta, signal)
   return openFolder(abs, meta, signal)
 }

@@ -32,6 +32,11 @@ export async function findVariants(dir: string): Promise<{ onnxDir: string; vari
   const sub = path.join(dir, 'onnx')
   const onnxDir = (await fs.stat(sub).catch(() => null))?.isDirectory() ? 'onnx' : '.'
   const names = (await fs.readdir(path.join(dir, onnxDir))).filter((n) => n.endsWith('.onnx')).sort()
+  return { onnxDir, ...groupVariants(onnxDir, names) }
+}
+
+/** Group .onnx file names of one folder into variants (also used on a hub repo's file list before download). */
+export function groupVariants(onnxDir: string, names: string[]): { variants: VariantFiles[]; others: string[] } {
   const bySuffix = new Map<string, Partial<Record<'vision' | 'text' | 'combined', string>>>()
   const others: string[] = []
   for (const name of names) {
@@ -56,7 +61,12 @@ export async function findVariants(dir: string): Promise<{ onnxDir: string; vari
   }
   // Complete variants first, keeping suffix order within each group.
   variants.sort((a, b) => Number(isIncomplete(a)) - Number(isIncomplete(b)))
-  return { onnxDir, variants, others }
+  return { variants, others }
+}
+
+/** `--variant` accepts a variant id or a weights name; fp32 names the unsuffixed files. */
+export function variantMatches(v: VariantFiles, wanted: string): boolean {
+  return v.id === wanted || (v.suffix || 'fp32') === wanted
 }
 
 function isIncomplete(v: VariantFiles): boolean {

@@ -22,7 +22,7 @@ import { importScoresOp } from './import-scores'
 import { evaluateOp } from './metrics'
 import { createServices } from '../services'
 import { RunRegistry } from './runs'
-import { addModelOp, inspectModelOp, listModelsOp, removeModelOp } from './models'
+import { addModelOp, inspectModelOp, listModelsOp, pullModelOp, removeModelOp } from './models'
 import { resolveExperimentRef } from '../runner/record'
 
 /** What a handler receives besides its validated input. */
@@ -48,6 +48,7 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'models.list': async () => listModelsOp(s),
     'models.add': async (i) => addModelOp(s, i.path),
     'models.inspect': async (i) => inspectModelOp(s, i),
+    'models.pull': async (i, c) => pullModelOp(s, i, c),
     'models.remove': async (i) => removeModelOp(s, i.path),
     'datasets.list': async () => listDatasetsOp(s),
     'datasets.add': async (i, c) => addDatasetOp(s, i.path, c.signal),
