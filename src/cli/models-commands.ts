@@ -45,7 +45,9 @@ export function registerModelsCommands(program: Command, globals: () => GlobalOp
       action(async (o: { json?: boolean }) => {
         const out = await withEngine(globals(), (c) => c.invoke('models.list', {}))
         if (o.json) return printJson(out)
-        write(out.models.map((m) => `${m.name.padEnd(20)} ${(m.source === 'user' ? 'added' : m.source).padEnd(8)} ${facts(m)}`))
+        // Models found in the Hugging Face cache show their revision; the format and weights say what will run.
+        const where = (m: ModelInfo): string => (m.repoId ? `hf-cache@${m.revision?.slice(0, 7)}` : m.source === 'user' ? 'added' : m.source)
+        write(out.models.map((m) => `${m.name.padEnd(20)} ${where(m).padEnd(8)} ${m.format ?? ''} ${m.weights ?? ''} ${facts(m)}`))
         if (out.hint) write([out.hint])
       }, hasJson)
     )
