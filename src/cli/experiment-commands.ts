@@ -48,7 +48,10 @@ export function runSummary(r: ExperimentRecord): Record<string, unknown> {
     blindBaseline: r.results?.blindBaseline ? { auc: r.results.blindBaseline.auc, aucCI: r.results.blindBaseline.aucCI, warning: r.results.blindBaseline.warning } : null,
     attackReport: r.results?.attackReport ?? {},
     skipped: r.results?.skipped.length ?? 0,
-    provider: r.results?.provider ?? null
+    provider: r.results?.provider ?? null,
+    adapter: r.results?.adapter ?? null,
+    fallbackReason: r.results?.fallbackReason ?? null,
+    embeddings: r.results?.embeddings ?? null
   }
 }
 
