@@ -10,7 +10,8 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve('src/main/index.ts') },
+        // The preprocessing pool's worker entry (src/main/engine/runner/preprocess-pool.ts finds it beside the bundle).
+        input: { index: resolve('src/main/index.ts'), 'preprocess-worker': resolve('src/main/engine/runner/preprocess-worker.ts') },
         external: nativeModules
       }
     }
