@@ -1,10 +1,10 @@
 // Runs a ResampleJob on this thread plus worker threads when it is large and workers can be loaded.
-import { existsSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { tsxEsmApi } from '../worker-loader'
 import { WorkbenchError } from '../../../shared/contract/errors'
 import { abortJob, completedCount, completeMissing, planFor, runShare, type ResampleJob } from './resample-share'
 
@@ -47,18 +47,6 @@ function workerEntry(): WorkerEntry | undefined {
   if (ext !== '.ts') return { entry: pathToFileURL(file).href }
   const loader = tsxEsmApi()
   return loader === undefined ? undefined : { entry: pathToFileURL(file).href, loader }
-}
-
-/** URL of tsx's ESM register API, read from its exports map (its CommonJS build fails inside eval workers). */
-function tsxEsmApi(): string | undefined {
-  try {
-    const manifest = createRequire(import.meta.url).resolve('tsx/package.json')
-    const exports = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import?: { default?: string } }> }).exports
-    const target = exports['./esm/api']?.import?.default
-    return target === undefined ? undefined : pathToFileURL(path.join(path.dirname(manifest), target)).href
-  } catch {
-    return undefined
-  }
 }
 
 /**

@@ -1,12 +1,12 @@
 // Decode + preprocessing in worker threads (default: cores − 1), results in input order, a bounded window of work in
 // flight (backpressure: nothing is read ahead of what inference consumes), cancellable, errors per item.
 // Where workers cannot load (a bundle without the worker entry) or one thread is asked for, the same code runs inline.
-import { existsSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { tsxEsmApi } from '../worker-loader'
 import { throwIfAborted, WorkbenchError } from '../../../shared/contract/errors'
 import { prepareItem, type ItemResult, type ItemTask, type PrepareSettings } from './prepare-item'
 
@@ -29,17 +29,6 @@ const { workerData, parentPort } = require('node:worker_threads')
 interface WorkerEntry {
   entry: string
   loader?: string
-}
-
-function tsxEsmApi(): string | undefined {
-  try {
-    const manifest = createRequire(import.meta.url).resolve('tsx/package.json')
-    const exports = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import?: { default?: string } }> }).exports
-    const target = exports['./esm/api']?.import?.default
-    return target === undefined ? undefined : pathToFileURL(path.join(path.dirname(manifest), target)).href
-  } catch {
-    return undefined
-  }
 }
 
 /** preprocess-worker(.ts) beside this file from source; preprocess-worker.js in out/main (or its parent) when bundled. */
