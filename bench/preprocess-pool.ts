@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   else console.log(`Pillow ${pil.pillow} + NumPy: decode ${pil.decode_ms.toFixed(2)} ms, decode + preprocess ${pil.pipeline_ms.toFixed(2)} ms CPU per image; workbench / Pillow = ${(full / pil.pipeline_ms).toFixed(2)}`)
   const one = await imagesPerSecond(0)
   const all = await imagesPerSecond(Math.max(1, cores - 1))
-  console.log(`pool: ${one.toFixed(1)} images/s inline (1 core), ${all.toFixed(1)} images/s with ${Math.max(1, cores - 1)} worker(s); scaling ${(all / one).toFixed(2)}×; load ${os.loadavg()[0].toFixed(1)} at end`)
+  console.log(`pool: ${one.toFixed(1)} images/s inline (main thread; sharp decodes on libuv's pool), ${all.toFixed(1)} images/s with ${Math.max(1, cores - 1)} worker(s); scaling ${(all / one).toFixed(2)}×; load ${os.loadavg()[0].toFixed(1)} at end`)
 }
 
 await main()
