@@ -1,10 +1,7 @@
 // Runs a ResampleJob on this thread plus worker threads when it is large and workers can be loaded.
-import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { tsxEsmApi } from '../worker-loader'
+import { workerEntry, type WorkerEntry } from '../worker-loader'
 import { WorkbenchError } from '../../../shared/contract/errors'
 import { abortJob, completedCount, completeMissing, planFor, runShare, type ResampleJob } from './resample-share'
 
@@ -25,29 +22,8 @@ const { workerData, parentPort } = require('node:worker_threads')
 })().catch((err) => parentPort.postMessage({ error: String((err && err.stack) || err) }))
 `
 
-interface WorkerEntry {
-  entry: string
-  loader?: string
-}
-
-/**
- * Where a worker finds its code: bootstrap-worker(.ts|.js) beside this module. In a bundled build this
- * module is inlined into a chunk with another name, so there is no such file: stay on one thread.
- */
-function workerEntry(): WorkerEntry | undefined {
-  let here: string
-  try {
-    here = fileURLToPath(import.meta.url)
-  } catch {
-    return undefined
-  }
-  const ext = path.extname(here)
-  const file = path.join(path.dirname(here), `bootstrap-worker${ext}`)
-  if (path.basename(here, ext) !== 'resample-threads' || !existsSync(file)) return undefined
-  if (ext !== '.ts') return { entry: pathToFileURL(file).href }
-  const loader = tsxEsmApi()
-  return loader === undefined ? undefined : { entry: pathToFileURL(file).href, loader }
-}
+/** bootstrap-worker(.ts|.js) beside this module; in a bundled build there is none, so stay on one thread. */
+const entryOfWorker = (): WorkerEntry | undefined => workerEntry(import.meta.url, 'resample-threads', 'bootstrap-worker')
 
 /**
  * Threads for a job of `items` × `resamples`: 1 for small jobs or where workers cannot load (bundled
@@ -58,7 +34,7 @@ export function threadsFor(items: number, resamples: number, requested?: number)
     if (!Number.isInteger(requested) || requested < 1) throw new WorkbenchError({ code: 'invalid-input', message: `threads must be a positive integer; got ${requested}.`, hint: 'Omit it to choose automatically.' })
     return requested
   }
-  if (items * resamples < PARALLEL_MIN_WORK || workerEntry() === undefined) return 1
+  if (items * resamples < PARALLEL_MIN_WORK || entryOfWorker() === undefined) return 1
   return Math.max(1, Math.min(availableParallelism(), 8))
 }
 
@@ -101,7 +77,7 @@ export interface JobControl {
 
 /** Run every resample of the job on this thread and `threads − 1` workers; throws `cancelled` on abort. */
 export async function runJob(job: ResampleJob, threads: number, control: JobControl): Promise<JobRun> {
-  const entry = threads > 1 ? workerEntry() : undefined
+  const entry = threads > 1 ? entryOfWorker() : undefined
   const started = entry ? Array.from({ length: threads - 1 }, () => startWorker(job, entry)) : []
   const workers = started.filter((w) => w !== undefined)
   const plan = planFor(job)

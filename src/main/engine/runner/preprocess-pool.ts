@@ -1,12 +1,9 @@
 // Decode + preprocessing in worker threads (default: cores − 1), results in input order, a bounded window of work in
 // flight (backpressure: nothing is read ahead of what inference consumes), cancellable, errors per item.
 // Where workers cannot load (a bundle without the worker entry) or one thread is asked for, the same code runs inline.
-import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { tsxEsmApi } from '../worker-loader'
+import { workerEntry, type WorkerEntry } from '../worker-loader'
 import { throwIfAborted, WorkbenchError } from '../../../shared/contract/errors'
 import { prepareItem, type ItemResult, type ItemTask, type PrepareSettings } from './prepare-item'
 
@@ -26,28 +23,8 @@ const { workerData, parentPort } = require('node:worker_threads')
 })().catch((err) => parentPort.postMessage({ fatal: String((err && err.stack) || err) }))
 `
 
-interface WorkerEntry {
-  entry: string
-  loader?: string
-}
-
-/** preprocess-worker(.ts) beside this file from source; preprocess-worker.js in out/main (or its parent) when bundled. */
-function workerEntry(): WorkerEntry | undefined {
-  let here: string
-  try {
-    here = fileURLToPath(import.meta.url)
-  } catch {
-    return undefined
-  }
-  const ext = path.extname(here)
-  if (ext === '.ts') {
-    const file = path.join(path.dirname(here), 'preprocess-worker.ts')
-    const loader = tsxEsmApi()
-    return existsSync(file) && loader ? { entry: pathToFileURL(file).href, loader } : undefined
-  }
-  const built = [path.join(path.dirname(here), 'preprocess-worker.js'), path.join(path.dirname(here), '..', 'preprocess-worker.js')].find(existsSync)
-  return built ? { entry: pathToFileURL(built).href } : undefined
-}
+/** preprocess-worker(.ts|.js) beside this file from source; preprocess-worker.js of the build (electron.vite.config.ts) when bundled. */
+const entryOfWorker = (): WorkerEntry | undefined => workerEntry(import.meta.url, 'preprocess-pool', 'preprocess-worker')
 
 /** Threads that decode and preprocess: every core but the one inference and the store use, at least 1. */
 export function defaultPreprocessThreads(): number {
@@ -107,13 +84,13 @@ export function poolThreads(tasks: number, requested = defaultPreprocessThreads(
   if (!Number.isInteger(requested) || requested < 0) {
     throw new WorkbenchError({ code: 'invalid-input', message: `preprocessing threads must be a non-negative integer; got ${requested}.`, hint: 'Omit it to use every core but one; 0 prepares images on the inference thread.' })
   }
-  return requested === 0 || tasks < MIN_TASKS_FOR_WORKERS || workerEntry() === undefined ? 0 : requested
+  return requested === 0 || tasks < MIN_TASKS_FOR_WORKERS || entryOfWorker() === undefined ? 0 : requested
 }
 
 /** Prepare every task and yield [task, result] in input order; stops the workers when done, failed or cancelled. */
 export async function* preparedInOrder(tasks: readonly ItemTask[], settings: PrepareSettings, options: PoolOptions = {}): AsyncGenerator<[ItemTask, ItemResult]> {
   const threads = poolThreads(tasks.length, options.threads)
-  const entry = threads > 0 ? workerEntry() : undefined
+  const entry = threads > 0 ? entryOfWorker() : undefined
   const workers = entry ? Array.from({ length: threads }, () => new PoolWorker(new Worker(WORKER_SOURCE, { eval: true, workerData: { ...entry, settings } }))) : []
   const run = (i: number): Promise<ItemResult> => {
     if (workers.length === 0) return prepareItem(tasks[i], settings)
