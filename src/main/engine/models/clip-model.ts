@@ -138,7 +138,7 @@ export class ClipModel {
 }
 
 /** Feeds of `count` rows grown to `step` rows by repeating the last row; unchanged when they already fill the batch. */
-function padFeeds(feeds: Record<string, Feed>, count: number, step: number): Record<string, Feed> {
+export function padFeeds(feeds: Record<string, Feed>, count: number, step: number): Record<string, Feed> {
   if (count === step) return feeds
   const out: Record<string, Feed> = {}
   for (const [name, feed] of Object.entries(feeds)) {

@@ -1,6 +1,7 @@
 // End to end through the registry: ONNX embeddings of the reference tensors agree with PyTorch's.
 import { afterAll, describe, expect, it } from 'vitest'
 import { ModelRegistry } from '../../../../src/main/engine/models'
+import { padFeeds } from '../../../../src/main/engine/models/clip-model'
 import { TINY_DIR, cosineRow, loadReference, referencePixels, referenceTokens } from './tiny-fixture'
 
 const ref = loadReference()
@@ -52,5 +53,17 @@ describe('ClipModel input checks', () => {
     await model.load()
     expect(model.provider).toBe('cpu')
     if (process.platform === 'linux' && process.arch === 'x64') expect(model.fallbackReason).toMatch(/CUDA/)
+  })
+})
+
+describe('padFeeds (graphs with a fixed batch size)', () => {
+  it('grows a short last chunk to the fixed batch by repeating its last row, and leaves full chunks alone', () => {
+    const pixels = { data: Float32Array.from([1, 2, 3, 4]), dims: [2, 2] }
+    const ids = { data: BigInt64Array.from([5n, 6n]), dims: [2, 1] }
+    const out = padFeeds({ pixel_values: pixels, input_ids: ids }, 2, 4)
+    expect(out.pixel_values).toEqual({ data: Float32Array.from([1, 2, 3, 4, 3, 4, 3, 4]), dims: [4, 2] })
+    expect(out.input_ids).toEqual({ data: BigInt64Array.from([5n, 6n, 6n, 6n]), dims: [4, 1] })
+    const full = { pixel_values: pixels }
+    expect(padFeeds(full, 2, 2)).toBe(full)
   })
 })
