@@ -23,7 +23,10 @@ export function runSummary(r: ExperimentRecord): Record<string, unknown> {
     audit: r.results?.audit ?? null,
     attackReport: r.results?.attackReport ?? {},
     skipped: r.results?.skipped.length ?? 0,
-    provider: r.results?.provider ?? null
+    provider: r.results?.provider ?? null,
+    adapter: r.results?.adapter ?? null,
+    fallbackReason: r.results?.fallbackReason ?? null,
+    embeddings: r.results?.embeddings ?? null
   }
 }
 
