@@ -7,6 +7,7 @@ import type { ExportFile } from '../shared/contract/exports'
 import { WorkbenchError } from '../shared/contract/errors'
 import { formatCI, formatPValue, formatSigned } from '../shared/format'
 import { printMetrics } from './data-commands'
+import { parseSeeds, printAgreement, printSeedSummary } from './evidence-commands'
 import { withEngine, type GlobalOptions } from './engine-session'
 import { action, hasJson, printJson } from './output'
 import { progressPrinter } from './progress-bar'
@@ -135,6 +136,21 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
             blind: { enabled: o.blind }
           }
         }
+        if (o.seeds) {
+          const seeds = parseSeeds(o.seeds)
+          const out = await withEngine(globals(), async (c, signal) => {
+            const records: ExperimentRecord[] = []
+            // One record per seed, sharing the embedding cache; each is an ordinary experiment that `mia rerun` reproduces.
+            for (const seed of seeds) {
+              const created = await c.invoke('experiments.create', { spec: { ...spec, name: o.name ? `${o.name} · seed ${seed}` : undefined, tags: [...o.tag, `seeds:${o.seeds}`], params: { ...spec.params, seed } } }, { signal })
+              records.push(await c.invoke('experiments.run', { id: created.id }, { signal, onEvent: progressPrinter(Boolean(o.json)) }))
+            }
+            return { records, summary: await c.invoke('experiments.seeds', { ids: records.map((r) => r.id) }, { signal }) }
+          })
+          if (o.json) return printJson({ runs: out.records.map(runSummary), summary: out.summary })
+          for (const r of out.records) process.stdout.write(`seed ${r.spec.params.seed}: ${r.id}  AUC ${r.results?.metrics ? formatCI(r.results.metrics.auc, r.results.metrics.aucCI) : '—'}\n`)
+          return printSeedSummary(out.summary)
+        }
         const record = await withEngine(globals(), async (c, signal) => {
           const created = await c.invoke('experiments.create', { spec }, { signal })
           return c.invoke('experiments.run', { id: created.id }, { signal, onEvent: progressPrinter(Boolean(o.json)) })
@@ -207,16 +223,21 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
     .command('compare <ids...>')
     .description('two or more experiments: metrics side by side, paired ΔAUC and ΔTPR@1%FPR when the targets match')
     .option('--resamples <n>', 'paired bootstrap resamples', int, 1000)
+    .option('--fpr <f>', 'FPR budget at which records count as flagged (per-record agreement)', num, 0.01)
     .option('--json', 'print JSON')
     .action(
-      action(async (ids: string[], o: { resamples: number; json?: boolean }) => {
-        const out = await withEngine(globals(), (c, signal) => c.invoke('experiments.compare', { ids, resamples: o.resamples }, { signal }))
-        if (o.json) return printJson({ experiments: out.views.map((v) => runSummary(v.record)), comparisons: out.comparisons, notes: out.notes })
+      action(async (ids: string[], o: { resamples: number; fpr: number; json?: boolean }) => {
+        const { out, agreement } = await withEngine(globals(), async (c, signal) => ({
+          out: await c.invoke('experiments.compare', { ids, resamples: o.resamples }, { signal }),
+          agreement: await c.invoke('experiments.agreement', { ids, fpr: o.fpr }, { signal })
+        }))
+        if (o.json) return printJson({ experiments: out.views.map((v) => runSummary(v.record)), comparisons: out.comparisons, agreement: { ...agreement, records: undefined }, notes: out.notes })
         for (const v of out.views) process.stdout.write(`${v.record.name}: AUC ${v.record.results?.metrics ? formatCI(v.record.results.metrics.auc, v.record.results.metrics.aucCI) : '—'}\n`)
         for (const c of out.comparisons) {
           process.stdout.write(`Δ ${c.a} − ${c.b} (${c.nItems} items): AUC ${formatSigned(c.deltaAuc.delta)} [${formatSigned(c.deltaAuc.ci.lo)}, ${formatSigned(c.deltaAuc.ci.hi)}] p ${formatPValue(c.deltaAuc.pValue)}; TPR@1%FPR ${formatSigned(c.deltaTprAt1.delta)} p ${formatPValue(c.deltaTprAt1.pValue)}\n`)
         }
         for (const n of out.notes) process.stdout.write(`${n}\n`)
+        printAgreement(agreement)
       }, hasJson)
     )
 
@@ -225,7 +246,9 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
     .description('figures (SVG/PDF/PNG) and tables (CSV/LaTeX) rendered from the same chart builders as the app')
     .requiredOption('--experiment <id>', 'experiment id')
     .option('--compare <id>', 'further experiment (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .addOption(new Option('--figure <kind>', 'figure').choices(['roc', 'hist', 'compare']))
+    .addOption(new Option('--figure <kind>', 'figure (upset: per-record agreement of --experiment and --compare at --fpr)').choices(['roc', 'hist', 'compare', 'upset']))
+    .option('--flags', 'per-record flags CSV of --experiment and --compare at --fpr (one 0/1 column per experiment)')
+    .option('--fpr <f>', 'FPR budget of --figure upset and --flags', num, 0.01)
     .addOption(new Option('--format <fmt>', 'figure format').choices(['svg', 'pdf', 'png']).default('svg'))
     .option('--width <w>', 'figure width, e.g. 3.3in (one column) or 6.9in (two columns)', '3.3in')
     .option('--dpi <n>', 'PNG resolution', int, 300)
@@ -234,11 +257,12 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
     .option('--record', 'the experiment record JSON')
     .requiredOption('--out <file>', 'output file')
     .action(
-      action(async (o: { experiment: string; compare: string[]; figure?: 'roc' | 'hist' | 'compare'; format: 'svg' | 'pdf' | 'png'; width: string; dpi: number; table?: 'csv' | 'latex'; scores?: boolean; record?: boolean; out: string }) => {
+      action(async (o: { experiment: string; compare: string[]; figure?: 'roc' | 'hist' | 'compare' | 'upset'; flags?: boolean; fpr: number; format: 'svg' | 'pdf' | 'png'; width: string; dpi: number; table?: 'csv' | 'latex'; scores?: boolean; record?: boolean; out: string }) => {
         const ids = [o.experiment, ...o.compare]
         const widthIn = Number.parseFloat(o.width.replace(/in$/, ''))
         if (!(widthIn > 0)) throw new WorkbenchError({ code: 'invalid-input', item: o.width, message: `Width ${o.width} is not a size in inches.`, hint: 'Use e.g. --width 3.3in or --width 6.9in.' })
         const file = await withEngine(globals(), (c) => {
+          if (o.figure === 'upset' || o.flags) return c.invoke('export.agreement', { ids, fpr: o.fpr, format: o.flags ? 'csv' : o.format, widthIn, dpi: o.dpi })
           if (o.figure) return c.invoke('export.figure', { ids, figure: o.figure, format: o.format, widthIn, dpi: o.dpi })
           if (o.table) return c.invoke('export.table', { ids, format: o.table })
           if (o.scores) return c.invoke('export.scores', { id: o.experiment })

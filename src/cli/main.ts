@@ -6,6 +6,7 @@ import { REPO_ROOT, sourceConfig } from '../main/engine/config'
 import type { AppInfo } from '../shared/contract/operations'
 import { withEngine, type GlobalOptions } from './engine-session'
 import { registerDataCommands } from './data-commands'
+import { registerEvidenceCommands } from './evidence-commands'
 import { registerExperimentCommands } from './experiment-commands'
 import { action, printJson } from './output'
 
@@ -95,5 +96,6 @@ program
 
 registerDataCommands(program, globals)
 registerExperimentCommands(program, globals)
+registerEvidenceCommands(program, globals)
 
 await program.parseAsync(process.argv)

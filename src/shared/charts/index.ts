@@ -11,3 +11,4 @@ export { compareRocOption, histogramPanelsOption, defaultColumns } from './compa
 export type { HistogramPanelInput, HistogramPanelsOptions } from './compare'
 export { figureOption, rocSeriesOf, histogramOf, scoreLabelOf } from './figures'
 export type { FigureKindName, FigureOptions } from './figures'
+export { upsetOption, UPSET_MAX_COLUMNS } from './agreement'

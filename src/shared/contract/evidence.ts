@@ -51,6 +51,11 @@ export const SetInferenceSchema = z.object({
   curve: z.array(z.object({ size: z.number().int(), medianP: z.number(), fractionBelow: z.number() })),
   needed: z.number().int().nullable(),
   seed: z.number().int(),
+  /**
+   * The test's own false-positive rate on this data: seeded subsets of labelled non-member targets (outside the suspect
+   * set) of the suspect set's size, tested the same way; `rate` = fraction with p < 0.01. Null without labelled non-members.
+   */
+  nullCheck: z.object({ subsets: z.number().int(), size: z.number().int(), rejected: z.number().int(), rate: z.number() }).nullable().optional(),
   notes: z.array(z.string())
 })
 export type SetInference = z.infer<typeof SetInferenceSchema>

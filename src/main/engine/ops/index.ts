@@ -3,6 +3,8 @@ import type { EventSink } from '../../../shared/contract/events'
 import type { OperationName, OpOutput, OpParsedInput } from '../../../shared/contract/operations'
 import type { EngineConfig } from '../config'
 import { appInfo } from './app-info'
+import { agreementOp, seedsOp } from './agreement'
+import { auditSetOp } from './audit-set'
 import { augmentPreviewOp } from './augment-preview'
 import { addDatasetOp, datasetItemsOp, listDatasetsOp, removeDatasetOp, validateDatasetOp } from './datasets'
 import { embedOp } from './embed'
@@ -17,7 +19,7 @@ import {
   runExperimentOp,
   tagExperimentOp
 } from './experiments'
-import { exportFigureOp, exportRecordOp, exportScoresOp, exportTableOp } from './export'
+import { exportAgreementOp, exportFigureOp, exportRecordOp, exportScoresOp, exportTableOp } from './export'
 import { evaluateOp } from './metrics'
 import { addModelOp, listModelsOp, removeModelOp } from './models'
 import { createServices } from './services'
@@ -57,6 +59,10 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'experiments.tag': async (i) => tagExperimentOp(s, i.id, i.tags),
     'experiments.delete': async (i) => deleteExperimentOp(s, i.id),
     'experiments.compare': async (i, c) => compareExperimentsOp(s, i, c),
+    'experiments.agreement': async (i) => agreementOp(s, i.ids, i.fpr),
+    'experiments.seeds': async (i) => seedsOp(s, i.ids, i.fpr),
+    'audit.set': async (i, c) => auditSetOp(s, i, c),
+    'export.agreement': async (i) => exportAgreementOp(s, i),
     'metrics.evaluate': async (i, c) => evaluateOp(i, c.signal),
     'export.figure': async (i, c) => exportFigureOp(s, i, c),
     'export.table': async (i, c) => exportTableOp(s, i, c),
