@@ -160,8 +160,11 @@ describe('zero-shot rank', () => {
     for (let i = 0; i < n; i++) {
       const sims = Array.from({ length: n }, (_, c) => Array.from({ length: d }, (_, j) => image[i * d + j] * text[c * d + j]).reduce((a, b) => a + b, 0))
       expect(full.ranks[i]).toBe(1 + sims.filter((s, c) => c !== i && s > sims[i]).length)
-      expect(full.scores[i]).toBeCloseTo(1 - (full.ranks[i] - 1) / (n - 1), 15)
+      const margin = sims[i] - Math.max(...sims.filter((_, c) => c !== i))
+      expect(full.scores[i]).toBeCloseTo((n - full.ranks[i] + (0.499 * (margin + 2)) / 4) / n, 12)
     }
+    // Rank orders first: every better-ranked item scores higher, whatever its margin.
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (full.ranks[i] < full.ranks[j]) expect(full.scores[i]).toBeGreaterThan(full.scores[j])
     expect(() => runRank({ d, image, ownText: [text], candidates: [text], m: n, ownIndex, k: n + 1, seed: 5 })).toThrow(/distractor/)
   })
 
