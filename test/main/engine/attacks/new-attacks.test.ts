@@ -1,4 +1,6 @@
 // QMIA, loss + gradient norm and zero-shot rank against independent implementations written here (issue 20).
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { batchLossGrad, centredGram, fitDualRidge, normalQuantile, predictDualRidge, runLossGrad, runQmia, runRank } from '../../../../src/main/engine/attacks'
 import { createRng } from '../../../../src/main/engine/rng'
@@ -57,6 +59,15 @@ describe('loss + gradient norm', () => {
         }
       }
       expect(got.gradNorm[i]).toBeCloseTo(Math.sqrt(sq), 6)
+    }
+  })
+
+  it('matches PyTorch autograd (tools/stats-reference/loss_grad_reference.py)', () => {
+    const fixture = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'loss-grad-torch.json'), 'utf8')) as { cases: Array<{ b: number; d: number; scale: number; u: number[]; v: number[]; loss: number[]; gradNorm: number[] }> }
+    for (const c of fixture.cases) {
+      const got = batchLossGrad(Float32Array.from(c.u), Float32Array.from(c.v), c.b, c.d, c.scale)
+      c.loss.forEach((l, i) => expect(got.loss[i]).toBeCloseTo(l, 9))
+      c.gradNorm.forEach((g, i) => expect(got.gradNorm[i]).toBeCloseTo(g, 9))
     }
   })
 
