@@ -37,7 +37,7 @@ export function printAgreement(a: Agreement): void {
   process.stdout.write(`agreement at FPR ${a.fpr} over ${a.nItems} shared items:\n`)
   a.experiments.forEach((e, i) => process.stdout.write(`  [${i}] ${e.name}: ${e.flagged} flagged (threshold ${formatNumber(e.threshold, 4)})\n`))
   a.jaccard.forEach((row, i) => row.forEach((j, k) => k > i && process.stdout.write(`  Jaccard [${i}]–[${k}]: ${formatNumber(j)}\n`)))
-  for (const c of a.intersections.slice(0, 12)) process.stdout.write(`  only {${c.sets.join(', ')}}: ${c.count} items (${c.members} members)\n`)
+  for (const c of a.intersections.slice(0, 12)) process.stdout.write(`  flagged by exactly {${c.sets.join(', ')}}: ${c.count} items (${c.members} members)\n`)
   for (const n of a.notes) process.stdout.write(`note: ${n}\n`)
 }
 

@@ -2,7 +2,7 @@
 // docs/attacks.md "Loss + gradient norm"): closed-form symmetric InfoNCE terms from cached embeddings.
 import { throwIfAborted, WorkbenchError } from '../../../shared/contract/errors'
 import { createRng, seedOf, shuffleInPlace } from '../rng'
-import { denseMatrix, fitLogreg, logregScores } from './logreg'
+import { denseMatrix, fitLogreg } from './logreg'
 
 /** CLIP's trained logit scale saturates at 100 (OpenAI CLIP, OpenCLIP): the default when the export lacks it. */
 export const DEFAULT_LOGIT_SCALE = 100
@@ -102,7 +102,8 @@ const meanStd = (x: Float64Array): { mean: number; std: number } => {
 /**
  * Seeded batches of B over targets and reference together, per-item loss and grad norm, z-scored
  * against the reference non-members; pseudo-members = targets with −(z_loss + z_grad) > 0, and a
- * logistic regression on the standardised (loss, grad norm) of pseudo-members (1) vs the rest (0) scores every target.
+ * logistic regression on the standardised (loss, grad norm) of pseudo-members (1) vs the rest (0) scores every
+ * target by its logit (the log-odds of its probability).
  */
 export function runLossGrad(input: LossGradInput): LossGradResult {
   const { d, batchSize, nTargets, nReference } = input
@@ -147,7 +148,10 @@ export function runLossGrad(input: LossGradInput): LossGradResult {
     return { scores, loss: loss.slice(0, nTargets), gradNorm: gradNorm.slice(0, nTargets), report: { batchSize, batches, logitScale: input.logitScale, nPseudoMembers: nPseudo, nReference, weights: { loss: -1, gradNorm: -1 }, intercept: 0 } }
   }
   const fit = fitLogreg(design, labels, { signal: input.signal })
-  const scores = logregScores(fit.model, design)
+  // The logit, not the probability: pseudo-labels cut by a line in the same features are separable, the weights grow
+  // large and probabilities round to exactly 1 for many items — ties that would hide every low-FPR threshold.
+  const w = fit.model.weights
+  const scores = Float64Array.from({ length: nTargets }, (_, i) => X[2 * i] * w[0] + X[2 * i + 1] * w[1] + fit.model.intercept)
   return {
     scores,
     loss: loss.slice(0, nTargets),
