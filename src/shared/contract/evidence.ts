@@ -13,7 +13,7 @@ export const AgreementSchema = z.object({
   /** UpSet rows: each non-empty exact combination of flagging experiments (indices) and its item count, members among them. */
   intersections: z.array(z.object({ sets: z.array(z.number().int()), count: z.number().int(), members: z.number().int() })),
   /** Items flagged by at least one experiment: per-record flags in experiment order (the CSV export). */
-  records: z.array(z.object({ id: z.string(), membership: z.string(), flags: z.array(z.boolean()) })),
+  records: z.array(z.object({ id: z.string(), caption: z.string(), membership: z.string(), flags: z.array(z.boolean()) })),
   notes: z.array(z.string())
 })
 export type Agreement = z.infer<typeof AgreementSchema>

@@ -84,6 +84,8 @@ export interface LossGradInput {
   logitScale: number
   seed: number
   signal?: AbortSignal
+  /** Called after each batch with (done, total). */
+  onBatch?: (done: number, total: number) => void
 }
 
 export interface LossGradResult {
@@ -129,6 +131,7 @@ export function runLossGrad(input: LossGradInput): LossGradResult {
       loss[r] = t.loss[i]
       gradNorm[r] = t.gradNorm[i]
     })
+    input.onBatch?.(bIdx + 1, batches)
   }
   const lRef = meanStd(loss.subarray(nTargets))
   const gRef = meanStd(gradNorm.subarray(nTargets))

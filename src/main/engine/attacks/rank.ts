@@ -18,6 +18,8 @@ export interface RankInput {
   k: number
   seed: number
   signal?: AbortSignal
+  /** Called every 256 images with (done, total). */
+  onProgress?: (done: number, total: number) => void
 }
 
 export interface RankResult {
@@ -72,7 +74,10 @@ export function runRank(input: RankInput): RankResult {
   const margins = new Float64Array(n)
   let top1 = 0
   for (let i = 0; i < n; i++) {
-    if (i % 256 === 0) throwIfAborted(input.signal)
+    if (i % 256 === 0) {
+      throwIfAborted(input.signal)
+      if (i > 0) input.onProgress?.(i, n)
+    }
     const others = distractors(m, input.ownIndex[i], k - 1, input.seed, i)
     const perTemplate = input.ownText.map((own, t) => {
       const mine = dot(input.image, i, own, i, d)
@@ -89,6 +94,7 @@ export function runRank(input: RankInput): RankResult {
     margins[i] = median(perTemplate.map((x) => x.margin))
     if (ranks[i] === 1) top1++
   }
+  input.onProgress?.(n, n)
   // Many items share rank 1, so the rank alone cannot resolve low FPRs: within a rank, the margin of the own
   // caption over the best distractor (in [−2, 2]) breaks ties, mapped into [0, ½) so it never crosses a half-rank step.
   const scores = ranks.map((r, i) => (k - r + (0.499 * (Math.max(-2, Math.min(2, margins[i])) + 2)) / 4) / k)

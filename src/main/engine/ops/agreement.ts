@@ -54,6 +54,7 @@ export function agreementOp(s: Services, ids: string[], fpr: number): Agreement 
   const sets = all.map((f) => new Set(universe.filter((k) => f.flagged.get(k))))
   const combos = new Map<string, { sets: number[]; count: number; members: number }>()
   const records: Agreement['records'] = []
+  const captions = new Map(s.store().items.list(all[0].record.spec.datasetHash).map((r) => [r.itemId, r.caption]))
   for (const k of universe) {
     const flags = sets.map((set) => set.has(k))
     if (!flags.some(Boolean)) continue
@@ -63,7 +64,7 @@ export function agreementOp(s: Services, ids: string[], fpr: number): Agreement 
     const label = all[0].membership.get(k) ?? -1
     if (label === 1) entry.members++
     combos.set(key, entry)
-    records.push({ id: k, membership: label === 1 ? 'member' : label === 0 ? 'nonmember' : 'unknown', flags })
+    records.push({ id: k, caption: captions.get(k) ?? '', membership: label === 1 ? 'member' : label === 0 ? 'nonmember' : 'unknown', flags })
   }
   return {
     fpr,

@@ -6,7 +6,7 @@ import type { PairedComparisonData } from '../../../shared/contract/metrics'
 import type { OpParsedInput } from '../../../shared/contract/operations'
 import { upsetOption } from '../../../shared/charts/agreement'
 import { paperStyle } from '../../../shared/charts/style'
-import { exportFontFile, metricsTable, provenanceCaption, renderFigure, scoresCsv } from '../figures'
+import { csvDocument, exportFontFile, metricsTable, provenanceCaption, renderFigure, scoresCsv } from '../figures'
 import { agreementOp } from './agreement'
 import { requireRow, toRecord } from '../runner/record'
 import { experimentView } from '../runner/view'
@@ -73,18 +73,14 @@ export async function exportRecordOp(s: Services, id: string): Promise<ExportFil
   return { fileName: `${slug(record.name)}.record.json`, mime: 'application/json', encoding: 'utf8', data: `${JSON.stringify(record, null, 2)}\n`, caption: '' }
 }
 
-/** RFC 4180 quoting of one CSV field. */
-const csvField = (v: string): string => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)
-
 /** The UpSet figure of which records each experiment flags at `fpr`, or the per-record flags as CSV (one 0/1 column per experiment). */
 export async function exportAgreementOp(s: Services, i: OpParsedInput<'export.agreement'>): Promise<ExportFile> {
   const a = agreementOp(s, i.ids, i.fpr)
   const stem = slug(a.experiments.map((e) => e.name).join('-vs-'))
   const caption = `Records flagged at FPR ${i.fpr} (member iff score ≥ the threshold of each experiment's TPR@${i.fpr} point) by ${a.experiments.map((e, k) => `[${k}] ${e.name} (${e.id}, ${e.flagged} flagged)`).join(', ')}, over ${a.nItems} shared items; Jaccard ${a.jaccard.flatMap((row, x) => row.flatMap((j, y) => (y > x ? [`[${x}]–[${y}] ${j.toFixed(3)}`] : []))).join(', ')}.`
   if (i.format === 'csv') {
-    const head = ['id', 'membership', ...a.experiments.map((e) => e.name)].map(csvField).join(',')
-    const rows = a.records.map((r) => [csvField(r.id), r.membership, ...r.flags.map((f) => (f ? '1' : '0'))].join(','))
-    return { fileName: `${stem}.flags.csv`, mime: 'text/csv', encoding: 'utf8', data: `${[head, ...rows].join('\n')}\n`, caption }
+    const data = csvDocument(['id', 'caption', 'membership', ...a.experiments.map((e) => e.name)], a.records.map((r) => [r.id, r.caption, r.membership, ...r.flags.map((f) => (f ? 1 : 0))]))
+    return { fileName: `${stem}.flags.csv`, mime: 'text/csv', encoding: 'utf8', data, caption }
   }
   const style = paperStyle(i.widthIn)
   const bytes = await renderFigure({ option: upsetOption(a, style), format: i.format, widthIn: i.widthIn, dpi: i.dpi, title: 'Per-record agreement', fontFile: exportFontFile(s.config.resourcesDir) })

@@ -7,6 +7,7 @@ import type { Item } from '../datasets'
 import { aeaOf, gather, type AttackOutcome, type Rows } from './rows'
 import type { EmbeddedItems } from './embed'
 import type { RunItems } from './plan'
+import { PhaseProgress } from './progress'
 
 /** Views each new attack needs: QMIA over AEA needs every view, the others the original only. */
 export function viewsFor(spec: ResolvedSpec, emb: EmbeddedItems): number {
@@ -53,7 +54,14 @@ export function scoreLossGrad(spec: ResolvedSpec, parts: RunItems, emb: Embedded
   const text = new Float32Array(image.length)
   text.set(targets.text)
   text.set(reference.text, nT * d)
-  const r = runLossGrad({ d, image, text, nTargets: nT, nReference: reference.items.length, batchSize: p.batchSize, logitScale: scale, seed: spec.params.seed, signal })
+  let progress: PhaseProgress | null = null
+  let done = 0
+  const onBatch = (k: number, total: number): void => {
+    progress ??= new PhaseProgress(emit, 'scoring', total, 'batches')
+    progress.advance(k - done)
+    done = k
+  }
+  const r = runLossGrad({ d, image, text, nTargets: nT, nReference: reference.items.length, batchSize: p.batchSize, logitScale: scale, seed: spec.params.seed, signal, onBatch })
   const extra = targets.items.map((_, i) => Float32Array.of(r.loss[i], r.gradNorm[i]))
   return { targets: targets.items, scores: r.scores, referenceScores: null, extra, report: { ...r.report, logitScaleSource: p.logitScale === null ? 'default' : 'spec or model card', extra: ['loss', 'gradNorm'] } }
 }
@@ -61,7 +69,7 @@ export function scoreLossGrad(spec: ResolvedSpec, parts: RunItems, emb: Embedded
 const fill = (template: string, text: string): string => template.split('{}').join(text)
 
 /** Zero-shot rank over other items' distinct captions or a candidate list, under each prompt template. */
-export async function scoreRank(spec: ResolvedSpec, parts: RunItems, emb: EmbeddedItems, signal: AbortSignal | undefined): Promise<AttackOutcome> {
+export async function scoreRank(spec: ResolvedSpec, parts: RunItems, emb: EmbeddedItems, signal: AbortSignal | undefined, emit: EventSink): Promise<AttackOutcome> {
   const d = emb.dim
   const r = spec.params.rank
   const targets = gather(parts.targets, emb, 1)
@@ -92,6 +100,12 @@ export async function scoreRank(spec: ResolvedSpec, parts: RunItems, emb: Embedd
       candidates.push(await emb.embedTexts!(pool.map((c) => fill(t, c))))
     }
   }
-  const out = runRank({ d, image: targets.image, ownText, candidates, m: pool.length, ownIndex, k: r.k, seed: spec.params.seed, signal })
+  const progress = new PhaseProgress(emit, 'scoring', targets.items.length, 'images')
+  let done = 0
+  const onProgress = (k: number): void => {
+    progress.advance(k - done)
+    done = k
+  }
+  const out = runRank({ d, image: targets.image, ownText, candidates, m: pool.length, ownIndex, k: r.k, seed: spec.params.seed, signal, onProgress })
   return { targets: targets.items, scores: out.scores, referenceScores: null, extra: targets.items.map((_, i) => Float32Array.of(out.ranks[i])), report: { ...out.report, candidates: r.candidates, templateList: r.templates, extra: ['rank'] } }
 }
