@@ -21,6 +21,7 @@ interface RunOptions {
   attack: Attack
   qmiaBase: 'csa' | 'aea'
   qmiaAlpha: number
+  qmiaFeatures: 'both' | 'image' | 'text'
   batch: number
   logitScale?: number
   k: number
@@ -105,6 +106,7 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
     .option('--patience <n>', 'WSA MLP early-stopping patience (epochs)', int, 3)
     .addOption(new Option('--qmia-base <score>', 'QMIA base score').choices(['csa', 'aea']).default('csa'))
     .option('--qmia-alpha <f>', 'QMIA target FPR of the per-item thresholds', num, 0.01)
+    .addOption(new Option('--qmia-features <f>', 'QMIA regression features').choices(['both', 'image', 'text']).default('both'))
     .option('--batch <n>', 'loss-grad InfoNCE batch size B', int, 256)
     .option('--logit-scale <s>', 'loss-grad logit scale (default: the model card\'s, else 100 with a warning)', num)
     .option('--k <n>', 'rank: candidate captions per image, its own included', int, 100)
@@ -129,7 +131,7 @@ export function registerExperimentCommands(program: Command, globals: () => Glob
             seed: o.seed,
             aea: { bank: o.augment ?? '', aggregation: o.aggregation },
             wsa: { lambda: o.lambda, model: o.wsaModel, pool: o.pool, maxEpochs: o.epochs, patience: o.patience },
-            qmia: { base: o.qmiaBase, alpha: o.qmiaAlpha },
+            qmia: { base: o.qmiaBase, alpha: o.qmiaAlpha, features: o.qmiaFeatures },
             lossGrad: { batchSize: o.batch, logitScale: o.logitScale ?? null },
             rank: { k: o.k, ...(o.candidates ? { candidates: 'list' as const, candidateList: readLines(o.candidates) } : {}), ...(o.template.length ? { templates: o.template } : {}) },
             evaluation: { resamples: o.resamples },

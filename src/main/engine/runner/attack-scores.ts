@@ -17,14 +17,11 @@ export function viewsFor(spec: ResolvedSpec, emb: EmbeddedItems): number {
 function qmiaRows(rows: Rows, d: number, spec: ResolvedSpec): QmiaRows {
   const n = rows.items.length
   const score = spec.params.qmia.base === 'aea' ? aeaOf(rows, d, spec.params.aea.aggregation).scores : csaScores(rows.image, rows.text, n, d)
-  // Features [ê_I ; ê_T], as WSA's (attacks.md): what the regression conditions each item's threshold on.
-  const features = new Float64Array(n * 2 * d)
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) {
-      features[i * 2 * d + j] = rows.image[i * d + j]
-      features[i * 2 * d + d + j] = rows.text[i * d + j]
-    }
-  }
+  // The features the regression conditions each item's threshold on: [ê_I ; ê_T] by default (attacks.md "QMIA").
+  const blocks = { both: [rows.image, rows.text], image: [rows.image], text: [rows.text] }[spec.params.qmia.features]
+  const p = blocks.length * d
+  const features = new Float64Array(n * p)
+  for (let i = 0; i < n; i++) blocks.forEach((m, b) => features.set(m.subarray(i * d, (i + 1) * d), i * p + b * d))
   return { n, features, score }
 }
 
@@ -35,8 +32,9 @@ export function scoreQmia(spec: ResolvedSpec, parts: RunItems, emb: EmbeddedItem
   const targets = gather(parts.targets, emb, views)
   const reference = gather(parts.reference, emb, views)
   const q = spec.params.qmia
-  const r = runQmia({ p: 2 * d, reference: qmiaRows(reference, d, spec), target: qmiaRows(targets, d, spec), alpha: q.alpha, seed: spec.params.seed, signal })
-  return { targets: targets.items, scores: r.scores, referenceScores: r.referenceScores, extra: null, report: { base: q.base, ...(q.base === 'aea' ? { aggregation: spec.params.aea.aggregation, K: views - 1 } : {}), ...r.report } }
+  const p = (q.features === 'both' ? 2 : 1) * d
+  const r = runQmia({ p, reference: qmiaRows(reference, d, spec), target: qmiaRows(targets, d, spec), alpha: q.alpha, seed: spec.params.seed, signal })
+  return { targets: targets.items, scores: r.scores, referenceScores: r.referenceScores, extra: null, report: { base: q.base, features: q.features, ...(q.base === 'aea' ? { aggregation: spec.params.aea.aggregation, K: views - 1 } : {}), ...r.report } }
 }
 
 /** Loss + gradient norm: targets and reference share seeded InfoNCE batches; the loss and norm of each target ride along as `extra`. */
