@@ -18,7 +18,7 @@ interface Ctx {
 /** Score the dataset with the attack, pick the suspect scores and the known non-member scores, and test. */
 export async function auditSetOp(s: Services, input: OpParsedInput<'audit.set'>, ctx: Ctx): Promise<OpOutput<'audit.set'>> {
   const spec = ExperimentSpecSchema.parse({
-    name: `audit-set · ${input.attack.toUpperCase()} · ${input.dataset}`,
+    name: `audit-set · ${input.attack.toUpperCase()} · ${input.dataset}`.slice(0, 200),
     model: input.model,
     dataset: input.dataset,
     attack: input.attack,
