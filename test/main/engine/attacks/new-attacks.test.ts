@@ -179,6 +179,17 @@ describe('zero-shot rank', () => {
     expect(() => runRank({ d, image, ownText: [text], candidates: [text], m: n, ownIndex, k: n + 1, seed: 5 })).toThrow(/distractor/)
   })
 
+  it('ranks against a candidate list that lacks the own caption (every candidate is a distractor)', () => {
+    const d = 2
+    const image = Float32Array.of(1, 0)
+    const own = Float32Array.of(0.8, 0.6)
+    // Candidates at angles: two more similar to the image than the own caption (cos 0.8), three less.
+    const list = Float32Array.of(1, 0, 0.9, Math.sqrt(1 - 0.81), 0.5, Math.sqrt(0.75), 0, 1, -1, 0)
+    const r = runRank({ d, image, ownText: [own], candidates: [list], m: 5, ownIndex: Int32Array.of(-1), k: 6, seed: 0 })
+    expect(r.ranks[0]).toBe(3)
+    expect(() => runRank({ d, image, ownText: [own], candidates: [list], m: 5, ownIndex: Int32Array.of(-1), k: 7, seed: 0 })).toThrow(/only 5/)
+  })
+
   it('votes over templates by the median rank', () => {
     const d = 4
     const image = Float32Array.of(1, 0, 0, 0)
