@@ -90,6 +90,8 @@ export interface LossGradInput {
 
 export interface LossGradResult {
   scores: Float64Array
+  /** The same score for the reference rows (they only set the z-scales; the regression never saw them). */
+  referenceScores: Float64Array
   loss: Float64Array
   gradNorm: Float64Array
   report: { batchSize: number; batches: number; logitScale: number; nPseudoMembers: number; nReference: number; weights: { loss: number; gradNorm: number }; intercept: number }
@@ -147,16 +149,21 @@ export function runLossGrad(input: LossGradInput): LossGradResult {
   const design = denseMatrix(X, nTargets, 2)
   // One pseudo-class empty: nothing to learn, fall back to the combined z-score itself (same ranking family).
   if (nPseudo === 0 || nPseudo === nTargets) {
-    const scores = Float64Array.from({ length: nTargets }, (_, i) => -(zl[i] + zg[i]))
-    return { scores, loss: loss.slice(0, nTargets), gradNorm: gradNorm.slice(0, nTargets), report: { batchSize, batches, logitScale: input.logitScale, nPseudoMembers: nPseudo, nReference, weights: { loss: -1, gradNorm: -1 }, intercept: 0 } }
+    const combined = (i: number): number => -(zl[i] + zg[i])
+    const scores = Float64Array.from({ length: nTargets }, (_, i) => combined(i))
+    const referenceScores = Float64Array.from({ length: nReference }, (_, r) => combined(nTargets + r))
+    return { scores, referenceScores, loss: loss.slice(0, nTargets), gradNorm: gradNorm.slice(0, nTargets), report: { batchSize, batches, logitScale: input.logitScale, nPseudoMembers: nPseudo, nReference, weights: { loss: -1, gradNorm: -1 }, intercept: 0 } }
   }
   const fit = fitLogreg(design, labels, { signal: input.signal })
   // The logit, not the probability: pseudo-labels cut by a line in the same features are separable, the weights grow
   // large and probabilities round to exactly 1 for many items — ties that would hide every low-FPR threshold.
   const w = fit.model.weights
-  const scores = Float64Array.from({ length: nTargets }, (_, i) => X[2 * i] * w[0] + X[2 * i + 1] * w[1] + fit.model.intercept)
+  const logit = (i: number): number => zl[i] * w[0] + zg[i] * w[1] + fit.model.intercept
+  const scores = Float64Array.from({ length: nTargets }, (_, i) => logit(i))
+  const referenceScores = Float64Array.from({ length: nReference }, (_, r) => logit(nTargets + r))
   return {
     scores,
+    referenceScores,
     loss: loss.slice(0, nTargets),
     gradNorm: gradNorm.slice(0, nTargets),
     report: { batchSize, batches, logitScale: input.logitScale, nPseudoMembers: nPseudo, nReference, weights: { loss: fit.model.weights[0], gradNorm: fit.model.weights[1] }, intercept: fit.model.intercept }

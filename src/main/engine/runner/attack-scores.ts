@@ -61,7 +61,7 @@ export function scoreLossGrad(spec: ResolvedSpec, parts: RunItems, emb: Embedded
   }
   const r = runLossGrad({ d, image, text, nTargets: nT, nReference: reference.items.length, batchSize: p.batchSize, logitScale: scale, seed: spec.params.seed, signal, onBatch })
   const extra = targets.items.map((_, i) => Float32Array.of(r.loss[i], r.gradNorm[i]))
-  return { targets: targets.items, scores: r.scores, referenceScores: null, extra, report: { ...r.report, logitScaleSource: p.logitScale === null ? 'default' : 'spec or model card', extra: ['loss', 'gradNorm'] } }
+  return { targets: targets.items, scores: r.scores, referenceScores: r.referenceScores, extra, report: { ...r.report, logitScaleSource: p.logitScale === null ? 'default' : 'spec or model card', extra: ['loss', 'gradNorm'] } }
 }
 
 const fill = (template: string, text: string): string => template.split('{}').join(text)
@@ -82,28 +82,38 @@ export async function scoreRank(spec: ResolvedSpec, parts: RunItems, emb: Embedd
   const pool: string[] = r.candidates === 'list' ? [...new Set(r.candidateList)] : [...vecOf.keys()]
   if (r.candidates === 'list' && pool.length === 0) throw new WorkbenchError({ code: 'invalid-input', item: 'rank.candidateList', message: 'The candidate list is empty.', hint: 'Give candidate texts (one per line with --candidates FILE).' })
   const at = new Map(pool.map((c, i) => [c, i]))
-  const ownIndex = Int32Array.from(targets.items, (it) => at.get(it.caption) ?? -1)
+  // Reference non-members are ranked after the targets (per-item seeds follow the row, so target ranks do not move).
+  const scored = [...targets.items, ...refRows.items]
+  const ownIndex = Int32Array.from(scored, (it) => at.get(it.caption) ?? -1)
+  const image = new Float32Array(scored.length * d)
+  image.set(targets.image)
+  image.set(refRows.image, targets.image.length)
   let ownText: Float32Array[]
   let candidates: Float32Array[]
   if (plain && r.candidates === 'captions') {
     const cand = new Float32Array(pool.length * d)
     pool.forEach((c, i) => cand.set(vecOf.get(c)!, i * d))
-    ownText = [targets.text]
+    const text = new Float32Array(image.length)
+    text.set(targets.text)
+    text.set(refRows.text, targets.text.length)
+    ownText = [text]
     candidates = [cand]
   } else {
     ownText = []
     candidates = []
     for (const t of r.templates) {
-      ownText.push(await emb.embedTexts!(targets.items.map((it) => fill(t, it.caption))))
+      ownText.push(await emb.embedTexts!(scored.map((it) => fill(t, it.caption))))
       candidates.push(await emb.embedTexts!(pool.map((c) => fill(t, c))))
     }
   }
-  const progress = new PhaseProgress(emit, 'scoring', targets.items.length, 'images')
+  const progress = new PhaseProgress(emit, 'scoring', scored.length, 'images')
   let done = 0
   const onProgress = (k: number): void => {
     progress.advance(k - done)
     done = k
   }
-  const out = runRank({ d, image: targets.image, ownText, candidates, m: pool.length, ownIndex, k: r.k, seed: spec.params.seed, signal, onProgress })
-  return { targets: targets.items, scores: out.scores, referenceScores: null, extra: targets.items.map((_, i) => Float32Array.of(out.ranks[i])), report: { ...out.report, candidates: r.candidates, templateList: r.templates, extra: ['rank'] } }
+  const out = runRank({ d, image, ownText, candidates, m: pool.length, ownIndex, k: r.k, seed: spec.params.seed, signal, onProgress })
+  const nT = targets.items.length
+  const referenceScores = refRows.items.length ? out.scores.slice(nT) : null
+  return { targets: targets.items, scores: out.scores.slice(0, nT), referenceScores, extra: targets.items.map((_, i) => Float32Array.of(out.ranks[i])), report: { ...out.report, top1: out.ranks.subarray(0, nT).filter((x) => x === 1).length / nT, candidates: r.candidates, templateList: r.templates, extra: ['rank'] } }
 }
