@@ -29,7 +29,14 @@ export const SeedSummarySchema = z.object({
   /** Mean, sample sd (ddof 1), min and max of every scalar metric. */
   stats: z.array(SeedStatSchema),
   /** Per-record stability at FPR `fpr`: histogram[k] = items flagged by exactly k of the seeds. */
-  stability: z.object({ fpr: z.number(), histogram: z.array(z.number().int()), flaggedByAll: z.number().int(), flaggedByAny: z.number().int() }),
+  stability: z.object({
+    fpr: z.number(),
+    histogram: z.array(z.number().int()),
+    flaggedByAll: z.number().int(),
+    flaggedByAny: z.number().int(),
+    /** Every item flagged by at least one seed, with how many seeds flag it, most stable first. */
+    records: z.array(z.object({ id: z.string(), membership: z.string(), flagged: z.number().int() }))
+  }),
   notes: z.array(z.string())
 })
 export type SeedSummary = z.infer<typeof SeedSummarySchema>

@@ -104,12 +104,19 @@ export function seedsOp(s: Services, ids: string[], fpr: number): SeedSummary {
   })
   const universe = [...all[0].flagged.keys()].filter((k) => all.every((f) => f.flagged.has(k)))
   const histogram = new Array<number>(all.length + 1).fill(0)
-  for (const k of universe) histogram[all.filter((f) => f.flagged.get(k)).length]++
+  const records: SeedSummary['stability']['records'] = []
+  for (const k of universe) {
+    const flagged = all.filter((f) => f.flagged.get(k)).length
+    histogram[flagged]++
+    const label = all[0].membership.get(k) ?? -1
+    if (flagged > 0) records.push({ id: k, membership: label === 1 ? 'member' : label === 0 ? 'nonmember' : 'unknown', flagged })
+  }
+  records.sort((a, b) => b.flagged - a.flagged || a.id.localeCompare(b.id))
   return {
     ids,
     seeds: all.map((f) => f.record.spec.params.seed),
     stats,
-    stability: { fpr, histogram, flaggedByAll: histogram[all.length], flaggedByAny: universe.length - histogram[0] },
+    stability: { fpr, histogram, flaggedByAll: histogram[all.length], flaggedByAny: universe.length - histogram[0], records },
     notes
   }
 }

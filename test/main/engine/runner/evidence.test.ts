@@ -59,6 +59,9 @@ describe('issue 20 on demo-clip-l', () => {
     expect(members.nullCheck!.rate).toBeLessThanOrEqual(0.01)
     const nonmembers = await engine.invoke('audit.set', { model: 'demo-clip-l', dataset: 'emoji-demo', suspect: 'nonmembers', size: 100, seed: 1 })
     expect(nonmembers.pValue).toBeGreaterThan(0.01)
+    const lossGrad = await engine.invoke('audit.set', { model: 'demo-clip-l', dataset: 'emoji-demo', suspect: 'members', size: 100, attack: 'loss-grad' })
+    expect(lossGrad.referenceSource).toBe('reference-role')
+    expect(lossGrad.pValue).toBeLessThan(0.01)
   }, 600_000)
 
   it('seeds: one record per seed, mean ± sd of every metric, and a rerun reproduces a seed exactly', async () => {
@@ -72,6 +75,8 @@ describe('issue 20 on demo-clip-l', () => {
     expect(auc.sd).toBeCloseTo(Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / 2), 12)
     expect(summary.stats.some((s) => s.metric === 'tprAtFpr[0]')).toBe(true)
     expect(summary.stability.histogram.reduce((a, b) => a + b, 0)).toBe(3585)
+    expect(summary.stability.records).toHaveLength(summary.stability.flaggedByAny)
+    expect(summary.stability.records.filter((r) => r.flagged === 3)).toHaveLength(summary.stability.flaggedByAll)
     const again = await engine.invoke('experiments.rerun', { record: runs[0] })
     expect(again.reproduced).toBe(true)
   }, 600_000)
