@@ -2,7 +2,9 @@
 import { z } from 'zod'
 import { BatchSizeSchema, DpiSchema, MaxIssuesSchema, ResamplesSchema, SeedSchema } from './numbers'
 import { DatasetSummarySchema, ItemCardSchema, MembershipSchema, RoleSchema, ValidationReportSchema } from './datasets'
+import { AgreementSchema, SeedSummarySchema, SetInferenceSchema } from './evidence'
 import {
+  AttackSchema,
   ImportedScoresSchema,
   ExperimentRecordSchema,
   ExperimentSpecSchema,
@@ -177,6 +179,36 @@ export const operations = {
     long: true,
     summary: 'Two or more experiments side by side, with paired ΔAUC and ΔTPR@1%FPR when the target items match.'
   }),
+  'audit.set': op({
+    input: z
+      .object({
+        model: ref.optional(),
+        dataset: ref,
+        /** `members` / `nonmembers`: the labelled targets of that class; or the suspect target ids. */
+        suspect: z.union([z.enum(['members', 'nonmembers']), z.array(id).min(2).max(10_000_000)]),
+        size: z.number().int().min(2).optional(),
+        attack: AttackSchema.exclude(['blind']).default('csa'),
+        seed: z.number().int().nonnegative().default(0),
+        /** Seeded non-member subsets tested to measure the test's false-positive rate (0 = skip). */
+        nullSubsets: z.number().int().min(0).max(100_000).default(200)
+      })
+      .strict(),
+    output: SetInferenceSchema.extend({ experimentId: z.string(), referenceSource: z.enum(['reference-role', 'labelled-nonmembers']) }),
+    long: true,
+    summary: 'Set-level dataset inference: was this collection, as a whole, in the training data? One-sided tests against known non-members.'
+  }),
+  'experiments.agreement': op({
+    input: z.object({ ids: ExperimentIdsSchema.min(2), fpr: z.number().min(0).lt(1).default(0.01) }).strict(),
+    output: AgreementSchema,
+    long: false,
+    summary: 'Which records each experiment flags at an FPR budget: Jaccard indices, UpSet intersections, per-record flags.'
+  }),
+  'experiments.seeds': op({
+    input: z.object({ ids: ExperimentIdsSchema.min(2), fpr: z.number().min(0).lt(1).default(0.01) }).strict(),
+    output: SeedSummarySchema,
+    long: false,
+    summary: 'Runs of one spec over several seeds: mean ± sd and min–max of every metric, per-record stability.'
+  }),
   'metrics.evaluate': op({
     input: z
       .object({
@@ -230,6 +262,21 @@ export const operations = {
     output: ExportFileSchema,
     long: false,
     summary: 'The metrics table (with paired deltas for comparisons) as CSV or a booktabs LaTeX table.'
+  }),
+  'export.agreement': op({
+    input: z
+      .object({
+        ids: ExperimentIdsSchema.min(2),
+        fpr: z.number().min(0).lt(1).default(0.01),
+        /** A figure format for the UpSet figure, or `csv` for the per-record flags. */
+        format: z.enum(['svg', 'pdf', 'png', 'csv']),
+        widthIn: z.number().min(1).max(20).default(3.3),
+        dpi: z.number().int().min(72).max(1200).default(300)
+      })
+      .strict(),
+    output: ExportFileSchema,
+    long: false,
+    summary: 'Per-record agreement of experiments at an FPR budget: the UpSet figure (SVG/PDF/PNG) or the per-record flags as CSV.'
   }),
   'export.scores': op({ input: z.object({ id }).strict(), output: ExportFileSchema, long: false, summary: 'Per-item scores of one experiment as CSV.' }),
   'export.record': op({ input: z.object({ id }).strict(), output: ExportFileSchema, long: false, summary: 'The experiment record JSON: enough to rerun it with `mia rerun`.' })
