@@ -4,6 +4,7 @@ import http from 'node:http'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { WorkbenchError } from '../shared/contract/errors'
+import { CONTENT_SECURITY_POLICY } from '../shared/csp'
 import type { EngineClient } from '../main/host/client'
 import { createGuard, isLoopbackHost, newToken } from './guard'
 import { handleApi, sendError } from './routes'
@@ -41,10 +42,6 @@ const MIME: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
   '.ico': 'image/x-icon'
 }
-
-/** Content-Security-Policy shared with the Electron window: no remote content, no inline script. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
 
 function serveStatic(staticDir: string, pathname: string, res: http.ServerResponse, setCookie: string | null): void {
   const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '')
