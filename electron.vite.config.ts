@@ -2,6 +2,7 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
+import { META_CONTENT_SECURITY_POLICY } from './src/shared/csp'
 
 const nativeModules = ['better-sqlite3', 'onnxruntime-node', 'sharp', 'electron']
 
@@ -39,6 +40,6 @@ export default defineConfig({
       outDir: 'out/renderer',
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } }
     },
-    plugins: [vue()]
+    plugins: [vue(), { name: 'mia-csp', transformIndexHtml: (html: string) => html.replace('%MIA_META_CSP%', META_CONTENT_SECURITY_POLICY) }]
   }
 })

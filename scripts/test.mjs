@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { installCommand, missingPrerequisites } from './prerequisites.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const results = path.join(root, 'test-results')
@@ -25,6 +26,14 @@ function readJson(file) {
   } catch {
     return null
   }
+}
+
+// A fresh machine stops here in one line rather than deep inside Playwright or the SLURM test.
+const missing = missingPrerequisites()
+if (missing.length > 0) {
+  const pkgs = missing.map((p) => p.pkg)
+  process.stderr.write(`npm test: missing system packages ${pkgs.join(', ')}; run \`npm run setup\` as root, or: ${installCommand(pkgs)}\n`)
+  process.exit(1)
 }
 
 fs.rmSync(results, { recursive: true, force: true })

@@ -4,6 +4,7 @@ import http from 'node:http'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../../src/server/http'
+import { CONTENT_SECURITY_POLICY } from '../../src/shared/csp'
 import { inProcessClient, tempDir, testConfig } from '../helpers/workspace'
 
 const ws = tempDir()
@@ -73,7 +74,8 @@ describe('browser-mode server', () => {
     const page = await raw({ path: `/?token=${server.token}`, headers: { Host: host() } })
     expect(page.status).toBe(200)
     expect(page.headers['set-cookie']?.[0]).toMatch(/HttpOnly; SameSite=Strict/)
-    expect(page.headers['content-security-policy']).toMatch(/default-src 'self'/)
+    expect(page.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY)
+    expect(page.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/)
     expect((await raw({ path: '/', headers: { Host: host() } })).status).toBe(403)
     expect((await api({ Cookie: `mia_token=${server.token}` })).status).toBe(200)
   })
