@@ -8,7 +8,7 @@ import { MAX_CAPTION_BYTES } from '../limits'
 import { countAsync } from './async-count'
 import { csvRows } from './csv'
 import { sha256Text } from './hash'
-import { readRegularFile } from './safe-read'
+import { assertRegularFile, readRegularFile } from './safe-read'
 import { unusedLabels } from './label-rule'
 import { duplicateIdIssue } from './record-fields'
 import { MEMBERSHIPS, ROLES } from './types'
@@ -98,6 +98,7 @@ function labelsError(file: string, line: number, message: string, hint: string):
 
 /** Read labels.csv (`id,membership[,role]`); any malformed row is fatal since the file is small and hand-written. */
 export async function readLabels(file: string): Promise<Map<string, Label>> {
+  await assertRegularFile(file)
   const labels = new Map<string, Label>()
   let keys: string[] | undefined
   for await (const row of csvRows(createReadStream(file), file)) {

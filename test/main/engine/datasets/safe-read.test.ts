@@ -72,3 +72,19 @@ describe('cacheLine', () => {
     expect(cacheLine(keys, 1, views, 0)).toBe('Cache: 6 captions, 3 distinct, 2 cached; 3 image views, 2 distinct, 2 cached.')
   })
 })
+
+describe("a dataset's own files", () => {
+  it.runIf(posix)('a FIFO as manifest, labels.csv or dataset.json fails the open at once, naming it', async () => {
+    const { openDataset } = await import('../../../../src/main/engine/datasets')
+    const manifestFifo = path.join(ws.dir, 'fifo-manifest.csv')
+    execFileSync('mkfifo', [manifestFifo])
+    await expect(openDataset(manifestFifo)).rejects.toMatchObject({ code: 'bad-dataset', item: manifestFifo, message: expect.stringMatching(/FIFO/) })
+    for (const name of ['labels.csv', 'dataset.json']) {
+      const dir = path.join(ws.dir, `folder-${name}`)
+      fs.mkdirSync(dir)
+      fs.writeFileSync(path.join(dir, 'a.png'), 'x')
+      execFileSync('mkfifo', [path.join(dir, name)])
+      await expect(openDataset(dir), name).rejects.toMatchObject({ code: 'bad-dataset', message: expect.stringMatching(/FIFO/) })
+    }
+  })
+})
