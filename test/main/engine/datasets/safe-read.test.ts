@@ -6,7 +6,7 @@ import net from 'node:net'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readRegularFile, realPathInside } from '../../../../src/main/engine/datasets/safe-read'
-import { cacheLine } from '../../../../src/main/engine/runner/embed'
+import { cacheLine } from '../../../../src/main/engine/runner/embed-outcome'
 import { tempDir } from '../../../helpers/workspace'
 
 const ws = tempDir('mia-safe-read-')
