@@ -1,10 +1,11 @@
 // dataset.json (name, licence, manifest, format and membership rule) and assembling a Dataset from a record stream.
-import { readFile, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
 import { WorkbenchError } from '../../../shared/contract/errors'
 import type { Dataset, DatasetInfo, DatasetRecord, IterateOptions, Item, ItemsOptions } from './types'
 import { withRealPaths } from './real-paths'
+import { readOptionalFile } from './safe-read'
 
 /** The descriptor file of a dataset folder (design doc, "Dataset manifest (v1)"). */
 export const DATASET_JSON = 'dataset.json'
@@ -37,10 +38,13 @@ export async function exists(file: string): Promise<boolean> {
   return stat(file).then(() => true, () => false)
 }
 
+/** Largest dataset.json read (it holds a name, a licence and a few rules). */
+const MAX_DESCRIPTOR_BYTES = 1024 * 1024
+
 /** dataset.json of `dir`, or undefined when there is none; malformed JSON or field types fail the open. */
 export async function readDatasetJson(dir: string): Promise<DatasetJson | undefined> {
   const file = path.join(dir, DATASET_JSON)
-  const text = await readFile(file, 'utf8').catch(() => undefined)
+  const text = (await readOptionalFile(file, MAX_DESCRIPTOR_BYTES))?.toString('utf8')
   if (text === undefined) return undefined
   let json: unknown
   try {

@@ -10,6 +10,7 @@ import { captionHash, imageHash, imageStamp, type Item } from '../datasets'
 import { defaultBatchSize, type ClipModel } from '../models'
 import { loadTokenizer, readPreprocessorConfig, tokenize } from '../preprocess'
 import { embeddingKey, type WorkspaceStore } from '../store'
+import { cacheLine, skipUnembedded } from './embed-outcome'
 import { PhaseProgress } from './progress'
 import { missingFile, readImage, type ItemTask } from './prepare-item'
 import { preparedInOrder } from './preprocess-pool'
@@ -101,19 +102,7 @@ export async function embedItems(req: EmbedRequest): Promise<EmbeddedItems> {
 
   const text = store.embeddings.getMany(fp, 'text', textKeys)
   const image = store.embeddings.getMany(fp, 'image', imageUnits)
-  // Every usable item ends embedded or skipped with a reason, never silently dropped (issue 16).
-  for (const it of usable) {
-    if (failed.has(it.id)) continue
-    const hash = imageHashes.get(it.id)!
-    const same = failedContent.get(hash)
-    const missing = !image.has(embeddingKey(hash, 'orig')) || !text.has(embeddingKey(captionHash(it.caption), 'orig'))
-    if (!same && !missing) continue
-    failed.add(it.id)
-    const data = same ? toErrorData(same.err) : null
-    skip(it, data
-      ? new WorkbenchError({ code: data.code, item: it.id, message: `Item ${it.id}: its image has the same bytes as item ${same!.first}, which was skipped: ${data.message}`, hint: data.hint })
-      : new WorkbenchError({ code: 'inference-failed', item: it.id, message: `Item ${it.id}: no embedding was produced for it.`, hint: 'Rerun; if it persists, report it with the dataset.' }))
-  }
+  skipUnembedded(usable, { failed, failedContent, imageHashes, image, text }, skip)
   const captionOf = new Map(usable.filter((it) => !failed.has(it.id)).map((it) => [it.id, captionHash(it.caption)]))
   return {
     imageHashes,
@@ -141,16 +130,6 @@ async function embedStrings(model: ClipModel, fp: string, store: WorkspaceStore,
   const out = new Float32Array(texts.length * model.dim)
   texts.forEach((t, i) => out.set(got.get(embeddingKey(captionHash(t), 'orig'))!, i * model.dim))
   return out
-}
-
-/**
- * The cache line: totals, distinct contents and how many distinct ones were cached. Duplicate captions and images are
- * embedded once, so "cached" counts distinct contents, never the duplicates of work still to do (issue 16).
- */
-export function cacheLine(textKeys: ReadonlyArray<{ contentHash: string }>, textTodo: number, imageUnits: ReadonlyArray<{ contentHash: string; view: string }>, imageTodo: number): string {
-  const distinctText = new Set(textKeys.map((k) => k.contentHash)).size
-  const distinctImage = new Set(imageUnits.map((u) => embeddingKey(u.contentHash, u.view))).size
-  return `Cache: ${textKeys.length} captions, ${distinctText} distinct, ${distinctText - textTodo} cached; ${imageUnits.length} image views, ${distinctImage} distinct, ${distinctImage - imageTodo} cached.`
 }
 
 function failedUnits(units: ImageUnit[], failed: Set<string>): number {
