@@ -57,7 +57,7 @@ export const operations = {
     long: false,
     summary: 'Bundled and user-added models with architecture facts, fingerprint and load errors.'
   }),
-  'models.add': op({ input: z.object({ path: ref }).strict(), output: ModelInfoSchema, long: false, summary: 'Register a model folder (Hugging Face ONNX layout) and describe it.' }),
+  'models.add': op({ input: z.object({ path: ref }).strict(), output: ModelInfoSchema, long: false, summary: 'Register a model folder (Hugging Face ONNX, OpenCLIP/immich or clip-as-service layout) and describe it.' }),
   'models.inspect': op({
     input: z.object({ path: ref, variant: z.string().min(1).max(64).optional() }).strict(),
     output: ModelInspectionSchema,

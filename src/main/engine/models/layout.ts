@@ -105,8 +105,11 @@ export interface TowerFacts {
 /** Problems found so far; inspection reports all of them, loading refuses on the first. */
 export type Problems = WorkbenchError[]
 
-function badModel(info: OnnxFileInfo, message: string, hint: string): WorkbenchError {
-  return new WorkbenchError({ code: 'bad-model', item: info.file, message: `${path.basename(info.file)} ${message}`, hint })
+/** A graph being checked, named in messages by its path inside the model folder (immich has two model.onnx). */
+type Graph = OnnxFileInfo & { display?: string }
+
+function badModel(info: Graph, message: string, hint: string): WorkbenchError {
+  return new WorkbenchError({ code: 'bad-model', item: info.file, message: `${info.display ?? path.basename(info.file)} ${message}`, hint })
 }
 
 function names(values: OnnxValueInfo[]): string {
@@ -204,15 +207,16 @@ export function checkTowers(dir: string, variant: VariantFiles, infos: { vision?
   let vision: ReturnType<typeof visionTower>
   let text: ReturnType<typeof textTower>
   let files: OnnxFileInfo[]
+  const named = (g: OnnxFileInfo): Graph => ({ ...g, display: path.relative(dir, g.file).split(path.sep).join('/') })
   if (infos.combined) {
     const cn = n.combined ?? n
-    vision = visionTower(dir, infos.combined, cn.vision, COMBINED_HINT, problems)
-    text = textTower(dir, infos.combined, cn.text, COMBINED_HINT, problems)
+    vision = visionTower(dir, named(infos.combined), cn.vision, cn.vision.hint ?? COMBINED_HINT, problems)
+    text = textTower(dir, named(infos.combined), cn.text, cn.text.hint ?? COMBINED_HINT, problems)
     onlyInputs(infos.combined, [...cn.vision.inputs, ...cn.text.inputs, ...(cn.text.mask ? [cn.text.mask] : [])], problems)
     files = [infos.combined]
   } else if (infos.vision && infos.text) {
-    vision = visionTower(dir, infos.vision, n.vision, VISION_HINT, problems)
-    text = textTower(dir, infos.text, n.text, TEXT_HINT, problems)
+    vision = visionTower(dir, named(infos.vision), n.vision, n.vision.hint ?? VISION_HINT, problems)
+    text = textTower(dir, named(infos.text), n.text, n.text.hint ?? TEXT_HINT, problems)
     if (vision) onlyInputs(infos.vision, [vision.io.input], problems)
     if (text) onlyInputs(infos.text, [text.io.input, ...(text.io.mask ? [text.io.mask] : [])], problems)
     files = [infos.vision, infos.text]

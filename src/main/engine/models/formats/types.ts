@@ -14,6 +14,8 @@ export interface TowerNames {
   outputs: string[]
   /** Optional mask input (text towers). */
   mask?: string
+  /** How a tower of this layout should look (hint of interface errors); default: the Hugging Face one. */
+  hint?: string
 }
 
 /** Preprocessing, tokenizer and size facts read from the format's config files. */
