@@ -144,6 +144,14 @@ export const ExperimentViewSchema = z.object({
   histogram: HistogramSchema.nullable(),
   topMembers: z.array(ExposedItemSchema),
   falsePositives: z.array(ExposedItemSchema),
-  slices: z.array(z.object({ column: z.string(), value: z.string(), members: z.number().int(), nonmembers: z.number().int(), auc: z.number().nullable() }))
+  slices: z.array(z.object({ column: z.string(), value: z.string(), members: z.number().int(), nonmembers: z.number().int(), auc: z.number().nullable() })),
+  /**
+   * Scores of the labelled targets per class, each sorted descending: the threshold moves item by item on them and
+   * agrees with the metrics (issue 21). Null above MAX_ITEM_SCORES items (then the histogram's bins are used).
+   */
+  scores: z.object({ members: z.array(z.number()), nonmembers: z.array(z.number()) }).nullable().optional()
 })
+
+/** Largest number of labelled scores a view carries for item-level thresholds. */
+export const MAX_ITEM_SCORES = 200_000
 export type ExperimentView = z.infer<typeof ExperimentViewSchema>

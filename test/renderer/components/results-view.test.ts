@@ -48,12 +48,13 @@ describe('ResultsView', () => {
 
   it('starts the threshold at the balanced-accuracy threshold and follows the slider', async () => {
     const { wrapper } = await mountResults()
-    expect(wrapper.get('[data-testid="threshold-value"]').text()).toBe('0.500')
-    expect(wrapper.get('[data-testid="rate-tpr"]').text()).toBe('75.0%')
+    expect(wrapper.get('[data-testid="threshold-value"]').text()).toBe('0.5000')
+    expect(wrapper.get('[data-testid="rate-tpr"]').text()).toBe('0.750')
+    // The slider runs from high τ on the left; this view has only its histogram, so steps follow its bins.
     await wrapper.get('[data-testid="threshold-slider"]').setValue('3')
-    expect(wrapper.get('[data-testid="threshold-value"]').text()).toBe('0.750')
-    expect(wrapper.get('[data-testid="rate-tpr"]').text()).toBe('50.0%')
-    expect(wrapper.get('[data-testid="rate-fpr"]').text()).toBe('0.0%')
+    expect(wrapper.get('[data-testid="threshold-value"]').text()).toBe('0.7500')
+    expect(wrapper.get('[data-testid="rate-tpr"]').text()).toBe('0.500')
+    expect(wrapper.get('[data-testid="rate-fpr"]').text()).toBe('0.000')
     wrapper.unmount()
   })
 })

@@ -73,6 +73,8 @@ export interface WsaReport {
   /** Logistic regression: L-BFGS iterations and convergence; null for the MLP. */
   iterations: number | null
   converged: boolean | null
+  /** MLP: training and validation loss per epoch and the epoch kept; absent for logistic regression. */
+  lossCurve?: { train: number[]; validation: number[]; bestEpoch: number }
   seed: number
 }
 
@@ -210,6 +212,8 @@ export async function runWsa(input: WsaInput): Promise<{ scores: Float64Array; r
     ...input.mlp, seed: seedOf('wsa-train', seed), signal: input.signal, onProgress: input.onProgress
   })
   Object.assign(report, { epochsRun: summary.epochsRun, bestValidationLoss: summary.bestValidationLoss, earlyStopped: summary.earlyStopped })
+  // The attack model's learning curve, for the Results screen (issue 21): one loss per epoch.
+  report.lossCurve = { train: [...summary.trainLoss], validation: [...summary.validationLoss], bestEpoch: summary.bestEpoch }
   const scores = await predictMlp(model, targetX, target.n, dim, { threads: input.mlp?.threads, signal: input.signal })
   return { scores, report }
 }

@@ -1,5 +1,5 @@
 // What the Results screen draws for one experiment: histogram, most exposed items, slices by metadata column.
-import type { ExperimentView } from '../../../shared/contract/experiments'
+import { MAX_ITEM_SCORES, type ExperimentView } from '../../../shared/contract/experiments'
 import { rocAuc, rocCurve } from '../metrics'
 import { thumbnailDataUrl } from '../ops/thumbnails'
 import type { ItemRow, WorkspaceStore } from '../store'
@@ -77,6 +77,14 @@ function slices(scored: Scored[]): ExperimentView['slices'] {
   return out
 }
 
+/** Labelled finite scores per class, descending, or null when there are too many to send. */
+function itemScores(scored: readonly Scored[]): ExperimentView['scores'] {
+  const finite = scored.filter((x) => x.label >= 0 && Number.isFinite(x.score))
+  if (finite.length > MAX_ITEM_SCORES) return null
+  const desc = (label: number): number[] => finite.filter((x) => x.label === label).map((x) => x.score).sort((a, b) => b - a)
+  return { members: desc(1), nonmembers: desc(0) }
+}
+
 /** The Results view of experiment `id`. */
 export async function experimentView(store: WorkspaceStore, id: string): Promise<ExperimentView> {
   const record = toRecord(requireRow(store, id))
@@ -90,6 +98,7 @@ export async function experimentView(store: WorkspaceStore, id: string): Promise
     histogram: histogram(scored),
     topMembers: await exposed(byScore.filter((x) => x.label === 1)),
     falsePositives: await exposed(byScore.filter((x) => x.label === 0)),
-    slices: slices(scored)
+    slices: slices(scored),
+    scores: itemScores(scored)
   }
 }
