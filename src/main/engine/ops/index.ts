@@ -17,6 +17,7 @@ import {
   runExperimentOp,
   tagExperimentOp
 } from './experiments'
+import { itemDetailOp } from './item-detail'
 import { exportFigureOp, exportRecordOp, exportScoresOp, exportTableOp } from './export'
 import { evaluateOp } from './metrics'
 import { addModelOp, listModelsOp, removeModelOp } from './models'
@@ -58,7 +59,8 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'experiments.active': async () => ({ ids: runs.active() }),
     'experiments.rerun': async (i, c) => rerunOp(s, i.record, c),
     'experiments.list': async (i) => listExperimentsOp(s, i),
-    'experiments.get': async (i) => getExperimentOp(s, i.id),
+    'experiments.get': async (i) => getExperimentOp(s, i.id, i.top),
+    'experiments.item': async (i) => itemDetailOp(s, i.id, i.itemId, i.size),
     'experiments.rename': async (i) => renameExperimentOp(s, i.id, i.name),
     'experiments.tag': async (i) => tagExperimentOp(s, i.id, i.tags),
     'experiments.delete': async (i) => deleteExperimentOp(s, i.id),

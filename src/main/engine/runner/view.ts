@@ -39,9 +39,9 @@ function histogram(scored: Scored[]): ExperimentView['histogram'] {
   return { edges, members, nonmembers }
 }
 
-async function exposed(list: Scored[]): Promise<ExperimentView['topMembers']> {
+async function exposed(list: Scored[], top: number): Promise<ExperimentView['topMembers']> {
   return Promise.all(
-    list.slice(0, EXPOSED).map(async (x) => ({
+    list.slice(0, top).map(async (x) => ({
       id: x.id,
       caption: x.item?.caption ?? '',
       score: x.score,
@@ -86,18 +86,19 @@ function itemScores(scored: readonly Scored[]): ExperimentView['scores'] {
 }
 
 /** The Results view of experiment `id`. */
-export async function experimentView(store: WorkspaceStore, id: string): Promise<ExperimentView> {
+export async function experimentView(store: WorkspaceStore, id: string, top = EXPOSED): Promise<ExperimentView> {
   const record = toRecord(requireRow(store, id))
   const scores = store.scores.get(id)
   const items = new Map(store.items.list(record.spec.datasetHash).map((r) => [r.itemId, r]))
   const scored: Scored[] = scores.itemIds.map((itemId, i) => ({ id: itemId, item: items.get(itemId), score: scores.scores[i], label: scores.labels[i] }))
-  const byScore = [...scored].filter((x) => Number.isFinite(x.score)).sort((a, b) => b.score - a.score)
+  // Ties (WSA often gives many items 1.000) rank by item id, so the lists are stable and say how they were ordered.
+  const byScore = [...scored].filter((x) => Number.isFinite(x.score)).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   return {
     record,
     roc: record.results?.metrics?.roc ?? null,
     histogram: histogram(scored),
-    topMembers: await exposed(byScore.filter((x) => x.label === 1)),
-    falsePositives: await exposed(byScore.filter((x) => x.label === 0)),
+    topMembers: await exposed(byScore.filter((x) => x.label === 1), top),
+    falsePositives: await exposed(byScore.filter((x) => x.label === 0), top),
     slices: slices(scored),
     scores: itemScores(scored)
   }
