@@ -28,7 +28,7 @@ async function mountResults(edit: (v: ReturnType<typeof sampleView>) => void = (
 describe('ResultsView', () => {
   it('shows metrics with intervals and the blind-baseline warning', async () => {
     const { wrapper, fake } = await mountResults()
-    expect(fake.calls[0]).toEqual({ op: 'experiments.get', input: { id: 'exp-1' } })
+    expect(fake.calls[0]).toEqual({ op: 'experiments.get', input: { id: 'exp-1', top: 12 } })
     expect(wrapper.get('[data-testid="results-name"]').text()).toBe('CSA · demo-clip-s · emoji-demo')
     expect(wrapper.get('[data-testid="metric-auc"]').text()).toBe('0.750 [0.500, 1.000]')
     expect(wrapper.get('[data-testid="metrics-table"]').text()).toContain('n/a (needs ≥ 100 non-members)')
