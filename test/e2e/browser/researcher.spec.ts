@@ -147,6 +147,22 @@ test('threshold by target FPR = 1% lands on the point the metrics table reports'
   await screenshot(page, 'researcher-threshold')
 })
 
+test('per-record drill-down: an exposed item opens with its score and rank in every experiment on the dataset', async ({ workbenchPage: page }) => {
+  test.skip(ids === null, 'needs the runs of the reload test')
+  await page.goto(`${page.url().split('#')[0]}#/results/${ids![0]}`)
+  const results = new ResultsPage(page)
+  await page.getByTestId('top-n').selectOption('24')
+  await expect(results.topMembers).toHaveCount(24)
+  await results.topMembers.first().click()
+  const detail = page.getByTestId('item-detail')
+  await expect(detail.getByTestId('item-detail-caption')).not.toBeEmpty()
+  await expect(detail.getByTestId('item-detail-scores').locator('tbody tr')).toHaveCount(2)
+  await expect(detail.getByTestId('item-detail-rank').first()).toHaveText(/^\d+ of 1796 \(/)
+  await screenshot(page, 'researcher-drill-down')
+  await detail.getByTestId('item-detail-close').click()
+  await expect(detail).toHaveCount(0)
+})
+
 test('Δ has the same sign and value on the compare screen and in the LaTeX table', async ({ workbenchPage: page, served }) => {
   test.skip(ids === null, 'needs the runs of the reload test')
   const [a, b] = ids!
