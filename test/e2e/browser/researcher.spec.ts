@@ -81,7 +81,8 @@ test('a reload mid-run keeps the run: the page re-attaches to its live progress 
   await screenshot(page, 'researcher-run-before-reload')
 
   await page.reload()
-  await expect(run.status(first)).toHaveText('running')
+  // The engine answers once its current step yields (a blind-baseline fold is one long computation on a loaded machine).
+  await expect(run.status(first)).toHaveText('running', { timeout: 180_000 })
   await expect(run.phases(first).first()).toBeVisible()
   await expect(first.getByTestId('run-cancel')).toBeVisible()
   await expect(page.getByText('cancelled')).toHaveCount(0)
@@ -118,10 +119,10 @@ test('parameters show in the list (sortable), the results header and the compare
   await page.goto(`${page.url().split('#')[0]}#/compare?ids=${a},${b}`)
   await expect(page.getByTestId('compare-params').first()).toHaveText('seed 0')
   await expect(page.getByTestId('compare-params').nth(1)).toHaveText('seed 1')
-  // The overlaid ROC's legend names what sets the two apart.
+  // The overlaid ROC's legend names what sets the two apart (the automatic name of the second already says seed 1).
   const legend = page.getByTestId('chart').first()
-  await expect(legend).toContainText('(seed 0)')
-  await expect(legend).toContainText('(seed 1)')
+  await expect(legend).toContainText('BLIND · emoji-demo (seed 0)')
+  await expect(legend).toContainText('BLIND · emoji-demo · seed 1 (AUC')
   await screenshot(page, 'researcher-compare')
 })
 
