@@ -5,12 +5,16 @@ import vue from '@vitejs/plugin-vue'
 
 const nativeModules = ['better-sqlite3', 'onnxruntime-node', 'sharp', 'electron']
 
+// Worker-thread entries of the engine (src/main/engine/wasm/threads.ts, moduleEntry): each is built to
+// out/main/<name>.js, where the bundled engine (out/main/chunks/) finds it.
+const workerEntries = { 'bootstrap-worker': resolve('src/main/engine/metrics/bootstrap-worker.ts') }
+
 export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve('src/main/index.ts') },
+        input: { index: resolve('src/main/index.ts'), ...workerEntries },
         external: nativeModules
       }
     }

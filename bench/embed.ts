@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { ModelRegistry } from '../src/main/engine/models'
 import { decodeImage, loadTokenizer, preprocessInto, readPreprocessorConfig, tokenize } from '../src/main/engine/preprocess'
-import { embedItems } from '../src/main/engine/runner/embed'
+import { embedItems } from '../src/main/engine/runner'
 import { openWorkspaceStore } from '../src/main/engine/store'
 import { photoItems } from './photos'
 

@@ -1,4 +1,4 @@
-// The whole test suite: typecheck, build, vitest, Playwright; ends with one totals line `N passed, N failed`.
+// The whole test suite: typecheck, lint, build, vitest, Playwright, SLURM; ends with one totals line `N passed, N failed`.
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const results = path.join(root, 'test-results')
 const bin = (name) => path.join(root, 'node_modules', '.bin', name)
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 const totals = { passed: 0, failed: 0, skipped: 0 }
 const skippedReasons = []
 
@@ -37,6 +38,10 @@ for (const [title, cmd, args] of [
   if (run(title, cmd, args)) totals.passed++
   else totals.failed++
 }
+
+// Lint counts as one check: ESLint and the import layers (dependency-cruiser), as `npm run lint` runs them.
+if (run('lint (ESLint + import layers)', npm, ['run', 'lint', '--silent'])) totals.passed++
+else totals.failed++
 
 // The e2e suite serves the built renderer.
 const built = run('build', bin('electron-vite'), ['build'])

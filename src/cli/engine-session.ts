@@ -3,14 +3,17 @@ import path from 'node:path'
 import { sourceConfig, type EngineConfig } from '../main/engine/config'
 import { startEngineWorker } from '../main/host/worker-host'
 import type { EngineClient } from '../main/host/client'
+import type { ProviderChoice } from '../shared/contract/models'
 
 /** Global CLI options that shape the engine. */
 export interface GlobalOptions {
   workspace?: string
   /** Browser mode: only bundled or registered models and datasets are read. */
   registeredOnly?: boolean
+  /** Browser mode: runs may read images outside their dataset folder (never served). */
+  readOutsideRoot?: boolean
   threads?: number
-  provider?: 'cpu' | 'cuda' | 'dml' | 'coreml'
+  provider?: ProviderChoice
   batchSize?: number
 }
 
@@ -19,9 +22,10 @@ export function cliConfig(options: GlobalOptions): EngineConfig {
   return sourceConfig({
     ...(options.workspace ? { workspaceDir: path.resolve(options.workspace) } : {}),
     registeredOnly: options.registeredOnly,
+    readOutsideRoot: options.readOutsideRoot,
     batchSize: options.batchSize,
-    // An explicit provider is tried first; cpu stays as the fallback, and the run says which one ran and why.
-    inference: { intraOpNumThreads: options.threads, providers: options.provider ? [...new Set([options.provider, 'cpu' as const])] : undefined }
+    // An explicit provider is tried first; cpu stays as the fallback, and the run says which one ran and why. `auto` = the platform table.
+    inference: { intraOpNumThreads: options.threads, providers: options.provider && options.provider !== 'auto' ? [...new Set([options.provider, 'cpu' as const])] : undefined }
   })
 }
 

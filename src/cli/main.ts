@@ -3,11 +3,24 @@ import path from 'node:path'
 import { Command, Option } from 'commander'
 // config, not the engine index: the engine itself loads in the worker, and loading it here too doubled start-up.
 import { REPO_ROOT, sourceConfig } from '../main/engine/config'
+import { BatchSizeSchema, PortSchema, ThreadsSchema } from '../shared/contract/numbers'
 import type { AppInfo } from '../shared/contract/operations'
+import { ProviderChoiceSchema } from '../shared/contract/models'
+import { adapterText } from '../shared/format'
 import { withEngine, type GlobalOptions } from './engine-session'
 import { registerDataCommands } from './data-commands'
-import { registerExperimentCommands } from './experiment-commands'
-import { action, printJson } from './output'
+import { registerDatasetsCommands } from './datasets-commands'
+import { registerExperimentsCommands } from './experiments-commands'
+import { registerExportCommand } from './export-command'
+import { registerMetricsCommand } from './metrics-command'
+import { registerModelsCommands } from './models-commands'
+import { rememberNotices } from './notices'
+import { numberArg } from './options'
+import { action, printJson, quietOnClosedPipe } from './output'
+import { registerRunCommands } from './run-commands'
+import { escapeStreamText } from './terminal-text'
+
+escapeStreamText(process.stdout)
 
 const program = new Command()
 program
@@ -15,9 +28,9 @@ program
   .description('MIA Workbench: membership inference attacks against CLIP-style models')
   .version(sourceConfig().appVersion, '-V, --version')
   .option('--workspace <dir>', 'workspace folder (SQLite cache, exports); default $MIA_WORKSPACE or ~/.mia-workbench')
-  .option('--threads <n>', 'onnxruntime threads per operator (default: all cores)', (v) => Number.parseInt(v, 10))
-  .addOption(new Option('--provider <ep>', 'preferred execution provider (falls back to cpu, and says why)').choices(['cpu', 'cuda', 'dml', 'coreml']))
-  .option('--batch-size <n>', 'images or captions per inference batch (default 32)', (v) => Number.parseInt(v, 10))
+  .option('--threads <n>', 'onnxruntime threads per operator (default: all cores)', numberArg(ThreadsSchema))
+  .addOption(new Option('--provider <ep>', 'execution provider; auto tries CUDA, then a hardware WebGPU adapter, then the CPU (a failing one falls back to cpu, and says why)').choices(ProviderChoiceSchema.options).default('auto'))
+  .option('--batch-size <n>', 'images or captions per inference batch (default 32 on the CPU, 128 on a GPU)', numberArg(BatchSizeSchema))
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>()
 
@@ -30,6 +43,7 @@ function printInfo(info: AppInfo): void {
     `Electron runtime:   ${c.electronRuntime ? 'yes' : 'no'}`,
     `GPU provider:       ${c.gpu ? 'yes' : 'no'}`,
     `execution providers: ${c.executionProviders.join(' > ')}`,
+    `WebGPU adapter:     ${c.adapter ? adapterText(c.adapter) : 'none'}`,
     ...c.fallbacks.map((f) => `fallback:           ${f}`)
   ]
   process.stdout.write(lines.join('\n') + '\n')
@@ -45,26 +59,8 @@ program
         const info = await withEngine(globals(), (client) => client.invoke('app.info', {}))
         if (opts.json) printJson(info)
         else printInfo(info)
-      },
-      (opts) => Boolean(opts.json)
-    )
-  )
-
-const models = program.command('models').description('model folders in Hugging Face ONNX layout')
-models
-  .command('list')
-  .description('bundled and added models with architecture facts and load errors')
-  .option('--json', 'print JSON')
-  .action(
-    action(
-      async (opts: { json?: boolean }) => {
-        const out = await withEngine(globals(), (client) => client.invoke('models.list', {}))
-        if (opts.json) return printJson(out)
-        for (const m of out.models) {
-          const facts = m.error ? `ERROR: ${m.error.message}` : `dim ${m.embeddingDim}, ${m.imageSize}px, ctx ${m.contextLength}, ${m.precision}, ${m.parameterCount?.toLocaleString('en-US')} params`
-          process.stdout.write(`${m.name.padEnd(20)} ${m.source.padEnd(8)} ${facts}\n`)
-        }
-        if (out.hint) process.stdout.write(out.hint + '\n')
+        // Runs now shorten these sentences to a pointer here (notices.ts).
+        rememberNotices(info.paths.workspace, info.capabilities.fallbacks)
       },
       (opts) => Boolean(opts.json)
     )
@@ -73,16 +69,17 @@ models
 program
   .command('serve')
   .description('browser mode: serve the workbench on loopback with a session token')
-  .option('--port <n>', 'port (0 = any free port)', (v) => Number.parseInt(v, 10), 0)
+  .option('--port <n>', 'port (0 = any free port)', numberArg(PortSchema), 0)
   .option('--host <addr>', 'address to bind', '127.0.0.1')
   .addOption(new Option('--allow-remote', 'allow binding a non-loopback address (anyone with the token can use it)'))
+  .option('--read-outside-root', 'let runs read dataset images whose real path is outside the dataset folder (they are never served)')
   .option('--static <dir>', 'built renderer folder', path.join(REPO_ROOT, 'out', 'renderer'))
   .action(
     action(
-      async (opts: { port: number; host: string; allowRemote?: boolean; static: string }) => {
+      async (opts: { port: number; host: string; allowRemote?: boolean; readOutsideRoot?: boolean; static: string }) => {
         // Loaded here: the server pulls in every contract schema, which the other commands never need in this thread.
         const { startServer } = await import('../server/http')
-        await withEngine({ ...globals(), registeredOnly: true }, async (client, signal) => {
+        await withEngine({ ...globals(), registeredOnly: true, readOutsideRoot: Boolean(opts.readOutsideRoot) }, async (client, signal) => {
           const server = await startServer({ client, staticDir: opts.static, host: opts.host, port: opts.port, allowRemote: opts.allowRemote })
           process.stdout.write(`MIA Workbench (browser mode) at ${server.urlWithToken}\n`)
           await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
@@ -93,7 +90,14 @@ program
     )
   )
 
+registerModelsCommands(program, globals)
+registerDatasetsCommands(program, globals)
 registerDataCommands(program, globals)
-registerExperimentCommands(program, globals)
+registerMetricsCommand(program, globals)
+registerRunCommands(program, globals)
+registerExperimentsCommands(program, globals)
+registerExportCommand(program, globals)
+
+quietOnClosedPipe()
 
 await program.parseAsync(process.argv)

@@ -1,5 +1,6 @@
 // Renders contract progress events on a terminal: one redrawn line per phase; plain lines when stderr is not a TTY.
 import type { WorkbenchEvent } from '../shared/contract/events'
+import { escapeControls } from './terminal-text'
 
 const fmtEta = (s: number | undefined): string => {
   if (s === undefined || !Number.isFinite(s)) return ''
@@ -7,8 +8,11 @@ const fmtEta = (s: number | undefined): string => {
   return m > 0 ? ` ETA ${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : ` ETA ${Math.round(s)}s`
 }
 
-/** An event sink for CLI commands; `quiet` (e.g. --json) keeps stdout and stderr free of progress. */
-export function progressPrinter(quiet: boolean, stream: NodeJS.WriteStream = process.stderr): (e: WorkbenchEvent) => void {
+/**
+ * An event sink for CLI commands; `quiet` (e.g. --json) keeps stdout and stderr free of progress.
+ * Each warning and info line is printed once; `shown` collects them, so the final summary can leave out what was already said.
+ */
+export function progressPrinter(quiet: boolean, stream: NodeJS.WriteStream = process.stderr, shown: Set<string> = new Set(), rewrite: (message: string) => string = (m) => m): (e: WorkbenchEvent) => void {
   let current = ''
   let lastPlain = 0
   const tty = stream.isTTY
@@ -19,13 +23,15 @@ export function progressPrinter(quiet: boolean, stream: NodeJS.WriteStream = pro
   return (e) => {
     if (quiet) return
     if (e.type === 'log') {
+      if (shown.has(e.message)) return
+      shown.add(e.message)
       endLine()
-      stream.write(`${e.level === 'warn' ? 'warning: ' : ''}${e.message}\n`)
+      stream.write(`${e.level === 'warn' ? 'warning: ' : ''}${escapeControls(rewrite(e.message))}\n`)
       return
     }
     if (e.type === 'item-skipped') {
       endLine()
-      stream.write(`skipped ${e.itemId} (${e.code}): ${e.message}\n`)
+      stream.write(`skipped ${escapeControls(e.itemId)} (${e.code}): ${escapeControls(e.message)}\n`)
       return
     }
     const pct = e.total ? Math.floor((100 * e.done) / e.total) : 100

@@ -1,6 +1,6 @@
 // The parameters that decide an experiment's scores, as short facts for every screen, legend and automatic name
 // (issue 21: two WSA runs with different λ must never look the same). Pure; used by the renderer, charts and engine.
-import type { Attack } from './contract/experiments'
+import { usesAugmentedViews, type Attack } from './contract/experiments'
 import { formatCount } from './format'
 
 /** The part of a spec the facts read (a stored ResolvedSpec or a parsed ExperimentSpec). */
@@ -9,7 +9,11 @@ export interface SpecLike {
   params: {
     seed: number
     aea: { bank: string; aggregation: string }
-    wsa: { lambda: number; model: string; pool: string; appendCsa: boolean; appendAea: boolean }
+    wsa: { variant?: string; lambda?: number; targetPrecision?: number; model: string; pool: string; appendCsa: boolean; appendAea: boolean }
+    qmia?: { base: 'csa' | 'aea'; alpha: number }
+    lossGrad?: { batchSize: number }
+    rank?: { k: number }
+    calibration?: { referenceModel?: string }
     evaluation: { resamples: number; alpha: number }
   }
 }
@@ -20,8 +24,6 @@ export interface ParamFact {
   label: string
   value: string
 }
-
-const usesBank = (s: SpecLike): boolean => s.attack === 'aea' || (s.attack === 'wsa' && s.params.wsa.appendAea)
 
 /** The bank as people name it: "default" or its canonical text (shortened). */
 export function bankLabel(bank: string): string {
@@ -35,13 +37,19 @@ export function paramFacts(spec: SpecLike): ParamFact[] {
   const p = spec.params
   const out: ParamFact[] = []
   if (spec.attack === 'wsa') {
-    out.push({ key: 'lambda', label: 'λ', value: String(p.wsa.lambda) })
+    if (p.wsa.variant && p.wsa.variant !== 'workbench') out.push({ key: 'variant', label: 'variant', value: p.wsa.variant })
+    // No λ: the variant's own, or the workbench's label-free precision rule (docs/attacks.md "WSA").
+    out.push({ key: 'lambda', label: 'λ', value: p.wsa.lambda === undefined ? `rule (precision ${p.wsa.targetPrecision ?? 0.9})` : String(p.wsa.lambda) })
     out.push({ key: 'wsaModel', label: 'attack model', value: p.wsa.model })
     out.push({ key: 'pool', label: 'pool', value: p.wsa.pool })
     const features = ['CSA', ...(p.wsa.appendCsa ? ['+CSA'] : []), ...(p.wsa.appendAea ? ['+AEA'] : [])]
     if (features.length > 1) out.push({ key: 'features', label: 'features', value: features.join('') })
   }
-  if (usesBank(spec)) out.push({ key: 'bank', label: 'bank', value: bankLabel(p.aea.bank) })
+  if (spec.attack === 'qmia' && p.qmia) out.push({ key: 'qmia', label: 'QMIA', value: `${p.qmia.base} α ${p.qmia.alpha}` })
+  if (spec.attack === 'loss-grad' && p.lossGrad) out.push({ key: 'batch', label: 'B', value: String(p.lossGrad.batchSize) })
+  if (spec.attack === 'rank' && p.rank) out.push({ key: 'k', label: 'K', value: String(p.rank.k) })
+  if (p.calibration?.referenceModel) out.push({ key: 'reference', label: 'reference', value: p.calibration.referenceModel })
+  if (usesAugmentedViews(spec.attack, p)) out.push({ key: 'bank', label: 'bank', value: bankLabel(p.aea.bank) })
   if (spec.attack === 'aea') out.push({ key: 'aggregation', label: 'aggregation', value: p.aea.aggregation })
   out.push({ key: 'seed', label: 'seed', value: String(p.seed) })
   out.push({ key: 'resamples', label: 'resamples', value: formatCount(p.evaluation.resamples) })

@@ -1,5 +1,6 @@
 // Number, percent, interval and p-value formatting shared by the UI, CSV and LaTeX exports.
 import type { Interval, TprAtFprEntry } from './contract/metrics'
+import type { GpuAdapter } from './contract/models'
 
 /** What a missing or non-finite value prints as. */
 export const NOT_AVAILABLE = 'n/a'
@@ -74,4 +75,22 @@ export function formatCount(n: number | null | undefined): string {
   if (!isNumber(n)) return NOT_AVAILABLE
   const whole = Math.round(n)
   return Math.abs(whole) < 10_000 ? String(whole) : whole.toLocaleString('en-US')
+}
+
+/** k-of-n counts, the Clopper–Pearson TPR interval and the ε bound of a decision rule, e.g. "52/1793 at 0/1792 FP · CP [0.022, 0.038] · ε ≥ 2.41". */
+export function formatEvidence(e: Pick<TprAtFprEntry, 'counts' | 'clopperPearson' | 'epsilon'> | null | undefined): string {
+  if (!e?.counts) return ''
+  const cp = e.clopperPearson ? ` · CP ${formatInterval(e.clopperPearson.tpr)}` : ''
+  const eps = isNumber(e.epsilon) ? ` · ε ≥ ${formatNumber(e.epsilon, 2)}` : ''
+  return `${e.counts.tp}/${e.counts.nMembers} at ${e.counts.fp}/${e.counts.nNonmembers} FP${cp}${eps}`
+}
+
+/** A GPU adapter in one line, e.g. "NVIDIA H100 80GB HBM3 (nvidia, vulkan, driver 550.54)". */
+export function adapterText(a: GpuAdapter): string {
+  return `${a.description} (${a.vendor}, ${a.backend}${a.driver ? `, driver ${a.driver}` : ''}${a.software ? ', software' : ''})`
+}
+
+/** Where a model ran, e.g. "webgpu on SwiftShader Vulkan (software GPU) (google, vulkan, software)" or "cpu". */
+export function providerText(provider: string, adapter: GpuAdapter | null | undefined): string {
+  return adapter ? `${provider} on ${adapterText(adapter)}` : provider
 }

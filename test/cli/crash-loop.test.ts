@@ -32,7 +32,7 @@ const timings: Record<string, number> = {}
 let dataset: string
 
 const embedArgs = (): string[] => ['--batch-size', String(BATCH), 'embed', '--model', TINY, '--dataset', dataset, '--augment', AUGMENT]
-const wsaArgs = (): string[] => ['run', '--model', TINY, '--dataset', dataset, '--attack', 'wsa', '--epochs', '150', '--patience', '100', '--lambda', '0', '--resamples', '50', '--no-blind']
+const wsaArgs = (): string[] => ['run', '--model', TINY, '--dataset', dataset, '--attack', 'wsa', '--epochs', '150', '--patience', '100', '--lambda', '0', '--wsa-transductive', '--resamples', '50', '--no-blind']
 
 /** Every embedding row as key → vector bytes, after checking integrity and that no key is stored twice. */
 function embeddings(workspace: string): Map<string, Buffer> {

@@ -25,6 +25,18 @@ function raw(options: { path: string; method?: string; headers?: Record<string, 
   })
 }
 
+/** GET a URL (its path and query) from the address it names, with the given headers. */
+function rawTo(url: URL, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port, path: url.pathname + url.search, headers }, (res) => {
+      res.resume()
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
 beforeAll(async () => {
   const staticDir = path.join(ws.dir, 'static')
   fs.mkdirSync(path.join(staticDir, 'assets'), { recursive: true })
@@ -70,6 +82,29 @@ describe('browser-mode server', () => {
     expect((await api({ Host: `evil.example:${server.port}`, Authorization: `Bearer ${server.token}` })).status).toBe(403)
     expect((await api({ Origin: 'http://evil.example', Authorization: `Bearer ${server.token}` })).status).toBe(403)
     expect((await api({ Origin: `http://localhost:${server.port}`, Authorization: `Bearer ${server.token}` })).status).toBe(200)
+  })
+
+  it('compares the Origin scheme too, not only host:port', async () => {
+    for (const scheme of ['https', 'ftp', 'ws']) {
+      const res = await api({ Origin: `${scheme}://127.0.0.1:${server.port}`, Authorization: `Bearer ${server.token}` })
+      expect(res.status, scheme).toBe(403)
+      expect(JSON.parse(res.body).message).toBe('Forbidden: cross-origin request.')
+    }
+    expect((await api({ Origin: `http://127.0.0.1:${server.port}/path`, Authorization: `Bearer ${server.token}` })).status).toBe(403)
+  })
+
+  it('prints a URL that works for any loopback address, bracketed IPv6 included', async () => {
+    for (const bind of ['127.0.0.2', '[::1]', '::1']) {
+      const other = await startServer({ client, staticDir: path.join(ws.dir, 'static'), host: bind })
+      try {
+        const url = new URL(other.urlWithToken)
+        const page = await rawTo(url, { Host: url.host })
+        expect(page.status, bind).toBe(200)
+        expect(page.headers['set-cookie']?.[0]).toMatch(/mia_token=/)
+      } finally {
+        await other.close()
+      }
+    }
   })
 
   it('limits request bodies and requires JSON', async () => {

@@ -114,7 +114,9 @@ def model_card(name, model, cfg, recipe, data, tok, result, history, seconds, ou
                     "manifest_sha256": data.manifest_sha256(), "counts": data.counts()},
         "cutoff_rule": "Emojis with added_in >= Unicode 14.0 are guaranteed non-members (role reference). Emojis with "
                        "added_in <= 13.1 are split 50/50 per emoji by sha256('emoji-demo-split-v1:' + unified) order "
-                       "into member and nonmember (role target); all vendor renders share the emoji's membership.",
+                       "into member and nonmember; all vendor renders share the emoji's membership. Re-split v2 "
+                       "(issue 17): the first half of the non-member emojis in the same order join the guaranteed "
+                       "non-members (role reference), the rest stay targets; members and training are unchanged.",
         "members": {"count": len(member_ids),
                     "sha256": hashlib.sha256("\n".join(member_ids).encode()).hexdigest(),
                     "hash_rule": "sha256 of the sorted member item ids joined by '\\n' (no trailing newline)",

@@ -23,6 +23,11 @@ export interface EngineConfig {
    * token-authenticated act that registers it), so the server never becomes a reader of arbitrary files (issue 9).
    */
   registeredOnly?: boolean
+  /**
+   * Whether runs read images whose real path (symlinks resolved) lies outside the dataset folder. Unset: yes, except in
+   * browser mode (`registeredOnly`), where `mia serve --read-outside-root` is needed. Never served either way (SECURITY.md).
+   */
+  readOutsideRoot?: boolean
   /** onnxruntime settings: provider preference, threads, GPU index (defaults: see models/session.ts). */
   inference?: SessionOptions
   /** Images or captions per inference batch (default 32). */

@@ -24,13 +24,22 @@ export interface FigureOptions {
   normalize?: 'fraction' | 'count'
   /** Screen box (px) the chart fills: legend placement and multi-panel layouts depend on it. */
   size?: FigureSize
+  /** Axis limits [min, max] (ROC: rates; histograms: x = scores). */
+  xRange?: readonly [number, number]
+  yRange?: readonly [number, number]
+  /** Legend labels (ROC) or panel titles (histograms), in the order of the views, replacing experiment names. */
+  labels?: readonly string[]
 }
 
 const SCORE_LABELS: Record<Attack, string> = {
   csa: 'CSA score (cosine similarity)',
   aea: 'AEA score (mean similarity)',
   wsa: 'WSA member probability',
-  blind: 'Blind-baseline score'
+  blind: 'Blind-baseline score',
+  qmia: 'QMIA score (σ above the per-item non-member mean)',
+  'loss-grad': 'Loss + gradient-norm member probability',
+  rank: 'Zero-shot rank score (1 = own caption first)',
+  imported: 'Imported score'
 }
 
 function missing(view: ExperimentView, what: string): never {
@@ -69,17 +78,34 @@ export function scoreLabelOf(views: readonly ExperimentView[]): string {
 /** The option of a figure of `kind` over `views`: the one entry point for the renderer and for export. */
 export function figureOption(kind: FigureKindName, views: readonly ExperimentView[], style: FigureStyle, options: FigureOptions = {}): EChartsOption {
   if (views.length === 0) throw new WorkbenchError({ code: 'invalid-input', message: 'A figure needs at least one experiment.', hint: 'Pick one or more finished experiments.' })
-  const roc = { scale: options.scale, markTargets: options.markTargets, size: options.size }
-  // Legends name what sets experiments apart (λ, bank, seed …), so two runs that differ only in a parameter never look alike.
+  // Legends name what sets experiments apart (λ, bank, seed …), so two runs that differ only in a parameter never look alike;
+  // explicit labels (export --labels) win.
+  const labels = options.labels
+  if (labels && labels.length !== views.length) {
+    throw new WorkbenchError({ code: 'invalid-input', item: labels.join(','), message: `${labels.length} legend label(s) for ${views.length} experiment(s).`, hint: 'Give one label per experiment, in the order the experiments are named.' })
+  }
   const names = labelsOf(views.map((v) => v.record))
-  const series = () => views.map((v, i) => ({ ...rocSeriesOf(v), name: names[i] }))
+  const nameOf = (_v: ExperimentView, i: number): string => labels?.[i] ?? names[i]
+  const series = (): RocSeriesInput[] => views.map((v, i) => ({ ...rocSeriesOf(v), name: nameOf(v, i) }))
+  const roc = { scale: options.scale, markTargets: options.markTargets, size: options.size, xRange: options.xRange, yRange: options.yRange }
   if (kind === 'roc') return rocOption(series(), style, roc)
   if (kind === 'compare') {
     if (views.length < 2) throw new WorkbenchError({ code: 'invalid-input', message: 'A comparison figure needs at least two experiments.', hint: 'Add another experiment with --compare <id>.' })
     return compareRocOption(series(), style, roc)
   }
   const hist = { normalize: options.normalize, scoreLabel: scoreLabelOf(views) }
-  if (views.length === 1) return histogramOption(histogramOf(views[0]), style, { ...hist, threshold: options.threshold })
-  const panels = views.map((v, i) => ({ name: names[i], histogram: histogramOf(v), threshold: options.threshold }))
-  return histogramPanelsOption(panels, style, { ...hist, size: options.size })
+  const limited = (option: EChartsOption): EChartsOption => withAxisLimits(option, options.xRange, options.yRange)
+  if (views.length === 1) return limited(histogramOption(histogramOf(views[0]), style, { ...hist, threshold: options.threshold }))
+  const panels = views.map((v, i) => ({ name: nameOf(v, i), histogram: histogramOf(v), threshold: options.threshold }))
+  return limited(histogramPanelsOption(panels, style, { ...hist, size: options.size }))
+}
+
+/** The option with every x (y) axis limited to `x` (`y`) when given. */
+function withAxisLimits(option: EChartsOption, x?: readonly [number, number], y?: readonly [number, number]): EChartsOption {
+  const limit = (axes: unknown, r?: readonly [number, number]): unknown => {
+    if (!r) return axes
+    const set = (a: object): object => ({ ...a, min: r[0], max: r[1] })
+    return Array.isArray(axes) ? axes.map(set) : set(axes as object)
+  }
+  return { ...option, xAxis: limit(option.xAxis, x), yAxis: limit(option.yAxis, y) } as EChartsOption
 }

@@ -11,3 +11,5 @@ export { compareRocOption, histogramPanelsOption, defaultColumns } from './compa
 export type { HistogramPanelInput, HistogramPanelsOptions } from './compare'
 export { figureOption, rocSeriesOf, histogramOf, scoreLabelOf } from './figures'
 export type { FigureKindName, FigureOptions } from './figures'
+export { parseLength, INCHES_PER_UNIT, WIDTH_PRESETS } from './size'
+export type { LengthUnit } from './size'

@@ -23,23 +23,30 @@ export interface RocChartOptions {
   scale?: 'log' | 'linear'
   /** Mark TPR@FPR targets on each curve (default false). */
   markTargets?: boolean
-  /** Lower end of both log axes; default the decade at or below 1/n_nonmembers, between 1e-5 and 1e-1. */
+  /** Lower end of both log axes; default 1/n_nonmembers (logAxisFloor). */
   minRate?: number
+  /** Axis limits [min, max], overriding the floor-to-1 default (rates; on log axes both must be positive). */
+  xRange?: readonly [number, number]
+  yRange?: readonly [number, number]
   /** Screen box (px) the chart fills, to choose where the legend fits; print styles use their own size. */
   size?: FigureSize
 }
 
-/** Default log-axis floor when no series says how many non-members it has. */
-export const DEFAULT_MIN_RATE = 1e-4
+/** Default log-axis floor when no series says how many non-members it has (attacks.md, Figures: FPR 1e-3…1). */
+export const DEFAULT_MIN_RATE = 1e-3
 
-/** Lowest rate shown on log axes: the decade at or below the smallest resolvable FPR of all series. */
+/** Lowest floor drawn: below it a log axis spends most of its length on rates no benchmark resolves. */
+const SMALLEST_FLOOR = 1e-6
+
+/**
+ * Lowest rate shown on log axes: the smallest resolvable FPR, 1/n₀ of the series with the most non-members
+ * (attacks.md, Figures; issue 22 — not the decade below it, which drew an empty strip no curve can enter).
+ * At most 0.1, so at least one decade is drawn.
+ */
 export function logAxisFloor(series: readonly RocSeriesInput[]): number {
   const counts = series.map((s) => s.nNonmembers ?? 0).filter((n) => n > 0)
   if (counts.length === 0) return DEFAULT_MIN_RATE
-  const smallest = 1 / Math.max(...counts)
-  // Parsed from text: 10 ** -4 is 0.00009999999999999999, not the decade 1e-4.
-  const decade = Number(`1e${Math.floor(Math.log10(smallest) + 1e-9)}`)
-  return Math.min(Math.max(decade, 1e-5), 1e-1)
+  return Math.min(Math.max(1 / Math.max(...counts), SMALLEST_FLOOR), 1e-1)
 }
 
 /** Legend names: "name (AUC 0.734)", made unique so two same-named experiments keep two legend entries. */
@@ -117,9 +124,9 @@ export function rocOption(series: readonly RocSeriesInput[], style: FigureStyle,
   const log = (options.scale ?? 'log') === 'log'
   const floor = log ? (options.minRate ?? logAxisFloor(series)) : 0
   const scale = log ? 'log' : 'linear'
-  const range = { min: floor, max: 1 }
-  const xAxis = axisOf(style, 'False positive rate', scale, range)
-  const yAxis = axisOf(style, 'True positive rate', scale, range)
+  const range = (r: readonly [number, number] | undefined): { min: number; max: number } => (r ? { min: r[0], max: r[1] } : { min: floor, max: 1 })
+  const xAxis = axisOf(style, 'False positive rate', scale, range(options.xRange))
+  const yAxis = axisOf(style, 'True positive rate', scale, range(options.yRange))
   xAxis.nameGap = style.fontSize.tick * X_NAME_GAP_EM
   yAxis.nameGap = style.fontSize.tick * (log ? 3.2 : 2.8)
   const names = rocLegendNames(series)

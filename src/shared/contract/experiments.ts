@@ -1,13 +1,32 @@
 // Schemas of experiment specs (what to run), records (what ran, enough to rerun) and results views.
 import { z } from 'zod'
+import { BatchSizeSchema, EpochsSchema, LambdaSchema, PatienceSchema, ResamplesSchema, SeedSchema } from './numbers'
+import { AuditSchema } from './audit'
 import { MetricsReportSchema, IntervalSchema, RocPointsSchema } from './metrics'
+import { GpuAdapterSchema } from './models'
 
-export const AttackSchema = z.enum(['csa', 'aea', 'wsa', 'blind'])
+/** `imported`: scores another tool computed, stored by `mia metrics --save` (never run by the workbench). */
+export const AttackSchema = z.enum(['csa', 'aea', 'wsa', 'blind', 'qmia', 'loss-grad', 'rank', 'imported'])
 export type Attack = z.infer<typeof AttackSchema>
+
+/** Every attack's label and one-line description, in the order forms list them (docs/attacks.md defines each). */
+export const ATTACK_INFO: Record<Attack, { label: string; hint: string }> = {
+  csa: { label: 'CSA', hint: 'Cosine similarity of image and caption embeddings.' },
+  aea: { label: 'AEA', hint: 'Similarity averaged over augmented views of the image.' },
+  wsa: { label: 'WSA', hint: 'An attack model trained on pseudo-labelled pool items.' },
+  qmia: { label: 'QMIA', hint: 'Per-item thresholds regressed on guaranteed non-members (Bertran et al. 2023).' },
+  'loss-grad': { label: 'Loss + grad norm', hint: 'InfoNCE loss and its gradient norm in a seeded batch, weakly supervised (CLIP-MIA-Bench).' },
+  rank: { label: 'Zero-shot rank', hint: 'Rank of the own caption among K candidates (Hintersdorf et al. 2024).' },
+  blind: { label: 'Blind', hint: 'Metadata-only baseline that never queries the model.' },
+  imported: { label: 'Imported', hint: 'Scores another tool computed, stored with `mia metrics --save`.' }
+}
+
+/** The attacks the workbench runs itself (all but imported scores), in the order forms list them. */
+export const RUNNABLE_ATTACKS = AttackSchema.options.filter((a) => a !== 'imported')
 
 /** Parameters of the attack and evaluation; every default is the one attacks.md pins. */
 export const ExperimentParamsSchema = z.object({
-  seed: z.number().int('the seed must be a whole number').nonnegative('the seed must be 0 or more').default(0),
+  seed: SeedSchema.default(0),
   aea: z
     .object({
       /** Augmentation bank in canonical spec syntax; empty = the default bank of attacks.md (K = 10). */
@@ -17,34 +36,89 @@ export const ExperimentParamsSchema = z.object({
     .prefault({}),
   wsa: z
     .object({
-      /**
-       * τ = μ + λσ. Down to −2.5, the lowest value of reds-lab's ablation grid (docs/attacks.md, WSA step 2); below it
-       * nearly every pool item becomes a pseudo-member and the attack model learns nothing (issue 21: λ = −5).
-       */
-      lambda: z.number().min(-2.5, 'λ must be at least −2.5 (lower makes nearly every pool item a pseudo-member)').max(10, 'λ must be at most 10').default(1.5),
+      /** Which published code to follow (docs/attacks.md "WSA"): the workbench's own, reds-lab/CLIP-MIA, CLIP-MIA-Bench. */
+      variant: z.enum(['workbench', 'ko2023', 'bench2026']).default('workbench'),
+      /** Fixed λ; absent → the variant's (ko2023 1.5, bench2026 0.5) or the workbench's label-free precision rule. */
+      lambda: LambdaSchema.optional(),
+      /** The precision rule's target pseudo-member precision. */
+      targetPrecision: z.number().gt(0).lt(1).default(0.9),
+      /** Cross-fit a transductive pool (no target scored by a model trained on it); absent → the variant's default. */
+      crossFit: z.boolean().optional(),
+      folds: z.number().int().min(2).max(20).default(5),
       model: z.enum(['mlp', 'logreg']).default('mlp'),
       /** `auto`: the dataset's pool items if any, else the targets with labels hidden (transductive). */
       pool: z.enum(['auto', 'separate', 'transductive']).default('auto'),
       appendCsa: z.boolean().default(false),
       appendAea: z.boolean().default(false),
-      maxEpochs: z.number().int().min(1).max(1000).default(15),
-      patience: z.number().int().min(1).max(100).default(3),
+      maxEpochs: EpochsSchema.default(15),
+      patience: PatienceSchema.default(3),
       learningRate: z.number().positive().default(1e-3),
-      batchSize: z.number().int().min(1).max(4096).default(32)
+      batchSize: BatchSizeSchema.default(32)
     })
     .prefault({}),
   evaluation: z
     .object({
-      /** At least one: every metric carries a bootstrap CI (docs/attacks.md). */
-      resamples: z.number().int('resamples must be a whole number').min(1, 'resamples must be at least 1 (every metric carries a bootstrap CI)').max(100_000, 'resamples must be at most 100,000').default(1000),
+      resamples: ResamplesSchema.default(1000),
       confidence: z.number().gt(0, 'confidence must be between 0 and 1, e.g. 0.95').lt(1, 'confidence must be between 0 and 1, e.g. 0.95').default(0.95),
       fprTargets: z.array(z.number().gt(0, 'FPR targets must be between 0 and 1').lt(1, 'FPR targets must be between 0 and 1')).min(1, 'give at least one FPR target').default([0.001, 0.01, 0.05]),
       alpha: z.number().gt(0, 'α must be between 0 and 1, e.g. 0.01').lt(1, 'α must be between 0 and 1, e.g. 0.01').default(0.01)
     })
     .prefault({}),
-  blind: z.object({ folds: z.number().int().min(2).max(20).default(5), enabled: z.boolean().default(true) }).prefault({})
+  /** QMIA (attacks.md "QMIA"): per-item thresholds regressed on reference non-members over any base score. */
+  qmia: z
+    .object({
+      /** The base score whose non-member distribution is modelled per item. */
+      base: z.enum(['csa', 'aea']).default('csa'),
+      /** Target FPR α of each item's own threshold. */
+      alpha: z.number().gt(0).lt(1).default(0.01)
+    })
+    .prefault({}),
+  /** Loss + gradient norm (attacks.md "Loss + gradient norm"). */
+  lossGrad: z
+    .object({
+      batchSize: z.number().int().min(2).max(4096).default(256),
+      /** CLIP's logit scale s (the exp of the log parameter); null: from the model card, else 100 with a warning. */
+      logitScale: z.number().positive().max(1000).nullable().default(null)
+    })
+    .prefault({}),
+  /** Zero-shot rank (attacks.md "Zero-shot rank"). */
+  rank: z
+    .object({
+      /** Candidates per image, its own caption included. */
+      k: z.number().int().min(2).max(100_000).default(100),
+      /** `captions`: other items' captions; `list`: the candidate texts below. */
+      candidates: z.enum(['captions', 'list']).default('captions'),
+      candidateList: z.array(z.string().min(1).max(1000)).max(100_000).default([]),
+      /** Prompt templates with `{}` for the caption (e.g. "a photo of {}."); the median rank over templates votes. */
+      templates: z.array(z.string().min(1).max(500).refine((t) => t.includes('{}'), { message: 'a template needs {} where the caption goes' })).min(1).max(64).default(['{}'])
+    })
+    .prefault({}),
+  blind: z.object({ folds: z.number().int().min(2).max(20).default(5), enabled: z.boolean().default(true) }).prefault({}),
+  /** Reference-model calibration of CSA/AEA (docs/attacks.md): score = s_target − s_reference. */
+  calibration: z.object({ referenceModel: z.string().min(1).optional() }).prefault({})
 })
 export type ExperimentParams = z.infer<typeof ExperimentParamsSchema>
+
+/**
+ * Whether an experiment embeds augmented views of its images: AEA always, WSA when its features
+ * include the AEA score (attacks.md). The one rule the runner, the planner and the form share.
+ */
+export function usesAugmentedViews(attack: Attack, params: { wsa: Pick<ExperimentParams['wsa'], 'appendAea'>; qmia?: Pick<ExperimentParams['qmia'], 'base'> }): boolean {
+  return attack === 'aea' || (attack === 'wsa' && params.wsa.appendAea) || (attack === 'qmia' && params.qmia?.base === 'aea')
+}
+
+/** Where imported scores came from, enough to check a file is the one measured (issue 22: `mia metrics --save`). */
+export const ImportedScoresSchema = z.object({
+  file: z.string().max(4096),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  columns: z.object({ score: z.string(), label: z.string(), id: z.string().nullable() }),
+  /** The file's scores were negated (loss-like: lower means member), so higher means member as everywhere else. */
+  lowerIsMember: z.boolean(),
+  /** Rows read, and those skipped because their label was unknown. */
+  rows: z.number().int().nonnegative(),
+  skippedUnknown: z.number().int().nonnegative()
+})
+export type ImportedScores = z.infer<typeof ImportedScoresSchema>
 
 /** What the user asks to run. `model` and `dataset` are names (bundled/added) or folder paths. */
 export const ExperimentSpecSchema = z.object({
@@ -53,7 +127,9 @@ export const ExperimentSpecSchema = z.object({
   dataset: z.string().min(1),
   attack: AttackSchema,
   params: ExperimentParamsSchema.prefault({}),
-  tags: z.array(z.string().max(50)).max(50).default([])
+  tags: z.array(z.string().max(50)).max(50).default([]),
+  /** Provenance of imported scores: which file (and its hash), which columns, and the score direction. */
+  imported: ImportedScoresSchema.optional()
 })
 export type ExperimentSpecInput = z.input<typeof ExperimentSpecSchema>
 export type ExperimentSpec = z.infer<typeof ExperimentSpecSchema>
@@ -63,9 +139,14 @@ export const ResolvedSpecSchema = ExperimentSpecSchema.extend({
   modelName: z.string().nullable(),
   modelFingerprint: z.string().nullable(),
   quantized: z.boolean(),
+  /** Folder layout (huggingface, openclip, clip-as-service) and variant ('separate', 'combined-fp16', ...) that ran. */
+  modelFormat: z.string().nullable().optional(),
+  modelVariant: z.string().nullable().optional(),
   datasetName: z.string(),
   datasetHash: z.string(),
-  appVersion: z.string()
+  appVersion: z.string(),
+  /** Fingerprint of the calibration reference model, when there is one. */
+  referenceModelFingerprint: z.string().nullable().optional()
 })
 export type ResolvedSpec = z.infer<typeof ResolvedSpecSchema>
 
@@ -84,6 +165,8 @@ export type SkippedItem = z.infer<typeof SkippedItemSchema>
 export const ExperimentResultsSchema = z.object({
   metrics: MetricsReportSchema.nullable(),
   blindBaseline: BlindBaselineSchema.nullable(),
+  /** Membership or shift? (docs/attacks.md "Audit verdict"); absent in records made before it existed. */
+  audit: AuditSchema.nullable().optional(),
   /** Attack-specific facts, e.g. WSA's μ, σ, τ, pseudo-member counts and precision. */
   attackReport: z.record(z.string(), z.unknown()),
   counts: z.object({ targets: z.number().int(), members: z.number().int(), nonmembers: z.number().int(), unknown: z.number().int(), reference: z.number().int(), pool: z.number().int() }),
@@ -91,6 +174,8 @@ export const ExperimentResultsSchema = z.object({
   /** Execution provider that ran the model (null for the blind baseline) and why a faster one was not used. */
   provider: z.string().nullable(),
   fallbackReason: z.string().nullable(),
+  /** The GPU behind a WebGPU provider (absent in records made before it was recorded). */
+  adapter: GpuAdapterSchema.nullable().optional(),
   /** Embeddings computed in this run vs read from the cache. */
   embeddings: z.object({ computed: z.number().int(), cached: z.number().int() }),
   /** Seconds per phase. */
@@ -124,6 +209,9 @@ export const ExperimentSummarySchema = ExperimentRecordSchema.pick({ id: true, n
   datasetName: z.string(),
   auc: z.number().nullable(),
   nTargets: z.number().int(),
+  /** What pins the measurement: the list shows the key parameters, and `mia run` finds an identical earlier run by them. */
+  modelFingerprint: z.string().nullable(),
+  datasetHash: z.string(),
   /** The parameters it ran with, so lists can show and sort by them (issue 21). */
   params: ExperimentParamsSchema,
   /** TPR at each FPR target of the evaluation (null where unresolvable). */

@@ -1,6 +1,7 @@
 // Schemas of exported artefacts (figures, tables, records) and of the embed and augmentation-preview operations.
 import { z } from 'zod'
 import { SkippedItemSchema } from './experiments'
+import { GpuAdapterSchema } from './models'
 
 /** Figure kinds the renderer and `mia export --figure` draw from the same chart builders. */
 export const FigureKindSchema = z.enum(['roc', 'hist', 'compare'])
@@ -9,6 +10,45 @@ export const FigureFormatSchema = z.enum(['svg', 'pdf', 'png'])
 export type FigureFormat = z.infer<typeof FigureFormatSchema>
 export const TableFormatSchema = z.enum(['csv', 'latex'])
 export type TableFormat = z.infer<typeof TableFormatSchema>
+
+/** An axis range [min, max] in data units (rates for ROC axes, scores for histograms). */
+export const AxisRangeSchema = z
+  .tuple([z.number(), z.number()])
+  .refine(([lo, hi]) => Number.isFinite(lo) && Number.isFinite(hi) && lo < hi, { message: 'an axis range needs min < max' })
+export type AxisRange = z.infer<typeof AxisRangeSchema>
+
+/** How an exported figure is drawn beyond its kind and size (issue 22: linear axes, limits, legend labels). */
+export const FigureDrawOptionsSchema = z
+  .object({
+    /** ROC axes: log-log (default; from 1/n₀) or linear. */
+    scale: z.enum(['log', 'linear']).default('log'),
+    xRange: AxisRangeSchema.optional(),
+    yRange: AxisRangeSchema.optional(),
+    /** Legend labels in the order of the experiments, replacing their names. */
+    labels: z.array(z.string().min(1).max(200)).max(16).optional()
+  })
+  .strict()
+export type FigureDrawOptions = z.infer<typeof FigureDrawOptionsSchema>
+
+/** Metrics-table columns a researcher can choose (`--columns auc,tpr@1%,ba`); ids are stable, headers are the table's. */
+export const TABLE_COLUMNS = ['model', 'dataset', 'attack', 'params', 'n', 'auc', 'ba', 'tpr@0.1%', 'tpr@1%', 'tpr@5%', 'adv', 'blind', 'audit', 'delta'] as const
+export const TableColumnSchema = z.enum(TABLE_COLUMNS)
+export type TableColumn = z.infer<typeof TableColumnSchema>
+
+/** How a LaTeX/CSV metrics table is laid out. */
+export const TableOptionsSchema = z
+  .object({
+    /** Columns after the experiment label, in this order; default all. */
+    columns: z.array(TableColumnSchema).min(1).max(TABLE_COLUMNS.length).optional(),
+    /** LaTeX float: `table` (one column) or `table*` (spans both columns). */
+    float: z.enum(['table', 'table*']).default('table*'),
+    /** Row labels: experiment names, or `short` = only what differs between the rows (model, attack, parameters). */
+    labels: z.enum(['names', 'short']).default('names'),
+    /** LaTeX numbers: plain text, or siunitx `\num{}` cells with the CI as `\numrange{}`-style text. */
+    numbers: z.enum(['plain', 'siunitx']).default('plain')
+  })
+  .strict()
+export type TableOptions = z.infer<typeof TableOptionsSchema>
 
 /** A file produced by an export: text formats as UTF-8, binary ones (pdf, png) as base64. */
 export const ExportFileSchema = z.object({
@@ -31,6 +71,8 @@ export const EmbedSummarySchema = z.object({
   modelFingerprint: z.string(),
   provider: z.string(),
   fallbackReason: z.string().nullable(),
+  /** The GPU behind a WebGPU provider; null on the CPU and other providers. */
+  adapter: GpuAdapterSchema.nullable(),
   dataset: z.string(),
   datasetHash: z.string(),
   items: z.number().int(),

@@ -5,8 +5,15 @@ import { z } from 'zod'
 export const IntervalSchema = z.object({ lo: z.number(), hi: z.number() })
 export type Interval = z.infer<typeof IntervalSchema>
 
-/** TPR at one FPR target; `tpr` is null when unresolvable (fewer than 1/f non-members). */
-export const TprAtFprEntrySchema = z.object({
+/** k-of-n counts, Clopper–Pearson intervals and the ε lower bound of one decision rule (attacks.md "Low-FPR evidence"). Optional: records from before issue 20 lack them. */
+export const LowFprEvidenceSchema = z.object({
+  counts: z.object({ tp: z.number().int(), nMembers: z.number().int(), fp: z.number().int(), nNonmembers: z.number().int() }).optional(),
+  clopperPearson: z.object({ tpr: IntervalSchema, fpr: IntervalSchema }).optional(),
+  epsilon: z.number().optional()
+})
+
+/** TPR at one FPR target ("0" = the highest threshold with no false positive); `tpr` is null when unresolvable (fewer than 1/f non-members). */
+export const TprAtFprEntrySchema = LowFprEvidenceSchema.extend({
   target: z.number(),
   tpr: z.number().nullable(),
   resolvable: z.boolean(),
@@ -18,7 +25,7 @@ export const TprAtFprEntrySchema = z.object({
 export type TprAtFprEntry = z.infer<typeof TprAtFprEntrySchema>
 
 /** Metrics of the calibrated rule "member iff score > τ_α" (τ_α from reference non-members). */
-export const CalibratedMetricsSchema = z.object({
+export const CalibratedMetricsSchema = LowFprEvidenceSchema.extend({
   alpha: z.number(),
   threshold: z.number(),
   rule: z.literal('score > threshold'),
@@ -49,9 +56,13 @@ export const MetricsReportSchema = z.object({
   tprAtFpr: z.record(z.string(), TprAtFprEntrySchema),
   minResolvableFpr: z.number(),
   calibrated: CalibratedMetricsSchema.optional(),
+  /** The largest ε lower bound over the FPR budgets (`at` = its tprAtFpr key). */
+  epsilon: z.object({ lower: z.number(), at: z.string(), confidence: z.number(), delta: z.number(), method: z.literal('clopper-pearson') }).optional(),
   scoreGap: z.object({ delta: z.number(), ci: IntervalSchema, meanMembers: z.number(), meanNonmembers: z.number() }),
   bootstrap: z.object({ resamples: z.number().int(), seed: z.number().int(), confidence: z.number(), method: z.literal('stratified-percentile') }),
-  roc: RocPointsSchema.optional()
+  roc: RocPointsSchema.optional(),
+  /** Reasons to trust the numbers less (e.g. fewer than the minimum items per class); absent in older records. */
+  warnings: z.array(z.string()).optional()
 })
 export type MetricsReportData = z.infer<typeof MetricsReportSchema>
 

@@ -5,6 +5,9 @@ import { WorkbenchErrorDataSchema } from './error-schema'
 /** One file of a model folder and its size in bytes. */
 export const ModelFileSchema = z.object({ path: z.string(), bytes: z.number().int().nonnegative() })
 
+/** Folder layouts the workbench reads without conversion (README "Model layouts"). */
+export const ModelFormatSchema = z.enum(['huggingface', 'openclip', 'clip-as-service'])
+
 /** A model folder as the registry sees it; `error` is set when it cannot be loaded. */
 export const ModelInfoSchema = z.object({
   name: z.string(),
@@ -20,9 +23,74 @@ export const ModelInfoSchema = z.object({
   files: z.array(ModelFileSchema),
   /** Model-card facts when the folder ships one (architecture, training set, measured AUCs). */
   card: z.record(z.string(), z.unknown()).nullable(),
-  error: WorkbenchErrorDataSchema.nullable()
+  error: WorkbenchErrorDataSchema.nullable(),
+  /** Folder layout; the described variant and all variants; weights as published (fp32, fp16, int8, ...). */
+  format: ModelFormatSchema.nullable().optional(),
+  variant: z.string().nullable().optional(),
+  variants: z.array(z.string()).optional(),
+  weights: z.string().nullable().optional(),
+  /** Hugging Face cache entries: the repo id and the snapshot revision (commit) described. */
+  repoId: z.string().nullable().optional(),
+  revision: z.string().nullable().optional(),
+  /** Facts the user should know (defaults assumed, sizes read from the first batch). */
+  notes: z.array(z.string()).optional(),
+  /** Every problem found; `error` is the first. */
+  problems: z.array(WorkbenchErrorDataSchema).optional()
 })
 export type ModelInfo = z.infer<typeof ModelInfoSchema>
+
+/** How one tower is fed and read, as its graph declares it. */
+export const TowerIoSchema = z.object({
+  file: z.string(),
+  input: z.string(),
+  inputType: z.string(),
+  inputShape: z.array(z.union([z.number(), z.string()])).nullable(),
+  mask: z.string().nullable(),
+  output: z.string(),
+  fixedBatch: z.number().int().positive().nullable()
+})
+
+/** Everything `mia models inspect` and the Models screen show, before any run. */
+export const ModelInspectionSchema = ModelInfoSchema.extend({
+  hasAttentionMask: z.boolean(),
+  quantized: z.boolean(),
+  towers: z.object({ vision: TowerIoSchema.nullable(), text: TowerIoSchema.nullable() }),
+  preprocessing: z
+    .object({
+      /** The file it came from; null when the format's defaults are assumed. */
+      source: z.string().nullable(),
+      /** OpenCLIP/OpenAI resize and crop before RGB conversion; Hugging Face converts first. */
+      order: z.enum(['huggingface', 'openclip']),
+      resize: z.string(),
+      crop: z.string().nullable(),
+      interpolation: z.string(),
+      mean: z.array(z.number()),
+      std: z.array(z.number())
+    })
+    .nullable(),
+  tokenizer: z.object({ file: z.string(), contextLength: z.number().int().positive().nullable() }).nullable()
+})
+export type ModelInspection = z.infer<typeof ModelInspectionSchema>
+
+/** Execution providers a user can ask for; `auto` tries CUDA, then WebGPU, then the CPU (docs/attacks.md § Providers). */
+export const ProviderChoiceSchema = z.enum(['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'])
+export type ProviderChoice = z.infer<typeof ProviderChoiceSchema>
+
+/**
+ * The GPU behind the WebGPU provider. onnxruntime-node does not expose Dawn's adapter info, so it is read from the
+ * driver the platform offers (`source`: the Vulkan driver manifest on Linux, the platform API elsewhere).
+ */
+export const GpuAdapterSchema = z.object({
+  vendor: z.string(),
+  architecture: z.string(),
+  description: z.string(),
+  backend: z.enum(['vulkan', 'metal', 'd3d12']),
+  /** A software rasteriser (SwiftShader): correct but slow; its timings say nothing about GPUs. */
+  software: z.boolean(),
+  driver: z.string().nullable(),
+  source: z.enum(['vulkan-manifest', 'platform'])
+})
+export type GpuAdapter = z.infer<typeof GpuAdapterSchema>
 
 /** What this installation can run, and what falls back to what. */
 export const CapabilitiesSchema = z.object({
@@ -30,6 +98,8 @@ export const CapabilitiesSchema = z.object({
   /** Execution providers onnxruntime-node can use here, in preference order; `cpu` always last. */
   executionProviders: z.array(z.string()),
   gpu: z.boolean(),
+  /** The WebGPU adapter that answered a probe session; null when WebGPU is unavailable (`fallbacks` says why). */
+  adapter: GpuAdapterSchema.nullable(),
   /** Human explanations: why a faster provider or the desktop runtime is not available. */
   fallbacks: z.array(z.string())
 })

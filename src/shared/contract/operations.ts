@@ -1,7 +1,9 @@
 // Every operation of the workbench: name, input schema, output schema. Transports are generic over this table.
 import { z } from 'zod'
+import { BatchSizeSchema, DpiSchema, MaxIssuesSchema, ResamplesSchema, SeedSchema } from './numbers'
 import { DatasetSummarySchema, ItemCardSchema, MembershipSchema, RoleSchema, ValidationReportSchema } from './datasets'
 import {
+  ImportedScoresSchema,
   ExperimentRecordSchema,
   ExperimentSpecSchema,
   ExperimentStatusSchema,
@@ -9,9 +11,9 @@ import {
   ExperimentViewSchema,
   ItemDetailSchema
 } from './experiments'
-import { EmbedSummarySchema, ExportFileSchema, FigureFormatSchema, FigureKindSchema, TableFormatSchema, ViewPreviewSchema } from './exports'
+import { EmbedSummarySchema, ExportFileSchema, FigureDrawOptionsSchema, FigureFormatSchema, FigureKindSchema, TableFormatSchema, TableOptionsSchema, ViewPreviewSchema } from './exports'
 import { MetricsReportSchema, PairedComparisonSchema } from './metrics'
-import { CapabilitiesSchema, ModelInfoSchema } from './models'
+import { CapabilitiesSchema, ModelInfoSchema, ModelInspectionSchema } from './models'
 
 /** Definition of one operation; `long` ones stream events and honour cancellation. */
 export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -55,12 +57,18 @@ export const operations = {
     summary: 'Bundled and user-added models with architecture facts, fingerprint and load errors.'
   }),
   'models.add': op({ input: z.object({ path: ref }).strict(), output: ModelInfoSchema, long: false, summary: 'Register a model folder (Hugging Face ONNX layout) and describe it.' }),
+  'models.inspect': op({
+    input: z.object({ path: ref, variant: z.string().min(1).max(64).optional() }).strict(),
+    output: ModelInspectionSchema,
+    long: false,
+    summary: 'Describe a model folder (any layout) without registering it: layout, towers, variant, preprocessing, tokenizer and every problem found.'
+  }),
   'models.remove': op({ input: z.object({ path: ref }).strict(), output: ok, long: false, summary: 'Forget a user-added model folder (its cached embeddings stay).' }),
   'datasets.list': op({ input: none, output: z.object({ datasets: z.array(DatasetSummarySchema) }), long: false, summary: 'Bundled and user-added datasets with counts by membership and role.' }),
   'datasets.add': op({ input: z.object({ path: ref }).strict(), output: DatasetSummarySchema, long: true, summary: 'Register a manifest or image folder as a dataset and count its items.' }),
   'datasets.remove': op({ input: z.object({ path: ref }).strict(), output: ok, long: false, summary: 'Forget a user-added dataset.' }),
   'datasets.validate': op({
-    input: z.object({ dataset: ref, maxIssues: z.number().int().min(0).max(100_000).default(500) }).strict(),
+    input: z.object({ dataset: ref, maxIssues: MaxIssuesSchema.default(500) }).strict(),
     output: ValidationReportSchema,
     long: true,
     summary: 'Check every item (files, decoding, duplicates, captions) before a run; report per item.'
@@ -87,7 +95,7 @@ export const operations = {
         dataset: ref,
         itemId: id.optional(),
         bank: z.string().max(20_000).default(''),
-        seed: z.number().int().nonnegative().default(0),
+        seed: SeedSchema.default(0),
         size: z.number().int().min(16).max(512).default(128)
       })
       .strict(),
@@ -101,9 +109,9 @@ export const operations = {
         model: ref,
         dataset: ref,
         augment: z.string().max(20_000).optional(),
-        seed: z.number().int().nonnegative().default(0),
+        seed: SeedSchema.default(0),
         out: z.string().max(4096).optional(),
-        batchSize: z.number().int().min(1).max(4096).optional(),
+        batchSize: BatchSizeSchema.optional(),
         /** Process only shard `index` of `count` (0-based): a deterministic split by item id, for cluster job arrays. */
         shard: z
           .object({ index: z.number().int().min(0), count: z.number().int().min(1).max(100_000) })
@@ -164,7 +172,7 @@ export const operations = {
   'experiments.tag': op({ input: z.object({ id, tags: z.array(z.string().min(1).max(50)).max(50) }).strict(), output: ExperimentSummarySchema, long: false, summary: 'Replace the tags of an experiment.' }),
   'experiments.delete': op({ input: z.object({ id }).strict(), output: ok, long: false, summary: 'Delete an experiment and its scores (cached embeddings stay).' }),
   'experiments.compare': op({
-    input: z.object({ ids: ExperimentIdsSchema.min(2), resamples: z.number().int().min(0).max(100_000).default(1000), seed: z.number().int().nonnegative().default(0) }).strict(),
+    input: z.object({ ids: ExperimentIdsSchema.min(2), resamples: ResamplesSchema.default(1000), seed: SeedSchema.default(0) }).strict(),
     output: z.object({
       views: z.array(ExperimentViewSchema),
       /** Paired comparisons (first experiment vs each other) where both scored the same target items. */
@@ -181,13 +189,31 @@ export const operations = {
         scores: z.array(z.number()).min(2),
         labels: z.array(z.union([z.literal(0), z.literal(1)])).min(2),
         referenceScores: z.array(z.number()).optional(),
-        resamples: z.number().int().min(0).max(100_000).default(1000),
-        seed: z.number().int().nonnegative().default(0)
+        resamples: ResamplesSchema.default(1000),
+        seed: SeedSchema.default(0)
       })
       .strict(),
     output: MetricsReportSchema,
     long: true,
     summary: 'Evaluate any scores with the pinned conventions (AUC, TPR@FPR, balanced accuracy, bootstrap CIs).'
+  }),
+  'experiments.import': op({
+    input: z
+      .object({
+        name: z.string().min(1).max(200),
+        tags: z.array(z.string().min(1).max(50)).max(50).default([]),
+        /** One entry per labelled row, in file order; ids from the file's id column, or null to number the rows. */
+        scores: z.array(z.number()).min(2).max(10_000_000),
+        labels: z.array(z.union([z.literal(0), z.literal(1)])).min(2).max(10_000_000),
+        ids: z.array(z.string().min(1).max(1000)).max(10_000_000).nullable(),
+        source: ImportedScoresSchema,
+        resamples: z.number().int().min(0).max(100_000).default(1000),
+        seed: z.number().int().nonnegative().default(0)
+      })
+      .strict(),
+    output: ExperimentRecordSchema,
+    long: true,
+    summary: "Store another tool's scores as an experiment (with the file's hash and column mapping), evaluated by the same conventions."
   }),
   'export.figure': op({
     input: z
@@ -196,7 +222,9 @@ export const operations = {
         figure: FigureKindSchema,
         format: FigureFormatSchema,
         widthIn: z.number().min(1).max(20).default(3.3),
-        dpi: z.number().int().min(72).max(1200).default(300)
+        heightIn: z.number().min(0.5).max(20).optional(),
+        dpi: DpiSchema.default(300),
+        draw: FigureDrawOptionsSchema.prefault({})
       })
       .strict(),
     output: ExportFileSchema,
@@ -204,7 +232,7 @@ export const operations = {
     summary: 'A ROC, histogram or comparison figure as SVG, PDF (one page, fonts embedded) or PNG.'
   }),
   'export.table': op({
-    input: z.object({ ids: ExperimentIdsSchema, format: TableFormatSchema }).strict(),
+    input: z.object({ ids: ExperimentIdsSchema, format: TableFormatSchema, table: TableOptionsSchema.prefault({}) }).strict(),
     output: ExportFileSchema,
     long: false,
     summary: 'The metrics table (with paired deltas for comparisons) as CSV or a booktabs LaTeX table.'

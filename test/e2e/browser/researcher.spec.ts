@@ -168,15 +168,18 @@ test('Δ has the same sign and value on the compare screen and in the LaTeX tabl
   test.skip(ids === null, 'needs the runs of the reload test')
   const [a, b] = ids!
   await page.goto(`${page.url().split('#')[0]}#/compare?ids=${a},${b}`)
-  await expect(page.getByTestId('delta-convention')).toContainText('Δ = experiment − reference')
+  await expect(page.getByTestId('delta-convention')).toContainText('Δ = A − B, A the reference')
   const screenDelta = Number((await page.getByTestId('delta-auc').textContent())!.replace('+', ''))
   const latex = await callOp<{ data: string }>(page, served, 'export.table', { ids: [a, b], format: 'latex' })
-  expect(latex.data).toContain('AUC of the row $-$ AUC of the reference')
-  const lines = latex.data.split('\n').filter((l) => l.includes('&') && l.trim().endsWith('\\\\'))
-  const last = lines[lines.length - 1].split('&').map((c) => c.trim())
-  // The row of B (the last): its Δ cell is the one before p, e.g. "-0.012 [-0.020, -0.004]".
-  const latexDelta = Number(last[last.length - 2].split(' ')[0].replace(/\$-\$|−/g, '-'))
-  expect(Number.isFinite(latexDelta), last.join(' & ')).toBe(true)
+  expect(latex.data).toContain('$\\Delta$ = A $-$ B')
+  const rows = latex.data.split('\n').filter((l) => l.includes('&') && l.trim().endsWith('\\\\'))
+  const header = rows[0].split('&').map((c) => c.trim())
+  const column = header.findIndex((c) => c.startsWith('$\\Delta$AUC'))
+  expect(column, header.join(' | ')).toBeGreaterThan(0)
+  // B's row (the last) holds A − B; e.g. "-0.012 [-0.020, -0.004]".
+  const cell = rows[rows.length - 1].split('&').map((c) => c.trim())[column]
+  const latexDelta = Number(cell.split(' ')[0].replace(/\$-\$|−/g, '-'))
+  expect(Number.isFinite(latexDelta), cell).toBe(true)
   expect(latexDelta).toBeCloseTo(screenDelta, 3)
   expect(Math.sign(latexDelta)).toBe(Math.sign(screenDelta))
 })

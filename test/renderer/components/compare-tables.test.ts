@@ -1,4 +1,4 @@
-// Compare tables: one metrics row per experiment, paired Δ = experiment − reference (as the CSV and LaTeX tables sign it) with CI and p, and notes when items differ.
+// Compare tables: one metrics row per experiment, paired Δ = A − B (A the reference, as the CSV and LaTeX tables sign it) with CI and p, and notes when items differ.
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
 import { mount, RouterLinkStub } from '@vue/test-utils'
@@ -21,11 +21,10 @@ describe('CompareTables', () => {
     const wrapper = mount(CompareTables, { props: { views, comparisons: [comparison], notes: [] }, global: { stubs: { RouterLink: RouterLinkStub } } })
     expect(wrapper.findAll('[data-testid="compare-metrics"] tbody tr')).toHaveLength(2)
     const row = wrapper.get('[data-testid="compare-paired"] tbody tr').text()
-    // The engine's Δ is a − b (reference − other); the screen shows other − reference, like src/main/engine/figures/table-rows.ts.
-    expect(row).toContain('CSA · large − CSA · small')
-    expect(wrapper.get('[data-testid="delta-auc"]').text()).toBe('+0.057')
-    expect(row).toContain('[0.046, 0.068]')
-    expect(wrapper.get('[data-testid="delta-convention"]').text()).toContain('Δ = experiment − reference (CSA · small)')
+    expect(row).toContain('CSA · small − CSA · large')
+    expect(wrapper.get('[data-testid="delta-auc"]').text()).toBe('-0.057')
+    expect(row).toContain('[-0.068, -0.046]')
+    expect(wrapper.get('[data-testid="delta-convention"]').text()).toContain('Δ = A − B, A the reference (CSA · small)')
     expect(row).toContain('< 0.001')
     expect(wrapper.find('[data-testid="compare-notes"]').exists()).toBe(false)
   })

@@ -8,7 +8,8 @@ describe('experiment form', () => {
   it('starts from the contract defaults', () => {
     const form = defaultForm()
     expect(form.attacks).toEqual(['csa'])
-    expect(form.wsa.lambda).toBe(1.5)
+    expect(form.wsa.lambda).toBeUndefined() // the workbench variant's label-free λ rule
+    expect(form.wsa.variant).toBe('workbench')
     expect(form.evaluation.fprTargets).toBe('0.001, 0.01, 0.05')
     expect(form.evaluation.resamples).toBe(1000)
   })

@@ -16,6 +16,17 @@ beforeAll(async () => {
 })
 
 describe('figureOption', () => {
+  it('takes legend labels, panel titles and axis limits (issue 22), and refuses a label count that does not match', () => {
+    const roc = figureOption('roc', [a, b], ONE_COLUMN_STYLE, { labels: ['ViT-B/32', 'ViT-L/14'], xRange: [0.01, 1] })
+    expect((roc.legend as { data: string[] }).data.map((n) => n.replace(/ \(AUC.*$/, ''))).toEqual(['ViT-B/32', 'ViT-L/14'])
+    expect((roc.xAxis as { min: number }).min).toBe(0.01)
+    const hist = figureOption('hist', [a, b], ONE_COLUMN_STYLE, { labels: ['B', 'L'], xRange: [-1, 1], yRange: [0, 0.5] })
+    expect((hist.title as Array<{ text: string }>).map((t) => t.text)).toEqual(['B', 'L'])
+    expect((hist.xAxis as Array<{ min: number; max: number }>).map((x) => [x.min, x.max])).toEqual([[-1, 1], [-1, 1]])
+    expect((hist.yAxis as Array<{ max: number }>).every((y) => y.max === 0.5)).toBe(true)
+    expect(() => figureOption('roc', [a, b], ONE_COLUMN_STYLE, { labels: ['only one'] })).toThrow(/1 legend label\(s\) for 2 experiment\(s\)/)
+  })
+
   it('draws a ROC from the view curve, and a comparison of several views', () => {
     const roc = figureOption('roc', [a], ONE_COLUMN_STYLE)
     expect((roc.series as LineSeriesOption[]).map((s) => s.name)).toEqual(['Chance', expect.stringMatching(/^small \(AUC/)])

@@ -25,10 +25,11 @@ describe('rocOption (log-log)', () => {
     const x = o.xAxis as Axis
     const y = o.yAxis as Axis
     expect([x.type, y.type]).toEqual(['log', 'log'])
-    expect([x.min, x.max, y.min, y.max]).toEqual([1e-3, 1, 1e-3, 1])
+    // 600 non-members: the smallest resolvable FPR is 1/600, and the axes start there (issue 22), not at the decade below.
+    expect([x.min, x.max, y.min, y.max]).toEqual([1 / 600, 1, 1 / 600, 1])
     const chance = seriesOf(o).find((s) => s.name === 'Chance')
     expect(chance?.data).toEqual([
-      [1e-3, 1e-3],
+      [1 / 600, 1 / 600],
       [1, 1]
     ])
     expect((chance?.lineStyle as { type?: string }).type).toBe('dashed')
@@ -42,16 +43,16 @@ describe('rocOption (log-log)', () => {
     const curves = seriesOf(o).filter((s) => s.name !== 'Chance')
     expect(curves.map((s) => s.name)).toEqual(legend.data)
     expect(curves[0].color).not.toBe(curves[1].color)
-    // The floor follows the larger non-member count: 1/2000 lies in the 1e-4 decade.
-    expect((o.xAxis as Axis).min).toBe(1e-4)
+    // The floor follows the larger non-member count: 1/2000.
+    expect((o.xAxis as Axis).min).toBe(1 / 2000)
   })
 
   it('keeps every point on the axes: zero rates sit on the floor, the curve ends at (1, 1)', () => {
     const o = rocOption([rocSeriesOf(small)], ONE_COLUMN_STYLE)
     const pts = pointsOf(seriesOf(o)[1])
-    expect(pts[0]).toEqual([1e-3, 1e-3])
+    expect(pts[0]).toEqual([1 / 600, 1 / 600])
     expect(pts[pts.length - 1]).toEqual([1, 1])
-    expect(pts.every(([fx, ty]) => fx >= 1e-3 && ty >= 1e-3 && fx <= 1 && ty <= 1)).toBe(true)
+    expect(pts.every(([fx, ty]) => fx >= 1 / 600 && ty >= 1 / 600 && fx <= 1 && ty <= 1)).toBe(true)
     // Points with FPR above the floor are drawn where they are.
     const roc = small.roc!
     const i = roc.fpr.findIndex((f) => f > 0.1)
@@ -95,10 +96,15 @@ describe('styles and helpers', () => {
     expect(rocOption(input, SCREEN_STYLE).tooltip).toBeDefined()
   })
 
-  it('puts the log floor at the decade of 1/n_nonmembers, within [1e-5, 1e-1]', () => {
+  it('puts the log floor at the smallest resolvable FPR 1/n_nonmembers, within [1e-6, 1e-1]', () => {
     const roc = { fpr: [0, 1], tpr: [0, 1], thresholds: [null, 0] }
     const floor = (n: number | null): number => logAxisFloor([{ name: 'x', roc, nNonmembers: n }])
-    expect([floor(600), floor(1000), floor(2000), floor(5), floor(10_000_000), floor(null)]).toEqual([1e-3, 1e-3, 1e-4, 1e-1, 1e-5, 1e-4])
+    expect([floor(600), floor(1000), floor(2000), floor(5), floor(10_000_000), floor(null)]).toEqual([1 / 600, 1e-3, 5e-4, 1e-1, 1e-6, 1e-3])
+  })
+
+  it('takes axis limits when given', () => {
+    const o = rocOption([rocSeriesOf(small)], ONE_COLUMN_STYLE, { xRange: [0.01, 1], yRange: [0.001, 0.5] })
+    expect([(o.xAxis as Axis).min, (o.xAxis as Axis).max, (o.yAxis as Axis).min, (o.yAxis as Axis).max]).toEqual([0.01, 1, 0.001, 0.5])
   })
 
   it('keeps legend names unique and leaves out a missing AUC', () => {

@@ -129,15 +129,21 @@ export async function blindBaseline(input: BlindInput): Promise<BlindResult> {
 /**
  * The spec's distribution-shift warning, or null: blind AUC ≥ 0.60, or the attack's AUC not more
  * than 0.05 above the blind AUC (a blind baseline above the attack counts as within the margin).
+ * With the blind AUC's interval `ci`, a high blind AUC whose interval still includes chance (0.5) is
+ * said to be inconclusive rather than a measured shift (issue 22: 20 items, AUC 0.610 [0.360, 0.850]).
  */
-export function blindWarning(blindAuc: number, attackAuc: number): string | null {
+export function blindWarning(blindAuc: number, attackAuc: number, ci?: { lo: number; hi: number }): string | null {
   if (!Number.isFinite(blindAuc)) return null
   const shown = (v: number): string => v.toFixed(3)
+  const withCI = ci ? `${shown(blindAuc)} [${shown(ci.lo)}, ${shown(ci.hi)}]` : shown(blindAuc)
+  if (blindAuc >= BLIND_WARNING_AUC && ci && ci.lo <= 0.5) {
+    return `Distribution shift inconclusive: a blind baseline that never queries the model reaches AUC ${withCI} (≥ ${BLIND_WARNING_AUC}), but its interval includes chance (0.5), so these items are too few to tell whether members and non-members differ in their captions or image files. Add items before trusting the attack's result as memorisation.`
+  }
   if (blindAuc >= BLIND_WARNING_AUC) {
-    return `Distribution shift: a blind baseline that never queries the model reaches AUC ${shown(blindAuc)} (≥ ${BLIND_WARNING_AUC}). Members and non-members differ in their captions or image files, so this benchmark measures that difference, not memorisation.`
+    return `Distribution shift: a blind baseline that never queries the model reaches AUC ${withCI} (≥ ${BLIND_WARNING_AUC}). Members and non-members differ in their captions or image files, so this benchmark measures that difference, not memorisation.`
   }
   if (Number.isFinite(attackAuc) && attackAuc - blindAuc <= BLIND_WARNING_MARGIN) {
-    return `Distribution shift check: the attack's AUC ${shown(attackAuc)} is within ${BLIND_WARNING_MARGIN} of a blind baseline that never queries the model (AUC ${shown(blindAuc)}), so it shows no leakage beyond what caption and image statistics alone reveal.`
+    return `Distribution shift check: the attack's AUC ${shown(attackAuc)} is within ${BLIND_WARNING_MARGIN} of a blind baseline that never queries the model (AUC ${withCI}), so it shows no leakage beyond what caption and image statistics alone reveal.`
   }
   return null
 }

@@ -1,4 +1,4 @@
-// Public surface of the attacks module: CSA, AEA, WSA (MLP / logistic regression) and the blind baseline.
+// Public surface of the attacks module: CSA, AEA, WSA (MLP / logistic regression), QMIA, loss + gradient norm, zero-shot rank and the blind baseline.
 export { l2NormalizeRows, csaScores } from './csa'
 export { AEA_AGGREGATIONS, aeaCosineVectors, aeaScores, type AeaAggregation } from './aea'
 export {
@@ -55,3 +55,7 @@ export {
   type BlindInput,
   type BlindResult
 } from './blind'
+export { QMIA_MAX_REFERENCE, normalQuantile, runQmia, type QmiaInput, type QmiaResult, type QmiaRows } from './qmia'
+export { RIDGE_GRID, centredGram, fitDualRidge, predictDualRidge, type RidgeFit } from './kernel-ridge'
+export { DEFAULT_LOGIT_SCALE, batchLossGrad, runLossGrad, type BatchTerms, type LossGradInput, type LossGradResult } from './loss-grad'
+export { runRank, type RankInput, type RankResult } from './rank'

@@ -29,6 +29,10 @@ export interface MlpOptions {
   validationFraction?: number
   /** false: train all epochs on all rows (no validation split). */
   earlyStopping?: boolean
+  /** false: keep the last epoch's weights, not the best validation epoch's (reds-lab). Default true. */
+  keepBest?: boolean
+  /** false: a plain seeded 90/10 split, not stratified by class (reds-lab). Default true. */
+  stratifiedSplit?: boolean
   /** 1 or 2 kernel threads; results do not depend on it. */
   threads?: number
   signal?: AbortSignal
@@ -91,11 +95,16 @@ function checkData(data: TrainingData): void {
   }
 }
 
-/** Seeded stratified split: about `fraction` of each class goes to validation. */
-function splitRows(labels: Uint8Array, fraction: number, seed: number): { train: Int32Array; validation: Int32Array } {
+/** Seeded split: about `fraction` of each class (stratified) or of all rows goes to validation. */
+function splitRows(labels: Uint8Array, fraction: number, seed: number, stratified = true): { train: Int32Array; validation: Int32Array } {
   const rng = createRng(seedOf('mlp-split', seed))
   const train: number[] = []
   const validation: number[] = []
+  if (!stratified) {
+    const rows = shuffleInPlace(Array.from({ length: labels.length }, (_, i) => i), rng)
+    const nVal = Math.round(rows.length * fraction)
+    return { train: Int32Array.from(rows.slice(nVal).sort((a, b) => a - b)), validation: Int32Array.from(rows.slice(0, nVal).sort((a, b) => a - b)) }
+  }
   for (const cls of [0, 1]) {
     const rows: number[] = []
     labels.forEach((y, i) => y === cls && rows.push(i))
@@ -142,7 +151,7 @@ export async function trainMlp(data: TrainingData, options: MlpOptions): Promise
   }
   const split = options.earlyStopping === false
     ? { train: Int32Array.from({ length: data.n }, (_, i) => i), validation: new Int32Array(0) }
-    : splitRows(data.labels, options.validationFraction ?? 0.1, options.seed)
+    : splitRows(data.labels, options.validationFraction ?? 0.1, options.seed, options.stratifiedSplit ?? true)
   const { train, validation } = split
   const dims = [data.dim, ...(options.hidden ?? MLP_DEFAULT_HIDDEN), 2]
   const net = await MlpNetwork.create(initMlp(dims, options.seed), Math.max(batchSize, EVAL_BATCH), options.threads)
@@ -226,13 +235,16 @@ async function runEpochs(net: MlpNetwork, data: TrainingData, train: Int32Array,
       break
     }
   }
-  if (best) net.restore(best)
+  if (best && o.keepBest !== false) net.restore(best)
   return { model: net.toModel(), summary }
 }
 
-/** Member probability (softmax of logit 1) for each of the n rows of x (n × dim). */
+/** How a row's two logits become its score: softmax P(member), or the sigmoid of the class-1 logit alone (reds-lab). */
+export type MlpScoreRule = 'softmax' | 'sigmoid-logit1'
+
+/** Member score (default softmax of logit 1) for each of the n rows of x (n × dim). */
 export async function predictMlp(model: MlpModel, x: Float32Array, n: number, dim: number,
-  options: { threads?: number; signal?: AbortSignal } = {}): Promise<Float64Array> {
+  options: { threads?: number; signal?: AbortSignal; score?: MlpScoreRule } = {}): Promise<Float64Array> {
   if (model.layers[0].inputs !== dim || x.length !== n * dim) {
     throw new WorkbenchError({
       code: 'invalid-input',
@@ -250,7 +262,8 @@ export async function predictMlp(model: MlpModel, x: Float32Array, n: number, di
       const count = Math.min(EVAL_BATCH, n - start)
       net.loadRows(x, dim, rows, start, count)
       net.forward(count)
-      for (let r = 0; r < count; r++) out[start + r] = 1 / (1 + Math.exp(net.logit(r, 0) - net.logit(r, 1)))
+      const logitOf = options.score === 'sigmoid-logit1' ? (r: number): number => -net.logit(r, 1) : (r: number): number => net.logit(r, 0) - net.logit(r, 1)
+      for (let r = 0; r < count; r++) out[start + r] = 1 / (1 + Math.exp(logitOf(r)))
       if (start % (EVAL_BATCH * 16) === 0) await nextTurn()
     }
   } finally {

@@ -1,6 +1,6 @@
 // clip-retrieval embedding folders (img_emb/*.npy, text_emb/*.npy, metadata/*.parquet): items without images, vectors by row.
 import { createHash } from 'node:crypto'
-import { open, readdir, stat } from 'node:fs/promises'
+import { readdir, stat, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet'
 import type { FileMetaData } from 'hyparquet'
@@ -14,6 +14,7 @@ import type { Labelling } from './label-rule'
 import { NpyError, readNpyHeader, readNpyRows } from './npy'
 import type { NpyMatrix } from './npy'
 import type { Dataset, DatasetIssue, DatasetRecord, IterateOptions, Item, VectorSource } from './types'
+import { openRegularFile } from './safe-read'
 
 /** One numbered part: its metadata parquet and the image / text embedding matrices with as many rows. */
 interface Part {
@@ -164,8 +165,8 @@ function vectorSource(parts: Part[], model: string | null): VectorSource {
     async read(items) {
       const image = new Float32Array(items.length * dim)
       const text = new Float32Array(items.length * dim)
-      const handles = new Map<string, Awaited<ReturnType<typeof open>>>()
-      const handle = async (file: string) => handles.get(file) ?? handles.set(file, await open(file, 'r')).get(file)!
+      const handles = new Map<string, FileHandle>()
+      const handle = async (file: string) => handles.get(file) ?? handles.set(file, await openRegularFile(file)).get(file)!
       try {
         for (let i = 0; i < items.length; ) {
           const v = items[i].vectors

@@ -1,6 +1,6 @@
 // COCO captions datasets: one item per (image, caption) annotation; the JSON is parsed in one go under a size cap.
 import { createHash } from 'node:crypto'
-import { open, readdir, readFile, stat } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { WorkbenchError, throwIfAborted } from '../../../shared/contract/errors'
 import { DATASET_JSON, exists, folderInfo, toDataset } from './descriptor'
@@ -11,6 +11,7 @@ import { hashLabelling, labelOf, loadLabelling, unusedLabels } from './label-rul
 import type { Labelling } from './label-rule'
 import { escapesRoot } from './record-fields'
 import type { Dataset, DatasetIssue, DatasetRecord, IssueCode, IterateOptions } from './types'
+import { openRegularFile } from './safe-read'
 
 /**
  * Largest captions JSON read: 512 MB (decimal). COCO train2017 captions are ~90 MB (~600k captions);
@@ -143,7 +144,7 @@ export async function countCoco(src: CocoSource, options: IterateOptions = {}): 
 
 /** True when the start of `file` looks like a COCO file (an "images" list), without parsing all of it. */
 async function looksLikeCoco(file: string): Promise<boolean> {
-  const handle = await open(file, 'r')
+  const handle = await openRegularFile(file)
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(64 << 10), 0, 64 << 10, 0)
     return /"images"\s*:\s*\[/.test(buffer.subarray(0, bytesRead).toString('utf8'))

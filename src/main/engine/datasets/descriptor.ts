@@ -4,6 +4,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { WorkbenchError } from '../../../shared/contract/errors'
 import type { Dataset, DatasetInfo, DatasetRecord, IterateOptions, Item, ItemsOptions } from './types'
+import { withRealPaths } from './real-paths'
 
 /** The descriptor file of a dataset folder (design doc, "Dataset manifest (v1)"). */
 export const DATASET_JSON = 'dataset.json'
@@ -88,8 +89,8 @@ async function* usableItems(records: AsyncIterable<DatasetRecord>, options: Item
 export function toDataset(info: DatasetInfo, records: (o: IterateOptions) => AsyncIterable<DatasetRecord>, count: (o: IterateOptions) => Promise<number>): Dataset {
   return {
     info,
-    records: (options = {}) => records(options),
-    items: (options = {}) => usableItems(records(options), options),
+    records: (options = {}) => withRealPaths(info.root, records(options)),
+    items: (options = {}) => usableItems(withRealPaths(info.root, records(options)), options),
     count: (options = {}) => count(options)
   }
 }

@@ -1,22 +1,20 @@
 // Plain image-folder datasets: recursive deterministic walk, same-name .txt captions, labels.csv or subfolder membership.
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { readFile, readdir, stat } from 'node:fs/promises'
+import { lstat, readFile, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { WorkbenchError, throwIfAborted } from '../../../shared/contract/errors'
+import { MAX_CAPTION_BYTES } from '../limits'
 import { countAsync } from './async-count'
-import { csvRows } from './csv'
 import { sha256Text } from './hash'
+import { readRegularFile } from './safe-read'
 import { unusedLabels } from './label-rule'
+import { LABELS_FILE } from './labels-file'
+import type { Label } from './labels-file'
 import { duplicateIdIssue } from './record-fields'
-import { MEMBERSHIPS, ROLES } from './types'
 import type { DatasetIssue, DatasetRecord, IterateOptions, Item, Membership, Role } from './types'
 
 /** Image file extensions a folder dataset picks up (case-insensitive). */
 export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.bmp', '.tif', '.tiff']
-
-/** The optional membership file at the folder root. */
-export const LABELS_FILE = 'labels.csv'
 
 /**
  * Membership by top-level subfolder, used for images labels.csv does not list. `reference` images
@@ -40,20 +38,14 @@ export interface FolderImage {
   captionPath?: string
 }
 
-/** One labels.csv row: membership, role and the line it is on. */
-export interface Label {
-  membership: Membership
-  role: Role
-  line: number
-}
-
 /** Locale-independent string order (UTF-16 code units), the same on every machine. */
 export const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
  * Walk `dir` depth-first, entries sorted by code unit at every level (locale-independent, so the
  * order is the same on every machine). Dot-files and dot-folders are skipped; symlinked folders
- * are not followed (no cycles).
+ * are not followed (no cycles). Every entry with an image extension is yielded, whatever it is: a symlink loop, a FIFO
+ * or a device then becomes a per-item error when it is read, never a silent drop.
  */
 export async function* walkImages(root: string, signal?: AbortSignal, dir = root): AsyncGenerator<FolderImage> {
   throwIfAborted(signal)
@@ -71,7 +63,7 @@ export async function* walkImages(root: string, signal?: AbortSignal, dir = root
     }
     const ext = path.extname(entry.name)
     if (!IMAGE_EXTENSIONS.includes(ext.toLowerCase())) continue
-    if (entry.isSymbolicLink() && !(await stat(abs).then((s) => s.isFile(), () => false))) continue
+    // Symlinks, FIFOs and devices with an image name are kept: reading them reports what they are (issue 16).
     const stem = entry.name.slice(0, entry.name.length - ext.length)
     const caption = [`${stem}.txt`, `${stem}.TXT`].find((n) => names.has(n))
     const rel = path.relative(root, abs).split(path.sep).join('/')
@@ -84,35 +76,9 @@ export function folderItemId(rel: string): string {
   return rel.slice(0, rel.length - path.posix.extname(rel).length)
 }
 
-/** Caption text of a .txt file: UTF-8 (bad bytes become U+FFFD), BOM dropped, surrounding whitespace trimmed. */
+/** Caption text of a .txt file: UTF-8 (bad bytes become U+FFFD), BOM dropped, surrounding whitespace trimmed; a regular file of bounded size. */
 export async function readCaption(file: string): Promise<string> {
-  return new TextDecoder('utf-8').decode(await readFile(file)).trim()
-}
-
-function labelsError(file: string, line: number, message: string, hint: string): WorkbenchError {
-  return new WorkbenchError({ code: 'bad-dataset', item: file, message: `${file}: line ${line}: ${message}`, hint })
-}
-
-/** Read labels.csv (`id,membership[,role]`); any malformed row is fatal since the file is small and hand-written. */
-export async function readLabels(file: string): Promise<Map<string, Label>> {
-  const labels = new Map<string, Label>()
-  let keys: string[] | undefined
-  for await (const row of csvRows(createReadStream(file), file)) {
-    if (!keys) {
-      keys = row.fields.map((f) => f.trim().toLowerCase())
-      if (!keys.includes('id') || !keys.includes('membership')) throw labelsError(file, row.line, `the header must name the columns id and membership (found: ${keys.join(', ')}).`, 'Start labels.csv with the row: id,membership,role')
-      continue
-    }
-    const cell = (key: string): string => (row.fields[keys!.indexOf(key)] ?? '').trim()
-    if (row.error || row.fields.length !== keys.length) throw labelsError(file, row.line, `${row.fields.length} columns where the header has ${keys.length}.`, 'Give every row the same columns as the header; quote fields with commas.')
-    const membership = (cell('membership').toLowerCase() || 'unknown') as Membership
-    const role = (keys.includes('role') ? cell('role').toLowerCase() || 'target' : 'target') as Role
-    if (!MEMBERSHIPS.includes(membership)) throw labelsError(file, row.line, `membership "${cell('membership')}" is not one of ${MEMBERSHIPS.join(', ')}.`, 'Use member, nonmember or unknown.')
-    if (!ROLES.includes(role)) throw labelsError(file, row.line, `role "${cell('role')}" is not one of ${ROLES.join(', ')}.`, 'Use target, reference or pool.')
-    if (labels.has(cell('id'))) throw labelsError(file, row.line, `id "${cell('id')}" is listed twice.`, 'List every image once.')
-    labels.set(cell('id'), { membership, role, line: row.line })
-  }
-  return labels
+  return new TextDecoder('utf-8').decode(await readRegularFile(file, MAX_CAPTION_BYTES)).trim()
 }
 
 function labelFor(rel: string, id: string, labels: Map<string, Label> | undefined): { membership: Membership; role: Role; key?: string } {
@@ -126,10 +92,14 @@ async function folderRecord(image: FolderImage, labels: Map<string, Label> | und
   const label = labelFor(image.rel, id, labels)
   if (label.key !== undefined) used.add(label.key)
   const folder = path.posix.dirname(image.rel)
+  const caption = image.captionPath ? await readCaption(image.captionPath).catch((err: Error) => err) : ''
+  if (caption instanceof Error) {
+    return { issues: [{ itemId: id, severity: 'error', code: 'unreadable-file', message: `The caption file of ${image.rel} cannot be read: ${caption.message}`, hint: 'Make the caption a UTF-8 text file (regular file, under 1 MB), or remove it.' }] }
+  }
   const item: Item = {
     id,
     imagePath: image.abs,
-    caption: image.captionPath ? await readCaption(image.captionPath) : '',
+    caption,
     membership: label.membership,
     role: label.role,
     metadata: folder === '.' ? {} : { folder },
@@ -152,7 +122,7 @@ export async function* folderRecords(root: string, labels: Map<string, Label> | 
   const used = new Set<string>()
   for await (const image of walkImages(root, options.signal)) {
     const record = await folderRecord(image, labels, used)
-    const id = record.item!.id
+    const id = folderItemId(image.rel)
     const first = seen.get(id)
     if (first !== undefined) {
       yield { issues: [duplicateIdIssue(id, undefined, image.rel, first)] }
@@ -177,8 +147,9 @@ export async function countFolder(root: string, options: IterateOptions = {}): P
 export async function folderHash(root: string, signal?: AbortSignal): Promise<string> {
   const hash = createHash('sha256')
   for await (const image of walkImages(root, signal)) {
-    const size = (await stat(image.abs)).size
-    const caption = image.captionPath ? await readCaption(image.captionPath) : ''
+    // lstat when the target cannot be stat'ed (a loop, a dangling link): the listing still hashes, the item is reported later.
+    const size = (await stat(image.abs).catch(() => lstat(image.abs))).size
+    const caption = image.captionPath ? await readCaption(image.captionPath).catch(() => '\0unreadable') : ''
     hash.update(`${image.rel}\0${size}\0${sha256Text(caption)}\n`)
   }
   const labels = await readFile(path.join(root, LABELS_FILE)).catch(() => undefined)

@@ -2,11 +2,12 @@
 import sharp from 'sharp'
 import type { Metadata } from 'sharp'
 import { WorkbenchError } from '../../../shared/contract/errors'
+import { MAX_PIXELS, PIXEL_LIMIT_HINT, pixelLimitProblem } from '../limits'
 import { imageLabel } from './image-source'
 import type { Item } from './types'
 
-/** Pixel cap applied before decoding (sharp's own default, 0x3FFF²): stops decompression bombs (issue 9). */
-export const DEFAULT_MAX_PIXELS = 0x3fff * 0x3fff
+/** Pixel cap applied before decoding: the one limit runs use too (engine/limits.ts), so validate and run agree (issue 16). */
+export const DEFAULT_MAX_PIXELS = MAX_PIXELS
 
 function bad(item: Item, message: string, hint: string, cause?: unknown): WorkbenchError {
   return new WorkbenchError({ code: 'bad-item', item: item.id, message, hint }, { cause })
@@ -29,10 +30,9 @@ export async function checkImageBytes(bytes: Buffer, item: Item, maxPixels = DEF
     throw bad(item, `${imageLabel(item)} is not an image that can be read (${(err as Error).message}).`, 'Check that the file is a JPEG, PNG, WebP, GIF, BMP or TIFF image and not renamed from another format.', err)
   }
   if (meta.format === 'svg') throw bad(item, `${imageLabel(item)} is an SVG drawing; vector images are not read.`, 'Export it to PNG first.')
-  const pixels = (meta.width ?? 0) * (meta.height ?? 0)
-  if (pixels > maxPixels) {
-    throw bad(item, `${imageLabel(item)} is ${meta.width}×${meta.height} pixels, above the limit of ${maxPixels} pixels; it is not decoded.`, 'Downscale the image (CLIP models read 224–336 px anyway).')
-  }
+  // The first frame's height, as decoding for a run reads it.
+  const overLimit = pixelLimitProblem(meta.width ?? 0, meta.pageHeight ?? meta.height ?? 0, maxPixels)
+  if (overLimit) throw bad(item, `${imageLabel(item)}: ${overLimit}`, PIXEL_LIMIT_HINT)
   try {
     const decoder = sharp(bytes, { failOn: 'error', limitInputPixels: maxPixels })
     // Large images: shrink-on-load keeps the decode cheap and small; small ones: resizing would cost more than it saves.

@@ -1,5 +1,7 @@
 // Where an item's image bytes live — a file, or a byte range of a tar shard — and the one way to read them.
-import { readFile, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
+import { MAX_IMAGE_BYTES } from '../limits'
+import { DataFileError, readRegularFile } from './safe-read'
 import { readTarEntry } from './tar'
 import type { Item } from './types'
 
@@ -24,9 +26,11 @@ function fromRef(ref: string): Located {
   return m ? { imagePath: m[3], member: { offset: Number(m[1]), size: Number(m[2]), name: m[4] } } : { imagePath: ref }
 }
 
-/** The image bytes; errors keep Node's `code` (ENOENT, EISDIR, …) so callers can say what went wrong. */
+/** The image bytes of a regular file, size-bounded; errors keep Node's `code` (ENOENT, EISDIR, ENOTREG, EFBIG, …) so callers can say what went wrong. */
 export async function readItemImage(item: Located): Promise<Buffer> {
-  return item.member ? readTarEntry(item.imagePath, item.member.offset, item.member.size) : readFile(item.imagePath)
+  if (!item.member) return readRegularFile(item.imagePath, MAX_IMAGE_BYTES)
+  if (item.member.size > MAX_IMAGE_BYTES) throw new DataFileError('EFBIG', `${imageLabel(item)} is ${item.member.size} bytes, over the limit of ${MAX_IMAGE_BYTES} bytes for one image; it is not read.`)
+  return readTarEntry(item.imagePath, item.member.offset, item.member.size)
 }
 
 /** The bytes behind a reference made by `imageRef`. */

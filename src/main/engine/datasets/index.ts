@@ -6,8 +6,10 @@ export { validateDataset, DEFAULT_CONTEXT_LENGTH, DEFAULT_MAX_CAPTION_CHARS } fr
 export type { ValidateOptions, ValidationReport } from './validate'
 export { checkImageBytes, DEFAULT_MAX_PIXELS } from './image-check'
 export { imageLabel, imageRef, imageStamp, readImageRef, imageRefStamp, readItemImage } from './image-source'
+export { DataFileError, readRegularFile, realPathInside } from './safe-read'
 export { sha256File, sha256Bytes, sha256Text, captionHash, imageHash } from './hash'
-export { IMAGE_EXTENSIONS, LABELS_FILE } from './folder'
+export { IMAGE_EXTENSIONS } from './folder'
+export { LABELS_FILE } from './labels-file'
 export { MEMBERSHIPS, ROLES } from './types'
 export type {
   Dataset,
@@ -22,3 +24,4 @@ export type {
   Role,
   VectorSource
 } from './types'
+export { thumbnailDataUrl } from './thumbnail'

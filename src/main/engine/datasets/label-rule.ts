@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { DatasetJson } from './descriptor'
-import { LABELS_FILE, readLabels } from './folder'
-import type { Label } from './folder'
-import { MEMBERSHIPS, ROLES } from './types'
+import { LABELS_FILE, readLabels } from './labels-file'
+import type { Label } from './labels-file'
+import { parseMembership, MEMBERSHIP_SPELLINGS_TEXT } from '../../../shared/membership-labels'
+import { ROLES } from './types'
 import type { DatasetRecord, Membership, Role } from './types'
 
 /** Where an item's membership and role come from, and which labels.csv rows were matched so far. */
@@ -58,13 +59,14 @@ export function labelOf(keys: string[], labelling: Labelling, used: Set<string>,
   const m = context.fields?.membership
   const r = context.fields?.role
   const blank = (v: unknown): boolean => v === undefined || v === null || v === ''
-  if (!blank(m) && !MEMBERSHIPS.includes(m as Membership)) {
-    return { issue: { code: 'bad-membership', message: `${context.where}: membership ${JSON.stringify(m)} is not member, nonmember or unknown; this item is skipped.`, hint: 'Fix the value, or label the item in labels.csv, which takes precedence.' } }
+  const membership = blank(m) ? base.membership : parseMembership(m)
+  if (!membership) {
+    return { issue: { code: 'bad-membership', message: `${context.where}: membership ${JSON.stringify(m)} is not one of ${MEMBERSHIP_SPELLINGS_TEXT}; this item is skipped.`, hint: 'Fix the value, or label the item in labels.csv, which takes precedence.' } }
   }
   if (!blank(r) && !ROLES.includes(r as Role)) {
     return { issue: { code: 'bad-role', message: `${context.where}: role ${JSON.stringify(r)} is not target, reference or pool; this item is skipped.`, hint: 'Fix the value, or label the item in labels.csv, which takes precedence.' } }
   }
-  return { membership: blank(m) ? base.membership : (m as Membership), role: blank(r) ? base.role : (r as Role) }
+  return { membership, role: blank(r) ? base.role : (r as Role) }
 }
 
 /** The rule of a shard, named with or without its extension (`00000` or `00000.tar`). */

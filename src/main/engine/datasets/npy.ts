@@ -1,7 +1,7 @@
 // NumPy .npy matrices (n × d, float16/32/64, C order) read row ranges at a time: the file is never loaded whole.
-import { open } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import { float16ToFloat32 } from '../float16'
+import { openRegularFile } from './safe-read'
 
 /** A 2-D .npy file: where its rows start and how to decode them. */
 export interface NpyMatrix {
@@ -28,7 +28,7 @@ export class NpyError extends Error {
 
 /** Parse the header of a .npy file (format 1.0–3.0); only little-endian float 2-D C-order arrays are accepted. */
 export async function readNpyHeader(file: string): Promise<NpyMatrix> {
-  const fh = await open(file, 'r')
+  const fh = await openRegularFile(file)
   try {
     const head = Buffer.alloc(12)
     await fh.read(head, 0, 12, 0)

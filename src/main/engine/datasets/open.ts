@@ -4,7 +4,8 @@ import path from 'node:path'
 import { WorkbenchError } from '../../../shared/contract/errors'
 import { isClipRetrievalFolder, openClipRetrieval } from './clip-retrieval'
 import { cocoRoot, findCocoJson, openCoco } from './coco'
-import { countFolder, folderHash, folderRecords, LABELS_FILE, readLabels } from './folder'
+import { countFolder, folderHash, folderRecords } from './folder'
+import { LABELS_FILE, readLabels } from './labels-file'
 import { DATASET_JSON, exists, folderInfo, licenseText, readDatasetJson, toDataset } from './descriptor'
 import type { DatasetJson } from './descriptor'
 import { sha256File } from './hash'
@@ -55,7 +56,7 @@ async function openCocoFolder(root: string, meta: DatasetJson | undefined, signa
 }
 
 /**
- * Open a dataset. A file: `.json` → COCO captions (root = its folder, or the parent of an
+ * Open a dataset. A file: `.tar` → one webdataset shard; `.json` → COCO captions (root = its folder, or the parent of an
  * `annotations/` folder); `dataset.json` → its folder; else a manifest (.csv/.jsonl; a dataset.json
  * beside it supplies name and licence). A folder, first rule that applies: dataset.json `format`
  * (coco, img2dataset); dataset.json `manifest`; manifest.csv / manifest.jsonl; a COCO captions
@@ -69,6 +70,8 @@ export async function openDataset(pathOrDir: string, options: { signal?: AbortSi
   if (!st) throw new WorkbenchError({ code: 'not-found', item: abs, message: `No dataset at ${abs}: the path does not exist.`, hint: 'Give a dataset folder, a manifest file (.csv, .jsonl) or a COCO captions file (.json).' })
   if (st.isFile() && path.basename(abs) === DATASET_JSON) return openDataset(path.dirname(abs), options)
   if (st.isFile() && path.extname(abs).toLowerCase() === '.json') return openCoco(abs, cocoRoot(abs), await readDatasetJson(cocoRoot(abs)), signal)
+  // One webdataset shard: read as a one-shard webdataset, with the labels.csv and dataset.json of its folder.
+  if (st.isFile() && path.extname(abs).toLowerCase() === '.tar') return openWebdataset(path.dirname(abs), await readDatasetJson(path.dirname(abs)), signal, [path.basename(abs)])
   if (st.isFile()) return openManifest(abs, path.dirname(abs), await readDatasetJson(path.dirname(abs)), signal)
   const meta = await readDatasetJson(abs)
   if (meta?.format === 'coco') return openCocoFolder(abs, meta, signal)

@@ -1,7 +1,8 @@
 // Turns one manifest record (CSV row or JSONL object, as named text fields) into an Item and its issues.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { MEMBERSHIPS, ROLES } from './types'
+import { parseMembership, MEMBERSHIP_SPELLINGS_TEXT } from '../../../shared/membership-labels'
+import { ROLES } from './types'
 import type { DatasetIssue, IssueCode, Item, Membership, Role } from './types'
 
 /** Fields the manifest format defines; every other column or key becomes metadata. */
@@ -88,8 +89,8 @@ export function buildRecord(fields: Record<string, string>, line: number, ctx: R
     fail(image.code, 'image', remote ? `"${fields.image}" is a URL; only local files are read.` : 'the image path is empty.',
       remote ? 'Download the image and refer to it by a path relative to the manifest.' : 'Give the image path, relative to the manifest or absolute.')
   }
-  const membership = parseChoice<Membership>(fields.membership, MEMBERSHIPS, 'unknown')
-  if (!membership) fail('bad-membership', 'membership', `membership "${fields.membership}" is not one of ${MEMBERSHIPS.join(', ')}.`, 'Use member, nonmember or unknown (empty means unknown).')
+  const membership = parseMembership(fields.membership)
+  if (!membership) fail('bad-membership', 'membership', `membership "${fields.membership}" is not one of ${MEMBERSHIP_SPELLINGS_TEXT}.`, 'Use member, nonmember or unknown (empty means unknown; 1/0 and true/false are read too).')
   const role = parseChoice<Role>(fields.role, ROLES, 'target')
   if (!role) fail('bad-role', 'role', `role "${fields.role}" is not one of ${ROLES.join(', ')}.`, 'Use target, reference or pool (empty means target).')
   const timestamp = (fields.timestamp ?? '').trim()

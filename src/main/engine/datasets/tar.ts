@@ -1,7 +1,7 @@
 // Tar archives read by seeking from header to header: entries come with byte offsets, contents are never buffered.
-import { open } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import { throwIfAborted } from '../../../shared/contract/errors'
+import { openRegularFile } from './safe-read'
 
 const BLOCK = 512
 
@@ -79,7 +79,7 @@ async function readAt(fh: FileHandle, pos: number, len: number): Promise<Buffer>
  */
 export async function* tarEntries(archive: string, options: { signal?: AbortSignal; withData?: (name: string, size: number) => boolean } = {}): AsyncGenerator<TarEntry> {
   const { signal, withData } = options
-  const fh = await open(archive, 'r')
+  const fh = await openRegularFile(archive)
   try {
     const total = (await fh.stat()).size
     let pos = 0
@@ -116,7 +116,7 @@ export async function* tarEntries(archive: string, options: { signal?: AbortSign
 
 /** `size` bytes at `offset` of `archive` (one entry's contents). */
 export async function readTarEntry(archive: string, offset: number, size: number): Promise<Buffer> {
-  const fh = await open(archive, 'r')
+  const fh = await openRegularFile(archive)
   try {
     const buf = await readAt(fh, offset, size)
     if (buf.length !== size) throw Object.assign(new Error(`${archive} ends before byte ${offset + size}`), { code: 'ETRUNCATED' })

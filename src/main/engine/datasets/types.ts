@@ -91,6 +91,7 @@ export type IssueCode =
   | 'unknown-image'
   | 'download-failed'
   | 'corrupt-archive'
+  | 'symlink-loop'
   // reader, warnings
   | 'path-escapes-root'
   | 'missing-caption'

@@ -76,6 +76,9 @@ async function checkFile(item: Item, check: NonNullable<ValidateOptions['checkIm
   if (bytes instanceof Error) {
     if (bytes.code === 'ENOENT' || bytes.code === 'ENOTDIR') return { issues: [fail('missing-file', `${label} does not exist.`, 'Fix the image path (relative to the manifest) or add the file.')], bytes: 0 }
     if (bytes.code === 'EISDIR') return { issues: [fail('not-a-file', `${label} is a folder, not a file.`, 'Point the image path at an image file.')], bytes: 0 }
+    if (bytes.code === 'ENOTREG') return { issues: [fail('not-a-file', bytes.message, 'Point the image path at an image file; FIFOs, devices and sockets are never read.')], bytes: 0 }
+    if (bytes.code === 'EFBIG') return { issues: [fail('unreadable-file', bytes.message, 'Downscale or re-encode the image.')], bytes: 0 }
+    if (bytes.code === 'ELOOP') return { issues: [fail('symlink-loop', bytes.message, 'Replace the link with the image file, or point it at one.')], bytes: 0 }
     return { issues: [fail('unreadable-file', `${label} cannot be read (${bytes.code ?? bytes.message}).`, 'Check the file permissions.')], bytes: 0 }
   }
   if (bytes.length === 0) return { issues: [fail('zero-byte-file', `${label} is empty (0 bytes).`, 'Re-copy or re-download the image; the transfer probably failed.')], bytes: 0 }
@@ -112,6 +115,8 @@ async function checkRecord(record: DatasetRecord, options: ValidateOptions, chec
   if (!record.item) return { record, issues: record.issues, bytes: 0 }
   // Embedding-only items have no image, and their caption was embedded already: the reader's checks are all there is.
   if (record.item.vectors) return { record, issues: record.issues, bytes: 0 }
+  // The reader already ruled the item out (e.g. a symlink loop): reading the file would only say it again.
+  if (record.issues.some((i) => i.severity === 'error')) return { record, issues: [...record.issues, ...checkCaption(record.item, options)], bytes: 0 }
   const file = await checkFile(record.item, check)
   return { record, ...file, issues: [...record.issues, ...file.issues, ...checkCaption(record.item, options)] }
 }

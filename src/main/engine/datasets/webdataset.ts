@@ -109,10 +109,10 @@ function brokenRecord(b: BrokenShard): DatasetRecord {
 }
 
 /** Stream the records shard by shard; a key already seen in an earlier shard is a `duplicate-id` error. */
-async function* webdatasetRecords(root: string, labelling: Labelling, options: IterateOptions = {}): AsyncGenerator<DatasetRecord> {
+async function* webdatasetRecords(root: string, labelling: Labelling, options: IterateOptions = {}, only?: string[]): AsyncGenerator<DatasetRecord> {
   const seen = new Map<string, string>()
   const used = new Set<string>()
-  for await (const g of tarGroups(root, options.signal)) {
+  for await (const g of tarGroups(root, options.signal, only)) {
     if ('error' in g) {
       yield brokenRecord(g)
       continue
@@ -131,7 +131,8 @@ async function* webdatasetRecords(root: string, labelling: Labelling, options: I
     }
     yield keyRecord(files, labelling, used)
   }
-  yield* unusedLabels(labelling.labels, used, 'key in the shards', 'Use the webdataset key (the member name up to its first dot, e.g. 000010042), or remove the row.')
+  // One shard of several: rows for keys of the other shards are expected, not mistakes.
+  if (!only) yield* unusedLabels(labelling.labels, used, 'key in the shards', 'Use the webdataset key (the member name up to its first dot, e.g. 000010042), or remove the row.')
 }
 
 // Listing digests of shards read in this process, by path, size and mtime: every open would otherwise re-walk every header.
@@ -161,9 +162,9 @@ async function shardDigest(root: string, shard: string, signal?: AbortSignal): P
  * Content hash of a webdataset folder: sha256 over each shard's name and listing digest, then the
  * labelling. No mtimes in the hash, and images are not read (the store keys them by their own hash).
  */
-async function webdatasetHash(root: string, labelling: Labelling, signal?: AbortSignal): Promise<string> {
+async function webdatasetHash(root: string, labelling: Labelling, signal?: AbortSignal, only?: string[]): Promise<string> {
   const hash = createHash('sha256').update('webdataset\0')
-  for (const shard of await tarShards(root)) hash.update(`${shard}\0${await shardDigest(root, shard, signal)}\n`)
+  for (const shard of only ?? (await tarShards(root))) hash.update(`${shard}\0${await shardDigest(root, shard, signal)}\n`)
   hashLabelling(hash, labelling)
   return hash.digest('hex')
 }
@@ -173,9 +174,15 @@ export async function isWebdatasetFolder(root: string): Promise<boolean> {
   return (await tarShards(root).catch(() => [])).length > 0
 }
 
-/** Open a folder of webdataset tar shards with its labels.csv and dataset.json rules. */
-export async function openWebdataset(root: string, meta: DatasetJson | undefined, signal?: AbortSignal): Promise<Dataset> {
+/**
+ * Open a folder of webdataset tar shards with its labels.csv and dataset.json rules; `only` names the shards
+ * to read, e.g. the one `.tar` given as `--dataset` (issue 22), which is then named after its file.
+ */
+export async function openWebdataset(root: string, meta: DatasetJson | undefined, signal?: AbortSignal, only?: string[]): Promise<Dataset> {
   const labelling = await loadLabelling(root, meta)
-  const info = { ...folderInfo(root, meta), manifestPath: root, kind: 'webdataset' as const, hash: await webdatasetHash(root, labelling, signal) }
-  return toDataset(info, (o) => webdatasetRecords(root, labelling, o), (o) => countAsync(tarGroups(root, o.signal), o.signal))
+  const folder = folderInfo(root, meta)
+  const single = only?.length === 1 ? only[0] : undefined
+  const name = single ? `${folder.name}-${path.basename(single, path.extname(single))}` : folder.name
+  const info = { ...folder, name, manifestPath: single ? path.join(root, single) : root, kind: 'webdataset' as const, hash: await webdatasetHash(root, labelling, signal, only) }
+  return toDataset(info, (o) => webdatasetRecords(root, labelling, o, only), (o) => countAsync(tarGroups(root, o.signal, only), o.signal))
 }

@@ -1,7 +1,8 @@
 // Provenance captions: what was measured (model, dataset, n, attack and parameters, bootstrap, app version), as text.
+import path from 'node:path'
 import type { ExperimentParams, ExperimentView } from '../../../shared/contract/experiments'
 import type { PairedComparisonData } from '../../../shared/contract/metrics'
-import { formatCount } from '../../../shared/format'
+import { formatCount, providerText } from '../../../shared/format'
 import { parseBank, viewCount } from '../augment'
 
 /** What a caption is for and what else it covers. */
@@ -37,24 +38,34 @@ export function attackText(attack: string, p: ExperimentParams): string {
   if (attack === 'aea') return `AEA (${p.aea.aggregation} aggregation, ${bankText(p.aea.bank)})`
   if (attack === 'wsa') {
     const extra = [p.wsa.appendCsa ? '+CSA feature' : '', p.wsa.appendAea ? '+AEA features' : ''].filter(Boolean)
-    const model = p.wsa.model === 'mlp' ? `MLP, ≤ ${p.wsa.maxEpochs} epochs` : 'logistic regression'
-    return `WSA (λ = ${p.wsa.lambda}, ${model}, pool ${p.wsa.pool}${extra.length ? `, ${extra.join(', ')}` : ''})`
+    const model = p.wsa.variant === 'bench2026' ? 'linear layer' : p.wsa.model === 'mlp' ? `MLP, ≤ ${p.wsa.maxEpochs} epochs` : 'logistic regression'
+    const lambda = p.wsa.lambda ?? { workbench: `rule (precision ${p.wsa.targetPrecision})`, ko2023: 1.5, bench2026: 0.5 }[p.wsa.variant]
+    const variant = p.wsa.variant === 'workbench' ? '' : ` ${p.wsa.variant}`
+    const crossFit = p.wsa.pool !== 'separate' && (p.wsa.crossFit ?? p.wsa.variant === 'workbench') ? `, cross-fitted K = ${p.wsa.folds}` : ''
+    return `WSA${variant} (λ = ${lambda}, ${model}, pool ${p.wsa.pool}${crossFit}${extra.length ? `, ${extra.join(', ')}` : ''})`
   }
   if (attack === 'blind') return `blind baseline (${p.blind.folds}-fold)`
+  if (attack === 'imported') return 'imported scores'
   return attack.toUpperCase()
 }
 
 function experimentText(view: ExperimentView): string {
   const { spec, results, name } = view.record
   const n = results?.metrics?.n ?? (results ? { members: results.counts.members, nonmembers: results.counts.nonmembers } : null)
+  if (spec.imported) {
+    const src = spec.imported
+    const columns = `columns ${src.columns.score}/${src.columns.label}${src.columns.id ? `/${src.columns.id}` : ''}`
+    return `${name}: imported scores from ${path.basename(src.file)} (sha256 ${shortHash(src.sha256)}, ${columns}${src.lowerIsMember ? ', negated: lower is member' : ''}), ${n ? `${formatCount(n.members)} members / ${formatCount(n.nonmembers)} non-members` : 'not evaluated'}.`
+  }
   const model = spec.modelName ?? spec.model ?? 'no model'
   const parts = [
-    `model ${model} (fingerprint ${shortHash(spec.modelFingerprint)}${spec.quantized ? ', quantized' : ''})`,
+    `model ${model} (${spec.modelFormat ? `${spec.modelFormat} ${spec.modelVariant ?? ''}, `.replace(' ,', ',') : ''}fingerprint ${shortHash(spec.modelFingerprint)}${spec.quantized ? ', quantized' : ''})`,
     `dataset ${spec.datasetName} (hash ${shortHash(spec.datasetHash)})`,
     n ? `${formatCount(n.members)} members / ${formatCount(n.nonmembers)} non-members` : 'not evaluated',
-    `${attackText(spec.attack, spec.params)}, seed ${spec.params.seed}`
+    `${attackText(spec.attack, spec.params)}${spec.params.calibration.referenceModel ? ` calibrated against reference model ${spec.params.calibration.referenceModel}` : ''}, seed ${spec.params.seed}`
   ]
-  return `${name}: ${parts.join(', ')}.`
+  const audit = results?.audit
+  return `${name}: ${parts.join(', ')}.${audit ? ` Audit: ${audit.verdict.sentence}${audit.verdict.flags.map((f) => ` ${f.message}`).join('')}` : ''}`
 }
 
 const distinct = (values: readonly string[]): string => [...new Set(values)].join(' / ')
@@ -74,6 +85,15 @@ function pairedText(comparisons: readonly PairedComparisonData[]): string | null
   return `Paired Δ over the ${items} common target items, paired bootstrap with ${resamples} resamples.`
 }
 
+/** Which execution provider computed the embeddings; says so when the experiments' providers differ. */
+function inferenceText(views: readonly ExperimentView[]): string | null {
+  const ran = views.flatMap((v) => (v.record.results?.provider ? [{ name: v.record.name, where: providerText(v.record.results.provider, v.record.results.adapter) }] : []))
+  if (ran.length === 0) return null
+  const where = [...new Set(ran.map((r) => r.where))]
+  if (where.length === 1) return `Embeddings computed on ${where[0]}.`
+  return `Embeddings computed on different execution providers (${ran.map((r) => `${r.name}: ${r.where}`).join('; ')}).`
+}
+
 /** Caption text for a figure or table of `views`: every experiment's provenance, the bootstrap and the app version. */
 export function provenanceCaption(views: readonly ExperimentView[], options: CaptionOptions = {}): string {
   const sentences = [
@@ -81,6 +101,7 @@ export function provenanceCaption(views: readonly ExperimentView[], options: Cap
     ...views.map(experimentText),
     bootstrapText(views),
     pairedText(options.comparisons ?? []),
+    inferenceText(views),
     `MIA Workbench ${distinct(views.map((v) => v.record.spec.appVersion))}.`
   ]
   return sentences.filter((s): s is string => s !== null).join(' ')

@@ -50,14 +50,19 @@ export interface LatexTable {
   label?: string
   /** Notes printed under the rule, one line each (already LaTeX). */
   notes?: readonly string[]
+  /** `table` fits one column of a two-column paper; `table*` (default) spans both. */
+  float?: 'table' | 'table*'
+  /** Packages needed besides booktabs, named in the first comment line. */
+  requires?: readonly string[]
 }
 
-/** A `table` environment with a booktabs tabular (\toprule, \midrule, \bottomrule); needs \usepackage{booktabs}. */
+/** A `table` or `table*` environment with a booktabs tabular (\toprule, \midrule, \bottomrule); needs \usepackage{booktabs}. */
 export function latexTable(t: LatexTable): string {
   const line = (cells: readonly string[]): string => `    ${cells.join(' & ')} \\\\`
+  const float = t.float ?? 'table*'
   const out = [
-    '% Requires \\usepackage{booktabs}.',
-    '\\begin{table*}[t]',
+    `% Requires ${['booktabs', ...(t.requires ?? [])].map((p) => `\\usepackage{${p}}`).join(', ')}.`,
+    `\\begin{${float}}[t]`,
     '  \\centering',
     '  \\small',
     `  \\begin{tabular}{${t.columns.map((c) => c.align).join('')}}`,
@@ -71,6 +76,6 @@ export function latexTable(t: LatexTable): string {
   for (const note of t.notes ?? []) out.push(`  \\par\\smallskip{\\footnotesize ${note}}`)
   if (t.caption) out.push(`  \\caption{${t.caption}}`)
   if (t.label) out.push(`  \\label{${t.label}}`)
-  out.push('\\end{table*}', '')
+  out.push(`\\end{${float}}`, '')
   return out.join('\n')
 }

@@ -1,8 +1,9 @@
 // The metrics table as data: one row per experiment with its metrics, CIs and paired Δ against the reference.
-import type { ExperimentView } from '../../../shared/contract/experiments'
+import type { Attack, ExperimentParams, ExperimentView } from '../../../shared/contract/experiments'
+import type { Audit } from '../../../shared/contract/audit'
 import type { Interval, PairedComparisonData, TprAtFprEntry } from '../../../shared/contract/metrics'
 
-/** Paired ΔAUC of a row against the comparison's reference experiment, as row − reference. */
+/** Paired Δ of a row against the comparison's reference A (the first experiment): A − B with B the row, as on screen and in `mia experiments compare`. */
 export interface PairedCell {
   /** Name of the reference experiment (the comparison's `a`). */
   reference: string
@@ -23,7 +24,8 @@ export interface MetricsRow {
   modelFingerprint: string | null
   dataset: string
   datasetHash: string
-  attack: string
+  attack: Attack
+  params: ExperimentParams
   nMembers: number | null
   nNonmembers: number | null
   auc: number | null
@@ -35,6 +37,8 @@ export interface MetricsRow {
   advantage: number | null
   blindAuc: number | null
   blindAucCI: Interval | null
+  /** The audit (docs/attacks.md "Audit verdict"); null for records without one. */
+  audit: Audit | null
   /** 'reference' for the experiment others are compared with, a cell for the compared ones, null otherwise. */
   paired: PairedCell | 'reference' | null
 }
@@ -49,9 +53,7 @@ export function tableTargets(views: readonly ExperimentView[]): number[] {
   return targets.size === 0 ? DEFAULT_TARGETS : [...targets].sort((a, b) => a - b)
 }
 
-const negate = (ci: Interval): Interval => ({ lo: -ci.hi, hi: -ci.lo })
-
-/** Δ of `view` against its comparison's reference, flipped from the engine's a − b to row − reference. */
+/** Δ of `view` against its comparison's reference, in the engine's sign: reference (A) − row (B). */
 function pairedCell(view: ExperimentView, views: readonly ExperimentView[], comparisons: readonly PairedComparisonData[]): PairedCell | 'reference' | null {
   const id = view.record.id
   const c = comparisons.find((x) => x.b === id)
@@ -59,11 +61,11 @@ function pairedCell(view: ExperimentView, views: readonly ExperimentView[], comp
   return {
     reference: views.find((v) => v.record.id === c.a)?.record.name ?? c.a,
     nItems: c.nItems,
-    deltaAuc: -c.deltaAuc.delta,
-    deltaAucCI: negate(c.deltaAuc.ci),
+    deltaAuc: c.deltaAuc.delta,
+    deltaAucCI: c.deltaAuc.ci,
     pValue: c.deltaAuc.pValue,
-    deltaTprAt1: c.deltaTprAt1.delta === null ? null : -c.deltaTprAt1.delta,
-    deltaTprAt1CI: c.deltaTprAt1.ci && negate(c.deltaTprAt1.ci),
+    deltaTprAt1: c.deltaTprAt1.delta,
+    deltaTprAt1CI: c.deltaTprAt1.ci,
     deltaTprAt1P: c.deltaTprAt1.pValue
   }
 }
@@ -83,6 +85,7 @@ export function metricsRows(views: readonly ExperimentView[], comparisons: reado
       dataset: spec.datasetName,
       datasetHash: spec.datasetHash,
       attack: spec.attack,
+      params: spec.params,
       nMembers: m?.n.members ?? results?.counts.members ?? null,
       nNonmembers: m?.n.nonmembers ?? results?.counts.nonmembers ?? null,
       auc: m?.auc ?? null,
@@ -93,6 +96,7 @@ export function metricsRows(views: readonly ExperimentView[], comparisons: reado
       advantage: m?.advantage ?? null,
       blindAuc: results?.blindBaseline?.auc ?? null,
       blindAucCI: results?.blindBaseline?.aucCI ?? null,
+      audit: results?.audit ?? null,
       paired: pairedCell(view, views, comparisons)
     }
   })

@@ -1,7 +1,8 @@
 // Worker-thread side of a parallel bootstrap: computes its share of a ResampleJob in shared memory.
+// A module entry of wasm/threads.ts: run from source through tsx, bundled as out/main/bootstrap-worker.js.
 import { planFor, runShare, type ResampleJob } from './resample-share'
 
-/** Entry called by the worker bootstrap source in resample-threads.ts; returns when no resample is left. */
-export function runWorkerShare(job: ResampleJob): void {
+/** Called by the worker thread resample-threads.ts starts; returns when no resample is left. */
+export function run(job: ResampleJob): void {
   runShare(job, planFor(job), Infinity)
 }

@@ -22,6 +22,20 @@ export interface BootstrapOptions {
   onProgress?: (done: number, total: number) => void
   /** Threads to use (default: 1 for small jobs, else every core up to 8); results never depend on it. */
   threads?: number
+  /** Told, once the resamples are done, how they ran (the run log shows it). */
+  onExecution?: (execution: BootstrapExecution) => void
+}
+
+/** How a bootstrap ran: threads that computed resamples (this one included) and the resamples the workers did. */
+export interface BootstrapExecution {
+  threads: number
+  workerResamples: number
+}
+
+/** The run-log line of a bootstrap's execution, e.g. "Bootstrap: 1000 resamples on 4 threads (workers did 742).". */
+export function executionMessage(resamples: number, execution: BootstrapExecution): string {
+  const threads = execution.threads === 1 ? '1 thread' : `${execution.threads} threads (workers did ${execution.workerResamples})`
+  return `Bootstrap: ${resamples} resamples on ${threads}.`
 }
 
 /** The statistic of every resample, in resample order. */
@@ -106,6 +120,7 @@ export async function bootstrapMetrics(sorted: SortedScores, options: BootstrapO
   const threads = threadsFor(sorted.members.length + sorted.nonmembers.length, resamples, options.threads)
   const job = createResampleJob(sorted, targets, seed, resamples, threads)
   const execution = await runJob(job, threads, options)
+  options.onExecution?.({ threads: 1 + execution.workers, workerResamples: execution.workerResamples })
   const width = resultWidth(targets.length)
   const column = (c: number): Float64Array => Float64Array.from({ length: resamples }, (_, b) => job.results[b * width + c])
   const dist: BootstrapDistribution = {

@@ -5,8 +5,18 @@ import type { RocPoints } from './roc'
 
 export type { Interval } from './quantile'
 
+/** Exact binomial evidence of one decision rule (attacks.md, "Low-FPR evidence"). */
+export interface LowFprEvidence {
+  /** k-of-n: members flagged (tp) of nMembers, non-members flagged (fp) of nNonmembers. */
+  counts: { tp: number; nMembers: number; fp: number; nNonmembers: number }
+  /** Two-sided Clopper–Pearson intervals of TPR and FPR at the report's confidence. */
+  clopperPearson: { tpr: Interval; fpr: Interval }
+  /** ε lower bound (δ and confidence as in `MetricsReport.epsilon`); 0 when the counts prove nothing. */
+  epsilon: number
+}
+
 /** TPR at one FPR target (key of `MetricsReport.tprAtFpr` is the target as a string, e.g. "0.01"). */
-export interface TprAtFprEntry {
+export interface TprAtFprEntry extends LowFprEvidence {
   /** The FPR target f. */
   target: number
   /** Largest TPR over ROC points with FPR ≤ f; null when unresolvable (n_nonmembers < 1/f). */
@@ -57,16 +67,20 @@ export interface MetricsReport {
   balancedAccuracyThreshold: number | null
   /** Membership advantage max(TPR − FPR) = 2·balancedAccuracy − 1. */
   advantage: number
-  /** TPR at each FPR target, keyed by the target as a string ("0.001", "0.01", "0.05" by default). */
+  /** TPR at each FPR target, keyed by the target as a string: "0" (no false positive) then "0.001", "0.01", "0.05" by default. */
   tprAtFpr: Record<string, TprAtFprEntry>
   /** Smallest non-zero FPR these non-members can show (1/n_nonmembers): the floor of log-scale ROC plots. */
   minResolvableFpr: number
   /** Calibrated-threshold metrics; present when reference non-member scores were given. */
-  calibrated?: CalibratedMetrics
+  calibrated?: CalibratedMetrics & LowFprEvidence
+  /** The largest ε lower bound over the FPR budgets (key `at`), its joint confidence and δ. */
+  epsilon?: { lower: number; at: string; confidence: number; delta: number; method: 'clopper-pearson' }
   /** Score (similarity) gap between classes. */
   scoreGap: ScoreGap
   /** Bootstrap parameters behind the intervals. */
   bootstrap: BootstrapInfo
   /** Reduced ROC curve for display (present when options.curvePoints > 0); thresholds[0] is +Infinity. */
   roc?: RocPoints
+  /** Why the numbers deserve less trust than they show (attacks.md, "Minimum sample size"); empty when none. */
+  warnings: string[]
 }

@@ -1,30 +1,16 @@
 // The bootstrap's memory arena: sorted scores, tables and per-thread scratch in one shared wasm memory.
 import { WorkbenchError } from '../../../shared/contract/errors'
+import { compileWasm, instantiate, sharedMemory, type SharedWasmMemory } from '../wasm'
 import { blockCount, completeCounts, kernelCells, PAIR_CODES, PAIR_SLICE_ENDS, PAIR_TABLE, type StreamState } from './resample-counts'
 import { RESAMPLE_WASM_BASE64 } from './resample-wasm'
 import type { SortedScores } from './sorted-scores'
 
-// Why: the Node typings (lib ES2023, no DOM) declare no WebAssembly values; this is the part we use.
-type WasmModule = object
-interface WasmMemory {
-  readonly buffer: SharedArrayBuffer
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => WasmModule
-  Instance: new (module: WasmModule, imports: object) => { exports: unknown }
-  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory
-}
 interface KernelExports {
   init(table: number, thresholds: number, codes: number, slices: number): void
   fill(counts: number, cells: number, blocks: number, state: number): number
   accumulate(scores: number, counts: number, n: number, cum: number): number
   scan(scores: number, above: number, atOrAbove: number, counts: number, cum: number, n: number, members: number, out: number): void
 }
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
-const PAGE = 65536
-const MAX_PAGES = 65536
-
-let compiled: WasmModule | undefined
 
 /** Byte offsets of everything in the arena; slot k's scratch starts at slotBase + k·slotStride. */
 export interface ArenaLayout {
@@ -47,7 +33,7 @@ export interface ArenaLayout {
 
 /** Sorted scores and scratch for `slots` threads in one shared memory; structured-cloneable to workers. */
 export interface ResampleArena {
-  memory: WasmMemory
+  memory: SharedWasmMemory
   layout: ArenaLayout
 }
 
@@ -76,11 +62,10 @@ export function createArena(sorted: SortedScores, slots: number): ResampleArena 
   const nP = sorted.members.length
   const nN = sorted.nonmembers.length
   const layout = layoutFor(nP, nN, sorted.membersAbove !== sorted.membersAtOrAbove, slots)
-  const pages = Math.ceil((layout.slotBase + slots * layout.slotStride) / PAGE)
-  if (pages > MAX_PAGES) {
-    throw new WorkbenchError({ code: 'unsupported', message: `Bootstrapping ${nP + nN} scores needs ${pages * 64} KiB, more than WebAssembly's 4 GiB.`, hint: 'Evaluate a subset of the items.' })
-  }
-  const memory = new wasm.Memory({ initial: pages, maximum: pages, shared: true })
+  const memory = sharedMemory({
+    bytes: layout.slotBase + slots * layout.slotStride,
+    tooLarge: (pages) => new WorkbenchError({ code: 'unsupported', message: `Bootstrapping ${nP + nN} scores needs ${pages * 64} KiB, more than WebAssembly's 4 GiB.`, hint: 'Evaluate a subset of the items.' })
+  })
   const buf = memory.buffer
   new Float64Array(buf, layout.members, nP).set(sorted.members)
   new Float64Array(buf, layout.nonmembers, nN).set(sorted.nonmembers)
@@ -109,8 +94,7 @@ export interface ArenaSlot {
 /** Open slot `index` of the arena on this thread (instantiates the kernels on the shared memory). */
 export function openSlot(arena: ResampleArena, index: number): ArenaSlot {
   const { memory, layout: L } = arena
-  compiled ??= new wasm.Module(Buffer.from(RESAMPLE_WASM_BASE64, 'base64'))
-  const k = new wasm.Instance(compiled, { env: { memory } }).exports as KernelExports
+  const k = instantiate<KernelExports>(compileWasm(RESAMPLE_WASM_BASE64), memory)
   k.init(L.table, L.sliceEnds, L.codes, PAIR_SLICE_ENDS.length)
   const buf = memory.buffer
   const base = L.slotBase + index * L.slotStride

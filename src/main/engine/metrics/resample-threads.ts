@@ -1,11 +1,8 @@
 // Runs a ResampleJob on this thread plus worker threads when it is large and workers can be loaded.
-import { existsSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
-import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import { WorkbenchError } from '../../../shared/contract/errors'
+import { moduleEntry, startWorker as startThread, type WorkerScript } from '../wasm'
 import { abortJob, completedCount, completeMissing, planFor, runShare, type ResampleJob } from './resample-share'
 
 /** Below this many item-resamples one thread finishes in about the time a worker takes to start. */
@@ -13,57 +10,12 @@ const PARALLEL_MIN_WORK = 2e8
 /** Main-thread slice between event-loop turns (abort, progress). */
 const SLICE_MS = 50
 
-// Plain CommonJS evaluated from a string, so no separate bundle entry is needed. From source (.ts) it
-// registers tsx first; the worker then imports bootstrap-worker next to this file.
-const WORKER_SOURCE = `
-const { workerData, parentPort } = require('node:worker_threads')
-;(async () => {
-  if (workerData.loader) (await import(workerData.loader)).register()
-  const entry = await import(workerData.entry)
-  entry.runWorkerShare(workerData.job)
-  parentPort.postMessage({ done: true })
-})().catch((err) => parentPort.postMessage({ error: String((err && err.stack) || err) }))
-`
-
-interface WorkerEntry {
-  entry: string
-  loader?: string
-}
+/** The workers' code: bootstrap-worker.ts beside this file, or its bundle (electron.vite.config.ts, `workerEntries`). */
+const workerEntry = (): WorkerScript | undefined => moduleEntry('bootstrap-worker', import.meta.url)
 
 /**
- * Where a worker finds its code: bootstrap-worker(.ts|.js) beside this module. In a bundled build this
- * module is inlined into a chunk with another name, so there is no such file: stay on one thread.
- */
-function workerEntry(): WorkerEntry | undefined {
-  let here: string
-  try {
-    here = fileURLToPath(import.meta.url)
-  } catch {
-    return undefined
-  }
-  const ext = path.extname(here)
-  const file = path.join(path.dirname(here), `bootstrap-worker${ext}`)
-  if (path.basename(here, ext) !== 'resample-threads' || !existsSync(file)) return undefined
-  if (ext !== '.ts') return { entry: pathToFileURL(file).href }
-  const loader = tsxEsmApi()
-  return loader === undefined ? undefined : { entry: pathToFileURL(file).href, loader }
-}
-
-/** URL of tsx's ESM register API, read from its exports map (its CommonJS build fails inside eval workers). */
-function tsxEsmApi(): string | undefined {
-  try {
-    const manifest = createRequire(import.meta.url).resolve('tsx/package.json')
-    const exports = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import?: { default?: string } }> }).exports
-    const target = exports['./esm/api']?.import?.default
-    return target === undefined ? undefined : pathToFileURL(path.join(path.dirname(manifest), target)).href
-  } catch {
-    return undefined
-  }
-}
-
-/**
- * Threads for a job of `items` × `resamples`: 1 for small jobs or where workers cannot load (bundled
- * builds), else every core (at most 8). An explicit request is honoured (workers permitting).
+ * Threads for a job of `items` × `resamples`: 1 for small jobs or where workers cannot load, else
+ * every core (at most 8), from source and bundled alike. An explicit request is honoured (workers permitting).
  */
 export function threadsFor(items: number, resamples: number, requested?: number): number {
   if (requested !== undefined) {
@@ -75,14 +27,10 @@ export function threadsFor(items: number, resamples: number, requested?: number)
 }
 
 /** Start a worker on the job; the promise settles (never rejects) when it finishes, fails or exits. */
-function startWorker(job: ResampleJob, entry: WorkerEntry): { worker: Worker; settled: Promise<void> } | undefined {
-  let worker: Worker
-  try {
-    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { job, ...entry } })
-  } catch {
-    // A host that forbids threads still gets every resample, from this thread.
-    return undefined
-  }
+function startWorker(job: ResampleJob, entry: WorkerScript): { worker: Worker; settled: Promise<void> } | undefined {
+  // A host that forbids threads still gets every resample, from this thread.
+  const worker = startThread(entry, job)
+  if (!worker) return undefined
   // Why: a failed worker only costs time; completeMissing redoes anything it claimed, results are identical.
   const settled = new Promise<void>((resolve) => {
     worker.once('message', () => resolve())

@@ -1,5 +1,7 @@
-// Parser of score CSV files for `mia metrics --scores`: header score,label (+ optional id), any order.
+// Parser of score CSV files for `mia metrics --scores`: header score,label (+ optional id), any order, or named columns.
 import { WorkbenchError } from '../../../shared/contract/errors'
+import { MEMBERSHIP_SPELLINGS_TEXT, parseMembership } from '../../../shared/membership-labels'
+import { csvTextRows, type CsvRow } from '../csv'
 
 /** Parsed scores, ready for evaluateScores; rows labelled "unknown" are counted, not kept. */
 export interface ScoresCsv {
@@ -10,73 +12,35 @@ export interface ScoresCsv {
   ids: string[] | null
   /** Rows whose label was "unknown" (excluded, as the spec excludes unknown membership). */
   skippedUnknown: number
+  /** The header names the three fields were read from (id null when there is none). */
+  columns: { score: string; label: string; id: string | null }
 }
 
-interface CsvRecord {
-  line: number
-  fields: string[]
+/** Which header names hold the score, the label and the item id (default "score", "label", "id"; matched without case). */
+export interface ScoreColumns {
+  score?: string
+  label?: string
+  id?: string
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
-const LABELS: Record<string, 0 | 1 | null> = { '1': 1, '1.0': 1, member: 1, '0': 0, '0.0': 0, nonmember: 0, 'non-member': 0, unknown: null }
-const HINT = 'The file needs a header row "score,label" (optional "id"), one item per row; labels 1/0 or member/nonmember.'
+const HINT = `The file needs a header row naming a score and a label column ("score,label", optional "id", or others chosen with --score-col/--label-col/--id-col), one item per row; labels ${MEMBERSHIP_SPELLINGS_TEXT}.`
 
 function fail(source: string, line: number | null, what: string): never {
   const where = line === null ? source : `${source}, line ${line}`
   throw new WorkbenchError({ code: 'invalid-input', message: `${where}: ${what}`, item: source, hint: HINT })
 }
 
-/** RFC 4180 records with the line each starts on; quoted fields may hold commas, quotes ("") and newlines. */
-function* records(text: string, source: string): Generator<CsvRecord> {
-  let line = 1
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0
-  while (i < text.length) {
-    const start = line
-    const fields: string[] = []
-    for (;;) {
-      let field = ''
-      if (text[i] === '"') {
-        i++
-        for (;;) {
-          if (i >= text.length) fail(source, start, 'a quoted field is never closed.')
-          const ch = text[i++]
-          if (ch === '"' && text[i] === '"') {
-            field += '"'
-            i++
-          } else if (ch === '"') break
-          else {
-            if (ch === '\n') line++
-            field += ch
-          }
-        }
-      }
-      let end = i
-      while (end < text.length && text[end] !== ',' && text[end] !== '\n' && text[end] !== '\r') end++
-      field += text.slice(i, end)
-      fields.push(field)
-      i = end
-      if (text[i] === ',') i++
-      else break
-    }
-    if (text[i] === '\r') i++
-    if (text[i] === '\n') i++
-    line++
-    yield { line: start, fields }
-  }
-}
-
-function headerColumns(header: CsvRecord, source: string): { score: number; label: number; id: number } {
+function headerColumns(header: CsvRow, source: string, wanted: Required<ScoreColumns>, idGiven: boolean): { score: number; label: number; id: number } {
   const names = header.fields.map((f) => f.trim().toLowerCase())
   const find = (name: string): number => {
-    const at = names.indexOf(name)
-    if (at !== names.lastIndexOf(name)) fail(source, header.line, `column "${name}" appears twice in the header.`)
+    const at = names.indexOf(name.toLowerCase())
+    if (at !== names.lastIndexOf(name.toLowerCase())) fail(source, header.line, `column "${name}" appears twice in the header.`)
     return at
   }
-  const cols = { score: find('score'), label: find('label'), id: find('id') }
-  if (cols.score < 0 || cols.label < 0) {
-    const missing = [cols.score < 0 ? '"score"' : null, cols.label < 0 ? '"label"' : null].filter(Boolean).join(' and ')
-    fail(source, header.line, `the header has no ${missing} column (found: ${names.join(', ')}).`)
-  }
+  const cols = { score: find(wanted.score), label: find(wanted.label), id: find(wanted.id) }
+  const missing = [cols.score < 0 ? `"${wanted.score}"` : null, cols.label < 0 ? `"${wanted.label}"` : null, idGiven && cols.id < 0 ? `"${wanted.id}"` : null].filter(Boolean)
+  if (missing.length > 0) fail(source, header.line, `the header has no ${missing.join(' and ')} column (found: ${header.fields.map((f) => f.trim()).join(', ')}).`)
   return cols
 }
 
@@ -88,21 +52,23 @@ function parseScore(raw: string, source: string, line: number): number {
 }
 
 function parseLabel(raw: string, source: string, line: number): 0 | 1 | null {
-  const key = raw.trim().toLowerCase()
-  if (!(key in LABELS)) fail(source, line, `label "${raw}" is not 1/0, member/nonmember or unknown.`)
-  return LABELS[key]
+  const m = parseMembership(raw)
+  if (m === undefined) fail(source, line, `label "${raw}" is not one of ${MEMBERSHIP_SPELLINGS_TEXT}.`)
+  return m === 'member' ? 1 : m === 'nonmember' ? 0 : null
 }
 
 /** Parse a scores CSV (BOM and CRLF tolerated); errors name the line and what is wrong. */
-export function parseScoresCsv(text: string, source = 'scores CSV'): ScoresCsv {
-  const rows = records(text, source)
-  const isBlank = (r: CsvRecord): boolean => r.fields.length === 1 && r.fields[0].trim() === ''
+export function parseScoresCsv(text: string, source = 'scores CSV', columns: ScoreColumns = {}): ScoresCsv {
+  const wanted = { score: columns.score ?? 'score', label: columns.label ?? 'label', id: columns.id ?? 'id' }
+  const rows = csvTextRows(text, source, 'invalid-input')
+  const isBlank = (r: CsvRow): boolean => r.fields.length === 1 && r.fields[0].trim() === ''
   // Manual next(): a for-of with break would close the generator before the data rows.
   let first = rows.next()
   while (!first.done && isBlank(first.value)) first = rows.next()
   if (first.done) fail(source, null, 'the file is empty.')
   const header = first.value
-  const cols = headerColumns(header, source)
+  if (header.error) fail(source, header.line, `${header.error.message}.`)
+  const cols = headerColumns(header, source, wanted, columns.id !== undefined)
   const scores: number[] = []
   const labels: number[] = []
   const ids: string[] = []
@@ -110,6 +76,7 @@ export function parseScoresCsv(text: string, source = 'scores CSV'): ScoresCsv {
   let skippedUnknown = 0
   for (const r of rows) {
     if (isBlank(r)) continue
+    if (r.error) fail(source, r.line, `${r.error.message}.`)
     if (r.fields.length !== header.fields.length) fail(source, r.line, `expected ${header.fields.length} fields like the header, found ${r.fields.length}.`)
     const score = parseScore(r.fields[cols.score], source, r.line)
     const label = parseLabel(r.fields[cols.label], source, r.line)
@@ -129,5 +96,12 @@ export function parseScoresCsv(text: string, source = 'scores CSV'): ScoresCsv {
     labels.push(label)
   }
   if (scores.length === 0) fail(source, null, 'no rows with a member or non-member label.')
-  return { scores: Float64Array.from(scores), labels: Uint8Array.from(labels), ids: cols.id >= 0 ? ids : null, skippedUnknown }
+  const named = (at: number): string => header.fields[at].trim()
+  return {
+    scores: Float64Array.from(scores),
+    labels: Uint8Array.from(labels),
+    ids: cols.id >= 0 ? ids : null,
+    skippedUnknown,
+    columns: { score: named(cols.score), label: named(cols.label), id: cols.id >= 0 ? named(cols.id) : null }
+  }
 }

@@ -1,7 +1,8 @@
-// Hugging Face ONNX folder layout: which variants a folder holds and whether their towers have CLIP's interface.
+// Hugging Face ONNX variants in a folder, and whether a variant's towers have CLIP's interface (any format).
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { WorkbenchError } from '../../../shared/contract/errors'
+import type { TowerNames } from './formats/types'
 import type { OnnxFileInfo, OnnxValueInfo } from './onnx-info'
 import { QUANTIZATION_OPS } from './onnx-info'
 
@@ -62,16 +63,37 @@ function isIncomplete(v: VariantFiles): boolean {
   return v.layout === 'separate' && !(v.vision && v.text)
 }
 
+/** How one tower is fed and read, as its graph declares it. */
+export interface TowerIo {
+  /** Graph file, relative to the model folder. */
+  file: string
+  input: string
+  /** float32/float16 for pixels, int64/int32 for token ids. */
+  inputType: string
+  inputShape: Array<number | string> | null
+  /** Attention-mask input, when the graph takes one. */
+  mask: string | null
+  output: string
+  /** Batch size the graph fixes (immich exports often fix 1); null when dynamic. */
+  fixedBatch: number | null
+}
+
 /** What the graphs say about the model. */
 export interface TowerFacts {
+  /** null when the graphs name the dimension symbolically: it is read from the first batch. */
   embeddingDim: number | null
-  /** Static height = width of pixel_values, when the graph fixes it. */
+  /** Static height = width of the pixel input, when the graph fixes it. */
   imageSize: number | null
-  /** Static sequence length of input_ids, when the graph fixes it. */
+  /** Static sequence length of the id input, when the graph fixes it. */
   contextLength: number | null
   hasAttentionMask: boolean
   precision: Precision
+  vision: TowerIo | null
+  text: TowerIo | null
 }
+
+/** Problems found so far; inspection reports all of them, loading refuses on the first. */
+export type Problems = WorkbenchError[]
 
 function badModel(info: OnnxFileInfo, message: string, hint: string): WorkbenchError {
   return new WorkbenchError({ code: 'bad-model', item: info.file, message: `${path.basename(info.file)} ${message}`, hint })
@@ -81,27 +103,36 @@ function names(values: OnnxValueInfo[]): string {
   return values.length ? values.map((v) => v.name).join(', ') : '(none)'
 }
 
-function input(info: OnnxFileInfo, name: string, types: string[], rank: number, hint: string): OnnxValueInfo {
-  const v = info.inputs.find((i) => i.name === name)
-  if (!v) throw badModel(info, `has no input \`${name}\`; found: ${names(info.inputs)}.`, hint)
-  if (!types.includes(v.type)) throw badModel(info, `input \`${name}\` is ${v.type}; expected ${types.join(' or ')}.`, hint)
-  if (v.shape && v.shape.length !== rank) throw badModel(info, `input \`${name}\` has rank ${v.shape.length} [${v.shape.join(', ')}]; expected rank ${rank}.`, hint)
+function quoted(list: string[]): string {
+  return list.map((n) => `\`${n}\``).join(' or ')
+}
+
+function fault(problems: Problems, err: WorkbenchError): null {
+  problems.push(err)
+  return null
+}
+
+function findInput(info: OnnxFileInfo, wanted: string[], types: string[], rank: number, hint: string, problems: Problems): OnnxValueInfo | null {
+  const v = info.inputs.find((i) => wanted.includes(i.name))
+  if (!v) return fault(problems, badModel(info, `has no input ${quoted(wanted)}; found: ${names(info.inputs)}.`, hint))
+  if (!types.includes(v.type)) return fault(problems, badModel(info, `input \`${v.name}\` is ${v.type}; expected ${types.join(' or ')}.`, hint))
+  if (v.shape && v.shape.length !== rank) return fault(problems, badModel(info, `input \`${v.name}\` has rank ${v.shape.length} [${v.shape.join(', ')}]; expected rank ${rank}.`, hint))
   return v
 }
 
-function output(info: OnnxFileInfo, name: string, hint: string): number | null {
-  const v = info.outputs.find((o) => o.name === name)
-  if (!v) throw badModel(info, `has no output \`${name}\`; found: ${names(info.outputs)}.`, hint)
-  if (v.type !== 'float32' && v.type !== 'float16') throw badModel(info, `output \`${name}\` is ${v.type}; expected float32 or float16.`, hint)
-  if (v.shape && v.shape.length !== 2) throw badModel(info, `output \`${name}\` has shape [${v.shape.join(', ')}]; expected [batch, dim].`, hint)
+function findOutput(info: OnnxFileInfo, wanted: string[], hint: string, problems: Problems): { name: string; dim: number | null } | null {
+  const v = info.outputs.find((o) => wanted.includes(o.name))
+  if (!v) return fault(problems, badModel(info, `has no output ${quoted(wanted)}; found: ${names(info.outputs)}.`, hint))
+  if (v.type !== 'float32' && v.type !== 'float16') return fault(problems, badModel(info, `output \`${v.name}\` is ${v.type}; expected float32 or float16.`, hint))
+  if (v.shape && v.shape.length !== 2) return fault(problems, badModel(info, `output \`${v.name}\` has shape [${v.shape.join(', ')}]; expected [batch, dim].`, hint))
   const dim = v.shape?.[1]
-  return typeof dim === 'number' ? dim : null
+  return { name: v.name, dim: typeof dim === 'number' ? dim : null }
 }
 
-function onlyInputs(info: OnnxFileInfo, allowed: string[]): void {
+function onlyInputs(info: OnnxFileInfo, allowed: string[], problems: Problems): void {
   const extra = info.inputs.filter((i) => !allowed.includes(i.name))
   if (extra.length) {
-    throw badModel(info, `needs input${extra.length > 1 ? 's' : ''} ${extra.map((e) => `\`${e.name}\``).join(', ')}, which a CLIP model does not take.`, `The workbench feeds only ${allowed.join(', ')}.`)
+    problems.push(badModel(info, `needs input${extra.length > 1 ? 's' : ''} ${extra.map((e) => `\`${e.name}\``).join(', ')}, which a CLIP model does not take.`, `The workbench feeds only ${allowed.join(', ')}.`))
   }
 }
 
@@ -109,20 +140,38 @@ const VISION_HINT = 'Export the image tower with its projection (CLIPVisionModel
 const TEXT_HINT = 'Export the text tower with its projection (CLIPTextModelWithProjection): input input_ids [batch, sequence] (optionally attention_mask), output text_embeds [batch, dim].'
 const COMBINED_HINT = 'A combined export (CLIPModel) takes input_ids, pixel_values and attention_mask and outputs image_embeds and text_embeds.'
 
-function visionFacts(info: OnnxFileInfo, hint: string): { dim: number | null; size: number | null; type: string } {
-  const px = input(info, 'pixel_values', ['float32', 'float16'], 4, hint)
-  const [, channels, h, w] = px.shape ?? []
-  if (typeof channels === 'number' && channels !== 3) throw badModel(info, `input \`pixel_values\` has ${channels} channels; CLIP takes 3 (RGB).`, hint)
-  const size = typeof h === 'number' && h === w ? h : null
-  return { dim: output(info, 'image_embeds', hint), size, type: px.type }
+function fixedBatch(shape: Array<number | string> | null): number | null {
+  const b = shape?.[0]
+  return typeof b === 'number' && b > 0 ? b : null
 }
 
-function textFacts(info: OnnxFileInfo, hint: string): { dim: number | null; length: number | null; mask: boolean } {
-  const ids = input(info, 'input_ids', ['int64', 'int32'], 2, hint)
-  const mask = info.inputs.some((i) => i.name === 'attention_mask')
-  if (mask) input(info, 'attention_mask', ['int64', 'int32'], 2, hint)
+interface Tower {
+  io: TowerIo
+  dim: number | null
+}
+
+function visionTower(dir: string, info: OnnxFileInfo, n: TowerNames, hint: string, problems: Problems): (Tower & { size: number | null }) | null {
+  const before = problems.length
+  const px = findInput(info, n.inputs, ['float32', 'float16'], 4, hint, problems)
+  const [, channels, h, w] = px?.shape ?? []
+  if (px && typeof channels === 'number' && channels !== 3) problems.push(badModel(info, `input \`${px.name}\` has ${channels} channels; CLIP takes 3 (RGB).`, hint))
+  const out = findOutput(info, n.outputs, hint, problems)
+  if (!px || !out || problems.length > before) return null
+  const size = typeof h === 'number' && h === w ? h : null
+  const io: TowerIo = { file: path.relative(dir, info.file), input: px.name, inputType: px.type, inputShape: px.shape, mask: null, output: out.name, fixedBatch: fixedBatch(px.shape) }
+  return { io, dim: out.dim, size }
+}
+
+function textTower(dir: string, info: OnnxFileInfo, n: TowerNames, hint: string, problems: Problems): (Tower & { length: number | null }) | null {
+  const before = problems.length
+  const ids = findInput(info, n.inputs, ['int64', 'int32'], 2, hint, problems)
+  const maskName = n.mask && info.inputs.some((i) => i.name === n.mask) ? n.mask : null
+  if (maskName) findInput(info, [maskName], ['int64', 'int32'], 2, hint, problems)
+  const out = findOutput(info, n.outputs, hint, problems)
+  if (!ids || !out || problems.length > before) return null
   const length = ids.shape?.[1]
-  return { dim: output(info, 'text_embeds', hint), length: typeof length === 'number' ? length : null, mask }
+  const io: TowerIo = { file: path.relative(dir, info.file), input: ids.name, inputType: ids.type, inputShape: ids.shape, mask: maskName, output: out.name, fixedBatch: fixedBatch(ids.shape) }
+  return { io, dim: out.dim, length: typeof length === 'number' ? length : null }
 }
 
 function precisionOf(variant: VariantFiles, infos: OnnxFileInfo[], pixelType: string): Precision {
@@ -133,35 +182,46 @@ function precisionOf(variant: VariantFiles, infos: OnnxFileInfo[], pixelType: st
   return pixelType === 'float16' || half > single ? 'fp16' : 'fp32'
 }
 
-/** Validate the towers' interface (names, types, ranks, agreeing dims); throws 'bad-model' explaining the mismatch. */
-export function checkTowers(variant: VariantFiles, infos: { vision?: OnnxFileInfo; text?: OnnxFileInfo; combined?: OnnxFileInfo }): TowerFacts {
-  let vision: ReturnType<typeof visionFacts>
-  let text: ReturnType<typeof textFacts>
+/** The names a format's towers use. */
+export interface FormatNames {
+  vision: TowerNames
+  text: TowerNames
+  combined?: { vision: TowerNames; text: TowerNames }
+}
+
+/** Check the towers' interface (names, types, ranks, agreeing dims), adding one problem per fault found. */
+export function checkTowers(dir: string, variant: VariantFiles, infos: { vision?: OnnxFileInfo; text?: OnnxFileInfo; combined?: OnnxFileInfo }, n: FormatNames, problems: Problems): TowerFacts {
+  let vision: ReturnType<typeof visionTower>
+  let text: ReturnType<typeof textTower>
   let files: OnnxFileInfo[]
   if (infos.combined) {
-    vision = visionFacts(infos.combined, COMBINED_HINT)
-    text = textFacts(infos.combined, COMBINED_HINT)
-    onlyInputs(infos.combined, ['input_ids', 'pixel_values', 'attention_mask'])
+    const cn = n.combined ?? n
+    vision = visionTower(dir, infos.combined, cn.vision, COMBINED_HINT, problems)
+    text = textTower(dir, infos.combined, cn.text, COMBINED_HINT, problems)
+    onlyInputs(infos.combined, [...cn.vision.inputs, ...cn.text.inputs, ...(cn.text.mask ? [cn.text.mask] : [])], problems)
     files = [infos.combined]
   } else if (infos.vision && infos.text) {
-    vision = visionFacts(infos.vision, VISION_HINT)
-    text = textFacts(infos.text, TEXT_HINT)
-    onlyInputs(infos.vision, ['pixel_values'])
-    onlyInputs(infos.text, ['input_ids', 'attention_mask'])
+    vision = visionTower(dir, infos.vision, n.vision, VISION_HINT, problems)
+    text = textTower(dir, infos.text, n.text, TEXT_HINT, problems)
+    if (vision) onlyInputs(infos.vision, [vision.io.input], problems)
+    if (text) onlyInputs(infos.text, [text.io.input, ...(text.io.mask ? [text.io.mask] : [])], problems)
     files = [infos.vision, infos.text]
   } else {
     throw new WorkbenchError({ code: 'internal', message: `checkTowers called without the files of variant ${variant.id}` })
   }
-  if (vision.dim !== null && text.dim !== null && vision.dim !== text.dim) {
+  const vd = vision?.dim ?? null
+  const td = text?.dim ?? null
+  if (vd !== null && td !== null && vd !== td) {
     const where = files.map((f) => path.basename(f.file)).join(' and ')
-    throw new WorkbenchError({
+    problems.push(new WorkbenchError({
       code: 'bad-model', item: files[0].file,
-      message: `towers disagree: image ${vision.dim} vs text ${text.dim} (image_embeds and text_embeds of ${where} must have the same size).`,
+      message: `towers disagree: image ${vd} vs text ${td} (${vision!.io.output} and ${text!.io.output} of ${where} must have the same size).`,
       hint: 'Both towers must come from the same CLIP export; replace the odd one out.'
-    })
+    }))
   }
   return {
-    embeddingDim: vision.dim ?? text.dim, imageSize: vision.size, contextLength: text.length,
-    hasAttentionMask: text.mask, precision: precisionOf(variant, files, vision.type)
+    embeddingDim: vd ?? td, imageSize: vision?.size ?? null, contextLength: text?.length ?? null,
+    hasAttentionMask: text?.io.mask != null, precision: precisionOf(variant, files, vision?.io.inputType ?? 'float32'),
+    vision: vision?.io ?? null, text: text?.io ?? null
   }
 }

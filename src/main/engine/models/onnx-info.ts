@@ -30,6 +30,8 @@ export interface OnnxFileInfo {
   externalData: string[]
   /** Distinct operator types of the main graph. */
   ops: string[]
+  /** Most rows of any rank-2 initializer: a token-embedding table has at least the tokenizer's vocabulary. */
+  maxInitializerRows: number
 }
 
 // TensorProto.DataType numbers (onnx.proto3) -> onnxruntime-node type names.
@@ -191,7 +193,9 @@ function summarise(file: string, bytes: number, head: { ir: number; producer: st
   const initNames = new Set(g.initializers.map((i) => i.name))
   const weightElements: Record<string, number> = {}
   let parameterCount = 0
+  let maxInitializerRows = 0
   for (const init of g.initializers) {
+    if (init.dims.length === 2) maxInitializerRows = Math.max(maxInitializerRows, init.dims[0])
     const n = init.dims.reduce((a, b) => a * b, 1)
     weightElements[init.type] = (weightElements[init.type] ?? 0) + n
     if (countsAsParameter(init.type, init.dims.length)) parameterCount += n
@@ -201,7 +205,7 @@ function summarise(file: string, bytes: number, head: { ir: number; producer: st
     file, bytes, irVersion: head.ir, producer: head.producer, opset: head.opset,
     // IR < 4 lists initializers among the inputs; they are weights, not feeds.
     inputs: g.inputs.filter((i) => !initNames.has(i.name)),
-    outputs: g.outputs, parameterCount, weightElements, externalData, ops: [...g.ops].filter(Boolean).sort()
+    outputs: g.outputs, parameterCount, weightElements, externalData, ops: [...g.ops].filter(Boolean).sort(), maxInitializerRows
   }
 }
 

@@ -1,24 +1,17 @@
 // The only onnxruntime-node importer: execution-provider choice with reasons, feed checks, fp16 I/O, dispose.
-import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import type * as Ort from 'onnxruntime-node'
 import { WorkbenchError } from '../../../shared/contract/errors'
+import type { GpuAdapter } from '../../../shared/contract/models'
 import { float16ToFloat32, float32ToFloat16 } from '../float16'
-
-/** Execution providers the workbench knows how to ask onnxruntime-node for. */
-export type ProviderName = 'cuda' | 'dml' | 'coreml' | 'cpu'
-
-/** Which providers can be tried here, in preference order (cpu last), and why faster ones cannot. */
-export interface ProviderProbe {
-  available: ProviderName[]
-  fallbacks: string[]
-}
+import { PROBE_GRAPH } from './probe-graph'
+import { planProviders, probeProviders, type ProviderName, type ProviderProbe } from './providers'
 
 /** Session settings; every field has a sensible default. */
 export interface SessionOptions {
-  /** Preference order; default: the platform table (cuda on Linux, dml on Windows, coreml on macOS) then cpu. */
+  /** Preference order; default: `auto`, the platform table of models/providers.ts (e.g. cuda, webgpu, cpu on Linux). */
   providers?: ProviderName[]
   /** Threads inside one operator; default: the number of CPU cores. */
   intraOpNumThreads?: number
@@ -48,16 +41,15 @@ export interface SessionValue {
   shape: Array<number | string>
 }
 
-const PLATFORM_TABLE: Record<string, ProviderName> = { linux: 'cuda', win32: 'dml', darwin: 'coreml' }
-const CUDA_LIB = 'libonnxruntime_providers_cuda.so'
-const require = createRequire(import.meta.url)
+// Why not `require`: the ESM bundle (out/main/chunks) declares its own `require` at chunk scope; a second one stops the engine from loading.
+const requireHere = createRequire(import.meta.url)
 let ortModule: typeof Ort | null = null
-let probeCache: ProviderProbe | null = null
+let probeCache: Promise<ProviderProbe> | null = null
 
 function ort(): typeof Ort {
   if (ortModule) return ortModule
   try {
-    ortModule = require('onnxruntime-node') as typeof Ort
+    ortModule = requireHere('onnxruntime-node') as typeof Ort
     ortModule.env.logLevel = 'error'
     return ortModule
   } catch (err) {
@@ -69,44 +61,36 @@ function ort(): typeof Ort {
 }
 
 function ortBinDir(): string {
-  const pkg = path.dirname(require.resolve('onnxruntime-node/package.json'))
+  const pkg = path.dirname(requireHere.resolve('onnxruntime-node/package.json'))
   return path.join(pkg, 'bin', 'napi-v6', process.platform, process.arch)
 }
 
-function probeGpu(provider: ProviderName, supported: Set<string>): string | null {
-  const where = `${process.platform}/${process.arch}`
-  if (!supported.has(provider)) return `No ${provider.toUpperCase()} execution provider in onnxruntime-node for ${where}; using the CPU.`
-  if (provider !== 'cuda') return null
-  if (!fs.existsSync(path.join(ortBinDir(), CUDA_LIB))) {
-    return 'CUDA execution provider not installed: onnxruntime-node was installed without its CUDA add-on (offline install); run `npm run setup` online on Linux x64 with an NVIDIA driver.'
+/** Open and run the probe graph on WebGPU: null when it ran, else onnxruntime's message. */
+async function probeWebgpu(): Promise<string | null> {
+  let session: Ort.InferenceSession | null = null
+  try {
+    const { InferenceSession, Tensor } = ort()
+    session = await InferenceSession.create(Buffer.from(PROBE_GRAPH, 'base64'), { executionProviders: ['webgpu'], logSeverityLevel: 3 })
+    await session.run({ x: new Tensor('float32', new Float32Array([1, 2, 3, 4]), [1, 4]) })
+    return null
+  } catch (err) {
+    return (err as Error).message
+  } finally {
+    await session?.release().catch(() => undefined)
   }
-  if (!fs.existsSync('/proc/driver/nvidia/version')) {
-    return 'CUDA execution provider installed but no NVIDIA driver is loaded (/proc/driver/nvidia/version is missing); using the CPU.'
-  }
-  return null
 }
 
-/** Which execution providers can be tried on this machine, with a human reason for each one that cannot. */
-export function probeExecutionProviders(): ProviderProbe {
-  if (probeCache) return probeCache
-  const fallbacks: string[] = []
-  const available: ProviderName[] = []
-  const preferred = PLATFORM_TABLE[process.platform]
-  let supported: Set<string>
-  try {
-    supported = new Set(ort().listSupportedBackends().map((b) => b.name))
-  } catch (err) {
-    return { available: [], fallbacks: [(err as Error).message] }
-  }
-  if (preferred) {
-    const reason = probeGpu(preferred, supported)
-    if (reason) fallbacks.push(reason)
-    else available.push(preferred)
-  } else {
-    fallbacks.push(`No GPU execution provider is wired up for ${process.platform}; using the CPU.`)
-  }
-  available.push('cpu')
-  probeCache = { available, fallbacks }
+/** Which execution providers can be tried on this machine, with a human reason for each one that cannot (probed once). */
+export function probeExecutionProviders(): Promise<ProviderProbe> {
+  probeCache ??= (async () => {
+    let supported: Set<string>
+    try {
+      supported = new Set(ort().listSupportedBackends().map((b) => b.name))
+    } catch (err) {
+      return { available: [], auto: [], fallbacks: [(err as Error).message], adapter: null }
+    }
+    return probeProviders({ supported, ortBinDir: ortBinDir(), probeWebgpu })
+  })()
   return probeCache
 }
 
@@ -131,26 +115,17 @@ function ortOptions(provider: ProviderName, o: SessionOptions): Ort.InferenceSes
   }
 }
 
-function plan(o: SessionOptions): { order: ProviderName[]; reasons: string[] } {
-  const probe = probeExecutionProviders()
-  if (!o.providers) return { order: probe.available, reasons: [...probe.fallbacks] }
-  const order = o.providers.filter((p) => probe.available.includes(p))
-  const missing = o.providers.filter((p) => !order.includes(p))
-  const reasons = missing.length === 0 ? [] : [`${missing.join(', ')} not available here.`, ...probe.fallbacks]
-  if (!order.includes('cpu')) order.push('cpu')
-  return { order, reasons }
-}
-
 /** Open `file` on the first provider that works, recording why faster ones were skipped. */
 export async function createSession(file: string, options: SessionOptions = {}): Promise<OnnxSession> {
-  const { order, reasons } = plan(options)
-  const requested = options.providers?.[0] ?? PLATFORM_TABLE[process.platform] ?? 'cpu'
+  const probe = await probeExecutionProviders()
+  const { order, reasons, preferred } = planProviders(probe, options.providers)
   const name = path.basename(file)
   for (const provider of order) {
     try {
       const session = await ort().InferenceSession.create(file, ortOptions(provider, options))
-      const fallbackReason = provider === requested || reasons.length === 0 ? null : reasons.join(' ')
-      return new OnnxSession(file, session, provider, fallbackReason)
+      const fallbackReason = provider === preferred || reasons.length === 0 ? null : reasons.join(' ')
+      const reopen = provider === 'cpu' ? null : () => ort().InferenceSession.create(file, ortOptions('cpu', options))
+      return new OnnxSession(file, session, { provider, fallbackReason, adapter: provider === 'webgpu' ? probe.adapter : null, reopenOnCpu: reopen })
     } catch (err) {
       const message = (err as Error).message
       if (provider === 'cpu') {
@@ -159,11 +134,29 @@ export async function createSession(file: string, options: SessionOptions = {}):
           { cause: err }
         )
       }
-      const advice = provider === 'cuda' ? 'CUDA needs the CUDA 12 and cuDNN 9 runtime libraries' : 'check the GPU driver'
-      reasons.push(`${provider.toUpperCase()} execution provider failed to start for ${name} (${message.split('\n')[0]}); ${advice}.`)
+      reasons.push(`${provider.toUpperCase()} execution provider failed to start for ${name} (${firstLine(message)}); ${ADVICE[provider] ?? 'check the GPU driver'}.`)
     }
   }
   throw new WorkbenchError({ code: 'inference-failed', item: file, message: `No execution provider could open ${name}.`, hint: reasons.join(' ') })
+}
+
+const ADVICE: Partial<Record<ProviderName, string>> = {
+  cuda: 'CUDA needs the CUDA 12 and cuDNN 9 runtime libraries',
+  webgpu: 'the adapter lacks a feature this graph needs (e.g. float16 shaders); the CPU provider runs it'
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]
+}
+
+/** Where a session runs and how to move it to the CPU if its first batch fails there. */
+export interface Placement {
+  provider: ProviderName
+  /** Why a faster provider was not used; null when the preferred one runs. */
+  fallbackReason: string | null
+  adapter: GpuAdapter | null
+  /** Opens the same graph on the CPU provider; null for CPU sessions. */
+  reopenOnCpu: (() => Promise<Ort.InferenceSession>) | null
 }
 
 function shapeText(shape: ReadonlyArray<number | string>): string {
@@ -175,19 +168,32 @@ export class OnnxSession {
   readonly inputs: SessionValue[]
   readonly outputs: SessionValue[]
   private disposed = false
+  private ran = false
 
   constructor(
     readonly file: string,
-    private readonly session: Ort.InferenceSession,
-    /** The execution provider the session was created on. */
-    readonly provider: ProviderName,
-    /** Why a faster provider was not used; null when the preferred one runs. */
-    readonly fallbackReason: string | null
+    private session: Ort.InferenceSession,
+    private placement: Placement
   ) {
     const values = (meta: readonly Ort.InferenceSession.ValueMetadata[]): SessionValue[] =>
       meta.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] }))
     this.inputs = values(session.inputMetadata)
     this.outputs = values(session.outputMetadata)
+  }
+
+  /** The execution provider the session runs on (cpu after a first-batch fallback). */
+  get provider(): ProviderName {
+    return this.placement.provider
+  }
+
+  /** Why a faster provider was not used, or why the first batch moved to the CPU; null when the preferred one runs. */
+  get fallbackReason(): string | null {
+    return this.placement.fallbackReason
+  }
+
+  /** The GPU behind a WebGPU session; null otherwise. */
+  get adapter(): GpuAdapter | null {
+    return this.placement.adapter
   }
 
   private get name(): string {
@@ -248,7 +254,7 @@ export class OnnxSession {
     for (const input of this.inputs) tensors[input.name] = this.tensor(input, feeds[input.name])
     let result: Ort.InferenceSession.ReturnType
     try {
-      result = fetches ? await this.session.run(tensors, fetches) : await this.session.run(tensors)
+      result = await this.runOnce(tensors, fetches)
     } catch (err) {
       const fed = this.inputs.map((i) => `${i.name} ${i.type}${shapeText(feeds[i.name].dims)}`).join(', ')
       throw new WorkbenchError(
@@ -259,6 +265,30 @@ export class OnnxSession {
     const out: Record<string, Output> = {}
     for (const [name, t] of Object.entries(result)) out[name] = { data: widen(t), dims: [...t.dims] }
     return out
+  }
+
+  /**
+   * A GPU provider that fails on the first batch hands the session to the CPU with the reason recorded; once a batch
+   * has run, failures are errors, so a run never switches provider midway (its embeddings come from one provider).
+   */
+  private async runOnce(tensors: Record<string, Ort.Tensor>, fetches: string[] | undefined): Promise<Ort.InferenceSession.ReturnType> {
+    const attempt = (): Promise<Ort.InferenceSession.ReturnType> => (fetches ? this.session.run(tensors, fetches) : this.session.run(tensors))
+    try {
+      const result = await attempt()
+      this.ran = true
+      return result
+    } catch (err) {
+      const { reopenOnCpu, provider } = this.placement
+      if (this.ran || !reopenOnCpu) throw err
+      const cpu = await reopenOnCpu()
+      await this.session.release().catch(() => undefined)
+      this.session = cpu
+      const reason = `${provider.toUpperCase()} execution provider failed on the first batch of ${this.name} (${firstLine((err as Error).message)}); it runs on the CPU.`
+      this.placement = { provider: 'cpu', fallbackReason: [this.placement.fallbackReason, reason].filter(Boolean).join(' '), adapter: null, reopenOnCpu: null }
+      const result = await attempt()
+      this.ran = true
+      return result
+    }
   }
 
   /** Release the native session; later runs fail with a clear error. */

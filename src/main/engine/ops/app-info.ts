@@ -24,21 +24,23 @@ export function detectElectronRuntime(config: EngineConfig): { available: boolea
 }
 
 /** Capabilities of this installation, with every fallback explained. */
-export function capabilities(config: EngineConfig): Capabilities {
+export async function capabilities(config: EngineConfig): Promise<Capabilities> {
   const electron = detectElectronRuntime(config)
-  const eps = probeExecutionProviders()
+  const eps = await probeExecutionProviders()
   const fallbacks = [...eps.fallbacks]
   if (electron.reason) fallbacks.push(electron.reason)
   return {
     electronRuntime: electron.available,
     executionProviders: eps.available,
-    gpu: eps.available.some((p) => p !== 'cpu'),
+    // A software adapter (SwiftShader) is listed but is no GPU: `gpu` says whether `auto` runs on a real one.
+    gpu: eps.auto.some((p) => p !== 'cpu'),
+    adapter: eps.adapter,
     fallbacks
   }
 }
 
 /** The app.info operation. */
-export function appInfo(config: EngineConfig): AppInfo {
+export async function appInfo(config: EngineConfig): Promise<AppInfo> {
   return {
     name: 'MIA Workbench',
     version: config.appVersion,
@@ -51,6 +53,6 @@ export function appInfo(config: EngineConfig): AppInfo {
       bundledModels: path.join(config.resourcesDir, 'models'),
       bundledDatasets: path.join(config.resourcesDir, 'datasets')
     },
-    capabilities: capabilities(config)
+    capabilities: await capabilities(config)
   }
 }

@@ -4,10 +4,9 @@ import type { DatasetCounts, DatasetSummary, ItemCard, ValidationReport } from '
 import { WorkbenchError, toErrorData } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { OpOutput, OpParsedInput } from '../../../shared/contract/operations'
-import { MEMBERSHIPS, ROLES, imageRef, openDataset, validateDataset, type Dataset, type Item } from '../datasets'
+import { MEMBERSHIPS, ROLES, imageRef, openDataset, thumbnailDataUrl, validateDataset, type Dataset, type Item } from '../datasets'
 import { uniqueName } from './models'
-import { listDirs, type Services } from './services'
-import { thumbnailDataUrl } from './thumbnails'
+import { listDirs, type Services } from '../services'
 
 // Counts by dataset hash: a manifest's hash covers its bytes, so a changed manifest is recounted.
 const countsCache = new Map<string, { counts: DatasetCounts; columns: string[] }>()

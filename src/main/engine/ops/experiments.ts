@@ -5,11 +5,8 @@ import { ExperimentRecordSchema, ExperimentSpecSchema, type ExperimentRecord, ty
 import type { PairedComparisonData } from '../../../shared/contract/metrics'
 import type { OpOutput, OpParsedInput } from '../../../shared/contract/operations'
 import { compareScores } from '../metrics'
-import { resolveSpec } from '../runner/plan'
-import { requireRow, toRecord, toSummary } from '../runner/record'
-import { runExperiment } from '../runner/run'
-import { experimentView } from '../runner/view'
-import type { Services } from './services'
+import { experimentView, requireRow, resolveSpec, runExperiment, toRecord, toSummary } from '../runner'
+import type { Services } from '../services'
 
 interface Ctx {
   signal?: AbortSignal
@@ -104,7 +101,10 @@ export async function compareExperimentsOp(s: Services, input: OpParsedInput<'ex
   for (const other of rest) {
     const b = labelledScores(s, other.record.id)
     const label = `${first.record.name} vs ${other.record.name}`
-    const same = first.record.spec.datasetHash === other.record.spec.datasetHash && a.size === b.size && [...a.keys()].every((k) => b.get(k)?.label === a.get(k)!.label)
+    // Imported scores name their items by the file's ids, so they pair with any experiment over the same labelled ids.
+    const imported = first.record.spec.attack === 'imported' || other.record.spec.attack === 'imported'
+    const sameData = imported || first.record.spec.datasetHash === other.record.spec.datasetHash
+    const same = sameData && a.size === b.size && [...a.keys()].every((k) => b.get(k)?.label === a.get(k)!.label)
     if (!same || a.size === 0) {
       notes.push(`${label}: not paired — the experiments did not score the same labelled target items, so only unpaired metrics are shown.`)
       continue

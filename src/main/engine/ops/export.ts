@@ -5,15 +5,19 @@ import type { ExportFile } from '../../../shared/contract/exports'
 import type { PairedComparisonData } from '../../../shared/contract/metrics'
 import type { OpParsedInput } from '../../../shared/contract/operations'
 import { exportFontFile, metricsTable, provenanceCaption, renderFigure, scoresCsv } from '../figures'
-import { requireRow, toRecord } from '../runner/record'
-import { experimentView } from '../runner/view'
+import { experimentView, requireRow, toRecord } from '../runner'
 import { compareExperimentsOp } from './experiments'
-import type { Services } from './services'
+import type { Services } from '../services'
 
 const slug = (name: string): string => name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'experiment'
 
 const FIGURE_MIME = { svg: 'image/svg+xml', pdf: 'application/pdf', png: 'image/png' } as const
-const FIGURE_SUBJECT = { roc: 'ROC curve (log-log, chance line dashed)', hist: 'Score histograms of members and non-members', compare: 'ROC curves compared' } as const
+/** What a figure shows, first words of its caption; the ROC's axes are named as drawn. */
+function figureSubject(figure: OpParsedInput<'export.figure'>['figure'], scale: 'log' | 'linear'): string {
+  const axes = scale === 'log' ? 'log-log, FPR from 1/n₀' : 'linear axes'
+  if (figure === 'hist') return 'Score histograms of members and non-members'
+  return `${figure === 'compare' ? 'ROC curves compared' : 'ROC curve'} (${axes}, chance line dashed)`
+}
 
 /** Views of the experiments and, for two or more, their paired comparisons (first vs each other). */
 async function viewsOf(s: Services, ids: string[], ctx: { signal?: AbortSignal; emit: EventSink }): Promise<{ views: ExperimentView[]; comparisons: PairedComparisonData[] }> {
@@ -26,8 +30,9 @@ async function viewsOf(s: Services, ids: string[], ctx: { signal?: AbortSignal; 
 export async function exportFigureOp(s: Services, i: OpParsedInput<'export.figure'>, ctx: { signal?: AbortSignal; emit: EventSink }): Promise<ExportFile> {
   const { views, comparisons } = await viewsOf(s, i.ids, ctx)
   // The font from this installation's resources (a packaged app has no source checkout to find it in).
-  const bytes = await renderFigure({ kind: i.figure, views, format: i.format, widthIn: i.widthIn, dpi: i.dpi, title: views.map((v) => v.record.name).join(' vs '), fontFile: exportFontFile(s.config.resourcesDir) })
-  const caption = provenanceCaption(views, { subject: FIGURE_SUBJECT[i.figure], comparisons })
+  const options = { scale: i.draw.scale, xRange: i.draw.xRange, yRange: i.draw.yRange, labels: i.draw.labels }
+  const bytes = await renderFigure({ kind: i.figure, views, options, format: i.format, widthIn: i.widthIn, heightIn: i.heightIn, dpi: i.dpi, title: views.map((v) => v.record.name).join(' vs '), fontFile: exportFontFile(s.config.resourcesDir) })
+  const caption = provenanceCaption(views, { subject: figureSubject(i.figure, i.draw.scale), comparisons })
   const binary = i.format !== 'svg'
   return {
     fileName: `${slug(views.map((v) => v.record.name).join('-vs-'))}.${i.figure}.${i.format}`,
@@ -45,7 +50,7 @@ export async function exportTableOp(s: Services, i: OpParsedInput<'export.table'
     fileName: `${slug(views.map((v) => v.record.name).join('-vs-'))}.metrics.${i.format === 'latex' ? 'tex' : 'csv'}`,
     mime: i.format === 'latex' ? 'application/x-tex' : 'text/csv',
     encoding: 'utf8',
-    data: metricsTable(views, comparisons, i.format),
+    data: metricsTable(views, comparisons, i.format, i.table),
     caption: provenanceCaption(views, { subject: 'Membership inference metrics', comparisons })
   }
 }

@@ -19,10 +19,12 @@ import {
 } from './experiments'
 import { itemDetailOp } from './item-detail'
 import { exportFigureOp, exportRecordOp, exportScoresOp, exportTableOp } from './export'
+import { importScoresOp } from './import-scores'
 import { evaluateOp } from './metrics'
-import { addModelOp, listModelsOp, removeModelOp } from './models'
+import { createServices } from '../services'
 import { RunRegistry } from './runs'
-import { createServices } from './services'
+import { addModelOp, inspectModelOp, listModelsOp, removeModelOp } from './models'
+import { resolveExperimentRef } from '../runner/record'
 
 /** What a handler receives besides its validated input. */
 export interface HandlerContext {
@@ -39,10 +41,14 @@ export type Handlers = {
 export function createHandlers(config: EngineConfig): { handlers: Handlers; dispose(): Promise<void> } {
   const s = createServices(config)
   const runs = new RunRegistry(s, runExperimentOp)
+  // Every operation on stored experiments accepts an id, a unique id prefix or a name (issue 22).
+  const ref = (r: string): string => resolveExperimentRef(s.store(), r)
+  const refs = (rs: string[]): string[] => rs.map(ref)
   const handlers: Handlers = {
     'app.info': async () => appInfo(config),
     'models.list': async () => listModelsOp(s),
     'models.add': async (i) => addModelOp(s, i.path),
+    'models.inspect': async (i) => inspectModelOp(s, i),
     'models.remove': async (i) => removeModelOp(s, i.path),
     'datasets.list': async () => listDatasetsOp(s),
     'datasets.add': async (i, c) => addDatasetOp(s, i.path, c.signal),
@@ -52,24 +58,25 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'augment.preview': async (i, c) => augmentPreviewOp(s, i, c.signal),
     embed: async (i, c) => embedOp(s, i, c),
     'experiments.create': async (i, c) => createExperimentOp(s, i.spec, c.signal),
-    'experiments.run': async (i, c) => runs.runAndWait(i.id, c.emit, c.signal),
-    'experiments.start': async (i) => runs.start(i.id),
-    'experiments.follow': async (i, c) => runs.follow(i.id, c.emit, c.signal),
-    'experiments.cancel': async (i) => ({ cancelled: runs.cancel(i.id) }),
+    'experiments.run': async (i, c) => runs.runAndWait(ref(i.id), c.emit, c.signal),
+    'experiments.start': async (i) => runs.start(ref(i.id)),
+    'experiments.follow': async (i, c) => runs.follow(ref(i.id), c.emit, c.signal),
+    'experiments.cancel': async (i) => ({ cancelled: runs.cancel(ref(i.id)) }),
     'experiments.active': async () => ({ ids: runs.active() }),
     'experiments.rerun': async (i, c) => rerunOp(s, i.record, c),
     'experiments.list': async (i) => listExperimentsOp(s, i),
-    'experiments.get': async (i) => getExperimentOp(s, i.id, i.top),
-    'experiments.item': async (i) => itemDetailOp(s, i.id, i.itemId, i.size),
-    'experiments.rename': async (i) => renameExperimentOp(s, i.id, i.name),
-    'experiments.tag': async (i) => tagExperimentOp(s, i.id, i.tags),
-    'experiments.delete': async (i) => deleteExperimentOp(s, i.id),
-    'experiments.compare': async (i, c) => compareExperimentsOp(s, i, c),
-    'metrics.evaluate': async (i, c) => evaluateOp(i, c.signal),
-    'export.figure': async (i, c) => exportFigureOp(s, i, c),
-    'export.table': async (i, c) => exportTableOp(s, i, c),
-    'export.scores': async (i) => exportScoresOp(s, i.id),
-    'export.record': async (i) => exportRecordOp(s, i.id)
+    'experiments.get': async (i) => getExperimentOp(s, ref(i.id), i.top),
+    'experiments.item': async (i) => itemDetailOp(s, ref(i.id), i.itemId, i.size),
+    'experiments.rename': async (i) => renameExperimentOp(s, ref(i.id), i.name),
+    'experiments.tag': async (i) => tagExperimentOp(s, ref(i.id), i.tags),
+    'experiments.delete': async (i) => deleteExperimentOp(s, ref(i.id)),
+    'experiments.compare': async (i, c) => compareExperimentsOp(s, { ...i, ids: refs(i.ids) }, c),
+    'experiments.import': async (i, c) => importScoresOp(s, i, c.signal),
+    'metrics.evaluate': async (i, c) => evaluateOp(i, c),
+    'export.figure': async (i, c) => exportFigureOp(s, { ...i, ids: refs(i.ids) }, c),
+    'export.table': async (i, c) => exportTableOp(s, { ...i, ids: refs(i.ids) }, c),
+    'export.scores': async (i) => exportScoresOp(s, ref(i.id)),
+    'export.record': async (i) => exportRecordOp(s, ref(i.id))
   }
   const dispose = async (): Promise<void> => {
     await runs.dispose()

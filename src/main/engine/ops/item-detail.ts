@@ -3,8 +3,8 @@
 import type { OpOutput } from '../../../shared/contract/operations'
 import { WorkbenchError } from '../../../shared/contract/errors'
 import { requireRow, specOf, toRecord } from '../runner/record'
-import type { Services } from './services'
-import { thumbnailDataUrl } from './thumbnails'
+import type { Services } from '../services'
+import { thumbnailDataUrl } from '../datasets'
 
 /** The transform of a view key ("aug:v1:hflip#k=1#seed=0" → "hflip"), as the bank names it. */
 function transformOf(viewKey: string | undefined, k: number): string {

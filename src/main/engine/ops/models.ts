@@ -1,8 +1,10 @@
-// models.list / models.add / models.remove: bundled models from resources/models plus the folders the user added.
+// models.list / models.add / models.inspect / models.remove: bundled models from resources/models plus the folders the user added.
 import path from 'node:path'
+import { WorkbenchError, toErrorData } from '../../../shared/contract/errors'
 import type { OpOutput } from '../../../shared/contract/operations'
-import { listModels, toModelInfo } from '../models'
-import type { Services } from './services'
+import type { Services } from '../services'
+import { listModels, parseModelRef, toModelInfo, toModelInspection } from '../models'
+import { loadTokenizer, tokenize } from '../preprocess'
 
 /** Bundled and added models, each described (or with its load error explained). */
 export async function listModelsOp(s: Services): Promise<OpOutput<'models.list'>> {
@@ -14,13 +16,36 @@ export async function listModelsOp(s: Services): Promise<OpOutput<'models.list'>
   return { models, hint }
 }
 
-/** Register a folder; it is described even when it cannot be loaded, so the user sees why. */
+/**
+ * Register a folder, only once it passes every check describing it runs (layout, graphs, preprocessing, fingerprint)
+ * plus a tokenizer probe: a broken folder is refused with the reason now, not at embed time (issue 16).
+ */
 export async function addModelOp(s: Services, folder: string): Promise<OpOutput<'models.add'>> {
   const dir = path.resolve(folder)
   const description = await s.models.describe(dir, { source: 'user' })
+  if (description.error) throw new WorkbenchError({ ...description.error, item: description.error.item ?? dir })
+  await probeTokenizer(dir, description.contextLength)
   const name = uniqueName(description.name, s.store().models.list().filter((e) => e.path !== dir).map((e) => e.name))
   s.store().models.add({ path: dir, name, fingerprint: description.fingerprint })
   return toModelInfo(description, name)
+}
+
+/** Describe a folder (a path, or `DIR@variant`) without registering it, with every problem found. */
+export async function inspectModelOp(s: Services, input: { path: string; variant?: string }): Promise<OpOutput<'models.inspect'>> {
+  const { dir, variant } = parseModelRef(s.resolveModel(input.path))
+  return toModelInspection(await s.models.describe(dir, { variant: input.variant ?? variant }))
+}
+
+/** Load the folder's tokenizer and tokenize one caption, as an embed would; throws `bad-model` naming the folder. */
+async function probeTokenizer(dir: string, contextLength: number | null): Promise<void> {
+  try {
+    const tok = await loadTokenizer(dir, contextLength ? { contextLength } : {})
+    const batch = tokenize(tok, ['a photo of a cat'])
+    if (batch.ids.length !== tok.contextLength) throw new Error(`it gave ${batch.ids.length} ids where the context holds ${tok.contextLength}`)
+  } catch (err) {
+    const data = toErrorData(err)
+    throw new WorkbenchError({ code: 'bad-model', item: path.join(dir, 'tokenizer.json'), message: `The tokenizer of ${dir} does not work: ${data.message}`, hint: data.hint ?? "Copy tokenizer.json (and tokenizer_config.json) from the model's export." }, { cause: err })
+  }
 }
 
 /** Forget an added folder. */

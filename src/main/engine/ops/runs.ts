@@ -4,7 +4,7 @@ import { WorkbenchError } from '../../../shared/contract/errors'
 import type { EventSink, ItemSkippedEvent, LogEvent, Phase, ProgressEvent, WorkbenchEvent } from '../../../shared/contract/events'
 import type { ExperimentRecord } from '../../../shared/contract/experiments'
 import { requireRow, toRecord } from '../runner/record'
-import type { Services } from './services'
+import type { Services } from '../services'
 
 /** Events a run keeps for followers who attach later: bounded so a broken dataset cannot grow them without limit. */
 const MAX_SKIPPED = 500

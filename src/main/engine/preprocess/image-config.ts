@@ -18,6 +18,8 @@ export interface ImagePreprocessConfig {
   imageMean: [number, number, number]
   imageStd: [number, number, number]
   doConvertRgb: boolean
+  /** Centre-crop offset: transformers floors (h - ch) / 2, torchvision rounds it half to even (OpenCLIP, OpenAI). Default floor. */
+  cropRounding?: 'floor' | 'half-even'
 }
 
 /** CLIP's preprocessing (openai/clip-vit-base-patch32 preprocessor_config.json). */

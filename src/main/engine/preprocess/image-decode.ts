@@ -2,6 +2,7 @@
 
 import sharp, { type Metadata, type OutputInfo } from 'sharp'
 import { WorkbenchError } from '../../../shared/contract/errors'
+import { MAX_PIXELS, PIXEL_LIMIT_HINT, pixelLimitProblem } from '../limits'
 
 /** Decoded pixels: 8-bit RGB, row-major HWC, as PIL's convert('RGB') would give them. */
 export interface DecodedImage {
@@ -20,8 +21,8 @@ export interface DecodeOptions {
   itemId?: string
 }
 
-/** PIL's Image.MAX_IMAGE_PIXELS: the size above which PIL itself warns of a decompression bomb. */
-export const DEFAULT_MAX_PIXELS = 89_478_485
+/** The one pixel limit (engine/limits.ts), shared with validation and thumbnails. */
+export const DEFAULT_MAX_PIXELS = MAX_PIXELS
 
 const MAGIC: Array<[string, (b: Uint8Array) => boolean]> = [
   ['jpeg', (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff],
@@ -64,13 +65,8 @@ async function readHeader(bytes: Uint8Array, item: string, maxPixels: number): P
   const width = meta.width ?? 0
   const height = meta.pageHeight ?? meta.height ?? 0
   if (width < 1 || height < 1) throw badItem(item, `the image header gives no usable size (${width}×${height}).`, 'Re-export the image.')
-  if (width * height > maxPixels) {
-    throw badItem(
-      item,
-      `the image is ${width}×${height} = ${width * height} pixels, over the limit of ${maxPixels} (decompression-bomb guard); it was not decoded.`,
-      'Downscale the image, or raise the pixel limit if you trust the file.'
-    )
-  }
+  const overLimit = pixelLimitProblem(width, height, maxPixels)
+  if (overLimit) throw badItem(item, overLimit, PIXEL_LIMIT_HINT)
   return meta
 }
 

@@ -44,8 +44,15 @@ export function preprocessGeometry(width: number, height: number, config: ImageP
   const ch = config.cropSize.height
   const cw = config.cropSize.width
   // floor((size - crop) / 2) also covers padding: transformers centres the image at ceil((crop - size) / 2).
-  const offset = (size: number, crop: number): number => Math.floor((size - crop) / 2)
+  const offset = (size: number, crop: number): number => (config.cropRounding === 'half-even' && size >= crop ? roundHalfEven((size - crop) / 2) : Math.floor((size - crop) / 2))
   return { resizedWidth: r.width, resizedHeight: r.height, outWidth: cw, outHeight: ch, top: offset(r.height, ch), left: offset(r.width, cw) }
+}
+
+/** Python's round(): halves go to the even neighbour (torchvision's center_crop uses it). */
+function roundHalfEven(x: number): number {
+  const f = Math.floor(x)
+  if (x - f !== 0.5) return Math.round(x)
+  return f % 2 === 0 ? f : f + 1
 }
 
 /** The part of the resized image the crop keeps: rows [y0, y0+rows), columns [x0, x0+cols); placed at (dy, dx). */

@@ -2,64 +2,39 @@
 import { throwIfAborted } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { ResolvedSpec } from '../../../shared/contract/experiments'
-import { aeaCosineVectors, aeaScores, blindBaseline, csaScores, imageStats, runWsa, type EmbeddingRows, type ImageStats } from '../attacks'
+import { usesAugmentedViews } from '../../../shared/contract/experiments'
+import { blindBaseline, csaScores, IMAGE_FEATURE_DIM, imageFeatureVector, imageStats, runWsa, type EmbeddingRows, type ImageStats } from '../attacks'
 import { readItemImage, type Item } from '../datasets'
+import { scoreLossGrad, scoreQmia, scoreRank } from './attack-scores'
 import type { EmbeddedItems } from './embed'
+import { aeaOf, gather, truthOf, type AttackOutcome, type Rows } from './rows'
 import type { RunItems } from './plan'
 import { PhaseProgress } from './progress'
 
-/** Scores of the evaluated items, aligned with `targets`, and what the attack reports about itself. */
-export interface AttackOutcome {
-  targets: Item[]
-  scores: Float64Array
-  /** Scores of the reference non-members under the same attack (threshold calibration); null when not meaningful. */
-  referenceScores: Float64Array | null
-  /** Per-target AEA cosine vectors (c_0..c_K), stored with the scores so other aggregations can reuse them. */
-  extra: Array<Float32Array | null> | null
-  report: Record<string, unknown>
-}
-
-/** Items with every needed vector, as row-major matrices. */
-interface Rows {
-  items: Item[]
-  image: Float32Array
-  text: Float32Array
-  /** views[k] = n × d image embeddings of view k (only when K views were asked for). */
-  views: Float32Array[]
-}
-
-const truthOf = (it: Item): number => (it.membership === 'member' ? 1 : it.membership === 'nonmember' ? 0 : -1)
-
-/** Gather the items whose caption and all `nViews` image views are embedded. */
-function gather(items: Item[], emb: EmbeddedItems, nViews: number): Rows {
-  const d = emb.dim
-  const kept = items.filter((it) => emb.text(it.id) && Array.from({ length: nViews }, (_, k) => emb.image(it.id, k)).every(Boolean))
-  const text = new Float32Array(kept.length * d)
-  const views = Array.from({ length: nViews }, () => new Float32Array(kept.length * d))
-  kept.forEach((it, i) => {
-    text.set(emb.text(it.id)!, i * d)
-    for (let k = 0; k < nViews; k++) views[k].set(emb.image(it.id, k)!, i * d)
-  })
-  return { items: kept, image: views[0], text, views }
-}
-
-function aeaOf(rows: Rows, d: number, aggregation: 'mean' | 'drop'): { vectors: Float64Array; scores: Float64Array } {
-  const vectors = aeaCosineVectors(rows.views, rows.text, rows.items.length, d)
-  return { vectors, scores: aeaScores(vectors, rows.items.length, rows.views.length, aggregation) }
-}
+export type { AttackOutcome } from './rows'
 
 function embeddingRows(rows: Rows, aea: Float64Array | undefined): EmbeddingRows {
   return { n: rows.items.length, image: rows.image, text: rows.text, aea, truth: Int8Array.from(rows.items, truthOf) }
 }
 
-/** Run CSA, AEA or WSA on embedded items. */
+/** The audit's pool-check input, when there is a reference pool. */
+export function basis(scores: string, reference: Float64Array | null, targets: Float64Array): Pick<AttackOutcome, 'thresholdBasis'> {
+  return reference && reference.length ? { thresholdBasis: { scores, reference, targets } } : {}
+}
+
+/** Run CSA, AEA, WSA, QMIA, loss-grad or rank on embedded items. */
 export async function scoreWithModel(spec: ResolvedSpec, parts: RunItems, emb: EmbeddedItems, signal: AbortSignal | undefined, emit: EventSink): Promise<AttackOutcome> {
   const d = emb.dim
-  const wantViews = spec.attack === 'aea' || (spec.attack === 'wsa' && spec.params.wsa.appendAea) ? emb.views.length : 1
+  if (spec.attack === 'qmia') return scoreQmia(spec, parts, emb, signal)
+  if (spec.attack === 'loss-grad') return scoreLossGrad(spec, parts, emb, signal, emit)
+  if (spec.attack === 'rank') return scoreRank(spec, parts, emb, signal)
+  const wantViews = usesAugmentedViews(spec.attack, spec.params) ? emb.views.length : 1
   const targets = gather(parts.targets, emb, wantViews)
   const reference = gather(parts.reference, emb, wantViews)
   if (spec.attack === 'csa') {
-    return { targets: targets.items, scores: csaScores(targets.image, targets.text, targets.items.length, d), referenceScores: reference.items.length ? csaScores(reference.image, reference.text, reference.items.length, d) : null, extra: null, report: { views: 1 } }
+    const scores = csaScores(targets.image, targets.text, targets.items.length, d)
+    const referenceScores = reference.items.length ? csaScores(reference.image, reference.text, reference.items.length, d) : null
+    return { targets: targets.items, scores, referenceScores, extra: null, report: { views: 1 }, ...basis('csa', referenceScores, scores) }
   }
   if (spec.attack === 'aea') {
     const agg = spec.params.aea.aggregation
@@ -67,7 +42,7 @@ export async function scoreWithModel(spec: ResolvedSpec, parts: RunItems, emb: E
     const r = reference.items.length ? aeaOf(reference, d, agg).scores : null
     const width = targets.views.length
     const extra = targets.items.map((_, i) => Float32Array.from(t.vectors.subarray(i * width, (i + 1) * width)))
-    return { targets: targets.items, scores: t.scores, referenceScores: r, extra, report: { views: width, K: width - 1, aggregation: agg, bank: emb.views.slice(1) } }
+    return { targets: targets.items, scores: t.scores, referenceScores: r, extra, report: { views: width, K: width - 1, aggregation: agg, bank: emb.views.slice(1) }, ...basis(`aea-${agg}`, r, t.scores) }
   }
   return scoreWsa(spec, parts, emb, { targets, reference, wantViews }, signal, emit)
 }
@@ -80,12 +55,18 @@ async function scoreWsa(spec: ResolvedSpec, parts: RunItems, emb: EmbeddedItems,
   const pool = usePool ? gather(parts.pool, emb, r.wantViews) : null
   const progress = new PhaseProgress(emit, 'training', w.maxEpochs, 'epochs')
   let lastEpoch = 0
-  const { scores, report } = await runWsa({
+  const { scores, report, evaluationRows } = await runWsa({
     d,
     reference: embeddingRows(r.reference, aea(r.reference)),
     target: embeddingRows(r.targets, aea(r.targets)),
     pool: pool ? embeddingRows(pool, aea(pool)) : undefined,
+    variant: w.variant,
     lambda: w.lambda,
+    targetPrecision: w.targetPrecision,
+    crossFit: w.crossFit,
+    folds: w.folds,
+    // One caption's renders (e.g. two vendors' drawings of one emoji) share a fold, as in the blind baseline.
+    groups: r.targets.items.map((it) => it.caption.trim().toLowerCase()),
     seed: spec.params.seed,
     model: w.model,
     features: { csa: w.appendCsa, aea: w.appendAea },
@@ -100,7 +81,15 @@ async function scoreWsa(spec: ResolvedSpec, parts: RunItems, emb: EmbeddedItems,
   })
   progress.finish()
   // WSA's reference items trained the attack model (as label 0), so their scores would understate the FPR: no calibration.
-  return { targets: r.targets.items, scores, referenceScores: null, extra: null, report: { ...report } }
+  const csa = (rows: Rows): Float64Array => csaScores(rows.image, rows.text, rows.items.length, d)
+  // ko2023's protocol evaluates a class-balanced subset without the pseudo-members it trained on.
+  const keep = evaluationRows ?? Int32Array.from(r.targets.items.keys())
+  const pick = <T>(all: ArrayLike<T>): T[] => Array.from(keep, (i) => all[i])
+  const targetCsa = csa(r.targets)
+  return {
+    targets: pick(r.targets.items), scores: Float64Array.from(pick(scores)), referenceScores: null, extra: null, report: { ...report },
+    ...basis('csa', csa(r.reference), Float64Array.from(pick(targetCsa))), trainedOnEvaluated: report.trainedOnEvaluated
+  }
 }
 
 /** Model-free image statistics of every item (unreadable files give null and are skipped). */
@@ -115,12 +104,12 @@ async function statsOf(items: Item[], signal: AbortSignal | undefined, progress:
   return out
 }
 
-/** Out-of-fold blind-baseline scores of the labelled targets (never queries the model). */
 /**
- * Out-of-fold blind-baseline scores. `emit` says what it is doing (issue 21: the baseline's 22 s were silent): as
- * `scoring` progress when it is the experiment's attack, as log lines when it runs beside another attack's metrics.
+ * Out-of-fold blind-baseline scores of the labelled targets (never queries the model), with their model-free image
+ * features. `emit` says what it is doing (issue 21: the baseline's 22 s were silent): as `scoring` progress when it is
+ * the experiment's attack, as log lines when it runs beside another attack's metrics.
  */
-export async function scoreBlind(items: Item[], spec: ResolvedSpec, signal: AbortSignal | undefined, emit?: EventSink, asPhase = false): Promise<AttackOutcome> {
+export async function scoreBlind(items: Item[], spec: ResolvedSpec, signal: AbortSignal | undefined, emit?: EventSink, asPhase = false): Promise<AttackOutcome & { imageFeatures: Float64Array | null }> {
   const labelled = items.filter((it) => it.membership !== 'unknown')
   // Embedding-only datasets have no images: the baseline is then caption-only.
   const imageless = labelled.every((it) => !it.imagePath)
@@ -140,5 +129,7 @@ export async function scoreBlind(items: Item[], spec: ResolvedSpec, signal: Abor
     onFold: (f, k) => emit?.({ type: 'log', level: 'info', message: `Blind baseline: fitting fold ${f + 1} of ${k} (logistic regression on captions and image statistics)…` })
   })
   const { scores, folds: _folds, ...facts } = result
-  return { targets: kept, scores, referenceScores: null, extra: null, report: facts }
+  const imageFeatures = imageless ? null : new Float64Array(kept.length * IMAGE_FEATURE_DIM)
+  if (imageFeatures) stats.filter((s): s is ImageStats => s !== null).forEach((s, i) => imageFeatures.set(imageFeatureVector(s), i * IMAGE_FEATURE_DIM))
+  return { targets: kept, scores, referenceScores: null, extra: null, report: facts, imageFeatures }
 }

@@ -6,8 +6,8 @@ import type { EventSink } from '../../../shared/contract/events'
 import type { SkippedItem } from '../../../shared/contract/experiments'
 import { l2NormalizeRows } from '../attacks'
 import { applyView, viewCount, viewSpec, type AugBank } from '../augment'
-import { captionHash, imageHash, imageLabel, imageStamp, readItemImage, type Item } from '../datasets'
-import type { ClipModel } from '../models'
+import { captionHash, DataFileError, imageHash, imageLabel, imageStamp, readItemImage, type Item } from '../datasets'
+import { defaultBatchSize, type ClipModel } from '../models'
 import { decodeImage, loadTokenizer, preprocessInto, readPreprocessorConfig, tokenize, type ImagePreprocessConfig, type RgbImage } from '../preprocess'
 import { embeddingKey, type WorkspaceStore } from '../store'
 import { PhaseProgress } from './progress'
@@ -37,6 +37,8 @@ export interface EmbeddedItems {
   image(itemId: string, k: number): Float32Array | undefined
   text(itemId: string): Float32Array | undefined
   skipped: SkippedItem[]
+  /** Normalised embeddings (n × d) of arbitrary texts, cached by text hash; absent where no model runs (precomputed vectors). */
+  embedTexts?: (texts: string[]) => Promise<Float32Array>
   computed: { image: number; text: number }
   cached: { image: number; text: number }
 }
@@ -47,8 +49,6 @@ interface ImageUnit {
   k: number
   view: string
 }
-
-const DEFAULT_BATCH = 32
 
 /** Embed what the cache lacks and return every needed vector; bad items are skipped and listed, never fatal. */
 export async function embedItems(req: EmbedRequest): Promise<EmbeddedItems> {
@@ -79,18 +79,38 @@ export async function embedItems(req: EmbedRequest): Promise<EmbeddedItems> {
     imageUnits.filter((u) => missingImage.has(embeddingKey(u.contentHash, u.view))),
     (u) => embeddingKey(u.contentHash, u.view)
   )
-  emit({ type: 'log', level: 'info', message: `Cache: ${textKeys.length - textWork.length}/${textKeys.length} captions and ${imageUnits.length - imageWork.length}/${imageUnits.length} image views already embedded.` })
+  emit({ type: 'log', level: 'info', message: cacheLine(textKeys, textWork.length, imageUnits, imageWork.length) })
 
-  const batch = req.batchSize ?? DEFAULT_BATCH
+  await model.load()
+  const batch = req.batchSize ?? defaultBatchSize(model.provider)
   // One 'embedding' phase covers captions and original images, so its progress never goes back.
   const origCount = imageWork.filter((u) => u.k === 0).length
   const embedding = textWork.length + origCount ? new PhaseProgress(emit, 'embedding', textWork.length + origCount, 'items') : null
   await embedCaptions(model, fp, textWork, store, batch, { signal, emit, progress: embedding })
-  const failed = await embedImageUnits(model, fp, imageWork, store, { batch, bank: req.bank, seed: req.seed }, { signal, emit, progress: embedding }, skip)
+  // Work is deduplicated by content, so a failure is remembered by content hash: every item with those bytes fails alike.
+  const failedContent = new Map<string, { first: string; err: unknown }>()
+  const skipUnit = (item: Item, err: unknown): void => {
+    failedContent.set(imageHashes.get(item.id)!, { first: item.id, err })
+    skip(item, err)
+  }
+  const failed = await embedImageUnits(model, fp, imageWork, store, { batch, bank: req.bank, seed: req.seed }, { signal, emit, progress: embedding }, skipUnit)
 
-  const captionOf = new Map(usable.filter((it) => !failed.has(it.id)).map((it) => [it.id, captionHash(it.caption)]))
   const text = store.embeddings.getMany(fp, 'text', textKeys)
   const image = store.embeddings.getMany(fp, 'image', imageUnits)
+  // Every usable item ends embedded or skipped with a reason, never silently dropped (issue 16).
+  for (const it of usable) {
+    if (failed.has(it.id)) continue
+    const hash = imageHashes.get(it.id)!
+    const same = failedContent.get(hash)
+    const missing = !image.has(embeddingKey(hash, 'orig')) || !text.has(embeddingKey(captionHash(it.caption), 'orig'))
+    if (!same && !missing) continue
+    failed.add(it.id)
+    const data = same ? toErrorData(same.err) : null
+    skip(it, data
+      ? new WorkbenchError({ code: data.code, item: it.id, message: `Item ${it.id}: its image has the same bytes as item ${same!.first}, which was skipped: ${data.message}`, hint: data.hint })
+      : new WorkbenchError({ code: 'inference-failed', item: it.id, message: `Item ${it.id}: no embedding was produced for it.`, hint: 'Rerun; if it persists, report it with the dataset.' }))
+  }
+  const captionOf = new Map(usable.filter((it) => !failed.has(it.id)).map((it) => [it.id, captionHash(it.caption)]))
   return {
     imageHashes,
     views,
@@ -101,9 +121,32 @@ export async function embedItems(req: EmbedRequest): Promise<EmbeddedItems> {
       return hash ? text.get(embeddingKey(hash, 'orig')) : undefined
     },
     skipped,
+    embedTexts: (texts) => embedStrings(model, fp, store, texts, { signal, emit, batch }),
     computed: { image: imageWork.length - failedUnits(imageWork, failed), text: textWork.length },
     cached: { image: imageUnits.length - imageWork.length, text: textKeys.length - textWork.length }
   }
+}
+
+/** Embed texts that are no item's caption (prompt templates, candidate lists) through the same cache as captions. */
+async function embedStrings(model: ClipModel, fp: string, store: WorkspaceStore, texts: string[], ctx: { signal?: AbortSignal; emit: EventSink; batch: number }): Promise<Float32Array> {
+  const keys = texts.map((t) => ({ contentHash: captionHash(t), view: 'orig' }))
+  const missing = new Set(store.embeddings.missing(fp, 'text', keys).map((k) => k.contentHash))
+  const work = dedupe(texts.filter((t) => missing.has(captionHash(t))), captionHash).map((caption) => ({ caption }) as Item)
+  await embedCaptions(model, fp, work, store, ctx.batch, { signal: ctx.signal, emit: ctx.emit, progress: null })
+  const got = store.embeddings.getMany(fp, 'text', keys)
+  const out = new Float32Array(texts.length * model.dim)
+  texts.forEach((t, i) => out.set(got.get(embeddingKey(captionHash(t), 'orig'))!, i * model.dim))
+  return out
+}
+
+/**
+ * The cache line: totals, distinct contents and how many distinct ones were cached. Duplicate captions and images are
+ * embedded once, so "cached" counts distinct contents, never the duplicates of work still to do (issue 16).
+ */
+export function cacheLine(textKeys: ReadonlyArray<{ contentHash: string }>, textTodo: number, imageUnits: ReadonlyArray<{ contentHash: string; view: string }>, imageTodo: number): string {
+  const distinctText = new Set(textKeys.map((k) => k.contentHash)).size
+  const distinctImage = new Set(imageUnits.map((u) => embeddingKey(u.contentHash, u.view))).size
+  return `Cache: ${textKeys.length} captions, ${distinctText} distinct, ${distinctText - textTodo} cached; ${imageUnits.length} image views, ${distinctImage} distinct, ${distinctImage - imageTodo} cached.`
 }
 
 function failedUnits(units: ImageUnit[], failed: Set<string>): number {
@@ -161,8 +204,8 @@ function missingFile(item: Item, err: NodeJS.ErrnoException): WorkbenchError {
   return new WorkbenchError({
     code: 'bad-item',
     item: item.id,
-    message: gone ? `Item ${item.id}: image ${imageLabel(item)} does not exist.` : `Item ${item.id}: image ${imageLabel(item)} cannot be read (${err.code ?? err.message}).`,
-    hint: gone ? 'Fix the path in the manifest or restore the file; the other items are used.' : 'Check the file permissions.'
+    message: gone ? `Item ${item.id}: image ${imageLabel(item)} does not exist.` : err instanceof DataFileError ? `Item ${item.id}: ${err.message}` : `Item ${item.id}: image ${imageLabel(item)} cannot be read (${err.code ?? err.message}).`,
+    hint: gone ? 'Fix the path in the manifest or restore the file; the other items are used.' : err instanceof DataFileError ? 'Point the item at a regular image file within the size limit; the other items are used.' : 'Check the file permissions.'
   })
 }
 
@@ -184,7 +227,7 @@ interface Reporting {
 
 async function embedCaptions(model: ClipModel, fp: string, work: Item[], store: WorkspaceStore, batch: number, { signal, emit, progress }: Reporting): Promise<void> {
   if (work.length === 0) return
-  const tok = await loadTokenizer(model.description.path, model.description.contextLength ? { contextLength: model.description.contextLength } : {})
+  const tok = await loadTokenizer(model.description.tokenizerDir ?? model.description.path, model.description.contextLength ? { contextLength: model.description.contextLength } : {})
   let truncated = 0
   for (let start = 0; start < work.length; start += batch) {
     throwIfAborted(signal)
@@ -208,7 +251,8 @@ interface PreparedBatch {
 async function embedImageUnits(model: ClipModel, fp: string, work: ImageUnit[], store: WorkspaceStore, opts: { batch: number; bank: AugBank | null; seed: number }, { signal, emit, progress }: Reporting, skip: (item: Item, err: unknown) => void): Promise<Set<string>> {
   const failed = new Set<string>()
   if (work.length === 0) return failed
-  const config = readPreprocessorConfig(await fs.readFile(path.join(model.description.path, 'preprocessor_config.json'), 'utf8'))
+  // The model's own preprocessing, whatever file of its format it came from (models/formats/).
+  const config = model.description.preprocess ?? readPreprocessorConfig(await fs.readFile(path.join(model.description.path, 'preprocessor_config.json'), 'utf8'))
   const orig = work.filter((u) => u.k === 0).length
   const augProgress = work.length > orig ? new PhaseProgress(emit, 'augmenting', work.length - orig, 'views') : null
   const batches: ImageUnit[][] = []

@@ -2,9 +2,11 @@
 import { WorkbenchError } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { ExperimentSpec, ResolvedSpec, SkippedItem } from '../../../shared/contract/experiments'
+import { usesAugmentedViews } from '../../../shared/contract/experiments'
 import { parseBank } from '../augment'
 import { captionHash, imageRef, type Dataset, type DatasetIssue, type Item } from '../datasets'
-import type { Services } from '../ops/services'
+import type { Services } from '../services'
+import { parseModelRef } from '../models'
 import type { WorkspaceStore } from '../store'
 import { automaticName } from '../../../shared/experiment-facts'
 
@@ -27,36 +29,65 @@ async function requireTargets(ds: Dataset, signal?: AbortSignal): Promise<void> 
 
 /** Pin model fingerprint, dataset hash and app version; the resolved spec is what the record stores. */
 export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: AbortSignal): Promise<ResolvedSpec> {
+  if (spec.attack === 'imported') throw new WorkbenchError({ code: 'unsupported', item: 'attack', message: 'Imported scores come from another tool; the workbench cannot run them.', hint: 'Import a scores file with `mia metrics --scores <file> --save --name <name>`.' })
   // A bad augmentation bank is refused now, not minutes into the run.
-  if (spec.params.aea.bank.trim() && (spec.attack === 'aea' || (spec.attack === 'wsa' && spec.params.wsa.appendAea))) parseBank(spec.params.aea.bank)
+  if (spec.params.aea.bank.trim() && usesAugmentedViews(spec.attack, spec.params)) parseBank(spec.params.aea.bank)
   const ds = await s.openDataset(spec.dataset, signal)
   await requireTargets(ds, signal)
-  let model: { name: string; fingerprint: string | null; quantized: boolean } | null = null
+  let model: { name: string; fingerprint: string | null; quantized: boolean; format?: string | null; variant?: string | null } | null = null
   if (ds.info.embeddings && needsModel(spec)) model = precomputedModel(spec, ds)
   else if (needsModel(spec)) {
     if (!spec.model) throw new WorkbenchError({ code: 'invalid-input', item: 'model', message: `The ${spec.attack.toUpperCase()} attack needs a model.`, hint: 'Choose a model, or the blind baseline, which never queries one.' })
-    const d = await s.models.describe(s.resolveModel(spec.model).replace(/@[a-z0-9-]+$/, ''))
+    const { dir, variant } = parseModelRef(s.resolveModel(spec.model))
+    const d = await s.models.describe(dir, { variant })
     if (d.error) throw new WorkbenchError(d.error)
-    model = { name: d.name, fingerprint: d.fingerprint, quantized: d.quantized }
+    // Weights other than fp32 change the scores under attack: the name carries them into every listing and caption.
+    const name = d.weights && d.weights !== 'fp32' ? `${d.name}@${d.weights}` : d.name
+    model = { name, fingerprint: d.fingerprint, quantized: d.quantized, format: d.format, variant: d.variant }
+    spec = withLogitScale(spec, d.card)
   }
   return {
     ...spec,
+    ...(await referenceModelOf(s, spec, ds)),
     name: spec.name ?? automaticName(spec, model?.name ?? null, ds.info.name),
     modelName: model?.name ?? null,
     modelFingerprint: model?.fingerprint ?? null,
     quantized: model?.quantized ?? false,
+    modelFormat: model?.format ?? null,
+    modelVariant: model?.variant ?? null,
     datasetName: ds.info.name,
     datasetHash: ds.info.hash,
     appVersion: s.config.appVersion
   }
 }
 
+/** Loss-grad: pin the model card's trained logit scale in the spec (so the record states it) unless the user gave one. */
+function withLogitScale(spec: ExperimentSpec, card: Record<string, unknown> | null): ExperimentSpec {
+  const fromCard = card?.logit_scale
+  if (spec.attack !== 'loss-grad' || spec.params.lossGrad.logitScale !== null || typeof fromCard !== 'number' || !(fromCard > 0)) return spec
+  return { ...spec, params: { ...spec.params, lossGrad: { ...spec.params.lossGrad, logitScale: fromCard } } }
+}
+
+/** The calibration reference model's fingerprint; only CSA and AEA calibrate. */
+async function referenceModelOf(s: Services, spec: ExperimentSpec, ds: Dataset): Promise<{ referenceModelFingerprint?: string | null }> {
+  const ref = spec.params.calibration.referenceModel
+  if (!ref) return {}
+  if (ds.info.embeddings) {
+    throw new WorkbenchError({ code: 'invalid-input', item: 'reference-model', message: `${ds.info.name} holds precomputed embeddings only: there are no images to embed with a reference model.`, hint: 'Import the images to calibrate, or drop --reference-model.' })
+  }
+  if (spec.attack !== 'csa' && spec.attack !== 'aea') {
+    throw new WorkbenchError({ code: 'invalid-input', item: 'reference-model', message: `Reference-model calibration applies to CSA and AEA, not ${spec.attack.toUpperCase()}.`, hint: 'Drop --reference-model, or run --attack csa or aea.' })
+  }
+  const d = await s.models.describe(s.resolveModel(ref).replace(/@[a-z0-9-]+$/, ''))
+  if (d.error) throw new WorkbenchError(d.error)
+  return { referenceModelFingerprint: d.fingerprint }
+}
+
 /** Embedding-only datasets: their own vectors stand for the model; AEA, which must embed new views of the images, is refused. */
 function precomputedModel(spec: ExperimentSpec, ds: Dataset): { name: string; fingerprint: null; quantized: false } {
   const emb = ds.info.embeddings!
-  const usesAea = spec.attack === 'aea' || (spec.attack === 'wsa' && spec.params.wsa.appendAea)
-  if (usesAea) {
-    throw new WorkbenchError({ code: 'invalid-input', item: 'attack', message: `${ds.info.name} holds precomputed embeddings only (no images, no model), so AEA cannot embed augmented views${spec.attack === 'wsa' ? ' for the WSA features' : ''}.`, hint: 'Run CSA or WSA (without AEA features) on it, or import the images (e.g. the img2dataset shards) to run AEA with the model.' })
+  if (usesAugmentedViews(spec.attack, spec.params)) {
+    throw new WorkbenchError({ code: 'invalid-input', item: 'attack', message: `${ds.info.name} holds precomputed embeddings only (no images, no model), so AEA cannot embed augmented views${spec.attack === 'wsa' ? ' for the WSA features' : spec.attack === 'qmia' ? ' for QMIA\'s base score' : ''}.`, hint: 'Run CSA or WSA (without AEA features) on it, or import the images (e.g. the img2dataset shards) to run AEA with the model.' })
   }
   if (spec.model) {
     throw new WorkbenchError({ code: 'invalid-input', item: 'model', message: `${ds.info.name} holds precomputed embeddings${emb.model ? ` of ${emb.model}` : ''}; an experiment on it uses those and queries no model.`, hint: 'Leave the model out (CLI: drop --model).' })
@@ -93,11 +124,16 @@ export function skipCollector(emit: EventSink): { skipped: SkippedItem[]; onIssu
   }
 }
 
-/** Stream the dataset once into its roles; unusable records go to `skipped` (and are reported as events). */
-export async function collectItems(ds: Dataset, signal: AbortSignal | undefined, emit: EventSink): Promise<RunItems> {
+/** Stream the dataset once into its roles; unusable records go to `skipped` (and are reported as events); `readOutsideRoot: false` skips images outside the dataset folder. */
+export async function collectItems(ds: Dataset, signal: AbortSignal | undefined, emit: EventSink, options: { readOutsideRoot?: boolean } = {}): Promise<RunItems> {
   const { skipped, onIssue } = skipCollector(emit)
   const out: RunItems = { targets: [], reference: [], pool: [], skipped }
   for await (const item of ds.items({ signal, onIssue })) {
+    // Browser mode reads no image outside the dataset folder unless the server was started to allow it (SECURITY.md).
+    if (item.escapesRoot && options.readOutsideRoot === false) {
+      onIssue({ itemId: item.id, severity: 'error', code: 'path-escapes-root', message: `Item ${item.id}: ${item.imagePath} is outside the dataset folder ${ds.info.root} (symlinks resolved); browser mode does not read it.`, hint: 'Copy the image into the dataset folder, run from the CLI, or start `mia serve --read-outside-root`.' })
+      continue
+    }
     if (item.role === 'target') out.targets.push(item)
     else if (item.role === 'reference') out.reference.push(item)
     else out.pool.push(item)
@@ -115,7 +151,8 @@ export function storeItems(store: WorkspaceStore, datasetHash: string, items: re
       imageHash: imageHashes.get(it.id) ?? null,
       captionHash: captionHash(it.caption),
       caption: it.caption,
-      imagePath: it.imagePath ? imageRef(it) : null,
+      // Never remembered for images outside the dataset folder: the Results view must not thumbnail them (issue 16).
+      imagePath: it.imagePath && !it.escapesRoot ? imageRef(it) : null,
       membership: it.membership,
       role: it.role,
       metadata: it.metadata

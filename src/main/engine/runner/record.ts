@@ -67,11 +67,36 @@ export function toSummary(row: ExperimentRow): ExperimentSummary {
     datasetName: spec.datasetName,
     auc: results?.metrics?.auc ?? null,
     nTargets: results?.counts.targets ?? 0,
+    modelFingerprint: spec.modelFingerprint,
+    datasetHash: spec.datasetHash,
     params: spec.params,
     tprAtFpr: Object.values(results?.metrics?.tprAtFpr ?? {})
       .map((e) => ({ target: e.target, tpr: e.tpr }))
       .sort((a, b) => a.target - b.target)
   }
+}
+
+/** Shortest id prefix accepted: shorter ones match by accident too often to be a reference. */
+export const MIN_ID_PREFIX = 4
+
+/**
+ * The id of the experiment `ref` names: its full id, its exact name, or a unique id prefix of at least
+ * MIN_ID_PREFIX characters (issue 22: `mia experiments show 1a2b3c4d`). Several matches are an error listing them.
+ */
+export function resolveExperimentRef(store: WorkspaceStore, ref: string): string {
+  const found = store.experiments.matching(ref)
+  const exact = found.find((e) => e.id === ref)
+  if (exact) return exact.id
+  const named = found.filter((e) => e.name === ref)
+  const prefixed = ref.length >= MIN_ID_PREFIX ? found.filter((e) => e.id.startsWith(ref)) : []
+  const candidates = named.length > 0 ? named : prefixed
+  if (candidates.length === 1) return candidates[0].id
+  if (candidates.length > 1) {
+    const list = candidates.map((e) => `${e.id.slice(0, 8)} (${e.name})`).join(', ')
+    throw new WorkbenchError({ code: 'invalid-input', item: ref, message: `"${ref}" names ${candidates.length} experiments: ${list}.`, hint: 'Give a longer id prefix or the full id (`mia experiments list` shows them).' })
+  }
+  const short = ref.length < MIN_ID_PREFIX && /^[0-9a-f-]+$/i.test(ref) ? ` An id prefix needs at least ${MIN_ID_PREFIX} characters.` : ''
+  throw new WorkbenchError({ code: 'not-found', item: ref, message: `No experiment with id, id prefix or name "${ref}".${short}`, hint: 'List experiments with `mia experiments list`.' })
 }
 
 /** The row of an experiment id, or a not-found error naming it. */

@@ -1,7 +1,7 @@
 // What the Results screen draws for one experiment: histogram, most exposed items, slices by metadata column.
 import { MAX_ITEM_SCORES, type ExperimentView } from '../../../shared/contract/experiments'
 import { rocAuc, rocCurve } from '../metrics'
-import { thumbnailDataUrl } from '../ops/thumbnails'
+import { thumbnailDataUrl } from '../datasets'
 import type { ItemRow, WorkspaceStore } from '../store'
 import { requireRow, toRecord } from './record'
 

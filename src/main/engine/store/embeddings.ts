@@ -119,11 +119,10 @@ export function createEmbeddingsRepo(db: WorkspaceDb): EmbeddingsRepo {
       })
     },
     count(filter = {}) {
-      const where: string[] = []
-      const params: string[] = []
-      if (filter.modelFingerprint !== undefined) (where.push('model_fingerprint = ?'), params.push(filter.modelFingerprint))
-      if (filter.kind !== undefined) (where.push('kind = ?'), params.push(filter.kind))
-      if (filter.view !== undefined) (where.push('view = ?'), params.push(filter.view))
+      const columns = { model_fingerprint: filter.modelFingerprint, kind: filter.kind, view: filter.view }
+      const given = Object.entries(columns).filter((e): e is [string, string] => e[1] !== undefined)
+      const where = given.map(([column]) => `${column} = ?`)
+      const params = given.map(([, value]) => value)
       const sql = `SELECT count(*) AS n FROM embeddings${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`
       return db.prepare<{ n: number }>('embeddings.count', sql).get(...params)!.n
     }

@@ -51,6 +51,8 @@ export interface ExperimentsRepo {
   setResults(id: string, results: JsonObject): ExperimentRow
   /** Remove the experiment and (by cascade) its scores; false when it did not exist. */
   delete(id: string): boolean
+  /** Id and name of experiments whose id is `ref`, whose name is `ref`, or whose id starts with `ref` (at most 20). */
+  matching(ref: string): Array<{ id: string; name: string }>
 }
 
 interface DbExperiment {
@@ -99,6 +101,11 @@ export function createExperimentsRepo(db: WorkspaceDb): ExperimentsRepo {
   const select = db.prepare<DbExperiment>('experiments.get', `SELECT ${COLUMNS} FROM experiments WHERE id = ?`)
   const list = db.prepare<DbExperiment>('experiments.list', LIST_SQL)
   const remove = db.prepare('experiments.delete', 'DELETE FROM experiments WHERE id = ?')
+  // substr, not LIKE: an id prefix may hold '%' or '_', which LIKE would read as wildcards.
+  const matching = db.prepare<{ id: string; name: string }>(
+    'experiments.matching',
+    'SELECT id, name FROM experiments WHERE id = @ref OR name = @ref OR substr(id, 1, length(@ref)) = @ref ORDER BY created_at DESC LIMIT 20'
+  )
   const get = (id: string) => {
     const r = select.get(id)
     return r === undefined ? undefined : fromDb(r)
@@ -138,6 +145,7 @@ export function createExperimentsRepo(db: WorkspaceDb): ExperimentsRepo {
     setStatus: (id, status, error = null) =>
       update('experiments.setStatus', id, { status, error: status === 'failed' && error ? JSON.stringify(error) : null }),
     setResults: (id, results) => update('experiments.setResults', id, { results: JSON.stringify(results) }),
-    delete: (id) => db.write('experiments.delete', () => remove.run(id).changes > 0)
+    delete: (id) => db.write('experiments.delete', () => remove.run(id).changes > 0),
+    matching: (ref) => matching.all({ ref })
   }
 }

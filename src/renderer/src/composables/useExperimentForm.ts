@@ -3,8 +3,11 @@
 import { inject, reactive, type ComputedRef, type InjectionKey } from 'vue'
 import { ExperimentParamsSchema, ExperimentSpecSchema, type Attack, type ExperimentParams, type ExperimentRecord, type ExperimentSpecInput } from '../../../shared/contract/experiments'
 
-/** The editable WSA parameters: exactly the contract's (a new WSA option appears here by itself). */
-export type WsaForm = ExperimentParams['wsa']
+/**
+ * The editable WSA parameters: the contract's (a new WSA option appears here by itself), except that λ may be
+ * '' — a cleared number input — which, like undefined, means the variant's λ or the label-free precision rule.
+ */
+export type WsaForm = Omit<ExperimentParams['wsa'], 'lambda'> & { lambda?: number | '' }
 
 /** The editable evaluation parameters; FPR targets as text ("0.001, 0.01, 0.05"). */
 export interface EvaluationForm {
@@ -100,7 +103,7 @@ export function paramsOf(form: ExperimentForm): ExperimentSpecInput['params'] {
   return {
     seed: form.seed,
     aea: { bank: form.bank, aggregation: form.aggregation },
-    wsa: { ...form.wsa },
+    wsa: { ...form.wsa, lambda: typeof form.wsa.lambda === 'number' ? form.wsa.lambda : undefined },
     evaluation: { resamples: form.evaluation.resamples, confidence: form.evaluation.confidence, fprTargets: parseTargets(form.evaluation.fprTargets), alpha: form.evaluation.alpha },
     blind: { enabled: form.evaluation.blindEnabled, folds: form.evaluation.blindFolds }
   }

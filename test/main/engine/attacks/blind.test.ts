@@ -136,6 +136,11 @@ describe('blindWarning', () => {
     expect(blindWarning(0.58, 0.52)).toMatch(/within 0\.05/)
     expect(blindWarning(0.5, 0.6)).toBeNull()
     expect(blindWarning(0.52, 0.75)).toBeNull()
+    // Issue 22: 20 items, blind AUC 0.610 [0.360, 0.850] — the interval includes chance, so no shift is claimed.
+    const wide = blindWarning(0.61, 0.9, { lo: 0.36, hi: 0.85 })
+    expect(wide).toMatch(/^Distribution shift inconclusive: .* AUC 0\.610 \[0\.360, 0\.850\] .* includes chance/)
+    expect(wide).not.toMatch(/measures that difference/)
+    expect(blindWarning(0.61, 0.9, { lo: 0.55, hi: 0.67 })).toMatch(/^Distribution shift: .* 0\.610 \[0\.550, 0\.670\].*measures that difference/)
   })
 })
 

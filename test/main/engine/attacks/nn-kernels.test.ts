@@ -1,22 +1,9 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+// nn.wat kernels against float64 references, on one thread and split across two (test/main/engine/wasm/runtime.test.ts checks the committed binary).
 import { describe, expect, it } from 'vitest'
-import wabtFactory from 'wabt'
-import { NN_WASM_BASE64 } from '../../../../src/main/engine/attacks/kernels/nn-wasm'
 import { createNnRuntime, panelMajor, rowMajor } from '../../../../src/main/engine/attacks/kernels/nn-runtime'
 import { createRng } from '../../../../src/main/engine/rng'
 
 describe('nn.wat kernels', () => {
-  it('ship as the assembled nn.wat (nn-wasm.ts is up to date)', async () => {
-    const dir = join(__dirname, '../../../../src/main/engine/attacks/kernels')
-    const wabt = await wabtFactory()
-    const features = { simd: true, threads: true }
-    const parsed = wabt.parseWat('nn.wat', readFileSync(join(dir, 'nn.wat'), 'utf8'), features)
-    const { buffer } = parsed.toBinary({ canonicalize_lebs: true })
-    parsed.destroy()
-    expect(Buffer.from(buffer).toString('base64')).toBe(NN_WASM_BASE64)
-  })
-
   it('gemm matches a float64 reference for A, Aᵀ, accumulation and a two-thread split', async () => {
     for (const threads of [1, 2]) {
       const rt = await createNnRuntime({ floats: 600_000, threads })

@@ -67,7 +67,7 @@ describe('runWsa', () => {
   const pool = syntheticRows(600, d, 103, 3)
 
   it('reports the selection exactly (transductive pool, ground truth counted)', async () => {
-    const { report } = await runWsa({ d, reference, target, seed: 9, model: 'logreg' })
+    const { report } = await runWsa({ d, reference, target, seed: 9, model: 'logreg', lambda: 1.5, crossFit: false })
     const ref = csaScores(reference.image, reference.text, reference.n, d)
     const mu = ref.reduce((s, v) => s + v, 0) / ref.length
     const sigma = Math.sqrt(ref.reduce((s, v) => s + (v - mu) ** 2, 0) / ref.length)
@@ -78,7 +78,7 @@ describe('runWsa', () => {
     expect(report).toMatchObject({
       poolSource: 'transductive', lambda: 1.5, nReference: 300, nPool: 400, nSelected: selected.length,
       nUsedPerClass: Math.min(selected.length, 300), nSelectedWithTruth: selected.length, nSelectedWrong: wrong,
-      model: 'logreg', featureDim: 2 * d, epochsRun: null
+      model: 'logreg', featureDim: 2 * d, epochsRun: null, crossFitFolds: null, trainedOnEvaluated: Math.min(selected.length, 300), lambdaRule: 'fixed'
     })
     expect(report.mu).toBeCloseTo(mu, 12)
     expect(report.sigma).toBeCloseTo(sigma, 12)

@@ -81,7 +81,7 @@ describe('clip-retrieval embedding folders', () => {
     const items = await collect((await openDataset(dir)).items({ onIssue: (i) => issues.push(i) }))
     expect(items.map((i) => i.id)).toEqual(['0:0'])
     expect(issues).toMatchObject([{ itemId: '0:1', code: 'bad-membership', severity: 'error' }])
-    expect(issues[0].message).toBe('metadata_0.parquet row 1: membership "in-train" is not member, nonmember or unknown; this item is skipped.')
+    expect(issues[0].message).toBe('metadata_0.parquet row 1: membership "in-train" is not one of member/nonmember, 1/0, true/false (any case), or unknown/empty/NA; this item is skipped.')
   })
 
   it('refuses to open inconsistent folders, naming the part and what to do', async () => {

@@ -70,7 +70,7 @@ describe('image folders', () => {
     await writeAt(dir, 'labels.csv', 'id,membership\na,train\n')
     const err = await openDataset(dir).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(WorkbenchError)
-    expect((err as WorkbenchError).message).toBe(`${path.join(dir, 'labels.csv')}: line 2: membership "train" is not one of member, nonmember, unknown.`)
+    expect((err as WorkbenchError).message).toBe(`${path.join(dir, 'labels.csv')}: line 2: membership "train" is not one of member/nonmember, 1/0, true/false (any case), or unknown/empty/NA.`)
     expect((err as WorkbenchError).hint).toMatch(/member, nonmember or unknown/)
   })
 

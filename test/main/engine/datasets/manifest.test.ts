@@ -83,7 +83,7 @@ describe('CSV manifests', () => {
       ['bad7', 9, 'error', 'remote-image'],
       ['ok1', 10, 'error', 'duplicate-id']
     ])
-    expect(issues[0].message).toBe('m.csv line 3, column 4 (membership): membership "yes" is not one of member, nonmember, unknown.')
+    expect(issues[0].message).toBe('m.csv line 3, column 4 (membership): membership "yes" is not one of member/nonmember, 1/0, true/false (any case), or unknown/empty/NA.')
     expect(issues[0].hint).toMatch(/member, nonmember or unknown/)
     expect(issues[3].message).toMatch(/m\.csv line 6: 7 columns, but the header has 6/)
     expect(issues[3].hint).toMatch(/Quote fields that contain commas/)

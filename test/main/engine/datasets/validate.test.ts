@@ -84,7 +84,7 @@ describe('validateDataset', () => {
     const message = (id: string): string => report.issues.find((i) => i.itemId === id)!.message
     expect(message('trunc')).toMatch(/truncated\.jpg cannot be decoded \(.+\); the file is truncated or corrupt/i)
     expect(message('text')).toMatch(/text\.png is not an image that can be read/)
-    expect(message('bomb')).toMatch(/30000×30000 pixels, above the limit/)
+    expect(message('bomb')).toMatch(/30000×30000 = 900000000 pixels, over the limit of 89478485/)
     expect(message('bmp')).toMatch(/BMP image/)
     expect(message('dup')).toMatch(/same bytes as the image of good\. It is labelled nonmember here and member there/)
     expect(report.issues.find((i) => i.itemId === 'trunc')).toMatchObject({ line: 6, hint: expect.stringMatching(/\S/) })

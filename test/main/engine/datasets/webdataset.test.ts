@@ -48,6 +48,20 @@ async function buildShards(root: string): Promise<void> {
 }
 
 describe('webdataset tar shards', () => {
+  it('reads one .tar given as the dataset as a one-shard webdataset, with the labels of its folder (issue 22)', async () => {
+    await buildShards(dir)
+    await writeAt(dir, 'labels.csv', 'id,membership\n000000000,1\n000010001,0\n')
+    const ds = await openDataset(path.join(dir, '00000.tar'))
+    expect(ds.info).toMatchObject({ kind: 'webdataset', name: `${path.basename(dir)}-00000`, manifestPath: path.join(dir, '00000.tar') })
+    const issues: DatasetIssue[] = []
+    const items = await collect(ds.items({ onIssue: (i) => issues.push(i) }))
+    // Only the first shard's keys; labels.csv spells membership 1/0 like every other reader; the other shard's row is not "unused".
+    expect(items.map((i) => [i.id, i.membership])).toEqual([['000000000', 'member'], ['000000001', 'nonmember']])
+    expect(issues.map((i) => i.code)).not.toContain('unused-label')
+    const whole = await openDataset(dir)
+    expect(ds.info.hash).not.toBe(whole.info.hash)
+  })
+
   it('streams keys in archive order with their bytes located inside the shard; labels from JSON fields and shard rules', async () => {
     await buildShards(dir)
     await writeAt(dir, 'dataset.json', JSON.stringify({ name: 'laion-sample', shards: { '00001': { membership: 'member' } } }))

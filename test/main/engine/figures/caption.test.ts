@@ -29,7 +29,7 @@ describe('provenanceCaption', () => {
     const text = provenanceCaption([csa, wsa], { comparisons: [comparison] })
     expect(text).toContain('CSA small: model demo-clip-s')
     expect(text).toContain('WSA large: model demo-clip-l')
-    expect(text).toContain('WSA (λ = 1.5, MLP, ≤ 15 epochs, pool auto), seed 5.')
+    expect(text).toContain('WSA (λ = rule (precision 0.9), MLP, ≤ 15 epochs, pool auto, cross-fitted K = 5), seed 5.')
     expect(text).toContain('Paired Δ over the 1000 common target items, paired bootstrap with 2000 resamples.')
   })
 })
@@ -42,6 +42,8 @@ describe('attackText and shortHash', () => {
     const custom = ExperimentParamsSchema.parse({ aea: { bank: 'hflip, vflip', aggregation: 'drop' }, wsa: { lambda: -0.5, model: 'logreg', pool: 'separate', appendCsa: true } })
     expect(attackText('aea', custom)).toBe('AEA (drop aggregation, bank "hflip, vflip", K = 2)')
     expect(attackText('wsa', custom)).toBe('WSA (λ = -0.5, logistic regression, pool separate, +CSA feature)')
+    expect(attackText('wsa', ExperimentParamsSchema.parse({ wsa: { variant: 'ko2023' } }))).toBe('WSA ko2023 (λ = 1.5, MLP, ≤ 15 epochs, pool auto)')
+    expect(attackText('wsa', ExperimentParamsSchema.parse({ wsa: { variant: 'bench2026' } }))).toBe('WSA bench2026 (λ = 0.5, linear layer, pool auto)')
     expect(attackText('blind', p)).toBe('blind baseline (5-fold)')
   })
   it('cuts hashes to 12 hex digits without the algorithm prefix', () => {

@@ -1,29 +1,19 @@
 // Metrics tables: booktabs LaTeX with escaped names and CSV with one row per experiment, CIs, and paired Δ (row − reference).
 import { beforeAll, describe, expect, it } from 'vitest'
+import { csvTextRows } from '../../../../src/main/engine/csv'
 import { latexEscape, metricsTable } from '../../../../src/main/engine/figures'
 import type { ExperimentView } from '../../../../src/shared/contract/experiments'
 import type { PairedComparisonData } from '../../../../src/shared/contract/metrics'
 import { formatCI, formatNumber } from '../../../../src/shared/format'
 import { makeExperimentView } from '../../../helpers/experiment-view'
 
-/** RFC 4180 reader for the tests (quoted fields, doubled quotes, CRLF). */
+/** Rows of a CSV table, read back with the project's one CSV reader; tables end rows with CRLF (RFC 4180). */
 function readCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') field += text[++i]
-      else if (ch === '"') quoted = false
-      else field += ch
-    } else if (ch === '"') quoted = true
-    else if (ch === ',') (row.push(field), (field = ''))
-    else if (ch === '\r' && text[i + 1] === '\n') (row.push(field), rows.push(row), (row = []), (field = ''), i++)
-    else field += ch
-  }
-  return rows
+  expect(text.endsWith('\r\n')).toBe(true)
+  return [...csvTextRows(text, 'table.csv')].map((r) => {
+    expect(r.error).toBeUndefined()
+    return r.fields
+  })
 }
 
 const NASTY = 'AEA_drop 50% & #1 {x} ~^$\\'
@@ -73,12 +63,13 @@ describe('metricsTable (LaTeX)', () => {
     expect(tex).toContain('Not resolvable: TPR at FPR $f$ needs at least $1/f$ non-members.')
   })
 
-  it('adds ΔAUC (row − reference) with CI and p when comparisons are given', () => {
+  it('adds ΔAUC = A − B (reference minus row, as on screen and in `compare`) with CI and p', () => {
     const tex = metricsTable([a, b], [comparison], 'latex')
-    expect(tex).toContain('$\\Delta$AUC vs.\\ ref. & $p$ \\\\')
+    expect(tex).toContain('$\\Delta$AUC (A $-$ B) & $p$ \\\\')
     const [rowA, rowB] = tex.split('\\midrule')[1].split('\\bottomrule')[0].trim().split('\n')
-    expect(rowA.trim().endsWith('& reference &  \\\\')).toBe(true)
-    expect(rowB.trim().endsWith('& 0.120 [0.090, 0.150] & \\textless{} 0.001 \\\\')).toBe(true)
+    expect(rowA.trim().endsWith('& A (reference) &  \\\\')).toBe(true)
+    expect(rowB.trim().endsWith('& -0.120 [-0.150, -0.090] & \\textless{} 0.001 \\\\')).toBe(true)
+    expect(tex).toContain('$\\Delta$ = A $-$ B: the reference A (first row) minus the row B')
   })
 })
 
@@ -100,17 +91,40 @@ describe('metricsTable (CSV)', () => {
     expect(col(rowA, 'tpr_at_fpr_0.001')).toBe('')
     expect(col(rowA, 'tpr_at_fpr_0.01')).toBe(formatNumber(m.tprAtFpr['0.01'].tpr, 6))
     expect(col(rowA, 'notes')).toBe('TPR@0.1% FPR: n/a (needs ≥ 1000 non-members)')
-    expect(header).not.toContain('delta_auc')
+    expect(header.some((h) => h.startsWith('delta_auc'))).toBe(false)
   })
 
-  it('adds the paired columns, flipped to row − reference', () => {
+  it('adds the paired columns as A − B (reference minus row), the sign of the engine, the screen and `compare`', () => {
     const [header, rowA, rowB] = readCsv(metricsTable([a, b], [comparison], 'csv'))
     const col = (row: string[], name: string): string => row[header.indexOf(name)]
     expect(col(rowA, 'paired_reference')).toBe('(reference)')
-    expect(col(rowA, 'delta_auc')).toBe('')
+    expect(col(rowA, 'delta_auc_ref_minus_row')).toBe('')
     expect(col(rowB, 'paired_reference')).toBe(NASTY)
-    expect([col(rowB, 'delta_auc'), col(rowB, 'delta_auc_ci_lo'), col(rowB, 'delta_auc_ci_hi'), col(rowB, 'delta_auc_p')]).toEqual(['0.120000', '0.090000', '0.150000', '0.000400'])
-    expect([col(rowB, 'delta_tpr_at_fpr_0.01'), col(rowB, 'delta_tpr_at_fpr_0.01_ci_lo'), col(rowB, 'delta_tpr_at_fpr_0.01_ci_hi')]).toEqual(['-0.020000', '-0.050000', '0.010000'])
+    const d = 'delta_auc_ref_minus_row'
+    expect([col(rowB, d), col(rowB, `${d}_ci_lo`), col(rowB, `${d}_ci_hi`), col(rowB, 'delta_auc_p')]).toEqual(['-0.120000', '-0.150000', '-0.090000', '0.000400'])
+    const t = 'delta_tpr_at_fpr_0.01_ref_minus_row'
+    expect([col(rowB, t), col(rowB, `${t}_ci_lo`), col(rowB, `${t}_ci_hi`)]).toEqual(['0.020000', '-0.010000', '0.050000'])
+  })
+
+  it('carries the audit verdict and its numbers; LaTeX gets an Audit column and a flag note', () => {
+    const audit = {
+      alpha: 0.01,
+      verdict: { kind: 'shift-affected' as const, sentence: 'Membership signal with distribution shift: …', flags: [{ code: 'reference-shifted' as const, message: 'Reference pool shifted: …' }] },
+      blind: { auc: 0.73, aucCI: { lo: 0.68, hi: 0.78 } },
+      margin: { delta: 0.158, ci: { lo: 0.097, hi: 0.216 }, n: 534 },
+      twoSample: { test: 'sliced-wasserstein-1' as const, statistic: 0.23, pValue: 0.002, permutations: 500, directions: 64, dims: 70, nA: 354, nB: 180, seed: 0, features: 'image stats' },
+      permutation: { auc: 0.89, tpr: 0.17, fpr: 0.01, aucPValue: 1 / 1001, tprPValue: 1 / 1001, permutations: 1000, seed: 0, nullAucMean: 0.5, nullAuc95: 0.545 },
+      referencePool: { test: 'sliced-wasserstein-1' as const, statistic: 0.1, pValue: 0.004, permutations: 500, directions: 1, dims: 1, nA: 355, nB: 180, seed: 0, scores: 'csa', meanShift: -0.4 },
+      trainedOnEvaluated: 0
+    }
+    const audited: ExperimentView = { ...a, record: { ...a.record, results: { ...a.record.results!, audit } } }
+    const [header, row] = readCsv(metricsTable([audited, b], [], 'csv'))
+    const col = (name: string): string => row[header.indexOf(name)]
+    expect([col('audit_verdict'), col('audit_flags'), col('audit_margin'), col('audit_margin_ci_lo'), col('audit_two_sample_p'), col('audit_reference_pool_p'), col('audit_permutations')]).toEqual(['shift-affected', 'reference-shifted', '0.158000', '0.097000', '0.002000', '0.004000', '1000'])
+    const tex = metricsTable([audited, b], [], 'latex')
+    expect(tex).toContain('shift-affected*')
+    expect(tex).toContain('The audit raised a flag')
+    expect(tex).toContain('Audit: Membership signal with distribution shift')
   })
 
   it('keeps a row for an experiment without metrics', () => {
@@ -120,3 +134,31 @@ describe('metricsTable (CSV)', () => {
     expect(metricsTable([bare], [], 'latex')).toContain(' & n/a & n/a & ')
   })
 })
+
+describe('metricsTable options (issue 22)', () => {
+  it('keeps only the chosen columns, in order, in LaTeX and CSV', () => {
+    const tex = metricsTable([a, b], [comparison], 'latex', { columns: ['auc', 'tpr@1%', 'ba', 'delta'], float: 'table' })
+    expect(tex).toContain('\\begin{table}[t]')
+    expect(tex).toContain('\\end{table}\n')
+    expect(tex).toContain('Experiment & AUC & TPR@1\\% FPR & Bal.\\ acc. & $\\Delta$AUC (A $-$ B) & $p$ \\\\')
+    const [header] = readCsv(metricsTable([a, b], [], 'csv', { columns: ['n', 'auc'] }))
+    expect(header).toEqual(['experiment_id', 'experiment', 'n_members', 'n_nonmembers', 'auc', 'auc_ci_lo', 'auc_ci_hi', 'notes'])
+  })
+
+  it('labels rows by what differs between them', () => {
+    const tex = metricsTable([a, b], [], 'latex', { columns: ['auc'], labels: 'short' })
+    const rows = tex.split('\\midrule')[1].split('\\bottomrule')[0].trim().split('\n').map((r) => r.trim().split(' & ')[0])
+    // a: AEA on the default model; b: CSA on demo-clip-l — model, attack and parameters differ, the dataset does not.
+    expect(rows[0]).toBe(`${latexEscape(a.record.spec.modelName!)} · AEA · ${latexEscape(a.record.spec.params.aea.aggregation)} seed ${a.record.spec.params.seed}`)
+    expect(rows[1].startsWith('demo-clip-l · CSA')).toBe(true)
+  })
+
+  it('writes siunitx numbers, keeping the sign of Δ, and names the package', () => {
+    const tex = metricsTable([a, b], [comparison], 'latex', { columns: ['auc', 'delta'], numbers: 'siunitx' })
+    expect(tex.split('\n')[0]).toBe('% Requires \\usepackage{booktabs}, \\usepackage{siunitx}.')
+    const m = a.record.results!.metrics!
+    expect(tex).toContain(`\\num{${formatNumber(m.auc)}} {[}\\num{${formatNumber(m.aucCI.lo)}}, \\num{${formatNumber(m.aucCI.hi)}}{]}`)
+    expect(tex).toContain('\\num[retain-explicit-plus]{-0.120} {[}\\num[retain-explicit-plus]{-0.150}, \\num[retain-explicit-plus]{-0.090}{]} & $<$\\num{0.001}')
+  })
+})
+

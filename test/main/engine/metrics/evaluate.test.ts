@@ -25,7 +25,7 @@ describe('evaluateScores', () => {
     const reference = data(0, 500, 0, 2).scores
     const report = await evaluateScores({ ...d, referenceScores: reference }, { resamples: 100, seed: 5, curvePoints: 300 })
     expect(report.n).toEqual({ members: 600, nonmembers: 1200 })
-    expect(Object.keys(report.tprAtFpr)).toEqual(['0.001', '0.01', '0.05'])
+    expect(Object.keys(report.tprAtFpr)).toEqual(['0', '0.001', '0.01', '0.05'])
     expect(report.tprAtFpr['0.001']).toMatchObject({ target: 0.001, resolvable: true })
     expect(report.bootstrap).toEqual({ resamples: 100, seed: 5, confidence: 0.95, method: 'stratified-percentile' })
     expect(report.advantage).toBeCloseTo(2 * report.balancedAccuracy - 1, 12)
@@ -54,7 +54,7 @@ describe('evaluateScores', () => {
 
   it('uses custom FPR targets as keys and reports null threshold when nothing beats chance', async () => {
     const report = await evaluateScores({ scores: [1, 2, 3, 4], labels: [1, 1, 0, 0] }, { resamples: 10, fprTargets: [0.5, 0.25] })
-    expect(Object.keys(report.tprAtFpr)).toEqual(['0.5', '0.25'])
+    expect(Object.keys(report.tprAtFpr)).toEqual(['0', '0.5', '0.25'])
     expect(report.auc).toBe(0)
     expect(report.balancedAccuracy).toBe(0.5)
     expect(report.balancedAccuracyThreshold).toBeNull()

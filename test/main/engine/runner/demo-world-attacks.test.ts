@@ -34,7 +34,7 @@ describe('demo world attacks', () => {
     expect(l.results!.metrics!.auc).toBeGreaterThan(s.results!.metrics!.auc + 0.03)
     const cmp = await engine.invoke('experiments.compare', { ids: [l.id, s.id], resamples: 300 })
     expect(cmp.comparisons).toHaveLength(1)
-    expect(cmp.comparisons[0].nItems).toBe(3585)
+    expect(cmp.comparisons[0].nItems).toBe(2685)
     expect(cmp.comparisons[0].deltaAuc.ci.lo).toBeGreaterThan(0)
     expect(cmp.comparisons[0].deltaAuc.pValue).toBeLessThan(0.05)
   }, 300_000)
@@ -45,6 +45,23 @@ describe('demo world attacks', () => {
     expect(b.auc).toBeLessThan(0.6)
     expect(b.warning).toBeNull()
   })
+
+  it('the audit calls the seeded random split clean, with every number behind the verdict', () => {
+    const a = records['csa-s'].results!.audit!
+    expect(a.verdict.kind).toBe('clean')
+    expect(a.blind!.auc).toBe(records['csa-s'].results!.blindBaseline!.auc)
+    expect(a.twoSample!.pValue).toBeGreaterThan(a.alpha)
+    expect(a.permutation.aucPValue).toBe(1 / 1001)
+    expect(a.margin!.ci.lo).toBeGreaterThan(0)
+    expect(a.referencePool!.nA).toBe(1080)
+  })
+
+  it('the audit calls emoji-dated (members against Unicode ≥ 14 emojis) shift-affected', async () => {
+    const dated = await run('csa-s-dated', { ...csa('demo-clip-s', true), dataset: path.resolve('resources/datasets/emoji-dated') })
+    const a = dated.results!.audit!
+    expect(['shift-affected', 'shift-dominated']).toContain(a.verdict.kind)
+    expect(a.twoSample!.pValue).toBeLessThanOrEqual(a.alpha)
+  }, 300_000)
 
   it('AEA runs on cached original embeddings and adds only the augmented views', async () => {
     const aea = await run('aea-s', { model: 'demo-clip-s', dataset: 'emoji-demo', attack: 'aea', params: { aea: { bank: 'hflip, jitter(b=0.4,c=0.4,s=0.4)' }, evaluation: { resamples: 100 }, blind: { enabled: false } } })
@@ -57,10 +74,12 @@ describe('demo world attacks', () => {
 
   it('WSA trains on pseudo-members from the cache and reports how many were wrong', async () => {
     const wsa = await run('wsa-l', { model: 'demo-clip-l', dataset: 'emoji-demo', attack: 'wsa', params: { wsa: { model: 'mlp', lambda: 1.0 }, evaluation: { resamples: 100 }, blind: { enabled: false } } })
-    const rep = wsa.results!.attackReport as { nSelected: number; nSelectedWrong: number; selectionPrecision: number; poolSource: string; nReference: number }
+    const rep = wsa.results!.attackReport as { nSelected: number; nSelectedWrong: number; selectionPrecision: number; poolSource: string; nReference: number; crossFitFolds: number }
     expect(wsa.results!.embeddings.computed).toBe(0)
     expect(rep.poolSource).toBe('transductive')
-    expect(rep.nReference).toBe(180)
+    expect(rep.nReference).toBe(1080)
+    expect(rep.crossFitFolds).toBe(5)
+    expect(wsa.results!.audit!.trainedOnEvaluated).toBe(0)
     expect(rep.nSelected).toBeGreaterThan(0)
     expect(rep.selectionPrecision).toBeCloseTo(1 - rep.nSelectedWrong / rep.nSelected, 12)
     // Pseudo-members above μ + σ of the reference scores are mostly real members on a model with AUC 0.87.

@@ -2,6 +2,7 @@
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEngine, type Engine } from '../../../../src/main/engine'
+import { csvTextRows } from '../../../../src/main/engine/csv'
 import { createRng } from '../../../../src/main/engine/rng'
 import type { ExperimentSpecInput } from '../../../../src/shared/contract/experiments'
 import { writeClipRetrieval } from '../../../helpers/clip-retrieval'
@@ -88,7 +89,7 @@ describe('experiments on precomputed embeddings', () => {
     expect(res.metrics!.auc).toBeGreaterThan(0.9)
     expect(res.metrics!.calibrated?.nReference).toBe(300)
     const scores = await engine.invoke('export.scores', { id: r.id })
-    const rows = scores.data.trim().split('\n').slice(1).map((l) => l.split(','))
+    const rows = [...csvTextRows(scores.data, 'scores.csv')].slice(1).map((r) => r.fields)
     expect(rows).toHaveLength(5399)
     for (const row of rows.filter((_, i) => i % 397 === 0)) expect(Number(row[1])).toBeCloseTo(cosine.get(row[0])!, 5)
     const view = await engine.invoke('experiments.get', { id: r.id })

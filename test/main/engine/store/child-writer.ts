@@ -1,19 +1,46 @@
 // Child process for the crash and concurrency tests: writes batches of embeddings, printing after each commit.
 // Usage: node --import tsx child-writer.ts write <db> <writer> <batches> <batchSize> <dim>
+//        with MIA_CRASH_PAUSE_AFTER=N it prints 'paused' after its N-th commit of this run and waits to be killed;
+//        with MIA_CRASH_PAUSE_IN=N it does so halfway through the rows of its N-th write, inside the transaction.
+//        Either way a test kills it at a point it chose, on any machine, however loaded (issue 16).
 //        node --import tsx child-writer.ts hold <db> <ms>   (holds the write lock for ms, then commits)
 import { openWorkspaceDb, createEmbeddingsRepo } from '../../../../src/main/engine/store'
 import { batchKeys, batchRows } from './scratch'
+
+const pause = (): void => {
+  process.stdout.write('paused\n')
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000)
+}
+
+/** Rows whose iteration (putMany's insert loop, inside its transaction) pauses halfway. */
+function pausingHalfway<T>(rows: T[]): T[] {
+  const out = [...rows]
+  Object.defineProperty(out, Symbol.iterator, {
+    value: function* () {
+      for (let i = 0; i < rows.length; i++) {
+        if (i === Math.floor(rows.length / 2)) pause()
+        yield rows[i]
+      }
+    }
+  })
+  return out
+}
 
 function write(file: string, writer: string, batches: number, batchSize: number, dim: number): void {
   const db = openWorkspaceDb(file)
   const repo = createEmbeddingsRepo(db)
   process.stdout.write('ready\n')
+  const pauseAfter = Number(process.env.MIA_CRASH_PAUSE_AFTER ?? 0)
+  const pauseIn = Number(process.env.MIA_CRASH_PAUSE_IN ?? 0)
+  let commits = 0
   for (let b = 0; b < batches; b++) {
     // Resume like the runner does: only what is missing is computed and written.
     const todo = new Set(repo.missing(`fp-${writer}`, 'image', batchKeys(writer, b, batchSize)).map((k) => k.contentHash))
     if (todo.size === 0) continue
-    const added = repo.putMany(batchRows(writer, b, batchSize, dim).filter((r) => todo.has(r.contentHash)))
+    const rows = batchRows(writer, b, batchSize, dim).filter((r) => todo.has(r.contentHash))
+    const added = repo.putMany(commits + 1 === pauseIn ? pausingHalfway(rows) : rows)
     process.stdout.write(`committed ${b} ${added}\n`)
+    if (++commits === pauseAfter) pause()
   }
   db.close()
   process.stdout.write('done\n')

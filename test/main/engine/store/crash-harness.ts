@@ -20,6 +20,12 @@ export interface WriterPlan {
   dim: number
 }
 
+/** Where the child stops to be killed: after its n-th commit, or halfway through the rows of its n-th write (uncommitted). */
+export interface KillPoint {
+  commits: number
+  inTransaction: boolean
+}
+
 /** How one child run ended. */
 export interface ChildRun {
   committed: number[]
@@ -30,12 +36,14 @@ export interface ChildRun {
 }
 
 /**
- * Run child-writer.ts; when killAfterMs is set, SIGKILL it that long after it reports 'ready' (mid-write).
- * `args` replaces the default write arguments (e.g. for 'hold' mode).
+ * Run child-writer.ts. `killAfterMs`: SIGKILL it that long after it reports 'ready' (timing-based, may miss on a
+ * loaded machine). `killAt`: the child pauses at that point and is killed there, so the kill always lands with work
+ * unfinished. `args` replaces the default write arguments (e.g. for 'hold' mode).
  */
-export function runChild(plan: WriterPlan, killAfterMs?: number, args?: string[], onLine?: (line: string) => void): Promise<ChildRun> {
+export function runChild(plan: WriterPlan, killAfterMs?: number, args?: string[], onLine?: (line: string) => void, killAt?: KillPoint): Promise<ChildRun> {
   const argv = args ?? ['write', plan.file, plan.writer, String(plan.batches), String(plan.batchSize), String(plan.dim)]
-  const child = spawn(process.execPath, ['--import', 'tsx', childScript, ...argv], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
+  const env = killAt === undefined ? process.env : { ...process.env, [killAt.inTransaction ? 'MIA_CRASH_PAUSE_IN' : 'MIA_CRASH_PAUSE_AFTER']: String(killAt.commits) }
+  const child = spawn(process.execPath, ['--import', 'tsx', childScript, ...argv], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env })
   const run: ChildRun = { committed: [], finished: false, code: null, signal: null, stderr: '' }
   let buffered = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -44,6 +52,7 @@ export function runChild(plan: WriterPlan, killAfterMs?: number, args?: string[]
     buffered = lines.pop() ?? ''
     for (const line of lines) {
       if (line === 'ready' && killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), killAfterMs)
+      if (line === 'paused') child.kill('SIGKILL')
       if (line.startsWith('committed ')) run.committed.push(Number(line.split(' ')[1]))
       if (line === 'done') run.finished = true
       onLine?.(line)
@@ -103,23 +112,25 @@ export interface CrashLoopResult {
 }
 
 /**
- * Kill the writer `kills` times at random moments (seeded), verifying after each; then let it finish and check
- * that exactly batches × batchSize rows exist.
+ * Kill the writer `kills` times at points the child signals: a seeded number (1…`maxCommits`) of its own commits,
+ * alternately between two batches and halfway through a batch's transaction; verify after each; then let it finish
+ * and check that exactly batches × batchSize rows exist.
  */
-export async function crashLoop(plan: WriterPlan, kills: number, seed: number, maxDelayMs: number, log?: (line: string) => void): Promise<CrashLoopResult> {
+export async function crashLoop(plan: WriterPlan, kills: number, seed: number, maxCommits: number, log?: (line: string) => void): Promise<CrashLoopResult> {
   const rng = createRng(seed)
   const committed = new Set<number>()
   const problems: string[] = []
   let killed = 0
   for (let round = 0; round < kills && problems.length === 0; round++) {
-    const delay = Math.round(rng.uniform(0, maxDelayMs))
-    const run = await runChild(plan, delay)
+    const at: KillPoint = { commits: 1 + rng.int(maxCommits), inTransaction: round % 2 === 1 }
+    const run = await runChild(plan, undefined, undefined, undefined, at)
     if (run.signal === 'SIGKILL') killed++
     else if (run.code !== 0) problems.push(`round ${round}: child exited ${run.code}: ${run.stderr.trim()}`)
+    else problems.push(`round ${round}: the child finished before its kill point (${JSON.stringify(at)})`)
     const fresh = run.committed.filter((b) => !committed.has(b))
     fresh.forEach((b) => committed.add(b))
     problems.push(...verifyAfterCrash(plan, committed, fresh).map((p) => `round ${round}: ${p}`))
-    log?.(`round ${round}: killed after ${delay} ms, ${fresh.length} new batches, ${committed.size} committed in all`)
+    log?.(`round ${round}: killed at ${JSON.stringify(at)}, ${fresh.length} new batches, ${committed.size} committed in all`)
   }
   if (problems.length === 0) {
     const last = await runChild(plan)

@@ -1,7 +1,8 @@
 // The two-thread job protocol for the nn kernels: a control block in shared wasm memory, a worker
 // thread evaluated from source, and chunked jobs that both threads claim until none is left.
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import { WorkbenchError } from '../../../../shared/contract/errors'
+import { startWorker as startThread, type SharedWasmMemory, type WasmModule } from '../../wasm'
 
 /** Control block (int32 slots from byte 0 of the memory); float arguments use slots 20..24 as float32. */
 const C = { seq: 0, done: 1, op: 2, failed: 3, args: 4, fargs: 20, claim: 26, next: 27, chunks: 28, width: 29, total: 30 }
@@ -12,13 +13,8 @@ const OP_EXIT = 0
 export const OP_GEMM = 1
 export const OP_ADAM = 2
 
-/** The wasm memory as the worker sees it. */
-export interface SharedWasmMemory {
-  readonly buffer: SharedArrayBuffer
-}
-
-// The worker is plain CommonJS evaluated from a string, so it works unbundled (tsx, vitest) and
-// bundled (electron-vite) alike without a separate entry file. Protocol: the main thread writes a
+// The worker is self-contained CommonJS evaluated from a string (a `source` script of wasm/threads.ts),
+// so it works unbundled (tsx, vitest) and bundled (electron-vite) alike without a separate entry file. Protocol: the main thread writes a
 // job and bumps seq; whoever gets there first claims it (claim: job−1 → job). The worker only helps
 // with jobs it claimed, so a worker that wakes late (busy machine) never delays the main thread.
 const WORKER_SOURCE = `
@@ -66,7 +62,7 @@ export class JobBoard {
   }
 
   /** A board on `memory`, with a worker that instantiates `module` when `withWorker` (else none). */
-  static async open(module: object, memory: SharedWasmMemory, withWorker: boolean): Promise<JobBoard> {
+  static async open(module: WasmModule, memory: SharedWasmMemory, withWorker: boolean): Promise<JobBoard> {
     return new JobBoard(memory, withWorker ? await startWorker(module, memory) : undefined)
   }
 
@@ -139,9 +135,11 @@ export class JobBoard {
   }
 }
 
-async function startWorker(module: object, memory: SharedWasmMemory): Promise<Worker | undefined> {
+async function startWorker(module: WasmModule, memory: SharedWasmMemory): Promise<Worker | undefined> {
+  // Why: a host that forbids threads still trains, just on one core; results are identical.
+  const worker = startThread({ source: WORKER_SOURCE }, { module, memory })
+  if (!worker) return undefined
   try {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory } })
     worker.unref()
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve())
@@ -152,7 +150,6 @@ async function startWorker(module: object, memory: SharedWasmMemory): Promise<Wo
     worker.on('error', () => undefined)
     return worker
   } catch {
-    // Why: a host that forbids threads still trains, just on one core; results are identical.
     return undefined
   }
 }

@@ -2,27 +2,16 @@
 // between this thread and one worker thread (disjoint output columns, so results are bit-identical).
 import { availableParallelism } from 'node:os'
 import { WorkbenchError } from '../../../../shared/contract/errors'
+import { compileWasm, instantiate, sharedMemory } from '../../wasm'
 import { CTRL_INTS, JobBoard, OP_ADAM, OP_GEMM } from './job-board'
 import { NN_WASM_BASE64 } from './nn-wasm'
 
-const PAGE = 65536
+/** Most kernel memory an attack model may take: 2 GiB. */
 const MAX_PAGES = 32768
 /** Below this many multiply-adds a call is not worth a thread hand-off (~20 µs). */
 const SPLIT_MIN_WORK = 1 << 19
 /** Each shared call is cut into about this many chunks. */
 const CHUNKS_PER_CALL = 8
-
-// Why: the Node typings (lib ES2023, no DOM) declare no WebAssembly values; this is the part we use.
-type WasmModule = object
-interface WasmMemory {
-  readonly buffer: SharedArrayBuffer
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => WasmModule
-  Instance: new (module: WasmModule, imports: object) => { exports: unknown }
-  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
 
 interface NnExports {
   gemm(a: number, sam: number, sak: number, b: number, bpan: number, brow: number, c: number, cpan: number,
@@ -30,13 +19,6 @@ interface NnExports {
   transpose(src: number, dst: number, rows: number, cols: number, lds: number, ldd: number): void
   adam(p: number, g: number, m: number, v: number, i0: number, i1: number,
     stepSize: number, b1: number, b2: number, eps: number, bc2sqrt: number): void
-}
-
-let compiled: WasmModule | undefined
-
-function nnModule(): WasmModule {
-  compiled ??= new wasm.Module(Buffer.from(NN_WASM_BASE64, 'base64'))
-  return compiled
 }
 
 /** Where the 8-column panels of a matrix start (panel stride) and how far apart its rows are, in elements. */
@@ -91,17 +73,18 @@ export interface NnRuntimeOptions {
 /** Instantiate the kernels on a fresh shared memory, starting a worker when threads = 2. */
 export async function createNnRuntime(options: NnRuntimeOptions): Promise<NnRuntime> {
   const bytes = (CTRL_INTS + options.floats) * 4 + 64 * 64
-  const pages = Math.ceil(bytes / PAGE)
-  if (pages > MAX_PAGES) {
-    throw new WorkbenchError({
-      code: 'invalid-input',
-      message: `The attack model needs ${Math.round(bytes / 2 ** 20)} MiB of kernel memory, over the 2 GiB limit.`,
-      hint: 'Use fewer features or smaller hidden layers.'
-    })
-  }
-  const memory = new wasm.Memory({ initial: pages, maximum: MAX_PAGES, shared: true })
-  const module = nnModule()
-  const k = new wasm.Instance(module, { env: { memory } }).exports as unknown as NnExports
+  const memory = sharedMemory({
+    bytes,
+    maximumPages: MAX_PAGES,
+    tooLarge: () =>
+      new WorkbenchError({
+        code: 'invalid-input',
+        message: `The attack model needs ${Math.round(bytes / 2 ** 20)} MiB of kernel memory, over the 2 GiB limit.`,
+        hint: 'Use fewer features or smaller hidden layers.'
+      })
+  })
+  const module = compileWasm(NN_WASM_BASE64)
+  const k = instantiate<NnExports>(module, memory)
   const wanted = options.threads ?? Math.min(2, availableParallelism())
   const board = await JobBoard.open(module, memory, wanted >= 2)
   let top = CTRL_INTS * 4

@@ -1,0 +1,79 @@
+// `mia models list|add|inspect|remove`: bundled models and the folders the user added (the engine describes them).
+import type { Command } from 'commander'
+import { WorkbenchError } from '../shared/contract/errors'
+import type { ModelInfo } from '../shared/contract/models'
+import type { EngineClient } from '../main/host/client'
+import { withEngine, type GlobalOptions } from './engine-session'
+import { registerModelCommands } from './model-commands'
+import { action, hasJson, printJson, write } from './output'
+
+/** One line of facts: dimension, input size, context, precision, parameters — or why it cannot load. */
+function facts(m: ModelInfo): string {
+  return m.error ? `ERROR: ${m.error.message}` : `dim ${m.embeddingDim}, ${m.imageSize}px, ctx ${m.contextLength}, ${m.precision}, ${m.parameterCount?.toLocaleString('en-US')} params`
+}
+
+/** Every fact of one model, one per line. */
+function describe(m: ModelInfo): string[] {
+  const lines = [
+    `${m.name} (${m.source === 'bundled' ? 'bundled' : 'added'})`,
+    `path:        ${m.path}`,
+    `fingerprint: ${m.fingerprint ?? '—'}`,
+    `layout:      ${m.layout ?? '—'}`,
+    `facts:       ${facts(m)}`,
+    `files:       ${m.files.map((f) => `${f.path} (${f.bytes.toLocaleString('en-US')} B)`).join(', ') || '—'}`
+  ]
+  if (m.card) lines.push(`model card:  ${JSON.stringify(m.card)}`)
+  if (m.error?.hint) lines.push(`hint:        ${m.error.hint}`)
+  return lines
+}
+
+/** The listed model whose name or folder is `ref`. */
+async function findModel(c: EngineClient, ref: string): Promise<ModelInfo | undefined> {
+  const { models } = await c.invoke('models.list', {})
+  return models.find((m) => m.name === ref) ?? models.find((m) => m.path === ref || m.path.replace(/\/+$/, '') === ref.replace(/\/+$/, ''))
+}
+
+/** Register the models command group on the program. */
+export function registerModelsCommands(program: Command, globals: () => GlobalOptions): void {
+  const models = program.command('models').description('model folders (Hugging Face ONNX, OpenCLIP/immich, clip-as-service layouts): bundled ones and those you add')
+  registerModelCommands(models, globals)
+  models
+    .command('list')
+    .description('bundled and added models with architecture facts and load errors')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (o: { json?: boolean }) => {
+        const out = await withEngine(globals(), (c) => c.invoke('models.list', {}))
+        if (o.json) return printJson(out)
+        write(out.models.map((m) => `${m.name.padEnd(20)} ${(m.source === 'user' ? 'added' : m.source).padEnd(8)} ${facts(m)}`))
+        if (out.hint) write([out.hint])
+      }, hasJson)
+    )
+  models
+    .command('add <dir>')
+    .description('add a model folder so runs, the app and browser mode can use it by name')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (dir: string, o: { json?: boolean }) => {
+        const info = await withEngine(globals(), (c) => c.invoke('models.add', { path: dir }))
+        if (o.json) return printJson(info)
+        write([...describe(info), `added as "${info.name}": use --model ${info.name}`])
+      }, hasJson)
+    )
+  models
+    .command('remove <name|dir>')
+    .description('forget an added model (its folder and cached embeddings stay)')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (ref: string, o: { json?: boolean }) => {
+        const removed = await withEngine(globals(), async (c) => {
+          const info = await findModel(c, ref)
+          if (!info || info.source !== 'user') throw new WorkbenchError({ code: 'not-found', item: ref, message: info ? `"${ref}" is a bundled model; only added models can be removed.` : `No added model is named or located at "${ref}".`, hint: 'See `mia models list` for the added ones.' })
+          await c.invoke('models.remove', { path: info.path })
+          return info
+        })
+        if (o.json) return printJson({ removed: { name: removed.name, path: removed.path } })
+        write([`removed ${removed.name} (${removed.path})`])
+      }, hasJson)
+    )
+}
