@@ -37,6 +37,15 @@ async function startServe(workspace: string): Promise<{ child: ChildProcess; ser
   return { child, served: { url: `${url.origin}/`, urlWithToken, token: url.searchParams.get('token')!, workspace } }
 }
 
+/** Call an operation on the served workbench over its HTTP API and return the result frame (for setting up a test). */
+export async function callOp<T>(page: Page, served: ServedWorkbench, op: string, input: unknown): Promise<T> {
+  const res = await page.request.post(`${served.url}api/ops/${op}`, { headers: { Authorization: `Bearer ${served.token}`, 'Content-Type': 'application/json' }, data: input })
+  const body = await res.text()
+  const result = /event: result\ndata: (.*)\n/.exec(body)
+  if (!result) throw new Error(`${op} failed: ${body.slice(0, 500)}`)
+  return JSON.parse(result[1]) as T
+}
+
 /** Save a full-page screenshot under test-results/screens/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', `${name}.png`), fullPage: true })

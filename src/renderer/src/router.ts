@@ -12,6 +12,7 @@ export const router = createRouter({
     // One run screen for one or more experiments (the "compare models" shortcut runs two in turn).
     { path: '/run/:ids', name: 'run', component: () => import('./views/RunView.vue') },
     { path: '/results/:id', name: 'results', component: () => import('./views/ResultsView.vue') },
-    { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue') }
+    { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue') },
+    { path: '/:unknown(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') }
   ]
 })

@@ -234,6 +234,24 @@ export const ExperimentViewSchema = z.object({
   histogram: HistogramSchema.nullable(),
   topMembers: z.array(ExposedItemSchema),
   falsePositives: z.array(ExposedItemSchema),
-  slices: z.array(z.object({ column: z.string(), value: z.string(), members: z.number().int(), nonmembers: z.number().int(), auc: z.number().nullable() }))
+  slices: z.array(z.object({ column: z.string(), value: z.string(), members: z.number().int(), nonmembers: z.number().int(), auc: z.number().nullable() })),
+  /**
+   * Scores of the labelled targets per class, each sorted descending: the threshold moves item by item on them and
+   * agrees with the metrics (issue 21). Null above MAX_ITEM_SCORES items (then the histogram's bins are used).
+   */
+  scores: z.object({ members: z.array(z.number()), nonmembers: z.array(z.number()) }).nullable().optional()
 })
+
+/** One item drilled into (experiments.item). */
+export const ItemDetailSchema = z.object({
+  item: z.object({ id: z.string(), caption: z.string(), membership: z.string(), role: z.string(), metadata: z.record(z.string(), z.string()), image: z.string().nullable() }),
+  /** Its score in every finished experiment on the same dataset; `nonmembersAtOrAbove` of `nonmembers` score as high or higher. */
+  scores: z.array(z.object({ experimentId: z.string(), name: z.string(), attack: AttackSchema, score: z.number(), nonmembersAtOrAbove: z.number().int(), nonmembers: z.number().int(), current: z.boolean() })),
+  /** AEA: the similarity of the original (index 0) and of each augmented view, as the aggregation saw them. */
+  views: z.array(z.object({ index: z.number().int(), spec: z.string(), score: z.number() }))
+})
+export type ItemDetail = z.infer<typeof ItemDetailSchema>
+
+/** Largest number of labelled scores a view carries for item-level thresholds. */
+export const MAX_ITEM_SCORES = 200_000
 export type ExperimentView = z.infer<typeof ExperimentViewSchema>

@@ -10,7 +10,8 @@ import {
   ExperimentSpecSchema,
   ExperimentStatusSchema,
   ExperimentSummarySchema,
-  ExperimentViewSchema
+  ExperimentViewSchema,
+  ItemDetailSchema
 } from './experiments'
 import { EmbedSummarySchema, ExportFileSchema, FigureDrawOptionsSchema, FigureFormatSchema, FigureKindSchema, TableFormatSchema, TableOptionsSchema, ViewPreviewSchema } from './exports'
 import { MetricsReportSchema, PairedComparisonSchema } from './metrics'
@@ -163,7 +164,18 @@ export const operations = {
     long: false,
     summary: 'Saved experiments, newest first, filtered by a search over name, id and tags.'
   }),
-  'experiments.get': op({ input: z.object({ id }).strict(), output: ExperimentViewSchema, long: false, summary: 'Everything the Results screen shows for one experiment.' }),
+  'experiments.get': op({
+    input: z.object({ id, top: z.number().int().min(1).max(200).default(12) }).strict(),
+    output: ExperimentViewSchema,
+    long: false,
+    summary: 'Everything the Results screen shows for one experiment; `top` items in each "most exposed" list.'
+  }),
+  'experiments.item': op({
+    input: z.object({ id, itemId: id, size: z.number().int().min(16).max(1024).default(320) }).strict(),
+    output: ItemDetailSchema,
+    long: false,
+    summary: 'One item drilled into: image, caption, metadata, its score and rank in every experiment on the dataset, AEA view scores.'
+  }),
   'experiments.rename': op({ input: z.object({ id, name: z.string().min(1).max(200) }).strict(), output: ExperimentSummarySchema, long: false, summary: 'Rename an experiment.' }),
   'experiments.tag': op({ input: z.object({ id, tags: z.array(z.string().min(1).max(50)).max(50) }).strict(), output: ExperimentSummarySchema, long: false, summary: 'Replace the tags of an experiment.' }),
   'experiments.delete': op({ input: z.object({ id }).strict(), output: ok, long: false, summary: 'Delete an experiment and its scores (cached embeddings stay).' }),

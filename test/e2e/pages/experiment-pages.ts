@@ -26,8 +26,17 @@ export class NewExperimentPage {
     this.bankError = page.getByTestId('bank-error')
   }
 
+  /** Choose exactly this attack (the form takes several, queued as one study). */
   async chooseAttack(attack: NewExperimentInput['attack']): Promise<void> {
-    await this.page.getByTestId(`attack-${attack}`).check()
+    await this.chooseAttacks([attack])
+  }
+
+  /** Tick exactly these attacks. */
+  async chooseAttacks(attacks: ReadonlyArray<NewExperimentInput['attack']>): Promise<void> {
+    for (const a of ['csa', 'aea', 'wsa', 'blind'] as const) {
+      const box = this.page.getByTestId(`attack-${a}`)
+      if (await box.isEnabled()) await box.setChecked(attacks.includes(a))
+    }
   }
 
   /** Fill the form (values are option values: model and dataset names). */

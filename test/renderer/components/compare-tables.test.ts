@@ -1,4 +1,4 @@
-// Compare tables: one metrics row per experiment, paired Δ labelled A − B with CI and p, and notes when items differ.
+// Compare tables: one metrics row per experiment, paired Δ = A − B (A the reference, as the CSV and LaTeX tables sign it) with CI and p, and notes when items differ.
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
 import { mount, RouterLinkStub } from '@vue/test-utils'
@@ -24,6 +24,7 @@ describe('CompareTables', () => {
     expect(row).toContain('CSA · small − CSA · large')
     expect(wrapper.get('[data-testid="delta-auc"]').text()).toBe('-0.057')
     expect(row).toContain('[-0.068, -0.046]')
+    expect(wrapper.get('[data-testid="delta-convention"]').text()).toContain('Δ = A − B, A the reference (CSA · small)')
     expect(row).toContain('< 0.001')
     expect(wrapper.find('[data-testid="compare-notes"]').exists()).toBe(false)
   })

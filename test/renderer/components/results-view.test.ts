@@ -28,7 +28,7 @@ async function mountResults(edit: (v: ReturnType<typeof sampleView>) => void = (
 describe('ResultsView', () => {
   it('shows metrics with intervals and the blind-baseline warning', async () => {
     const { wrapper, fake } = await mountResults()
-    expect(fake.calls[0]).toEqual({ op: 'experiments.get', input: { id: 'exp-1' } })
+    expect(fake.calls[0]).toEqual({ op: 'experiments.get', input: { id: 'exp-1', top: 12 } })
     expect(wrapper.get('[data-testid="results-name"]').text()).toBe('CSA · demo-clip-s · emoji-demo')
     expect(wrapper.get('[data-testid="metric-auc"]').text()).toBe('0.750 [0.500, 1.000]')
     expect(wrapper.get('[data-testid="metrics-table"]').text()).toContain('n/a (needs ≥ 100 non-members)')
@@ -48,12 +48,13 @@ describe('ResultsView', () => {
 
   it('starts the threshold at the balanced-accuracy threshold and follows the slider', async () => {
     const { wrapper } = await mountResults()
-    expect(wrapper.get('[data-testid="threshold-value"]').text()).toBe('0.500')
-    expect(wrapper.get('[data-testid="rate-tpr"]').text()).toBe('75.0%')
+    expect(wrapper.get('[data-testid="threshold-value"]').text()).toBe('0.5000')
+    expect(wrapper.get('[data-testid="rate-tpr"]').text()).toBe('0.750')
+    // The slider runs from high τ on the left; this view has only its histogram, so steps follow its bins.
     await wrapper.get('[data-testid="threshold-slider"]').setValue('3')
-    expect(wrapper.get('[data-testid="threshold-value"]').text()).toBe('0.750')
-    expect(wrapper.get('[data-testid="rate-tpr"]').text()).toBe('50.0%')
-    expect(wrapper.get('[data-testid="rate-fpr"]').text()).toBe('0.0%')
+    expect(wrapper.get('[data-testid="threshold-value"]').text()).toBe('0.7500')
+    expect(wrapper.get('[data-testid="rate-tpr"]').text()).toBe('0.500')
+    expect(wrapper.get('[data-testid="rate-fpr"]').text()).toBe('0.000')
     wrapper.unmount()
   })
 })

@@ -1,36 +1,63 @@
-// Threshold maths and panel: rates from histogram suffix sums, nearest edge, and the panel following the slider.
+// Threshold: item-level operating points checked against a brute-force count, histogram fallback, ties, and the
+// panel's typed inputs (issue 21). test/shared/threshold.test.ts checks them against the engine's metrics.
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
-import { nearestEdge, ratesAt, suffixSums } from '../../../src/renderer/src/composables/useThreshold'
+import { pointsFromHistogram, pointsFromScores, ratesAt } from '../../../src/shared/threshold'
 import ThresholdPanel from '../../../src/renderer/src/components/charts/ThresholdPanel.vue'
 
-const h = { edges: [0, 0.25, 0.5, 0.75, 1], members: [0, 1, 1, 2], nonmembers: [2, 1, 1, 0] }
+/** Seeded scores with many ties (rounded to 2 decimals). */
+function sample(n: number, shift: number, seed: number): number[] {
+  let x = seed
+  const out: number[] = []
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) % 2 ** 31
+    out.push(Math.round(((x / 2 ** 31) * 0.6 + shift) * 100) / 100)
+  }
+  return out.sort((a, b) => b - a)
+}
 
-describe('threshold rates', () => {
-  it('suffix sums count items at or above each edge', () => {
-    expect(suffixSums([0, 1, 1, 2])).toEqual([4, 4, 3, 2, 0])
+const members = sample(300, 0.3, 1)
+const nonmembers = sample(1000, 0.2, 2)
+const points = pointsFromScores({ members, nonmembers })
+
+describe('item-level threshold', () => {
+  it('every point counts exactly the items scoring ≥ τ (brute force), ties together', () => {
+    const distinct = [...new Set([...members, ...nonmembers])].sort((a, b) => b - a)
+    expect(points.thresholds).toEqual([Infinity, ...distinct])
+    for (let k = 1; k < points.thresholds.length; k += 7) {
+      const tau = points.thresholds[k]
+      const r = ratesAt(points, k)
+      expect(r.truePositives).toBe(members.filter((s) => s >= tau).length)
+      expect(r.falsePositives).toBe(nonmembers.filter((s) => s >= tau).length)
+      expect(r.tied).toBe([...members, ...nonmembers].filter((s) => s === tau).length)
+    }
+    expect(ratesAt(points, 0)).toMatchObject({ tpr: 0, fpr: 0 })
+    expect(ratesAt(points, points.thresholds.length - 1)).toMatchObject({ tpr: 1, fpr: 1 })
   })
 
-  it('gives TPR, FPR and accuracy of "score ≥ edge"', () => {
-    expect(ratesAt(h, 0)).toMatchObject({ threshold: 0, tpr: 1, fpr: 1, accuracy: 0.5 })
-    expect(ratesAt(h, 2)).toMatchObject({ threshold: 0.5, tpr: 0.75, fpr: 0.25, accuracy: 0.75, balancedAccuracy: 0.75, truePositives: 3, falsePositives: 1 })
-    expect(ratesAt(h, 4)).toMatchObject({ threshold: 1, tpr: 0, fpr: 0, accuracy: 0.5 })
-    // Out-of-range indices clamp to the ends.
-    expect(ratesAt(h, 99).threshold).toBe(1)
+  it('the histogram fallback steps by bins', () => {
+    const h = { edges: [0, 0.25, 0.5, 0.75, 1], members: [0, 1, 1, 2], nonmembers: [2, 1, 1, 0] }
+    const p = pointsFromHistogram(h)
+    expect(p.exact).toBe(false)
+    expect(p.thresholds).toEqual([Infinity, 0.75, 0.5, 0.25, 0])
+    expect(ratesAt(p, 2)).toMatchObject({ threshold: 0.5, tpr: 0.75, fpr: 0.25, truePositives: 3, falsePositives: 1 })
   })
 
-  it('finds the nearest edge of a threshold', () => {
-    expect(nearestEdge(h.edges, 0.49)).toBe(2)
-    expect(nearestEdge(h.edges, -3)).toBe(0)
-  })
-
-  it('the panel shows the rates and emits the new slider index', async () => {
-    const wrapper = mount(ThresholdPanel, { props: { index: 2, max: 4, rates: ratesAt(h, 2) } })
-    expect(wrapper.get('[data-testid="rate-tpr"]').text()).toBe('75.0%')
-    expect(wrapper.get('[data-testid="rate-fpr"]').text()).toBe('25.0%')
-    expect(wrapper.get('[data-testid="threshold-value"]').text()).toBe('0.500')
-    await wrapper.get('[data-testid="threshold-slider"]').setValue('3')
+  it('the panel shows the rule, the ties and the rates, and turns typed τ and FPR into events', async () => {
+    const p = pointsFromScores({ members: [0.9, 0.8, 0.8], nonmembers: [0.8, 0.1] })
+    const wrapper = mount(ThresholdPanel, { props: { index: 2, max: 3, rates: ratesAt(p, 2), exact: true, nonmembers: 2 } })
+    expect(wrapper.get('[data-testid="threshold-value"]').text()).toBe('0.8000')
+    expect(wrapper.get('[data-testid="threshold-ties"]').text()).toContain('3 items share this score')
+    expect(wrapper.get('[data-testid="rate-tpr"]').text()).toBe('1.000')
+    expect(wrapper.get('[data-testid="rate-fpr"]').text()).toBe('0.500')
+    await wrapper.get('[data-testid="threshold-fpr-input"]').setValue('1')
+    await wrapper.get('[data-testid="threshold-fpr-input"]').trigger('change')
+    expect(wrapper.emitted('fpr')?.[0]).toEqual([0.01])
+    await wrapper.get('[data-testid="threshold-input"]').setValue('0.5')
+    await wrapper.get('[data-testid="threshold-input"]').trigger('change')
+    expect(wrapper.emitted('threshold')?.at(-1)).toEqual([0.5])
+    await wrapper.get('[data-testid="threshold-down"]').trigger('click')
     expect(wrapper.emitted('update:index')).toEqual([[3]])
   })
 })

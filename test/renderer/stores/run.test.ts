@@ -51,6 +51,18 @@ describe('run store', () => {
     expect((await done).status).toBe('cancelled')
   })
 
+  it('smooths the ETA between progress events of a phase (70% last shown, 30% new)', async () => {
+    const fake = installFakeApi()
+    fake.on('experiments.follow', (_input, { onEvent }) => {
+      onEvent?.({ type: 'progress', phase: 'embedding', done: 1, total: 10, etaSeconds: 10 })
+      onEvent?.({ type: 'progress', phase: 'embedding', done: 2, total: 10, etaSeconds: 20 })
+      return { record: { ...sampleRecord('e4'), status: 'running' as const }, followed: true }
+    })
+    const store = useRunStore()
+    await store.follow('e4')
+    expect(store.phasesOf('e4')[0].etaSeconds).toBeCloseTo(13, 10)
+  })
+
   it('a failed run shows the stored error; a run stored as running that no engine runs is interrupted', async () => {
     const fake = installFakeApi()
     fake.on('experiments.follow', ({ id }) =>

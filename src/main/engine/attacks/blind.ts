@@ -23,6 +23,8 @@ export interface BlindInput {
   /** Logistic regression C (scikit-learn convention). */
   c?: number
   signal?: AbortSignal
+  /** Called before each fold is fitted (0-based), so a run can say what it is doing (issue 21: no silent gaps). */
+  onFold?: (fold: number, k: number) => void
 }
 
 /** Out-of-fold scores (P(member)) for every item, the fold of each item and what was used. */
@@ -111,6 +113,7 @@ export async function blindBaseline(input: BlindInput): Promise<BlindResult> {
   let converged = true
   for (let f = 0; f < k; f++) {
     throwIfAborted(input.signal)
+    input.onFold?.(f, k)
     const train = Int32Array.from(folds.reduce<number[]>((a, g, i) => (g !== f && a.push(i), a), []))
     const test = Int32Array.from(folds.reduce<number[]>((a, g, i) => (g === f && a.push(i), a), []))
     const scaled = standardise(dense, p, train)

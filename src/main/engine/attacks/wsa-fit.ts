@@ -14,6 +14,8 @@ export interface FitFacts {
   earlyStopped: boolean | null
   iterations: number | null
   converged: boolean | null
+  /** MLP: training and validation loss per epoch and the epoch kept, for the Results screen (issue 21). */
+  lossCurve?: { train: number[]; validation: number[]; bestEpoch: number }
 }
 
 export interface FitRequest {
@@ -44,7 +46,7 @@ export async function fitAndScore(req: FitRequest, x: Float32Array, labels: Uint
     seed: seedOf('wsa-train', req.seed), signal: req.signal, onProgress: req.onProgress
   })
   const scores = await predictMlp(model, targetX, nTarget, dim, { threads: req.mlp?.threads, signal: req.signal, score: req.settings.score })
-  return { scores, facts: { ...none, epochsRun: summary.epochsRun, bestValidationLoss: summary.bestValidationLoss, earlyStopped: summary.earlyStopped } }
+  return { scores, facts: { ...none, epochsRun: summary.epochsRun, bestValidationLoss: summary.bestValidationLoss, earlyStopped: summary.earlyStopped, lossCurve: { train: [...summary.trainLoss], validation: [...summary.validationLoss], bestEpoch: summary.bestEpoch } } }
 }
 
 /**

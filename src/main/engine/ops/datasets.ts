@@ -1,7 +1,7 @@
 // datasets.*: list bundled and added datasets with counts, register, validate, and page through items with thumbnails.
 import path from 'node:path'
 import type { DatasetCounts, DatasetSummary, ItemCard, ValidationReport } from '../../../shared/contract/datasets'
-import { toErrorData } from '../../../shared/contract/errors'
+import { WorkbenchError, toErrorData } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { OpOutput, OpParsedInput } from '../../../shared/contract/operations'
 import { MEMBERSHIPS, ROLES, imageRef, openDataset, thumbnailDataUrl, validateDataset, type Dataset, type Item } from '../datasets'
@@ -56,6 +56,15 @@ export async function addDatasetOp(s: Services, ref: string, signal?: AbortSigna
   const full = path.resolve(ref)
   // Opened directly: registering is the act that makes a path readable in browser mode.
   const ds = await openDataset(full, { signal })
+  // A folder with no items (e.g. /etc) is refused with the reason, never added as "image folder · 0 items" (issue 21).
+  if ((await countItems(ds, signal)).counts.total === 0) {
+    throw new WorkbenchError({
+      code: 'bad-dataset',
+      item: full,
+      message: `${full} holds no items: no ${ds.info.kind === 'folder' ? 'images' : 'rows'} to attack were found there.`,
+      hint: 'Choose a folder of images with their captions (a .txt beside each image, or a captions file), or a dataset manifest (dataset.json + CSV/JSONL); see README "Data".'
+    })
+  }
   const taken = s.store().datasets.list().filter((e) => e.path !== full).map((e) => e.name)
   const name = uniqueName(ds.info.name || path.basename(full), [...taken, ...listDirs(s.bundledDatasetsDir)])
   s.store().datasets.add({ path: full, name, hash: ds.info.hash })

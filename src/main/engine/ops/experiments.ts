@@ -128,6 +128,6 @@ export async function compareExperimentsOp(s: Services, input: OpParsedInput<'ex
 }
 
 /** The view of one experiment. */
-export function getExperimentOp(s: Services, id: string): Promise<OpOutput<'experiments.get'>> {
-  return experimentView(s.store(), id)
+export function getExperimentOp(s: Services, id: string, top?: number): Promise<OpOutput<'experiments.get'>> {
+  return experimentView(s.store(), id, top)
 }

@@ -19,6 +19,7 @@ import {
   runExperimentOp,
   tagExperimentOp
 } from './experiments'
+import { itemDetailOp } from './item-detail'
 import { exportAgreementOp, exportFigureOp, exportRecordOp, exportScoresOp, exportTableOp } from './export'
 import { importScoresOp } from './import-scores'
 import { evaluateOp } from './metrics'
@@ -67,7 +68,8 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'experiments.active': async () => ({ ids: runs.active() }),
     'experiments.rerun': async (i, c) => rerunOp(s, i.record, c),
     'experiments.list': async (i) => listExperimentsOp(s, i),
-    'experiments.get': async (i) => getExperimentOp(s, ref(i.id)),
+    'experiments.get': async (i) => getExperimentOp(s, ref(i.id), i.top),
+    'experiments.item': async (i) => itemDetailOp(s, ref(i.id), i.itemId, i.size),
     'experiments.rename': async (i) => renameExperimentOp(s, ref(i.id), i.name),
     'experiments.tag': async (i) => tagExperimentOp(s, ref(i.id), i.tags),
     'experiments.delete': async (i) => deleteExperimentOp(s, ref(i.id)),

@@ -93,22 +93,29 @@ async function scoreWsa(spec: ResolvedSpec, parts: RunItems, emb: EmbeddedItems,
 }
 
 /** Model-free image statistics of every item (unreadable files give null and are skipped). */
-async function statsOf(items: Item[], signal: AbortSignal | undefined): Promise<Array<ImageStats | null>> {
+async function statsOf(items: Item[], signal: AbortSignal | undefined, progress: PhaseProgress | null): Promise<Array<ImageStats | null>> {
   const out: Array<ImageStats | null> = []
   for (const it of items) {
     throwIfAborted(signal)
+    progress?.advance(1, 'blind baseline: image statistics')
     // Unreadable or undecodable files were reported by the embedding phase; here they just drop out.
     out.push(await readItemImage(it).then((b) => imageStats(b, it.id)).catch(() => null))
   }
   return out
 }
 
-/** Out-of-fold blind-baseline scores of the labelled targets (never queries the model), with their model-free image features. */
-export async function scoreBlind(items: Item[], spec: ResolvedSpec, signal: AbortSignal | undefined): Promise<AttackOutcome & { imageFeatures: Float64Array | null }> {
+/**
+ * Out-of-fold blind-baseline scores of the labelled targets (never queries the model), with their model-free image
+ * features. `emit` says what it is doing (issue 21: the baseline's 22 s were silent): as `scoring` progress when it is
+ * the experiment's attack, as log lines when it runs beside another attack's metrics.
+ */
+export async function scoreBlind(items: Item[], spec: ResolvedSpec, signal: AbortSignal | undefined, emit?: EventSink, asPhase = false): Promise<AttackOutcome & { imageFeatures: Float64Array | null }> {
   const labelled = items.filter((it) => it.membership !== 'unknown')
   // Embedding-only datasets have no images: the baseline is then caption-only.
   const imageless = labelled.every((it) => !it.imagePath)
-  const stats = imageless ? labelled.map(() => null) : await statsOf(labelled, signal)
+  if (!imageless) emit?.({ type: 'log', level: 'info', message: `Blind baseline: reading image statistics of ${labelled.length} items…` })
+  const progress = emit && asPhase && !imageless ? new PhaseProgress(emit, 'scoring', labelled.length, 'images') : null
+  const stats = imageless ? labelled.map(() => null) : await statsOf(labelled, signal, progress)
   const kept = imageless ? labelled : labelled.filter((_, i) => stats[i] !== null)
   const result = await blindBaseline({
     captions: kept.map((it) => it.caption),
@@ -118,7 +125,8 @@ export async function scoreBlind(items: Item[], spec: ResolvedSpec, signal: Abor
     groups: kept.map((it) => it.caption.trim().toLowerCase()),
     seed: spec.params.seed,
     k: spec.params.blind.folds,
-    signal
+    signal,
+    onFold: (f, k) => emit?.({ type: 'log', level: 'info', message: `Blind baseline: fitting fold ${f + 1} of ${k} (logistic regression on captions and image statistics)…` })
   })
   const { scores, folds: _folds, ...facts } = result
   const imageFeatures = imageless ? null : new Float64Array(kept.length * IMAGE_FEATURE_DIM)

@@ -21,12 +21,19 @@ export interface RunItems {
 /** The attack needs the model (all but the blind baseline). */
 export const needsModel = (spec: Pick<ExperimentSpec, 'attack'>): boolean => spec.attack !== 'blind'
 
+/** Refuse a dataset without a single target item before any run starts (issue 21), instead of failing minutes in. */
+async function requireTargets(ds: Dataset, signal?: AbortSignal): Promise<void> {
+  for await (const item of ds.items({ signal, onIssue: () => undefined })) if (item.role === 'target') return
+  throw new WorkbenchError({ code: 'bad-dataset', item: ds.info.name, message: `Dataset ${ds.info.name} has no target items to attack.`, hint: 'Check its manifest (role column) or folder, e.g. with `mia datasets validate`; reference and pool items alone cannot be evaluated.' })
+}
+
 /** Pin model fingerprint, dataset hash and app version; the resolved spec is what the record stores. */
 export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: AbortSignal): Promise<ResolvedSpec> {
   if (spec.attack === 'imported') throw new WorkbenchError({ code: 'unsupported', item: 'attack', message: 'Imported scores come from another tool; the workbench cannot run them.', hint: 'Import a scores file with `mia metrics --scores <file> --save --name <name>`.' })
   // A bad augmentation bank is refused now, not minutes into the run.
   if (spec.params.aea.bank.trim() && usesAugmentedViews(spec.attack, spec.params)) parseBank(spec.params.aea.bank)
   const ds = await s.openDataset(spec.dataset, signal)
+  await requireTargets(ds, signal)
   let model: { name: string; fingerprint: string | null; quantized: boolean; format?: string | null; variant?: string | null } | null = null
   if (ds.info.embeddings && needsModel(spec)) model = precomputedModel(spec, ds)
   else if (needsModel(spec)) {

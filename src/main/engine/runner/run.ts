@@ -68,7 +68,9 @@ async function execute(s: Services, spec: ResolvedSpec, ctx: RunContext) {
     const counts = countsOf(run.outcome.targets, run.reference, run.pool)
     return finish(spec, run.outcome, { counts, skipped: run.skipped, provider: null, fallbackReason: null, embeddings: { computed: 0, cached: 0 } }, ctx, timings, timed)
   }
+  emit({ type: 'log', level: 'info', message: `Reading the items of ${spec.datasetName}…` })
   const parts = await timed('reading', () => collectItems(ds, signal, emit, { readOutsideRoot: s.config.readOutsideRoot ?? !s.config.registeredOnly }))
+  emit({ type: 'log', level: 'info', message: `Read ${parts.targets.length} target, ${parts.reference.length} reference and ${parts.pool.length} pool items.` })
   const skipped = [...parts.skipped]
   let provider: string | null = null
   let fallbackReason: string | null = null
@@ -76,7 +78,7 @@ async function execute(s: Services, spec: ResolvedSpec, ctx: RunContext) {
   let embeddings = { computed: 0, cached: 0 }
   let outcome: AttackOutcome
   if (spec.attack === 'blind') {
-    outcome = await timed('scoring', () => scoreBlind(parts.targets, spec, signal))
+    outcome = await timed('scoring', () => scoreBlind(parts.targets, spec, signal, emit, true))
     storeItems(s.store(), spec.datasetHash, [...parts.targets, ...parts.reference, ...parts.pool], new Map())
   } else {
     const model = await s.models.open(pinnedModelRef(s, spec))
@@ -173,7 +175,9 @@ async function evaluate(spec: ResolvedSpec, outcome: AttackOutcome, ctx: RunCont
   // A blind run is itself the shift check: it gets no audit of its own.
   if (spec.attack === 'blind') return { metrics, blindBaseline: null, audit: null }
   if (!spec.params.blind.enabled) return { metrics, blindBaseline: null, audit: await auditOf(outcome, scored, null, auditCtx) }
-  const blind = await scoreBlind(outcome.targets, spec, ctx.signal)
+  ctx.emit({ type: 'log', level: 'info', message: 'Metrics done; now the blind baseline beside them (it never queries the model).' })
+  const blind = await scoreBlind(outcome.targets, spec, ctx.signal, ctx.emit)
+  ctx.emit({ type: 'log', level: 'info', message: `Blind baseline: AUC and its bootstrap CI (${ev.resamples} resamples)…` })
   const blindReport = await evaluateScores(
     { scores: blind.scores, labels: blind.targets.map((it) => labelOf(it)!) },
     { resamples: ev.resamples, seed: spec.params.seed, confidence: ev.confidence, fprTargets: ev.fprTargets, signal: ctx.signal }

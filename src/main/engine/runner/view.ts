@@ -1,5 +1,5 @@
 // What the Results screen draws for one experiment: histogram, most exposed items, slices by metadata column.
-import type { ExperimentView } from '../../../shared/contract/experiments'
+import { MAX_ITEM_SCORES, type ExperimentView } from '../../../shared/contract/experiments'
 import { rocAuc, rocCurve } from '../metrics'
 import { thumbnailDataUrl } from '../datasets'
 import type { ItemRow, WorkspaceStore } from '../store'
@@ -39,9 +39,9 @@ function histogram(scored: Scored[]): ExperimentView['histogram'] {
   return { edges, members, nonmembers }
 }
 
-async function exposed(list: Scored[]): Promise<ExperimentView['topMembers']> {
+async function exposed(list: Scored[], top: number): Promise<ExperimentView['topMembers']> {
   return Promise.all(
-    list.slice(0, EXPOSED).map(async (x) => ({
+    list.slice(0, top).map(async (x) => ({
       id: x.id,
       caption: x.item?.caption ?? '',
       score: x.score,
@@ -77,19 +77,29 @@ function slices(scored: Scored[]): ExperimentView['slices'] {
   return out
 }
 
+/** Labelled finite scores per class, descending, or null when there are too many to send. */
+function itemScores(scored: readonly Scored[]): ExperimentView['scores'] {
+  const finite = scored.filter((x) => x.label >= 0 && Number.isFinite(x.score))
+  if (finite.length > MAX_ITEM_SCORES) return null
+  const desc = (label: number): number[] => finite.filter((x) => x.label === label).map((x) => x.score).sort((a, b) => b - a)
+  return { members: desc(1), nonmembers: desc(0) }
+}
+
 /** The Results view of experiment `id`. */
-export async function experimentView(store: WorkspaceStore, id: string): Promise<ExperimentView> {
+export async function experimentView(store: WorkspaceStore, id: string, top = EXPOSED): Promise<ExperimentView> {
   const record = toRecord(requireRow(store, id))
   const scores = store.scores.get(id)
   const items = new Map(store.items.list(record.spec.datasetHash).map((r) => [r.itemId, r]))
   const scored: Scored[] = scores.itemIds.map((itemId, i) => ({ id: itemId, item: items.get(itemId), score: scores.scores[i], label: scores.labels[i] }))
-  const byScore = [...scored].filter((x) => Number.isFinite(x.score)).sort((a, b) => b.score - a.score)
+  // Ties (WSA often gives many items 1.000) rank by item id, so the lists are stable and say how they were ordered.
+  const byScore = [...scored].filter((x) => Number.isFinite(x.score)).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   return {
     record,
     roc: record.results?.metrics?.roc ?? null,
     histogram: histogram(scored),
-    topMembers: await exposed(byScore.filter((x) => x.label === 1)),
-    falsePositives: await exposed(byScore.filter((x) => x.label === 0)),
-    slices: slices(scored)
+    topMembers: await exposed(byScore.filter((x) => x.label === 1), top),
+    falsePositives: await exposed(byScore.filter((x) => x.label === 0), top),
+    slices: slices(scored),
+    scores: itemScores(scored)
   }
 }

@@ -40,6 +40,8 @@ export function useCall<T = unknown>(options: CallOptions = {}): CallState<T> {
     newest = mine
     inFlight.add(mine)
     loading.value = true
+    // A new read replaces the question, so the old answer's error no longer applies (no stale banners).
+    if (mode === 'latest') error.value = null
     const current = (): boolean => mode === 'each' || newest === mine
     try {
       const out = await fn(mine.signal)

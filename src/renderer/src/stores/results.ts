@@ -8,9 +8,10 @@ export const useResultsStore = defineStore('results', () => {
   // The call's result is shallow: ROC arrays can hold thousands of points, and nothing edits them in place.
   const call = useCall<ExperimentView>()
 
-  async function load(id: string): Promise<void> {
+  /** Load experiment `id` with `top` items in each "most exposed" list. */
+  async function load(id: string, top = 12): Promise<void> {
     if (call.result.value?.record.id !== id) call.result.value = null
-    await call.run((signal) => invoke('experiments.get', { id }, { signal }))
+    await call.run((signal) => invoke('experiments.get', { id, top }, { signal }))
   }
 
   return { view: call.result, loading: call.loading, error: call.error, load }

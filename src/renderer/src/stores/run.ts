@@ -29,6 +29,12 @@ export interface RunState {
   finishedAt: number | null
 }
 
+/** The ETA, smoothed (70% of the last shown, 30% of the new): a rate that wobbles must not make the ETA jump about. */
+function smoothed(previous: ProgressEvent | undefined, next: ProgressEvent): ProgressEvent {
+  if (previous?.etaSeconds === undefined || next.etaSeconds === undefined || next.done >= next.total) return next
+  return { ...next, etaSeconds: 0.7 * previous.etaSeconds + 0.3 * next.etaSeconds }
+}
+
 const fresh = (id: string): RunState => ({ id, status: 'running', phases: {}, skipped: [], skippedCount: 0, log: [], error: null, record: null, startedAt: Date.now(), finishedAt: null })
 
 export const useRunStore = defineStore('run', () => {
@@ -37,7 +43,7 @@ export const useRunStore = defineStore('run', () => {
   const following = new Map<string, { promise: Promise<RunState> }>()
 
   function apply(run: RunState, event: WorkbenchEvent): void {
-    if (event.type === 'progress') run.phases[event.phase] = event
+    if (event.type === 'progress') run.phases[event.phase] = smoothed(run.phases[event.phase], event)
     else if (event.type === 'item-skipped') {
       run.skippedCount += 1
       if (run.skipped.length < MAX_SKIPPED) run.skipped.push(event)
