@@ -132,6 +132,20 @@ describe('plumbing', () => {
     expect(code).toBe(0)
   })
 
+  it('refuses to repeat a finished experiment unless --force, and deletes by prefix', () => {
+    const args = ['run', '--dataset', 'emoji-demo', '--attack', 'blind', '--resamples', '50', '--name', 'blind once']
+    ok(args)
+    const again = mia(args)
+    expect(again.code).toBe(1)
+    expect(again.stderr).toMatch(/Experiment "blind once" \([0-9a-f]{8}\) already ran this spec/)
+    expect(again.stderr).toMatch(/pass --force to run a new experiment anyway/)
+    const listed = JSON.parse(ok(['experiments', 'list', '--json']).stdout) as { experiments: Array<{ id: string; name: string }> }
+    const blind = listed.experiments.filter((e) => e.name === 'blind once')
+    expect(blind).toHaveLength(1)
+    expect(ok(['experiments', 'delete', blind[0].id.slice(0, 8)]).stdout).toBe(`deleted ${blind[0].id.slice(0, 8)} blind once\n`)
+    expect(mia(['experiments', 'show', 'blind once']).stderr).toMatch(/No experiment with id, id prefix or name "blind once"/)
+  }, 300_000)
+
   it('prints how to resume a cancelled run', async () => {
     const child = spawn(process.execPath, [MIA, '--workspace', ws, 'run', '--model', 'demo-clip-s', '--dataset', 'emoji-demo', '--attack', 'csa'], { stdio: ['ignore', 'ignore', 'pipe'] })
     let stderr = ''
