@@ -1,6 +1,7 @@
 // Terminal text of experiments: WSA's selection facts, and the Δ line's names, sign and intervals.
-import { describe, expect, it } from 'vitest'
-import { deltaLine, wsaLines } from '../../src/cli/experiment-text'
+import { describe, expect, it, vi } from 'vitest'
+import { deltaLine, printRecord, wsaLines } from '../../src/cli/experiment-text'
+import { sampleRecord } from '../renderer/fixtures'
 
 describe('experiment text', () => {
   it('shows WSA τ, the pseudo-member count and the pool it came from', () => {
@@ -17,5 +18,26 @@ describe('experiment text', () => {
     expect(deltaLine(c, names)).toBe('Δ ViT-B/32 − ViT-L/14 (1000 items): AUC -0.050 [-0.070, -0.030] p < 0.001; TPR@1% FPR +0.010 [-0.020, 0.040] p 0.400')
     const unresolvable = { ...c, deltaTprAt1: { delta: null, ci: null, pValue: null } }
     expect(deltaLine(unresolvable, names)).toMatch(/TPR@1% FPR n\/a \(not resolvable at these sizes\)$/)
+  })
+
+  it('says how to resume an unfinished experiment, and leaves the blind warning out when the run already printed it', () => {
+    const out: string[] = []
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true))
+    try {
+      const record = sampleRecord('1a2b3c4d-0000-0000-0000-000000000000')
+      printRecord({ ...record, status: 'cancelled', results: null })
+      expect(out.join('')).toContain('not finished: `mia resume 1a2b3c4d` continues it')
+      out.length = 0
+      const warning = 'Distribution shift: something.'
+      const withWarning = { ...record, results: { ...record.results!, blindBaseline: { auc: 0.7, aucCI: { lo: 0.65, hi: 0.75 }, warning } } }
+      printRecord(withWarning)
+      expect(out.join('')).toContain(`WARNING: ${warning}`)
+      out.length = 0
+      printRecord(withWarning, new Set([warning]))
+      expect(out.join('')).not.toContain('WARNING')
+      expect(out.join('')).not.toContain('not finished')
+    } finally {
+      spy.mockRestore()
+    }
   })
 })
