@@ -1,7 +1,7 @@
 // Terminal text of experiments: WSA's selection facts, and the Δ line's names, sign and intervals.
 import { describe, expect, it, vi } from 'vitest'
 import { deltaLine, printRecord, wsaLines } from '../../src/cli/experiment-text'
-import { sampleRecord } from '../renderer/fixtures'
+import { makeExperimentView } from '../helpers/experiment-view'
 
 describe('experiment text', () => {
   it('shows WSA τ, the pseudo-member count and the pool it came from', () => {
@@ -20,11 +20,11 @@ describe('experiment text', () => {
     expect(deltaLine(unresolvable, names)).toMatch(/TPR@1% FPR n\/a \(not resolvable at these sizes\)$/)
   })
 
-  it('says how to resume an unfinished experiment, and leaves the blind warning out when the run already printed it', () => {
+  it('says how to resume an unfinished experiment, and leaves the blind warning out when the run already printed it', async () => {
+    const { record } = await makeExperimentView({ id: '1a2b3c4d-0000-0000-0000-000000000000', name: 'demo' })
     const out: string[] = []
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true))
     try {
-      const record = sampleRecord('1a2b3c4d-0000-0000-0000-000000000000')
       printRecord({ ...record, status: 'cancelled', results: null })
       expect(out.join('')).toContain('not finished: `mia resume 1a2b3c4d` continues it')
       out.length = 0
