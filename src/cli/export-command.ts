@@ -102,6 +102,10 @@ function request(o: ExportOptions, ids: string[]): (c: EngineClient) => Promise<
   }
   if (o.figure) {
     const draw = { scale: o.linear ? ('linear' as const) : ('log' as const), xRange: axisRange(o.xlim, '--xlim'), yRange: axisRange(o.ylim, '--ylim'), labels: o.labels?.split(',').map((l) => l.trim()) }
+    const logged = o.figure === 'roc' && draw.scale === 'log'
+    for (const [flag, r] of [['--xlim', draw.xRange], ['--ylim', draw.yRange]] as const) {
+      if (logged && r && r[0] <= 0) throw new WorkbenchError({ code: 'invalid-input', item: `${r[0]},${r[1]}`, message: `${flag} starts at ${r[0]}, which a log axis cannot show.`, hint: `Give a positive minimum (e.g. ${flag} 0.001,1), or --linear for linear axes.` })
+    }
     const format = formatFromName(o.out, o.format, FIGURE_EXTENSIONS, 'figure')
     const input = { ids, figure: o.figure, format, widthIn: figureInches(o.width, 'width'), heightIn: o.height ? figureInches(o.height, 'height') : undefined, dpi: o.dpi, draw }
     return (c) => c.invoke('export.figure', input)
