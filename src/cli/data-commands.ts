@@ -1,6 +1,4 @@
 // `mia embed` and `mia cache merge`: embeddings in and out of the workspace cache.
-import fs from 'node:fs'
-import path from 'node:path'
 import type { Command } from 'commander'
 import { mergeDatabases, mergeSourceDb, mergeTargetDb, workspaceDbPath } from '../main/engine/store'
 import { WorkbenchError } from '../shared/contract/errors'

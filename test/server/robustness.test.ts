@@ -145,7 +145,10 @@ function trickle(port: number, head: string, bytes: number, everyMs: number): Pr
     void import('node:net').then(({ default: net }) => {
       const socket = net.connect({ host: '127.0.0.1', port })
       let sent = 0
-      let timer: NodeJS.Timeout | undefined
+      const timer = setInterval(() => {
+        if (sent++ >= bytes) return done(false)
+        socket.write('x')
+      }, everyMs)
       const done = (closed: boolean): void => {
         clearInterval(timer)
         socket.destroy()
@@ -154,10 +157,6 @@ function trickle(port: number, head: string, bytes: number, everyMs: number): Pr
       socket.on('close', () => done(true))
       socket.on('error', () => done(true))
       socket.write(head)
-      timer = setInterval(() => {
-        if (sent++ >= bytes) return done(false)
-        socket.write('x')
-      }, everyMs)
     })
   })
 }

@@ -2,7 +2,6 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { WorkbenchError } from '../../../shared/contract/errors'
-import type { TowerNames } from './formats/types'
 import type { OnnxFileInfo, OnnxValueInfo } from './onnx-info'
 import { QUANTIZATION_OPS } from './onnx-info'
 
@@ -12,6 +11,16 @@ export type Layout = 'separate' | 'combined'
 export type Precision = 'fp32' | 'fp16' | 'quantized'
 
 /** The ONNX files of one variant, relative to the model folder. */
+/** Names a tower's graph uses; the first name found among `inputs` / `outputs` is used. */
+export interface TowerNames {
+  inputs: string[]
+  outputs: string[]
+  /** Optional mask input (text towers). */
+  mask?: string
+  /** How a tower of this layout should look (hint of interface errors); default: the Hugging Face one. */
+  hint?: string
+}
+
 export interface VariantFiles {
   /** 'separate', 'combined', 'separate-fp16', 'combined-quantized', ... */
   id: string
