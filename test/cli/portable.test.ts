@@ -5,6 +5,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SWIFTSHADER_ICD, swiftshaderMissing } from '../helpers/swiftshader'
 
 const root = path.resolve('.')
 const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }
@@ -44,6 +45,15 @@ describe.skipIf(Boolean(missing))('portable build', { timeout: 600_000 }, () => 
     expect(info.version).toBe(version)
     expect(info.capabilities.executionProviders.at(-1)).toBe('cpu')
     expect(info.paths.bundledModels).toBe(path.join(dir, `mia-${version}`, 'resources', 'models'))
+  })
+
+  it.skipIf(swiftshaderMissing() !== null)('finds the WebGPU backend it carries (on SwiftShader here)', async () => {
+    const xdg = fs.mkdtempSync(path.join(dir, 'xdg-'))
+    const r = await run(mia, ['--workspace', path.join(dir, 'ws'), 'info', '--json'], { ...clean(), VK_ICD_FILENAMES: SWIFTSHADER_ICD, XDG_RUNTIME_DIR: xdg })
+    expect(r.code, r.stderr).toBe(0)
+    const info = JSON.parse(r.stdout) as { capabilities: { executionProviders: string[]; adapter: { architecture: string } | null } }
+    expect(info.capabilities.executionProviders).toContain('webgpu')
+    expect(info.capabilities.adapter?.architecture).toBe('swiftshader')
   })
 
   it('runs a demo experiment with the metrics of the source checkout', async () => {
