@@ -1,10 +1,10 @@
 // The portable archives (`npm run portable`): unpacked together into a temp dir, `mia info --json` and a demo
 // `mia run` under a clean environment (env -i, a PATH without Node) give the source checkout's metrics.
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runProcess } from '../helpers/run-process'
 import { SWIFTSHADER_ICD, swiftshaderMissing } from '../helpers/swiftshader'
 
 const root = path.resolve('.')
@@ -14,17 +14,7 @@ const demo = path.join(root, 'dist', `mia-${version}-demo.tar.xz`)
 const missing = process.platform !== 'linux' || process.arch !== 'x64' ? 'portable build is linux-x64 only' : [runtime, demo].find((f) => !fs.existsSync(f))
 if (missing) console.warn(`Portable-build test skipped: ${missing.startsWith('/') ? `${path.relative(root, missing)} is absent (run \`npm run portable\` first; .ci/run does)` : missing}.`)
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const run = runProcess
 
 describe.skipIf(Boolean(missing))('portable build', { timeout: 600_000 }, () => {
   let dir: string
