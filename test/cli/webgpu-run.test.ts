@@ -23,7 +23,6 @@ interface RunSummary {
   embeddings: { computed: number; cached: number } | null
 }
 
-/** Run `mia …args` with `env`; resolve its exit code, stdout and stderr (async, so the test's worker stays responsive). */
 /** Run `mia …args` with `env` (async, so the test's worker stays responsive). */
 const mia = (args: string[], env: NodeJS.ProcessEnv): Promise<ProcessResult> => runProcess(process.execPath, [MIA, ...args], env)
 
