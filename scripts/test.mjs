@@ -56,6 +56,13 @@ else totals.failed++
 const built = run('build', bin('electron-vite'), ['build'])
 if (!built) totals.failed++
 
+// The portable archives (issue 23) that test/cli/portable.test.ts unpacks and runs under a clean environment; built
+// here so the test never skips for want of them (linux-x64 only, the platform the archive is made for).
+if (process.platform === 'linux' && process.arch === 'x64') {
+  if (run('portable build (npm run portable)', process.execPath, [path.join(root, 'scripts', 'portable.mjs')])) totals.passed++
+  else totals.failed++
+}
+
 const vitestOk = run('unit and integration tests (vitest)', bin('vitest'), ['run'])
 const vitest = readJson(path.join(results, 'vitest.json'))
 if (vitest) {

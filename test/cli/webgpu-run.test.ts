@@ -1,10 +1,10 @@
 // The WebGPU provider end to end through real `mia` processes on SwiftShader: info, a run equal to the CPU run,
 // a rejected adapter falling back to the CPU with the reason, and one cache shared by both providers.
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runProcess, type ProcessResult } from '../helpers/run-process'
 import type { GpuAdapter } from '../../src/shared/contract/models'
 import type { AppInfo } from '../../src/shared/contract/operations'
 import { miniDataset } from '../helpers/mini-dataset'
@@ -23,18 +23,8 @@ interface RunSummary {
   embeddings: { computed: number; cached: number } | null
 }
 
-/** Run `mia …args` with `env`; resolve its exit code, stdout and stderr (async, so the test's worker stays responsive). */
-function mia(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MIA, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+/** Run `mia …args` with `env` (async, so the test's worker stays responsive). */
+const mia = (args: string[], env: NodeJS.ProcessEnv): Promise<ProcessResult> => runProcess(process.execPath, [MIA, ...args], env)
 
 async function json<T>(args: string[], env: NodeJS.ProcessEnv): Promise<T> {
   const r = await mia(args, env)

@@ -25,7 +25,7 @@ export interface WorkerEntry {
 
 /**
  * Where a worker finds its code: `<worker>.ts|.js` beside the calling module `<caller>` (from source or an unbundled
- * build), else a bundled `<worker>.js` beside the bundle chunk or in its parent folder (a build that made the worker
+ * build), else a bundled `<worker>.js|.mjs` beside the bundle chunk or in its parent folder (a build that made the worker
  * its own entry). Undefined when neither exists or tsx cannot be found: callers then stay on one thread.
  */
 export function workerEntry(callerUrl: string, caller: string, worker: string): WorkerEntry | undefined {
@@ -42,6 +42,6 @@ export function workerEntry(callerUrl: string, caller: string, worker: string): 
     const loader = tsxEsmApi()
     return loader === undefined ? undefined : { entry: pathToFileURL(beside).href, loader }
   }
-  const built = [path.join(path.dirname(here), `${worker}.js`), path.join(path.dirname(here), '..', `${worker}.js`)].find((f) => existsSync(f))
+  const built = ['.js', '.mjs'].flatMap((e) => [path.join(path.dirname(here), `${worker}${e}`), path.join(path.dirname(here), '..', `${worker}${e}`)]).find((f) => existsSync(f))
   return built ? { entry: pathToFileURL(built).href } : undefined
 }
