@@ -141,9 +141,13 @@ test('threshold by target FPR = 1% lands on the point the metrics table reports'
   const fpr = Number(await results.fpr.textContent())
   expect(fpr).toBeLessThanOrEqual(0.01)
   expect(fpr).toBeGreaterThan(0.005)
-  // One step lowers τ by one distinct score and passes FPR 1%.
+  // One step lowers τ by one distinct score: the next point flags more non-members and passes FPR 1%.
+  const flaggedNonmembers = async (): Promise<number> => Number(/(\d+) of \d+ non-members/.exec((await page.getByTestId('rate-flagged').textContent())!)![1])
+  const before = await flaggedNonmembers()
+  expect(before / 1796).toBeLessThanOrEqual(0.01)
   await page.getByTestId('threshold-down').click()
-  await expect.poll(async () => Number(await results.fpr.textContent())).toBeGreaterThan(0.01)
+  await expect.poll(flaggedNonmembers).toBeGreaterThan(before)
+  expect((await flaggedNonmembers()) / 1796).toBeGreaterThan(0.01)
   await page.getByTestId('roc-linear').click()
   await screenshot(page, 'researcher-threshold')
 })
