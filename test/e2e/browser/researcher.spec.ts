@@ -18,6 +18,12 @@ test.describe.configure({ mode: 'serial' })
 
 let ids: [string, string] | null = null
 
+/** Go to a route of the app once it has mounted (before that, the router's first redirect would win over the hash). */
+async function openRoute(page: Page, route: string): Promise<void> {
+  await expect(page.getByTestId('runtime')).toBeVisible()
+  await page.evaluate((hash) => ((globalThis as unknown as { location: { hash: string } }).location.hash = hash), route)
+}
+
 async function createBlind(page: Page, served: ServedWorkbench, seed: number, resamples: number): Promise<string> {
   const record = await callOp<{ id: string }>(page, served, 'experiments.create', { spec: { dataset: DATASET, attack: 'blind', params: { seed, evaluation: { resamples } } } })
   return record.id
@@ -57,13 +63,13 @@ test('empty input: a folder without images is refused; unknown routes and run id
   await new ShellPage(page).goTo('Models')
   await expect(page.getByTestId('error-banner')).toHaveCount(0)
 
-  await page.goto(`${page.url().split('#')[0]}#/no/such/screen`)
+  await openRoute(page, `/no/such/screen`)
   await expect(page.getByTestId('not-found')).toContainText('/no/such/screen')
   await screenshot(page, 'researcher-not-found')
   await page.getByTestId('not-found-back').click()
   await expect(page.getByRole('heading', { name: 'Experiments' })).toBeVisible()
 
-  await page.goto(`${page.url().split('#')[0]}#/run/bogus`)
+  await openRoute(page, `/run/bogus`)
   await expect(page.getByTestId('run-unknown')).toContainText('No experiment with id bogus')
   await expect(page.getByTestId('run-resume')).toHaveCount(0)
   fs.rmSync(empty, { recursive: true, force: true })
@@ -72,7 +78,7 @@ test('empty input: a folder without images is refused; unknown routes and run id
 test('a reload mid-run keeps the run: the page re-attaches to its live progress and the queue goes on', async ({ workbenchPage: page, served }) => {
   test.setTimeout(RUN_TIMEOUT + 60_000)
   ids = [await createBlind(page, served, 0, 300), await createBlind(page, served, 1, 300)]
-  await page.goto(`${page.url().split('#')[0]}#/run/${ids.join(',')}?start=1`)
+  await openRoute(page, `/run/${ids.join(',')}?start=1`)
   const run = new RunPage(page)
   const [first, second] = [page.getByTestId(`run-${ids[0]}`), page.getByTestId(`run-${ids[1]}`)]
   await expect(run.status(first)).toHaveText('running')
@@ -112,11 +118,11 @@ test('parameters show in the list (sortable), the results header and the compare
   await expect(page.getByTestId(`experiment-row-${a}`).getByTestId('col-tpr1')).toHaveText(/^\d\.\d{3}$/)
   await screenshot(page, 'researcher-experiments-list')
 
-  await page.goto(`${page.url().split('#')[0]}#/results/${b}`)
+  await openRoute(page, `/results/${b}`)
   await expect(page.getByTestId('results-head').getByTestId('param-seed')).toHaveText(/seed\s+1/)
   await expect(page.getByTestId('results-head').getByTestId('param-resamples')).toHaveText(/resamples\s+300/)
 
-  await page.goto(`${page.url().split('#')[0]}#/compare?ids=${a},${b}`)
+  await openRoute(page, `/compare?ids=${a},${b}`)
   await expect(page.getByTestId('compare-params').first()).toHaveText('seed 0')
   await expect(page.getByTestId('compare-params').nth(1)).toHaveText('seed 1')
   // The overlaid ROC's legend names what sets the two apart (the automatic name of the second already says seed 1).
@@ -128,7 +134,7 @@ test('parameters show in the list (sortable), the results header and the compare
 
 test('threshold by target FPR = 1% lands on the point the metrics table reports', async ({ workbenchPage: page }) => {
   test.skip(ids === null, 'needs the runs of the reload test')
-  await page.goto(`${page.url().split('#')[0]}#/results/${ids![0]}`)
+  await openRoute(page, `/results/${ids![0]}`)
   const results = new ResultsPage(page)
   await expect(results.metrics).toBeVisible()
   // The default τ is the oracle balanced-accuracy threshold: the panel agrees with the table, and is never τ = 0.
@@ -154,7 +160,7 @@ test('threshold by target FPR = 1% lands on the point the metrics table reports'
 
 test('per-record drill-down: an exposed item opens with its score and rank in every experiment on the dataset', async ({ workbenchPage: page }) => {
   test.skip(ids === null, 'needs the runs of the reload test')
-  await page.goto(`${page.url().split('#')[0]}#/results/${ids![0]}`)
+  await openRoute(page, `/results/${ids![0]}`)
   const results = new ResultsPage(page)
   await page.getByTestId('top-n').selectOption('24')
   await expect(results.topMembers).toHaveCount(24)
@@ -171,7 +177,7 @@ test('per-record drill-down: an exposed item opens with its score and rank in ev
 test('Δ has the same sign and value on the compare screen and in the LaTeX table', async ({ workbenchPage: page, served }) => {
   test.skip(ids === null, 'needs the runs of the reload test')
   const [a, b] = ids!
-  await page.goto(`${page.url().split('#')[0]}#/compare?ids=${a},${b}`)
+  await openRoute(page, `/compare?ids=${a},${b}`)
   await expect(page.getByTestId('delta-convention')).toContainText('Δ = A − B, A the reference')
   const screenDelta = Number((await page.getByTestId('delta-auc').textContent())!.replace('+', ''))
   const latex = await callOp<{ data: string }>(page, served, 'export.table', { ids: [a, b], format: 'latex' })
