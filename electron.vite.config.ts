@@ -2,12 +2,17 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
+import { META_CONTENT_SECURITY_POLICY } from './src/shared/csp'
 
 const nativeModules = ['better-sqlite3', 'onnxruntime-node', 'sharp', 'electron']
 
 // Worker-thread entries of the engine (src/main/engine/wasm/threads.ts, moduleEntry): each is built to
 // out/main/<name>.js, where the bundled engine (out/main/chunks/) finds it.
-const workerEntries = { 'bootstrap-worker': resolve('src/main/engine/metrics/bootstrap-worker.ts') }
+const workerEntries = {
+  'bootstrap-worker': resolve('src/main/engine/metrics/bootstrap-worker.ts'),
+  // The preprocessing pool's worker (src/main/engine/runner/preprocess-pool.ts finds it beside the bundle).
+  'preprocess-worker': resolve('src/main/engine/runner/preprocess-worker.ts')
+}
 
 export default defineConfig({
   main: {
@@ -35,6 +40,6 @@ export default defineConfig({
       outDir: 'out/renderer',
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } }
     },
-    plugins: [vue()]
+    plugins: [vue(), { name: 'mia-csp', transformIndexHtml: (html: string) => html.replace('%MIA_META_CSP%', META_CONTENT_SECURITY_POLICY) }]
   }
 })

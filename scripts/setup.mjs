@@ -1,9 +1,11 @@
-// One-command setup: core install that works offline, optional extras attempted (never fatal), build, capability report.
+// One-command setup: system prerequisites (installed with apt as root), core install that works offline, optional extras
+// attempted (never fatal), build, capability report.
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { aptInstall, canApt, installCommand, missingPrerequisites } from './prerequisites.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const report = []
@@ -22,6 +24,22 @@ function run(cmd, args, { env = {}, timeoutMs = 30 * 60_000, quiet = false, cwd 
 
 function step(title) {
   process.stdout.write(`\n▶ ${title}\n`)
+}
+
+// 0. System packages of the tests and of GPU inference (scripts/prerequisites.mjs).
+step('System prerequisites')
+let missing = missingPrerequisites()
+if (missing.length > 0 && canApt()) {
+  process.stdout.write(`Installing with apt: ${missing.map((p) => `${p.pkg} (${p.why})`).join(', ')}\n`)
+  if (!aptInstall(missing.map((p) => p.pkg))) process.stdout.write('apt-get failed (offline?); see its output above.\n')
+  missing = missingPrerequisites()
+}
+if (missing.length > 0) {
+  process.stdout.write(`Missing: ${missing.map((p) => `${p.pkg} (${p.why})`).join(', ')}.\nInstall them with:\n  ${installCommand(missing.map((p) => p.pkg))}\n`)
+  report.push(`System packages: missing ${missing.map((p) => p.pkg).join(', ')} — npm test stops until they are installed (${installCommand(missing.map((p) => p.pkg))})`)
+} else {
+  process.stdout.write('All present: chromium, libvulkan1, poppler-utils, slurm-wlm, munge.\n')
+  report.push('System packages: all present')
 }
 
 // 1. Core dependencies. The two downloads that need the internet (Electron's binary, onnxruntime's

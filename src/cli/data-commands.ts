@@ -1,8 +1,6 @@
 // `mia embed` and `mia cache merge`: embeddings in and out of the workspace cache.
-import fs from 'node:fs'
-import path from 'node:path'
 import type { Command } from 'commander'
-import { mergeDatabases, workspaceDbPath } from '../main/engine/store'
+import { mergeDatabases, mergeSourceDb, mergeTargetDb, workspaceDbPath } from '../main/engine/store'
 import { WorkbenchError } from '../shared/contract/errors'
 import { BatchSizeSchema, SeedSchema } from '../shared/contract/numbers'
 import { cliConfig, withEngine, type GlobalOptions } from './engine-session'
@@ -50,14 +48,12 @@ export function registerDataCommands(program: Command, globals: () => GlobalOpti
     .description('the workspace cache')
     .command('merge <sources...>')
     .description('merge workspace databases (e.g. from cluster shards) into this workspace; conflicts are listed, never overwritten')
-    .option('--into <db|dir>', 'target database or workspace folder (default: this workspace)')
+    .option('--into <dir|db>', 'target workspace folder (created when missing) or database file (.sqlite/.db); default: this workspace')
     .option('--json', 'print JSON')
     .action(
       action(async (sources: string[], opts: { into?: string; json?: boolean }) => {
-        const dbOf = (p: string): string => (fs.existsSync(p) && fs.statSync(p).isDirectory() ? workspaceDbPath(p) : p)
-        const target = opts.into ? dbOf(opts.into) : workspaceDbPath(cliConfig(globals()).workspaceDir)
-        fs.mkdirSync(path.dirname(target), { recursive: true })
-        const files = sources.map(dbOf)
+        const files = sources.map(mergeSourceDb)
+        const target = opts.into ? mergeTargetDb(opts.into) : workspaceDbPath(cliConfig(globals()).workspaceDir)
         const report = await mergeDatabases(files, target)
         if (opts.json) return printJson(report)
         process.stdout.write(`merged ${files.length} database(s) into ${target}: ${report.inserted} rows added, ${report.identical} already present, ${report.conflicts.length} conflicts\n`)

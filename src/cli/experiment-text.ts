@@ -23,7 +23,10 @@ export function runSummary(r: ExperimentRecord): Record<string, unknown> {
     audit: r.results?.audit ?? null,
     attackReport: r.results?.attackReport ?? {},
     skipped: r.results?.skipped.length ?? 0,
-    provider: r.results?.provider ?? null
+    provider: r.results?.provider ?? null,
+    adapter: r.results?.adapter ?? null,
+    fallbackReason: r.results?.fallbackReason ?? null,
+    embeddings: r.results?.embeddings ?? null
   }
 }
 
@@ -49,6 +52,9 @@ const atChance = (r: ExperimentRecord): boolean => {
 /** One experiment in words; `shown` holds warnings already printed during the run, so each appears once. */
 export function printRecord(r: ExperimentRecord, shown: ReadonlySet<string> = new Set()): void {
   const lines = [`${r.name} (${r.id}) — ${r.status}`]
+  if (r.error) lines.push(`error (${r.error.code}): ${r.error.message}`)
+  // A run killed mid-way stays "running"; every unfinished one continues from the cache.
+  if (r.status !== 'done' && r.spec.attack !== 'imported') lines.push(`not finished: \`mia resume ${r.id.slice(0, 8)}\` continues it; embeddings already computed are reused`)
   if (r.spec.quantized) lines.push('note: quantized model — quantization changes the scores under attack; compare with the float model before drawing conclusions')
   write(lines)
   if (r.results?.metrics) printMetrics(r.results.metrics)

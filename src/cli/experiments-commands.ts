@@ -1,7 +1,8 @@
 // `mia experiments list|show|compare|delete`: saved experiments, named by id, unique id prefix or name.
 import type { Command } from 'commander'
 import { withEngine, type GlobalOptions } from './engine-session'
-import { ResamplesSchema } from '../shared/contract/numbers'
+import { FprSchema, ResamplesSchema } from '../shared/contract/numbers'
+import { printAgreement } from './evidence-commands'
 import { numberArg } from './options'
 import { printComparison, printExperimentList, printRecord, runSummary } from './experiment-text'
 import { action, hasJson, printJson, write } from './output'
@@ -38,12 +39,17 @@ export function registerExperimentsCommands(program: Command, globals: () => Glo
     .command('compare <ids...>')
     .description('two or more experiments by name: AUC and TPR@1% FPR with CIs, then paired Δ = first − other (AUC and TPR@1% FPR, CI and p) where the targets match')
     .option('--resamples <n>', 'paired bootstrap resamples', numberArg(ResamplesSchema), 1000)
+    .option('--fpr <f>', 'FPR budget at which records count as flagged (per-record agreement)', numberArg(FprSchema, 'decimal'), 0.01)
     .option('--json', 'print JSON')
     .action(
-      action(async (ids: string[], o: { resamples: number; json?: boolean }) => {
-        const out = await withEngine(globals(), (c, signal) => c.invoke('experiments.compare', { ids, resamples: o.resamples }, { signal }))
-        if (o.json) return printJson({ experiments: out.views.map((v) => runSummary(v.record)), comparisons: out.comparisons, notes: out.notes })
+      action(async (ids: string[], o: { resamples: number; fpr: number; json?: boolean }) => {
+        const { out, agreement } = await withEngine(globals(), async (c, signal) => ({
+          out: await c.invoke('experiments.compare', { ids, resamples: o.resamples }, { signal }),
+          agreement: await c.invoke('experiments.agreement', { ids, fpr: o.fpr }, { signal })
+        }))
+        if (o.json) return printJson({ experiments: out.views.map((v) => runSummary(v.record)), comparisons: out.comparisons, agreement: { ...agreement, records: undefined }, notes: out.notes })
         printComparison(out.views, out.comparisons, out.notes)
+        printAgreement(agreement)
       }, hasJson)
     )
   experiments

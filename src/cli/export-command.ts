@@ -7,14 +7,16 @@ import { WorkbenchError } from '../shared/contract/errors'
 import { TABLE_COLUMNS, type AxisRange, type ExportFile, type FigureFormat, type TableColumn, type TableFormat } from '../shared/contract/exports'
 import type { EngineClient } from '../main/host/client'
 import { withEngine, type GlobalOptions } from './engine-session'
-import { DpiSchema } from '../shared/contract/numbers'
+import { DpiSchema, FprSchema } from '../shared/contract/numbers'
 import { numberArg } from './options'
 import { action } from './output'
 
 interface ExportOptions {
   experiment: string
   compare: string[]
-  figure?: 'roc' | 'hist' | 'compare'
+  figure?: 'roc' | 'hist' | 'compare' | 'upset'
+  flags?: boolean
+  fpr: number
   format?: string
   width: string
   height?: string
@@ -93,8 +95,17 @@ function writeExport(file: ExportFile, out: string): void {
 /** What to ask the engine for; options are checked before the engine starts, so a mistake is a sentence, not a schema message. */
 function request(o: ExportOptions, ids: string[]): (c: EngineClient) => Promise<ExportFile> {
   if (o.figure === 'compare') throw new WorkbenchError({ code: 'invalid-input', item: 'compare', message: '--figure compare is the ROC overlay, which --figure roc draws for every experiment given.', hint: 'Use --figure roc --compare <id> (log-log) or --figure hist --compare <id> (side-by-side histograms).' })
+  if (o.figure === 'upset' || o.flags) {
+    const format = o.flags ? ('csv' as const) : formatFromName(o.out, o.format, FIGURE_EXTENSIONS, 'figure')
+    const input = { ids, fpr: o.fpr, format, widthIn: figureInches(o.width, 'width'), dpi: o.dpi }
+    return (c) => c.invoke('export.agreement', input)
+  }
   if (o.figure) {
     const draw = { scale: o.linear ? ('linear' as const) : ('log' as const), xRange: axisRange(o.xlim, '--xlim'), yRange: axisRange(o.ylim, '--ylim'), labels: o.labels?.split(',').map((l) => l.trim()) }
+    const logged = o.figure === 'roc' && draw.scale === 'log'
+    for (const [flag, r] of [['--xlim', draw.xRange], ['--ylim', draw.yRange]] as const) {
+      if (logged && r && r[0] <= 0) throw new WorkbenchError({ code: 'invalid-input', item: `${r[0]},${r[1]}`, message: `${flag} starts at ${r[0]}, which a log axis cannot show.`, hint: `Give a positive minimum (e.g. ${flag} 0.001,1), or --linear for linear axes.` })
+    }
     const format = formatFromName(o.out, o.format, FIGURE_EXTENSIONS, 'figure')
     const input = { ids, figure: o.figure, format, widthIn: figureInches(o.width, 'width'), heightIn: o.height ? figureInches(o.height, 'height') : undefined, dpi: o.dpi, draw }
     return (c) => c.invoke('export.figure', input)
@@ -106,7 +117,7 @@ function request(o: ExportOptions, ids: string[]): (c: EngineClient) => Promise<
   }
   if (o.scores) return (c) => c.invoke('export.scores', { id: o.experiment })
   if (o.record) return (c) => c.invoke('export.record', { id: o.experiment })
-  throw new WorkbenchError({ code: 'invalid-input', message: 'Nothing to export.', hint: 'Give --figure, --table, --scores or --record.' })
+  throw new WorkbenchError({ code: 'invalid-input', message: 'Nothing to export.', hint: 'Give --figure, --table, --flags, --scores or --record.' })
 }
 
 /** Register `mia export` on the program. */
@@ -116,7 +127,9 @@ export function registerExportCommand(program: Command, globals: () => GlobalOpt
     .description('figures (SVG/PDF/PNG, format from the file name) and tables (CSV/LaTeX) drawn by the same chart builders as the app')
     .requiredOption('--experiment <id>', 'experiment id, unique id prefix or name')
     .option('--compare <id>', 'further experiment (repeatable); paired Δ = first − other', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .addOption(new Option('--figure <kind>', 'roc: ROC curves of every experiment, log-log from FPR 1/n₀ (--linear for linear axes); hist: score histograms per class, one panel per experiment').choices(['roc', 'hist', 'compare']))
+    .addOption(new Option('--figure <kind>', 'roc: ROC curves of every experiment, log-log from FPR 1/n₀ (--linear for linear axes); hist: score histograms per class, one panel per experiment; upset: per-record agreement of the experiments at --fpr').choices(['roc', 'hist', 'compare', 'upset']))
+    .option('--flags', 'per-record flags CSV of --experiment and --compare at --fpr (one 0/1 column per experiment)')
+    .option('--fpr <f>', 'FPR budget of --figure upset and --flags', numberArg(FprSchema, 'decimal'), 0.01)
     .addOption(new Option('--format <fmt>', 'figure format; default from the --out extension (.svg, .pdf, .png)').choices(['svg', 'pdf', 'png']))
     .option('--width <w>', 'figure width with unit (in, cm, mm, pt: 8.5cm, 85mm, 240pt, 3.3in) or one-column / two-column', 'one-column')
     .option('--height <h>', 'figure height with unit; default from the width')

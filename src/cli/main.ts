@@ -11,6 +11,7 @@ import { withEngine, type GlobalOptions } from './engine-session'
 import { registerDataCommands } from './data-commands'
 import { registerDatasetsCommands } from './datasets-commands'
 import { registerExperimentsCommands } from './experiments-commands'
+import { registerEvidenceCommands } from './evidence-commands'
 import { registerExportCommand } from './export-command'
 import { registerMetricsCommand } from './metrics-command'
 import { registerModelsCommands } from './models-commands'
@@ -97,6 +98,7 @@ registerMetricsCommand(program, globals)
 registerRunCommands(program, globals)
 registerExperimentsCommands(program, globals)
 registerExportCommand(program, globals)
+registerEvidenceCommands(program, globals)
 
 quietOnClosedPipe()
 

@@ -1,8 +1,9 @@
-// `mia models inspect` (and `pull`, see hub-commands): thin wrappers over the models.* operations.
+// `mia models inspect` and `mia models pull`: thin wrappers over the models.* operations.
 import type { Command } from 'commander'
 import type { ModelInspection } from '../shared/contract/models'
 import { withEngine, type GlobalOptions } from './engine-session'
 import { action, printJson } from './output'
+import { progressPrinter } from './progress-bar'
 
 function towerLine(label: string, t: ModelInspection['towers']['vision']): string {
   if (!t) return `${label.padEnd(14)} —`
@@ -30,8 +31,9 @@ export function inspectionText(m: ModelInspection): string {
   return lines.join('\n') + '\n'
 }
 
-/** Register `models inspect` on the `models` command. */
+/** Register `models inspect` and `models pull` on the `models` command. */
 export function registerModelCommands(models: Command, globals: () => GlobalOptions): void {
+  registerPull(models, globals)
   models
     .command('inspect <dir>')
     .description('describe a model folder in any accepted layout (towers, variant, preprocessing, tokenizer) and list every problem; exit 1 if any')
@@ -46,6 +48,31 @@ export function registerModelCommands(models: Command, globals: () => GlobalOpti
           if (m.problems?.length) process.exitCode = 1
         },
         (_dir, opts) => Boolean(opts.json)
+      )
+    )
+}
+
+/** Register `models pull` on the `models` command. */
+function registerPull(models: Command, globals: () => GlobalOptions): void {
+  models
+    .command('pull <repo-id>')
+    .description('download a CLIP ONNX export from the Hugging Face hub into its cache (only the files its layout needs; resumable; HF_ENDPOINT, HF_TOKEN)')
+    .option('--revision <rev>', 'branch, tag or commit (default main)')
+    .option('--variant <v>', 'weights variant to fetch: fp32 (default when present), fp16, int8, uint8, quantized, q4, q4f16, bnb4')
+    .option('--json', 'print JSON (no progress output)')
+    .action(
+      action(
+        async (repoId: string, opts: { revision?: string; variant?: string; json?: boolean }) => {
+          const m = await withEngine(globals(), (client, signal) =>
+            client.invoke('models.pull', { repoId, revision: opts.revision, variant: opts.variant }, { signal, onEvent: progressPrinter(Boolean(opts.json)) })
+          )
+          if (opts.json) return printJson(m)
+          const mb = (m.downloadedBytes / 1e6).toFixed(1)
+          process.stdout.write(`${repoId}@${m.revision?.slice(0, 12)}: ${m.pulledFiles.length} files (${mb} MB downloaded) in ${m.path}\n`)
+          process.stdout.write(m.error ? `but it cannot be used: ${m.error.message}\n` : `use it as --model ${repoId}${m.weights && m.weights !== 'fp32' ? ` --variant ${m.weights}` : ''}\n`)
+          if (m.error) process.exitCode = 1
+        },
+        (_repo, opts) => Boolean(opts.json)
       )
     )
 }

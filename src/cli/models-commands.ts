@@ -1,4 +1,5 @@
 // `mia models list|add|inspect|remove`: bundled models and the folders the user added (the engine describes them).
+import path from 'node:path'
 import type { Command } from 'commander'
 import { WorkbenchError } from '../shared/contract/errors'
 import type { ModelInfo } from '../shared/contract/models'
@@ -27,10 +28,12 @@ function describe(m: ModelInfo): string[] {
   return lines
 }
 
-/** The listed model whose name or folder is `ref`. */
+/** The listed model whose name or folder is `ref`; an added one first, since an added folder may share a bundled model's name. */
 async function findModel(c: EngineClient, ref: string): Promise<ModelInfo | undefined> {
   const { models } = await c.invoke('models.list', {})
-  return models.find((m) => m.name === ref) ?? models.find((m) => m.path === ref || m.path.replace(/\/+$/, '') === ref.replace(/\/+$/, ''))
+  const trim = (p: string): string => p.replace(/\/+$/, '')
+  const matches = models.filter((m) => m.name === ref || trim(m.path) === trim(ref) || trim(m.path) === trim(path.resolve(ref)))
+  return matches.find((m) => m.source === 'user') ?? matches[0]
 }
 
 /** Register the models command group on the program. */
@@ -45,7 +48,9 @@ export function registerModelsCommands(program: Command, globals: () => GlobalOp
       action(async (o: { json?: boolean }) => {
         const out = await withEngine(globals(), (c) => c.invoke('models.list', {}))
         if (o.json) return printJson(out)
-        write(out.models.map((m) => `${m.name.padEnd(20)} ${(m.source === 'user' ? 'added' : m.source).padEnd(8)} ${facts(m)}`))
+        // Models found in the Hugging Face cache show their revision; the format and weights say what will run.
+        const where = (m: ModelInfo): string => (m.repoId ? `hf-cache@${m.revision?.slice(0, 7)}` : m.source === 'user' ? 'added' : m.source)
+        write(out.models.map((m) => `${m.name.padEnd(20)} ${where(m).padEnd(8)} ${m.format ?? ''} ${m.weights ?? ''} ${facts(m)}`))
         if (out.hint) write([out.hint])
       }, hasJson)
     )

@@ -8,6 +8,8 @@ const fmtEta = (s: number | undefined): string => {
   return m > 0 ? ` ETA ${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : ` ETA ${Math.round(s)}s`
 }
 
+const fmtBytes = (n: number): string => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(0)} kB`)
+
 /**
  * An event sink for CLI commands; `quiet` (e.g. --json) keeps stdout and stderr free of progress.
  * Each warning and info line is printed once; `shown` collects them, so the final summary can leave out what was already said.
@@ -37,8 +39,10 @@ export function progressPrinter(quiet: boolean, stream: NodeJS.WriteStream = pro
     const pct = e.total ? Math.floor((100 * e.done) / e.total) : 100
     const width = 24
     const filled = Math.round((width * pct) / 100)
-    const rate = e.rate ? ` ${e.rate.toFixed(e.rate < 10 ? 1 : 0)} ${e.unit ?? 'items'}/s` : ''
-    const line = `${e.phase.padEnd(11)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${e.done}/${e.total}${rate}${fmtEta(e.etaSeconds)}`
+    const bytes = e.unit === 'bytes'
+    const rate = e.rate ? (bytes ? ` ${fmtBytes(e.rate)}/s` : ` ${e.rate.toFixed(e.rate < 10 ? 1 : 0)} ${e.unit ?? 'items'}/s`) : ''
+    const count = bytes ? `${fmtBytes(e.done)} / ${fmtBytes(e.total)}` : `${e.done}/${e.total}`
+    const line = `${e.phase.padEnd(11)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${count}${rate}${fmtEta(e.etaSeconds)}`
     if (tty) {
       if (current && current !== e.phase) stream.write('\n')
       current = e.phase

@@ -5,7 +5,9 @@ import { WorkbenchError, toErrorData } from '../shared/contract/errors'
 import { RUNNABLE_ATTACKS, type Attack, type ExperimentRecord, type ExperimentSpecInput, type ExperimentSummary } from '../shared/contract/experiments'
 import { EpochsSchema, FoldsSchema, FprSchema, InfoNceBatchSchema, LambdaSchema, LogitScaleSchema, PatienceSchema, RankKSchema, ResamplesSchema, SeedSchema, TargetPrecisionSchema } from '../shared/contract/numbers'
 import type { EngineClient } from '../main/host/client'
+import { formatCI } from '../shared/format'
 import { cliConfig, withEngine, type GlobalOptions } from './engine-session'
+import { parseSeeds, printSeedSummary } from './evidence-commands'
 import { printRecord, runSummary } from './experiment-text'
 import { withVariant } from './model-commands'
 import { numberArg } from './options'
@@ -29,6 +31,7 @@ interface RunOptions {
   attack: Attack
   qmiaBase: 'csa' | 'aea'
   qmiaAlpha: number
+  qmiaFeatures: 'both' | 'image' | 'text'
   batch: number
   logitScale?: number
   k: number
@@ -71,7 +74,7 @@ export function specOf(o: RunOptions): ExperimentSpecInput {
         variant: o.wsaVariant, lambda: o.lambda, targetPrecision: o.targetPrecision, folds: o.wsaFolds, crossFit: o.wsaTransductive ? false : undefined,
         model: o.wsaModel, pool: o.pool, maxEpochs: o.epochs, patience: o.patience
       },
-      qmia: { base: o.qmiaBase, alpha: o.qmiaAlpha },
+      qmia: { base: o.qmiaBase, alpha: o.qmiaAlpha, features: o.qmiaFeatures },
       lossGrad: { batchSize: o.batch, logitScale: o.logitScale ?? null },
       rank: { k: o.k, ...(o.candidates ? { candidates: 'list' as const, candidateList: readLines(o.candidates) } : {}), ...(o.template.length ? { templates: o.template } : {}) },
       evaluation: { resamples: o.resamples },
@@ -141,6 +144,7 @@ function registerRun(program: Command, globals: () => GlobalOptions): void {
     .option('--patience <n>', 'WSA MLP early-stopping patience (epochs)', numberArg(PatienceSchema), 3)
     .addOption(new Option('--qmia-base <score>', 'QMIA base score').choices(['csa', 'aea']).default('csa'))
     .option('--qmia-alpha <f>', 'QMIA target FPR of the per-item thresholds', numberArg(FprSchema, 'decimal'), 0.01)
+    .addOption(new Option('--qmia-features <f>', 'QMIA regression features').choices(['both', 'image', 'text']).default('both'))
     .option('--batch <n>', 'loss-grad InfoNCE batch size B', numberArg(InfoNceBatchSchema), 256)
     .option('--logit-scale <s>', 'loss-grad logit scale (default: the model card\'s, else 100 with a warning)', numberArg(LogitScaleSchema, 'decimal'))
     .option('--k <n>', 'rank: candidate captions per image, its own included', numberArg(RankKSchema), 100)
@@ -159,6 +163,7 @@ function registerRun(program: Command, globals: () => GlobalOptions): void {
       action(async (o: RunOptions) => {
         const g = globals()
         const shown = new Set<string>()
+        if (o.seeds) return runSeeds(o, g, shown)
         const record = await withEngine(g, async (c, signal) => {
           const created = await c.invoke('experiments.create', { spec: specOf(o) }, { signal })
           const twin = o.force ? null : await sameSpec(c, created.spec, created.id)
@@ -172,6 +177,23 @@ function registerRun(program: Command, globals: () => GlobalOptions): void {
         printRecord(record, shown)
       }, hasJson)
     )
+}
+
+/** `--seeds`: one ordinary record per seed (sharing the embedding cache; each reproducible by `mia rerun`), then mean ± sd. */
+async function runSeeds(o: RunOptions, g: GlobalOptions, shown: Set<string>): Promise<void> {
+  const seeds = parseSeeds(o.seeds!)
+  const spec = specOf(o)
+  const out = await withEngine(g, async (c, signal) => {
+    const records: ExperimentRecord[] = []
+    for (const seed of seeds) {
+      const created = await c.invoke('experiments.create', { spec: { ...spec, name: o.name ? `${o.name} · seed ${seed}` : undefined, tags: [...o.tag, `seeds:${o.seeds}`], params: { ...spec.params, seed } } }, { signal })
+      records.push(await runStored(c, created.id, signal, g, Boolean(o.json), shown))
+    }
+    return { records, summary: await c.invoke('experiments.seeds', { ids: records.map((r) => r.id) }, { signal }) }
+  })
+  if (o.json) return printJson({ runs: out.records.map(runSummary), summary: out.summary })
+  write(out.records.map((r) => `seed ${r.spec.params.seed}: ${r.id.slice(0, 8)}  AUC ${r.results?.metrics ? formatCI(r.results.metrics.auc, r.results.metrics.aucCI) : '—'}`))
+  printSeedSummary(out.summary)
 }
 
 function registerResume(program: Command, globals: () => GlobalOptions): void {

@@ -5,6 +5,7 @@
  * C0 controls except tab and newline, DEL, C1 controls (a terminal may read U+009B as CSI), line/paragraph separators
  * and bidirectional overrides (which reorder what the reader sees).
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are what gets escaped
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
 
 /** `text` with every unsafe character written as `\u00XX`; the same escape JSON uses, so JSON output stays valid JSON. */

@@ -4,6 +4,7 @@ import http from 'node:http'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { WorkbenchError } from '../shared/contract/errors'
+import { CONTENT_SECURITY_POLICY } from '../shared/csp'
 import type { EngineClient } from '../main/host/client'
 import { bareHost, createGuard, isLoopbackHost, newToken, urlHost } from './guard'
 import { handleApi, sendError } from './routes'
@@ -42,10 +43,6 @@ const MIME: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
   '.ico': 'image/x-icon'
 }
-
-/** Content-Security-Policy shared with the Electron window: no remote content, no inline script. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
 
 /** A request path decoded, or null when its percent-encoding is malformed (`/%E0%A4%A`). */
 function decodePath(pathname: string): string | null {

@@ -121,6 +121,26 @@ describe('exports', () => {
   })
 })
 
+describe('models and datasets', () => {
+  it('adds, inspects and removes a model folder by name', () => {
+    const folder = path.resolve('resources/models/demo-clip-s')
+    const added = JSON.parse(ok(['models', 'add', folder, '--json']).stdout) as { name: string; path: string; fingerprint: string }
+    expect(added.path).toBe(folder)
+    // The added folder may share the bundled model's name; the added one is the one meant.
+    const inspected = ok(['models', 'inspect', added.name]).stdout
+    expect(inspected).toMatch(/\(added\)$/m)
+    expect(inspected).toContain(`fingerprint: ${added.fingerprint}`)
+    expect(inspected).toMatch(/^facts: +dim \d+/m)
+    expect(ok(['models', 'remove', added.name]).stdout).toBe(`removed ${added.name} (${folder})\n`)
+    const listed = JSON.parse(ok(['models', 'list', '--json']).stdout) as { models: Array<{ source: string }> }
+    expect(listed.models.filter((m) => m.source === 'user')).toEqual([])
+    const gone = mia(['models', 'inspect', 'no-such-model'])
+    expect(gone.code).toBe(1)
+    expect(gone.stderr).toMatch(/No bundled or added model is named or located at "no-such-model"/)
+    expect(mia(['models', 'remove', 'demo-clip-l']).stderr).toMatch(/"demo-clip-l" is a bundled model; only added models can be removed/)
+  }, 120_000)
+})
+
 describe('plumbing', () => {
   it('exits quietly when stdout is closed early (`mia … --json | head`)', async () => {
     const child = spawn(process.execPath, [MIA, '--workspace', ws, 'experiments', 'list', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -131,6 +151,20 @@ describe('plumbing', () => {
     expect(stderr).not.toMatch(/EPIPE|Error:|at /)
     expect(code).toBe(0)
   })
+
+  it('refuses to repeat a finished experiment unless --force, and deletes by prefix', () => {
+    const args = ['run', '--dataset', 'emoji-demo', '--attack', 'blind', '--resamples', '50', '--name', 'blind once']
+    ok(args)
+    const again = mia(args)
+    expect(again.code).toBe(1)
+    expect(again.stderr).toMatch(/Experiment "blind once" \([0-9a-f]{8}\) already ran this spec/)
+    expect(again.stderr).toMatch(/pass --force to run a new experiment anyway/)
+    const listed = JSON.parse(ok(['experiments', 'list', '--json']).stdout) as { experiments: Array<{ id: string; name: string }> }
+    const blind = listed.experiments.filter((e) => e.name === 'blind once')
+    expect(blind).toHaveLength(1)
+    expect(ok(['experiments', 'delete', blind[0].id.slice(0, 8)]).stdout).toBe(`deleted ${blind[0].id.slice(0, 8)} blind once\n`)
+    expect(mia(['experiments', 'show', 'blind once']).stderr).toMatch(/No experiment with id, id prefix or name "blind once"/)
+  }, 300_000)
 
   it('prints how to resume a cancelled run', async () => {
     const child = spawn(process.execPath, [MIA, '--workspace', ws, 'run', '--model', 'demo-clip-s', '--dataset', 'emoji-demo', '--attack', 'csa'], { stdio: ['ignore', 'ignore', 'pipe'] })

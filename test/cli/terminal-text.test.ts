@@ -7,6 +7,7 @@ import { escapeControls } from '../../src/cli/terminal-text'
 import { tempDir } from '../helpers/workspace'
 
 const HOSTILE = '\x1b]0;pwned\x07\x1b[2J\x9b31m\r\u202eevil\u2028x'
+// eslint-disable-next-line no-control-regex -- the test looks for raw control characters
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e]/
 
 describe('escapeControls', () => {

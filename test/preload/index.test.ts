@@ -40,7 +40,7 @@ describe('preload', () => {
     await import('../../src/preload/index')
     expect(Object.keys(rec.exposed).sort()).toEqual(['workbench', 'workbenchDesktop'])
     expect(Object.keys(rec.exposed.workbench).sort()).toEqual(['cancel', 'invoke'])
-    expect(Object.keys(rec.exposed.workbenchDesktop)).toEqual(['pickPath'])
+    expect(Object.keys(rec.exposed.workbenchDesktop).sort()).toEqual(['lastEngineCrash', 'onEngineCrash', 'pickPath'])
     expect(Object.values({ ...rec.exposed.workbench, ...rec.exposed.workbenchDesktop }).every((f) => typeof f === 'function')).toBe(true)
     expect(Object.keys(rec.listeners)).toEqual(['engine-port'])
   })

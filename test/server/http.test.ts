@@ -4,7 +4,9 @@ import http from 'node:http'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../../src/server/http'
+import { CONTENT_SECURITY_POLICY } from '../../src/shared/csp'
 import { inProcessClient, tempDir, testConfig } from '../helpers/workspace'
+import { request } from './raw-client'
 
 const ws = tempDir()
 let server: RunningServer
@@ -12,18 +14,7 @@ let close: () => Promise<void>
 let client: Awaited<ReturnType<typeof inProcessClient>>['client']
 
 /** Raw request so Host and Origin can be forged (fetch forbids setting Host). */
-function raw(options: { path: string; method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: server.port, path: options.path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      let body = ''
-      res.on('data', (c) => (body += c))
-      res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }))
-    })
-    req.on('error', reject)
-    if (options.body) req.write(options.body)
-    req.end()
-  })
-}
+const raw = (options: { path: string; method?: string; headers?: Record<string, string>; body?: string }) => request(server.port, options)
 
 /** GET a URL (its path and query) from the address it names, with the given headers. */
 function rawTo(url: URL, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders }> {
@@ -73,7 +64,8 @@ describe('browser-mode server', () => {
     const page = await raw({ path: `/?token=${server.token}`, headers: { Host: host() } })
     expect(page.status).toBe(200)
     expect(page.headers['set-cookie']?.[0]).toMatch(/HttpOnly; SameSite=Strict/)
-    expect(page.headers['content-security-policy']).toMatch(/default-src 'self'/)
+    expect(page.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY)
+    expect(page.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/)
     expect((await raw({ path: '/', headers: { Host: host() } })).status).toBe(403)
     expect((await api({ Cookie: `mia_token=${server.token}` })).status).toBe(200)
   })

@@ -68,6 +68,27 @@ describe('browser-mode server robustness', () => {
     await stillServes()
   })
 
+  it('does not cut a response that streams longer than the request timeout (only receiving the request is bounded)', async () => {
+    const slow = {
+      invoke: async (_op: string, _input: unknown, options?: { onEvent?: (e: unknown) => void }) => {
+        for (let i = 0; i < 4; i++) {
+          options?.onEvent?.({ type: 'log', level: 'info', message: `tick ${i}` })
+          await new Promise((r) => setTimeout(r, 400))
+        }
+        return { ok: true }
+      },
+      cancel: () => undefined
+    }
+    const other = await startServer({ client: slow as never, staticDir, limits: { requestTimeoutMs: 500, headersTimeoutMs: 500 } })
+    try {
+      const res = await request(other.port, { path: '/api/ops/app.info', method: 'POST', headers: { Host: `127.0.0.1:${other.port}`, Authorization: `Bearer ${other.token}`, 'Content-Type': 'application/json' }, body: '{}' })
+      expect(res.status).toBe(200)
+      expect(res.body).toMatch(/tick 3[\s\S]*event: result/)
+    } finally {
+      await other.close()
+    }
+  })
+
   it('answers 503 past the in-flight bound instead of queueing without end', async () => {
     const head = `POST /api/ops/app.info HTTP/1.1\r\nHost: ${host()}\r\nAuthorization: Bearer ${server.token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n`
     const holders = Array.from({ length: 8 }, () => trickle(server.port, head, 10, 100))
@@ -124,7 +145,10 @@ function trickle(port: number, head: string, bytes: number, everyMs: number): Pr
     void import('node:net').then(({ default: net }) => {
       const socket = net.connect({ host: '127.0.0.1', port })
       let sent = 0
-      let timer: NodeJS.Timeout | undefined
+      const timer = setInterval(() => {
+        if (sent++ >= bytes) return done(false)
+        socket.write('x')
+      }, everyMs)
       const done = (closed: boolean): void => {
         clearInterval(timer)
         socket.destroy()
@@ -133,10 +157,6 @@ function trickle(port: number, head: string, bytes: number, everyMs: number): Pr
       socket.on('close', () => done(true))
       socket.on('error', () => done(true))
       socket.write(head)
-      timer = setInterval(() => {
-        if (sent++ >= bytes) return done(false)
-        socket.write('x')
-      }, everyMs)
     })
   })
 }

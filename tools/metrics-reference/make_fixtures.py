@@ -2,7 +2,7 @@
 """Reference values for src/main/engine/metrics, computed with scikit-learn and numpy.
 
 Run with Debian's Python (it has sklearn/numpy):  /usr/bin/python3 tools/metrics-reference/make_fixtures.py
-Writes test/fixtures/metrics/<case>.json (committed). Conventions follow ../shared/docs/attacks.md:
+Writes test/fixtures/metrics/<case>.json (committed). Conventions follow docs/attacks.md:
 ROC = sklearn roc_curve(drop_intermediate=False) with a +inf first threshold (sklearn >= 1.3; written as
 null in JSON), AUC = roc_auc_score, TPR@FPR f = max TPR over points with FPR <= f (null when
 n_nonmembers < 1/f), oracle balanced accuracy = max (TPR + (1 - FPR)) / 2 (first argmax), advantage =

@@ -2,18 +2,19 @@
 import path from 'node:path'
 import { app, MessageChannelMain, utilityProcess, type UtilityProcess, type WebContents } from 'electron'
 import utilityEntry from '../host/utility-entry?modulePath'
+import type { EngineCrash } from '../../preload/index.d'
 
 /** The engine process as main sees it. */
 export interface EngineProcess {
   connect(contents: WebContents): void
-  lastCrash(): string | null
+  lastCrash(): EngineCrash | null
   stop(): void
 }
 
 /** Start the engine in a utilityProcess so inference and SQLite never block the main loop. */
 export function startEngineProcess(): EngineProcess {
   let child: UtilityProcess | null = null
-  let crash: string | null = null
+  let crash: EngineCrash | null = null
   const windows = new Set<WebContents>()
 
   const config = {
@@ -28,7 +29,8 @@ export function startEngineProcess(): EngineProcess {
     if (!child || contents.isDestroyed()) return
     const { port1, port2 } = new MessageChannelMain()
     child.postMessage({ kind: 'connect' }, [port1])
-    contents.postMessage('engine-port', null, [port2])
+    // The last crash travels with the port: the preload rejects the calls the dead process held (src/preload/index.ts).
+    contents.postMessage('engine-port', { crash }, [port2])
   }
 
   const spawn = (): void => {
@@ -38,7 +40,7 @@ export function startEngineProcess(): EngineProcess {
     child.postMessage({ kind: 'config', config })
     child.once('exit', (code) => {
       if (code === 0) return
-      crash = `The engine process exited with code ${code}; it was restarted and running operations were lost.`
+      crash = { message: `The engine process exited with code ${code}; it was restarted and running operations were lost.`, exitCode: code, at: new Date().toISOString() }
       spawn()
       for (const contents of windows) broker(contents)
     })

@@ -10,7 +10,7 @@ if (!app.requestSingleInstanceLock()) app.quit()
 app.whenReady().then(() => {
   const engine = startEngineProcess()
   installMenu()
-  registerIpc()
+  registerIpc(engine)
   const open = (): void => {
     const win = createMainWindow()
     win.webContents.on('did-finish-load', () => engine.connect(win.webContents))

@@ -1,6 +1,7 @@
 // IPC for what only main can do (native dialogs): the sender must be our window's top frame, arguments are schema-checked.
 import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron'
 import { z } from 'zod'
+import type { EngineCrash } from '../../preload/index.d'
 import { PICK_PURPOSES, pickPath } from './dialogs'
 
 const PickPathArgs = z.object({ purpose: z.enum(PICK_PURPOSES) }).strict()
@@ -16,8 +17,9 @@ function trustedWindow(event: IpcMainInvokeEvent): BrowserWindow | null {
   return ours ? win : null
 }
 
-/** Register the main-process handlers; call once when the app is ready. */
-export function registerIpc(): void {
+/** Register the main-process handlers; call once when the app is ready. `lastCrash` reports the engine process's. */
+export function registerIpc(engine: { lastCrash(): EngineCrash | null }): void {
+  ipcMain.handle('engine:last-crash', async (event) => (trustedWindow(event) ? engine.lastCrash() : null))
   ipcMain.handle('dialog:pick-path', async (event, raw: unknown) => {
     const win = trustedWindow(event)
     if (!win) throw new Error('Refused: dialog request from an untrusted frame.')

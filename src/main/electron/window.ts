@@ -1,9 +1,7 @@
 // The workbench window: isolated, sandboxed, strict CSP, no navigation or new windows.
 import path from 'node:path'
 import { BrowserWindow, session, shell } from 'electron'
-
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'"
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
 
 /** Create the main window and load the renderer (dev server in development, built files otherwise). */
 export function createMainWindow(): BrowserWindow {
@@ -22,7 +20,7 @@ export function createMainWindow(): BrowserWindow {
     }
   })
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
   })
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
   win.webContents.on('will-navigate', (event) => event.preventDefault())

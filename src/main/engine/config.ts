@@ -32,6 +32,8 @@ export interface EngineConfig {
   inference?: SessionOptions
   /** Images or captions per inference batch (default 32). */
   batchSize?: number
+  /** Hugging Face hub cache to list and pull models into (default: $HF_HUB_CACHE, $HF_HOME/hub, ~/.cache/huggingface/hub). */
+  hfCacheDir?: string
 }
 
 /** The repository root when running from source. */

@@ -5,6 +5,7 @@ import { WorkbenchError } from '../../shared/contract/errors'
 import type { EngineConfig } from './config'
 import { openDataset, type Dataset } from './datasets'
 import { ModelRegistry, parseModelRef } from './models'
+import { findCachedRepo, hubCacheDir } from './models/hf-cache'
 import { openWorkspaceStore, type WorkspaceStore } from './store'
 
 /** What every handler can reach; one instance per engine. */
@@ -44,12 +45,16 @@ export function createServices(config: EngineConfig): Services {
     if (!isPathLike(ref) && fs.existsSync(bundled)) return bundled
     const added = registered.find((e) => e.name === ref)
     if (added) return added.path
+    // A Hugging Face repo id resolves to its snapshot in the hub cache (models/hf-cache.ts), as Python would load it;
+    // a cached dataset repo holds parquet shards (datasets/hf-parquet.ts).
+    const cached = findCachedRepo(ref, config.hfCacheDir ?? hubCacheDir(), undefined, what === 'model' ? 'models' : 'datasets')
+    if (cached) return cached.dir
     const known = [...listDirs(bundledDir), ...registered.map((e) => e.name)]
     throw new WorkbenchError({
       code: 'not-found',
       item: ref,
       message: `No ${what} named or found at "${ref}".`,
-      hint: known.length ? `Known ${what}s: ${known.join(', ')}; or give a path.` : `Give the path of a ${what}.`
+      hint: `${known.length ? `Known ${what}s: ${known.join(', ')}; or give a path.` : `Give the path of a ${what}.`}${what === 'model' ? ` A Hugging Face repo id must be in the hub cache (${config.hfCacheDir ?? hubCacheDir()}): \`mia models pull ${ref}\` fetches it.` : ''}`
     })
   }
 

@@ -74,7 +74,8 @@ function curveData(roc: RocPoints, floor: number | null): [number, number][] {
 
 function targetMarks(s: RocSeriesInput, style: FigureStyle, floor: number | null): NonNullable<LineSeriesOption['markPoint']> {
   const data = (s.tprAtFpr ?? [])
-    .filter((e) => e.resolvable && e.tpr !== null)
+    // TPR at FPR 0 (issue 20) has no place on a log axis; it is the curve's first point above (0, 0) anyway.
+    .filter((e) => e.resolvable && e.tpr !== null && e.target > 0)
     .map((e) => ({
       name: `TPR@${formatFprTarget(e.target)} FPR`,
       coord: [e.target, floor === null ? (e.tpr as number) : Math.max(e.tpr as number, floor)],

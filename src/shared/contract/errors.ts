@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'store-failed', // SQLite failure (disk full, read-only, locked past the retry budget)
   'cancelled', // the caller aborted the operation
   'forbidden', // browser mode: token, origin or path check failed
+  'network', // a remote (the Hugging Face hub or a mirror) is unreachable or answered with an error
   'internal' // a bug: anything not anticipated above
 ] as const
 

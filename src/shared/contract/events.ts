@@ -2,7 +2,7 @@
 import { z } from 'zod'
 
 /** Phases a run moves through; the UI shows one progress row per phase. */
-export const PhaseSchema = z.enum(['validating', 'embedding', 'augmenting', 'training', 'scoring', 'evaluating', 'exporting'])
+export const PhaseSchema = z.enum(['downloading', 'validating', 'embedding', 'augmenting', 'training', 'scoring', 'evaluating', 'exporting'])
 export type Phase = z.infer<typeof PhaseSchema>
 
 /** Progress of one phase: done/total with rate and ETA; `done` never decreases within a phase. */

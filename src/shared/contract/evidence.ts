@@ -13,7 +13,7 @@ export const AgreementSchema = z.object({
   /** UpSet rows: each non-empty exact combination of flagging experiments (indices) and its item count, members among them. */
   intersections: z.array(z.object({ sets: z.array(z.number().int()), count: z.number().int(), members: z.number().int() })),
   /** Items flagged by at least one experiment: per-record flags in experiment order (the CSV export). */
-  records: z.array(z.object({ id: z.string(), membership: z.string(), flags: z.array(z.boolean()) })),
+  records: z.array(z.object({ id: z.string(), caption: z.string(), membership: z.string(), flags: z.array(z.boolean()) })),
   notes: z.array(z.string())
 })
 export type Agreement = z.infer<typeof AgreementSchema>
@@ -29,7 +29,14 @@ export const SeedSummarySchema = z.object({
   /** Mean, sample sd (ddof 1), min and max of every scalar metric. */
   stats: z.array(SeedStatSchema),
   /** Per-record stability at FPR `fpr`: histogram[k] = items flagged by exactly k of the seeds. */
-  stability: z.object({ fpr: z.number(), histogram: z.array(z.number().int()), flaggedByAll: z.number().int(), flaggedByAny: z.number().int() }),
+  stability: z.object({
+    fpr: z.number(),
+    histogram: z.array(z.number().int()),
+    flaggedByAll: z.number().int(),
+    flaggedByAny: z.number().int(),
+    /** Every item flagged by at least one seed, with how many seeds flag it, most stable first. */
+    records: z.array(z.object({ id: z.string(), membership: z.string(), flagged: z.number().int() }))
+  }),
   notes: z.array(z.string())
 })
 export type SeedSummary = z.infer<typeof SeedSummarySchema>
@@ -51,6 +58,11 @@ export const SetInferenceSchema = z.object({
   curve: z.array(z.object({ size: z.number().int(), medianP: z.number(), fractionBelow: z.number() })),
   needed: z.number().int().nullable(),
   seed: z.number().int(),
+  /**
+   * The test's own false-positive rate on this data: seeded subsets of labelled non-member targets (outside the suspect
+   * set) of the suspect set's size, tested the same way; `rate` = fraction with p < 0.01. Null without labelled non-members.
+   */
+  nullCheck: z.object({ subsets: z.number().int(), size: z.number().int(), rejected: z.number().int(), rate: z.number() }).nullable().optional(),
   notes: z.array(z.string())
 })
 export type SetInference = z.infer<typeof SetInferenceSchema>

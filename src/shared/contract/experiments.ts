@@ -70,7 +70,9 @@ export const ExperimentParamsSchema = z.object({
       /** The base score whose non-member distribution is modelled per item. */
       base: z.enum(['csa', 'aea']).default('csa'),
       /** Target FPR α of each item's own threshold. */
-      alpha: z.number().gt(0).lt(1).default(0.01)
+      alpha: z.number().gt(0).lt(1).default(0.01),
+      /** What the regression conditions on: [ê_I ; ê_T] (as WSA), the image or the caption embedding alone. */
+      features: z.enum(['both', 'image', 'text']).default('both')
     })
     .prefault({}),
   /** Loss + gradient norm (attacks.md "Loss + gradient norm"). */

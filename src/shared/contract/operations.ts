@@ -2,7 +2,9 @@
 import { z } from 'zod'
 import { BatchSizeSchema, DpiSchema, MaxIssuesSchema, ResamplesSchema, SeedSchema } from './numbers'
 import { DatasetSummarySchema, ItemCardSchema, MembershipSchema, RoleSchema, ValidationReportSchema } from './datasets'
+import { AgreementSchema, SeedSummarySchema, SetInferenceSchema } from './evidence'
 import {
+  AttackSchema,
   ImportedScoresSchema,
   ExperimentRecordSchema,
   ExperimentSpecSchema,
@@ -56,12 +58,18 @@ export const operations = {
     long: false,
     summary: 'Bundled and user-added models with architecture facts, fingerprint and load errors.'
   }),
-  'models.add': op({ input: z.object({ path: ref }).strict(), output: ModelInfoSchema, long: false, summary: 'Register a model folder (Hugging Face ONNX layout) and describe it.' }),
+  'models.add': op({ input: z.object({ path: ref }).strict(), output: ModelInfoSchema, long: false, summary: 'Register a model folder (Hugging Face ONNX, OpenCLIP/immich or clip-as-service layout) and describe it.' }),
   'models.inspect': op({
     input: z.object({ path: ref, variant: z.string().min(1).max(64).optional() }).strict(),
     output: ModelInspectionSchema,
     long: false,
     summary: 'Describe a model folder (any layout) without registering it: layout, towers, variant, preprocessing, tokenizer and every problem found.'
+  }),
+  'models.pull': op({
+    input: z.object({ repoId: z.string().min(3).max(200), revision: z.string().min(1).max(200).optional(), variant: z.string().min(1).max(64).optional() }).strict(),
+    output: ModelInfoSchema.extend({ downloadedBytes: z.number().int().nonnegative(), pulledFiles: z.array(z.string()) }),
+    long: true,
+    summary: 'Download the files a Hugging Face repo\'s CLIP layout needs into the hub cache (resumable, checksummed; HF_ENDPOINT, HF_TOKEN) and describe the snapshot.'
   }),
   'models.remove': op({ input: z.object({ path: ref }).strict(), output: ok, long: false, summary: 'Forget a user-added model folder (its cached embeddings stay).' }),
   'datasets.list': op({ input: none, output: z.object({ datasets: z.array(DatasetSummarySchema) }), long: false, summary: 'Bundled and user-added datasets with counts by membership and role.' }),
@@ -183,6 +191,36 @@ export const operations = {
     long: true,
     summary: 'Two or more experiments side by side, with paired ΔAUC and ΔTPR@1%FPR when the target items match.'
   }),
+  'audit.set': op({
+    input: z
+      .object({
+        model: ref.optional(),
+        dataset: ref,
+        /** `members` / `nonmembers`: the labelled targets of that class; or the suspect target ids. */
+        suspect: z.union([z.enum(['members', 'nonmembers']), z.array(id).min(2).max(10_000_000)]),
+        size: z.number().int().min(2).optional(),
+        attack: AttackSchema.exclude(['blind']).default('csa'),
+        seed: z.number().int().nonnegative().default(0),
+        /** Seeded non-member subsets tested to measure the test's false-positive rate (0 = skip). */
+        nullSubsets: z.number().int().min(0).max(100_000).default(200)
+      })
+      .strict(),
+    output: SetInferenceSchema.extend({ experimentId: z.string(), referenceSource: z.enum(['reference-role', 'labelled-nonmembers']) }),
+    long: true,
+    summary: 'Set-level dataset inference: was this collection, as a whole, in the training data? One-sided tests against known non-members.'
+  }),
+  'experiments.agreement': op({
+    input: z.object({ ids: ExperimentIdsSchema.min(2), fpr: z.number().min(0).lt(1).default(0.01) }).strict(),
+    output: AgreementSchema,
+    long: false,
+    summary: 'Which records each experiment flags at an FPR budget: Jaccard indices, UpSet intersections, per-record flags.'
+  }),
+  'experiments.seeds': op({
+    input: z.object({ ids: ExperimentIdsSchema.min(2), fpr: z.number().min(0).lt(1).default(0.01) }).strict(),
+    output: SeedSummarySchema,
+    long: false,
+    summary: 'Runs of one spec over several seeds: mean ± sd and min–max of every metric, per-record stability.'
+  }),
   'metrics.evaluate': op({
     input: z
       .object({
@@ -236,6 +274,21 @@ export const operations = {
     output: ExportFileSchema,
     long: false,
     summary: 'The metrics table (with paired deltas for comparisons) as CSV or a booktabs LaTeX table.'
+  }),
+  'export.agreement': op({
+    input: z
+      .object({
+        ids: ExperimentIdsSchema.min(2),
+        fpr: z.number().min(0).lt(1).default(0.01),
+        /** A figure format for the UpSet figure, or `csv` for the per-record flags. */
+        format: z.enum(['svg', 'pdf', 'png', 'csv']),
+        widthIn: z.number().min(1).max(20).default(3.3),
+        dpi: z.number().int().min(72).max(1200).default(300)
+      })
+      .strict(),
+    output: ExportFileSchema,
+    long: false,
+    summary: 'Per-record agreement of experiments at an FPR budget: the UpSet figure (SVG/PDF/PNG) or the per-record flags as CSV.'
   }),
   'export.scores': op({ input: z.object({ id }).strict(), output: ExportFileSchema, long: false, summary: 'Per-item scores of one experiment as CSV.' }),
   'export.record': op({ input: z.object({ id }).strict(), output: ExportFileSchema, long: false, summary: 'The experiment record JSON: enough to rerun it with `mia rerun`.' })

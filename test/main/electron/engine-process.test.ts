@@ -43,7 +43,7 @@ function fakeContents(): EventEmitter & { received: unknown[]; destroyed: boolea
     received: [] as unknown[],
     destroyed: false,
     isDestroyed: () => wc.destroyed,
-    postMessage: (channel: string, _msg: unknown, ports: unknown[]) => wc.received.push({ channel, ports })
+    postMessage: (channel: string, message: unknown, ports: unknown[]) => wc.received.push({ channel, message, ports })
   })
   return wc
 }
@@ -81,7 +81,8 @@ describe('engine process', () => {
     b.destroyed = true
     b.emit('destroyed')
     children()[0].emit('exit', 134)
-    expect(engine.lastCrash()).toBe('The engine process exited with code 134; it was restarted and running operations were lost.')
+    expect(engine.lastCrash()).toMatchObject({ message: 'The engine process exited with code 134; it was restarted and running operations were lost.', exitCode: 134 })
+    expect(Date.parse(engine.lastCrash()!.at)).toBeGreaterThan(0)
     expect(children()).toHaveLength(2)
     const fresh = children()[1]
     expect(fresh.messages.map((m) => (m.message as { kind: string }).kind)).toEqual(['config', 'connect'])
@@ -89,6 +90,8 @@ describe('engine process', () => {
     expect(a.received).toHaveLength(2)
     expect(b.received).toHaveLength(1)
     expect((a.received[1] as { channel: string }).channel).toBe('engine-port')
+    expect(a.received[0]).toMatchObject({ message: { crash: null } })
+    expect(a.received[1]).toMatchObject({ message: { crash: { exitCode: 134 } } })
     expect(fresh.messages[1].ports).toHaveLength(1)
 
     children()[1].emit('exit', 1)

@@ -32,8 +32,8 @@ describe('dialog IPC', () => {
   let pick: (event: unknown, args: unknown) => Promise<unknown>
   beforeAll(async () => {
     const { registerIpc } = await import('../../../src/main/electron/ipc')
-    registerIpc()
-    expect(Object.keys(rec.handlers)).toEqual(['dialog:pick-path'])
+    registerIpc({ lastCrash: () => ({ message: 'The engine process exited with code 134.', exitCode: 134, at: '2026-01-01T00:00:00.000Z' }) })
+    expect(Object.keys(rec.handlers).sort()).toEqual(['dialog:pick-path', 'engine:last-crash'])
     pick = rec.handlers['dialog:pick-path']
   })
 
@@ -48,6 +48,12 @@ describe('dialog IPC', () => {
     await expect(pick(event('https://example.com/'), { purpose: 'model' })).rejects.toThrow(untrusted)
     await expect(pick(event('file:///app/out/renderer/index.html', { ours: false }), { purpose: 'model' })).rejects.toThrow(untrusted)
     expect(rec.picked).toHaveLength(1)
+  })
+
+  it('tells our window the engine\'s last crash, and nothing to others', async () => {
+    const lastCrash = rec.handlers['engine:last-crash']
+    await expect(lastCrash(event('file:///app/out/renderer/index.html'), undefined)).resolves.toMatchObject({ exitCode: 134 })
+    await expect(lastCrash(event('https://example.com/'), undefined)).resolves.toBeNull()
   })
 
   it('refuses an unknown purpose, extra keys and non-objects before any dialog opens', async () => {

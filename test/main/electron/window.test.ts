@@ -1,6 +1,7 @@
 // The window's security settings (issue 9 checklist), checked against a recording stand-in for Electron's API:
 // the binary is absent here, but the options the code passes to Electron are not.
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { CONTENT_SECURITY_POLICY } from '../../../src/shared/csp'
 
 const calls = vi.hoisted(() => ({
   options: null as Record<string, unknown> | null,
@@ -54,9 +55,11 @@ describe('main window security', () => {
     let headers: Record<string, string[]> = {}
     calls.headers!({ responseHeaders: {} }, (r) => (headers = (r as { responseHeaders: Record<string, string[]> }).responseHeaders))
     const csp = headers['Content-Security-Policy'][0]
+    expect(csp).toBe(CONTENT_SECURITY_POLICY)
     expect(csp).toMatch(/default-src 'self'/)
     expect(csp).toMatch(/script-src 'self';/)
     expect(csp).toMatch(/object-src 'none'/)
+    expect(csp).toMatch(/frame-ancestors 'none'/)
     let granted: boolean | null = null
     calls.permission!(null, 'media', (ok) => (granted = ok))
     expect(granted).toBe(false)

@@ -2,7 +2,7 @@
 // docs/attacks.md "Loss + gradient norm"): closed-form symmetric InfoNCE terms from cached embeddings.
 import { throwIfAborted, WorkbenchError } from '../../../shared/contract/errors'
 import { createRng, seedOf, shuffleInPlace } from '../rng'
-import { denseMatrix, fitLogreg, logregScores } from './logreg'
+import { denseMatrix, fitLogreg } from './logreg'
 
 /** CLIP's trained logit scale saturates at 100 (OpenAI CLIP, OpenCLIP): the default when the export lacks it. */
 export const DEFAULT_LOGIT_SCALE = 100
@@ -84,10 +84,14 @@ export interface LossGradInput {
   logitScale: number
   seed: number
   signal?: AbortSignal
+  /** Called after each batch with (done, total). */
+  onBatch?: (done: number, total: number) => void
 }
 
 export interface LossGradResult {
   scores: Float64Array
+  /** The same score for the reference rows (they only set the z-scales; the regression never saw them). */
+  referenceScores: Float64Array
   loss: Float64Array
   gradNorm: Float64Array
   report: { batchSize: number; batches: number; logitScale: number; nPseudoMembers: number; nReference: number; weights: { loss: number; gradNorm: number }; intercept: number }
@@ -102,7 +106,8 @@ const meanStd = (x: Float64Array): { mean: number; std: number } => {
 /**
  * Seeded batches of B over targets and reference together, per-item loss and grad norm, z-scored
  * against the reference non-members; pseudo-members = targets with −(z_loss + z_grad) > 0, and a
- * logistic regression on the standardised (loss, grad norm) of pseudo-members (1) vs the rest (0) scores every target.
+ * logistic regression on the standardised (loss, grad norm) of pseudo-members (1) vs the rest (0) scores every
+ * target by its logit (the log-odds of its probability).
  */
 export function runLossGrad(input: LossGradInput): LossGradResult {
   const { d, batchSize, nTargets, nReference } = input
@@ -128,6 +133,7 @@ export function runLossGrad(input: LossGradInput): LossGradResult {
       loss[r] = t.loss[i]
       gradNorm[r] = t.gradNorm[i]
     })
+    input.onBatch?.(bIdx + 1, batches)
   }
   const lRef = meanStd(loss.subarray(nTargets))
   const gRef = meanStd(gradNorm.subarray(nTargets))
@@ -143,13 +149,21 @@ export function runLossGrad(input: LossGradInput): LossGradResult {
   const design = denseMatrix(X, nTargets, 2)
   // One pseudo-class empty: nothing to learn, fall back to the combined z-score itself (same ranking family).
   if (nPseudo === 0 || nPseudo === nTargets) {
-    const scores = Float64Array.from({ length: nTargets }, (_, i) => -(zl[i] + zg[i]))
-    return { scores, loss: loss.slice(0, nTargets), gradNorm: gradNorm.slice(0, nTargets), report: { batchSize, batches, logitScale: input.logitScale, nPseudoMembers: nPseudo, nReference, weights: { loss: -1, gradNorm: -1 }, intercept: 0 } }
+    const combined = (i: number): number => -(zl[i] + zg[i])
+    const scores = Float64Array.from({ length: nTargets }, (_, i) => combined(i))
+    const referenceScores = Float64Array.from({ length: nReference }, (_, r) => combined(nTargets + r))
+    return { scores, referenceScores, loss: loss.slice(0, nTargets), gradNorm: gradNorm.slice(0, nTargets), report: { batchSize, batches, logitScale: input.logitScale, nPseudoMembers: nPseudo, nReference, weights: { loss: -1, gradNorm: -1 }, intercept: 0 } }
   }
   const fit = fitLogreg(design, labels, { signal: input.signal })
-  const scores = logregScores(fit.model, design)
+  // The logit, not the probability: pseudo-labels cut by a line in the same features are separable, the weights grow
+  // large and probabilities round to exactly 1 for many items — ties that would hide every low-FPR threshold.
+  const w = fit.model.weights
+  const logit = (i: number): number => zl[i] * w[0] + zg[i] * w[1] + fit.model.intercept
+  const scores = Float64Array.from({ length: nTargets }, (_, i) => logit(i))
+  const referenceScores = Float64Array.from({ length: nReference }, (_, r) => logit(nTargets + r))
   return {
     scores,
+    referenceScores,
     loss: loss.slice(0, nTargets),
     gradNorm: gradNorm.slice(0, nTargets),
     report: { batchSize, batches, logitScale: input.logitScale, nPseudoMembers: nPseudo, nReference, weights: { loss: fit.model.weights[0], gradNorm: fit.model.weights[1] }, intercept: fit.model.intercept }

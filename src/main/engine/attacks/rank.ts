@@ -18,10 +18,12 @@ export interface RankInput {
   k: number
   seed: number
   signal?: AbortSignal
+  /** Called every 256 images with (done, total). */
+  onProgress?: (done: number, total: number) => void
 }
 
 export interface RankResult {
-  /** 1 − (rank − 1)/(K − 1): 1 when the own caption ranks first, 0 when last (higher = member). */
+  /** (K − rank + t)/K with the margin tie-break t ∈ [0, ½): ordered by rank first (higher = member). */
   scores: Float64Array
   /** The rank (1 = best) per item; with several templates, the majority (median) rank over templates. */
   ranks: Float64Array
@@ -58,7 +60,8 @@ const median = (xs: number[]): number => {
 
 /**
  * Per image and template: rank = 1 + #{distractors scoring above the own caption} + ½ #{ties}; the
- * templates vote by the median rank (the majority for an odd number of templates).
+ * templates vote by the median rank (the majority for an odd number of templates), and the median margin
+ * (own similarity − best distractor's) breaks ties between equal ranks.
  */
 export function runRank(input: RankInput): RankResult {
   const { d, m, k } = input
@@ -68,21 +71,32 @@ export function runRank(input: RankInput): RankResult {
   if (k - 1 > available) throw new WorkbenchError({ code: 'invalid-input', item: 'rank.k', message: `K = ${k} needs ${k - 1} distractor captions, but only ${available} are available.`, hint: `Use K ≤ ${available + 1}, or supply a longer candidate list.` })
   if (input.ownText.length === 0 || input.ownText.length !== input.candidates.length) throw new WorkbenchError({ code: 'invalid-input', item: 'rank.templates', message: 'The rank attack needs the same templates for own captions and candidates (at least one).' })
   const ranks = new Float64Array(n)
+  const margins = new Float64Array(n)
   let top1 = 0
   for (let i = 0; i < n; i++) {
-    if (i % 256 === 0) throwIfAborted(input.signal)
+    if (i % 256 === 0) {
+      throwIfAborted(input.signal)
+      if (i > 0) input.onProgress?.(i, n)
+    }
     const others = distractors(m, input.ownIndex[i], k - 1, input.seed, i)
     const perTemplate = input.ownText.map((own, t) => {
       const mine = dot(input.image, i, own, i, d)
       let rank = 1
+      let best = -Infinity
       for (const c of others) {
         const s = dot(input.image, i, input.candidates[t], c, d)
         rank += s > mine ? 1 : s === mine ? 0.5 : 0
+        best = Math.max(best, s)
       }
-      return rank
+      return { rank, margin: mine - best }
     })
-    ranks[i] = median(perTemplate)
+    ranks[i] = median(perTemplate.map((x) => x.rank))
+    margins[i] = median(perTemplate.map((x) => x.margin))
     if (ranks[i] === 1) top1++
   }
-  return { scores: ranks.map((r) => 1 - (r - 1) / (k - 1)), ranks, report: { k, templates: input.ownText.length, candidatePool: m, top1: top1 / n } }
+  input.onProgress?.(n, n)
+  // Many items share rank 1, so the rank alone cannot resolve low FPRs: within a rank, the margin of the own
+  // caption over the best distractor (in [−2, 2]) breaks ties, mapped into [0, ½) so it never crosses a half-rank step.
+  const scores = ranks.map((r, i) => (k - r + (0.499 * (Math.max(-2, Math.min(2, margins[i])) + 2)) / 4) / k)
+  return { scores, ranks, report: { k, templates: input.ownText.length, candidatePool: m, top1: top1 / n } }
 }

@@ -81,7 +81,7 @@ async function discoverParts(root: string): Promise<Part[]> {
   return parts
 }
 
-const cellText = (v: unknown): string | undefined =>
+export const cellText = (v: unknown): string | undefined =>
   v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? String(v) : undefined
 
 /** Rows of one part, a row group at a time (hyparquet decodes whole row groups anyway). */

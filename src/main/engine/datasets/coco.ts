@@ -1,6 +1,6 @@
 // COCO captions datasets: one item per (image, caption) annotation; the JSON is parsed in one go under a size cap.
 import { createHash } from 'node:crypto'
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { WorkbenchError, throwIfAborted } from '../../../shared/contract/errors'
 import { DATASET_JSON, exists, folderInfo, toDataset } from './descriptor'
@@ -11,7 +11,7 @@ import { hashLabelling, labelOf, loadLabelling, unusedLabels } from './label-rul
 import type { Labelling } from './label-rule'
 import { escapesRoot } from './record-fields'
 import type { Dataset, DatasetIssue, DatasetRecord, IssueCode, IterateOptions } from './types'
-import { openRegularFile } from './safe-read'
+import { openRegularFile, readRegularFile } from './safe-read'
 
 /**
  * Largest captions JSON read: 512 MB (decimal). COCO train2017 captions are ~90 MB (~600k captions);
@@ -42,7 +42,7 @@ async function readCoco(file: string): Promise<{ images: unknown[]; annotations:
   if (size > MAX_COCO_JSON_BYTES) throw fatal(file, `${size} bytes, above the ${MAX_COCO_JSON_BYTES}-byte limit for a COCO captions file.`, 'Split the annotations into several files (e.g. per split) and open each as its own dataset.')
   let json: unknown
   try {
-    json = JSON.parse((await readFile(file, 'utf8')).replace(/^\uFEFF/, ''))
+    json = JSON.parse((await readRegularFile(file, MAX_COCO_JSON_BYTES)).toString('utf8').replace(/^\uFEFF/, ''))
   } catch (err) {
     throw fatal(file, `not valid JSON (${(err as Error).message}).`, 'Re-download the annotations file; it is probably truncated.')
   }

@@ -1,10 +1,11 @@
 // dataset.json (name, licence, manifest, format and membership rule) and assembling a Dataset from a record stream.
-import { readFile, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
 import { WorkbenchError } from '../../../shared/contract/errors'
 import type { Dataset, DatasetInfo, DatasetRecord, IterateOptions, Item, ItemsOptions } from './types'
 import { withRealPaths } from './real-paths'
+import { readOptionalFile } from './safe-read'
 
 /** The descriptor file of a dataset folder (design doc, "Dataset manifest (v1)"). */
 export const DATASET_JSON = 'dataset.json'
@@ -15,7 +16,7 @@ const DatasetJsonSchema = z.looseObject({
   license: z.string().optional(),
   attribution: z.unknown().optional(),
   manifest: z.string().optional(),
-  format: z.enum(['coco', 'img2dataset', 'webdataset', 'clip-retrieval']).optional(),
+  format: z.enum(['coco', 'img2dataset', 'webdataset', 'clip-retrieval', 'hf-parquet']).optional(),
   annotations: z.string().optional(),
   images: z.string().optional(),
   membership: z.enum(['member', 'nonmember', 'unknown']).optional(),
@@ -23,7 +24,10 @@ const DatasetJsonSchema = z.looseObject({
   /** Per-shard membership/role: shard name (`00000` or `00000.tar`) → rule. */
   shards: z.record(z.string(), z.object({ membership: z.enum(['member', 'nonmember', 'unknown']).optional(), role: z.enum(['target', 'reference', 'pool']).optional() })).optional(),
   /** clip-retrieval folders: the model that produced the embeddings, e.g. "ViT-L-14 (openai)". */
-  model: z.string().optional()
+  model: z.string().optional(),
+  /** Hugging Face parquet datasets: the caption column and the image column ({bytes, path} structs) by name. */
+  caption: z.string().optional(),
+  image: z.string().optional()
 })
 
 /** The parsed dataset.json; every key is optional. */
@@ -34,10 +38,13 @@ export async function exists(file: string): Promise<boolean> {
   return stat(file).then(() => true, () => false)
 }
 
+/** Largest dataset.json read (it holds a name, a licence and a few rules). */
+const MAX_DESCRIPTOR_BYTES = 1024 * 1024
+
 /** dataset.json of `dir`, or undefined when there is none; malformed JSON or field types fail the open. */
 export async function readDatasetJson(dir: string): Promise<DatasetJson | undefined> {
   const file = path.join(dir, DATASET_JSON)
-  const text = await readFile(file, 'utf8').catch(() => undefined)
+  const text = (await readOptionalFile(file, MAX_DESCRIPTOR_BYTES))?.toString('utf8')
   if (text === undefined) return undefined
   let json: unknown
   try {

@@ -1,6 +1,5 @@
 // Membership and role of COCO, shard and embedding-folder items: labels.csv row, record fields, shard rule, dataset rule.
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { DatasetJson } from './descriptor'
 import { LABELS_FILE, readLabels } from './labels-file'
@@ -8,6 +7,7 @@ import type { Label } from './labels-file'
 import { parseMembership, MEMBERSHIP_SPELLINGS_TEXT } from '../../../shared/membership-labels'
 import { ROLES } from './types'
 import type { DatasetRecord, Membership, Role } from './types'
+import { readOptionalFile } from './safe-read'
 
 /** Where an item's membership and role come from, and which labels.csv rows were matched so far. */
 export interface Labelling {
@@ -31,10 +31,13 @@ export interface LabelContext {
 /** A label, or why the record's own fields do not give one. */
 export type LabelResult = { membership: Membership; role: Role } | { issue: { code: 'bad-membership' | 'bad-role'; message: string; hint: string } }
 
+/** Largest labels.csv read into memory for hashing (one short row per item). */
+const MAX_LABELS_BYTES = 256 * 1024 * 1024
+
 /** Read labels.csv (if any) at `root` and the dataset.json rule; a malformed labels.csv fails the open. */
 export async function loadLabelling(root: string, meta: DatasetJson | undefined): Promise<Labelling> {
   const file = path.join(root, LABELS_FILE)
-  const labelsBytes = await readFile(file).catch(() => undefined)
+  const labelsBytes = await readOptionalFile(file, MAX_LABELS_BYTES)
   const rule = { membership: meta?.membership ?? 'unknown', role: meta?.role ?? 'target' } as const
   const shards = meta?.shards ? new Map(Object.entries(meta.shards).map(([name, r]) => [name, { membership: r.membership ?? rule.membership, role: r.role ?? rule.role }])) : undefined
   return { ...(labelsBytes ? { labels: await readLabels(file), labelsBytes } : {}), rule, ...(shards ? { shards } : {}) }

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs'
 import { WorkbenchError } from '../../../shared/contract/errors'
 import { csvRows } from '../csv'
 import { parseMembership, MEMBERSHIP_SPELLINGS_TEXT } from '../../../shared/membership-labels'
+import { assertRegularFile } from './safe-read'
 import { ROLES } from './types'
 import type { Membership, Role } from './types'
 
@@ -22,6 +23,7 @@ function labelsError(file: string, line: number, message: string, hint: string):
 
 /** Read labels.csv (`id,membership[,role]`); any malformed row is fatal since the file is small and hand-written. */
 export async function readLabels(file: string): Promise<Map<string, Label>> {
+  await assertRegularFile(file)
   const labels = new Map<string, Label>()
   let keys: string[] | undefined
   for await (const row of csvRows(createReadStream(file), file)) {

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { WorkbenchError } from '../../../shared/contract/errors'
 import { isClipRetrievalFolder, openClipRetrieval } from './clip-retrieval'
+import { isHfParquetFolder, openHfParquet } from './hf-parquet'
 import { cocoRoot, findCocoJson, openCoco } from './coco'
 import { countFolder, folderHash, folderRecords } from './folder'
 import { LABELS_FILE, readLabels } from './labels-file'
@@ -14,6 +15,7 @@ import { countManifest, manifestKindOf, manifestRecords } from './manifest'
 import type { ManifestSource } from './manifest'
 import type { Dataset, DatasetInfo } from './types'
 import { isWebdatasetFolder, openWebdataset } from './webdataset'
+import { assertRegularFile } from './safe-read'
 
 /** Manifest names looked for, in order, when dataset.json does not name one. */
 export const DEFAULT_MANIFESTS = ['manifest.csv', 'manifest.jsonl'] as const
@@ -22,6 +24,7 @@ async function openManifest(file: string, root: string, meta: DatasetJson | unde
   const kind = manifestKindOf(file)
   if (!kind) throw new WorkbenchError({ code: 'bad-dataset', item: file, message: `${file} is not a manifest: expected a .csv or .jsonl file.`, hint: 'Give a CSV (with header) or JSON Lines manifest, or a folder of images.' })
   if (!(await exists(file))) throw new WorkbenchError({ code: 'not-found', item: file, message: `The manifest ${file} does not exist.`, hint: `Check the "manifest" entry of ${DATASET_JSON}, or add the file.` })
+  await assertRegularFile(file)
   const stem = path.basename(file, path.extname(file))
   const info: DatasetInfo = {
     name: meta?.name ?? (stem === 'manifest' ? path.basename(root) : stem),
@@ -68,6 +71,7 @@ export async function openDataset(pathOrDir: string, options: { signal?: AbortSi
   const { signal } = options
   const st = await stat(abs).catch(() => undefined)
   if (!st) throw new WorkbenchError({ code: 'not-found', item: abs, message: `No dataset at ${abs}: the path does not exist.`, hint: 'Give a dataset folder, a manifest file (.csv, .jsonl) or a COCO captions file (.json).' })
+  if (!st.isFile() && !st.isDirectory()) await assertRegularFile(abs)
   if (st.isFile() && path.basename(abs) === DATASET_JSON) return openDataset(path.dirname(abs), options)
   if (st.isFile() && path.extname(abs).toLowerCase() === '.json') return openCoco(abs, cocoRoot(abs), await readDatasetJson(cocoRoot(abs)), signal)
   // One webdataset shard: read as a one-shard webdataset, with the labels.csv and dataset.json of its folder.
@@ -78,6 +82,7 @@ export async function openDataset(pathOrDir: string, options: { signal?: AbortSi
   if (meta?.format === 'img2dataset') return openImg2dataset(abs, meta, signal)
   if (meta?.format === 'webdataset') return openWebdataset(abs, meta, signal)
   if (meta?.format === 'clip-retrieval') return openClipRetrieval(abs, meta, signal)
+  if (meta?.format === 'hf-parquet') return openHfParquet(abs, meta, signal)
   if (meta?.manifest) return openManifest(path.resolve(abs, meta.manifest), abs, meta, signal)
   for (const name of DEFAULT_MANIFESTS) {
     if (await exists(path.join(abs, name))) return openManifest(path.join(abs, name), abs, meta, signal)
@@ -87,5 +92,6 @@ export async function openDataset(pathOrDir: string, options: { signal?: AbortSi
   if (await isImg2datasetFolder(abs)) return openImg2dataset(abs, meta, signal)
   if (await isWebdatasetFolder(abs)) return openWebdataset(abs, meta, signal)
   if (await isClipRetrievalFolder(abs)) return openClipRetrieval(abs, meta, signal)
+  if (await isHfParquetFolder(abs)) return openHfParquet(abs, meta, signal)
   return openFolder(abs, meta, signal)
 }

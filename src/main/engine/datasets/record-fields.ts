@@ -3,7 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseMembership, MEMBERSHIP_SPELLINGS_TEXT } from '../../../shared/membership-labels'
 import { ROLES } from './types'
-import type { DatasetIssue, IssueCode, Item, Membership, Role } from './types'
+import type { DatasetIssue, IssueCode, Item, Role } from './types'
 
 /** Fields the manifest format defines; every other column or key becomes metadata. */
 export const KNOWN_FIELDS = ['id', 'image', 'caption', 'membership', 'role', 'timestamp'] as const

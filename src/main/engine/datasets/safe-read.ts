@@ -2,6 +2,7 @@
 import fs, { constants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
+import { WorkbenchError } from '../../../shared/contract/errors'
 
 /** A file a dataset names that is not readable as data; `code` says why (Node's codes, plus ENOTREG and EFBIG). */
 export class DataFileError extends Error {
@@ -51,6 +52,26 @@ export async function openRegularFile(file: string): Promise<FileHandle> {
     throw new DataFileError(st.isDirectory() ? 'EISDIR' : 'ENOTREG', `${file} is ${kindOf(st)}, not a regular file; it is not read.`)
   }
   return fh
+}
+
+/**
+ * A dataset's own file (manifest, labels.csv, dataset.json, captions JSON) must be a regular file: anything else fails
+ * the open with `bad-dataset` naming it, instead of a read that never returns.
+ */
+export async function assertRegularFile(file: string): Promise<void> {
+  await (await openRegularFile(file).catch((err: DataFileError) => {
+    throw new WorkbenchError({ code: 'bad-dataset', item: file, message: err.message, hint: 'Point the dataset at regular files.' }, { cause: err })
+  })).close()
+}
+
+/** The bytes of a dataset's optional file, undefined when it does not exist; see `assertRegularFile`. */
+export async function readOptionalFile(file: string, maxBytes: number): Promise<Buffer | undefined> {
+  try {
+    return await readRegularFile(file, maxBytes)
+  } catch (err) {
+    if ((err as DataFileError).code === 'ENOENT' || (err as DataFileError).code === 'ENOTDIR') return undefined
+    throw new WorkbenchError({ code: 'bad-dataset', item: file, message: (err as Error).message, hint: 'Point the dataset at regular files.' }, { cause: err })
+  }
 }
 
 /** Read to the end, stopping past `maxBytes` even if the file grows while it is read. */

@@ -20,6 +20,8 @@ export interface Item {
   imagePath: string
   /** The image is this entry of the tar archive `imagePath`. */
   member?: { name: string; offset: number; size: number }
+  /** Hugging Face parquet datasets: the image is the `bytes` of struct column `column` at `row` of the shard `imagePath`. */
+  parquetCell?: { row: number; column: string }
   /** Embedding-only datasets: the row of the item's precomputed image and text embeddings. */
   vectors?: { shard: number; row: number }
   caption: string
@@ -39,7 +41,7 @@ export interface Item {
 }
 
 /** How a dataset is stored; `clip-retrieval` holds embeddings, no images. */
-export type DatasetKind = 'manifest-csv' | 'manifest-jsonl' | 'folder' | 'coco' | 'img2dataset' | 'webdataset' | 'clip-retrieval'
+export type DatasetKind = 'manifest-csv' | 'manifest-jsonl' | 'folder' | 'coco' | 'img2dataset' | 'webdataset' | 'clip-retrieval' | 'hf-parquet'
 
 /** Where a dataset came from and what identifies its content. */
 export interface DatasetInfo {

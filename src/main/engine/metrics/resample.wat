@@ -1,7 +1,7 @@
 ;; Hot loops of the stratified bootstrap (resample-kernels.ts), over one shared memory.
 ;; Why WebAssembly: the same loops in JS ran 2–3× slower (typed-array bounds checks, int/float
 ;; conversions, deoptimisation) and 1000 resamples × 10⁶ scores must fit in seconds (issue 5).
-;; Regenerate resample-wasm.ts after editing: npx tsx src/main/engine/metrics/assemble-resample-wasm.ts
+;; Regenerate resample-wasm.ts after editing: npx tsx src/main/engine/wasm/assemble.ts src/main/engine/metrics/resample.wat
 (module
   (import "env" "memory" (memory 1 65536 shared))
 

@@ -23,6 +23,11 @@ export class ClipModel {
     if (description.error) throw new WorkbenchError(description.error)
   }
 
+  /** True after dispose(): the registry then opens a fresh model for the same files. */
+  get isDisposed(): boolean {
+    return this.disposed
+  }
+
   /** Embedding size (columns of every result); read from the first batch when the graphs name it symbolically. */
   get dim(): number {
     return this.description.embeddingDim ?? this.learnedDim ?? 0

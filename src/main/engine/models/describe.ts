@@ -11,7 +11,7 @@ import type { FormatConfigs, FormatId, ModelFormat, PreprocessOrder } from './fo
 import { detectFormat } from './formats'
 import { readJsonObject } from './json-file'
 import type { Layout, Precision, Problems, TowerIo, VariantFiles } from './layout'
-import { checkTowers } from './layout'
+import { checkTowers, variantMatches } from './layout'
 import type { OnnxFileInfo } from './onnx-info'
 import { readOnnxInfo } from './onnx-info'
 import { checkTokenizerFits } from './tokenizer-check'
@@ -86,9 +86,15 @@ async function graphInfo(file: string): Promise<OnnxFileInfo> {
   return info
 }
 
+/** A hub-cache snapshot (`models--org--name/snapshots/<commit>`) is named by its repo id, not by its commit. */
+function cachedRepoName(dir: string): string | null {
+  const m = /(?:^|[\\/])models--([^\\/]+)[\\/]snapshots[\\/][^\\/]+$/.exec(dir)
+  return m ? m[1].split('--').join('/') : null
+}
+
 function blank(dir: string, source: 'bundled' | 'user'): ModelDescription {
   return {
-    name: path.basename(dir), path: dir, source, format: null, variant: null, variants: [], weights: null, layout: null, precision: null, quantized: false,
+    name: cachedRepoName(dir) ?? path.basename(dir), path: dir, source, format: null, variant: null, variants: [], weights: null, layout: null, precision: null, quantized: false,
     fingerprint: null, embeddingDim: null, imageSize: null, contextLength: null, parameterCount: null, parameterCountExact: true,
     hasAttentionMask: false, onnx: {}, towers: { vision: null, text: null }, preprocess: null, preprocessSource: null, preprocessOrder: null,
     tokenizerDir: null, files: [], card: null, notes: [], problems: [], error: null
@@ -99,17 +105,12 @@ function missing(dir: string, rel: string, what: string, hint: string): Workbenc
   return new WorkbenchError({ code: 'bad-model', item: path.join(dir, rel), message: `${rel} is missing from ${dir}: ${what}`, hint })
 }
 
-/** `--variant` accepts a variant id or a weights name; fp32 names the unsuffixed files. */
-function matches(v: VariantFiles, wanted: string): boolean {
-  return v.id === wanted || (v.suffix || 'fp32') === wanted
-}
-
 function pickVariant(dir: string, format: ModelFormat, variants: VariantFiles[], others: string[], wanted: string | undefined): VariantFiles {
   if (variants.length === 0) {
     const found = others.length ? `found ${others.join(', ')}, but ` : ''
     throw new WorkbenchError({ code: 'bad-model', item: dir, message: `No CLIP ONNX files in ${dir}: ${found}expected onnx/vision_model.onnx + onnx/text_model.onnx or onnx/model.onnx (Hugging Face), visual/model.onnx + textual/model.onnx (OpenCLIP/immich) or visual.onnx + textual.onnx (clip-as-service).`, hint: format.hint })
   }
-  const v = wanted === undefined ? variants[0] : variants.find((x) => matches(x, wanted))
+  const v = wanted === undefined ? variants[0] : variants.find((x) => variantMatches(x, wanted))
   if (!v) throw new WorkbenchError({ code: 'not-found', item: dir, message: `${dir} has no variant "${wanted}"; it has: ${variants.map((x) => x.id).join(', ')}.`, hint: 'Pass --variant with one of these (fp32, fp16, int8, uint8, quantized, q4, bnb4 pick the separate towers of those weights first).' })
   if (v.layout === 'separate' && !(v.vision && v.text)) {
     const have = (v.vision ?? v.text)!
@@ -177,7 +178,7 @@ async function describeInto(d: ModelDescription, opts: DescribeOptions, problems
   d.parameterCountExact = !d.quantized
   if (facts.embeddingDim === null && facts.vision && facts.text) d.notes.push('The graphs name the embedding size symbolically; it is read from the first batch.')
   const c = await format.configs(dir, facts.imageSize)
-  Object.assign(d, { preprocess: c.preprocess, preprocessSource: c.preprocessSource, preprocessOrder: c.order, tokenizerDir: path.join(dir, c.tokenizerDir) })
+  Object.assign(d, { preprocess: { ...c.preprocess, order: c.order }, preprocessSource: c.preprocessSource, preprocessOrder: c.order, tokenizerDir: path.join(dir, c.tokenizerDir) })
   d.notes.push(...c.notes)
   checkSizes(d, c, facts.imageSize, facts.contextLength, problems)
   await checkTokenizerFits(dir, c.tokenizerDir, facts.text, infos.text ?? infos.combined, problems)

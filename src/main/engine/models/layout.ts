@@ -2,7 +2,6 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { WorkbenchError } from '../../../shared/contract/errors'
-import type { TowerNames } from './formats/types'
 import type { OnnxFileInfo, OnnxValueInfo } from './onnx-info'
 import { QUANTIZATION_OPS } from './onnx-info'
 
@@ -12,6 +11,16 @@ export type Layout = 'separate' | 'combined'
 export type Precision = 'fp32' | 'fp16' | 'quantized'
 
 /** The ONNX files of one variant, relative to the model folder. */
+/** Names a tower's graph uses; the first name found among `inputs` / `outputs` is used. */
+export interface TowerNames {
+  inputs: string[]
+  outputs: string[]
+  /** Optional mask input (text towers). */
+  mask?: string
+  /** How a tower of this layout should look (hint of interface errors); default: the Hugging Face one. */
+  hint?: string
+}
+
 export interface VariantFiles {
   /** 'separate', 'combined', 'separate-fp16', 'combined-quantized', ... */
   id: string
@@ -32,6 +41,11 @@ export async function findVariants(dir: string): Promise<{ onnxDir: string; vari
   const sub = path.join(dir, 'onnx')
   const onnxDir = (await fs.stat(sub).catch(() => null))?.isDirectory() ? 'onnx' : '.'
   const names = (await fs.readdir(path.join(dir, onnxDir))).filter((n) => n.endsWith('.onnx')).sort()
+  return { onnxDir, ...groupVariants(onnxDir, names) }
+}
+
+/** Group .onnx file names of one folder into variants (also used on a hub repo's file list before download). */
+export function groupVariants(onnxDir: string, names: string[]): { variants: VariantFiles[]; others: string[] } {
   const bySuffix = new Map<string, Partial<Record<'vision' | 'text' | 'combined', string>>>()
   const others: string[] = []
   for (const name of names) {
@@ -56,7 +70,12 @@ export async function findVariants(dir: string): Promise<{ onnxDir: string; vari
   }
   // Complete variants first, keeping suffix order within each group.
   variants.sort((a, b) => Number(isIncomplete(a)) - Number(isIncomplete(b)))
-  return { onnxDir, variants, others }
+  return { variants, others }
+}
+
+/** `--variant` accepts a variant id or a weights name; fp32 names the unsuffixed files. */
+export function variantMatches(v: VariantFiles, wanted: string): boolean {
+  return v.id === wanted || (v.suffix || 'fp32') === wanted
 }
 
 function isIncomplete(v: VariantFiles): boolean {
@@ -95,8 +114,11 @@ export interface TowerFacts {
 /** Problems found so far; inspection reports all of them, loading refuses on the first. */
 export type Problems = WorkbenchError[]
 
-function badModel(info: OnnxFileInfo, message: string, hint: string): WorkbenchError {
-  return new WorkbenchError({ code: 'bad-model', item: info.file, message: `${path.basename(info.file)} ${message}`, hint })
+/** A graph being checked, named in messages by its path inside the model folder (immich has two model.onnx). */
+type Graph = OnnxFileInfo & { display?: string }
+
+function badModel(info: Graph, message: string, hint: string): WorkbenchError {
+  return new WorkbenchError({ code: 'bad-model', item: info.file, message: `${info.display ?? path.basename(info.file)} ${message}`, hint })
 }
 
 function names(values: OnnxValueInfo[]): string {
@@ -194,15 +216,16 @@ export function checkTowers(dir: string, variant: VariantFiles, infos: { vision?
   let vision: ReturnType<typeof visionTower>
   let text: ReturnType<typeof textTower>
   let files: OnnxFileInfo[]
+  const named = (g: OnnxFileInfo): Graph => ({ ...g, display: path.relative(dir, g.file).split(path.sep).join('/') })
   if (infos.combined) {
     const cn = n.combined ?? n
-    vision = visionTower(dir, infos.combined, cn.vision, COMBINED_HINT, problems)
-    text = textTower(dir, infos.combined, cn.text, COMBINED_HINT, problems)
+    vision = visionTower(dir, named(infos.combined), cn.vision, cn.vision.hint ?? COMBINED_HINT, problems)
+    text = textTower(dir, named(infos.combined), cn.text, cn.text.hint ?? COMBINED_HINT, problems)
     onlyInputs(infos.combined, [...cn.vision.inputs, ...cn.text.inputs, ...(cn.text.mask ? [cn.text.mask] : [])], problems)
     files = [infos.combined]
   } else if (infos.vision && infos.text) {
-    vision = visionTower(dir, infos.vision, n.vision, VISION_HINT, problems)
-    text = textTower(dir, infos.text, n.text, TEXT_HINT, problems)
+    vision = visionTower(dir, named(infos.vision), n.vision, n.vision.hint ?? VISION_HINT, problems)
+    text = textTower(dir, named(infos.text), n.text, n.text.hint ?? TEXT_HINT, problems)
     if (vision) onlyInputs(infos.vision, [vision.io.input], problems)
     if (text) onlyInputs(infos.text, [text.io.input, ...(text.io.mask ? [text.io.mask] : [])], problems)
     files = [infos.vision, infos.text]

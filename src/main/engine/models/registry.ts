@@ -92,7 +92,8 @@ export class ModelRegistry {
     }
     this.byFolder.set(folderKey, key)
     let model = this.models.get(key)
-    if (!model) {
+    // A caller may have disposed it (another folder with the same files shares the key): open afresh.
+    if (!model || model.isDisposed) {
       model = new ClipModel(description, this.options.session)
       this.models.set(key, model)
     }

@@ -4,7 +4,10 @@ import type { ExperimentView } from '../../../shared/contract/experiments'
 import type { ExportFile } from '../../../shared/contract/exports'
 import type { PairedComparisonData } from '../../../shared/contract/metrics'
 import type { OpParsedInput } from '../../../shared/contract/operations'
-import { exportFontFile, metricsTable, provenanceCaption, renderFigure, scoresCsv } from '../figures'
+import { upsetOption } from '../../../shared/charts/agreement'
+import { paperStyle } from '../../../shared/charts/style'
+import { csvDocument, exportFontFile, metricsTable, provenanceCaption, renderFigure, scoresCsv } from '../figures'
+import { agreementOp } from './agreement'
 import { experimentView, requireRow, toRecord } from '../runner'
 import { compareExperimentsOp } from './experiments'
 import type { Services } from '../services'
@@ -73,4 +76,19 @@ export async function exportScoresOp(s: Services, id: string): Promise<ExportFil
 export async function exportRecordOp(s: Services, id: string): Promise<ExportFile> {
   const record = toRecord(requireRow(s.store(), id))
   return { fileName: `${slug(record.name)}.record.json`, mime: 'application/json', encoding: 'utf8', data: `${JSON.stringify(record, null, 2)}\n`, caption: '' }
+}
+
+/** The UpSet figure of which records each experiment flags at `fpr`, or the per-record flags as CSV (one 0/1 column per experiment). */
+export async function exportAgreementOp(s: Services, i: OpParsedInput<'export.agreement'>): Promise<ExportFile> {
+  const a = agreementOp(s, i.ids, i.fpr)
+  const stem = slug(a.experiments.map((e) => e.name).join('-vs-'))
+  const caption = `Records flagged at FPR ${i.fpr} (member iff score ≥ the threshold of each experiment's TPR@${i.fpr} point) by ${a.experiments.map((e, k) => `[${k}] ${e.name} (${e.id}, ${e.flagged} flagged)`).join(', ')}, over ${a.nItems} shared items; Jaccard ${a.jaccard.flatMap((row, x) => row.flatMap((j, y) => (y > x ? [`[${x}]–[${y}] ${j.toFixed(3)}`] : []))).join(', ')}.`
+  if (i.format === 'csv') {
+    const data = csvDocument(['id', 'caption', 'membership', ...a.experiments.map((e) => e.name)], a.records.map((r) => [r.id, r.caption, r.membership, ...r.flags.map((f) => (f ? 1 : 0))]))
+    return { fileName: `${stem}.flags.csv`, mime: 'text/csv', encoding: 'utf8', data, caption }
+  }
+  const style = paperStyle(i.widthIn)
+  const bytes = await renderFigure({ option: upsetOption(a, style), format: i.format, widthIn: i.widthIn, dpi: i.dpi, title: 'Per-record agreement', fontFile: exportFontFile(s.config.resourcesDir) })
+  const binary = i.format !== 'svg'
+  return { fileName: `${stem}.upset.${i.format}`, mime: FIGURE_MIME[i.format], encoding: binary ? 'base64' : 'utf8', data: binary ? bytes.toString('base64') : bytes.toString('utf8'), caption }
 }

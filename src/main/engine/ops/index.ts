@@ -3,6 +3,8 @@ import type { EventSink } from '../../../shared/contract/events'
 import type { OperationName, OpOutput, OpParsedInput } from '../../../shared/contract/operations'
 import type { EngineConfig } from '../config'
 import { appInfo } from './app-info'
+import { agreementOp, seedsOp } from './agreement'
+import { auditSetOp } from './audit-set'
 import { augmentPreviewOp } from './augment-preview'
 import { addDatasetOp, datasetItemsOp, listDatasetsOp, removeDatasetOp, validateDatasetOp } from './datasets'
 import { embedOp } from './embed'
@@ -18,12 +20,12 @@ import {
   tagExperimentOp
 } from './experiments'
 import { itemDetailOp } from './item-detail'
-import { exportFigureOp, exportRecordOp, exportScoresOp, exportTableOp } from './export'
+import { exportAgreementOp, exportFigureOp, exportRecordOp, exportScoresOp, exportTableOp } from './export'
 import { importScoresOp } from './import-scores'
 import { evaluateOp } from './metrics'
 import { createServices } from '../services'
 import { RunRegistry } from './runs'
-import { addModelOp, inspectModelOp, listModelsOp, removeModelOp } from './models'
+import { addModelOp, inspectModelOp, listModelsOp, pullModelOp, removeModelOp } from './models'
 import { resolveExperimentRef } from '../runner/record'
 
 /** What a handler receives besides its validated input. */
@@ -49,6 +51,7 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'models.list': async () => listModelsOp(s),
     'models.add': async (i) => addModelOp(s, i.path),
     'models.inspect': async (i) => inspectModelOp(s, i),
+    'models.pull': async (i, c) => pullModelOp(s, i, c),
     'models.remove': async (i) => removeModelOp(s, i.path),
     'datasets.list': async () => listDatasetsOp(s),
     'datasets.add': async (i, c) => addDatasetOp(s, i.path, c.signal),
@@ -72,6 +75,10 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'experiments.delete': async (i) => deleteExperimentOp(s, ref(i.id)),
     'experiments.compare': async (i, c) => compareExperimentsOp(s, { ...i, ids: refs(i.ids) }, c),
     'experiments.import': async (i, c) => importScoresOp(s, i, c.signal),
+    'experiments.agreement': async (i) => agreementOp(s, refs(i.ids), i.fpr),
+    'experiments.seeds': async (i) => seedsOp(s, refs(i.ids), i.fpr),
+    'audit.set': async (i, c) => auditSetOp(s, i, c),
+    'export.agreement': async (i) => exportAgreementOp(s, { ...i, ids: refs(i.ids) }),
     'metrics.evaluate': async (i, c) => evaluateOp(i, c),
     'export.figure': async (i, c) => exportFigureOp(s, { ...i, ids: refs(i.ids) }, c),
     'export.table': async (i, c) => exportTableOp(s, { ...i, ids: refs(i.ids) }, c),

@@ -1,18 +1,23 @@
-// models.list / models.add / models.inspect / models.remove: bundled models from resources/models plus the folders the user added.
+// models.list / models.add / models.inspect / models.remove: bundled models, the folders the user added and the Hugging Face cache.
 import path from 'node:path'
 import { WorkbenchError, toErrorData } from '../../../shared/contract/errors'
 import type { OpOutput } from '../../../shared/contract/operations'
 import type { Services } from '../services'
 import { listModels, parseModelRef, toModelInfo, toModelInspection } from '../models'
 import { loadTokenizer, tokenize } from '../preprocess'
+import type { EventSink } from '../../../shared/contract/events'
+import { hubCacheDir, listCachedRepos } from '../models/hf-cache'
+import { pullModel } from '../models/hub-pull'
+import { PhaseProgress } from '../runner/progress'
 
 /** Bundled and added models, each described (or with its load error explained). */
 export async function listModelsOp(s: Services): Promise<OpOutput<'models.list'>> {
   const added = s.store().models.list()
   const bundled = await listModels([{ dir: s.bundledModelsDir, source: 'bundled' }])
   const user = await Promise.all(added.map(async (e) => toModelInfo(await s.models.describe(e.path, { source: 'user' }), e.name)))
-  const models = [...bundled, ...user]
-  const hint = models.length === 0 ? `No models found. Put a CLIP export in Hugging Face ONNX layout under ${s.bundledModelsDir} or add a model folder.` : null
+  const cached = await Promise.all((await listCachedRepos(s.config.hfCacheDir ?? hubCacheDir())).map(async (r) => ({ ...toModelInfo(await s.models.describe(r.dir, { source: 'user' }), r.repoId), repoId: r.repoId, revision: r.revision })))
+  const models = [...bundled, ...user, ...cached]
+  const hint = models.length === 0 ? `No models found. Put a CLIP export (Hugging Face ONNX, OpenCLIP/immich or clip-as-service layout) under ${s.bundledModelsDir}, add a model folder, or \`mia models pull <repo-id>\` into the Hugging Face cache.` : null
   return { models, hint }
 }
 
@@ -46,6 +51,18 @@ async function probeTokenizer(dir: string, contextLength: number | null): Promis
     const data = toErrorData(err)
     throw new WorkbenchError({ code: 'bad-model', item: path.join(dir, 'tokenizer.json'), message: `The tokenizer of ${dir} does not work: ${data.message}`, hint: data.hint ?? "Copy tokenizer.json (and tokenizer_config.json) from the model's export." }, { cause: err })
   }
+}
+
+/** Pull a hub repo into the Hugging Face cache with byte progress; the snapshot is then listed under its repo id. */
+export async function pullModelOp(s: Services, input: { repoId: string; revision?: string; variant?: string }, ctx: { signal?: AbortSignal; emit: EventSink }): Promise<OpOutput<'models.pull'>> {
+  let progress: PhaseProgress | null = null
+  const r = await pullModel({
+    ...input, cacheDir: s.config.hfCacheDir, signal: ctx.signal, emit: ctx.emit,
+    onTotal: (bytes) => void (progress = new PhaseProgress(ctx.emit, 'downloading', bytes, 'bytes')),
+    onBytes: (bytes, file) => progress?.advance(bytes, file)
+  })
+  const d = await s.models.describe(r.dir, { source: 'user', variant: input.variant })
+  return { ...toModelInfo(d, r.repoId), repoId: r.repoId, revision: r.revision, downloadedBytes: r.downloadedBytes, pulledFiles: r.files }
 }
 
 /** Forget an added folder. */

@@ -20,6 +20,8 @@ export interface ImagePreprocessConfig {
   doConvertRgb: boolean
   /** Centre-crop offset: transformers floors (h - ch) / 2, torchvision rounds it half to even (OpenCLIP, OpenAI). Default floor. */
   cropRounding?: 'floor' | 'half-even'
+  /** Resize before convert('RGB') (OpenCLIP, OpenAI) or after (Hugging Face, the default); differs for alpha and palette images. */
+  order?: 'huggingface' | 'openclip'
 }
 
 /** CLIP's preprocessing (openai/clip-vit-base-patch32 preprocessor_config.json). */

@@ -3,6 +3,7 @@
 import sharp, { type Metadata, type OutputInfo } from 'sharp'
 import { WorkbenchError } from '../../../shared/contract/errors'
 import { MAX_PIXELS, PIXEL_LIMIT_HINT, pixelLimitProblem } from '../limits'
+import type { SourcePixels } from './image'
 
 /** Decoded pixels: 8-bit RGB, row-major HWC, as PIL's convert('RGB') would give them. */
 export interface DecodedImage {
@@ -11,6 +12,8 @@ export interface DecodedImage {
   height: number
   /** Container format sniffed from the bytes: jpeg, png, gif, webp or tiff. */
   format: string
+  /** PIL's mode before conversion where it matters to OpenCLIP's order (palette, bilevel, alpha). */
+  source?: SourcePixels
 }
 
 /** Limits for decoding one item. */
@@ -168,5 +171,23 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}
     throw badItem(item, `the image data cannot be decoded (${(err as Error).message}).`, 'The file is corrupt or truncated; re-download or re-export it.', err)
   }
   const transparent = format === 'gif' ? gifTransparentColour(bytes) : null
-  return { data: toRgb(raw.data, raw.info, meta.space, transparent), width: raw.info.width, height: raw.info.height, format }
+  const source = await sourcePixels(bytes, meta, raw, maxPixels).catch(() => undefined)
+  return { data: toRgb(raw.data, raw.info, meta.space, transparent), width: raw.info.width, height: raw.info.height, format, ...(source ? { source } : {}) }
+}
+
+/** The PIL mode the file opens as, where resizing before convert('RGB') differs from after (see image.ts resizeInOrder). */
+async function sourcePixels(bytes: Uint8Array, meta: Metadata, raw: { data: Buffer; info: OutputInfo }, maxPixels: number): Promise<SourcePixels | undefined> {
+  if (meta.isPalette) return { mode: 'P' }
+  const ch = raw.info.channels
+  if (meta.space === 'b-w' && ch === 1 && !meta.hasAlpha && meta.bitsPerSample === 1) return { mode: '1' }
+  if (!meta.hasAlpha || meta.space === 'cmyk' || meta.space === 'rgb16' || meta.space === 'grey16') return undefined
+  const n = raw.info.width * raw.info.height
+  if (ch === 4) {
+    const alpha = new Uint8Array(n)
+    for (let i = 0; i < n; i++) alpha[i] = raw.data[i * 4 + 3]
+    return { mode: 'RGBA', alpha }
+  }
+  // Grey with alpha: the 'b-w' raw output drops alpha, so read that band on its own.
+  const band = await sharp(bytes, { failOn: 'error', limitInputPixels: maxPixels, ignoreIcc: true, pages: 1, autoOrient: false }).extractChannel('alpha').raw().toBuffer()
+  return band.length === n ? { mode: 'LA', alpha: new Uint8Array(band) } : undefined
 }

@@ -1,4 +1,4 @@
-// CLIPImageProcessor on decoded RGB pixels: PIL-exact resize, HF centre crop, rescale and normalise to CHW float32.
+// CLIPImageProcessor on decoded RGB pixels: PIL-exact resize (in HF or OpenCLIP order), centre crop, rescale and normalise to CHW float32.
 
 import { WorkbenchError } from '../../../shared/contract/errors'
 import type { ImagePreprocessConfig } from './image-config'
@@ -9,6 +9,14 @@ export interface RgbImage {
   data: Uint8Array
   width: number
   height: number
+  /** What PIL would have opened, where OpenCLIP's order (resize before convert('RGB')) changes the pixels. */
+  source?: SourcePixels
+}
+
+/** PIL mode of the file before convert('RGB'), and its alpha plane (RGBA, LA). */
+export interface SourcePixels {
+  mode: 'RGBA' | 'LA' | 'P' | '1'
+  alpha?: Uint8Array
 }
 
 /** Where the crop window sits in the resized image (offsets may be negative: HF pads with zeros). */
@@ -166,6 +174,43 @@ function checkImage(img: RgbImage): void {
   }
 }
 
+/** PIL's MULDIV255(a, b): a·b/255 rounded, as Convert.c premultiplies RGBA -> RGBa. */
+function mulDiv255(a: number, b: number): number {
+  const t = a * b + 128
+  return ((t >> 8) + t) >> 8
+}
+
+/**
+ * Resize the crop window in the order the model's pipeline uses. Hugging Face converts to RGB first.
+ * OpenCLIP/OpenAI resize the image as opened (open_clip/transform.py, clip/clip.py `_transform`): PIL
+ * resizes P and 1 images with NEAREST whatever filter was asked, and RGBA/LA premultiplied by alpha
+ * (RGBa/La) then un-premultiplied; convert('RGB') afterwards drops alpha (Pillow Image.resize, Convert.c).
+ */
+function resizeInOrder(img: RgbImage, g: PreprocessGeometry, w: Window, config: ImagePreprocessConfig): Uint8Array {
+  const src = config.order === 'openclip' ? img.source : undefined
+  if (!src) return resizeWindow(img, g, w, config.resample)
+  if (src.mode === 'P' || src.mode === '1') return resizeWindow(img, g, w, 0)
+  const alpha = src.alpha
+  if (!alpha || config.resample === 0) return resizeWindow(img, g, w, config.resample)
+  const n = img.width * img.height
+  const pre = new Uint8Array(n * 3)
+  const planeA = new Uint8Array(n * 3)
+  for (let i = 0; i < n; i++) {
+    const a = alpha[i]
+    for (let c = 0; c < 3; c++) {
+      pre[i * 3 + c] = mulDiv255(img.data[i * 3 + c], a)
+      planeA[i * 3 + c] = a
+    }
+  }
+  const rgb = resizeWindow({ data: pre, width: img.width, height: img.height }, g, w, config.resample)
+  const a = resizeWindow({ data: planeA, width: img.width, height: img.height }, g, w, config.resample)
+  for (let p = 0; p < rgb.length; p++) {
+    const al = a[p]
+    if (al !== 0 && al !== 255) rgb[p] = Math.min(255, Math.trunc((255 * rgb[p]) / al))
+  }
+  return rgb
+}
+
 /**
  * Write the CHW float32 tensor of `img` into `out` starting at element `offset` (a batch slot of an
  * N×3×H×W buffer), with no intermediate copies of the tensor. Returns the geometry used.
@@ -178,7 +223,7 @@ export function preprocessInto(img: RgbImage, config: ImagePreprocessConfig, out
     throw new WorkbenchError({ code: 'internal', message: `Batch buffer of ${out.length} floats has no room for a 3×${g.outHeight}×${g.outWidth} tensor at ${offset}.` })
   }
   const w = cropWindow(g)
-  const pixels = resizeWindow(img, g, w, config.resample)
+  const pixels = resizeInOrder(img, g, w, config)
   const table = tableFor(config)
   // Padding (crop larger than the image) is zero bytes before rescale/normalise, as in transformers.
   if (w.rows !== g.outHeight || w.cols !== g.outWidth) {
@@ -210,7 +255,7 @@ export function resizeAndCrop(img: RgbImage, config: ImagePreprocessConfig): Rgb
   checkImage(img)
   const g = preprocessGeometry(img.width, img.height, config)
   const w = cropWindow(g)
-  const pixels = resizeWindow(img, g, w, config.resample)
+  const pixels = resizeInOrder(img, g, w, config)
   const data = new Uint8Array(g.outWidth * g.outHeight * 3)
   for (let y = 0; y < w.rows; y++) data.set(pixels.subarray(y * w.cols * 3, (y + 1) * w.cols * 3), ((y + w.dy) * g.outWidth + w.dx) * 3)
   return { data, width: g.outWidth, height: g.outHeight }

@@ -7,6 +7,7 @@ import type { Item } from '../datasets'
 import { aeaOf, gather, type AttackOutcome, type Rows } from './rows'
 import type { EmbeddedItems } from './embed'
 import type { RunItems } from './plan'
+import { PhaseProgress } from './progress'
 
 /** Views each new attack needs: QMIA over AEA needs every view, the others the original only. */
 export function viewsFor(spec: ResolvedSpec, emb: EmbeddedItems): number {
@@ -16,14 +17,11 @@ export function viewsFor(spec: ResolvedSpec, emb: EmbeddedItems): number {
 function qmiaRows(rows: Rows, d: number, spec: ResolvedSpec): QmiaRows {
   const n = rows.items.length
   const score = spec.params.qmia.base === 'aea' ? aeaOf(rows, d, spec.params.aea.aggregation).scores : csaScores(rows.image, rows.text, n, d)
-  // Features [ê_I ; ê_T], as WSA's (attacks.md): what the regression conditions each item's threshold on.
-  const features = new Float64Array(n * 2 * d)
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) {
-      features[i * 2 * d + j] = rows.image[i * d + j]
-      features[i * 2 * d + d + j] = rows.text[i * d + j]
-    }
-  }
+  // The features the regression conditions each item's threshold on: [ê_I ; ê_T] by default (attacks.md "QMIA").
+  const blocks = { both: [rows.image, rows.text], image: [rows.image], text: [rows.text] }[spec.params.qmia.features]
+  const p = blocks.length * d
+  const features = new Float64Array(n * p)
+  for (let i = 0; i < n; i++) blocks.forEach((m, b) => features.set(m.subarray(i * d, (i + 1) * d), i * p + b * d))
   return { n, features, score }
 }
 
@@ -34,8 +32,9 @@ export function scoreQmia(spec: ResolvedSpec, parts: RunItems, emb: EmbeddedItem
   const targets = gather(parts.targets, emb, views)
   const reference = gather(parts.reference, emb, views)
   const q = spec.params.qmia
-  const r = runQmia({ p: 2 * d, reference: qmiaRows(reference, d, spec), target: qmiaRows(targets, d, spec), alpha: q.alpha, seed: spec.params.seed, signal })
-  return { targets: targets.items, scores: r.scores, referenceScores: r.referenceScores, extra: null, report: { base: q.base, ...(q.base === 'aea' ? { aggregation: spec.params.aea.aggregation, K: views - 1 } : {}), ...r.report } }
+  const p = (q.features === 'both' ? 2 : 1) * d
+  const r = runQmia({ p, reference: qmiaRows(reference, d, spec), target: qmiaRows(targets, d, spec), alpha: q.alpha, seed: spec.params.seed, signal })
+  return { targets: targets.items, scores: r.scores, referenceScores: r.referenceScores, extra: null, report: { base: q.base, features: q.features, ...(q.base === 'aea' ? { aggregation: spec.params.aea.aggregation, K: views - 1 } : {}), ...r.report } }
 }
 
 /** Loss + gradient norm: targets and reference share seeded InfoNCE batches; the loss and norm of each target ride along as `extra`. */
@@ -53,15 +52,22 @@ export function scoreLossGrad(spec: ResolvedSpec, parts: RunItems, emb: Embedded
   const text = new Float32Array(image.length)
   text.set(targets.text)
   text.set(reference.text, nT * d)
-  const r = runLossGrad({ d, image, text, nTargets: nT, nReference: reference.items.length, batchSize: p.batchSize, logitScale: scale, seed: spec.params.seed, signal })
+  let progress: PhaseProgress | null = null
+  let done = 0
+  const onBatch = (k: number, total: number): void => {
+    progress ??= new PhaseProgress(emit, 'scoring', total, 'batches')
+    progress.advance(k - done)
+    done = k
+  }
+  const r = runLossGrad({ d, image, text, nTargets: nT, nReference: reference.items.length, batchSize: p.batchSize, logitScale: scale, seed: spec.params.seed, signal, onBatch })
   const extra = targets.items.map((_, i) => Float32Array.of(r.loss[i], r.gradNorm[i]))
-  return { targets: targets.items, scores: r.scores, referenceScores: null, extra, report: { ...r.report, logitScaleSource: p.logitScale === null ? 'default' : 'spec or model card', extra: ['loss', 'gradNorm'] } }
+  return { targets: targets.items, scores: r.scores, referenceScores: r.referenceScores, extra, report: { ...r.report, logitScaleSource: p.logitScale === null ? 'default' : 'spec or model card', extra: ['loss', 'gradNorm'] } }
 }
 
 const fill = (template: string, text: string): string => template.split('{}').join(text)
 
 /** Zero-shot rank over other items' distinct captions or a candidate list, under each prompt template. */
-export async function scoreRank(spec: ResolvedSpec, parts: RunItems, emb: EmbeddedItems, signal: AbortSignal | undefined): Promise<AttackOutcome> {
+export async function scoreRank(spec: ResolvedSpec, parts: RunItems, emb: EmbeddedItems, signal: AbortSignal | undefined, emit: EventSink): Promise<AttackOutcome> {
   const d = emb.dim
   const r = spec.params.rank
   const targets = gather(parts.targets, emb, 1)
@@ -76,22 +82,38 @@ export async function scoreRank(spec: ResolvedSpec, parts: RunItems, emb: Embedd
   const pool: string[] = r.candidates === 'list' ? [...new Set(r.candidateList)] : [...vecOf.keys()]
   if (r.candidates === 'list' && pool.length === 0) throw new WorkbenchError({ code: 'invalid-input', item: 'rank.candidateList', message: 'The candidate list is empty.', hint: 'Give candidate texts (one per line with --candidates FILE).' })
   const at = new Map(pool.map((c, i) => [c, i]))
-  const ownIndex = Int32Array.from(targets.items, (it) => at.get(it.caption) ?? -1)
+  // Reference non-members are ranked after the targets (per-item seeds follow the row, so target ranks do not move).
+  const scored = [...targets.items, ...refRows.items]
+  const ownIndex = Int32Array.from(scored, (it) => at.get(it.caption) ?? -1)
+  const image = new Float32Array(scored.length * d)
+  image.set(targets.image)
+  image.set(refRows.image, targets.image.length)
   let ownText: Float32Array[]
   let candidates: Float32Array[]
   if (plain && r.candidates === 'captions') {
     const cand = new Float32Array(pool.length * d)
     pool.forEach((c, i) => cand.set(vecOf.get(c)!, i * d))
-    ownText = [targets.text]
+    const text = new Float32Array(image.length)
+    text.set(targets.text)
+    text.set(refRows.text, targets.text.length)
+    ownText = [text]
     candidates = [cand]
   } else {
     ownText = []
     candidates = []
     for (const t of r.templates) {
-      ownText.push(await emb.embedTexts!(targets.items.map((it) => fill(t, it.caption))))
+      ownText.push(await emb.embedTexts!(scored.map((it) => fill(t, it.caption))))
       candidates.push(await emb.embedTexts!(pool.map((c) => fill(t, c))))
     }
   }
-  const out = runRank({ d, image: targets.image, ownText, candidates, m: pool.length, ownIndex, k: r.k, seed: spec.params.seed, signal })
-  return { targets: targets.items, scores: out.scores, referenceScores: null, extra: targets.items.map((_, i) => Float32Array.of(out.ranks[i])), report: { ...out.report, candidates: r.candidates, templateList: r.templates, extra: ['rank'] } }
+  const progress = new PhaseProgress(emit, 'scoring', scored.length, 'images')
+  let done = 0
+  const onProgress = (k: number): void => {
+    progress.advance(k - done)
+    done = k
+  }
+  const out = runRank({ d, image, ownText, candidates, m: pool.length, ownIndex, k: r.k, seed: spec.params.seed, signal, onProgress })
+  const nT = targets.items.length
+  const referenceScores = refRows.items.length ? out.scores.slice(nT) : null
+  return { targets: targets.items, scores: out.scores.slice(0, nT), referenceScores, extra: targets.items.map((_, i) => Float32Array.of(out.ranks[i])), report: { ...out.report, top1: out.ranks.subarray(0, nT).filter((x) => x === 1).length / nT, candidates: r.candidates, templateList: r.templates, extra: ['rank'] } }
 }

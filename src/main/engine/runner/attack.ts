@@ -27,7 +27,7 @@ export async function scoreWithModel(spec: ResolvedSpec, parts: RunItems, emb: E
   const d = emb.dim
   if (spec.attack === 'qmia') return scoreQmia(spec, parts, emb, signal)
   if (spec.attack === 'loss-grad') return scoreLossGrad(spec, parts, emb, signal, emit)
-  if (spec.attack === 'rank') return scoreRank(spec, parts, emb, signal)
+  if (spec.attack === 'rank') return scoreRank(spec, parts, emb, signal, emit)
   const wantViews = usesAugmentedViews(spec.attack, spec.params) ? emb.views.length : 1
   const targets = gather(parts.targets, emb, wantViews)
   const reference = gather(parts.reference, emb, wantViews)

@@ -5,12 +5,15 @@ import { throwIfAborted, WorkbenchError, toErrorData } from '../../../shared/con
 import type { EventSink } from '../../../shared/contract/events'
 import type { SkippedItem } from '../../../shared/contract/experiments'
 import { l2NormalizeRows } from '../attacks'
-import { applyView, viewCount, viewSpec, type AugBank } from '../augment'
-import { captionHash, DataFileError, imageHash, imageLabel, imageStamp, readItemImage, type Item } from '../datasets'
+import { viewCount, viewSpec, type AugBank } from '../augment'
+import { captionHash, imageHash, imageStamp, type Item } from '../datasets'
 import { defaultBatchSize, type ClipModel } from '../models'
-import { decodeImage, loadTokenizer, preprocessInto, readPreprocessorConfig, tokenize, type ImagePreprocessConfig, type RgbImage } from '../preprocess'
+import { loadTokenizer, readPreprocessorConfig, tokenize } from '../preprocess'
 import { embeddingKey, type WorkspaceStore } from '../store'
+import { cacheLine, skipUnembedded } from './embed-outcome'
 import { PhaseProgress } from './progress'
+import { missingFile, readImage, type ItemTask } from './prepare-item'
+import { preparedInOrder } from './preprocess-pool'
 
 /** What to embed: every item's caption, and its image under `orig` plus the K views of `bank`. */
 export interface EmbedRequest {
@@ -23,6 +26,8 @@ export interface EmbedRequest {
   /** Items whose augmented views are needed (default: all); others get `orig` only. */
   augmentItems?: ReadonlySet<string>
   batchSize?: number
+  /** Decode/preprocess worker threads (default: cores − 1; 0 = on this thread). */
+  preprocessThreads?: number
   signal?: AbortSignal
   emit: EventSink
 }
@@ -93,23 +98,11 @@ export async function embedItems(req: EmbedRequest): Promise<EmbeddedItems> {
     failedContent.set(imageHashes.get(item.id)!, { first: item.id, err })
     skip(item, err)
   }
-  const failed = await embedImageUnits(model, fp, imageWork, store, { batch, bank: req.bank, seed: req.seed }, { signal, emit, progress: embedding }, skipUnit)
+  const failed = await embedImageUnits(model, fp, imageWork, store, { batch, bank: req.bank, seed: req.seed, threads: req.preprocessThreads }, { signal, emit, progress: embedding }, skipUnit)
 
   const text = store.embeddings.getMany(fp, 'text', textKeys)
   const image = store.embeddings.getMany(fp, 'image', imageUnits)
-  // Every usable item ends embedded or skipped with a reason, never silently dropped (issue 16).
-  for (const it of usable) {
-    if (failed.has(it.id)) continue
-    const hash = imageHashes.get(it.id)!
-    const same = failedContent.get(hash)
-    const missing = !image.has(embeddingKey(hash, 'orig')) || !text.has(embeddingKey(captionHash(it.caption), 'orig'))
-    if (!same && !missing) continue
-    failed.add(it.id)
-    const data = same ? toErrorData(same.err) : null
-    skip(it, data
-      ? new WorkbenchError({ code: data.code, item: it.id, message: `Item ${it.id}: its image has the same bytes as item ${same!.first}, which was skipped: ${data.message}`, hint: data.hint })
-      : new WorkbenchError({ code: 'inference-failed', item: it.id, message: `Item ${it.id}: no embedding was produced for it.`, hint: 'Rerun; if it persists, report it with the dataset.' }))
-  }
+  skipUnembedded(usable, { failed, failedContent, imageHashes, image, text }, skip)
   const captionOf = new Map(usable.filter((it) => !failed.has(it.id)).map((it) => [it.id, captionHash(it.caption)]))
   return {
     imageHashes,
@@ -137,16 +130,6 @@ async function embedStrings(model: ClipModel, fp: string, store: WorkspaceStore,
   const out = new Float32Array(texts.length * model.dim)
   texts.forEach((t, i) => out.set(got.get(embeddingKey(captionHash(t), 'orig'))!, i * model.dim))
   return out
-}
-
-/**
- * The cache line: totals, distinct contents and how many distinct ones were cached. Duplicate captions and images are
- * embedded once, so "cached" counts distinct contents, never the duplicates of work still to do (issue 16).
- */
-export function cacheLine(textKeys: ReadonlyArray<{ contentHash: string }>, textTodo: number, imageUnits: ReadonlyArray<{ contentHash: string; view: string }>, imageTodo: number): string {
-  const distinctText = new Set(textKeys.map((k) => k.contentHash)).size
-  const distinctImage = new Set(imageUnits.map((u) => embeddingKey(u.contentHash, u.view))).size
-  return `Cache: ${textKeys.length} captions, ${distinctText} distinct, ${distinctText - textTodo} cached; ${imageUnits.length} image views, ${distinctImage} distinct, ${distinctImage - imageTodo} cached.`
 }
 
 function failedUnits(units: ImageUnit[], failed: Set<string>): number {
@@ -199,24 +182,6 @@ async function hashOne(item: Item): Promise<string> {
   return hash
 }
 
-function missingFile(item: Item, err: NodeJS.ErrnoException): WorkbenchError {
-  const gone = err.code === 'ENOENT'
-  return new WorkbenchError({
-    code: 'bad-item',
-    item: item.id,
-    message: gone ? `Item ${item.id}: image ${imageLabel(item)} does not exist.` : err instanceof DataFileError ? `Item ${item.id}: ${err.message}` : `Item ${item.id}: image ${imageLabel(item)} cannot be read (${err.code ?? err.message}).`,
-    hint: gone ? 'Fix the path in the manifest or restore the file; the other items are used.' : err instanceof DataFileError ? 'Point the item at a regular image file within the size limit; the other items are used.' : 'Check the file permissions.'
-  })
-}
-
-async function readImage(item: Item): Promise<Buffer> {
-  try {
-    return await readItemImage(item)
-  } catch (err) {
-    throw missingFile(item, err as NodeJS.ErrnoException)
-  }
-}
-
 /** Tokenize and embed captions in batches; each batch is stored in one transaction. */
 interface Reporting {
   signal?: AbortSignal
@@ -242,88 +207,66 @@ async function embedCaptions(model: ClipModel, fp: string, work: Item[], store: 
   if (truncated) emit({ type: 'log', level: 'warn', message: `${truncated} caption(s) had more than ${tok.contextLength} tokens and were truncated (the end token is kept).` })
 }
 
-interface PreparedBatch {
-  units: ImageUnit[]
-  pixels: Float32Array
+/** Units grouped per item (an item's views are contiguous in `work`): one decode serves all its views. */
+function tasksOf(work: ImageUnit[]): { tasks: ItemTask[]; units: ImageUnit[][] } {
+  const tasks: ItemTask[] = []
+  const units: ImageUnit[][] = []
+  for (const u of work) {
+    const last = tasks.at(-1)
+    if (last && last.item.id === u.item.id && last.contentHash === u.contentHash) {
+      last.ks.push(u.k)
+      units.at(-1)!.push(u)
+    } else {
+      tasks.push({ item: u.item, contentHash: u.contentHash, ks: [u.k] })
+      units.push([u])
+    }
+  }
+  return { tasks, units }
 }
 
-/** Decode/augment/preprocess batch i+1 while batch i runs through the vision tower; returns ids of items that failed. */
-async function embedImageUnits(model: ClipModel, fp: string, work: ImageUnit[], store: WorkspaceStore, opts: { batch: number; bank: AugBank | null; seed: number }, { signal, emit, progress }: Reporting, skip: (item: Item, err: unknown) => void): Promise<Set<string>> {
+/** Decode/augment/preprocess in the pool (runner/preprocess-pool.ts) while batches run through the vision tower; returns ids of items that failed. */
+async function embedImageUnits(model: ClipModel, fp: string, work: ImageUnit[], store: WorkspaceStore, opts: { batch: number; bank: AugBank | null; seed: number; threads?: number }, { signal, emit, progress }: Reporting, skip: (item: Item, err: unknown) => void): Promise<Set<string>> {
   const failed = new Set<string>()
   if (work.length === 0) return failed
   // The model's own preprocessing, whatever file of its format it came from (models/formats/).
   const config = model.description.preprocess ?? readPreprocessorConfig(await fs.readFile(path.join(model.description.path, 'preprocessor_config.json'), 'utf8'))
   const orig = work.filter((u) => u.k === 0).length
   const augProgress = work.length > orig ? new PhaseProgress(emit, 'augmenting', work.length - orig, 'views') : null
-  const batches: ImageUnit[][] = []
-  for (let i = 0; i < work.length; i += opts.batch) batches.push(work.slice(i, i + opts.batch))
-  const decoded = new DecodeCache()
-  const side = model.description.imageSize ?? config.cropSize.height
-  const view = (img: RgbImage, u: ImageUnit): RgbImage => (u.k === 0 || !opts.bank ? img : applyView(img, opts.bank, u.k, u.contentHash, opts.seed))
-  const prepare = (units: ImageUnit[]): Promise<PreparedBatch> => prepareBatch(units, { config, per: 3 * side * side, view }, decoded, failed, skip, signal)
-  let pending: Promise<PreparedBatch> | null = prepare(batches[0])
-  for (let b = 0; b < batches.length; b++) {
-    const current: PreparedBatch = await pending!
-    throwIfAborted(signal)
-    pending = b + 1 < batches.length ? prepare(batches[b + 1]) : null
-    // A failed prefetch is awaited (and thrown) in the next round; keep it from being reported as unhandled meanwhile.
-    pending?.catch(() => undefined)
-    if (current.units.length) {
-      const raw = await model.embedImages(current.pixels, current.units.length)
-      const vectors = l2NormalizeRows(raw, current.units.length, model.dim)
-      store.embeddings.putMany(current.units.map((u, i) => ({ modelFingerprint: fp, kind: 'image' as const, contentHash: u.contentHash, view: u.view, vector: vectors.slice(i * model.dim, (i + 1) * model.dim) })))
-    }
-    const nOrig = batches[b].filter((u) => u.k === 0).length
+  const advance = (units: ImageUnit[]): void => {
+    const nOrig = units.filter((u) => u.k === 0).length
     if (nOrig) progress?.advance(nOrig, 'images')
-    if (batches[b].length - nOrig) augProgress?.advance(batches[b].length - nOrig, 'augmented views')
+    if (units.length - nOrig) augProgress?.advance(units.length - nOrig, 'augmented views')
   }
+  const side = model.description.imageSize ?? config.cropSize.height
+  const per = 3 * side * side
+  let batch: ImageUnit[] = []
+  let pixels = new Float32Array(opts.batch * per)
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return
+    const raw = await model.embedImages(pixels.subarray(0, batch.length * per), batch.length)
+    const vectors = l2NormalizeRows(raw, batch.length, model.dim)
+    store.embeddings.putMany(batch.map((u, i) => ({ modelFingerprint: fp, kind: 'image' as const, contentHash: u.contentHash, view: u.view, vector: vectors.slice(i * model.dim, (i + 1) * model.dim) })))
+    advance(batch)
+    batch = []
+    pixels = new Float32Array(opts.batch * per)
+  }
+  const { tasks, units } = tasksOf(work)
+  let t = 0
+  // Two batches ahead: the next batch is ready when the current one leaves the vision tower.
+  for await (const [task, result] of preparedInOrder(tasks, { config, per, bank: opts.bank, seed: opts.seed }, { threads: opts.threads, window: 2 * opts.batch, signal })) {
+    const mine = units[t++]
+    if ('error' in result) {
+      failed.add(task.item.id)
+      skip(task.item, new WorkbenchError(result.error))
+      advance(mine)
+      continue
+    }
+    for (let i = 0; i < mine.length; i++) {
+      pixels.set(result.pixels.subarray(i * per, (i + 1) * per), batch.length * per)
+      batch.push(mine[i])
+      if (batch.length === opts.batch) await flush()
+    }
+  }
+  await flush()
   return failed
-}
-
-/** The last few decoded images: an item's views usually sit in the same or the next batch. */
-class DecodeCache {
-  private readonly map = new Map<string, Promise<RgbImage>>()
-  get(item: Item, hash: string): Promise<RgbImage> {
-    let hit = this.map.get(hash)
-    if (!hit) {
-      hit = readImage(item).then((bytes) => decodeImage(bytes, { itemId: item.id }))
-      hit.catch(() => undefined)
-      this.map.set(hash, hit)
-      if (this.map.size > 64) this.map.delete(this.map.keys().next().value!)
-    }
-    return hit
-  }
-}
-
-interface Preparation {
-  config: ImagePreprocessConfig
-  /** Floats per preprocessed image (3 × side × side of the vision graph). */
-  per: number
-  view(img: RgbImage, unit: ImageUnit): RgbImage
-}
-
-async function prepareBatch(units: ImageUnit[], prep: Preparation, decoded: DecodeCache, failed: Set<string>, skip: (item: Item, err: unknown) => void, signal: AbortSignal | undefined): Promise<PreparedBatch> {
-  const { per } = prep
-  const images = await Promise.all(units.map((u) => decoded.get(u.item, u.contentHash).then((img) => img, (err: unknown) => err as Error)))
-  throwIfAborted(signal)
-  const kept: ImageUnit[] = []
-  const pixels = new Float32Array(units.length * per)
-  units.forEach((u, i) => {
-    const img = images[i]
-    if (failed.has(u.item.id)) return
-    if (img instanceof Error) {
-      failed.add(u.item.id)
-      skip(u.item, img)
-      return
-    }
-    try {
-      preprocessInto(prep.view(img, u), prep.config, pixels, kept.length * per)
-    } catch (err) {
-      failed.add(u.item.id)
-      skip(u.item, err)
-      return
-    }
-    kept.push(u)
-  })
-  return { units: kept, pixels: pixels.subarray(0, kept.length * per) }
 }

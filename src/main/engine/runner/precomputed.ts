@@ -49,7 +49,7 @@ async function normalised(source: VectorSource, items: Item[], skipped: SkippedI
   return { items: keep.map((i) => items[i]), image: l2NormalizeRows(pick(raw.image), keep.length, d), text: l2NormalizeRows(pick(raw.text), keep.length, d) }
 }
 
-/** Run CSA or WSA on `ds`'s own vectors; the caller has refused AEA (it needs the model and the images). */
+/** Run an attack on `ds`'s own vectors (CSA streamed, the others gathered); the caller has refused AEA (it needs the model and the images). */
 export async function scorePrecomputed(spec: ResolvedSpec, ds: Dataset & { vectors: VectorSource }, ctx: Context): Promise<PrecomputedRun> {
   ctx.emit({ type: 'log', level: 'info', message: `Using the dataset's precomputed ${ds.vectors.dim}-dimensional embeddings${ds.vectors.model ? ` (${ds.vectors.model})` : ''}; no model is queried.` })
   return spec.attack === 'csa' ? streamCsa(ds, ctx) : gatheredWsa(spec, ds, ctx)
@@ -97,7 +97,7 @@ async function streamCsa(ds: Dataset & { vectors: VectorSource }, ctx: Context):
   return { outcome, reference: reference.length, pool, skipped }
 }
 
-/** WSA: every needed vector is gathered (normalised) and the model-based scorer runs on them unchanged. */
+/** WSA, QMIA, loss-grad, rank: every needed vector is gathered (normalised) and the model-based scorer runs on them unchanged. */
 async function gatheredWsa(spec: ResolvedSpec, ds: Dataset & { vectors: VectorSource }, ctx: Context): Promise<PrecomputedRun> {
   const parts: RunItems = await collectItems(ds, ctx.signal, ctx.emit)
   storeItems(ctx.store, ds.info.hash, [...parts.targets, ...parts.reference, ...parts.pool], NO_IMAGES)

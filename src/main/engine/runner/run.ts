@@ -28,6 +28,11 @@ interface RunContext {
 
 /** Run (or resume) experiment `id`; its status ends as done, failed or cancelled, and the record is returned. */
 export async function runExperiment(s: Services, id: string, ctx: RunContext): Promise<ExperimentRecord> {
+  return (await runExperimentWithOutcome(s, id, ctx)).record
+}
+
+/** As runExperiment, also returning the attack's outcome (reference scores included), e.g. for set-level inference. */
+export async function runExperimentWithOutcome(s: Services, id: string, ctx: RunContext): Promise<{ record: ExperimentRecord; outcome: AttackOutcome }> {
   const store = s.store()
   const spec = specOf(requireRow(store, id))
   if (spec.attack === 'imported') throw new WorkbenchError({ code: 'unsupported', item: id, message: `Experiment ${id} holds imported scores; there is nothing to run or resume.`, hint: 'Import the file again with `mia metrics --save` to store a new version.' })
@@ -36,7 +41,7 @@ export async function runExperiment(s: Services, id: string, ctx: RunContext): P
     const results = await execute(s, spec, ctx)
     store.scores.putMany(id, results.rows)
     store.experiments.setResults(id, results.results as unknown as Record<string, unknown>)
-    return toRecord(store.experiments.setStatus(id, 'done'))
+    return { record: toRecord(store.experiments.setStatus(id, 'done')), outcome: results.outcome }
   } catch (err) {
     const data = toErrorData(err)
     store.experiments.setStatus(id, data.code === 'cancelled' ? 'cancelled' : 'failed', data.code === 'cancelled' ? null : data)
@@ -126,7 +131,7 @@ async function finish(spec: ResolvedSpec, outcome: AttackOutcome, facts: Pick<Ex
   const evaluation = await timed('evaluating', () => evaluate(spec, outcome, ctx))
   const results: ExperimentResults = { ...evaluation, attackReport: outcome.report, ...facts, timings }
   const rows = outcome.targets.map((it, i) => ({ itemId: it.id, score: outcome.scores[i], label: labelOf(it), extra: outcome.extra?.[i] ?? null }))
-  return { results, rows }
+  return { results, rows, outcome }
 }
 
 const labelOf = (it: Item): 0 | 1 | null => (it.membership === 'member' ? 1 : it.membership === 'nonmember' ? 0 : null)

@@ -85,6 +85,9 @@ function writable(p: string): boolean {
 /** Create the folder when needed and refuse a read-only file or folder before SQLite half-opens it. */
 function checkWritableLocation(file: string): void {
   const dir = path.dirname(file)
+  if (fs.statSync(dir, { throwIfNoEntry: false })?.isFile()) {
+    throw new WorkbenchError({ code: 'invalid-input', item: dir, message: `${dir} is a file, not a workspace folder.`, hint: 'Give --workspace a folder (it holds workspace.sqlite); a database file is not a workspace.' })
+  }
   try {
     fs.mkdirSync(dir, { recursive: true })
   } catch (err) {

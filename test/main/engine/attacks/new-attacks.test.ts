@@ -1,4 +1,6 @@
 // QMIA, loss + gradient norm and zero-shot rank against independent implementations written here (issue 20).
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { batchLossGrad, centredGram, fitDualRidge, normalQuantile, predictDualRidge, runLossGrad, runQmia, runRank } from '../../../../src/main/engine/attacks'
 import { createRng } from '../../../../src/main/engine/rng'
@@ -57,6 +59,15 @@ describe('loss + gradient norm', () => {
         }
       }
       expect(got.gradNorm[i]).toBeCloseTo(Math.sqrt(sq), 6)
+    }
+  })
+
+  it('matches PyTorch autograd (tools/stats-reference/loss_grad_reference.py)', () => {
+    const fixture = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'loss-grad-torch.json'), 'utf8')) as { cases: Array<{ b: number; d: number; scale: number; u: number[]; v: number[]; loss: number[]; gradNorm: number[] }> }
+    for (const c of fixture.cases) {
+      const got = batchLossGrad(Float32Array.from(c.u), Float32Array.from(c.v), c.b, c.d, c.scale)
+      c.loss.forEach((l, i) => expect(got.loss[i]).toBeCloseTo(l, 9))
+      c.gradNorm.forEach((g, i) => expect(got.gradNorm[i]).toBeCloseTo(g, 9))
     }
   })
 
@@ -160,9 +171,23 @@ describe('zero-shot rank', () => {
     for (let i = 0; i < n; i++) {
       const sims = Array.from({ length: n }, (_, c) => Array.from({ length: d }, (_, j) => image[i * d + j] * text[c * d + j]).reduce((a, b) => a + b, 0))
       expect(full.ranks[i]).toBe(1 + sims.filter((s, c) => c !== i && s > sims[i]).length)
-      expect(full.scores[i]).toBeCloseTo(1 - (full.ranks[i] - 1) / (n - 1), 15)
+      const margin = sims[i] - Math.max(...sims.filter((_, c) => c !== i))
+      expect(full.scores[i]).toBeCloseTo((n - full.ranks[i] + (0.499 * (margin + 2)) / 4) / n, 12)
     }
+    // Rank orders first: every better-ranked item scores higher, whatever its margin.
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (full.ranks[i] < full.ranks[j]) expect(full.scores[i]).toBeGreaterThan(full.scores[j])
     expect(() => runRank({ d, image, ownText: [text], candidates: [text], m: n, ownIndex, k: n + 1, seed: 5 })).toThrow(/distractor/)
+  })
+
+  it('ranks against a candidate list that lacks the own caption (every candidate is a distractor)', () => {
+    const d = 2
+    const image = Float32Array.of(1, 0)
+    const own = Float32Array.of(0.8, 0.6)
+    // Candidates at angles: two more similar to the image than the own caption (cos 0.8), three less.
+    const list = Float32Array.of(1, 0, 0.9, Math.sqrt(1 - 0.81), 0.5, Math.sqrt(0.75), 0, 1, -1, 0)
+    const r = runRank({ d, image, ownText: [own], candidates: [list], m: 5, ownIndex: Int32Array.of(-1), k: 6, seed: 0 })
+    expect(r.ranks[0]).toBe(3)
+    expect(() => runRank({ d, image, ownText: [own], candidates: [list], m: 5, ownIndex: Int32Array.of(-1), k: 7, seed: 0 })).toThrow(/only 5/)
   })
 
   it('votes over templates by the median rank', () => {

@@ -6,7 +6,7 @@ import net from 'node:net'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readRegularFile, realPathInside } from '../../../../src/main/engine/datasets/safe-read'
-import { cacheLine } from '../../../../src/main/engine/runner/embed'
+import { cacheLine } from '../../../../src/main/engine/runner/embed-outcome'
 import { tempDir } from '../../../helpers/workspace'
 
 const ws = tempDir('mia-safe-read-')
@@ -70,5 +70,21 @@ describe('cacheLine', () => {
     const views = ['x', 'x', 'y'].map((contentHash) => ({ contentHash, view: 'orig' }))
     expect(cacheLine(keys, 3, views, 2)).toBe('Cache: 6 captions, 3 distinct, 0 cached; 3 image views, 2 distinct, 0 cached.')
     expect(cacheLine(keys, 1, views, 0)).toBe('Cache: 6 captions, 3 distinct, 2 cached; 3 image views, 2 distinct, 2 cached.')
+  })
+})
+
+describe("a dataset's own files", () => {
+  it.runIf(posix)('a FIFO as manifest, labels.csv or dataset.json fails the open at once, naming it', async () => {
+    const { openDataset } = await import('../../../../src/main/engine/datasets')
+    const manifestFifo = path.join(ws.dir, 'fifo-manifest.csv')
+    execFileSync('mkfifo', [manifestFifo])
+    await expect(openDataset(manifestFifo)).rejects.toMatchObject({ code: 'bad-dataset', item: manifestFifo, message: expect.stringMatching(/FIFO/) })
+    for (const name of ['labels.csv', 'dataset.json']) {
+      const dir = path.join(ws.dir, `folder-${name}`)
+      fs.mkdirSync(dir)
+      fs.writeFileSync(path.join(dir, 'a.png'), 'x')
+      execFileSync('mkfifo', [path.join(dir, name)])
+      await expect(openDataset(dir), name).rejects.toMatchObject({ code: 'bad-dataset', message: expect.stringMatching(/FIFO/) })
+    }
   })
 })

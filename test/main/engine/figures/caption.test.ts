@@ -32,6 +32,14 @@ describe('provenanceCaption', () => {
     expect(text).toContain('WSA (λ = rule (precision 0.9), MLP, ≤ 15 epochs, pool auto, cross-fitted K = 5), seed 5.')
     expect(text).toContain('Paired Δ over the 1000 common target items, paired bootstrap with 2000 resamples.')
   })
+
+  it('says where the embeddings were computed, and says so when the experiments’ providers differ', () => {
+    const adapter = { vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader Vulkan (software GPU)', backend: 'vulkan' as const, software: true, driver: null, source: 'vulkan-manifest' as const }
+    const onGpu = { ...wsa, record: { ...wsa.record, results: { ...wsa.record.results!, provider: 'webgpu', adapter } } }
+    expect(provenanceCaption([csa])).toContain('Embeddings computed on cpu.')
+    expect(provenanceCaption([onGpu])).toContain('Embeddings computed on webgpu on SwiftShader Vulkan (software GPU) (google, vulkan, software).')
+    expect(provenanceCaption([csa, onGpu])).toContain('Embeddings computed on different execution providers (CSA small: cpu; WSA large: webgpu on SwiftShader Vulkan (software GPU) (google, vulkan, software)).')
+  })
 })
 
 describe('attackText and shortHash', () => {

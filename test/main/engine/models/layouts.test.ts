@@ -127,11 +127,12 @@ describe('refusals, one line per problem', () => {
     fs.copyFileSync(path.join(TINY_DIR, 'onnx', 'text_model.onnx'), path.join(dir, 'textual', 'model.onnx'))
     const d = await describeModel(dir)
     expect(d.problems.map((p) => p.message)).toEqual([
-      'model.onnx has no input `image`; found: pixel_values.',
-      'model.onnx has no output `embedding`; found: image_embeds, last_hidden_state.',
-      'model.onnx has no input `text`; found: input_ids.',
-      'model.onnx has no output `embedding`; found: text_embeds, last_hidden_state.'
+      'visual/model.onnx has no input `image`; found: pixel_values.',
+      'visual/model.onnx has no output `embedding`; found: image_embeds, last_hidden_state.',
+      'textual/model.onnx has no input `text`; found: input_ids.',
+      'textual/model.onnx has no output `embedding`; found: text_embeds, last_hidden_state.'
     ])
+    expect(d.problems[0].hint).toMatch(/immich exports visual\/model\.onnx with input `image`/)
     expect(d.problems.map((p) => p.item)).toEqual([...Array(2).fill(path.join(dir, 'visual', 'model.onnx')), ...Array(2).fill(path.join(dir, 'textual', 'model.onnx'))])
     expect(d.fingerprint).toBeNull()
   })

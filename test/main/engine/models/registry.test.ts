@@ -78,7 +78,7 @@ describe('describeModel', () => {
     const bytes = fs.readFileSync(file)
     fs.writeFileSync(file, Buffer.from(bytes.toString('latin1').replaceAll('pixel_values', 'pixel_inputs'), 'latin1'))
     const d = await describeModel(renamed.dir)
-    expect(d.error).toMatchObject({ code: 'bad-model', message: 'vision_model.onnx has no input `pixel_values`; found: pixel_inputs.' })
+    expect(d.error).toMatchObject({ code: 'bad-model', message: 'onnx/vision_model.onnx has no input `pixel_values`; found: pixel_inputs.' })
 
     const mismatched = tiny()
     fs.copyFileSync(path.join(TINY_DIR, 'broken/vision_model_dim24.onnx'), path.join(mismatched.dir, 'onnx/vision_model.onnx'))

@@ -1,6 +1,6 @@
 ;; SIMD (f32x4) kernels for training the WSA attack MLP: a register-blocked GEMM, a transpose and
 ;; the Adam update. Memory is imported and shared so worker threads can run the same kernels on
-;; disjoint output columns. Assemble with `npx tsx src/main/engine/attacks/kernels/assemble-nn-wasm.ts`.
+;; disjoint output columns. Assemble with `npx tsx src/main/engine/wasm/assemble.ts src/main/engine/attacks/kernels/nn.wat`.
 (module
   (import "env" "memory" (memory 1 32768 shared))
 

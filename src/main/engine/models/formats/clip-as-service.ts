@@ -57,8 +57,8 @@ export const clipAsService: ModelFormat = {
   },
   variants,
   names: {
-    vision: { inputs: ['input', 'pixel_values', 'image', 'images'], outputs: ['output', 'embedding', 'image_embeds', 'image_features'] },
-    text: { inputs: ['input', 'input_ids', 'text', 'tokens'], outputs: ['output', 'embedding', 'text_embeds', 'text_features'], mask: 'attention_mask' }
+    vision: { inputs: ['input', 'pixel_values', 'image', 'images'], outputs: ['output', 'embedding', 'image_embeds', 'image_features'], hint: 'visual.onnx must take pixels [batch, 3, H, W] and output one embedding per image [batch, dim] (clip-as-service: `input` -> `output`).' },
+    text: { inputs: ['input', 'input_ids', 'text', 'tokens'], outputs: ['output', 'embedding', 'text_embeds', 'text_features'], mask: 'attention_mask', hint: 'textual.onnx must take token ids [batch, context] and output one embedding per caption [batch, dim] (clip-as-service: `input` -> `output`).' }
   },
   configs,
   hint: HINT

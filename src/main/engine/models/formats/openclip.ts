@@ -96,8 +96,8 @@ export const openclip: ModelFormat = {
   },
   variants,
   names: {
-    vision: { inputs: ['image'], outputs: ['embedding'] },
-    text: { inputs: ['text'], outputs: ['embedding'] }
+    vision: { inputs: ['image'], outputs: ['embedding'], hint: 'immich exports visual/model.onnx with input `image` [batch, 3, H, W] and output `embedding` [batch, dim] (immich machine-learning export); a Hugging Face export belongs in the Hugging Face layout (onnx/vision_model.onnx).' },
+    text: { inputs: ['text'], outputs: ['embedding'], hint: 'immich exports textual/model.onnx with input `text` [batch, context] (int32) and output `embedding` [batch, dim]; a Hugging Face export belongs in the Hugging Face layout (onnx/text_model.onnx).' }
   },
   configs,
   hint: HINT

@@ -1,20 +1,14 @@
 // What a model format (folder layout as published) tells the loader: tower files, I/O names, configs.
 import type { ImagePreprocessConfig } from '../../preprocess'
-import type { VariantFiles } from '../layout'
+import type { TowerNames, VariantFiles } from '../layout'
+
+export type { TowerNames } from '../layout'
 
 /** Folder layouts the workbench reads without conversion (README "Model layouts"). */
 export type FormatId = 'huggingface' | 'openclip' | 'clip-as-service'
 
 /** The order of resize/crop and RGB conversion: OpenCLIP/OpenAI resize first, Hugging Face converts first. */
 export type PreprocessOrder = 'huggingface' | 'openclip'
-
-/** Names a tower's graph uses; the first name found among `inputs` / `outputs` is used. */
-export interface TowerNames {
-  inputs: string[]
-  outputs: string[]
-  /** Optional mask input (text towers). */
-  mask?: string
-}
 
 /** Preprocessing, tokenizer and size facts read from the format's config files. */
 export interface FormatConfigs {

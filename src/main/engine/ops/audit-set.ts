@@ -1,0 +1,75 @@
+// audit.set: set-level dataset inference — run an attack (cache-backed, stored as an experiment), then test whether a
+// suspect collection's scores exceed those of known non-members (docs/attacks.md "Set-level dataset inference").
+import { WorkbenchError } from '../../../shared/contract/errors'
+import type { EventSink } from '../../../shared/contract/events'
+import { ExperimentSpecSchema } from '../../../shared/contract/experiments'
+import type { OpOutput, OpParsedInput } from '../../../shared/contract/operations'
+import { setInference, welchTest } from '../metrics'
+import { createRng, seedOf, shuffleInPlace } from '../rng'
+import { runExperimentWithOutcome } from '../runner/run'
+import { createExperimentOp } from './experiments'
+import type { Services } from '../services'
+
+interface Ctx {
+  signal?: AbortSignal
+  emit: EventSink
+}
+
+/** Score the dataset with the attack, pick the suspect scores and the known non-member scores, and test. */
+export async function auditSetOp(s: Services, input: OpParsedInput<'audit.set'>, ctx: Ctx): Promise<OpOutput<'audit.set'>> {
+  const spec = ExperimentSpecSchema.parse({
+    name: `audit-set · ${input.attack.toUpperCase()} · ${input.dataset}`.slice(0, 200),
+    model: input.model,
+    dataset: input.dataset,
+    attack: input.attack,
+    tags: ['audit-set'],
+    params: { seed: input.seed, evaluation: { resamples: 200 }, blind: { enabled: false } }
+  })
+  const created = await createExperimentOp(s, spec, ctx.signal)
+  const { outcome } = await runExperimentWithOutcome(s, created.id, ctx)
+  const byId = new Map(outcome.targets.map((it, i) => [it.id, i]))
+  let suspect: number[]
+  if (Array.isArray(input.suspect)) {
+    const missing = input.suspect.filter((id) => !byId.has(id))
+    if (missing.length) throw new WorkbenchError({ code: 'not-found', item: missing[0], message: `${missing.length} suspect id(s) are not scored target items of ${input.dataset}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}.`, hint: 'List ids of target items (role "target") of this dataset, one per line.' })
+    suspect = [...new Set(input.suspect)].map((id) => byId.get(id)!)
+  } else {
+    const want = input.suspect === 'members' ? 'member' : 'nonmember'
+    suspect = outcome.targets.flatMap((it, i) => (it.membership === want ? [i] : []))
+  }
+  const notes: string[] = []
+  if (input.size !== undefined) {
+    if (input.size > suspect.length) throw new WorkbenchError({ code: 'invalid-input', item: 'size', message: `--size ${input.size} exceeds the ${suspect.length} suspect items.`, hint: `Use --size ≤ ${suspect.length}.` })
+    suspect = shuffleInPlace([...suspect], createRng(seedOf('audit-set-suspect', input.seed))).slice(0, input.size)
+    notes.push(`The suspect set is a seeded subsample of ${input.size} items (seed ${input.seed}).`)
+  }
+  const inSuspect = new Set(suspect)
+  let reference: ArrayLike<number>
+  let referenceSource: 'reference-role' | 'labelled-nonmembers'
+  if (outcome.referenceScores && outcome.referenceScores.length >= 2) {
+    reference = outcome.referenceScores
+    referenceSource = 'reference-role'
+  } else {
+    // WSA-style attacks train on the reference items, so their scores would be biased low: use held-out labelled non-members.
+    reference = outcome.targets.flatMap((it, i) => (it.membership === 'nonmember' && !inSuspect.has(i) ? [outcome.scores[i]] : []))
+    referenceSource = 'labelled-nonmembers'
+    notes.push(`${input.attack} gives no scores for the reference items, so the known non-members are the labelled non-member targets outside the suspect set (${reference.length}).`)
+  }
+  const result = setInference(input.attack, suspect.map((i) => outcome.scores[i]), reference, { seed: input.seed })
+  const nullCheck = nullRate(outcome.targets.flatMap((it, i) => (it.membership === 'nonmember' && !inSuspect.has(i) ? [outcome.scores[i]] : [])), reference, suspect.length, input)
+  if (nullCheck && referenceSource === 'labelled-nonmembers') notes.push('The null check draws from the same labelled non-members as the reference, so it is optimistic.')
+  return { ...result, nullCheck, notes: [...result.notes, ...notes], experimentId: created.id, referenceSource }
+}
+
+/** Fraction of seeded non-member subsets (size capped at what exists) that the same test rejects at p < 0.01. */
+function nullRate(nonmembers: number[], reference: ArrayLike<number>, size: number, input: { nullSubsets: number; seed: number }): { subsets: number; size: number; rejected: number; rate: number } | null {
+  const n = Math.min(size, nonmembers.length)
+  if (input.nullSubsets === 0 || n < 2) return null
+  const rng = createRng(seedOf('audit-set-null', input.seed))
+  let rejected = 0
+  for (let k = 0; k < input.nullSubsets; k++) {
+    const pick = shuffleInPlace([...nonmembers], rng).slice(0, n)
+    if (welchTest(pick, reference).pValue < 0.01) rejected++
+  }
+  return { subsets: input.nullSubsets, size: n, rejected, rate: rejected / input.nullSubsets }
+}

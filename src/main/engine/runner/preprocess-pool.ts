@@ -1,0 +1,117 @@
+// Decode + preprocessing in worker threads (default: cores − 1), results in input order, a bounded window of work in
+// flight (backpressure: nothing is read ahead of what inference consumes), cancellable, errors per item.
+// Where workers cannot load (a bundle without the worker entry) or one thread is asked for, the same code runs inline.
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
+import { workerEntry, type WorkerEntry } from '../worker-loader'
+import { throwIfAborted, WorkbenchError } from '../../../shared/contract/errors'
+import { prepareItem, type ItemResult, type ItemTask, type PrepareSettings } from './prepare-item'
+
+/** Below this many tasks a worker's start-up (module loading) costs more than it saves. */
+const MIN_TASKS_FOR_WORKERS = 128
+/** Tasks in flight per thread: enough to keep each busy while results are consumed in order. */
+const WINDOW_PER_THREAD = 4
+
+// Plain CommonJS evaluated from a string (as metrics/resample-threads.ts does), so no separate bundle entry is needed
+// from source; a built app ships preprocess-worker.js (electron.vite.config.ts). From source it registers tsx first.
+const WORKER_SOURCE = `
+const { workerData, parentPort } = require('node:worker_threads')
+;(async () => {
+  if (workerData.loader) (await import(workerData.loader)).register()
+  const entry = await import(workerData.entry)
+  entry.servePreprocessing(parentPort, workerData.settings)
+})().catch((err) => parentPort.postMessage({ fatal: String((err && err.stack) || err) }))
+`
+
+/** preprocess-worker(.ts|.js) beside this file from source; preprocess-worker.js of the build (electron.vite.config.ts) when bundled. */
+const entryOfWorker = (): WorkerEntry | undefined => workerEntry(import.meta.url, 'preprocess-pool', 'preprocess-worker')
+
+/** Threads that decode and preprocess: every core but the one inference and the store use, at least 1. */
+export function defaultPreprocessThreads(): number {
+  return Math.max(1, availableParallelism() - 1)
+}
+
+interface Pending {
+  resolve(result: ItemResult): void
+  reject(err: Error): void
+}
+
+/** One worker thread and the tasks it owes. */
+class PoolWorker {
+  private readonly pending = new Map<number, Pending>()
+  private failure: Error | null = null
+  constructor(private readonly worker: Worker) {
+    worker.on('message', (m: { id: number; result: ItemResult } | { fatal: string }) => {
+      if ('fatal' in m) return this.fail(new Error(`A preprocessing worker failed to start: ${m.fatal}`))
+      this.pending.get(m.id)?.resolve(m.result)
+      this.pending.delete(m.id)
+    })
+    worker.on('error', (err) => this.fail(err))
+    worker.on('exit', (code) => this.fail(new Error(`A preprocessing worker exited with code ${code}.`)))
+  }
+  get load(): number {
+    return this.pending.size
+  }
+  private fail(err: Error): void {
+    this.failure ??= err
+    for (const p of this.pending.values()) p.reject(err)
+    this.pending.clear()
+  }
+  run(id: number, task: ItemTask): Promise<ItemResult> {
+    if (this.failure) return Promise.reject(this.failure)
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      this.worker.postMessage({ id, task })
+    })
+  }
+  async stop(): Promise<void> {
+    this.worker.removeAllListeners('exit')
+    await this.worker.terminate()
+  }
+}
+
+/** Options of one pass over a list of tasks. */
+export interface PoolOptions {
+  /** Worker threads; 0 (or too few tasks, or no loadable worker) = inline on this thread. Default: cores − 1. */
+  threads?: number
+  /** Tasks prepared ahead of the consumer (default: 4 per thread); make it cover the next inference batch. */
+  window?: number
+  signal?: AbortSignal
+}
+
+/** How many worker threads a pass of `tasks` gets (0 = inline). */
+export function poolThreads(tasks: number, requested = defaultPreprocessThreads()): number {
+  if (!Number.isInteger(requested) || requested < 0) {
+    throw new WorkbenchError({ code: 'invalid-input', message: `preprocessing threads must be a non-negative integer; got ${requested}.`, hint: 'Omit it to use every core but one; 0 prepares images on the inference thread.' })
+  }
+  return requested === 0 || tasks < MIN_TASKS_FOR_WORKERS || entryOfWorker() === undefined ? 0 : requested
+}
+
+/** Prepare every task and yield [task, result] in input order; stops the workers when done, failed or cancelled. */
+export async function* preparedInOrder(tasks: readonly ItemTask[], settings: PrepareSettings, options: PoolOptions = {}): AsyncGenerator<[ItemTask, ItemResult]> {
+  const threads = poolThreads(tasks.length, options.threads)
+  const entry = threads > 0 ? entryOfWorker() : undefined
+  const workers = entry ? Array.from({ length: threads }, () => new PoolWorker(new Worker(WORKER_SOURCE, { eval: true, workerData: { ...entry, settings } }))) : []
+  const run = (i: number): Promise<ItemResult> => {
+    if (workers.length === 0) return prepareItem(tasks[i], settings)
+    const least = workers.reduce((a, b) => (b.load < a.load ? b : a))
+    return least.run(i, tasks[i])
+  }
+  const window = Math.max(2, options.window ?? Math.max(1, threads) * WINDOW_PER_THREAD)
+  const inFlight: Array<Promise<ItemResult>> = []
+  let next = 0
+  try {
+    while (next < tasks.length || inFlight.length) {
+      throwIfAborted(options.signal)
+      while (next < tasks.length && inFlight.length < window) {
+        const p = run(next++)
+        p.catch(() => undefined)
+        inFlight.push(p)
+      }
+      const done = next - inFlight.length
+      yield [tasks[done], await inFlight.shift()!]
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()))
+  }
+}
