@@ -129,6 +129,9 @@ test('parameters show in the list (sortable), the results header and the compare
   const legend = page.getByTestId('chart').first()
   await expect(legend).toContainText('BLIND · emoji-demo (seed 0)')
   await expect(legend).toContainText('BLIND · emoji-demo · seed 1 (AUC')
+  // The evidence across them: which records each flags at FPR 1%, and (they differ only in the seed) the seed summary.
+  await expect(page.getByTestId('agreement').getByTestId('agreement-flagged')).toHaveCount(2)
+  await expect(page.getByTestId('seed-summary').getByTestId('seed-stability')).toContainText('flagged by every seed')
   await screenshot(page, 'researcher-compare')
 })
 
