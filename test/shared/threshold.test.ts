@@ -1,4 +1,4 @@
-// Item-level thresholds agree with the engine's metrics: a target FPR lands on the point reported as TPR@FPR and the
+// Item-level thresholds count exactly the items scoring ≥ τ (brute force) and agree with the engine's metrics: a target FPR lands on the point reported as TPR@FPR and the
 // default τ (oracle balanced-accuracy threshold) gives the reported balanced accuracy (issue 21: 75.6% vs 0.762).
 import { describe, expect, it } from 'vitest'
 import { evaluateScores } from '../../src/main/engine/metrics'
@@ -20,7 +20,21 @@ const nonmembers = sample(1000, 0.2, 2)
 const points = pointsFromScores({ members, nonmembers })
 
 
-describe('threshold vs metrics', () => {
+describe('item-level threshold', () => {
+  it('every point counts exactly the items scoring ≥ τ (brute force), ties together', () => {
+    const distinct = [...new Set([...members, ...nonmembers])].sort((a, b) => b - a)
+    expect(points.thresholds).toEqual([Infinity, ...distinct])
+    for (let k = 1; k < points.thresholds.length; k += 7) {
+      const tau = points.thresholds[k]
+      const r = ratesAt(points, k)
+      expect(r.truePositives).toBe(members.filter((s) => s >= tau).length)
+      expect(r.falsePositives).toBe(nonmembers.filter((s) => s >= tau).length)
+      expect(r.tied).toBe([...members, ...nonmembers].filter((s) => s === tau).length)
+    }
+    expect(ratesAt(points, 0)).toMatchObject({ tpr: 0, fpr: 0 })
+    expect(ratesAt(points, points.thresholds.length - 1)).toMatchObject({ tpr: 1, fpr: 1 })
+  })
+
   it('a target FPR lands on the point the metrics report as TPR@FPR; the default τ gives the reported balanced accuracy', async () => {
     const report = await evaluateScores({ scores: [...members, ...nonmembers], labels: [...members.map(() => 1 as const), ...nonmembers.map(() => 0 as const)] }, { resamples: 10, fprTargets: [0.001, 0.01, 0.05] })
     for (const entry of Object.values(report.tprAtFpr)) {

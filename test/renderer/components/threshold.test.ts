@@ -1,41 +1,12 @@
-// Threshold: item-level operating points checked against a brute-force count, histogram fallback, ties, and the
-// panel's typed inputs (issue 21). test/shared/threshold.test.ts checks them against the engine's metrics.
+// Threshold panel: histogram fallback, ties and typed inputs (issue 21). test/shared/threshold.test.ts checks the
+// item-level points against a brute-force count and against the engine's metrics.
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import { pointsFromHistogram, pointsFromScores, ratesAt } from '../../../src/shared/threshold'
 import ThresholdPanel from '../../../src/renderer/src/components/charts/ThresholdPanel.vue'
 
-/** Seeded scores with many ties (rounded to 2 decimals). */
-function sample(n: number, shift: number, seed: number): number[] {
-  let x = seed
-  const out: number[] = []
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) % 2 ** 31
-    out.push(Math.round(((x / 2 ** 31) * 0.6 + shift) * 100) / 100)
-  }
-  return out.sort((a, b) => b - a)
-}
-
-const members = sample(300, 0.3, 1)
-const nonmembers = sample(1000, 0.2, 2)
-const points = pointsFromScores({ members, nonmembers })
-
 describe('item-level threshold', () => {
-  it('every point counts exactly the items scoring ≥ τ (brute force), ties together', () => {
-    const distinct = [...new Set([...members, ...nonmembers])].sort((a, b) => b - a)
-    expect(points.thresholds).toEqual([Infinity, ...distinct])
-    for (let k = 1; k < points.thresholds.length; k += 7) {
-      const tau = points.thresholds[k]
-      const r = ratesAt(points, k)
-      expect(r.truePositives).toBe(members.filter((s) => s >= tau).length)
-      expect(r.falsePositives).toBe(nonmembers.filter((s) => s >= tau).length)
-      expect(r.tied).toBe([...members, ...nonmembers].filter((s) => s === tau).length)
-    }
-    expect(ratesAt(points, 0)).toMatchObject({ tpr: 0, fpr: 0 })
-    expect(ratesAt(points, points.thresholds.length - 1)).toMatchObject({ tpr: 1, fpr: 1 })
-  })
-
   it('the histogram fallback steps by bins', () => {
     const h = { edges: [0, 0.25, 0.5, 0.75, 1], members: [0, 1, 1, 2], nonmembers: [2, 1, 1, 0] }
     const p = pointsFromHistogram(h)

@@ -67,4 +67,21 @@ describe('useCall', () => {
     expect(call.loading.value).toBe(false)
     expect(shared.value).toBeNull()
   })
+
+  it('a read sharing the error slot never clears an error another call put there (a failed import stays on screen)', async () => {
+    const shared = ref<WorkbenchErrorData | null>(null)
+    const write = useCall<number>({ mode: 'each', error: shared })
+    const read = useCall<number>({ error: shared })
+    await write.run(async () => {
+      throw { code: 'bad-dataset', message: 'holds no items' }
+    })
+    await read.run(async () => 1)
+    expect(shared.value?.message).toBe('holds no items')
+    await read.run(async () => {
+      throw { code: 'internal', message: 'read failed' }
+    })
+    expect(shared.value?.message).toBe('read failed')
+    await read.run(async () => 2)
+    expect(shared.value).toBeNull()
+  })
 })

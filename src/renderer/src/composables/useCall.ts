@@ -1,5 +1,5 @@
 // Call state for stores and composables: loading, error and the latest result of one kind of engine call (issue 15).
-import { ref, shallowRef, type Ref, type ShallowRef } from 'vue'
+import { ref, shallowRef, toRaw, type Ref, type ShallowRef } from 'vue'
 import { toErrorData, type WorkbenchErrorData } from '../../../shared/contract/errors'
 
 /** How overlapping calls behave. */
@@ -33,29 +33,33 @@ export function useCall<T = unknown>(options: CallOptions = {}): CallState<T> {
   const result = shallowRef<T | null>(null)
   const inFlight = new Set<AbortController>()
   let newest: AbortController | null = null
+  /** The error this call state put in the (possibly shared) slot: only that one is its to clear. */
+  let mine: WorkbenchErrorData | null = null
 
   async function run(fn: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
     if (mode === 'latest') newest?.abort()
-    const mine = new AbortController()
-    newest = mine
-    inFlight.add(mine)
+    const controller = new AbortController()
+    newest = controller
+    inFlight.add(controller)
     loading.value = true
-    // A new read replaces the question, so the old answer's error no longer applies (no stale banners).
-    if (mode === 'latest') error.value = null
-    const current = (): boolean => mode === 'each' || newest === mine
+    // A new read replaces the question, so its old answer's error no longer applies (no stale banners); an error
+    // another call put in a shared slot (a failed import) stays.
+    if (mode === 'latest' && mine !== null && toRaw(error.value) === mine) error.value = null
+    const current = (): boolean => mode === 'each' || newest === controller
     try {
-      const out = await fn(mine.signal)
+      const out = await fn(controller.signal)
       if (!current()) return undefined
       result.value = out
-      error.value = null
+      if (options.error === undefined || toRaw(error.value) === mine) error.value = null
+      mine = null
       return out
     } catch (err) {
       const data = toErrorData(err)
-      if (current() && data.code !== 'cancelled') error.value = data
+      if (current() && data.code !== 'cancelled') error.value = mine = data
       return undefined
     } finally {
-      inFlight.delete(mine)
-      if (newest === mine) newest = null
+      inFlight.delete(controller)
+      if (newest === controller) newest = null
       loading.value = mode === 'each' ? inFlight.size > 0 : newest !== null
     }
   }
