@@ -74,8 +74,9 @@ describe('SVG', () => {
     expect(root).toMatch(/viewBox="0 0 237\.6 178\.2"/)
     expect(svg).toMatch(/font-family:DejaVu Sans, sans-serif/)
     const auc = a.record.results!.metrics!.auc.toFixed(3)
-    expect(svg).toContain(`CSA &amp; &lt;ViT-B/32&gt; (AUC ${auc})`)
-    expect(svg).toContain('CSA on ViT-L/14 (AUC')
+    // The legend adds what sets the two apart (their seeds; shared/experiment-facts.ts) between the name and the AUC.
+    expect(svg).toContain(`CSA &amp; &lt;ViT-B/32&gt; (seed 1) (AUC ${auc})`)
+    expect(svg).toContain('CSA on ViT-L/14 (seed 2) (AUC')
     expect(svg).toContain('False positive rate')
   })
 

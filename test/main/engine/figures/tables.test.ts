@@ -149,7 +149,8 @@ describe('metricsTable options (issue 22)', () => {
     const tex = metricsTable([a, b], [], 'latex', { columns: ['auc'], labels: 'short' })
     const rows = tex.split('\\midrule')[1].split('\\bottomrule')[0].trim().split('\n').map((r) => r.trim().split(' & ')[0])
     // a: AEA on the default model; b: CSA on demo-clip-l — model, attack and parameters differ, the dataset does not.
-    expect(rows[0]).toBe(`${latexEscape(a.record.spec.modelName!)} · AEA · ${latexEscape(a.record.spec.params.aea.aggregation)} seed ${a.record.spec.params.seed}`)
+    // The parameters read as everywhere else (list, legends, names: shared/experiment-facts.ts).
+    expect(rows[0]).toBe(`${latexEscape(a.record.spec.modelName!)} · AEA · bank default (K = 10), aggregation ${latexEscape(a.record.spec.params.aea.aggregation)}, seed ${a.record.spec.params.seed}`)
     expect(rows[1].startsWith('demo-clip-l · CSA')).toBe(true)
   })
 
