@@ -128,15 +128,15 @@ describe('models and datasets', () => {
     expect(added.path).toBe(folder)
     // The added folder may share the bundled model's name; the added one is the one meant.
     const inspected = ok(['models', 'inspect', added.name]).stdout
-    expect(inspected).toMatch(/\(added\)$/m)
-    expect(inspected).toContain(`fingerprint: ${added.fingerprint}`)
-    expect(inspected).toMatch(/^facts: +dim \d+/m)
+    expect(inspected.split('\n')[0]).toBe(`${added.name}  (${folder})`)
+    expect(inspected).toMatch(new RegExp(`^fingerprint +${added.fingerprint}$`, 'm'))
+    expect(inspected).toMatch(/^embedding +\d+ · image \d+ px/m)
     expect(ok(['models', 'remove', added.name]).stdout).toBe(`removed ${added.name} (${folder})\n`)
     const listed = JSON.parse(ok(['models', 'list', '--json']).stdout) as { models: Array<{ source: string }> }
     expect(listed.models.filter((m) => m.source === 'user')).toEqual([])
     const gone = mia(['models', 'inspect', 'no-such-model'])
     expect(gone.code).toBe(1)
-    expect(gone.stderr).toMatch(/No bundled or added model is named or located at "no-such-model"/)
+    expect(gone.stderr).toMatch(/no-such-model/)
     expect(mia(['models', 'remove', 'demo-clip-l']).stderr).toMatch(/"demo-clip-l" is a bundled model; only added models can be removed/)
   }, 120_000)
 })
