@@ -6,6 +6,7 @@ import { parseLength } from '../shared/charts/size'
 import { WorkbenchError } from '../shared/contract/errors'
 import { TABLE_COLUMNS, type AxisRange, type ExportFile, type FigureFormat, type TableColumn, type TableFormat } from '../shared/contract/exports'
 import type { EngineClient } from '../main/host/client'
+import { crashPoint } from '../main/engine/crash-point'
 import { withEngine, type GlobalOptions } from './engine-session'
 import { DpiSchema, FprSchema } from '../shared/contract/numbers'
 import { numberArg } from './options'
@@ -87,7 +88,9 @@ export function tableColumns(text: string | undefined): TableColumn[] | undefine
 function writeExport(file: ExportFile, out: string): void {
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true })
   const partial = `${out}.partial`
+  crashPoint('export-rendered')
   fs.writeFileSync(partial, file.encoding === 'base64' ? Buffer.from(file.data, 'base64') : file.data)
+  crashPoint('export-written')
   fs.renameSync(partial, out)
   process.stderr.write(`wrote ${out}${file.caption ? `\ncaption: ${file.caption}` : ''}\n`)
 }

@@ -1,15 +1,18 @@
-// Crash soak (issue 9): ≥ 50 kill -9 of real `mia` processes at seeded random moments during embedding, WSA training
-// and export. After every kill the workspace passes integrity_check, keeps every finished embedding bit for bit, holds
-// no duplicate and no half-written file; in the end embeddings, metrics, scores and files equal an uninterrupted run's.
+// Crash soak (issue 9): ≥ 50 kill -9 of real `mia` processes during embedding, WSA training and export. Each child is
+// told a seeded kill point (MIA_CRASH_PAUSE, src/main/engine/crash-point.ts: the n-th committed batch, the n-th training
+// epoch, scored but not evaluated, scores stored but not the results, an export rendered or written but not renamed),
+// stops there and is killed, so every kill interrupts unfinished work on any machine, loaded or fast (issue 16).
+// After every kill the workspace passes integrity_check, keeps every finished embedding bit for bit, holds no
+// duplicate and no half-written file; in the end embeddings, metrics, scores and files equal an uninterrupted run's.
 // Longer soak by hand: MIA_SOAK_SCALE=4 npx vitest run test/cli/crash-loop.test.ts (4× the kills; dataset grows too).
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openWorkspaceDb, workspaceDbPath, type WorkspaceDb } from '../../src/main/engine/store'
 import { createRng } from '../../src/main/engine/rng'
 import { miniDataset } from '../helpers/mini-dataset'
 import { tempDir } from '../helpers/workspace'
-import { miaOk, sleep, startMia, withWorkspaceDb, type MiaExit } from './mia-process'
+import type { CrashPoint } from '../../src/main/engine/crash-point'
+import { crashPause, miaOk, startMia, withWorkspaceDb, type MiaExit } from './mia-process'
 
 const SCALE = Math.max(1, Number(process.env.MIA_SOAK_SCALE ?? 1))
 /** Kills that must interrupt unfinished work, per scenario; together at least the issue's 50. */
@@ -32,7 +35,14 @@ const timings: Record<string, number> = {}
 let dataset: string
 
 const embedArgs = (): string[] => ['--batch-size', String(BATCH), 'embed', '--model', TINY, '--dataset', dataset, '--augment', AUGMENT]
-const wsaArgs = (): string[] => ['run', '--model', TINY, '--dataset', dataset, '--attack', 'wsa', '--epochs', '150', '--patience', '100', '--lambda', '0', '--wsa-transductive', '--resamples', '50', '--no-blind']
+const PATIENCE = 100
+// --force: each group of WSA rounds starts a new experiment with the spec of the one before it.
+const wsaArgs = (): string[] => ['run', '--model', TINY, '--dataset', dataset, '--attack', 'wsa', '--epochs', '150', '--patience', String(PATIENCE), '--lambda', '0', '--wsa-transductive', '--resamples', '50', '--no-blind', '--force']
+/**
+ * Kill points of one WSA experiment's rounds; after the last it is resumed to the end. Mostly training; one kill with
+ * every score stored but the experiment not `done`, so a resume over stored scores is checked too.
+ */
+const WSA_GROUP: CrashPoint[] = ['wsa-epoch', 'wsa-epoch', 'scores-stored', 'wsa-epoch', 'scored']
 
 /** Every embedding row as key → vector bytes, after checking integrity and that no key is stored twice. */
 function embeddings(workspace: string): Map<string, Buffer> {
@@ -63,24 +73,6 @@ const experiment = (workspace: string, id: string) =>
 const newestExperiment = (workspace: string): string | undefined =>
   withWorkspaceDb(workspace, (db) => db.prepare<{ id: string }>('soak.newest', 'SELECT id FROM experiments ORDER BY created_at DESC, rowid DESC LIMIT 1').get()?.id)
 
-/** Embedding rows now, from a read-only connection that is (re)opened while the child creates the file. */
-function rowCounter(workspace: string): { count(): number; close(): void } {
-  let db: WorkspaceDb | null = null
-  return {
-    count() {
-      try {
-        db ??= openWorkspaceDb(workspaceDbPath(workspace), { readonly: true })
-        return db.prepare<{ n: number }>('soak.count', 'SELECT COUNT(*) AS n FROM embeddings').get()!.n
-      } catch {
-        db?.close()
-        db = null
-        return 0
-      }
-    },
-    close: () => db?.close()
-  }
-}
-
 function unexpectedExit(what: string, done: MiaExit): string {
   return `${what} exited ${done.code ?? done.signal} instead of being killed:\n${done.stderr.slice(-5).join('\n')}`
 }
@@ -102,19 +94,16 @@ describe('kill -9 soak over real mia processes', () => {
     expect(truth.size).toBe(ROWS)
 
     let before = new Map<string, Buffer>()
-    for (let round = 0; kills.embed < TARGET.embed && round < TARGET.embed * 2; round++) {
+    for (let round = 0; round < TARGET.embed; round++) {
       rounds.embed++
-      const counter = rowCounter(soak)
-      const start = before.size
-      // Kill as soon as this round has committed 1–12 more rows: one or two batches, then wherever the next one is.
-      const more = 1 + rng.int(12)
-      const child = startMia(soak, embedArgs())
-      if (await child.until(() => counter.count() >= start + more)) child.kill()
+      // Killed right after this run's 1st–3rd committed batch: before the next one, and never with the work done.
+      const child = startMia(soak, embedArgs(), crashPause('embed-batch', 1 + rng.int(3)))
+      expect(await child.killAtCrashPoint(), `embed round ${round} reached its kill point:\n${child.lines.slice(-5).join('\n')}`).toBe(true)
       const done = await child.exit
-      counter.close()
       expect(done.killed, unexpectedExit('mia embed', done)).toBe(true)
       const now = embeddings(soak)
       expectSubset(now, before, truth, `embed round ${round}`)
+      expect(now.size, `rows after embed round ${round}`).toBeGreaterThan(before.size)
       if (now.size < ROWS) kills.embed++
       before = now
     }
@@ -130,58 +119,50 @@ describe('kill -9 soak over real mia processes', () => {
 
   it(`${TARGET.wsa} kills during WSA training: the experiment stays resumable and resumes to the uninterrupted result`, async () => {
     const t0 = Date.now()
-    // The uninterrupted run, timed from the cache report (training starts right after it) to exit.
-    const ref = startMia(reference, wsaArgs())
-    expect(await ref.until(() => ref.lines.some((l) => l.startsWith('Cache:')))).toBe(true)
-    const cacheAt = Date.now()
-    const refDone = await ref.exit
+    const refDone = await startMia(reference, wsaArgs()).exit
     expect(refDone.code, refDone.stderr.join('\n')).toBe(0)
-    // The shortest run seen so far bounds the kill delay, so a busier or quieter machine still gets its kills in.
-    let fastestMs = Date.now() - cacheAt
     const expected = experiment(reference, newestExperiment(reference)!)
     expect(expected.status).toBe('done')
     expect(expected.scores.length).toBeGreaterThan(0)
+    // Every cross-fitting fold trains at least PATIENCE epochs before early stopping; a fold may be empty, so the
+    // kill epoch is drawn from the folds but one, which certainly run.
+    const folds = withWorkspaceDb(reference, (db) => {
+      const row = db.prepare<{ results: string }>('soak.report', 'SELECT results FROM experiments WHERE id = ?').get(newestExperiment(reference)!)!
+      return (JSON.parse(row.results) as { attackReport: { crossFitFolds: number | null } }).attackReport.crossFitFolds ?? 1
+    })
+    const epochs = Math.max(1, folds - 1) * PATIENCE
 
     const embedded = embeddings(soak)
-    const killsOf = new Map<string, number>()
-    let current: string | undefined
+    const killed: string[] = []
     let duringTraining = 0
-    for (let round = 0; kills.wsa < TARGET.wsa && round < TARGET.wsa * 2; round++) {
+    for (let round = 0; round < TARGET.wsa; round++) {
       rounds.wsa++
-      const child = startMia(soak, current ? ['resume', current] : wsaArgs())
-      expect(await child.until(() => child.lines.some((l) => l.startsWith('Cache:'))), child.lines.join('\n')).toBe(true)
-      const cachedAt = Date.now()
-      await sleep(rng.uniform(0, 0.6 * fastestMs))
-      child.kill()
+      const point = WSA_GROUP[round % WSA_GROUP.length]
+      const current = round % WSA_GROUP.length === 0 ? undefined : killed.at(-1)
+      const child = startMia(soak, current ? ['resume', current] : wsaArgs(), crashPause(point, point === 'wsa-epoch' ? 1 + rng.int(epochs) : 1))
+      expect(await child.killAtCrashPoint(), `WSA round ${round} reached ${point}:\n${child.lines.slice(-5).join('\n')}`).toBe(true)
       const done = await child.exit
-      if (!done.killed) {
-        expect(done.code, done.stderr.join('\n')).toBe(0)
-        fastestMs = Math.min(fastestMs, Date.now() - cachedAt)
-      }
-      current ??= newestExperiment(soak)!
-      const now = experiment(soak, current)
-      // One transaction writes all scores: either none or every one of them.
-      expect([0, expected.scores.length], `scores of ${current} after round ${round}`).toContain(now.scores.length)
+      expect(done.killed, unexpectedExit('mia run/resume', done)).toBe(true)
+      const id = current ?? newestExperiment(soak)!
+      if (!current) killed.push(id)
+      const now = experiment(soak, id)
+      expect(now.status, `${id} after round ${round} (killed at ${point})`).toBe('running')
+      // One transaction writes all scores: either none or every one of them, and stored ones are the final ones.
+      if (point === 'scores-stored') expect(now.scores, `scores of ${id} stored before round ${round}'s kill`).toEqual(expected.scores)
+      else expect([0, expected.scores.length], `scores of ${id} after round ${round}`).toContain(now.scores.length)
       expectSubset(embeddings(soak), embedded, embedded, `WSA round ${round}`)
-      if (done.killed && now.status === 'running') {
-        kills.wsa++
-        killsOf.set(current, (killsOf.get(current) ?? 0) + 1)
-        if (!done.stderr.some((l) => /^training .* (\d+)\/\1\b/.test(l))) duringTraining++
-      } else {
-        expect(now.status).toBe('done')
-        current = undefined
-      }
+      kills.wsa++
+      if (point === 'wsa-epoch') duringTraining++
+      if (round % WSA_GROUP.length === WSA_GROUP.length - 1 || round === TARGET.wsa - 1) await miaOk(soak, ['resume', id, '--json'])
     }
-    expect(kills.wsa, 'kills that left the experiment running').toBeGreaterThanOrEqual(TARGET.wsa)
+    expect(kills.wsa, 'kills that left the experiment running').toBe(TARGET.wsa)
     expect(duringTraining, 'kills before training finished').toBeGreaterThanOrEqual(Math.ceil(TARGET.wsa / 2))
-    if (current) await miaOk(soak, ['resume', current, '--json'])
 
-    const resumed = [...killsOf.keys()]
-    expect(resumed.length).toBeGreaterThan(0)
-    for (const id of resumed) {
+    expect(killed.length).toBeGreaterThan(0)
+    for (const id of killed) {
       const got = experiment(soak, id)
       expect(got.status).toBe('done')
-      expect(got.metrics, `metrics of ${id} after ${killsOf.get(id)} kills`).toEqual(expected.metrics)
+      expect(got.metrics, `metrics of ${id} after its kills`).toEqual(expected.metrics)
       expect(got.scores.map((s) => [s.item_id, s.score, s.label])).toEqual(expected.scores.map((s) => [s.item_id, s.score, s.label]))
     }
     timings.wsa = (Date.now() - t0) / 1000
@@ -194,50 +175,49 @@ describe('kill -9 soak over real mia processes', () => {
     const formats = ['png', 'svg', 'pdf'] as const
     const outDir = path.join(tmp.dir, 'exports')
     const exportArgs = (format: string, out: string): string[] => ['export', '--experiment', id, '--figure', 'roc', '--format', format, '--out', out]
-    const refs = new Map<string, { bytes: Buffer; ms: number }>()
+    const refs = new Map<string, Buffer>()
     for (const f of formats) {
       const out = path.join(outDir, `reference.${f}`)
-      const done = await miaOk(soak, exportArgs(f, out))
-      refs.set(f, { bytes: fs.readFileSync(out), ms: done.ms })
+      await miaOk(soak, exportArgs(f, out))
+      refs.set(f, fs.readFileSync(out))
     }
     // pdfkit stamps the creation date, so a PDF is compared by size and frame; PNG and SVG byte for byte.
     const complete = (f: string, file: Buffer): boolean => {
-      const ref = refs.get(f)!.bytes
+      const ref = refs.get(f)!
       if (f !== 'pdf') return file.equals(ref)
       return file.length === ref.length && file.subarray(0, 5).toString() === '%PDF-' && /%%EOF\s*$/.test(file.subarray(-16).toString())
     }
 
-    let midWrite = 0
-    for (let round = 0; kills.export < TARGET.export && round < TARGET.export * 2; round++) {
+    let out = ''
+    for (let round = 0; round < TARGET.export; round++) {
       rounds.export++
       const f = formats[round % formats.length]
-      const out = path.join(outDir, `killed.${f}`)
+      // Killed with the figure rendered but nothing written, or with the temporary file written but not renamed.
+      const point: CrashPoint = round % 2 === 0 ? 'export-rendered' : 'export-written'
+      // In the later rounds an earlier complete file is in the way: the kill must leave it as it was.
+      const earlier = round >= TARGET.export / 2 ? refs.get(f)! : null
+      out = path.join(outDir, `killed.${f}`)
       fs.rmSync(out, { force: true })
       fs.rmSync(`${out}.partial`, { force: true })
-      // Start-up is most of an export's time; kill late, where the figure is rendered and written. The fastest
-      // export seen so far sets the scale, as for WSA.
-      const child = startMia(soak, exportArgs(f, out))
-      await sleep(rng.uniform(0.4, 0.9) * refs.get(f)!.ms)
-      child.kill()
+      if (earlier) fs.writeFileSync(out, earlier)
+      const child = startMia(soak, exportArgs(f, out), crashPause(point, 1))
+      expect(await child.killAtCrashPoint(), `export round ${round} reached ${point}:\n${child.lines.slice(-5).join('\n')}`).toBe(true)
       const done = await child.exit
-      if (!done.killed) {
-        expect(done.code, done.stderr.join('\n')).toBe(0)
-        refs.get(f)!.ms = Math.min(refs.get(f)!.ms, done.ms)
-      }
-      if (fs.existsSync(out)) expect(complete(f, fs.readFileSync(out)), `${out} after round ${round}`).toBe(true)
-      else if (done.killed) kills.export++
-      if (fs.existsSync(`${out}.partial`)) midWrite++
+      expect(done.killed, unexpectedExit('mia export', done)).toBe(true)
+      if (earlier) expect(fs.readFileSync(out).equals(earlier), `${out} left as it was by round ${round}`).toBe(true)
+      else expect(fs.existsSync(out), `${out} after round ${round} (killed at ${point})`).toBe(false)
+      const partial = fs.existsSync(`${out}.partial`)
+      expect(partial, `temporary file after round ${round} (killed at ${point})`).toBe(point === 'export-written')
+      if (partial) expect(complete(f, fs.readFileSync(`${out}.partial`)), `${out}.partial after round ${round}`).toBe(true)
       withWorkspaceDb(soak, (db) => expect(db.integrityCheck()).toEqual(['ok']))
+      kills.export++
     }
-    expect(kills.export, 'kills before the export was written').toBeGreaterThanOrEqual(TARGET.export)
 
     // An uninterrupted export over whatever the last kill left behind replaces it with the complete file.
-    const last = path.join(outDir, 'killed.png')
-    await miaOk(soak, exportArgs('png', last))
-    expect(complete('png', fs.readFileSync(last)), `${last} written uninterrupted`).toBe(true)
-    expect(fs.existsSync(`${last}.partial`), 'temporary file left after the final export').toBe(false)
+    await miaOk(soak, exportArgs(path.extname(out).slice(1), out))
+    expect(complete(path.extname(out).slice(1), fs.readFileSync(out)), `${out} written uninterrupted`).toBe(true)
+    expect(fs.existsSync(`${out}.partial`), 'temporary file left after the final export').toBe(false)
     timings.export = (Date.now() - t0) / 1000
-    console.log(`export kills that caught the temporary file being written: ${midWrite}`)
   }, 600_000)
 
   it('counts at least 50 kills that interrupted work', () => {

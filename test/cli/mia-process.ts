@@ -1,7 +1,8 @@
-// Real `mia` child processes for the crash soak: start one, watch its stderr, SIGKILL it at a chosen moment.
+// Real `mia` child processes for the crash soak: start one, watch its stderr, SIGKILL it at a point it announces.
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
+import { CRASH_PAUSE_LINE, type CrashPoint } from '../../src/main/engine/crash-point'
 import { openWorkspaceDb, workspaceDbPath, type WorkspaceDb } from '../../src/main/engine/store'
 
 const MIA = path.resolve('bin/mia.mjs')
@@ -26,15 +27,20 @@ export interface MiaProcess {
   until(test: () => boolean, everyMs?: number, timeoutMs?: number): Promise<boolean>
   /** SIGKILL now (no-op once it has exited). */
   kill(): void
+  /** SIGKILL once the child waits at its MIA_CRASH_PAUSE point; false (and no kill) when it exits without reaching it. */
+  killAtCrashPoint(): Promise<boolean>
   exit: Promise<MiaExit>
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
+/** Environment that makes the child stop the n-th time it passes `point` (src/main/engine/crash-point.ts). */
+export const crashPause = (point: CrashPoint, n: number): NodeJS.ProcessEnv => ({ ...process.env, MIA_CRASH_PAUSE: `${point}:${n}` })
+
 /** Start `mia --workspace <workspace> …args` with stdout discarded and stderr collected. */
-export function startMia(workspace: string, args: string[]): MiaProcess {
+export function startMia(workspace: string, args: string[], env: NodeJS.ProcessEnv = process.env): MiaProcess {
   const startedAt = Date.now()
-  const child = spawn(process.execPath, [MIA, '--workspace', workspace, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn(process.execPath, [MIA, '--workspace', workspace, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env })
   const lines: string[] = []
   createInterface({ input: child.stderr }).on('line', (l) => lines.push(l))
   let alive = true
@@ -48,7 +54,7 @@ export function startMia(workspace: string, args: string[]): MiaProcess {
     })
   })
   child.on('exit', () => (alive = false))
-  return {
+  const proc: MiaProcess = {
     lines,
     startedAt,
     alive: () => alive,
@@ -65,8 +71,15 @@ export function startMia(workspace: string, args: string[]): MiaProcess {
       sentKill = true
       child.kill('SIGKILL')
     },
+    async killAtCrashPoint() {
+      // The child blocks at the point (a minute at most), so the kill lands there however slow this poll is.
+      const paused = await proc.until(() => lines.some((l) => l.startsWith(CRASH_PAUSE_LINE)))
+      if (paused) proc.kill()
+      return paused
+    },
     exit
   }
+  return proc
 }
 
 /** Run `mia …` to completion; fails the caller with its stderr when it does not exit 0. */

@@ -4,6 +4,7 @@ import type { EventSink } from '../../../shared/contract/events'
 import type { ResolvedSpec } from '../../../shared/contract/experiments'
 import { usesAugmentedViews } from '../../../shared/contract/experiments'
 import { blindBaseline, csaScores, IMAGE_FEATURE_DIM, imageFeatureVector, imageStats, runWsa, type EmbeddingRows, type ImageStats } from '../attacks'
+import { crashPoint } from '../crash-point'
 import { readItemImage, type Item } from '../datasets'
 import { scoreLossGrad, scoreQmia, scoreRank } from './attack-scores'
 import type { EmbeddedItems } from './embed'
@@ -73,6 +74,7 @@ async function scoreWsa(spec: ResolvedSpec, parts: RunItems, emb: EmbeddedItems,
     mlp: { maxEpochs: w.maxEpochs, patience: w.patience, learningRate: w.learningRate, batchSize: w.batchSize },
     signal,
     onProgress: (p) => {
+      if (p.batch === p.batches) crashPoint('wsa-epoch')
       if (p.epoch + 1 > lastEpoch && p.batch === p.batches) {
         progress.advance(p.epoch + 1 - lastEpoch, `epoch ${p.epoch + 1}, loss ${p.loss.toFixed(4)}`)
         lastEpoch = p.epoch + 1

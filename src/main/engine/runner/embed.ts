@@ -6,6 +6,7 @@ import type { EventSink } from '../../../shared/contract/events'
 import type { SkippedItem } from '../../../shared/contract/experiments'
 import { l2NormalizeRows } from '../attacks'
 import { viewCount, viewSpec, type AugBank } from '../augment'
+import { crashPoint } from '../crash-point'
 import { captionHash, imageHash, imageStamp, type Item } from '../datasets'
 import { defaultBatchSize, type ClipModel } from '../models'
 import { loadTokenizer, readPreprocessorConfig, tokenize } from '../preprocess'
@@ -202,6 +203,7 @@ async function embedCaptions(model: ClipModel, fp: string, work: Item[], store: 
     const raw = await model.embedTexts(t.ids, t.attentionMask, chunk.length, tok.contextLength)
     const vectors = l2NormalizeRows(raw, chunk.length, model.dim)
     store.embeddings.putMany(chunk.map((it, i) => ({ modelFingerprint: fp, kind: 'text' as const, contentHash: captionHash(it.caption), view: 'orig', vector: vectors.slice(i * model.dim, (i + 1) * model.dim) })))
+    crashPoint('embed-batch')
     progress?.advance(chunk.length, 'captions')
   }
   if (truncated) emit({ type: 'log', level: 'warn', message: `${truncated} caption(s) had more than ${tok.contextLength} tokens and were truncated (the end token is kept).` })
@@ -246,6 +248,7 @@ async function embedImageUnits(model: ClipModel, fp: string, work: ImageUnit[], 
     const raw = await model.embedImages(pixels.subarray(0, batch.length * per), batch.length)
     const vectors = l2NormalizeRows(raw, batch.length, model.dim)
     store.embeddings.putMany(batch.map((u, i) => ({ modelFingerprint: fp, kind: 'image' as const, contentHash: u.contentHash, view: u.view, vector: vectors.slice(i * model.dim, (i + 1) * model.dim) })))
+    crashPoint('embed-batch')
     advance(batch)
     batch = []
     pixels = new Float32Array(opts.batch * per)

@@ -7,6 +7,7 @@ import type { GpuAdapter } from '../../../shared/contract/models'
 import { blindWarning } from '../attacks'
 import { defaultBank, parseBank } from '../augment'
 import type { Item } from '../datasets'
+import { crashPoint } from '../crash-point'
 import { evaluateScores, executionMessage } from '../metrics'
 import type { Services } from '../services'
 import { scoreBlind, scoreWithModel, type AttackOutcome } from './attack'
@@ -40,6 +41,7 @@ export async function runExperimentWithOutcome(s: Services, id: string, ctx: Run
   try {
     const results = await execute(s, spec, ctx)
     store.scores.putMany(id, results.rows)
+    crashPoint('scores-stored')
     store.experiments.setResults(id, results.results as unknown as Record<string, unknown>)
     return { record: toRecord(store.experiments.setStatus(id, 'done')), outcome: results.outcome }
   } catch (err) {
@@ -128,6 +130,7 @@ type Timed = <T>(phase: string, fn: () => Promise<T>) => Promise<T>
 
 /** Evaluate the scores and assemble the stored results and score rows. */
 async function finish(spec: ResolvedSpec, outcome: AttackOutcome, facts: Pick<ExperimentResults, 'counts' | 'skipped' | 'provider' | 'fallbackReason' | 'adapter' | 'embeddings'>, ctx: RunContext, timings: Record<string, number>, timed: Timed) {
+  crashPoint('scored')
   const evaluation = await timed('evaluating', () => evaluate(spec, outcome, ctx))
   const results: ExperimentResults = { ...evaluation, attackReport: outcome.report, ...facts, timings }
   const rows = outcome.targets.map((it, i) => ({ itemId: it.id, score: outcome.scores[i], label: labelOf(it), extra: outcome.extra?.[i] ?? null }))
