@@ -75,10 +75,10 @@ describe.skipIf(skip)('mia on the WebGPU provider (SwiftShader)', { timeout: 600
     expect(g.n).toEqual(c.n)
     expect(g.auc).toBeCloseTo(c.auc, 12)
     // Same operating points and counts; the thresholds themselves are scores, equal to float32 rounding (about 1e-7).
-    expect(Object.keys(g.tprAtFpr)).toEqual(Object.keys(c.tprAtFpr))
-    for (const [k, e] of Object.entries(g.tprAtFpr)) {
+    expect(Object.keys(g.tprAtFpr as object)).toEqual(Object.keys(c.tprAtFpr as object))
+    for (const [k, e] of Object.entries(g.tprAtFpr as Record<string, unknown>)) {
       const { threshold: tg, ...restG } = e as { threshold?: number | null }
-      const { threshold: tc, ...restC } = c.tprAtFpr[k] as { threshold?: number | null }
+      const { threshold: tc, ...restC } = (c.tprAtFpr as Record<string, unknown>)[k] as { threshold?: number | null }
       expect(restG).toEqual(restC)
       if (typeof tg === 'number' && typeof tc === 'number') expect(tg).toBeCloseTo(tc, 5)
       else expect(tg).toBe(tc)
