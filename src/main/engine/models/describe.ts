@@ -161,8 +161,9 @@ function checkSizes(d: ModelDescription, c: FormatConfigs, graphSize: number | n
 async function describeInto(d: ModelDescription, opts: DescribeOptions, problems: Problems): Promise<void> {
   const dir = d.path
   const st = await fs.stat(dir).catch(() => null)
+  // Checked before the format is detected: detection lists the folder, which would fail with a bare ENOENT.
+  if (!st?.isDirectory()) throw new WorkbenchError({ code: 'not-found', item: dir, message: `Model folder ${dir} does not exist.`, hint: 'Check the path; README "Models: layouts and variants" lists the folder layouts the workbench reads.' })
   const format = await detectFormat(dir)
-  if (!st?.isDirectory()) throw new WorkbenchError({ code: 'not-found', item: dir, message: `Model folder ${dir} does not exist.`, hint: format.hint })
   d.format = format.id
   for (const name of CARD_NAMES) d.card ??= await readJsonObject(path.join(dir, name))
   const { variants, others } = await format.variants(dir)
