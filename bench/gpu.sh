@@ -69,7 +69,7 @@ ROWS=()
 
 say() { printf '[gpu.sh %4ss] %s\n' $(($(date +%s) - START)) "$*"; }
 fail() { say "CHECK FAILED: $*"; FAILED=1; }
-row() { ROWS+=("$(printf '%-9s | %-44s | %6s | %8s | %10s | %s' "$@")"); }
+row() { ROWS+=("$(printf '%-9s | %-50s | %6s | %8s | %10s | %s' "$@")"); }
 json() { "$PY" -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1], {}, {'d': d}))" "$1"; }
 
 [ -f "$ARCHIVE" ] || { echo "no runtime archive: set MIA_ARCHIVE or run \`npm run portable\` (see this header)" >&2; exit 2; }
@@ -83,7 +83,7 @@ MIA=("$APP/mia")
 say "unpacked $(basename "$ARCHIVE") ($(du -m "$ARCHIVE" | cut -f1) MiB) into $APP"
 
 # 2. Vulkan loader and driver manifest.
-if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1'; then
+if [ "$(ldconfig -p 2>/dev/null | grep -c 'libvulkan\.so\.1' || true)" = 0 ]; then  # grep -c: -q would SIGPIPE ldconfig under pipefail
   for deb in "$ROOT"/.gl/*.deb; do
     [ -f "$deb" ] || continue
     if command -v dpkg-deb >/dev/null; then dpkg-deb -x "$deb" "$WORK/gl"
@@ -163,7 +163,7 @@ done
 
 echo
 echo "GPU benchmark (bench/gpu.sh), $(date -u '+%Y-%m-%d %H:%M UTC'), adapter: $ADAPTER, batch $BATCH, load $(cut -d' ' -f1 /proc/loadavg)"
-printf '%-9s | %-44s | %6s | %8s | %10s | %s\n' model pipeline images seconds 'images/s' note
+printf '%-9s | %-50s | %6s | %8s | %10s | %s\n' model pipeline images seconds 'images/s' note
 printf -- '%.0s-' {1..120}; echo
 printf '%s\n' "${ROWS[@]}"
 say "done in $(($(date +%s) - START)) s; checks $([ "$FAILED" = 0 ] && echo passed || echo FAILED)"

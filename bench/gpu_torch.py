@@ -124,8 +124,9 @@ def cmd_eager(a):
     if a.check:
         ref = read_embeds(a.check)
         mine = torch.cat(embeds).numpy().astype(np.float64) if embeds else np.zeros((0, cfg.embed_dim))
-        ours = {os.path.basename(files[i]): mine[i] for i in range(min(len(mine), len(files)))}
-        theirs = {os.path.basename(k): v for k, v in ref.items()}
+        stem = lambda f: os.path.splitext(os.path.basename(f))[0]  # noqa: E731 (mia's folder ids drop the extension)
+        ours = {stem(files[i]): mine[i] for i in range(min(len(mine), len(files)))}
+        theirs = {stem(k): v for k, v in ref.items()}
         ids, cos = cosines(ours, theirs)
         result['cos_to_mia_cpu'] = {'n': len(ids), 'min': min(cos) if cos else None}
     print(json.dumps(result))
