@@ -9,7 +9,10 @@ from PIL import Image
 from bpe import ClipBpe
 from images import MEAN, STD, clip_pixel_tensor, crop_offsets_agree, photo_like, resized_crop_u8, tensor_from_u8
 
-TOKENIZER_DIR = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../../shared/fixtures/clip-tokenizer'))
+# CLIP_TOKENIZER_DIR: where ../shared is absent (a copied tree on another machine, bench/gpu.sh), any folder with the
+# same two files, e.g. test/fixtures/tiny-clip, whose tokenizer is a byte-for-byte copy of the shared one.
+TOKENIZER_DIR = os.environ.get('CLIP_TOKENIZER_DIR') or os.path.normpath(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../../shared/fixtures/clip-tokenizer'))
 CAPTIONS = [
     'a photo of a cat',
     'a red apple on a wooden table',
