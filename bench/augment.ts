@@ -25,7 +25,10 @@ const specs = ['rrc', 'rrc(size=224)', 'rot', 'rot(interp=bilinear)', 'translate
 const reps = 40
 const yard = Array.from({ length: 15 }, yardstick).sort((a, b) => a - b)[7]
 console.log(`yardstick (bare 5-tap filter, 2 passes over 500×375×3 bytes): ${yard.toFixed(2)} CPU ms`)
-for (const [w, h] of [[224, 224], [500, 375]]) {
+for (const [w, h] of [
+  [224, 224],
+  [500, 375]
+]) {
   const image = photo(w, h)
   console.log(`\n${w}×${h}: median CPU ms per view over ${reps} views (different k/seed)`)
   for (const spec of specs) {

@@ -47,7 +47,10 @@ async function main(): Promise<void> {
     // Bare: tensors made before the clock starts; only the two towers run.
     const pixels = new Float32Array(N * per)
     for (let i = 0; i < N; i++) preprocessInto(await decodeImage(fs.readFileSync(items[i].imagePath)), config, pixels, i * per)
-    const t = tokenize(tok, items.map((it) => it.caption))
+    const t = tokenize(
+      tok,
+      items.map((it) => it.caption)
+    )
     await model.embedImages(pixels.subarray(0, BATCH * per), BATCH) // warm-up
     let t0 = performance.now()
     for (let s = 0; s < N; s += BATCH) {
@@ -75,7 +78,10 @@ async function main(): Promise<void> {
     console.log(`pipeline, cached rerun:           ${cachedS.toFixed(3)} s  ${rate(cachedS)}  = ${(coldS / cachedS).toFixed(0)}× faster than cold`)
     console.log(`peak RSS of this process (bare + pipeline): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`)
     const ref = EAGER ? eager(EAGER) : null
-    if (ref) console.log(`PyTorch eager (${ref.threads} threads): ${ref.items_per_s.toFixed(1)} items/s, peak RSS ${ref.peak_rss_mb.toFixed(0)} MB; pipeline = ${((N / coldS) / ref.items_per_s).toFixed(2)}× eager, bare = ${((N / bare) / ref.items_per_s).toFixed(2)}× eager`)
+    if (ref)
+      console.log(
+        `PyTorch eager (${ref.threads} threads): ${ref.items_per_s.toFixed(1)} items/s, peak RSS ${ref.peak_rss_mb.toFixed(0)} MB; pipeline = ${(N / coldS / ref.items_per_s).toFixed(2)}× eager, bare = ${(N / bare / ref.items_per_s).toFixed(2)}× eager`
+      )
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true })
   }

@@ -57,19 +57,25 @@ async function main(): Promise<void> {
   const t1 = performance.now()
   const reduced = reduceRoc(rocCurve(data), 2000)
   const reduce = (performance.now() - t1) / 1000
-  console.log(JSON.stringify({
-    n: N,
-    resamples: RESAMPLES,
-    targetSeconds: 5,
-    runs,
-    reduceRocSeconds: Number(reduce.toFixed(3)),
-    reducedPoints: reduced.fpr.length,
-    rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
-    yardstickNsPerElement: Number(yardstick().toFixed(2)),
-    loadAverage: os.loadavg()[0],
-    cores: os.availableParallelism(),
-    node: process.version
-  }, null, 1))
+  console.log(
+    JSON.stringify(
+      {
+        n: N,
+        resamples: RESAMPLES,
+        targetSeconds: 5,
+        runs,
+        reduceRocSeconds: Number(reduce.toFixed(3)),
+        reducedPoints: reduced.fpr.length,
+        rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+        yardstickNsPerElement: Number(yardstick().toFixed(2)),
+        loadAverage: os.loadavg()[0],
+        cores: os.availableParallelism(),
+        node: process.version
+      },
+      null,
+      1
+    )
+  )
 }
 
 void main()

@@ -23,7 +23,12 @@ export async function photoItems(dir: string, N: number): Promise<Item[]> {
       for (let y = 0; y < 16; y++) raw.fill(v, (y * 500 + bit * 16) * 3, (y * 500 + bit * 16 + 16) * 3)
     }
     const file = path.join(dir, `img-${i}.jpg`)
-    fs.writeFileSync(file, await sharp(raw, { raw: { width: 500, height: 375, channels: 3 } }).jpeg({ quality: 90 }).toBuffer())
+    fs.writeFileSync(
+      file,
+      await sharp(raw, { raw: { width: 500, height: 375, channels: 3 } })
+        .jpeg({ quality: 90 })
+        .toBuffer()
+    )
     items.push({ id: `i${i}`, imagePath: file, caption: `a photo of thing number ${i} on a table`, membership: 'unknown', role: 'target', metadata: {}, escapesRoot: false })
   }
   return items

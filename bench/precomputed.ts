@@ -71,7 +71,25 @@ async function main(): Promise<void> {
   const [, kb, secs] = /TIME (\d+) ([\d.]+)/.exec(res.stderr) ?? []
   const record = JSON.parse(res.stdout)
   const dbBytes = execFileSync('du', ['-sb', ws], { encoding: 'utf8' }).split('\t')[0]
-  console.log(JSON.stringify({ pairs: PAIRS, dim: DIM, datasetMB: Math.round(Number(bytes) / 2 ** 20), peakRssMB: Math.round(Number(kb) / 1024), wallS: Number(secs), auc: record.metrics?.auc, n: record.n, skipped: record.skipped, workspaceMB: Math.round(Number(dbBytes) / 2 ** 20), cpus: os.cpus().length, load: os.loadavg()[0].toFixed(1) }, null, 2))
+  console.log(
+    JSON.stringify(
+      {
+        pairs: PAIRS,
+        dim: DIM,
+        datasetMB: Math.round(Number(bytes) / 2 ** 20),
+        peakRssMB: Math.round(Number(kb) / 1024),
+        wallS: Number(secs),
+        auc: record.metrics?.auc,
+        n: record.n,
+        skipped: record.skipped,
+        workspaceMB: Math.round(Number(dbBytes) / 2 ** 20),
+        cpus: os.cpus().length,
+        load: os.loadavg()[0].toFixed(1)
+      },
+      null,
+      2
+    )
+  )
   fs.rmSync(ws, { recursive: true, force: true })
 }
 

@@ -49,10 +49,15 @@ async function main(): Promise<void> {
   const pil = pillow()
   console.log(`workbench: decode ${decode.toFixed(2)} ms, decode + preprocess ${full.toFixed(2)} ms CPU per image`)
   if (typeof pil === 'string') console.log(`Pillow + NumPy ${pil}`)
-  else console.log(`Pillow ${pil.pillow} + NumPy: decode ${pil.decode_ms.toFixed(2)} ms, decode + preprocess ${pil.pipeline_ms.toFixed(2)} ms CPU per image; workbench / Pillow = ${(full / pil.pipeline_ms).toFixed(2)}`)
+  else
+    console.log(
+      `Pillow ${pil.pillow} + NumPy: decode ${pil.decode_ms.toFixed(2)} ms, decode + preprocess ${pil.pipeline_ms.toFixed(2)} ms CPU per image; workbench / Pillow = ${(full / pil.pipeline_ms).toFixed(2)}`
+    )
   const one = await imagesPerSecond(0)
   const all = await imagesPerSecond(Math.max(1, cores - 1))
-  console.log(`pool: ${one.toFixed(1)} images/s inline (main thread; sharp decodes on libuv's pool), ${all.toFixed(1)} images/s with ${Math.max(1, cores - 1)} worker(s); scaling ${(all / one).toFixed(2)}×; load ${os.loadavg()[0].toFixed(1)} at end`)
+  console.log(
+    `pool: ${one.toFixed(1)} images/s inline (main thread; sharp decodes on libuv's pool), ${all.toFixed(1)} images/s with ${Math.max(1, cores - 1)} worker(s); scaling ${(all / one).toFixed(2)}×; load ${os.loadavg()[0].toFixed(1)} at end`
+  )
 }
 
 await main()

@@ -70,17 +70,23 @@ async function main(): Promise<void> {
   const ids = BigInt64Array.from({ length: BATCH * 77 }, (_, i) => BigInt(i % 77 === 76 ? 49407 : 1 + ((i * 7919) % 49000)))
   const ortText = await rate(text, { input_ids: new ort.Tensor('int64', ids, [BATCH, 77]) }, BATCH)
   const both = (v: number, t: number): number => 1 / (1 / v + 1 / t)
-  console.log(JSON.stringify({
-    model: path.basename(MODEL),
-    threads: THREADS,
-    load: os.loadavg()[0].toFixed(1),
-    gemmGflops: { onnxruntime: +ortGemm.toFixed(1), torch: +torch.gemmGflops.toFixed(1) },
-    itemsPerS: {
-      onnxruntime: { vision: +ortVision.toFixed(2), text: +ortText.toFixed(2), both: +both(ortVision, ortText).toFixed(2) },
-      torchEager: { vision: +torch.vision.toFixed(2), text: +torch.text.toFixed(2), both: +both(torch.vision, torch.text).toFixed(2) }
-    },
-    bareOverEager: +(both(ortVision, ortText) / both(torch.vision, torch.text)).toFixed(2)
-  }, null, 2))
+  console.log(
+    JSON.stringify(
+      {
+        model: path.basename(MODEL),
+        threads: THREADS,
+        load: os.loadavg()[0].toFixed(1),
+        gemmGflops: { onnxruntime: +ortGemm.toFixed(1), torch: +torch.gemmGflops.toFixed(1) },
+        itemsPerS: {
+          onnxruntime: { vision: +ortVision.toFixed(2), text: +ortText.toFixed(2), both: +both(ortVision, ortText).toFixed(2) },
+          torchEager: { vision: +torch.vision.toFixed(2), text: +torch.text.toFixed(2), both: +both(torch.vision, torch.text).toFixed(2) }
+        },
+        bareOverEager: +(both(ortVision, ortText) / both(torch.vision, torch.text)).toFixed(2)
+      },
+      null,
+      2
+    )
+  )
 }
 
 await main()

@@ -16,10 +16,20 @@ const [file, sizesArg = '100,250,500,1000,all', lambdasArg = '0,0.5,1,1.5,rule',
 const manifest = path.resolve('resources/datasets/emoji-demo/manifest.csv')
 const records: string[][] = []
 const text = fs.readFileSync(manifest, 'utf8')
-for await (const row of csvRows((async function* () { yield text })(), manifest)) records.push(row.fields)
+for await (const row of csvRows(
+  (async function* () {
+    yield text
+  })(),
+  manifest
+))
+  records.push(row.fields)
 const header = records[0]
 const roles = new Map(records.slice(1).map((f) => [f[0], Object.fromEntries(header.map((h, i) => [h, f[i]])) as Record<string, string>]))
-const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; image_embeds: number[]; text_embeds: number[] })
+const lines = fs
+  .readFileSync(file, 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as { id: string; image_embeds: number[]; text_embeds: number[] })
 const d = lines[0].image_embeds.length
 
 function rows(ids: Array<{ id: string; image_embeds: number[]; text_embeds: number[] }>): EmbeddingRows & { captions: string[] } {
@@ -57,7 +67,16 @@ for (const size of sizes) {
     for (const lambda of lambdas) {
       try {
         const { scores, report } = await runWsa({ d, reference, target, seed, lambda, groups: target.captions.map((c) => c.toLowerCase()) })
-        results.push({ size, seed, lambda: report.lambda, rule: lambda === undefined, nSelected: report.nSelected, used: report.nUsedPerClass, precision: report.selectionPrecision, ...metricsOf(scores) })
+        results.push({
+          size,
+          seed,
+          lambda: report.lambda,
+          rule: lambda === undefined,
+          nSelected: report.nSelected,
+          used: report.nUsedPerClass,
+          precision: report.selectionPrecision,
+          ...metricsOf(scores)
+        })
       } catch (err) {
         results.push({ size, seed, lambda: lambda ?? 'rule', rule: lambda === undefined, error: (err as Error).message.slice(0, 80) })
       }
@@ -80,14 +99,18 @@ for (const size of sizes) {
       continue
     }
     const lam = lambda === undefined ? `rule (${[...new Set(group.map((r) => r.lambda))].join('/')})` : String(lambda)
-    console.log(`| ${size} | ${lam} | ${group.length} | ${mean(group.map((r) => r.nSelected as number)).toFixed(0)} (${mean(group.map((r) => r.used as number)).toFixed(0)}) | ${mean(group.map((r) => (r.precision as number) ?? Number.NaN)).toFixed(3)} | ${mean(group.map((r) => r.auc as number)).toFixed(3)} | ${mean(group.map((r) => r.tpr1 as number)).toFixed(3)} |`)
+    console.log(
+      `| ${size} | ${lam} | ${group.length} | ${mean(group.map((r) => r.nSelected as number)).toFixed(0)} (${mean(group.map((r) => r.used as number)).toFixed(0)}) | ${mean(group.map((r) => (r.precision as number) ?? Number.NaN)).toFixed(3)} | ${mean(group.map((r) => r.auc as number)).toFixed(3)} | ${mean(group.map((r) => r.tpr1 as number)).toFixed(3)} |`
+    )
   }
 }
 if (sizes.length > 1) fs.writeFileSync(`bench/figures/${stem}.svg`, svg(results, sizes, lambdas, csa))
 
 /** Two panels (AUC, TPR@1%) of WSA against |D_no| (log axis), one line per λ, CSA dashed. */
 function svg(res: typeof results, xs: number[], ls: Array<number | undefined>, base: { auc: number; tpr1: number }): string {
-  const W = 320, H = 220, M = 40
+  const W = 320,
+    H = 220,
+    M = 40
   const colors = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02']
   const x = (v: number): number => M + ((Math.log(v) - Math.log(xs[0])) / (Math.log(xs[xs.length - 1]) - Math.log(xs[0]) || 1)) * (W - M - 10)
   const panel = (key: 'auc' | 'tpr1', dx: number, lo: number, hi: number, title: string): string => {

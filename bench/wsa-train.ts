@@ -26,24 +26,39 @@ const loadBefore = loadavg()[0]
 const cpuBefore = process.cpuUsage()
 const started = performance.now()
 let lastEpoch = 0
-const { summary } = await trainMlp({ x, labels, n, dim }, {
-  seed: 7,
-  earlyStopping: false,
-  threads,
-  progressEvery: 100,
-  onProgress: (p) => {
-    if (p.batch === p.batches && p.epoch !== lastEpoch) {
-      lastEpoch = p.epoch
-      console.log(`epoch ${p.epoch}/${p.epochs}  loss ${p.loss.toFixed(4)}  ${((performance.now() - started) / 1000).toFixed(1)} s`)
+const { summary } = await trainMlp(
+  { x, labels, n, dim },
+  {
+    seed: 7,
+    earlyStopping: false,
+    threads,
+    progressEvery: 100,
+    onProgress: (p) => {
+      if (p.batch === p.batches && p.epoch !== lastEpoch) {
+        lastEpoch = p.epoch
+        console.log(`epoch ${p.epoch}/${p.epochs}  loss ${p.loss.toFixed(4)}  ${((performance.now() - started) / 1000).toFixed(1)} s`)
+      }
     }
   }
-})
+)
 const seconds = (performance.now() - started) / 1000
 const cpu = process.cpuUsage(cpuBefore)
 const steps = summary.epochsRun * Math.ceil(n / 32)
-console.log(JSON.stringify({
-  bench: 'wsa-train', n, dim, epochs: summary.epochsRun, steps, threads: summary.threads, seconds: Number(seconds.toFixed(1)),
-  msPerStep: Number(((seconds * 1000) / steps).toFixed(2)), cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(1)),
-  finalLoss: summary.trainLoss.at(-1), loadAverage: [loadBefore, loadavg()[0]].map((v) => Number(v.toFixed(1))),
-  cpu: cpus()[0]?.model, cores: availableParallelism(), node: process.version
-}))
+console.log(
+  JSON.stringify({
+    bench: 'wsa-train',
+    n,
+    dim,
+    epochs: summary.epochsRun,
+    steps,
+    threads: summary.threads,
+    seconds: Number(seconds.toFixed(1)),
+    msPerStep: Number(((seconds * 1000) / steps).toFixed(2)),
+    cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(1)),
+    finalLoss: summary.trainLoss.at(-1),
+    loadAverage: [loadBefore, loadavg()[0]].map((v) => Number(v.toFixed(1))),
+    cpu: cpus()[0]?.model,
+    cores: availableParallelism(),
+    node: process.version
+  })
+)

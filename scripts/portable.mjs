@@ -53,8 +53,28 @@ function bundle() {
   const banner = 'import { createRequire as __miaRequire } from "node:module"; const require = __miaRequire(import.meta.url);'
   const externals = ['onnxruntime-node', 'sharp', 'better-sqlite3', '@resvg/resvg-js', 'tsx', 'tsx/esm/api'].flatMap((e) => ['--external:' + e])
   const esbuild = path.join(root, 'node_modules', '.bin', 'esbuild')
-  const entries = [`main=${path.join(root, 'src/cli/main.ts')}`, `worker-bootstrap=${path.join(root, 'src/main/host/worker-entry.ts')}`, `preprocess-worker=${path.join(root, 'src/main/engine/runner/preprocess-worker.ts')}`]
-  execFileSync(esbuild, [...entries, '--bundle', '--platform=node', '--format=esm', '--target=node20', '--minify-syntax', `--outdir=${out}`, '--out-extension:.js=.mjs', `--banner:js=${banner}`, '--log-level=warning', ...externals], { stdio: 'inherit' })
+  const entries = [
+    `main=${path.join(root, 'src/cli/main.ts')}`,
+    `worker-bootstrap=${path.join(root, 'src/main/host/worker-entry.ts')}`,
+    `preprocess-worker=${path.join(root, 'src/main/engine/runner/preprocess-worker.ts')}`
+  ]
+  execFileSync(
+    esbuild,
+    [
+      ...entries,
+      '--bundle',
+      '--platform=node',
+      '--format=esm',
+      '--target=node20',
+      '--minify-syntax',
+      `--outdir=${out}`,
+      '--out-extension:.js=.mjs',
+      `--banner:js=${banner}`,
+      '--log-level=warning',
+      ...externals
+    ],
+    { stdio: 'inherit' }
+  )
 }
 
 function launcher() {

@@ -11,7 +11,7 @@ const sharedLibrary = (name) => {
 
 /** Each package: what needs it and how to tell it is there. */
 export const PREREQUISITES = [
-  { pkg: 'chromium', why: 'end-to-end tests (Playwright drives Debian\'s Chromium)', present: () => fs.existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium') || onPath('chromium') },
+  { pkg: 'chromium', why: "end-to-end tests (Playwright drives Debian's Chromium)", present: () => fs.existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium') || onPath('chromium') },
   { pkg: 'libvulkan1', why: 'GPU inference through WebGPU', present: () => sharedLibrary('libvulkan.so.1') },
   { pkg: 'poppler-utils', why: 'PDF figure checks (pdftoppm)', present: () => onPath('pdftoppm') },
   { pkg: 'slurm-wlm', why: 'the SLURM job-array test (slurmctld, slurmd, sbatch)', present: () => onPath('slurmctld') && onPath('sbatch') },

@@ -88,7 +88,10 @@ if (built) {
       for (const spec of suite.specs ?? []) {
         for (const t of spec.tests ?? []) {
           if (t.status === 'skipped') {
-            const why = (t.annotations ?? []).map((a) => a.description).filter(Boolean).join('; ')
+            const why = (t.annotations ?? [])
+              .map((a) => a.description)
+              .filter(Boolean)
+              .join('; ')
             skippedReasons.push(`${spec.file} › ${spec.title}${why ? ` — ${why}` : ''}`)
           }
         }

@@ -45,11 +45,15 @@ function pixels(dir: string, ref: Reference): Float32Array {
 
 function minCosine(flat: Float32Array, rows: number[][]): number {
   const d = rows[0].length
-  return Math.min(...rows.map((r, i) => {
-    let dot = 0, a = 0, b = 0
-    for (let j = 0; j < d; j++) [dot, a, b] = [dot + flat[i * d + j] * r[j], a + flat[i * d + j] ** 2, b + r[j] ** 2]
-    return dot / Math.sqrt(a * b)
-  }))
+  return Math.min(
+    ...rows.map((r, i) => {
+      let dot = 0,
+        a = 0,
+        b = 0
+      for (let j = 0; j < d; j++) [dot, a, b] = [dot + flat[i * d + j] * r[j], a + flat[i * d + j] ** 2, b + r[j] ** 2]
+      return dot / Math.sqrt(a * b)
+    })
+  )
 }
 
 async function verifyVariant(registry: ModelRegistry, dir: string, variant: string, ref: Reference, refDir = dir): Promise<boolean> {
@@ -71,8 +75,14 @@ async function verifyVariant(registry: ModelRegistry, dir: string, variant: stri
   const mask = BigInt64Array.from(ref.captions.flatMap((c) => c.attention_mask.map(BigInt)))
   const texts = await model.embedTexts(ids, mask, ref.captions.length, L)
   const t3 = performance.now()
-  const img = minCosine(images, ref.images.map((i) => i.image_embeds))
-  const txt = minCosine(texts, ref.captions.map((c) => c.text_embeds))
+  const img = minCosine(
+    images,
+    ref.images.map((i) => i.image_embeds)
+  )
+  const txt = minCosine(
+    texts,
+    ref.captions.map((c) => c.text_embeds)
+  )
   const d = model.description
   const params = d.parameterCount === ref.parameterCount.total - ref.parameterCount.logit_scale
   const quantized = d.quantized ? ` [quantized: tolerance cos >= ${QUANTIZED_MIN}]` : ''

@@ -13,7 +13,13 @@ import { progressPrinter } from './progress-bar'
 function parseShard(text: string | undefined): { index: number; count: number } | undefined {
   if (text === undefined) return undefined
   const m = /^(\d+)\/(\d+)$/.exec(text.trim())
-  if (!m) throw new WorkbenchError({ code: 'invalid-input', item: text, message: `--shard ${text} is not of the form i/N.`, hint: 'Use e.g. --shard 0/4 … --shard 3/4 (0-based; with SLURM: --shard $SLURM_ARRAY_TASK_ID/4).' })
+  if (!m)
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: text,
+      message: `--shard ${text} is not of the form i/N.`,
+      hint: 'Use e.g. --shard 0/4 … --shard 3/4 (0-based; with SLURM: --shard $SLURM_ARRAY_TASK_ID/4).'
+    })
   return { index: Number(m[1]), count: Number(m[2]) }
 }
 
@@ -34,7 +40,11 @@ export function registerDataCommands(program: Command, globals: () => GlobalOpti
     .action(
       action(async (opts: { model: string; variant?: string; dataset: string; augment?: string; seed: number; batchSize?: number; out?: string; shard?: string; json?: boolean }) => {
         const out = await withEngine(globals(), (c, signal) =>
-          c.invoke('embed', { model: withVariant(opts.model, opts.variant), dataset: opts.dataset, augment: opts.augment, seed: opts.seed, batchSize: opts.batchSize, out: opts.out, shard: parseShard(opts.shard) }, { signal, onEvent: progressPrinter(Boolean(opts.json)) })
+          c.invoke(
+            'embed',
+            { model: withVariant(opts.model, opts.variant), dataset: opts.dataset, augment: opts.augment, seed: opts.seed, batchSize: opts.batchSize, out: opts.out, shard: parseShard(opts.shard) },
+            { signal, onEvent: progressPrinter(Boolean(opts.json)) }
+          )
         )
         if (opts.json) return printJson(out)
         process.stdout.write(

@@ -8,13 +8,14 @@ import { numberArg } from './options'
 import { action, hasJson, printJson, write } from './output'
 import { progressPrinter } from './progress-bar'
 
-
 /** "emoji-demo  bundled  manifest  600 items: 300 member / 300 non-member targets …" or its error. */
 function datasetLine(d: DatasetSummary): string {
   const head = `${d.name.padEnd(20)} ${(d.source === 'user' ? 'added' : d.source).padEnd(8)} ${d.kind.padEnd(12)}`
   if (d.error) return `${head} ERROR: ${d.error.message}`
   const t = d.counts?.byRole.target
-  const counts = d.counts ? `${formatCount(d.counts.total)} items; targets ${formatCount(t?.member)} member / ${formatCount(t?.nonmember)} non-member / ${formatCount(t?.unknown)} unknown` : 'not counted'
+  const counts = d.counts
+    ? `${formatCount(d.counts.total)} items; targets ${formatCount(t?.member)} member / ${formatCount(t?.nonmember)} non-member / ${formatCount(t?.unknown)} unknown`
+    : 'not counted'
   return `${head} ${counts}${d.embeddings ? `; embeddings only (dim ${d.embeddings.dim})` : ''}  ${d.path}`
 }
 

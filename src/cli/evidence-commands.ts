@@ -12,14 +12,19 @@ import { progressPrinter } from './progress-bar'
 /** `0-4` or `0,3,7` (or a mix, `0-2,9`) → distinct seeds in order. */
 export function parseSeeds(text: string): number[] {
   const out: number[] = []
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part)
     const lo = m ? Number(m[1]) : NaN
     const hi = m?.[2] !== undefined ? Number(m[2]) : lo
-    if (!m || hi < lo || hi - lo > 1000) throw new WorkbenchError({ code: 'invalid-input', item: text, message: `--seeds ${text} is not a list of seeds.`, hint: 'Use e.g. --seeds 0-4 or --seeds 0,3,7.' })
+    if (!m || hi < lo || hi - lo > 1000)
+      throw new WorkbenchError({ code: 'invalid-input', item: text, message: `--seeds ${text} is not a list of seeds.`, hint: 'Use e.g. --seeds 0-4 or --seeds 0,3,7.' })
     for (let s = lo; s <= hi; s++) if (!out.includes(s)) out.push(s)
   }
-  if (out.length < 2) throw new WorkbenchError({ code: 'invalid-input', item: text, message: `--seeds ${text} names ${out.length} seed; a multi-seed run needs at least 2.`, hint: 'Use --seed for one run.' })
+  if (out.length < 2)
+    throw new WorkbenchError({ code: 'invalid-input', item: text, message: `--seeds ${text} names ${out.length} seed; a multi-seed run needs at least 2.`, hint: 'Use --seed for one run.' })
   return out
 }
 
@@ -28,7 +33,9 @@ export function printSeedSummary(s: SeedSummary): void {
   process.stdout.write(`${s.ids.length} runs, seeds ${s.seeds.join(', ')}\n`)
   for (const st of s.stats) process.stdout.write(`${st.metric.padEnd(22)} ${formatNumber(st.mean)} ± ${formatNumber(st.sd)}  (min ${formatNumber(st.min)}, max ${formatNumber(st.max)})\n`)
   const h = s.stability.histogram
-  process.stdout.write(`per-record stability at FPR ${s.stability.fpr}: flagged by all ${s.stability.flaggedByAll}, by any ${s.stability.flaggedByAny}; items by times flagged: ${h.map((c, k) => `${k}×${c}`).join(' ')}\n`)
+  process.stdout.write(
+    `per-record stability at FPR ${s.stability.fpr}: flagged by all ${s.stability.flaggedByAll}, by any ${s.stability.flaggedByAny}; items by times flagged: ${h.map((c, k) => `${k}×${c}`).join(' ')}\n`
+  )
   for (const n of s.notes) process.stdout.write(`note: ${n}\n`)
 }
 
@@ -48,9 +55,17 @@ function suspectOf(text: string): 'members' | 'nonmembers' | string[] {
   try {
     raw = fs.readFileSync(text, 'utf8')
   } catch (err) {
-    throw new WorkbenchError({ code: 'not-found', item: text, message: `Cannot read the suspect id file ${text}: ${(err as Error).message}`, hint: 'Give a file of item ids (one per line), or the word members or nonmembers.' })
+    throw new WorkbenchError({
+      code: 'not-found',
+      item: text,
+      message: `Cannot read the suspect id file ${text}: ${(err as Error).message}`,
+      hint: 'Give a file of item ids (one per line), or the word members or nonmembers.'
+    })
   }
-  return raw.split(/\r?\n/).map((l) => l.trim()).filter(Boolean)
+  return raw
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
 }
 
 /** Register `mia audit-set`. */
@@ -68,15 +83,26 @@ export function registerEvidenceCommands(program: Command, globals: () => Global
     .action(
       action(async (o: { model?: string; dataset: string; suspect: string; size?: number; attack: 'csa'; seed: number; json?: boolean }) => {
         const out = await withEngine(globals(), (c, signal) =>
-          c.invoke('audit.set', { model: o.model, dataset: o.dataset, suspect: suspectOf(o.suspect), size: o.size, attack: o.attack, seed: o.seed }, { signal, onEvent: progressPrinter(Boolean(o.json)) })
+          c.invoke(
+            'audit.set',
+            { model: o.model, dataset: o.dataset, suspect: suspectOf(o.suspect), size: o.size, attack: o.attack, seed: o.seed },
+            { signal, onEvent: progressPrinter(Boolean(o.json)) }
+          )
         )
         if (o.json) return printJson(out)
         process.stdout.write(`${out.nSuspect} suspect vs ${out.nReference} known non-members (${out.referenceSource}), ${out.attack} scores\n`)
-        process.stdout.write(`Welch t = ${formatNumber(out.welch.t)} (df ${formatNumber(out.welch.df, 1)}), p ${formatPValue(out.welch.pValue)}; Mann–Whitney p ${formatPValue(out.mannWhitney.pValue)}\n`)
+        process.stdout.write(
+          `Welch t = ${formatNumber(out.welch.t)} (df ${formatNumber(out.welch.df, 1)}), p ${formatPValue(out.welch.pValue)}; Mann–Whitney p ${formatPValue(out.mannWhitney.pValue)}\n`
+        )
         process.stdout.write(`effect: Cohen's d ${formatNumber(out.effect.cohensD)}, P(suspect > non-member) ${formatNumber(out.effect.probabilityOfSuperiority)}\n`)
         process.stdout.write(`items needed for median p < 0.01: ${out.needed ?? 'not reached'} (${out.curve.map((c) => `${c.size}: ${formatPValue(c.medianP)}`).join(', ')})\n`)
-        process.stdout.write(out.pValue < 0.01 ? 'verdict: evidence that the collection was in the training data (p < 0.01)\n' : 'verdict: no evidence at p < 0.01 (this does not show the collection was not used)\n')
-        if (out.nullCheck) process.stdout.write(`null check: ${out.nullCheck.rejected} of ${out.nullCheck.subsets} non-member subsets of ${out.nullCheck.size} reach p < 0.01 (false-positive rate ${formatNumber(out.nullCheck.rate)})\n`)
+        process.stdout.write(
+          out.pValue < 0.01 ? 'verdict: evidence that the collection was in the training data (p < 0.01)\n' : 'verdict: no evidence at p < 0.01 (this does not show the collection was not used)\n'
+        )
+        if (out.nullCheck)
+          process.stdout.write(
+            `null check: ${out.nullCheck.rejected} of ${out.nullCheck.subsets} non-member subsets of ${out.nullCheck.size} reach p < 0.01 (false-positive rate ${formatNumber(out.nullCheck.rate)})\n`
+          )
         for (const n of out.notes) process.stdout.write(`note: ${n}\n`)
       }, hasJson)
     )

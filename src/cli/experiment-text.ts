@@ -61,7 +61,10 @@ export function printRecord(r: ExperimentRecord, shown: ReadonlySet<string> = ne
   const out: string[] = []
   if (r.spec.attack === 'wsa') {
     out.push(...wsaLines(r.results?.attackReport ?? {}))
-    if (atChance(r)) out.push('note: WSA is at chance (the AUC interval includes 0.5). Audit the split before reading more into it: the τ and pseudo-member count above, and a blind baseline (`mia run --attack blind --dataset …`), say whether the pool and the member/non-member split let WSA work at all (docs/attacks.md, WSA and Blind baseline).')
+    if (atChance(r))
+      out.push(
+        'note: WSA is at chance (the AUC interval includes 0.5). Audit the split before reading more into it: the τ and pseudo-member count above, and a blind baseline (`mia run --attack blind --dataset …`), say whether the pool and the member/non-member split let WSA work at all (docs/attacks.md, WSA and Blind baseline).'
+      )
   }
   const b = r.results?.blindBaseline
   if (b) out.push(`blind baseline AUC: ${formatCI(b.auc, b.aucCI)}`)
@@ -97,7 +100,10 @@ export function printExperimentList(rows: readonly ExperimentSummary[]): void {
 /** One Δ line, "Δ A − B (n items): AUC +0.012 [..] p …; TPR@1% FPR …", in the sign convention of every export (A − B). */
 export function deltaLine(c: PairedComparisonData, names: ReadonlyMap<string, string>): string {
   const name = (id: string): string => names.get(id) ?? id
-  const tpr = c.deltaTprAt1.delta === null ? `${NOT_AVAILABLE} (not resolvable at these sizes)` : `${formatSigned(c.deltaTprAt1.delta)} ${formatInterval(c.deltaTprAt1.ci)} p ${formatPValue(c.deltaTprAt1.pValue)}`
+  const tpr =
+    c.deltaTprAt1.delta === null
+      ? `${NOT_AVAILABLE} (not resolvable at these sizes)`
+      : `${formatSigned(c.deltaTprAt1.delta)} ${formatInterval(c.deltaTprAt1.ci)} p ${formatPValue(c.deltaTprAt1.pValue)}`
   return `Δ ${name(c.a)} − ${name(c.b)} (${formatCount(c.nItems)} items): AUC ${formatSigned(c.deltaAuc.delta)} ${formatInterval(c.deltaAuc.ci)} p ${formatPValue(c.deltaAuc.pValue)}; TPR@1% FPR ${tpr}`
 }
 
@@ -112,6 +118,7 @@ export function printComparison(views: readonly ExperimentView[], comparisons: r
     return `${v.record.name.padEnd(width)}  AUC ${m ? formatCI(m.auc, m.aucCI) : NOT_AVAILABLE}  TPR@1% FPR ${formatTprAtFpr(at1(v.record.results))}${verdict}`
   })
   lines.push(...comparisons.map((c) => deltaLine(c, names)))
-  if (comparisons.length) lines.push(`(Δ = first − other, paired bootstrap over the common target items, ${formatCount(comparisons[0].resamples)} resamples, seed ${comparisons[0].seed}; 95% CIs in brackets)`)
+  if (comparisons.length)
+    lines.push(`(Δ = first − other, paired bootstrap over the common target items, ${formatCount(comparisons[0].resamples)} resamples, seed ${comparisons[0].seed}; 95% CIs in brackets)`)
   write([...lines, ...notes])
 }

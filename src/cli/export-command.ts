@@ -45,10 +45,18 @@ const WIDTH_RANGE_IN = { min: 1, max: 20 }
 export function formatFromName<F extends string>(out: string, given: string | undefined, byExtension: Record<string, F>, what: string): F {
   const ext = path.extname(out).slice(1).toLowerCase()
   const fromName = byExtension[ext]
-  const names = Object.keys(byExtension).map((e) => `.${e}`).join(', ')
+  const names = Object.keys(byExtension)
+    .map((e) => `.${e}`)
+    .join(', ')
   if (given !== undefined) {
     const wanted = Object.entries(byExtension).find(([, f]) => f === given)?.[0] ?? given
-    if (fromName !== undefined && fromName !== given) throw new WorkbenchError({ code: 'invalid-input', item: out, message: `${out} ends in .${ext} but the ${what} format asked for is ${given}.`, hint: `Name the file .${wanted}, or leave the format option out: it is taken from the file name.` })
+    if (fromName !== undefined && fromName !== given)
+      throw new WorkbenchError({
+        code: 'invalid-input',
+        item: out,
+        message: `${out} ends in .${ext} but the ${what} format asked for is ${given}.`,
+        hint: `Name the file .${wanted}, or leave the format option out: it is taken from the file name.`
+      })
     return given as F
   }
   if (fromName === undefined) throw new WorkbenchError({ code: 'invalid-input', item: out, message: `The ${what} format cannot be told from "${out}".`, hint: `End the file name in ${names}.` })
@@ -59,7 +67,12 @@ export function formatFromName<F extends string>(out: string, given: string | un
 export function figureInches(text: string, what: 'width' | 'height'): number {
   const inches = parseLength(text, `figure ${what}`)
   if (inches < WIDTH_RANGE_IN.min * (what === 'height' ? 0.5 : 1) || inches > WIDTH_RANGE_IN.max) {
-    throw new WorkbenchError({ code: 'invalid-input', item: text, message: `A figure ${what} of ${text} (${inches.toFixed(2)} in) is outside ${what === 'height' ? 0.5 : 1}–${WIDTH_RANGE_IN.max} in (${what === 'height' ? 1.27 : 2.54}–${WIDTH_RANGE_IN.max * 2.54} cm).`, hint: 'Paper columns are about 3.3 in (8.4 cm) wide, full pages about 6.9 in (17.5 cm).' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: text,
+      message: `A figure ${what} of ${text} (${inches.toFixed(2)} in) is outside ${what === 'height' ? 0.5 : 1}–${WIDTH_RANGE_IN.max} in (${what === 'height' ? 1.27 : 2.54}–${WIDTH_RANGE_IN.max * 2.54} cm).`,
+      hint: 'Paper columns are about 3.3 in (8.4 cm) wide, full pages about 6.9 in (17.5 cm).'
+    })
   }
   return inches
 }
@@ -79,7 +92,8 @@ export function tableColumns(text: string | undefined): TableColumn[] | undefine
   if (text === undefined) return undefined
   return text.split(',').map((raw) => {
     const id = raw.trim().toLowerCase()
-    if (!(TABLE_COLUMNS as readonly string[]).includes(id)) throw new WorkbenchError({ code: 'invalid-input', item: raw, message: `"${raw}" is not a table column.`, hint: `Choose from ${TABLE_COLUMNS.join(', ')}.` })
+    if (!(TABLE_COLUMNS as readonly string[]).includes(id))
+      throw new WorkbenchError({ code: 'invalid-input', item: raw, message: `"${raw}" is not a table column.`, hint: `Choose from ${TABLE_COLUMNS.join(', ')}.` })
     return id as TableColumn
   })
 }
@@ -97,17 +111,37 @@ function writeExport(file: ExportFile, out: string): void {
 
 /** What to ask the engine for; options are checked before the engine starts, so a mistake is a sentence, not a schema message. */
 function request(o: ExportOptions, ids: string[]): (c: EngineClient) => Promise<ExportFile> {
-  if (o.figure === 'compare') throw new WorkbenchError({ code: 'invalid-input', item: 'compare', message: '--figure compare is the ROC overlay, which --figure roc draws for every experiment given.', hint: 'Use --figure roc --compare <id> (log-log) or --figure hist --compare <id> (side-by-side histograms).' })
+  if (o.figure === 'compare')
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: 'compare',
+      message: '--figure compare is the ROC overlay, which --figure roc draws for every experiment given.',
+      hint: 'Use --figure roc --compare <id> (log-log) or --figure hist --compare <id> (side-by-side histograms).'
+    })
   if (o.figure === 'upset' || o.flags) {
     const format = o.flags ? ('csv' as const) : formatFromName(o.out, o.format, FIGURE_EXTENSIONS, 'figure')
     const input = { ids, fpr: o.fpr, format, widthIn: figureInches(o.width, 'width'), dpi: o.dpi }
     return (c) => c.invoke('export.agreement', input)
   }
   if (o.figure) {
-    const draw = { scale: o.linear ? ('linear' as const) : ('log' as const), xRange: axisRange(o.xlim, '--xlim'), yRange: axisRange(o.ylim, '--ylim'), labels: o.labels?.split(',').map((l) => l.trim()) }
+    const draw = {
+      scale: o.linear ? ('linear' as const) : ('log' as const),
+      xRange: axisRange(o.xlim, '--xlim'),
+      yRange: axisRange(o.ylim, '--ylim'),
+      labels: o.labels?.split(',').map((l) => l.trim())
+    }
     const logged = o.figure === 'roc' && draw.scale === 'log'
-    for (const [flag, r] of [['--xlim', draw.xRange], ['--ylim', draw.yRange]] as const) {
-      if (logged && r && r[0] <= 0) throw new WorkbenchError({ code: 'invalid-input', item: `${r[0]},${r[1]}`, message: `${flag} starts at ${r[0]}, which a log axis cannot show.`, hint: `Give a positive minimum (e.g. ${flag} 0.001,1), or --linear for linear axes.` })
+    for (const [flag, r] of [
+      ['--xlim', draw.xRange],
+      ['--ylim', draw.yRange]
+    ] as const) {
+      if (logged && r && r[0] <= 0)
+        throw new WorkbenchError({
+          code: 'invalid-input',
+          item: `${r[0]},${r[1]}`,
+          message: `${flag} starts at ${r[0]}, which a log axis cannot show.`,
+          hint: `Give a positive minimum (e.g. ${flag} 0.001,1), or --linear for linear axes.`
+        })
     }
     const format = formatFromName(o.out, o.format, FIGURE_EXTENSIONS, 'figure')
     const input = { ids, figure: o.figure, format, widthIn: figureInches(o.width, 'width'), heightIn: o.height ? figureInches(o.height, 'height') : undefined, dpi: o.dpi, draw }
@@ -130,7 +164,12 @@ export function registerExportCommand(program: Command, globals: () => GlobalOpt
     .description('figures (SVG/PDF/PNG, format from the file name) and tables (CSV/LaTeX) drawn by the same chart builders as the app')
     .requiredOption('--experiment <id>', 'experiment id, unique id prefix or name')
     .option('--compare <id>', 'further experiment (repeatable); paired Δ = first − other', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .addOption(new Option('--figure <kind>', 'roc: ROC curves of every experiment, log-log from FPR 1/n₀ (--linear for linear axes); hist: score histograms per class, one panel per experiment; upset: per-record agreement of the experiments at --fpr').choices(['roc', 'hist', 'compare', 'upset']))
+    .addOption(
+      new Option(
+        '--figure <kind>',
+        'roc: ROC curves of every experiment, log-log from FPR 1/n₀ (--linear for linear axes); hist: score histograms per class, one panel per experiment; upset: per-record agreement of the experiments at --fpr'
+      ).choices(['roc', 'hist', 'compare', 'upset'])
+    )
     .option('--flags', 'per-record flags CSV of --experiment and --compare at --fpr (one 0/1 column per experiment)')
     .option('--fpr <f>', 'FPR budget of --figure upset and --flags', numberArg(FprSchema, 'decimal'), 0.01)
     .addOption(new Option('--format <fmt>', 'figure format; default from the --out extension (.svg, .pdf, .png)').choices(['svg', 'pdf', 'png']))
@@ -150,10 +189,13 @@ export function registerExportCommand(program: Command, globals: () => GlobalOpt
     .option('--record', 'the experiment record JSON')
     .requiredOption('--out <file>', 'output file')
     .action(
-      action(async (o: ExportOptions) => {
-        const ask = request(o, [o.experiment, ...o.compare])
-        const file = await withEngine(globals(), ask)
-        writeExport(file, o.out)
-      }, () => false)
+      action(
+        async (o: ExportOptions) => {
+          const ask = request(o, [o.experiment, ...o.compare])
+          const file = await withEngine(globals(), ask)
+          writeExport(file, o.out)
+        },
+        () => false
+      )
     )
 }

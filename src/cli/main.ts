@@ -30,7 +30,11 @@ program
   .version(sourceConfig().appVersion, '-V, --version')
   .option('--workspace <dir>', 'workspace folder (SQLite cache, exports); default $MIA_WORKSPACE or ~/.mia-workbench')
   .option('--threads <n>', 'onnxruntime threads per operator (default: all cores)', numberArg(ThreadsSchema))
-  .addOption(new Option('--provider <ep>', 'execution provider; auto tries CUDA, then a hardware WebGPU adapter, then the CPU (a failing one falls back to cpu, and says why)').choices(ProviderChoiceSchema.options).default('auto'))
+  .addOption(
+    new Option('--provider <ep>', 'execution provider; auto tries CUDA, then a hardware WebGPU adapter, then the CPU (a failing one falls back to cpu, and says why)')
+      .choices(ProviderChoiceSchema.options)
+      .default('auto')
+  )
   .option('--batch-size <n>', 'images or captions per inference batch (default 32 on the CPU, 128 on a GPU)', numberArg(BatchSizeSchema))
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>()

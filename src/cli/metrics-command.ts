@@ -15,7 +15,6 @@ import { numberArg } from './options'
 import { printMetrics } from './metrics-text'
 import { action, hasJson, printJson, write } from './output'
 
-
 interface MetricsOptions {
   scores: string
   scoreCol?: string
@@ -67,7 +66,13 @@ export function directionWarning(m: MetricsReportData, lowerIsMember: boolean): 
 async function evaluateOrSave(o: MetricsOptions, g: GlobalOptions): Promise<void> {
   const { parsed, scores, source } = loadScores(o)
   const labels = Array.from(parsed.labels) as Array<0 | 1>
-  if (o.save && !o.name) throw new WorkbenchError({ code: 'invalid-input', item: '--save', message: '--save needs --name: the experiment list, figures and tables show it.', hint: 'E.g. --save --name "LiRA (other tool)".' })
+  if (o.save && !o.name)
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: '--save',
+      message: '--save needs --name: the experiment list, figures and tables show it.',
+      hint: 'E.g. --save --name "LiRA (other tool)".'
+    })
   const out = await withEngine(g, async (c, signal) => {
     if (!o.save) return { metrics: await c.invoke('metrics.evaluate', { scores, labels, resamples: o.resamples, seed: o.seed }, { signal }), record: null }
     const record = await c.invoke('experiments.import', { name: o.name!, tags: o.tag, scores, labels, ids: parsed.ids, source, resamples: o.resamples, seed: o.seed }, { signal })
@@ -78,20 +83,21 @@ async function evaluateOrSave(o: MetricsOptions, g: GlobalOptions): Promise<void
   if (o.json) return printJson(out.record ? { metrics: out.metrics, experiment: { id: out.record.id, name: out.record.name, source } } : { metrics: out.metrics })
   printMetrics(out.metrics)
   if (parsed.skippedUnknown) write([`${parsed.skippedUnknown} row(s) with an unknown label left out`])
-  if (out.record) write([`saved as experiment "${out.record.name}" (${out.record.id.slice(0, 8)}): compare or export it like any other, e.g. \`mia experiments compare ${out.record.id.slice(0, 8)} <id>\``])
+  if (out.record)
+    write([`saved as experiment "${out.record.name}" (${out.record.id.slice(0, 8)}): compare or export it like any other, e.g. \`mia experiments compare ${out.record.id.slice(0, 8)} <id>\``])
 }
 
 /** Register `mia metrics` on the program. */
 export function registerMetricsCommand(program: Command, globals: () => GlobalOptions): void {
   program
     .command('metrics')
-    .description('evaluate any attack\'s scores (a CSV with a header) with the same conventions as `mia run`; --save stores them as an experiment')
+    .description("evaluate any attack's scores (a CSV with a header) with the same conventions as `mia run`; --save stores them as an experiment")
     .requiredOption('--scores <file>', `CSV with a header; columns score and label (${MEMBERSHIP_SPELLINGS_TEXT}), optional id`)
     .option('--score-col <name>', 'column holding the score (default "score")')
     .option('--label-col <name>', 'column holding the membership label (default "label")')
     .option('--id-col <name>', 'column holding the item id (default "id" when present); ids let saved scores pair with other experiments')
     .option('--lower-is-member', 'lower scores mean "member" (a loss, a distance): scores are negated, and the record says so')
-    .option('--save', 'store the scores as an experiment (with the file\'s sha256 and column mapping) to compare, plot and export')
+    .option('--save', "store the scores as an experiment (with the file's sha256 and column mapping) to compare, plot and export")
     .option('--name <name>', 'experiment name (with --save)')
     .option('--tag <tag>', 'tag (repeatable, with --save)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--resamples <n>', 'bootstrap resamples', numberArg(ResamplesSchema), 1000)

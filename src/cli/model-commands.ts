@@ -22,7 +22,9 @@ export function inspectionText(m: ModelInspection): string {
     `embedding      ${m.embeddingDim ?? 'symbolic (read from the first batch)'} · image ${m.imageSize ?? '?'} px · context ${m.contextLength ?? '?'} tokens · ${m.parameterCount?.toLocaleString('en-US') ?? '?'} parameters`,
     towerLine('image tower', m.towers.vision),
     towerLine('text tower', m.towers.text),
-    p ? `preprocessing  ${p.resize}, ${p.crop ?? 'no crop'}, ${p.interpolation}, mean [${p.mean.join(', ')}], std [${p.std.join(', ')}]; ${p.order} order; from ${p.source ?? 'defaults'}` : 'preprocessing  —',
+    p
+      ? `preprocessing  ${p.resize}, ${p.crop ?? 'no crop'}, ${p.interpolation}, mean [${p.mean.join(', ')}], std [${p.std.join(', ')}]; ${p.order} order; from ${p.source ?? 'defaults'}`
+      : 'preprocessing  —',
     `tokenizer      ${m.tokenizer?.file ?? '—'}`,
     ...(m.notes ?? []).map((n) => `note           ${n}`),
     ...(m.problems ?? []).map((e) => `PROBLEM        ${e.message}${e.hint ? ` (${e.hint})` : ''}`)

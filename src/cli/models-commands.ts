@@ -73,7 +73,13 @@ export function registerModelsCommands(program: Command, globals: () => GlobalOp
       action(async (ref: string, o: { json?: boolean }) => {
         const removed = await withEngine(globals(), async (c) => {
           const info = await findModel(c, ref)
-          if (!info || info.source !== 'user') throw new WorkbenchError({ code: 'not-found', item: ref, message: info ? `"${ref}" is a bundled model; only added models can be removed.` : `No added model is named or located at "${ref}".`, hint: 'See `mia models list` for the added ones.' })
+          if (!info || info.source !== 'user')
+            throw new WorkbenchError({
+              code: 'not-found',
+              item: ref,
+              message: info ? `"${ref}" is a bundled model; only added models can be removed.` : `No added model is named or located at "${ref}".`,
+              hint: 'See `mia models list` for the added ones.'
+            })
           await c.invoke('models.remove', { path: info.path })
           return info
         })

@@ -14,7 +14,12 @@ const fmtBytes = (n: number): string => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB`
  * An event sink for CLI commands; `quiet` (e.g. --json) keeps stdout and stderr free of progress.
  * Each warning and info line is printed once; `shown` collects them, so the final summary can leave out what was already said.
  */
-export function progressPrinter(quiet: boolean, stream: NodeJS.WriteStream = process.stderr, shown: Set<string> = new Set(), rewrite: (message: string) => string = (m) => m): (e: WorkbenchEvent) => void {
+export function progressPrinter(
+  quiet: boolean,
+  stream: NodeJS.WriteStream = process.stderr,
+  shown: Set<string> = new Set(),
+  rewrite: (message: string) => string = (m) => m
+): (e: WorkbenchEvent) => void {
   let current = ''
   let lastPlain = 0
   const tty = stream.isTTY

@@ -3,7 +3,19 @@ import fs from 'node:fs'
 import { Option, type Command } from 'commander'
 import { WorkbenchError, toErrorData } from '../shared/contract/errors'
 import { RUNNABLE_ATTACKS, type Attack, type ExperimentRecord, type ExperimentSpecInput, type ExperimentSummary } from '../shared/contract/experiments'
-import { EpochsSchema, FoldsSchema, FprSchema, InfoNceBatchSchema, LambdaSchema, LogitScaleSchema, PatienceSchema, RankKSchema, ResamplesSchema, SeedSchema, TargetPrecisionSchema } from '../shared/contract/numbers'
+import {
+  EpochsSchema,
+  FoldsSchema,
+  FprSchema,
+  InfoNceBatchSchema,
+  LambdaSchema,
+  LogitScaleSchema,
+  PatienceSchema,
+  RankKSchema,
+  ResamplesSchema,
+  SeedSchema,
+  TargetPrecisionSchema
+} from '../shared/contract/numbers'
 import type { EngineClient } from '../main/host/client'
 import { formatCI } from '../shared/format'
 import { cliConfig, withEngine, type GlobalOptions } from './engine-session'
@@ -18,7 +30,11 @@ import { progressPrinter } from './progress-bar'
 /** Non-empty trimmed lines of a text file (a candidate list). */
 function readLines(file: string): string[] {
   try {
-    return fs.readFileSync(file, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean)
+    return fs
+      .readFileSync(file, 'utf8')
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean)
   } catch (err) {
     throw new WorkbenchError({ code: 'not-found', item: file, message: `Cannot read ${file}: ${(err as Error).message}`, hint: 'Give a text file with one candidate per line.' })
   }
@@ -71,8 +87,15 @@ export function specOf(o: RunOptions): ExperimentSpecInput {
       seed: o.seed,
       aea: { bank: o.augment ?? '', aggregation: o.aggregation },
       wsa: {
-        variant: o.wsaVariant, lambda: o.lambda, targetPrecision: o.targetPrecision, folds: o.wsaFolds, crossFit: o.wsaTransductive ? false : undefined,
-        model: o.wsaModel, pool: o.pool, maxEpochs: o.epochs, patience: o.patience
+        variant: o.wsaVariant,
+        lambda: o.lambda,
+        targetPrecision: o.targetPrecision,
+        folds: o.wsaFolds,
+        crossFit: o.wsaTransductive ? false : undefined,
+        model: o.wsaModel,
+        pool: o.pool,
+        maxEpochs: o.epochs,
+        patience: o.patience
       },
       qmia: { base: o.qmiaBase, alpha: o.qmiaAlpha, features: o.qmiaFeatures },
       lossGrad: { batchSize: o.batch, logitScale: o.logitScale ?? null },
@@ -126,15 +149,33 @@ function registerRun(program: Command, globals: () => GlobalOptions): void {
     .option('--model <dir|name>', 'model folder, name or cached Hugging Face repo id (not needed for --attack blind, nor for embedding-only datasets, which bring their own vectors)')
     .option('--variant <v>', 'weights variant: fp32, fp16, int8, uint8, quantized, q4, q4f16, bnb4 (alias: --model DIR@variant)')
     .requiredOption('--dataset <dir|manifest|tar|name>', 'dataset folder, manifest, webdataset .tar shard, or name of a bundled dataset (e.g. emoji-demo)')
-    .addOption(new Option('--attack <attack>', 'attack: csa (cosine similarity), aea (augmentation-enhanced), wsa (weakly supervised), qmia (per-item quantile thresholds), loss-grad (InfoNCE loss + gradient norm), rank (zero-shot caption rank), blind (never queries the model); docs/attacks.md').choices(RUNNABLE_ATTACKS).makeOptionMandatory())
+    .addOption(
+      new Option(
+        '--attack <attack>',
+        'attack: csa (cosine similarity), aea (augmentation-enhanced), wsa (weakly supervised), qmia (per-item quantile thresholds), loss-grad (InfoNCE loss + gradient norm), rank (zero-shot caption rank), blind (never queries the model); docs/attacks.md'
+      )
+        .choices(RUNNABLE_ATTACKS)
+        .makeOptionMandatory()
+    )
     .option('--augment <bank>', 'AEA augmentation bank (canonical spec); default: the bank of attacks.md (K = 10)')
     .addOption(
-      new Option('--aggregation <agg>', 'AEA aggregation of the K+1 similarities: mean = their average (robust, the default); drop = original − mean of the augmented views (members lose more similarity under augmentation)')
+      new Option(
+        '--aggregation <agg>',
+        'AEA aggregation of the K+1 similarities: mean = their average (robust, the default); drop = original − mean of the augmented views (members lose more similarity under augmentation)'
+      )
         .choices(['mean', 'drop'])
         .default('mean')
     )
-    .addOption(new Option('--wsa-variant <v>', 'WSA as the workbench does it, or as reds-lab/CLIP-MIA (ko2023) or CLIP-MIA-Bench (bench2026) do (docs/attacks.md)').choices(['workbench', 'ko2023', 'bench2026']).default('workbench'))
-    .option('--lambda <x>', 'WSA threshold τ = μ + λσ over the reference items\' CSA scores; default: ko2023 1.5, bench2026 0.5, workbench the label-free precision rule', numberArg(LambdaSchema, 'decimal'))
+    .addOption(
+      new Option('--wsa-variant <v>', 'WSA as the workbench does it, or as reds-lab/CLIP-MIA (ko2023) or CLIP-MIA-Bench (bench2026) do (docs/attacks.md)')
+        .choices(['workbench', 'ko2023', 'bench2026'])
+        .default('workbench')
+    )
+    .option(
+      '--lambda <x>',
+      "WSA threshold τ = μ + λσ over the reference items' CSA scores; default: ko2023 1.5, bench2026 0.5, workbench the label-free precision rule",
+      numberArg(LambdaSchema, 'decimal')
+    )
     .option('--target-precision <p>', 'WSA precision rule: estimated pseudo-member precision to reach', numberArg(TargetPrecisionSchema, 'decimal'), 0.9)
     .option('--wsa-folds <k>', 'WSA cross-fitting folds over a transductive pool', numberArg(FoldsSchema), 5)
     .option('--wsa-transductive', 'WSA: no cross-fitting; the pseudo-members are later scored by the model trained on them (inflates AUC; the audit flags it)')
@@ -146,9 +187,9 @@ function registerRun(program: Command, globals: () => GlobalOptions): void {
     .option('--qmia-alpha <f>', 'QMIA target FPR of the per-item thresholds', numberArg(FprSchema, 'decimal'), 0.01)
     .addOption(new Option('--qmia-features <f>', 'QMIA regression features').choices(['both', 'image', 'text']).default('both'))
     .option('--batch <n>', 'loss-grad InfoNCE batch size B', numberArg(InfoNceBatchSchema), 256)
-    .option('--logit-scale <s>', 'loss-grad logit scale (default: the model card\'s, else 100 with a warning)', numberArg(LogitScaleSchema, 'decimal'))
+    .option('--logit-scale <s>', "loss-grad logit scale (default: the model card's, else 100 with a warning)", numberArg(LogitScaleSchema, 'decimal'))
     .option('--k <n>', 'rank: candidate captions per image, its own included', numberArg(RankKSchema), 100)
-    .option('--candidates <file>', 'rank: candidate texts, one per line (default: the other items\' captions)')
+    .option('--candidates <file>', "rank: candidate texts, one per line (default: the other items' captions)")
     .option('--template <t>', 'rank: prompt template with {} for the caption (repeatable; the median rank votes)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--reference-model <dir|name>', 'CSA/AEA calibrated against a reference model: s_target − s_reference (docs/attacks.md)')
     .option('--seed <n>', 'seed of augmentations, training and bootstrap', numberArg(SeedSchema), 0)
@@ -169,7 +210,12 @@ function registerRun(program: Command, globals: () => GlobalOptions): void {
           const twin = o.force ? null : await sameSpec(c, created.spec, created.id)
           if (twin) {
             await c.invoke('experiments.delete', { id: created.id })
-            throw new WorkbenchError({ code: 'invalid-input', item: twin.id.slice(0, 8), message: `Experiment "${twin.name}" (${twin.id.slice(0, 8)}) already ran this spec: same model files, dataset, attack and parameters, so it would give the same numbers.`, hint: `Show it with \`mia experiments show ${twin.id.slice(0, 8)}\`, or pass --force to run a new experiment anyway.` })
+            throw new WorkbenchError({
+              code: 'invalid-input',
+              item: twin.id.slice(0, 8),
+              message: `Experiment "${twin.name}" (${twin.id.slice(0, 8)}) already ran this spec: same model files, dataset, attack and parameters, so it would give the same numbers.`,
+              hint: `Show it with \`mia experiments show ${twin.id.slice(0, 8)}\`, or pass --force to run a new experiment anyway.`
+            })
           }
           return runStored(c, created.id, signal, g, Boolean(o.json), shown)
         })
@@ -186,7 +232,11 @@ async function runSeeds(o: RunOptions, g: GlobalOptions, shown: Set<string>): Pr
   const out = await withEngine(g, async (c, signal) => {
     const records: ExperimentRecord[] = []
     for (const seed of seeds) {
-      const created = await c.invoke('experiments.create', { spec: { ...spec, name: o.name ? `${o.name} · seed ${seed}` : undefined, tags: [...o.tag, `seeds:${o.seeds}`], params: { ...spec.params, seed } } }, { signal })
+      const created = await c.invoke(
+        'experiments.create',
+        { spec: { ...spec, name: o.name ? `${o.name} · seed ${seed}` : undefined, tags: [...o.tag, `seeds:${o.seeds}`], params: { ...spec.params, seed } } },
+        { signal }
+      )
       records.push(await runStored(c, created.id, signal, g, Boolean(o.json), shown))
     }
     return { records, summary: await c.invoke('experiments.seeds', { ids: records.map((r) => r.id) }, { signal }) }
@@ -225,7 +275,12 @@ function registerRerun(program: Command, globals: () => GlobalOptions): void {
         try {
           record = JSON.parse(fs.readFileSync(file, 'utf8'))
         } catch (err) {
-          throw new WorkbenchError({ code: 'invalid-input', item: file, message: `${file} is not readable JSON: ${(err as Error).message}`, hint: 'Export the record with `mia experiments show <id> --json > record.json`.' })
+          throw new WorkbenchError({
+            code: 'invalid-input',
+            item: file,
+            message: `${file} is not readable JSON: ${(err as Error).message}`,
+            hint: 'Export the record with `mia experiments show <id> --json > record.json`.'
+          })
         }
         const out = await withEngine(globals(), (c, signal) => c.invoke('experiments.rerun', { record }, { signal, onEvent: progressPrinter(Boolean(o.json)) }))
         if (o.json) printJson({ ...runSummary(out.record), reproduced: out.reproduced, differences: out.differences })

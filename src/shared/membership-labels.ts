@@ -11,9 +11,22 @@ type Membership = z.infer<typeof MembershipSchema>
  * unknown: unknown, empty, na, nan, null, none. docs/attacks.md ("Membership labels") lists the same set.
  */
 const SPELLINGS: Readonly<Record<string, Membership>> = {
-  member: 'member', '1': 'member', '1.0': 'member', true: 'member',
-  nonmember: 'nonmember', 'non-member': 'nonmember', non_member: 'nonmember', '0': 'nonmember', '0.0': 'nonmember', false: 'nonmember',
-  unknown: 'unknown', '': 'unknown', na: 'unknown', nan: 'unknown', null: 'unknown', none: 'unknown'
+  member: 'member',
+  '1': 'member',
+  '1.0': 'member',
+  true: 'member',
+  nonmember: 'nonmember',
+  'non-member': 'nonmember',
+  non_member: 'nonmember',
+  '0': 'nonmember',
+  '0.0': 'nonmember',
+  false: 'nonmember',
+  unknown: 'unknown',
+  '': 'unknown',
+  na: 'unknown',
+  nan: 'unknown',
+  null: 'unknown',
+  none: 'unknown'
 }
 
 /** What error messages say is accepted. */

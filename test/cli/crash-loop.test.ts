@@ -37,7 +37,26 @@ let dataset: string
 const embedArgs = (): string[] => ['--batch-size', String(BATCH), 'embed', '--model', TINY, '--dataset', dataset, '--augment', AUGMENT]
 const PATIENCE = 100
 // --force: each group of WSA rounds starts a new experiment with the spec of the one before it.
-const wsaArgs = (): string[] => ['run', '--model', TINY, '--dataset', dataset, '--attack', 'wsa', '--epochs', '150', '--patience', String(PATIENCE), '--lambda', '0', '--wsa-transductive', '--resamples', '50', '--no-blind', '--force']
+const wsaArgs = (): string[] => [
+  'run',
+  '--model',
+  TINY,
+  '--dataset',
+  dataset,
+  '--attack',
+  'wsa',
+  '--epochs',
+  '150',
+  '--patience',
+  String(PATIENCE),
+  '--lambda',
+  '0',
+  '--wsa-transductive',
+  '--resamples',
+  '50',
+  '--no-blind',
+  '--force'
+]
 /**
  * Kill points of one WSA experiment's rounds; after the last it is resumed to the end. Mostly training; one kill with
  * every score stored but the experiment not `done`, so a resume over stored scores is checked too.

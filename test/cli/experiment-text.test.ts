@@ -13,8 +13,19 @@ describe('experiment text', () => {
   })
 
   it('names both experiments, states A − B, and gives CIs for ΔAUC and ΔTPR@1% FPR', () => {
-    const c = { a: 'id-a', b: 'id-b', nItems: 1000, deltaAuc: { delta: -0.05, ci: { lo: -0.07, hi: -0.03 }, pValue: 0.0004 }, deltaTprAt1: { delta: 0.01, ci: { lo: -0.02, hi: 0.04 }, pValue: 0.4 }, resamples: 1000, seed: 0 }
-    const names = new Map([['id-a', 'ViT-B/32'], ['id-b', 'ViT-L/14']])
+    const c = {
+      a: 'id-a',
+      b: 'id-b',
+      nItems: 1000,
+      deltaAuc: { delta: -0.05, ci: { lo: -0.07, hi: -0.03 }, pValue: 0.0004 },
+      deltaTprAt1: { delta: 0.01, ci: { lo: -0.02, hi: 0.04 }, pValue: 0.4 },
+      resamples: 1000,
+      seed: 0
+    }
+    const names = new Map([
+      ['id-a', 'ViT-B/32'],
+      ['id-b', 'ViT-L/14']
+    ])
     expect(deltaLine(c, names)).toBe('Δ ViT-B/32 − ViT-L/14 (1000 items): AUC -0.050 [-0.070, -0.030] p < 0.001; TPR@1% FPR +0.010 [-0.020, 0.040] p 0.400')
     const unresolvable = { ...c, deltaTprAt1: { delta: null, ci: null, pValue: null } }
     expect(deltaLine(unresolvable, names)).toMatch(/TPR@1% FPR n\/a \(not resolvable at these sizes\)$/)

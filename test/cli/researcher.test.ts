@@ -30,7 +30,7 @@ function ok(args: string[]): Done {
 /** A scores file in another tool's columns, labels as pandas writes booleans; members score higher by `shift`. */
 function toolCsv(file: string, shift: number, seed: number): void {
   let s = seed
-  const rand = (): number => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+  const rand = (): number => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
   const rows = ['sample_id,mia_score,is_member']
   for (let i = 0; i < 300; i++) {
     const member = i % 2 === 0
@@ -39,7 +39,23 @@ function toolCsv(file: string, shift: number, seed: number): void {
   fs.writeFileSync(file, rows.join('\n') + '\n')
 }
 
-const importArgs = (file: string, name: string): string[] => ['metrics', '--scores', file, '--score-col', 'mia_score', '--label-col', 'is_member', '--id-col', 'sample_id', '--save', '--name', name, '--resamples', '200', '--json']
+const importArgs = (file: string, name: string): string[] => [
+  'metrics',
+  '--scores',
+  file,
+  '--score-col',
+  'mia_score',
+  '--label-col',
+  'is_member',
+  '--id-col',
+  'sample_id',
+  '--save',
+  '--name',
+  name,
+  '--resamples',
+  '200',
+  '--json'
+]
 
 let idA = ''
 let idB = ''

@@ -41,9 +41,7 @@ beforeAll(async () => {
   const token = server.token
   const base = server.url
   globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
-    String(input).startsWith(base)
-      ? original(input, { ...init, headers: { ...(init?.headers as Record<string, string>), Authorization: `Bearer ${token}` } })
-      : original(input, init)) as typeof fetch
+    String(input).startsWith(base) ? original(input, { ...init, headers: { ...(init?.headers as Record<string, string>), Authorization: `Bearer ${token}` } }) : original(input, init)) as typeof fetch
   transports.push({ name: 'http', api: createHttpClient(server.url.replace(/\/$/, '')) })
 }, 120_000)
 

@@ -9,8 +9,14 @@ export async function checkSvg(page: Page, file: string, legend: readonly string
   const svg = fs.readFileSync(file, 'utf8')
   const parsed = await page.evaluate((text) => {
     // Runs in the page; the Node typecheck has no DOM types, so the parser is described here.
-    interface XmlNode { nodeName: string; textContent: string | null }
-    interface XmlDoc { documentElement: XmlNode; querySelector(s: string): XmlNode | null }
+    interface XmlNode {
+      nodeName: string
+      textContent: string | null
+    }
+    interface XmlDoc {
+      documentElement: XmlNode
+      querySelector(s: string): XmlNode | null
+    }
     const Parser = (globalThis as unknown as { DOMParser: new () => { parseFromString(t: string, type: string): XmlDoc } }).DOMParser
     const doc = new Parser().parseFromString(text, 'image/svg+xml')
     return { root: doc.documentElement.nodeName, error: doc.querySelector('parsererror')?.textContent ?? null, text: doc.documentElement.textContent ?? '' }

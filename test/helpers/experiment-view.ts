@@ -93,10 +93,14 @@ export async function makeExperimentView(spec: ViewSpec = {}): Promise<Experimen
         params,
         tags: [],
         modelName: spec.modelName ?? 'demo-clip-s',
-        modelFingerprint: `sha256:${seedOf('model', spec.modelName ?? 'demo-clip-s').toString(16).padStart(8, '0')}0123456789abcdef`,
+        modelFingerprint: `sha256:${seedOf('model', spec.modelName ?? 'demo-clip-s')
+          .toString(16)
+          .padStart(8, '0')}0123456789abcdef`,
         quantized: false,
         datasetName: spec.datasetName ?? 'emoji-demo',
-        datasetHash: `sha256:${seedOf('dataset', spec.datasetName ?? 'emoji-demo').toString(16).padStart(8, '0')}fedcba9876543210`,
+        datasetHash: `sha256:${seedOf('dataset', spec.datasetName ?? 'emoji-demo')
+          .toString(16)
+          .padStart(8, '0')}fedcba9876543210`,
         appVersion: '0.1.0',
         provider: 'cpu'
       },
@@ -115,8 +119,14 @@ export async function makeExperimentView(spec: ViewSpec = {}): Promise<Experimen
     },
     roc: metrics.roc ?? null,
     histogram: binScores(s, spec.bins ?? 30),
-    topMembers: order.filter((i) => s.labels[i]).slice(0, 5).map(exposed),
-    falsePositives: order.filter((i) => !s.labels[i]).slice(0, 5).map(exposed),
+    topMembers: order
+      .filter((i) => s.labels[i])
+      .slice(0, 5)
+      .map(exposed),
+    falsePositives: order
+      .filter((i) => !s.labels[i])
+      .slice(0, 5)
+      .map(exposed),
     slices: []
   }
   return ExperimentViewSchema.parse(JSON.parse(JSON.stringify(view)))

@@ -85,10 +85,14 @@ export async function startHubStandin(repoId: string, dir: string, commit = 'a'.
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}`, commit, requests: state.requests, faults: state.faults,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections()
-      server.close(() => resolve())
-    })
+    url: `http://127.0.0.1:${port}`,
+    commit,
+    requests: state.requests,
+    faults: state.faults,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
   }
 }

@@ -50,17 +50,26 @@ export function pngPhoto(width: number, height: number, seed = 1): Promise<Buffe
 
 /** An 8-bit greyscale PNG. */
 export function greyPng(width: number, height: number, seed = 1): Promise<Buffer> {
-  return fromRaw(photoLike(width, height, seed, 1)).toColourspace('b-w').png().toBuffer()
+  return fromRaw(photoLike(width, height, seed, 1))
+    .toColourspace('b-w')
+    .png()
+    .toBuffer()
 }
 
 /** A CMYK JPEG (libvips writes Adobe-inverted CMYK as Photoshop does). */
 export function cmykJpeg(width: number, height: number, seed = 1): Promise<Buffer> {
-  return fromRaw(photoLike(width, height, seed)).toColourspace('cmyk').jpeg({ quality: 92 }).toBuffer()
+  return fromRaw(photoLike(width, height, seed))
+    .toColourspace('cmyk')
+    .jpeg({ quality: 92 })
+    .toBuffer()
 }
 
 /** A 16-bit-per-channel RGB PNG. */
 export function rgb16Png(width: number, height: number, seed = 1): Promise<Buffer> {
-  return fromRaw(photoLike(width, height, seed)).toColourspace('rgb16').png().toBuffer()
+  return fromRaw(photoLike(width, height, seed))
+    .toColourspace('rgb16')
+    .png()
+    .toBuffer()
 }
 
 /** An RGBA PNG whose top quarter is fully transparent (the RGB underneath stays photo-like). */
@@ -94,7 +103,10 @@ export function animatedGif(width: number, height: number, frames = 3, seed = 1)
 
 /** A JPEG carrying EXIF Orientation = `orientation` (PIL, and so CLIP, ignores it). */
 export function exifRotatedJpeg(width: number, height: number, orientation = 6, seed = 1): Promise<Buffer> {
-  return fromRaw(photoLike(width, height, seed)).jpeg({ quality: 90 }).withMetadata({ orientation }).toBuffer()
+  return fromRaw(photoLike(width, height, seed))
+    .jpeg({ quality: 90 })
+    .withMetadata({ orientation })
+    .toBuffer()
 }
 
 /** The first `fraction` of the bytes (a download cut short). */

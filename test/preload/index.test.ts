@@ -61,7 +61,10 @@ describe('preload', () => {
     const err = await api.invoke('models.get', { id: 'x' }).catch((e: unknown) => e)
     expect(err).toMatchObject({ code: 'not-found', message: 'No such model.', hint: 'Add it first.' })
     expect(Object.getPrototypeOf(err)).toBe(Object.prototype)
-    expect(port.sent.map((m) => [m.kind, m.op])).toEqual([['request', 'app.info'], ['request', 'models.get']])
+    expect(port.sent.map((m) => [m.kind, m.op])).toEqual([
+      ['request', 'app.info'],
+      ['request', 'models.get']
+    ])
   })
 
   it('asks main for a picker by purpose only', async () => {

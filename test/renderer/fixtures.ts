@@ -66,5 +66,24 @@ export function sampleView(id = 'exp-1', name?: string): ExperimentView {
 
 /** A list row. */
 export function sampleSummary(id: string, name: string, tags: string[] = []): ExperimentSummary {
-  return { id, name, tags, status: 'done', createdAt: '2025-01-01T00:00:00.000Z', attack: 'csa', modelName: 'demo-clip-s', quantized: false, datasetName: 'emoji-demo', auc: 0.75, nTargets: 8, modelFingerprint: 'sha256:demo', datasetHash: 'sha256:emoji', params: ExperimentParamsSchema.parse({}), tprAtFpr: [{ target: 0.001, tpr: null }, { target: 0.01, tpr: 0.25 }] }
+  return {
+    id,
+    name,
+    tags,
+    status: 'done',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    attack: 'csa',
+    modelName: 'demo-clip-s',
+    quantized: false,
+    datasetName: 'emoji-demo',
+    auc: 0.75,
+    nTargets: 8,
+    modelFingerprint: 'sha256:demo',
+    datasetHash: 'sha256:emoji',
+    params: ExperimentParamsSchema.parse({}),
+    tprAtFpr: [
+      { target: 0.001, tpr: null },
+      { target: 0.01, tpr: 0.25 }
+    ]
+  }
 }

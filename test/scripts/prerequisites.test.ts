@@ -29,7 +29,9 @@ describe.skipIf(process.platform !== 'linux')('system prerequisites', () => {
     expect(res.stdout).toBe('')
     const lines = res.stderr.trim().split('\n')
     expect(lines).toHaveLength(1)
-    expect(lines[0]).toMatch(/^npm test: missing system packages chromium, (libvulkan1, )?poppler-utils, slurm-wlm, munge; run `npm run setup` as root, or: sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y chromium /)
+    expect(lines[0]).toMatch(
+      /^npm test: missing system packages chromium, (libvulkan1, )?poppler-utils, slurm-wlm, munge; run `npm run setup` as root, or: sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y chromium /
+    )
     expect(Date.now() - started).toBeLessThan(30_000)
     expect(fs.existsSync(probe)).toBe(true)
     fs.rmSync(probe)

@@ -44,8 +44,7 @@ afterAll(async () => {
 })
 
 const host = (): string => `127.0.0.1:${server.port}`
-const api = (headers: Record<string, string> = {}, body = '{}') =>
-  raw({ path: '/api/ops/app.info', method: 'POST', headers: { Host: host(), 'Content-Type': 'application/json', ...headers }, body })
+const api = (headers: Record<string, string> = {}, body = '{}') => raw({ path: '/api/ops/app.info', method: 'POST', headers: { Host: host(), 'Content-Type': 'application/json', ...headers }, body })
 
 describe('browser-mode server', () => {
   it('refuses to bind a non-loopback address unless explicitly allowed', async () => {

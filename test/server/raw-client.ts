@@ -30,7 +30,10 @@ export function sendRaw(port: number, bytes: string | Buffer, waitMs = 2000, hos
 }
 
 /** A well-formed request through Node's client, with any headers. */
-export function request(port: number, options: { path: string; method?: string; headers?: Record<string, string>; body?: string; host?: string }): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+export function request(
+  port: number,
+  options: { path: string; method?: string; headers?: Record<string, string>; body?: string; host?: string }
+): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: options.host ?? '127.0.0.1', port, path: options.path, method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
       let body = ''

@@ -35,7 +35,12 @@ const host = (): string => `127.0.0.1:${server.port}`
 
 /** The valid request every hostile one is followed by: the API answers with a result. */
 async function stillServes(): Promise<void> {
-  const ok = await request(server.port, { path: '/api/ops/app.info', method: 'POST', headers: { Host: host(), Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' }, body: '{}' })
+  const ok = await request(server.port, {
+    path: '/api/ops/app.info',
+    method: 'POST',
+    headers: { Host: host(), Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+    body: '{}'
+  })
   expect(ok.status).toBe(200)
   expect(ok.body).toMatch(/event: result/)
   expect(escaped).toEqual([])
@@ -81,7 +86,12 @@ describe('browser-mode server robustness', () => {
     }
     const other = await startServer({ client: slow as never, staticDir, limits: { requestTimeoutMs: 500, headersTimeoutMs: 500 } })
     try {
-      const res = await request(other.port, { path: '/api/ops/app.info', method: 'POST', headers: { Host: `127.0.0.1:${other.port}`, Authorization: `Bearer ${other.token}`, 'Content-Type': 'application/json' }, body: '{}' })
+      const res = await request(other.port, {
+        path: '/api/ops/app.info',
+        method: 'POST',
+        headers: { Host: `127.0.0.1:${other.port}`, Authorization: `Bearer ${other.token}`, 'Content-Type': 'application/json' },
+        body: '{}'
+      })
       expect(res.status).toBe(200)
       expect(res.body).toMatch(/tick 3[\s\S]*event: result/)
     } finally {
@@ -104,9 +114,32 @@ describe('browser-mode server robustness', () => {
     const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)]
     const methods = ['GET', 'POST', 'HEAD', 'PUT', 'OPTIONS', 'DELETE', 'CONNECT', 'TRACE', 'G\u00e9T', '', 'GET GET']
     const targets = [
-      'http://[', 'http://[::1', 'http://%', 'https://evil.example/', '*', '//', '/../../etc/passwd', '/%2e%2e/%2e%2e/', '/%E0%A4%A', '/%', '/%00', '/?token=%',
-      `/?token=${'f'.repeat(64)}`, '/api/', '/api/ops/', '/api/ops/app.info', '/api/ops/../ops/app.info', '/api/ops/x'.repeat(50), '/api/cancel/%',
-      '/api/cancel/abc', '/api/ops/experiments.get', '/api/ops/datasets.validate', '/assets/' + 'a'.repeat(5000), '/\u00ff\u00fe', 'index.html', '/index.html#x'
+      'http://[',
+      'http://[::1',
+      'http://%',
+      'https://evil.example/',
+      '*',
+      '//',
+      '/../../etc/passwd',
+      '/%2e%2e/%2e%2e/',
+      '/%E0%A4%A',
+      '/%',
+      '/%00',
+      '/?token=%',
+      `/?token=${'f'.repeat(64)}`,
+      '/api/',
+      '/api/ops/',
+      '/api/ops/app.info',
+      '/api/ops/../ops/app.info',
+      '/api/ops/x'.repeat(50),
+      '/api/cancel/%',
+      '/api/cancel/abc',
+      '/api/ops/experiments.get',
+      '/api/ops/datasets.validate',
+      '/assets/' + 'a'.repeat(5000),
+      '/\u00ff\u00fe',
+      'index.html',
+      '/index.html#x'
     ]
     const versions = ['HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/9', '', 'http/1.1']
     const hosts = [host(), `localhost:${server.port}`, `[::1]:${server.port}`, 'evil.example', '', `${host()}\u0000`, `127.0.0.1:${server.port}:1`, 'a'.repeat(300)]

@@ -19,7 +19,6 @@ const members = sample(300, 0.3, 1)
 const nonmembers = sample(1000, 0.2, 2)
 const points = pointsFromScores({ members, nonmembers })
 
-
 describe('item-level threshold', () => {
   it('every point counts exactly the items scoring ≥ τ (brute force), ties together', () => {
     const distinct = [...new Set([...members, ...nonmembers])].sort((a, b) => b - a)
@@ -36,7 +35,10 @@ describe('item-level threshold', () => {
   })
 
   it('a target FPR lands on the point the metrics report as TPR@FPR; the default τ gives the reported balanced accuracy', async () => {
-    const report = await evaluateScores({ scores: [...members, ...nonmembers], labels: [...members.map(() => 1 as const), ...nonmembers.map(() => 0 as const)] }, { resamples: 10, fprTargets: [0.001, 0.01, 0.05] })
+    const report = await evaluateScores(
+      { scores: [...members, ...nonmembers], labels: [...members.map(() => 1 as const), ...nonmembers.map(() => 0 as const)] },
+      { resamples: 10, fprTargets: [0.001, 0.01, 0.05] }
+    )
     for (const entry of Object.values(report.tprAtFpr)) {
       if (entry.tpr === null) continue
       const r = ratesAt(points, indexForFpr(points, entry.target))
@@ -47,5 +49,4 @@ describe('item-level threshold', () => {
     expect(atOracle.balancedAccuracy).toBeCloseTo(report.balancedAccuracy, 12)
     expect(atOracle.threshold).toBe(report.balancedAccuracyThreshold)
   })
-
 })

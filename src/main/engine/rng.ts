@@ -41,7 +41,10 @@ export function createRng(seed: number): Rng {
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35)
     return (z ^ (z >>> 16)) >>> 0
   }
-  let a = split(), b = split(), c = split(), d = split()
+  let a = split(),
+    b = split(),
+    c = split(),
+    d = split()
   const u32 = (): number => {
     const t = (((a + b) | 0) + d) | 0
     d = (d + 1) | 0

@@ -37,7 +37,12 @@ export function createServices(config: EngineConfig): Services {
       const full = path.resolve(ref)
       const known = full.startsWith(bundledDir + path.sep) || registered.some((e) => e.path === full)
       if (config.registeredOnly && !known) {
-        throw new WorkbenchError({ code: 'forbidden', item: ref, message: `${ref} is not a registered ${what}; browser mode reads only bundled and added ${what}s.`, hint: `Add it first (${what === 'model' ? 'Models' : 'Datasets'} → Add).` })
+        throw new WorkbenchError({
+          code: 'forbidden',
+          item: ref,
+          message: `${ref} is not a registered ${what}; browser mode reads only bundled and added ${what}s.`,
+          hint: `Add it first (${what === 'model' ? 'Models' : 'Datasets'} → Add).`
+        })
       }
       return full
     }

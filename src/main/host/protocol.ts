@@ -17,9 +17,7 @@ export interface CancelMessage {
 }
 
 /** Host → client: the final answer to a request. */
-export type ResponseMessage =
-  | { kind: 'response'; id: string; ok: true; output: unknown }
-  | { kind: 'response'; id: string; ok: false; error: WorkbenchErrorData }
+export type ResponseMessage = { kind: 'response'; id: string; ok: true; output: unknown } | { kind: 'response'; id: string; ok: false; error: WorkbenchErrorData }
 
 /** Host → client: an event of a running request. */
 export interface EventMessage {

@@ -20,10 +20,7 @@ export async function startEngineWorker(config: EngineConfig): Promise<EngineWor
   }
   worker.on('exit', onExit)
   worker.on('error', (err) => client.failAll(`The engine worker crashed: ${err.message}`))
-  await Promise.race([
-    client.ready,
-    new Promise((_, reject) => worker.once('error', reject))
-  ])
+  await Promise.race([client.ready, new Promise((_, reject) => worker.once('error', reject))])
   return {
     client,
     async terminate() {

@@ -30,7 +30,15 @@ export function upsetOption(a: Agreement, style: FigureStyle, screen?: FigureSiz
   const rowsHeight = rowH * names.length
   const colWidth = (size.width - left - right) / Math.max(1, cols.length)
   const dot = Math.max(2, Math.min(fs.tick * 0.8, colWidth * 0.55, rowH * 0.7))
-  const category = (gridIndex: number, show: boolean) => ({ type: 'category' as const, data: x, gridIndex, axisLabel: { show: false }, axisTick: { show: false }, axisLine: { show }, splitLine: { show: false } })
+  const category = (gridIndex: number, show: boolean) => ({
+    type: 'category' as const,
+    data: x,
+    gridIndex,
+    axisLabel: { show: false },
+    axisTick: { show: false },
+    axisLine: { show },
+    splitLine: { show: false }
+  })
   const text = { fontSize: fs.tick, fontFamily: style.fontFamily, color: style.textColor }
   const dots: ScatterSeriesOption[] = [true, false].map((on) => ({
     type: 'scatter',
@@ -40,21 +48,54 @@ export function upsetOption(a: Agreement, style: FigureStyle, screen?: FigureSiz
     itemStyle: { color: on ? style.textColor : style.gridLineColor },
     data: cols.flatMap((c, ci) => names.map((_, e) => (c.sets.includes(e) === on ? [ci, e] : null)).filter((p): p is number[] => p !== null))
   }))
-  const joins: LineSeriesOption[] = cols.map((c, ci) => ({ type: 'line', xAxisIndex: 1, yAxisIndex: 1, symbol: 'none', lineStyle: { color: style.textColor, width: Math.min(style.lineWidth, dot / 3) }, data: c.sets.map((e) => [ci, e]) }))
+  const joins: LineSeriesOption[] = cols.map((c, ci) => ({
+    type: 'line',
+    xAxisIndex: 1,
+    yAxisIndex: 1,
+    symbol: 'none',
+    lineStyle: { color: style.textColor, width: Math.min(style.lineWidth, dot / 3) },
+    data: c.sets.map((e) => [ci, e])
+  }))
   const bars: BarSeriesOption[] = [
     { type: 'bar', name: 'members', stack: 'n', xAxisIndex: 0, yAxisIndex: 0, itemStyle: { color: style.classColors.members }, data: cols.map((c) => c.members) },
-    { type: 'bar', name: 'non-members / unknown', stack: 'n', xAxisIndex: 0, yAxisIndex: 0, itemStyle: { color: style.classColors.nonmembers }, data: cols.map((c) => c.count - c.members), label: { show: true, position: 'top', ...text, fontSize: fs.tick * 0.8, formatter: (p) => String(cols[p.dataIndex as number].count) } }
+    {
+      type: 'bar',
+      name: 'non-members / unknown',
+      stack: 'n',
+      xAxisIndex: 0,
+      yAxisIndex: 0,
+      itemStyle: { color: style.classColors.nonmembers },
+      data: cols.map((c) => c.count - c.members),
+      label: { show: true, position: 'top', ...text, fontSize: fs.tick * 0.8, formatter: (p) => String(cols[p.dataIndex as number].count) }
+    }
   ]
   return {
     ...baseOption(style),
-    legend: { data: ['members', 'non-members / unknown'], top: 2, left: 'center', textStyle: { ...text, fontSize: fs.legend }, itemWidth: fs.legend * 1.2, itemHeight: fs.legend * 0.7, selectedMode: style.interactive },
+    legend: {
+      data: ['members', 'non-members / unknown'],
+      top: 2,
+      left: 'center',
+      textStyle: { ...text, fontSize: fs.legend },
+      itemWidth: fs.legend * 1.2,
+      itemHeight: fs.legend * 0.7,
+      selectedMode: style.interactive
+    },
     grid: [
       { left, right, top: fs.legend * 2 + fs.axisName * 2, bottom: rowsBottom + rowsHeight + fs.tick * 0.6 },
       { left, right, height: rowsHeight, bottom: rowsBottom }
     ],
     xAxis: [category(0, true), category(1, false)],
     yAxis: [
-      { type: 'value', gridIndex: 0, name: `Records flagged at FPR ${a.fpr}`, nameLocation: 'end', nameGap: fs.tick * 0.6, nameTextStyle: { ...text, fontSize: fs.axisName, align: 'left' }, axisLabel: text, splitLine: { lineStyle: { color: style.gridLineColor, width: style.thinLineWidth } } },
+      {
+        type: 'value',
+        gridIndex: 0,
+        name: `Records flagged at FPR ${a.fpr}`,
+        nameLocation: 'end',
+        nameGap: fs.tick * 0.6,
+        nameTextStyle: { ...text, fontSize: fs.axisName, align: 'left' },
+        axisLabel: text,
+        splitLine: { lineStyle: { color: style.gridLineColor, width: style.thinLineWidth } }
+      },
       { type: 'category', gridIndex: 1, data: names, inverse: true, axisLabel: text, axisTick: { show: false }, axisLine: { show: false } }
     ],
     series: [...bars, ...joins, ...dots]

@@ -82,7 +82,12 @@ export function figureOption(kind: FigureKindName, views: readonly ExperimentVie
   // explicit labels (export --labels) win.
   const labels = options.labels
   if (labels && labels.length !== views.length) {
-    throw new WorkbenchError({ code: 'invalid-input', item: labels.join(','), message: `${labels.length} legend label(s) for ${views.length} experiment(s).`, hint: 'Give one label per experiment, in the order the experiments are named.' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: labels.join(','),
+      message: `${labels.length} legend label(s) for ${views.length} experiment(s).`,
+      hint: 'Give one label per experiment, in the order the experiments are named.'
+    })
   }
   const names = labelsOf(views.map((v) => v.record))
   const nameOf = (_v: ExperimentView, i: number): string => labels?.[i] ?? names[i]

@@ -92,7 +92,17 @@ export const ExperimentParamsSchema = z.object({
       candidates: z.enum(['captions', 'list']).default('captions'),
       candidateList: z.array(z.string().min(1).max(1000)).max(100_000).default([]),
       /** Prompt templates with `{}` for the caption (e.g. "a photo of {}."); the median rank over templates votes. */
-      templates: z.array(z.string().min(1).max(500).refine((t) => t.includes('{}'), { message: 'a template needs {} where the caption goes' })).min(1).max(64).default(['{}'])
+      templates: z
+        .array(
+          z
+            .string()
+            .min(1)
+            .max(500)
+            .refine((t) => t.includes('{}'), { message: 'a template needs {} where the caption goes' })
+        )
+        .min(1)
+        .max(64)
+        .default(['{}'])
     })
     .prefault({}),
   blind: z.object({ folds: z.number().int().min(2).max(20).default(5), enabled: z.boolean().default(true) }).prefault({}),
@@ -239,14 +249,19 @@ export const ExperimentViewSchema = z.object({
    * Scores of the labelled targets per class, each sorted descending: the threshold moves item by item on them and
    * agrees with the metrics (issue 21). Null above MAX_ITEM_SCORES items (then the histogram's bins are used).
    */
-  scores: z.object({ members: z.array(z.number()), nonmembers: z.array(z.number()) }).nullable().optional()
+  scores: z
+    .object({ members: z.array(z.number()), nonmembers: z.array(z.number()) })
+    .nullable()
+    .optional()
 })
 
 /** One item drilled into (experiments.item). */
 export const ItemDetailSchema = z.object({
   item: z.object({ id: z.string(), caption: z.string(), membership: z.string(), role: z.string(), metadata: z.record(z.string(), z.string()), image: z.string().nullable() }),
   /** Its score in every finished experiment on the same dataset; `nonmembersAtOrAbove` of `nonmembers` score as high or higher. */
-  scores: z.array(z.object({ experimentId: z.string(), name: z.string(), attack: AttackSchema, score: z.number(), nonmembersAtOrAbove: z.number().int(), nonmembers: z.number().int(), current: z.boolean() })),
+  scores: z.array(
+    z.object({ experimentId: z.string(), name: z.string(), attack: AttackSchema, score: z.number(), nonmembersAtOrAbove: z.number().int(), nonmembers: z.number().int(), current: z.boolean() })
+  ),
   /** AEA: the similarity of the original (index 0) and of each augmented view, as the aggregation saw them. */
   views: z.array(z.object({ index: z.number().int(), spec: z.string(), score: z.number() }))
 })

@@ -12,9 +12,7 @@ export const TableFormatSchema = z.enum(['csv', 'latex'])
 export type TableFormat = z.infer<typeof TableFormatSchema>
 
 /** An axis range [min, max] in data units (rates for ROC axes, scores for histograms). */
-export const AxisRangeSchema = z
-  .tuple([z.number(), z.number()])
-  .refine(([lo, hi]) => Number.isFinite(lo) && Number.isFinite(hi) && lo < hi, { message: 'an axis range needs min < max' })
+export const AxisRangeSchema = z.tuple([z.number(), z.number()]).refine(([lo, hi]) => Number.isFinite(lo) && Number.isFinite(hi) && lo < hi, { message: 'an axis range needs min < max' })
 export type AxisRange = z.infer<typeof AxisRangeSchema>
 
 /** How an exported figure is drawn beyond its kind and size (issue 22: linear axes, limits, legend labels). */

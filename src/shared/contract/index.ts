@@ -2,14 +2,7 @@
 export { ERROR_CODES, WorkbenchError, isWorkbenchErrorData, toErrorData, throwIfAborted } from './errors'
 export type { ErrorCode, WorkbenchErrorData } from './errors'
 export { WorkbenchErrorDataSchema } from './error-schema'
-export {
-  PhaseSchema,
-  ProgressEventSchema,
-  ItemSkippedEventSchema,
-  LogEventSchema,
-  WorkbenchEventSchema,
-  throttleProgress
-} from './events'
+export { PhaseSchema, ProgressEventSchema, ItemSkippedEventSchema, LogEventSchema, WorkbenchEventSchema, throttleProgress } from './events'
 export type { Phase, ProgressEvent, ItemSkippedEvent, LogEvent, WorkbenchEvent, EventSink } from './events'
 export { ModelInfoSchema, ModelFileSchema, CapabilitiesSchema, ModelFormatSchema, ModelInspectionSchema, TowerIoSchema } from './models'
 export type { ModelInfo, ModelInspection, Capabilities } from './models'

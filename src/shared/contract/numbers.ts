@@ -4,9 +4,17 @@
 import { z } from 'zod'
 
 /** Seeds of augmentations, training and bootstrap. */
-export const SeedSchema = z.number().int('the seed must be a whole number').min(0, 'the seed must be 0 or more').max(2 ** 32 - 1, 'the seed must be below 2^32')
+export const SeedSchema = z
+  .number()
+  .int('the seed must be a whole number')
+  .min(0, 'the seed must be 0 or more')
+  .max(2 ** 32 - 1, 'the seed must be below 2^32')
 /** Bootstrap resamples: at least one, since every metric carries a bootstrap CI (docs/attacks.md). */
-export const ResamplesSchema = z.number().int('resamples must be a whole number').min(1, 'resamples must be at least 1 (every metric carries a bootstrap CI)').max(100_000, 'resamples must be at most 100,000')
+export const ResamplesSchema = z
+  .number()
+  .int('resamples must be a whole number')
+  .min(1, 'resamples must be at least 1 (every metric carries a bootstrap CI)')
+  .max(100_000, 'resamples must be at most 100,000')
 /** Images or captions per inference batch (and WSA training batch). */
 export const BatchSizeSchema = z.number().int().min(1).max(4096)
 /** onnxruntime threads per operator; more than a machine has only costs memory. */

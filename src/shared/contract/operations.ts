@@ -58,7 +58,12 @@ export const operations = {
     long: false,
     summary: 'Bundled and user-added models with architecture facts, fingerprint and load errors.'
   }),
-  'models.add': op({ input: z.object({ path: ref }).strict(), output: ModelInfoSchema, long: false, summary: 'Register a model folder (Hugging Face ONNX, OpenCLIP/immich or clip-as-service layout) and describe it.' }),
+  'models.add': op({
+    input: z.object({ path: ref }).strict(),
+    output: ModelInfoSchema,
+    long: false,
+    summary: 'Register a model folder (Hugging Face ONNX, OpenCLIP/immich or clip-as-service layout) and describe it.'
+  }),
   'models.inspect': op({
     input: z.object({ path: ref, variant: z.string().min(1).max(64).optional() }).strict(),
     output: ModelInspectionSchema,
@@ -69,7 +74,7 @@ export const operations = {
     input: z.object({ repoId: z.string().min(3).max(200), revision: z.string().min(1).max(200).optional(), variant: z.string().min(1).max(64).optional() }).strict(),
     output: ModelInfoSchema.extend({ downloadedBytes: z.number().int().nonnegative(), pulledFiles: z.array(z.string()) }),
     long: true,
-    summary: 'Download the files a Hugging Face repo\'s CLIP layout needs into the hub cache (resumable, checksummed; HF_ENDPOINT, HF_TOKEN) and describe the snapshot.'
+    summary: "Download the files a Hugging Face repo's CLIP layout needs into the hub cache (resumable, checksummed; HF_ENDPOINT, HF_TOKEN) and describe the snapshot."
   }),
   'models.remove': op({ input: z.object({ path: ref }).strict(), output: ok, long: false, summary: 'Forget a user-added model folder (its cached embeddings stay).' }),
   'datasets.list': op({ input: none, output: z.object({ datasets: z.array(DatasetSummarySchema) }), long: false, summary: 'Bundled and user-added datasets with counts by membership and role.' }),
@@ -131,7 +136,12 @@ export const operations = {
     long: true,
     summary: 'Compute (or read from the cache) the embeddings of every item and view; optionally write JSON lines.'
   }),
-  'experiments.create': op({ input: z.object({ spec: ExperimentSpecSchema }).strict(), output: ExperimentRecordSchema, long: false, summary: 'Resolve a spec (fingerprints, hashes) and store it as a pending experiment.' }),
+  'experiments.create': op({
+    input: z.object({ spec: ExperimentSpecSchema }).strict(),
+    output: ExperimentRecordSchema,
+    long: false,
+    summary: 'Resolve a spec (fingerprints, hashes) and store it as a pending experiment.'
+  }),
   'experiments.run': op({
     input: z.object({ id }).strict(),
     output: ExperimentRecordSchema,
@@ -150,7 +160,12 @@ export const operations = {
     long: true,
     summary: 'Replay what a run has reported so far, then stream it live until it ends; cancelling this call only stops following.'
   }),
-  'experiments.cancel': op({ input: z.object({ id }).strict(), output: z.object({ cancelled: z.boolean() }), long: false, summary: 'Stop a running experiment; what it finished stays cached, so a resume continues from there.' }),
+  'experiments.cancel': op({
+    input: z.object({ id }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+    long: false,
+    summary: 'Stop a running experiment; what it finished stays cached, so a resume continues from there.'
+  }),
   'experiments.active': op({ input: none, output: z.object({ ids: z.array(z.string()) }), long: false, summary: 'Ids of the experiments running in this engine now.' }),
   'experiments.rerun': op({
     input: z.object({ record: z.unknown() }).strict(),
@@ -177,7 +192,12 @@ export const operations = {
     summary: 'One item drilled into: image, caption, metadata, its score and rank in every experiment on the dataset, AEA view scores.'
   }),
   'experiments.rename': op({ input: z.object({ id, name: z.string().min(1).max(200) }).strict(), output: ExperimentSummarySchema, long: false, summary: 'Rename an experiment.' }),
-  'experiments.tag': op({ input: z.object({ id, tags: z.array(z.string().min(1).max(50)).max(50) }).strict(), output: ExperimentSummarySchema, long: false, summary: 'Replace the tags of an experiment.' }),
+  'experiments.tag': op({
+    input: z.object({ id, tags: z.array(z.string().min(1).max(50)).max(50) }).strict(),
+    output: ExperimentSummarySchema,
+    long: false,
+    summary: 'Replace the tags of an experiment.'
+  }),
   'experiments.delete': op({ input: z.object({ id }).strict(), output: ok, long: false, summary: 'Delete an experiment and its scores (cached embeddings stay).' }),
   'experiments.compare': op({
     input: z.object({ ids: ExperimentIdsSchema.min(2), resamples: ResamplesSchema.default(1000), seed: SeedSchema.default(0) }).strict(),
@@ -242,7 +262,10 @@ export const operations = {
         tags: z.array(z.string().min(1).max(50)).max(50).default([]),
         /** One entry per labelled row, in file order; ids from the file's id column, or null to number the rows. */
         scores: z.array(z.number()).min(2).max(10_000_000),
-        labels: z.array(z.union([z.literal(0), z.literal(1)])).min(2).max(10_000_000),
+        labels: z
+          .array(z.union([z.literal(0), z.literal(1)]))
+          .min(2)
+          .max(10_000_000),
         ids: z.array(z.string().min(1).max(1000)).max(10_000_000).nullable(),
         source: ImportedScoresSchema,
         resamples: z.number().int().min(0).max(100_000).default(1000),

@@ -19,7 +19,11 @@ function webdataset(root: string): string {
   const src = path.join(root, 'wds-src')
   fs.mkdirSync(dir, { recursive: true })
   fs.mkdirSync(src, { recursive: true })
-  const codes = fs.readdirSync(EMOJI).filter((f) => f.endsWith('.png')).sort().slice(0, 8)
+  const codes = fs
+    .readdirSync(EMOJI)
+    .filter((f) => f.endsWith('.png'))
+    .sort()
+    .slice(0, 8)
   codes.forEach((file, i) => {
     const key = String(i).padStart(9, '0')
     fs.copyFileSync(path.join(EMOJI, file), path.join(src, `${key}.png`))

@@ -166,7 +166,10 @@ test('create, run, read, compare and export two CSA experiments', async ({ workb
   })
 
   const experiments = await call<{ experiments: Array<{ id: string; name: string; status: string }> }>(page, served, 'experiments.list', {})
-  const done = experiments.experiments.filter((e) => e.status === 'done').slice(0, 2).reverse()
+  const done = experiments.experiments
+    .filter((e) => e.status === 'done')
+    .slice(0, 2)
+    .reverse()
   expect(done).toHaveLength(2)
 
   await test.step('results: metrics, ROC, histogram and a live threshold', async () => {
@@ -208,7 +211,11 @@ test('create, run, read, compare and export two CSA experiments', async ({ workb
     const svgPath = path.join(dir, svg.suggestedFilename())
     await svg.saveAs(svgPath)
     expect(svgPath).toMatch(/\.svg$/)
-    await checkSvg(page, svgPath, done.map((d) => d.name))
+    await checkSvg(
+      page,
+      svgPath,
+      done.map((d) => d.name)
+    )
     await expect(panel.caption).toContainText(DATASET)
 
     const pdf = await panel.figure('compare', 'pdf')

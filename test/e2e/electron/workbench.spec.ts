@@ -64,7 +64,11 @@ test.describe('electron', () => {
       const dir = exportDir(ROOT)
       const svg = await call(page, 'export.figure', { ids, figure: 'compare', format: 'svg' })
       fs.writeFileSync(path.join(dir, `electron-${svg.fileName}`), svg.data)
-      await checkSvg(page, path.join(dir, `electron-${svg.fileName}`), experiments.slice(0, 2).map((e) => e.name))
+      await checkSvg(
+        page,
+        path.join(dir, `electron-${svg.fileName}`),
+        experiments.slice(0, 2).map((e) => e.name)
+      )
       const pdf = await call(page, 'export.figure', { ids, figure: 'compare', format: 'pdf' })
       fs.writeFileSync(path.join(dir, `electron-${pdf.fileName}`), Buffer.from(pdf.data, 'base64'))
       checkPdf(path.join(dir, `electron-${pdf.fileName}`))

@@ -50,7 +50,7 @@ describe('dialog IPC', () => {
     expect(rec.picked).toHaveLength(1)
   })
 
-  it('tells our window the engine\'s last crash, and nothing to others', async () => {
+  it("tells our window the engine's last crash, and nothing to others", async () => {
     const lastCrash = rec.handlers['engine:last-crash']
     await expect(lastCrash(event('file:///app/out/renderer/index.html'), undefined)).resolves.toMatchObject({ exitCode: 134 })
     await expect(lastCrash(event('https://example.com/'), undefined)).resolves.toBeNull()

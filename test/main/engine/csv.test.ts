@@ -62,7 +62,11 @@ describe('csvRows', () => {
 
   it('treats a lone CR as a line break and keeps the last row without a trailing newline', async () => {
     const rows = await parse('a,b\rc,d\re,f')
-    expect(rows.map((r) => [r.fields, r.line])).toEqual([[['a', 'b'], 1], [['c', 'd'], 2], [['e', 'f'], 3]])
+    expect(rows.map((r) => [r.fields, r.line])).toEqual([
+      [['a', 'b'], 1],
+      [['c', 'd'], 2],
+      [['e', 'f'], 3]
+    ])
   })
 
   it('flags text after a closing quote on that row only and resynchronises', async () => {
@@ -97,7 +101,7 @@ describe('csvTextRows', () => {
     expect([...csvTextRows(NASTY, 'test.csv')]).toEqual(await parse(NASTY))
   })
 
-  it('reports fatal problems with the caller\'s error code', () => {
+  it("reports fatal problems with the caller's error code", () => {
     let err: unknown
     try {
       Array.from(csvTextRows('score,label\n"open,1\n', 'scores.csv', 'invalid-input'))

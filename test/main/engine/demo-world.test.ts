@@ -11,19 +11,7 @@ import { openDataset, sha256Bytes, validateDataset, type Item, type ValidationRe
 import { evaluateScores } from '../../../src/main/engine/metrics'
 import { ModelRegistry, createSession, listModels, type ClipModel } from '../../../src/main/engine/models'
 import { decodeImage, loadTokenizer, readPreprocessorConfig, tokenize, type ImagePreprocessConfig, type RgbImage } from '../../../src/main/engine/preprocess'
-import {
-  datasetDir,
-  decodeFile,
-  demoModels,
-  imageEmbeddings,
-  modelsDir,
-  pixelBatch,
-  readDemoItems,
-  readFixture,
-  readModelJson,
-  textEmbeddings,
-  topKRate
-} from '../../helpers/demo-world'
+import { datasetDir, decodeFile, demoModels, imageEmbeddings, modelsDir, pixelBatch, readDemoItems, readFixture, readModelJson, textEmbeddings, topKRate } from '../../helpers/demo-world'
 
 interface ModelCard {
   name: string
@@ -148,7 +136,10 @@ describe.each(demoModels)('%s', (name) => {
     const counts: Record<string, number> = {}
     for (const i of items) counts[`${i.membership}/${i.role}`] = (counts[`${i.membership}/${i.role}`] ?? 0) + 1
     expect(counts).toEqual(card.dataset.counts)
-    const members = items.filter((i) => i.membership === 'member').map((i) => i.id).sort()
+    const members = items
+      .filter((i) => i.membership === 'member')
+      .map((i) => i.id)
+      .sort()
     expect(card.members.count).toBe(members.length)
     expect(card.members.ids).toEqual(members)
     expect(createHash('sha256').update(members.join('\n')).digest('hex')).toBe(card.members.sha256)
@@ -177,7 +168,10 @@ describe.each(demoModels)('%s', (name) => {
     expect(tok.contextLength).toBe(fixture.context_length)
     const eot = tok.tokenizer.token_to_id('<|endoftext|>')
     expect([tok.prefix, tok.suffix, tok.padId]).toEqual([[tok.tokenizer.token_to_id('<|startoftext|>')], [eot], eot])
-    const batch = tokenize(tok, fixture.cases.map((c) => c.text))
+    const batch = tokenize(
+      tok,
+      fixture.cases.map((c) => c.text)
+    )
     fixture.cases.forEach((c, i) => {
       expect(tok.tokenizer.encode(c.text).ids, c.text).toEqual(c.ids)
       expect(Array.from(batch.ids.subarray(i * CONTEXT, (i + 1) * CONTEXT), Number), c.text).toEqual(c.padded)
@@ -192,11 +186,24 @@ describe.each(demoModels)('%s', (name) => {
     const chosen = fixture.items.map((f) => items.find((i) => i.id === f.id) as Item)
     expect(chosen.map((i) => i.caption)).toEqual(fixture.items.map((f) => f.caption))
     const img = await model.embedImages(pixelBatch(await Promise.all(chosen.map((i) => decodeFile(i.imagePath, i.id))), config), chosen.length)
-    const batch = tokenize(await loadTokenizer(dir), chosen.map((i) => i.caption))
+    const batch = tokenize(
+      await loadTokenizer(dir),
+      chosen.map((i) => i.caption)
+    )
     const txt = await model.embedTexts(batch.ids, batch.attentionMask, chosen.length, CONTEXT)
     const worst = (got: Float32Array, want: number[][]): number => Math.max(...want.flat().map((w, k) => Math.abs(w - got[k])))
-    expect(worst(img, fixture.items.map((f) => f.image_embeds))).toBeLessThan(1e-4)
-    expect(worst(txt, fixture.items.map((f) => f.text_embeds))).toBeLessThan(1e-4)
+    expect(
+      worst(
+        img,
+        fixture.items.map((f) => f.image_embeds)
+      )
+    ).toBeLessThan(1e-4)
+    expect(
+      worst(
+        txt,
+        fixture.items.map((f) => f.text_embeds)
+      )
+    ).toBeLessThan(1e-4)
   })
 })
 
@@ -208,7 +215,10 @@ describe('CSA on the demo targets (decode -> preprocess -> ModelRegistry -> csaS
     const configs = demoModels.map((m) => readModelJson(m, 'preprocessor_config.json'))
     expect(configs[1]).toEqual(configs[0])
     const config: ImagePreprocessConfig = readPreprocessorConfig(configs[0])
-    const pixels = pixelBatch(targets.map((i) => images.get(i.id)!.pixels), config)
+    const pixels = pixelBatch(
+      targets.map((i) => images.get(i.id)!.pixels),
+      config
+    )
     const captions = [...new Set(targets.map((i) => i.caption))].sort()
     const index = new Map(captions.map((c, k) => [c, k]))
     const own = targets.map((i) => index.get(i.caption) as number)

@@ -42,8 +42,16 @@ describe('emoji-dated', () => {
       if (it.role === 'target' && it.membership === 'nonmember') expect(version(it), it.id).toBeGreaterThanOrEqual(14)
       if (it.role === 'reference') expect([twin.membership, twin.role, version(it) < 14], it.id).toEqual(['nonmember', 'reference', true])
     }
-    const newEmoji = [...demo.values()].filter((it) => version(it) >= 14).map((it) => it.id).sort()
-    expect(dated.filter((it) => it.role === 'target' && it.membership === 'nonmember').map((it) => it.id).sort()).toEqual(newEmoji)
+    const newEmoji = [...demo.values()]
+      .filter((it) => version(it) >= 14)
+      .map((it) => it.id)
+      .sort()
+    expect(
+      dated
+        .filter((it) => it.role === 'target' && it.membership === 'nonmember')
+        .map((it) => it.id)
+        .sort()
+    ).toEqual(newEmoji)
   })
 
   it('ships byte-identical copies of emoji-demo images', () => {

@@ -53,7 +53,7 @@ describe('float16', () => {
 
   it('picks the nearest half for random floats (checked against both neighbours)', () => {
     let seed = 12345
-    const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32)
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32
     const worse: number[] = []
     for (let i = 0; i < 20000; i++) {
       const x = Math.fround((rand() - 0.5) * 2 ** Math.floor(rand() * 40 - 28))

@@ -32,13 +32,30 @@ describe('AuditVerdict', () => {
 
 describe('AttackFacts', () => {
   it('states WSA’s variant, λ rule and cross-fitting, and calibration warnings', () => {
-    const report = { variant: 'workbench', lambda: 1, lambdaRule: 'precision', estimatedPrecision: 0.91, nSelected: 1466, nUsedPerClass: 1080, selectionPrecision: 0.899, crossFitFolds: 5, trainedOnEvaluated: 0, model: 'mlp', scoreRule: 'softmax', ko2023: null }
+    const report = {
+      variant: 'workbench',
+      lambda: 1,
+      lambdaRule: 'precision',
+      estimatedPrecision: 0.91,
+      nSelected: 1466,
+      nUsedPerClass: 1080,
+      selectionPrecision: 0.899,
+      crossFitFolds: 5,
+      trainedOnEvaluated: 0,
+      model: 'mlp',
+      scoreRule: 'softmax',
+      ko2023: null
+    }
     const text = mount(AttackFacts, { props: { report } }).text()
     expect(text).toContain('WSA workbench: λ 1 (label-free rule, estimated precision 0.910)')
     expect(text).toContain('cross-fitted over 5 folds')
     const cal = mount(AttackFacts, { props: { report: { calibration: { referenceModel: 'demo-clip-s', referenceAuc: 0.887, warnings: ['probably saw the evaluation items'] } } } }).text()
     expect(cal).toContain('Calibrated against reference model demo-clip-s')
     expect(cal).toContain('probably saw the evaluation items')
-    expect(mount(AttackFacts, { props: { report: { views: 1 } } }).find('[data-testid="attack-facts"]').exists()).toBe(false)
+    expect(
+      mount(AttackFacts, { props: { report: { views: 1 } } })
+        .find('[data-testid="attack-facts"]')
+        .exists()
+    ).toBe(false)
   })
 })

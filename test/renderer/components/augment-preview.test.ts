@@ -15,12 +15,18 @@ describe('augmentation preview', () => {
     const fake = installFakeApi()
     fake.on('augment.preview', ({ bank }) => {
       if (bank?.includes('bogus')) throw { code: 'invalid-input', message: 'Unknown augmentation "bogus".', hint: 'Known: rrc, rot, blur …' }
-      return { itemId: 'google-1f600', caption: 'an emoji of grinning face', bank: bank ?? '', views: [0, 1, 2].map((i) => ({ index: i, spec: i ? `aug:v1:rot#${i}` : 'orig', image: 'data:image/png;base64,AA==' })) }
+      return {
+        itemId: 'google-1f600',
+        caption: 'an emoji of grinning face',
+        bank: bank ?? '',
+        views: [0, 1, 2].map((i) => ({ index: i, spec: i ? `aug:v1:rot#${i}` : 'orig', image: 'data:image/png;base64,AA==' }))
+      }
     })
     const source = ref<PreviewSource>({ enabled: true, dataset: 'emoji-demo', bank: '', seed: 0 })
     const Host = defineComponent(() => {
       const p = useAugmentPreview(source, 300)
-      return () => h(AugmentPreview, { views: p.preview.value?.views ?? [], caption: p.preview.value?.caption ?? null, itemId: p.preview.value?.itemId ?? null, loading: p.loading.value, error: p.error.value })
+      return () =>
+        h(AugmentPreview, { views: p.preview.value?.views ?? [], caption: p.preview.value?.caption ?? null, itemId: p.preview.value?.itemId ?? null, loading: p.loading.value, error: p.error.value })
     })
     const wrapper = mount(Host)
     await vi.advanceTimersByTimeAsync(300)

@@ -39,7 +39,10 @@ describe('experiment form', () => {
     const form = { ...defaultForm(), model: 'demo-clip-s', compareModel: 'demo-clip-l', dataset: 'laion-emb' }
     const csa = specsOf(form, undefined, true)
     expect('specs' in csa && csa.specs.map((s) => s.model)).toEqual([undefined])
-    expect(specsOf({ ...form, attacks: ['aea'] }, undefined, true)).toEqual({ problem: 'AEA needs the model and the images to embed augmented views; this dataset holds precomputed embeddings only.', field: 'attacks' })
+    expect(specsOf({ ...form, attacks: ['aea'] }, undefined, true)).toEqual({
+      problem: 'AEA needs the model and the images to embed augmented views; this dataset holds precomputed embeddings only.',
+      field: 'attacks'
+    })
     expect(specsOf({ ...form, attacks: ['wsa'], wsa: { ...form.wsa, appendAea: true } }, undefined, true)).toHaveProperty('problem', expect.stringContaining('turn "append AEA" off'))
     expect('specs' in specsOf({ ...form, attacks: ['wsa'], wsa: { ...form.wsa, appendAea: false } }, undefined, true)).toBe(true)
   })
@@ -58,7 +61,12 @@ describe('experiment form', () => {
     expect(fieldErrors(bad)['evaluation.resamples']).toMatch(/at least 1/)
     // The same parameters are refused by the engine's own schema: the form adds no rule of its own.
     for (const [field, message] of Object.entries(fieldErrors(bad))) {
-      const one = { ...base, ...(field === 'seed' ? { seed: -1 } : {}), wsa: field === 'wsa.lambda' ? bad.wsa : base.wsa, evaluation: { ...base.evaluation, ...(field.startsWith('evaluation.') ? { [field.slice(11)]: bad.evaluation[field.slice(11) as 'resamples'] } : {}) } }
+      const one = {
+        ...base,
+        ...(field === 'seed' ? { seed: -1 } : {}),
+        wsa: field === 'wsa.lambda' ? bad.wsa : base.wsa,
+        evaluation: { ...base.evaluation, ...(field.startsWith('evaluation.') ? { [field.slice(11)]: bad.evaluation[field.slice(11) as 'resamples'] } : {}) }
+      }
       const out = ExperimentSpecSchema.safeParse({ dataset: 'd', attack: 'wsa', params: paramsOf(one) })
       expect(out.success, field).toBe(false)
       expect(out.error!.issues[0].message).toBe(message)

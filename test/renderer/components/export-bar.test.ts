@@ -44,7 +44,10 @@ describe('export', () => {
     const fake = installFakeApi()
     fake.on('export.figure', () => png)
     const saved: ExportFile[] = []
-    const exporter = useExport(() => ['a', 'b'], (f) => saved.push(f))
+    const exporter = useExport(
+      () => ['a', 'b'],
+      (f) => saved.push(f)
+    )
     await exporter.run({ kind: 'figure', figure: 'compare', format: 'png', widthIn: 3.3 })
     expect(fake.calls[0]).toEqual({ op: 'export.figure', input: { ids: ['a', 'b'], figure: 'compare', format: 'png', widthIn: 3.3 } })
     expect(saved).toEqual([png])

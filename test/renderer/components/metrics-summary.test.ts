@@ -7,7 +7,11 @@ import { sampleRecord } from '../fixtures'
 
 const withCalibrated = (fpr: number, nonmembers: number) => {
   const metrics = sampleRecord('x').results!.metrics!
-  return { ...metrics, n: { members: 1000, nonmembers }, calibrated: { alpha: 0.01, threshold: 0.3, rule: 'score > threshold' as const, fpr, tpr: 0.2, balancedAccuracy: 0.6, nReference: 500, referenceFpr: 0.01 } }
+  return {
+    ...metrics,
+    n: { members: 1000, nonmembers },
+    calibrated: { alpha: 0.01, threshold: 0.3, rule: 'score > threshold' as const, fpr, tpr: 0.2, balancedAccuracy: 0.6, nReference: 500, referenceFpr: 0.01 }
+  }
 }
 
 describe('MetricsSummary', () => {

@@ -15,10 +15,13 @@ async function mountResults(edit: (v: ReturnType<typeof sampleView>) => void = (
     edit(v)
     return v
   })
-  const router = createRouter({ history: createMemoryHistory(), routes: [
-    { path: '/results/:id', name: 'results', component: ResultsView },
-    { path: '/run/:ids', name: 'run', component: ResultsView }
-  ] })
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/results/:id', name: 'results', component: ResultsView },
+      { path: '/run/:ids', name: 'run', component: ResultsView }
+    ]
+  })
   await router.push('/results/exp-1')
   const wrapper = mount(ResultsView, { global: { plugins: [createPinia(), router] }, attachTo: document.body })
   await flushPromises()

@@ -10,13 +10,30 @@ import type { ModelInfo, ModelInspection as Inspection } from '../../../src/shar
 import { deferred, installFakeApi } from '../fake-api'
 
 const info: ModelInfo = {
-  name: 'immich', path: '/m/immich', source: 'user', fingerprint: null, layout: 'separate', embeddingDim: 16, imageSize: 224, contextLength: 77,
-  precision: 'fp32', parameterCount: 10, files: [], card: null, error: { code: 'bad-model', message: 'model.onnx has no input `image`; found: pixel_values.' },
-  format: 'openclip', variant: 'separate', variants: ['separate'], weights: 'fp32', notes: [], problems: []
+  name: 'immich',
+  path: '/m/immich',
+  source: 'user',
+  fingerprint: null,
+  layout: 'separate',
+  embeddingDim: 16,
+  imageSize: 224,
+  contextLength: 77,
+  precision: 'fp32',
+  parameterCount: 10,
+  files: [],
+  card: null,
+  error: { code: 'bad-model', message: 'model.onnx has no input `image`; found: pixel_values.' },
+  format: 'openclip',
+  variant: 'separate',
+  variants: ['separate'],
+  weights: 'fp32',
+  notes: [],
+  problems: []
 }
 const inspection: Inspection = {
   ...info,
-  hasAttentionMask: false, quantized: false,
+  hasAttentionMask: false,
+  quantized: false,
   notes: ['The graphs name the embedding size symbolically; it is read from the first batch.'],
   problems: [
     { code: 'bad-model', message: 'model.onnx has no input `image`; found: pixel_values.' },

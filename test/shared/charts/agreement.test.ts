@@ -11,8 +11,15 @@ const agreement: Agreement = {
     { id: 'a', name: 'CSA', threshold: 0.8, flagged: 5 },
     { id: 'b', name: 'a very long experiment name that will not fit the label column of a one-column figure', threshold: 0.7, flagged: 4 }
   ],
-  jaccard: [[1, 0.5], [0.5, 1]],
-  intersections: [{ sets: [0, 1], count: 3, members: 2 }, { sets: [0], count: 2, members: 1 }, { sets: [1], count: 1, members: 0 }],
+  jaccard: [
+    [1, 0.5],
+    [0.5, 1]
+  ],
+  intersections: [
+    { sets: [0, 1], count: 3, members: 2 },
+    { sets: [0], count: 2, members: 1 },
+    { sets: [1], count: 1, members: 0 }
+  ],
   records: [],
   notes: []
 }
@@ -25,9 +32,17 @@ describe('upsetOption', () => {
     expect(bars[0].data).toEqual([2, 1, 0])
     expect(bars[1].data).toEqual([1, 1, 1])
     const [on, off] = series.filter((s) => s.type === 'scatter')
-    expect(on.data).toEqual([[0, 0], [0, 1], [1, 0], [2, 1]])
-    expect(off.data).toEqual([[1, 1], [2, 0]])
-    const labels = ((option.yAxis as Array<{ data?: string[] }>)[1].data)!
+    expect(on.data).toEqual([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [2, 1]
+    ])
+    expect(off.data).toEqual([
+      [1, 1],
+      [2, 0]
+    ])
+    const labels = (option.yAxis as Array<{ data?: string[] }>)[1].data!
     expect(labels[0]).toBe('CSA (5)')
     expect(labels[1].endsWith('… (4)')).toBe(true)
   })

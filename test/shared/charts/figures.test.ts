@@ -22,7 +22,10 @@ describe('figureOption', () => {
     expect((roc.xAxis as { min: number }).min).toBe(0.01)
     const hist = figureOption('hist', [a, b], ONE_COLUMN_STYLE, { labels: ['B', 'L'], xRange: [-1, 1], yRange: [0, 0.5] })
     expect((hist.title as Array<{ text: string }>).map((t) => t.text)).toEqual(['B', 'L'])
-    expect((hist.xAxis as Array<{ min: number; max: number }>).map((x) => [x.min, x.max])).toEqual([[-1, 1], [-1, 1]])
+    expect((hist.xAxis as Array<{ min: number; max: number }>).map((x) => [x.min, x.max])).toEqual([
+      [-1, 1],
+      [-1, 1]
+    ])
     expect((hist.yAxis as Array<{ max: number }>).every((y) => y.max === 0.5)).toBe(true)
     expect(() => figureOption('roc', [a, b], ONE_COLUMN_STYLE, { labels: ['only one'] })).toThrow(/1 legend label\(s\) for 2 experiment\(s\)/)
   })

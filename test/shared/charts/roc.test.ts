@@ -109,15 +109,31 @@ describe('styles and helpers', () => {
 
   it('keeps legend names unique and leaves out a missing AUC', () => {
     const roc = { fpr: [0, 1], tpr: [0, 1], thresholds: [null, 0] }
-    const s: RocSeriesInput[] = [{ name: 'A', roc, auc: 0.5 }, { name: 'A', roc, auc: 0.5 }, { name: 'B', roc }]
+    const s: RocSeriesInput[] = [
+      { name: 'A', roc, auc: 0.5 },
+      { name: 'A', roc, auc: 0.5 },
+      { name: 'B', roc }
+    ]
     expect(rocLegendNames(s)).toEqual(['A (AUC 0.500)', 'A (AUC 0.500) #2', 'B'])
   })
 
   it('puts a short legend in the empty lower-right corner and long names above the plot', () => {
     const roc = { fpr: [0, 0.5, 1], tpr: [0, 0.8, 1], thresholds: [null, 0.5, 0] }
-    const short = rocOption([{ name: 'ViT-B/32', roc, auc: 0.7 }, { name: 'ViT-L/14', roc, auc: 0.8 }], ONE_COLUMN_STYLE)
+    const short = rocOption(
+      [
+        { name: 'ViT-B/32', roc, auc: 0.7 },
+        { name: 'ViT-L/14', roc, auc: 0.8 }
+      ],
+      ONE_COLUMN_STYLE
+    )
     const longName = 'CSA on a model with a rather long descriptive name'
-    const long = rocOption([{ name: longName, roc, auc: 0.7 }, { name: `${longName}, again`, roc, auc: 0.8 }], ONE_COLUMN_STYLE)
+    const long = rocOption(
+      [
+        { name: longName, roc, auc: 0.7 },
+        { name: `${longName}, again`, roc, auc: 0.8 }
+      ],
+      ONE_COLUMN_STYLE
+    )
     const legend = (o: ReturnType<typeof rocOption>): { right?: number; bottom?: number; top?: number } => o.legend as { right?: number; bottom?: number; top?: number }
     const top = (o: ReturnType<typeof rocOption>): number => (o.grid as { top: number }).top
     expect(legend(short).bottom).toBeGreaterThan(ONE_COLUMN_STYLE.padding.bottom)

@@ -50,9 +50,7 @@ export function aeaScores(vectors: Float64Array, n: number, width: number, aggre
     const row = i * width
     let augmented = 0
     for (let k = 1; k < width; k++) augmented += vectors[row + k]
-    out[i] = aggregation === 'mean'
-      ? (vectors[row] + augmented) / width
-      : vectors[row] - augmented / (width - 1)
+    out[i] = aggregation === 'mean' ? (vectors[row] + augmented) / width : vectors[row] - augmented / (width - 1)
   }
   return out
 }

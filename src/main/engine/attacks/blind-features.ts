@@ -124,12 +124,15 @@ export async function imageStats(bytes: Uint8Array, item?: string): Promise<Imag
       histogram
     }
   } catch (err) {
-    throw new WorkbenchError({
-      code: 'bad-item',
-      message: `The image${item ? ` of item ${item}` : ''} could not be decoded for the blind baseline: ${err instanceof Error ? err.message : String(err)}`,
-      item,
-      hint: 'Check that the file is a complete image in a format sharp reads (JPEG, PNG, WebP, GIF, TIFF, AVIF).'
-    }, { cause: err })
+    throw new WorkbenchError(
+      {
+        code: 'bad-item',
+        message: `The image${item ? ` of item ${item}` : ''} could not be decoded for the blind baseline: ${err instanceof Error ? err.message : String(err)}`,
+        item,
+        hint: 'Check that the file is a complete image in a format sharp reads (JPEG, PNG, WebP, GIF, TIFF, AVIF).'
+      },
+      { cause: err }
+    )
   }
 }
 

@@ -117,7 +117,11 @@ export async function blindBaseline(input: BlindInput): Promise<BlindResult> {
     const train = Int32Array.from(folds.reduce<number[]>((a, g, i) => (g !== f && a.push(i), a), []))
     const test = Int32Array.from(folds.reduce<number[]>((a, g, i) => (g === f && a.push(i), a), []))
     const scaled = standardise(dense, p, train)
-    const fit = fitLogreg(stacked(text, scaled, p, train), Uint8Array.from(train, (i) => input.labels[i]), { c: input.c, signal: input.signal })
+    const fit = fitLogreg(
+      stacked(text, scaled, p, train),
+      Uint8Array.from(train, (i) => input.labels[i]),
+      { c: input.c, signal: input.signal }
+    )
     iterations.push(fit.iterations)
     converged &&= fit.converged
     logregScores(fit.model, stacked(text, scaled, p, test)).forEach((s, r) => (scores[test[r]] = s))

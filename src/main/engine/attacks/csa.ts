@@ -24,7 +24,7 @@ export function l2NormalizeRows(x: Float32Array, n: number, d: number): Float32A
         code: 'bad-item',
         message: `Embedding row ${i} has norm ${norm}, so it cannot be normalised.`,
         item: String(i),
-        hint: 'Recompute this item\'s embedding; an all-zero or non-finite output means the model run failed.'
+        hint: "Recompute this item's embedding; an all-zero or non-finite output means the model run failed."
       })
     }
     for (let j = 0; j < d; j++) out[i * d + j] = x[i * d + j] / norm

@@ -36,7 +36,11 @@ export function linearInit(dim: number, seed: number): Float64Array {
 /** Train on n rows of x (n × dim, row-major) with 0/1 labels; mini-batches in a seeded order per epoch. */
 export function trainLinearBce(x: Float32Array, labels: Uint8Array, n: number, dim: number, options: LinearBceOptions): LinearModel {
   if (x.length !== n * dim || labels.length !== n || n === 0) {
-    throw new WorkbenchError({ code: 'invalid-input', message: `Linear attack model: ${x.length} values and ${labels.length} labels for n=${n}, dim=${dim}.`, hint: 'Pass x as n × dim row-major values and one 0/1 label per row.' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      message: `Linear attack model: ${x.length} values and ${labels.length} labels for n=${n}, dim=${dim}.`,
+      hint: 'Pass x as n × dim row-major values and one 0/1 label per row.'
+    })
   }
   const { epochs = 5, batchSize = 1024, learningRate: lr = 1e-3, weightDecay = 0.01, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 } = options
   const p = Float64Array.from(options.init ?? linearInit(dim, options.seed))

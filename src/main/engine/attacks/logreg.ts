@@ -71,8 +71,7 @@ export interface LogregFit {
 const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)))
 
 /** F(θ) = mean log-loss + ‖w‖²/(2Cn), θ = [w; b]: scikit-learn's objective divided by C·n. */
-function objective(X: DesignMatrix, y: Uint8Array, c: number, theta: Float64Array, grad: Float64Array,
-  z: Float64Array): number {
+function objective(X: DesignMatrix, y: Uint8Array, c: number, theta: Float64Array, grad: Float64Array, z: Float64Array): number {
   const n = X.rows
   const d = X.cols
   const w = theta.subarray(0, d)
@@ -127,8 +126,16 @@ function direction(g: Float64Array, pairs: Array<{ s: Float64Array; y: Float64Ar
 }
 
 /** Armijo backtracking from step 1 along d (halving up to 60 times). */
-function lineSearch(X: DesignMatrix, labels: Uint8Array, c: number, theta: Float64Array, d: Float64Array, f: number,
-  slope: number, z: Float64Array): { next: Float64Array; nextGrad: Float64Array; fNext: number } {
+function lineSearch(
+  X: DesignMatrix,
+  labels: Uint8Array,
+  c: number,
+  theta: Float64Array,
+  d: Float64Array,
+  f: number,
+  slope: number,
+  z: Float64Array
+): { next: Float64Array; nextGrad: Float64Array; fNext: number } {
   const next = new Float64Array(theta.length)
   const nextGrad = new Float64Array(theta.length)
   let step = 1

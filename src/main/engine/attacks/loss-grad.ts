@@ -113,8 +113,17 @@ export function runLossGrad(input: LossGradInput): LossGradResult {
   const { d, batchSize, nTargets, nReference } = input
   const n = nTargets + nReference
   if (!(batchSize >= 2)) throw new WorkbenchError({ code: 'invalid-input', item: 'lossGrad.batchSize', message: `The InfoNCE batch needs at least 2 items; got ${batchSize}.`, hint: 'Use e.g. 256.' })
-  if (nReference < 2) throw new WorkbenchError({ code: 'invalid-input', item: 'reference', message: `Loss-grad z-scores against guaranteed non-members and needs at least 2; the dataset has ${nReference}.`, hint: 'Add items with role "reference".' })
-  const order = shuffleInPlace(Array.from({ length: n }, (_, i) => i), createRng(seedOf('loss-grad-batches', input.seed)))
+  if (nReference < 2)
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: 'reference',
+      message: `Loss-grad z-scores against guaranteed non-members and needs at least 2; the dataset has ${nReference}.`,
+      hint: 'Add items with role "reference".'
+    })
+  const order = shuffleInPlace(
+    Array.from({ length: n }, (_, i) => i),
+    createRng(seedOf('loss-grad-batches', input.seed))
+  )
   const loss = new Float64Array(n)
   const gradNorm = new Float64Array(n)
   const batches = Math.max(1, Math.round(n / batchSize))
@@ -152,7 +161,13 @@ export function runLossGrad(input: LossGradInput): LossGradResult {
     const combined = (i: number): number => -(zl[i] + zg[i])
     const scores = Float64Array.from({ length: nTargets }, (_, i) => combined(i))
     const referenceScores = Float64Array.from({ length: nReference }, (_, r) => combined(nTargets + r))
-    return { scores, referenceScores, loss: loss.slice(0, nTargets), gradNorm: gradNorm.slice(0, nTargets), report: { batchSize, batches, logitScale: input.logitScale, nPseudoMembers: nPseudo, nReference, weights: { loss: -1, gradNorm: -1 }, intercept: 0 } }
+    return {
+      scores,
+      referenceScores,
+      loss: loss.slice(0, nTargets),
+      gradNorm: gradNorm.slice(0, nTargets),
+      report: { batchSize, batches, logitScale: input.logitScale, nPseudoMembers: nPseudo, nReference, weights: { loss: -1, gradNorm: -1 }, intercept: 0 }
+    }
   }
   const fit = fitLogreg(design, labels, { signal: input.signal })
   // The logit, not the probability: pseudo-labels cut by a line in the same features are separable, the weights grow
@@ -166,6 +181,14 @@ export function runLossGrad(input: LossGradInput): LossGradResult {
     referenceScores,
     loss: loss.slice(0, nTargets),
     gradNorm: gradNorm.slice(0, nTargets),
-    report: { batchSize, batches, logitScale: input.logitScale, nPseudoMembers: nPseudo, nReference, weights: { loss: fit.model.weights[0], gradNorm: fit.model.weights[1] }, intercept: fit.model.intercept }
+    report: {
+      batchSize,
+      batches,
+      logitScale: input.logitScale,
+      nPseudoMembers: nPseudo,
+      nReference,
+      weights: { loss: fit.model.weights[0], gradNorm: fit.model.weights[1] },
+      intercept: fit.model.intercept
+    }
   }
 }

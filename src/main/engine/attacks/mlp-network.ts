@@ -238,8 +238,7 @@ export class MlpNetwork {
     }
     const stepSize = adam.learningRate / (1 - power.b1)
     const bc2sqrt = Math.sqrt(1 - power.b2)
-    this.rt.adam(this.params.ptr, this.gradient.ptr, this.moment1.ptr, this.moment2.ptr, this.params.view.length,
-      stepSize, adam.beta1, adam.beta2, adam.eps, bc2sqrt)
+    this.rt.adam(this.params.ptr, this.gradient.ptr, this.moment1.ptr, this.moment2.ptr, this.params.view.length, stepSize, adam.beta1, adam.beta2, adam.eps, bc2sqrt)
   }
 
   /** Release the kernel runtime (stops its worker thread). */

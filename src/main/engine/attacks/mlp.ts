@@ -101,7 +101,10 @@ function splitRows(labels: Uint8Array, fraction: number, seed: number, stratifie
   const train: number[] = []
   const validation: number[] = []
   if (!stratified) {
-    const rows = shuffleInPlace(Array.from({ length: labels.length }, (_, i) => i), rng)
+    const rows = shuffleInPlace(
+      Array.from({ length: labels.length }, (_, i) => i),
+      rng
+    )
     const nVal = Math.round(rows.length * fraction)
     return { train: Int32Array.from(rows.slice(nVal).sort((a, b) => a - b)), validation: Int32Array.from(rows.slice(0, nVal).sort((a, b) => a - b)) }
   }
@@ -149,9 +152,10 @@ export async function trainMlp(data: TrainingData, options: MlpOptions): Promise
     beta2: options.beta2 ?? 0.999,
     eps: options.eps ?? 1e-8
   }
-  const split = options.earlyStopping === false
-    ? { train: Int32Array.from({ length: data.n }, (_, i) => i), validation: new Int32Array(0) }
-    : splitRows(data.labels, options.validationFraction ?? 0.1, options.seed, options.stratifiedSplit ?? true)
+  const split =
+    options.earlyStopping === false
+      ? { train: Int32Array.from({ length: data.n }, (_, i) => i), validation: new Int32Array(0) }
+      : splitRows(data.labels, options.validationFraction ?? 0.1, options.seed, options.stratifiedSplit ?? true)
   const { train, validation } = split
   const dims = [data.dim, ...(options.hidden ?? MLP_DEFAULT_HIDDEN), 2]
   const net = await MlpNetwork.create(initMlp(dims, options.seed), Math.max(batchSize, EVAL_BATCH), options.threads)
@@ -177,8 +181,7 @@ interface LoopState {
 }
 
 /** One pass over the shuffled training rows; returns the epoch's mean training loss. */
-async function trainEpoch(net: MlpNetwork, data: TrainingData, o: EpochSettings, state: LoopState, epoch: number,
-  shuffleRng: Rng, batchLabels: Uint8Array): Promise<number> {
+async function trainEpoch(net: MlpNetwork, data: TrainingData, o: EpochSettings, state: LoopState, epoch: number, shuffleRng: Rng, batchLabels: Uint8Array): Promise<number> {
   const { order } = state
   shuffleInPlace(order, shuffleRng)
   const batches = Math.ceil(order.length / o.batchSize)
@@ -205,14 +208,20 @@ async function trainEpoch(net: MlpNetwork, data: TrainingData, o: EpochSettings,
   return epochLoss / order.length
 }
 
-async function runEpochs(net: MlpNetwork, data: TrainingData, train: Int32Array, validation: Int32Array,
-  o: EpochSettings): Promise<{ model: MlpModel; summary: MlpTrainingSummary }> {
+async function runEpochs(net: MlpNetwork, data: TrainingData, train: Int32Array, validation: Int32Array, o: EpochSettings): Promise<{ model: MlpModel; summary: MlpTrainingSummary }> {
   const shuffleRng = createRng(seedOf('mlp-shuffle', o.seed))
   const state: LoopState = { order: Int32Array.from(train), step: 0, lastYield: performance.now() }
   const batchLabels = new Uint8Array(o.batchSize)
   const summary: MlpTrainingSummary = {
-    epochsRun: 0, bestEpoch: 0, bestValidationLoss: null, earlyStopped: false, trainLoss: [], validationLoss: [],
-    nTrain: train.length, nValidation: validation.length, threads: net.threads
+    epochsRun: 0,
+    bestEpoch: 0,
+    bestValidationLoss: null,
+    earlyStopped: false,
+    trainLoss: [],
+    validationLoss: [],
+    nTrain: train.length,
+    nValidation: validation.length,
+    threads: net.threads
   }
   let best: Float32Array | undefined
   let sinceBest = 0
@@ -243,8 +252,7 @@ async function runEpochs(net: MlpNetwork, data: TrainingData, train: Int32Array,
 export type MlpScoreRule = 'softmax' | 'sigmoid-logit1'
 
 /** Member score (default softmax of logit 1) for each of the n rows of x (n × dim). */
-export async function predictMlp(model: MlpModel, x: Float32Array, n: number, dim: number,
-  options: { threads?: number; signal?: AbortSignal; score?: MlpScoreRule } = {}): Promise<Float64Array> {
+export async function predictMlp(model: MlpModel, x: Float32Array, n: number, dim: number, options: { threads?: number; signal?: AbortSignal; score?: MlpScoreRule } = {}): Promise<Float64Array> {
   if (model.layers[0].inputs !== dim || x.length !== n * dim) {
     throw new WorkbenchError({
       code: 'invalid-input',

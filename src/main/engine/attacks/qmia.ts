@@ -72,9 +72,20 @@ function pick(rows: QmiaRows, p: number, idx: number[]): QmiaRows {
 export function runQmia(input: QmiaInput): QmiaResult {
   const { p, alpha } = input
   if (!(alpha > 0 && alpha < 1)) throw new WorkbenchError({ code: 'invalid-input', item: 'qmia.alpha', message: `QMIA's target FPR must be in (0, 1); got ${alpha}.`, hint: 'Use e.g. 0.01.' })
-  if (input.reference.n < 10) throw new WorkbenchError({ code: 'invalid-input', item: 'reference', message: `QMIA fits on guaranteed non-members and needs at least 10; the dataset has ${input.reference.n}.`, hint: 'Add items with role "reference" (e.g. created after the model was released).' })
+  if (input.reference.n < 10)
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: 'reference',
+      message: `QMIA fits on guaranteed non-members and needs at least 10; the dataset has ${input.reference.n}.`,
+      hint: 'Add items with role "reference" (e.g. created after the model was released).'
+    })
   const all = Array.from({ length: input.reference.n }, (_, i) => i)
-  const fitIdx = all.length > QMIA_MAX_REFERENCE ? shuffleInPlace(all, createRng(seedOf('qmia-fit', input.seed))).slice(0, QMIA_MAX_REFERENCE).sort((a, b) => a - b) : all
+  const fitIdx =
+    all.length > QMIA_MAX_REFERENCE
+      ? shuffleInPlace(all, createRng(seedOf('qmia-fit', input.seed)))
+          .slice(0, QMIA_MAX_REFERENCE)
+          .sort((a, b) => a - b)
+      : all
   const fitRows = pick(input.reference, p, fitIdx)
   const { gram, mean } = centredGram(fitRows.features, fitRows.n, p)
   const meanFit = fitDualRidge(gram, fitRows.n, fitRows.score, undefined, input.signal)

@@ -68,8 +68,15 @@ export function runRank(input: RankInput): RankResult {
   const n = input.ownIndex.length
   const available = input.ownIndex.some((o) => o >= 0) ? m - 1 : m
   if (!(Number.isInteger(k) && k >= 2)) throw new WorkbenchError({ code: 'invalid-input', item: 'rank.k', message: `The rank attack needs K ≥ 2 candidates; got ${k}.`, hint: 'Use e.g. K = 100.' })
-  if (k - 1 > available) throw new WorkbenchError({ code: 'invalid-input', item: 'rank.k', message: `K = ${k} needs ${k - 1} distractor captions, but only ${available} are available.`, hint: `Use K ≤ ${available + 1}, or supply a longer candidate list.` })
-  if (input.ownText.length === 0 || input.ownText.length !== input.candidates.length) throw new WorkbenchError({ code: 'invalid-input', item: 'rank.templates', message: 'The rank attack needs the same templates for own captions and candidates (at least one).' })
+  if (k - 1 > available)
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: 'rank.k',
+      message: `K = ${k} needs ${k - 1} distractor captions, but only ${available} are available.`,
+      hint: `Use K ≤ ${available + 1}, or supply a longer candidate list.`
+    })
+  if (input.ownText.length === 0 || input.ownText.length !== input.candidates.length)
+    throw new WorkbenchError({ code: 'invalid-input', item: 'rank.templates', message: 'The rank attack needs the same templates for own captions and candidates (at least one).' })
   const ranks = new Float64Array(n)
   const margins = new Float64Array(n)
   let top1 = 0

@@ -41,12 +41,28 @@ export async function fitAndScore(req: FitRequest, x: Float32Array, labels: Uint
     const fit = fitLogreg(denseMatrix(x, n, dim), labels, { ...req.logreg, signal: req.signal })
     return { scores: logregScores(fit.model, denseMatrix(targetX, nTarget, dim)), facts: { ...none, iterations: fit.iterations, converged: fit.converged } }
   }
-  const { model, summary } = await trainMlp({ x, labels, n, dim }, {
-    ...req.mlp, keepBest: req.settings.keepBest, stratifiedSplit: req.settings.stratifiedSplit,
-    seed: seedOf('wsa-train', req.seed), signal: req.signal, onProgress: req.onProgress
-  })
+  const { model, summary } = await trainMlp(
+    { x, labels, n, dim },
+    {
+      ...req.mlp,
+      keepBest: req.settings.keepBest,
+      stratifiedSplit: req.settings.stratifiedSplit,
+      seed: seedOf('wsa-train', req.seed),
+      signal: req.signal,
+      onProgress: req.onProgress
+    }
+  )
   const scores = await predictMlp(model, targetX, nTarget, dim, { threads: req.mlp?.threads, signal: req.signal, score: req.settings.score })
-  return { scores, facts: { ...none, epochsRun: summary.epochsRun, bestValidationLoss: summary.bestValidationLoss, earlyStopped: summary.earlyStopped, lossCurve: { train: [...summary.trainLoss], validation: [...summary.validationLoss], bestEpoch: summary.bestEpoch } } }
+  return {
+    scores,
+    facts: {
+      ...none,
+      epochsRun: summary.epochsRun,
+      bestValidationLoss: summary.bestValidationLoss,
+      earlyStopped: summary.earlyStopped,
+      lossCurve: { train: [...summary.trainLoss], validation: [...summary.validationLoss], bestEpoch: summary.bestEpoch }
+    }
+  }
 }
 
 /**

@@ -110,7 +110,11 @@ export interface WsaReport {
 export function wsaThreshold(referenceScores: Float64Array, lambda: number): { mu: number; sigma: number; tau: number } {
   const n = referenceScores.length
   if (n === 0) {
-    throw new WorkbenchError({ code: 'invalid-input', message: 'WSA needs reference non-members (D_no), but none were given.', hint: 'Mark items created after the model\'s release with role "reference".' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      message: 'WSA needs reference non-members (D_no), but none were given.',
+      hint: 'Mark items created after the model\'s release with role "reference".'
+    })
   }
   let mu = 0
   for (const s of referenceScores) mu += s
@@ -147,7 +151,11 @@ export function wsaFeatureDim(d: number, aeaWidth: number, features: WsaFeatureO
 function aeaWidthOf(rows: EmbeddingRows, features: WsaFeatureOptions, role: string): number {
   if (!features.aea) return 0
   if (!rows.aea || rows.n === 0 || rows.aea.length % rows.n !== 0) {
-    throw new WorkbenchError({ code: 'invalid-input', message: `The AEA feature option is on but the ${role} items have no AEA vectors.`, hint: 'Compute AEA views for every role first, or turn the AEA feature off.' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      message: `The AEA feature option is on but the ${role} items have no AEA vectors.`,
+      hint: 'Compute AEA views for every role first, or turn the AEA feature off.'
+    })
   }
   return rows.aea.length / rows.n
 }
@@ -200,7 +208,14 @@ function selectFromPool(input: WsaInput, pool: EmbeddingRows, lambda: number): {
 }
 
 /** Steps 4–5: training rows (reference = 0, pseudo-members = 1; balanced if asked) and their features. */
-function trainingSet(input: WsaInput, pool: EmbeddingRows, positives: Int32Array, features: WsaFeatureOptions, balance: boolean, seed: number): { x: Float32Array; labels: Uint8Array; used: number; dim: number } {
+function trainingSet(
+  input: WsaInput,
+  pool: EmbeddingRows,
+  positives: Int32Array,
+  features: WsaFeatureOptions,
+  balance: boolean,
+  seed: number
+): { x: Float32Array; labels: Uint8Array; used: number; dim: number } {
   const { d, reference, target } = input
   const widths = [reference, pool, target].map((rows, i) => aeaWidthOf(rows, features, ['reference', 'pool', 'target'][i]))
   if (features.aea && new Set(widths).size !== 1) {
@@ -227,7 +242,14 @@ function thresholdAndSelect(input: WsaInput, pool: EmbeddingRows, settings: Vari
   const choice = fixed === null ? chooseLambda(refScores, poolScores, mu, sigma, targetPrecision) : null
   const lambda = fixed ?? choice!.lambda
   const sel = selectFromPool(input, pool, lambda)
-  return { ...sel, lambda, lambdaRule: choice ? ('precision' as const) : ('fixed' as const), targetPrecision: choice ? targetPrecision : null, estimatedPrecision: choice?.estimatedPrecision ?? null, estimatedNonmemberShare: choice?.pi0 ?? null }
+  return {
+    ...sel,
+    lambda,
+    lambdaRule: choice ? ('precision' as const) : ('fixed' as const),
+    targetPrecision: choice ? targetPrecision : null,
+    estimatedPrecision: choice?.estimatedPrecision ?? null,
+    estimatedNonmemberShare: choice?.pi0 ?? null
+  }
 }
 
 /** Steps 1–8: run WSA and return its score for every target row plus the report. */
@@ -243,20 +265,43 @@ export async function runWsa(input: WsaInput): Promise<{ scores: Float64Array; r
   const req: FitRequest = { model, settings, seed, mlp: input.mlp, logreg: input.logreg, signal: input.signal, onProgress: input.onProgress }
   const targetX = wsaFeatures(target, d, features)
   throwIfAborted(input.signal)
-  const fitted = crossFit
-    ? await crossFitted(input, req, t.selected, features, settings.balance, targetX)
-    : await fitOnce(input, req, pool, t.selected, features, settings.balance, targetX)
+  const fitted = crossFit ? await crossFitted(input, req, t.selected, features, settings.balance, targetX) : await fitOnce(input, req, pool, t.selected, features, settings.balance, targetX)
   const report: WsaReport = {
-    variant, mu: t.mu, sigma: t.sigma, tau: t.tau, lambda: t.lambda, lambdaRule: t.lambdaRule, targetPrecision: t.targetPrecision, estimatedPrecision: t.estimatedPrecision, estimatedNonmemberShare: t.estimatedNonmemberShare,
-    nReference: input.reference.n, nPool: pool.n, poolSource: input.pool ? 'separate' : 'transductive', crossFitFolds: crossFit ? (input.folds ?? 5) : null,
-    nSelected: t.selected.length, nUsedPerClass: fitted.used, balanced: settings.balance, ...selectionTruth(pool, t.selected), model, scoreRule: model === 'mlp' ? settings.score : 'sigmoid-logit1',
-    featureDim: fitted.dim, features, ...fitted.facts, seed, trainedOnEvaluated: input.pool || crossFit ? 0 : fitted.used, ko2023: null
+    variant,
+    mu: t.mu,
+    sigma: t.sigma,
+    tau: t.tau,
+    lambda: t.lambda,
+    lambdaRule: t.lambdaRule,
+    targetPrecision: t.targetPrecision,
+    estimatedPrecision: t.estimatedPrecision,
+    estimatedNonmemberShare: t.estimatedNonmemberShare,
+    nReference: input.reference.n,
+    nPool: pool.n,
+    poolSource: input.pool ? 'separate' : 'transductive',
+    crossFitFolds: crossFit ? (input.folds ?? 5) : null,
+    nSelected: t.selected.length,
+    nUsedPerClass: fitted.used,
+    balanced: settings.balance,
+    ...selectionTruth(pool, t.selected),
+    model,
+    scoreRule: model === 'mlp' ? settings.score : 'sigmoid-logit1',
+    featureDim: fitted.dim,
+    features,
+    ...fitted.facts,
+    seed,
+    trainedOnEvaluated: input.pool || crossFit ? 0 : fitted.used,
+    ko2023: null
   }
   if (!settings.ko2023Evaluation || !target.truth) return { scores: fitted.scores, report }
   // ko2023 removes the pseudo-members it trained on (transductive pool only) and balances the classes.
   const evaluationRows = ko2023EvaluationRows(target.truth, input.pool ? new Int32Array(0) : t.selected, seed)
   const pick = (i: number): number => fitted.scores[i]
-  const tpr = tprBelowFpr(Array.from(evaluationRows, pick), Array.from(evaluationRows, (i) => target.truth![i]), 0.01)
+  const tpr = tprBelowFpr(
+    Array.from(evaluationRows, pick),
+    Array.from(evaluationRows, (i) => target.truth![i]),
+    0.01
+  )
   report.ko2023 = { evaluated: evaluationRows.length, removedPseudoMembers: input.pool ? 0 : t.selected.length, tprBelow1pct: tpr }
   report.trainedOnEvaluated = 0
   return { scores: fitted.scores, report, evaluationRows }
@@ -282,7 +327,11 @@ async function crossFitted(input: WsaInput, req: FitRequest, selected: Int32Arra
     const rows = Int32Array.from({ length: target.n }, (_, i) => i).filter((i) => folds[i] === fold)
     if (rows.length === 0) continue
     if (positives.length === 0) {
-      throw new WorkbenchError({ code: 'invalid-input', message: `Cross-fitting fold ${fold + 1} of ${k} has no pseudo-members to train on (${selected.length} selected in all).`, hint: 'Lower λ, use fewer folds, or give a larger pool.' })
+      throw new WorkbenchError({
+        code: 'invalid-input',
+        message: `Cross-fitting fold ${fold + 1} of ${k} has no pseudo-members to train on (${selected.length} selected in all).`,
+        hint: 'Lower λ, use fewer folds, or give a larger pool.'
+      })
     }
     const { x, labels, used, dim } = trainingSet(input, target, positives, features, balance, seedOf(seed, 'fold', fold))
     const foldX = new Float32Array(rows.length * dim)

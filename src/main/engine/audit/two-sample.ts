@@ -91,7 +91,11 @@ export function twoSampleTest(a: Float64Array, b: Float64Array, d: number, optio
   const nA = a.length / d
   const nB = b.length / d
   if (!Number.isInteger(nA) || !Number.isInteger(nB) || nA < 2 || nB < 2) {
-    throw new WorkbenchError({ code: 'invalid-input', message: `The two-sample test needs at least 2 rows of ${d} values per group (got ${a.length} and ${b.length} values).`, hint: 'Give both groups at least two items.' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      message: `The two-sample test needs at least 2 rows of ${d} values per group (got ${a.length} and ${b.length} values).`,
+      hint: 'Give both groups at least two items.'
+    })
   }
   const n = nA + nB
   const pooled = new Float64Array(n * d)

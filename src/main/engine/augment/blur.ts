@@ -57,7 +57,9 @@ export function gaussianBlur(image: RgbImage, size: number, sigma: number): RgbI
       const o = row + x * 3
       const tb = x * size
       const c = row + xOff[tb + half]
-      let s0 = data[c] * kc, s1 = data[c + 1] * kc, s2 = data[c + 2] * kc
+      let s0 = data[c] * kc,
+        s1 = data[c + 1] * kc,
+        s2 = data[c + 2] * kc
       for (let t = 0; t < half; t++) {
         const l = row + xOff[tb + t]
         const r = row + xOff[tb + size - 1 - t]

@@ -93,9 +93,16 @@ export function rotateQuarter(image: RgbImage, quarterTurns: 1 | 2 | 3): RgbImag
     for (let x = 0; x < out.width; x++) {
       // Source pixel of output (x, y) for a counter-clockwise turn.
       let sx: number, sy: number
-      if (quarterTurns === 1) { sx = width - 1 - y; sy = x }
-      else if (quarterTurns === 2) { sx = width - 1 - x; sy = height - 1 - y }
-      else { sx = y; sy = height - 1 - x }
+      if (quarterTurns === 1) {
+        sx = width - 1 - y
+        sy = x
+      } else if (quarterTurns === 2) {
+        sx = width - 1 - x
+        sy = height - 1 - y
+      } else {
+        sx = y
+        sy = height - 1 - x
+      }
       const s = (sy * width + sx) * 3
       const d = (y * out.width + x) * 3
       out.data[d] = data[s]
@@ -110,11 +117,19 @@ export function rotateQuarter(image: RgbImage, quarterTurns: 1 | 2 | 3): RgbImag
 function affineNearest(image: RgbImage, a: number[]): RgbImage {
   const { width, height, data } = image
   const out = createRgbImage(width, height)
-  const corners = [[0, 0], [width, 0], [0, height], [width, height]]
+  const corners = [
+    [0, 0],
+    [width, 0],
+    [0, height],
+    [width, height]
+  ]
   const fixedOk = corners.every(([x, y]) => Math.abs(x * a[0] + y * a[1] + a[2]) < 32768 && Math.abs(x * a[3] + y * a[4] + a[5]) < 32768)
   const fix = (v: number): number => Math.floor(v * 65536 + 0.5)
   const coord = (v: number): number => (v < 0 ? -1 : Math.trunc(v))
-  const a0 = fix(a[0]), a1 = fix(a[1]), a3 = fix(a[3]), a4 = fix(a[4])
+  const a0 = fix(a[0]),
+    a1 = fix(a[1]),
+    a3 = fix(a[3]),
+    a4 = fix(a[4])
   let xo = fixedOk ? fix(a[2] + a[1] * 0.5 + a[0] * 0.5) : a[2] + a[1] * 0.5 + a[0] * 0.5
   let yo = fixedOk ? fix(a[5] + a[4] * 0.5 + a[3] * 0.5) : a[5] + a[4] * 0.5 + a[3] * 0.5
   for (let y = 0; y < height; y++) {

@@ -87,8 +87,7 @@ export const TRANSFORM_NAMES = Object.keys(DEFS) as TransformName[]
 
 /** The default AEA bank (K = 10, one draw each), as canonical text. */
 export const DEFAULT_BANK_TEXT =
-  'rrc(scale=0.5:1,ratio=0.75:1.333), rot(deg=15), translate(frac=0.1), jitter(b=0.4,c=0.4,s=0.4), ' +
-  'blur(k=5,sigma=0.1:2), hflip, vflip, autocontrast, sharpness(f=2), posterize(bits=4)'
+  'rrc(scale=0.5:1,ratio=0.75:1.333), rot(deg=15), translate(frac=0.1), jitter(b=0.4,c=0.4,s=0.4), ' + 'blur(k=5,sigma=0.1:2), hflip, vflip, autocontrast, sharpness(f=2), posterize(bits=4)'
 
 function invalid(message: string, token: string, hint: string): WorkbenchError {
   return new WorkbenchError({ code: 'invalid-input', message, item: token, hint })
@@ -170,7 +169,8 @@ function parseParams(name: TransformName, body: string, token: string): AugTrans
     const m = /^\s*([A-Za-z]+)\s*=\s*(\S(?:.*\S)?)\s*$/.exec(raw)
     if (!m) throw invalid(`Augmentation spec: "${raw.trim()}" in "${token}" is not key=value.`, token, `Parameters of ${name}: ${defs.map((d) => d.key).join(', ') || 'none'}.`)
     const key = m[1].toLowerCase()
-    if (!defs.some((d) => d.key === key)) throw invalid(`Augmentation spec: ${name} has no parameter "${m[1]}" (in "${token}").`, token, `Parameters of ${name}: ${defs.map((d) => d.key).join(', ') || 'none'}.`)
+    if (!defs.some((d) => d.key === key))
+      throw invalid(`Augmentation spec: ${name} has no parameter "${m[1]}" (in "${token}").`, token, `Parameters of ${name}: ${defs.map((d) => d.key).join(', ') || 'none'}.`)
     if (given.has(key)) throw invalid(`Augmentation spec: parameter "${key}" is given twice in "${token}".`, token, 'Give each parameter once.')
     given.set(key, m[2].replace(/\s+/g, ''))
   }

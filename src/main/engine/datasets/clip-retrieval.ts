@@ -42,7 +42,11 @@ async function numbered(dir: string, ext: string): Promise<Map<number, string>> 
 
 /** True when `root` has clip-retrieval's `img_emb/` and `metadata/` folders. */
 export async function isClipRetrievalFolder(root: string): Promise<boolean> {
-  const dir = (name: string): Promise<boolean> => stat(path.join(root, name)).then((s) => s.isDirectory(), () => false)
+  const dir = (name: string): Promise<boolean> =>
+    stat(path.join(root, name)).then(
+      (s) => s.isDirectory(),
+      () => false
+    )
   return (await dir('img_emb')) && (await dir('metadata'))
 }
 
@@ -53,14 +57,23 @@ function badDataset(item: string, message: string, hint: string, cause?: unknown
 /** Pair every metadata_N.parquet with img_emb_N.npy and text_emb_N.npy and check that shapes agree. */
 async function discoverParts(root: string): Promise<Part[]> {
   const [meta, img, txt] = await Promise.all([numbered(path.join(root, 'metadata'), 'parquet'), numbered(path.join(root, 'img_emb'), 'npy'), numbered(path.join(root, 'text_emb'), 'npy')])
-  if (meta.size === 0) throw badDataset(root, `${root} has no metadata/metadata_N.parquet files.`, 'clip-retrieval writes img_emb/img_emb_N.npy, text_emb/text_emb_N.npy and metadata/metadata_N.parquet; copy all three folders.')
+  if (meta.size === 0)
+    throw badDataset(
+      root,
+      `${root} has no metadata/metadata_N.parquet files.`,
+      'clip-retrieval writes img_emb/img_emb_N.npy, text_emb/text_emb_N.npy and metadata/metadata_N.parquet; copy all three folders.'
+    )
   const parts: Part[] = []
   let dim: number | undefined
   for (const index of [...meta.keys()].sort((a, b) => a - b)) {
     const imageFile = img.get(index)
     const textFile = txt.get(index)
     if (!imageFile || !textFile) {
-      throw badDataset(root, `Part ${index} has metadata but no ${!imageFile ? `img_emb/img_emb_${index}.npy` : `text_emb/text_emb_${index}.npy`}.`, 'Both image and text embeddings are needed (run clip-retrieval with enable_text=True); copy the missing file or remove the part.')
+      throw badDataset(
+        root,
+        `Part ${index} has metadata but no ${!imageFile ? `img_emb/img_emb_${index}.npy` : `text_emb/text_emb_${index}.npy`}.`,
+        'Both image and text embeddings are needed (run clip-retrieval with enable_text=True); copy the missing file or remove the part.'
+      )
     }
     let image: NpyMatrix
     let text: NpyMatrix
@@ -72,9 +85,15 @@ async function discoverParts(root: string): Promise<Part[]> {
       const what = err instanceof NpyError ? err.message : `${meta.get(index)}: not a readable parquet file (${(err as Error).message})`
       throw badDataset(root, `Part ${index}: ${what}.`, 'Re-copy the file; it is probably truncated.', err)
     }
-    if (image.rows !== rows || text.rows !== rows) throw badDataset(root, `Part ${index}: metadata has ${rows} rows but the embeddings have ${image.rows} (image) and ${text.rows} (text).`, 'The three files of a part must come from the same clip-retrieval run; re-copy them together.')
+    if (image.rows !== rows || text.rows !== rows)
+      throw badDataset(
+        root,
+        `Part ${index}: metadata has ${rows} rows but the embeddings have ${image.rows} (image) and ${text.rows} (text).`,
+        'The three files of a part must come from the same clip-retrieval run; re-copy them together.'
+      )
     if (image.cols !== text.cols) throw badDataset(root, `Part ${index}: image embeddings have ${image.cols} dimensions, text embeddings ${text.cols}.`, 'Both must come from the same CLIP model.')
-    if (dim !== undefined && image.cols !== dim) throw badDataset(root, `Part ${index} has ${image.cols}-dimensional embeddings, earlier parts ${dim}.`, 'All parts must come from the same CLIP model.')
+    if (dim !== undefined && image.cols !== dim)
+      throw badDataset(root, `Part ${index} has ${image.cols}-dimensional embeddings, earlier parts ${dim}.`, 'All parts must come from the same CLIP model.')
     dim = image.cols
     parts.push({ index, parquet: meta.get(index)!, image, text, rows })
   }
@@ -93,7 +112,12 @@ async function* partRows(part: Part, signal?: AbortSignal): AsyncGenerator<{ row
     throwIfAborted(signal)
     const end = start + Number(group.num_rows)
     const rows = await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: end, compressors }).catch((err: Error) => {
-      throw badDataset(part.parquet, `${part.parquet}: rows ${start}–${end - 1} cannot be decoded (${err.message}).`, 'Re-copy the file; it is probably truncated (snappy, gzip, zstd, brotli and lz4 pages are all read).', err)
+      throw badDataset(
+        part.parquet,
+        `${part.parquet}: rows ${start}–${end - 1} cannot be decoded (${err.message}).`,
+        'Re-copy the file; it is probably truncated (snappy, gzip, zstd, brotli and lz4 pages are all read).',
+        err
+      )
     })
     for (let i = 0; i < rows.length; i++) yield { row: start + i, values: rows[i] }
     start = end
@@ -123,7 +147,13 @@ async function* clipRetrievalRecords(parts: Part[], labelling: Labelling, option
       const record = rowRecord(part, row, values, labelling, used)
       const id = record.item?.id
       if (id !== undefined && seen.has(id)) {
-        const issue: DatasetIssue = { itemId: id, severity: 'error', code: 'duplicate-id', message: `metadata_${part.index}.parquet row ${row}: key ${id} was used by an earlier row; this row is skipped.`, hint: 'Keys must be unique across parts.' }
+        const issue: DatasetIssue = {
+          itemId: id,
+          severity: 'error',
+          code: 'duplicate-id',
+          message: `metadata_${part.index}.parquet row ${row}: key ${id} was used by an earlier row; this row is skipped.`,
+          hint: 'Keys must be unique across parts.'
+        }
         yield { issues: [issue] }
         continue
       }
@@ -168,7 +198,7 @@ function vectorSource(parts: Part[], model: string | null): VectorSource {
       const handles = new Map<string, FileHandle>()
       const handle = async (file: string) => handles.get(file) ?? handles.set(file, await openRegularFile(file)).get(file)!
       try {
-        for (let i = 0; i < items.length; ) {
+        for (let i = 0; i < items.length;) {
           const v = items[i].vectors
           const part = v && byIndex.get(v.shard)
           if (!v || !part) throw new WorkbenchError({ code: 'internal', item: items[i].id, message: `Item ${items[i].id} has no precomputed embedding row.` })
@@ -199,5 +229,12 @@ export async function openClipRetrieval(root: string, meta: DatasetJson | undefi
     embeddings: { dim: source.dim, model: source.model, parts: parts.length }
   }
   const rows = parts.reduce((n, p) => n + p.rows, 0)
-  return { ...toDataset(info, (o) => clipRetrievalRecords(parts, labelling, o), async () => rows), vectors: source }
+  return {
+    ...toDataset(
+      info,
+      (o) => clipRetrievalRecords(parts, labelling, o),
+      async () => rows
+    ),
+    vectors: source
+  }
 }

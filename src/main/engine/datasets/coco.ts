@@ -39,7 +39,12 @@ function fatal(file: string, message: string, hint: string): WorkbenchError {
 /** Parse the captions file and check its top-level shape; anything else is per-entry. */
 async function readCoco(file: string): Promise<{ images: unknown[]; annotations: unknown[] }> {
   const size = (await stat(file)).size
-  if (size > MAX_COCO_JSON_BYTES) throw fatal(file, `${size} bytes, above the ${MAX_COCO_JSON_BYTES}-byte limit for a COCO captions file.`, 'Split the annotations into several files (e.g. per split) and open each as its own dataset.')
+  if (size > MAX_COCO_JSON_BYTES)
+    throw fatal(
+      file,
+      `${size} bytes, above the ${MAX_COCO_JSON_BYTES}-byte limit for a COCO captions file.`,
+      'Split the annotations into several files (e.g. per split) and open each as its own dataset.'
+    )
   let json: unknown
   try {
     json = JSON.parse((await readRegularFile(file, MAX_COCO_JSON_BYTES)).toString('utf8').replace(/^\uFEFF/, ''))
@@ -76,7 +81,9 @@ function indexImages(images: unknown[], name: string): { files: Map<string, stri
       return
     }
     if (firstIndex.has(id)) {
-      records.push(entryIssue(id, 'duplicate-id', `${name} images[${i}]: image id ${id} is already listed at images[${firstIndex.get(id)}]; this entry is ignored.`, 'List every image once.', 'warning'))
+      records.push(
+        entryIssue(id, 'duplicate-id', `${name} images[${i}]: image id ${id} is already listed at images[${firstIndex.get(id)}]; this entry is ignored.`, 'List every image once.', 'warning')
+      )
       return
     }
     firstIndex.set(id, i)
@@ -102,23 +109,54 @@ function annotationRecord(entry: unknown, i: number, ctx: AnnotationContext): Da
   const imageId = idText(a.image_id)
   if (annId === undefined || imageId === undefined) {
     const missing = annId === undefined ? '"id"' : '"image_id"'
-    return entryIssue(`annotations[${i}]`, annId === undefined ? 'missing-id' : 'missing-field', `${where}: ${missing} is missing; this annotation is skipped.`, 'Every annotation needs a numeric "id", an "image_id" and a "caption".')
+    return entryIssue(
+      `annotations[${i}]`,
+      annId === undefined ? 'missing-id' : 'missing-field',
+      `${where}: ${missing} is missing; this annotation is skipped.`,
+      'Every annotation needs a numeric "id", an "image_id" and a "caption".'
+    )
   }
   const id = `${imageId}-${annId}`
   const first = ctx.seen.get(annId)
-  if (first !== undefined) return entryIssue(id, 'duplicate-id', `${where}: annotation id ${annId} is already used by annotations[${first}]; this annotation is skipped.`, 'Give every annotation a unique id.')
+  if (first !== undefined)
+    return entryIssue(id, 'duplicate-id', `${where}: annotation id ${annId} is already used by annotations[${first}]; this annotation is skipped.`, 'Give every annotation a unique id.')
   ctx.seen.set(annId, i)
-  if (!ctx.files.has(imageId)) return entryIssue(id, 'unknown-image', `${where} (id ${annId}): image_id ${imageId} matches no entry of "images"; this annotation is skipped.`, 'Add the image to "images" or remove the annotation.')
+  if (!ctx.files.has(imageId))
+    return entryIssue(
+      id,
+      'unknown-image',
+      `${where} (id ${annId}): image_id ${imageId} matches no entry of "images"; this annotation is skipped.`,
+      'Add the image to "images" or remove the annotation.'
+    )
   const file = ctx.files.get(imageId)
-  if (file === undefined) return entryIssue(id, 'missing-image-path', `${where} (id ${annId}): image ${imageId} has no "file_name"; this annotation is skipped.`, 'Give every image entry its "file_name" (relative to the image folder).')
+  if (file === undefined)
+    return entryIssue(
+      id,
+      'missing-image-path',
+      `${where} (id ${annId}): image ${imageId} has no "file_name"; this annotation is skipped.`,
+      'Give every image entry its "file_name" (relative to the image folder).'
+    )
   const caption = typeof a.caption === 'string' ? a.caption.trim() : ''
-  if (caption === '') return entryIssue(id, 'missing-caption', `${where} (id ${annId}): the caption is ${typeof a.caption === 'string' ? 'empty' : 'missing'}; this annotation is skipped.`, 'Every caption annotation needs a non-empty "caption".')
+  if (caption === '')
+    return entryIssue(
+      id,
+      'missing-caption',
+      `${where} (id ${annId}): the caption is ${typeof a.caption === 'string' ? 'empty' : 'missing'}; this annotation is skipped.`,
+      'Every caption annotation needs a non-empty "caption".'
+    )
   const imagePath = path.resolve(ctx.src.imagesDir, file)
   const metadata: Record<string, string> = { image_id: imageId }
   if (ctx.src.split) metadata.coco_split = ctx.src.split
   const item = { id, imagePath, caption, ...labelOf([id, imageId], ctx.src.labelling, ctx.used), metadata, escapesRoot: escapesRoot(ctx.src.root, imagePath) }
   const issues: DatasetIssue[] = []
-  if (item.escapesRoot) issues.push({ itemId: id, severity: 'warning', code: 'path-escapes-root', message: `${where}: ${imagePath} is outside the dataset folder ${ctx.src.root}.`, hint: 'Allowed for local runs; browser mode will not serve this image.' })
+  if (item.escapesRoot)
+    issues.push({
+      itemId: id,
+      severity: 'warning',
+      code: 'path-escapes-root',
+      message: `${where}: ${imagePath} is outside the dataset folder ${ctx.src.root}.`,
+      hint: 'Allowed for local runs; browser mode will not serve this image.'
+    })
   return { item, issues }
 }
 
@@ -155,7 +193,10 @@ async function looksLikeCoco(file: string): Promise<boolean> {
 
 async function jsonFiles(dir: string, pattern: RegExp): Promise<string[]> {
   const names = await readdir(dir).catch(() => [] as string[])
-  return names.filter((n) => pattern.test(n)).sort(byCodeUnit).map((n) => path.join(dir, n))
+  return names
+    .filter((n) => pattern.test(n))
+    .sort(byCodeUnit)
+    .map((n) => path.join(dir, n))
 }
 
 /**
@@ -173,7 +214,12 @@ export async function findCocoJson(root: string): Promise<string | undefined> {
     for (const f of candidates) if (await looksLikeCoco(f)) found.push(f)
   }
   if (found.length > 1) {
-    throw new WorkbenchError({ code: 'bad-dataset', item: root, message: `${root} holds several COCO captions files (${found.map((f) => path.relative(root, f)).join(', ')}).`, hint: `Open one of them directly, or name it in ${DATASET_JSON}: {"format": "coco", "annotations": "…"}.` })
+    throw new WorkbenchError({
+      code: 'bad-dataset',
+      item: root,
+      message: `${root} holds several COCO captions files (${found.map((f) => path.relative(root, f)).join(', ')}).`,
+      hint: `Open one of them directly, or name it in ${DATASET_JSON}: {"format": "coco", "annotations": "…"}.`
+    })
   }
   return found[0]
 }
@@ -194,7 +240,8 @@ async function imagesDirOf(file: string, root: string, meta: DatasetJson | undef
 
 /** Open a COCO captions file with its image folder, labels.csv and dataset.json rule. */
 export async function openCoco(file: string, root: string, meta: DatasetJson | undefined, signal?: AbortSignal): Promise<Dataset> {
-  if (!(await exists(file))) throw new WorkbenchError({ code: 'not-found', item: file, message: `The COCO captions file ${file} does not exist.`, hint: `Check the "annotations" entry of ${DATASET_JSON}.` })
+  if (!(await exists(file)))
+    throw new WorkbenchError({ code: 'not-found', item: file, message: `The COCO captions file ${file} does not exist.`, hint: `Check the "annotations" entry of ${DATASET_JSON}.` })
   const fromName = /^captions_(.+)\.json$/i.exec(path.basename(file))?.[1]
   const imagesDir = await imagesDirOf(file, root, meta, fromName)
   const split = fromName ?? (SPLIT_NAME.test(path.basename(imagesDir)) ? path.basename(imagesDir) : undefined)
@@ -202,5 +249,9 @@ export async function openCoco(file: string, root: string, meta: DatasetJson | u
   const hash = createHash('sha256').update(`coco\0${await sha256File(file, signal)}`)
   hashLabelling(hash, src.labelling)
   const info = { ...folderInfo(root, meta), manifestPath: file, kind: 'coco' as const, hash: hash.digest('hex') }
-  return toDataset(info, (o) => cocoRecords(src, o), (o) => countCoco(src, o))
+  return toDataset(
+    info,
+    (o) => cocoRecords(src, o),
+    (o) => countCoco(src, o)
+  )
 }

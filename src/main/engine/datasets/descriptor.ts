@@ -35,7 +35,10 @@ export type DatasetJson = z.infer<typeof DatasetJsonSchema>
 
 /** True when `file` exists (file or folder). */
 export async function exists(file: string): Promise<boolean> {
-  return stat(file).then(() => true, () => false)
+  return stat(file).then(
+    () => true,
+    () => false
+  )
 }
 
 /** Largest dataset.json read (it holds a name, a licence and a few rules). */

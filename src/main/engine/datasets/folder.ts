@@ -50,7 +50,10 @@ export const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b 
 export async function* walkImages(root: string, signal?: AbortSignal, dir = root): AsyncGenerator<FolderImage> {
   throwIfAborted(signal)
   const listing = await readdir(dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
-    throw new WorkbenchError({ code: 'bad-dataset', item: dir, message: `Cannot list the folder ${dir} (${err.code ?? err.message}).`, hint: 'Check that the folder exists and that you may read it.' }, { cause: err })
+    throw new WorkbenchError(
+      { code: 'bad-dataset', item: dir, message: `Cannot list the folder ${dir} (${err.code ?? err.message}).`, hint: 'Check that the folder exists and that you may read it.' },
+      { cause: err }
+    )
   })
   const entries = listing.filter((e) => !e.name.startsWith('.'))
   entries.sort((a, b) => byCodeUnit(a.name, b.name))
@@ -94,7 +97,17 @@ async function folderRecord(image: FolderImage, labels: Map<string, Label> | und
   const folder = path.posix.dirname(image.rel)
   const caption = image.captionPath ? await readCaption(image.captionPath).catch((err: Error) => err) : ''
   if (caption instanceof Error) {
-    return { issues: [{ itemId: id, severity: 'error', code: 'unreadable-file', message: `The caption file of ${image.rel} cannot be read: ${caption.message}`, hint: 'Make the caption a UTF-8 text file (regular file, under 1 MB), or remove it.' }] }
+    return {
+      issues: [
+        {
+          itemId: id,
+          severity: 'error',
+          code: 'unreadable-file',
+          message: `The caption file of ${image.rel} cannot be read: ${caption.message}`,
+          hint: 'Make the caption a UTF-8 text file (regular file, under 1 MB), or remove it.'
+        }
+      ]
+    }
   }
   const item: Item = {
     id,
@@ -107,7 +120,13 @@ async function folderRecord(image: FolderImage, labels: Map<string, Label> | und
   }
   const issues: DatasetIssue[] = []
   if (!image.captionPath) {
-    issues.push({ itemId: id, severity: 'warning', code: 'missing-caption', message: `${image.rel} has no caption file ${id}.txt next to it; its caption is empty.`, hint: 'Add a UTF-8 .txt file with the same name as the image.' })
+    issues.push({
+      itemId: id,
+      severity: 'warning',
+      code: 'missing-caption',
+      message: `${image.rel} has no caption file ${id}.txt next to it; its caption is empty.`,
+      hint: 'Add a UTF-8 .txt file with the same name as the image.'
+    })
   }
   return { item, issues }
 }

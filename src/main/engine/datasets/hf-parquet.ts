@@ -92,11 +92,19 @@ function chooseColumns(shard: Shard, md: FileMetaData, meta: DatasetJson | undef
   const names = [...cols.keys()]
   const image = meta?.image ?? names.find((n) => isImageStruct(cols.get(n)!))
   if (!image || !cols.has(image) || !isImageStruct(cols.get(image)!)) {
-    throw bad(shard.file, `${shard.name} has no image column of {bytes, path} structs${meta?.image ? ` named "${meta.image}"` : ''}; its columns: ${names.join(', ')}.`, 'Name the image column in dataset.json: {"format": "hf-parquet", "image": "<column>"}.')
+    throw bad(
+      shard.file,
+      `${shard.name} has no image column of {bytes, path} structs${meta?.image ? ` named "${meta.image}"` : ''}; its columns: ${names.join(', ')}.`,
+      'Name the image column in dataset.json: {"format": "hf-parquet", "image": "<column>"}.'
+    )
   }
   const caption = meta?.caption ?? CAPTION_COLUMNS.find((n) => cols.has(n))
   if (!caption || !cols.has(caption)) {
-    throw bad(shard.file, `${shard.name} has no caption column${meta?.caption ? ` named "${meta.caption}"` : ` (tried ${CAPTION_COLUMNS.join(', ')})`}; its columns: ${names.join(', ')}.`, 'Name the caption column in dataset.json: {"format": "hf-parquet", "caption": "<column>"}.')
+    throw bad(
+      shard.file,
+      `${shard.name} has no caption column${meta?.caption ? ` named "${meta.caption}"` : ` (tried ${CAPTION_COLUMNS.join(', ')})`}; its columns: ${names.join(', ')}.`,
+      'Name the caption column in dataset.json: {"format": "hf-parquet", "caption": "<column>"}.'
+    )
   }
   return { image, caption, listed: names.filter((n) => n !== image) }
 }
@@ -124,7 +132,17 @@ function rowItem(shard: Shard, row: number, values: Record<string, unknown>, col
   if ('issue' in label) return { issues: [{ itemId: id, severity: 'error', ...label.issue }] }
   const caption = values[cols.caption]
   const text = typeof caption === 'string' ? caption : Array.isArray(caption) && typeof caption[0] === 'string' ? caption[0] : ''
-  const issues: DatasetIssue[] = text ? [] : [{ itemId: id, severity: 'warning', code: 'missing-caption', message: `${where}: the caption column "${cols.caption}" is empty.`, hint: 'Fill the caption, or name another column in dataset.json ("caption").' }]
+  const issues: DatasetIssue[] = text
+    ? []
+    : [
+        {
+          itemId: id,
+          severity: 'warning',
+          code: 'missing-caption',
+          message: `${where}: the caption column "${cols.caption}" is empty.`,
+          hint: 'Fill the caption, or name another column in dataset.json ("caption").'
+        }
+      ]
   const metadata: Record<string, string> = { shard: shard.name }
   for (const [k, v] of Object.entries(values)) {
     const t = NOT_METADATA.has(k) || k === cols.caption ? undefined : cellText(v)
@@ -152,7 +170,17 @@ async function* records(shards: Shard[], cols: Columns, labelling: Labelling, op
         const rec = rowItem(shard, start + i, rows[i], cols, labelling, used)
         const id = rec.item?.id
         if (id !== undefined && seen.has(id)) {
-          yield { issues: [{ itemId: id, severity: 'error', code: 'duplicate-id', message: `${shard.name} row ${start + i}: id ${id} was used by an earlier row; this row is skipped.`, hint: 'Ids must be unique across shards.' }] }
+          yield {
+            issues: [
+              {
+                itemId: id,
+                severity: 'error',
+                code: 'duplicate-id',
+                message: `${shard.name} row ${start + i}: id ${id} was used by an earlier row; this row is skipped.`,
+                hint: 'Ids must be unique across shards.'
+              }
+            ]
+          }
           continue
         }
         if (id !== undefined) seen.add(id)
@@ -208,5 +236,9 @@ export async function openHfParquet(root: string, meta: DatasetJson | undefined,
   const labelling = await loadLabelling(root, meta)
   const info = { ...folderInfo(root, meta), manifestPath: root, kind: 'hf-parquet' as const, hash: await datasetHash(shards, cols, labelling, signal) }
   const rows = shards.reduce((n, s) => n + s.rows, 0)
-  return toDataset(info, (o) => records(shards, cols, labelling, o), async () => rows)
+  return toDataset(
+    info,
+    (o) => records(shards, cols, labelling, o),
+    async () => rows
+  )
 }

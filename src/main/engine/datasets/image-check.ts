@@ -27,7 +27,12 @@ export async function checkImageBytes(bytes: Buffer, item: Item, maxPixels = DEF
     if (bytes.length > 2 && bytes[0] === 0x42 && bytes[1] === 0x4d) {
       throw bad(item, `${imageLabel(item)} is a BMP image, which the image decoder (libvips in sharp) does not read.`, 'Convert it to PNG (lossless).', err)
     }
-    throw bad(item, `${imageLabel(item)} is not an image that can be read (${(err as Error).message}).`, 'Check that the file is a JPEG, PNG, WebP, GIF, BMP or TIFF image and not renamed from another format.', err)
+    throw bad(
+      item,
+      `${imageLabel(item)} is not an image that can be read (${(err as Error).message}).`,
+      'Check that the file is a JPEG, PNG, WebP, GIF, BMP or TIFF image and not renamed from another format.',
+      err
+    )
   }
   if (meta.format === 'svg') throw bad(item, `${imageLabel(item)} is an SVG drawing; vector images are not read.`, 'Export it to PNG first.')
   // The first frame's height, as decoding for a run reads it.

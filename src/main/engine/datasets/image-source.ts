@@ -37,7 +37,8 @@ function fromRef(ref: string): Located {
 export async function readItemImage(item: Located): Promise<Buffer> {
   if (item.parquetCell) return readParquetCell(item.imagePath, item.parquetCell.row, item.parquetCell.column)
   if (!item.member) return readRegularFile(item.imagePath, MAX_IMAGE_BYTES)
-  if (item.member.size > MAX_IMAGE_BYTES) throw new DataFileError('EFBIG', `${imageLabel(item)} is ${item.member.size} bytes, over the limit of ${MAX_IMAGE_BYTES} bytes for one image; it is not read.`)
+  if (item.member.size > MAX_IMAGE_BYTES)
+    throw new DataFileError('EFBIG', `${imageLabel(item)} is ${item.member.size} bytes, over the limit of ${MAX_IMAGE_BYTES} bytes for one image; it is not read.`)
   return readTarEntry(item.imagePath, item.member.offset, item.member.size)
 }
 

@@ -32,9 +32,15 @@ export const byNumber = (a: string, b: string): number => a.length - b.length ||
 
 async function shardNames(root: string): Promise<string[]> {
   const entries = await readdir(root, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
-    throw new WorkbenchError({ code: 'bad-dataset', item: root, message: `Cannot list the folder ${root} (${err.code ?? err.message}).`, hint: 'Check that the folder exists and that you may read it.' }, { cause: err })
+    throw new WorkbenchError(
+      { code: 'bad-dataset', item: root, message: `Cannot list the folder ${root} (${err.code ?? err.message}).`, hint: 'Check that the folder exists and that you may read it.' },
+      { cause: err }
+    )
   })
-  return entries.filter((e) => e.isDirectory() && SHARD.test(e.name)).map((e) => e.name).sort(byNumber)
+  return entries
+    .filter((e) => e.isDirectory() && SHARD.test(e.name))
+    .map((e) => e.name)
+    .sort(byNumber)
 }
 
 /** Group one shard's files by key; only one shard's listing is held at a time. */
@@ -108,14 +114,26 @@ export function keyRecord(files: KeyFiles, labelling: Labelling, used: Set<strin
     } catch (err) {
       return fail(key, 'bad-json', `${rel}.json is not valid JSON (${(err as Error).message}); this key is skipped.`, 'Re-run img2dataset for this shard, or delete the key.')
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return fail(key, 'bad-json', `${rel}.json is not a JSON object; this key is skipped.`, 'Re-run img2dataset for this shard, or delete the key.')
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      return fail(key, 'bad-json', `${rel}.json is not a JSON object; this key is skipped.`, 'Re-run img2dataset for this shard, or delete the key.')
     meta = parsed as Record<string, unknown>
   }
   if (typeof meta.status === 'string' && meta.status !== 'success') {
     const why = typeof meta.error_message === 'string' && meta.error_message ? ` (${meta.error_message})` : ''
-    return fail(key, 'download-failed', `${rel}.json: status "${meta.status}"${why}; the image was not downloaded, this key is skipped.`, 'Expected for part of any web crawl; re-run img2dataset with retries to recover some.')
+    return fail(
+      key,
+      'download-failed',
+      `${rel}.json: status "${meta.status}"${why}; the image was not downloaded, this key is skipped.`,
+      'Expected for part of any web crawl; re-run img2dataset with retries to recover some.'
+    )
   }
-  if (!files.image) return fail(key, 'missing-file', `${rel} has no image file (.jpg, .png or .webp) next to its ${files.json !== undefined ? '.json' : '.txt'}; this key is skipped.`, 'Re-run img2dataset for this shard, or delete the key.')
+  if (!files.image)
+    return fail(
+      key,
+      'missing-file',
+      `${rel} has no image file (.jpg, .png or .webp) next to its ${files.json !== undefined ? '.json' : '.txt'}; this key is skipped.`,
+      'Re-run img2dataset for this shard, or delete the key.'
+    )
   const label = labelOf([key], labelling, used, { shard: files.shard, fields: meta, where: `${rel}.json` })
   if ('issue' in label) return fail(key, label.issue.code, label.issue.message, label.issue.hint)
   const metadata: Record<string, string> = { shard: files.shard }
@@ -127,7 +145,14 @@ export function keyRecord(files: KeyFiles, labelling: Labelling, used: Set<strin
   const caption = files.caption ?? fromJson ?? ''
   const item: Item = { id: key, ...files.image, caption, ...label, metadata, escapesRoot: false }
   const issues: DatasetIssue[] = []
-  if (files.caption === undefined && fromJson === undefined) issues.push({ itemId: key, severity: 'warning', code: 'missing-caption', message: `${rel} has neither a .txt caption nor a "caption" in its .json; its caption is empty.`, hint: 'Run img2dataset with caption_col set, or add the .txt file.' })
+  if (files.caption === undefined && fromJson === undefined)
+    issues.push({
+      itemId: key,
+      severity: 'warning',
+      code: 'missing-caption',
+      message: `${rel} has neither a .txt caption nor a "caption" in its .json; its caption is empty.`,
+      hint: 'Run img2dataset with caption_col set, or add the .txt file.'
+    })
   return { item, issues }
 }
 
@@ -147,7 +172,12 @@ export async function* img2datasetRecords(root: string, labelling: Labelling, op
   for await (const entry of shardEntries(root, options.signal)) {
     const first = seen.get(entry.key)
     if (first !== undefined) {
-      yield fail(entry.key, 'duplicate-id', `${entry.shard}/${entry.key}: key ${entry.key} is already used in shard ${first}; this key is skipped.`, 'Keys must be unique across shards; do not merge outputs of different img2dataset runs into one folder.')
+      yield fail(
+        entry.key,
+        'duplicate-id',
+        `${entry.shard}/${entry.key}: key ${entry.key} is already used in shard ${first}; this key is skipped.`,
+        'Keys must be unique across shards; do not merge outputs of different img2dataset runs into one folder.'
+      )
       continue
     }
     seen.set(entry.key, entry.shard)
@@ -178,5 +208,9 @@ export async function img2datasetHash(root: string, labelling: Labelling, signal
 export async function openImg2dataset(root: string, meta: DatasetJson | undefined, signal?: AbortSignal): Promise<Dataset> {
   const labelling = await loadLabelling(root, meta)
   const info = { ...folderInfo(root, meta), manifestPath: root, kind: 'img2dataset' as const, hash: await img2datasetHash(root, labelling, signal) }
-  return toDataset(info, (o) => img2datasetRecords(root, labelling, o), (o) => countAsync(shardEntries(root, o.signal), o.signal))
+  return toDataset(
+    info,
+    (o) => img2datasetRecords(root, labelling, o),
+    (o) => countAsync(shardEntries(root, o.signal), o.signal)
+  )
 }

@@ -11,17 +11,5 @@ export { sha256File, sha256Bytes, sha256Text, captionHash, imageHash } from './h
 export { IMAGE_EXTENSIONS } from './folder'
 export { LABELS_FILE } from './labels-file'
 export { MEMBERSHIPS, ROLES } from './types'
-export type {
-  Dataset,
-  DatasetInfo,
-  DatasetIssue,
-  DatasetRecord,
-  IssueCode,
-  Item,
-  ItemsOptions,
-  IterateOptions,
-  Membership,
-  Role,
-  VectorSource
-} from './types'
+export type { Dataset, DatasetInfo, DatasetIssue, DatasetRecord, IssueCode, Item, ItemsOptions, IterateOptions, Membership, Role, VectorSource } from './types'
 export { thumbnailDataUrl } from './thumbnail'

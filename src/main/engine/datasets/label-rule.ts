@@ -64,10 +64,22 @@ export function labelOf(keys: string[], labelling: Labelling, used: Set<string>,
   const blank = (v: unknown): boolean => v === undefined || v === null || v === ''
   const membership = blank(m) ? base.membership : parseMembership(m)
   if (!membership) {
-    return { issue: { code: 'bad-membership', message: `${context.where}: membership ${JSON.stringify(m)} is not one of ${MEMBERSHIP_SPELLINGS_TEXT}; this item is skipped.`, hint: 'Fix the value, or label the item in labels.csv, which takes precedence.' } }
+    return {
+      issue: {
+        code: 'bad-membership',
+        message: `${context.where}: membership ${JSON.stringify(m)} is not one of ${MEMBERSHIP_SPELLINGS_TEXT}; this item is skipped.`,
+        hint: 'Fix the value, or label the item in labels.csv, which takes precedence.'
+      }
+    }
   }
   if (!blank(r) && !ROLES.includes(r as Role)) {
-    return { issue: { code: 'bad-role', message: `${context.where}: role ${JSON.stringify(r)} is not target, reference or pool; this item is skipped.`, hint: 'Fix the value, or label the item in labels.csv, which takes precedence.' } }
+    return {
+      issue: {
+        code: 'bad-role',
+        message: `${context.where}: role ${JSON.stringify(r)} is not target, reference or pool; this item is skipped.`,
+        hint: 'Fix the value, or label the item in labels.csv, which takes precedence.'
+      }
+    }
   }
   return { membership, role: blank(r) ? base.role : (r as Role) }
 }

@@ -34,10 +34,12 @@ export async function readLabels(file: string): Promise<Map<string, Label>> {
       continue
     }
     const cell = (key: string): string => (row.fields[keys!.indexOf(key)] ?? '').trim()
-    if (row.error || row.fields.length !== keys.length) throw labelsError(file, row.line, `${row.fields.length} columns where the header has ${keys.length}.`, 'Give every row the same columns as the header; quote fields with commas.')
+    if (row.error || row.fields.length !== keys.length)
+      throw labelsError(file, row.line, `${row.fields.length} columns where the header has ${keys.length}.`, 'Give every row the same columns as the header; quote fields with commas.')
     const membership = parseMembership(cell('membership'))
     const role = (keys.includes('role') ? cell('role').toLowerCase() || 'target' : 'target') as Role
-    if (!membership) throw labelsError(file, row.line, `membership "${cell('membership')}" is not one of ${MEMBERSHIP_SPELLINGS_TEXT}.`, 'Use member, nonmember or unknown (1/0 and true/false are read too).')
+    if (!membership)
+      throw labelsError(file, row.line, `membership "${cell('membership')}" is not one of ${MEMBERSHIP_SPELLINGS_TEXT}.`, 'Use member, nonmember or unknown (1/0 and true/false are read too).')
     if (!ROLES.includes(role)) throw labelsError(file, row.line, `role "${cell('role')}" is not one of ${ROLES.join(', ')}.`, 'Use target, reference or pool.')
     if (labels.has(cell('id'))) throw labelsError(file, row.line, `id "${cell('id')}" is listed twice.`, 'List every image once.')
     labels.set(cell('id'), { membership, role, line: row.line })

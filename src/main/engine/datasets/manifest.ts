@@ -58,8 +58,11 @@ function readHeader(src: ManifestSource, row: CsvRow | undefined): string[] {
   })
   const missing = REQUIRED_FIELDS.filter((f) => !keys.includes(f))
   if (missing.length > 0) {
-    throw headerError(src, `required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} missing; the header has: ${keys.join(', ')}.`,
-      'The first row must name the columns; id, image and caption are required (membership, role, timestamp optional).')
+    throw headerError(
+      src,
+      `required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} missing; the header has: ${keys.join(', ')}.`,
+      'The first row must name the columns; id, image and caption are required (membership, role, timestamp optional).'
+    )
   }
   return keys
 }
@@ -72,12 +75,18 @@ function csvRowRecord(row: CsvRow, keys: string[], ctx: RecordContext, file: str
     issues: [{ itemId: label, line: row.line, severity: 'error', code, message, hint }]
   })
   if (row.error) {
-    return error('bad-quote', `${name} line ${row.line}, column ${row.error.field}: ${row.error.message}; this row is skipped.`,
-      'Quote the whole field and double any quote inside it ("a ""quoted"" word").')
+    return error(
+      'bad-quote',
+      `${name} line ${row.line}, column ${row.error.field}: ${row.error.message}; this row is skipped.`,
+      'Quote the whole field and double any quote inside it ("a ""quoted"" word").'
+    )
   }
   if (row.fields.length !== keys.length) {
-    return error('column-count', `${name} line ${row.line}: ${row.fields.length} columns, but the header has ${keys.length}; this row is skipped.`,
-      'Quote fields that contain commas ("a cat, sitting"), and give every row as many columns as the header.')
+    return error(
+      'column-count',
+      `${name} line ${row.line}: ${row.fields.length} columns, but the header has ${keys.length}; this row is skipped.`,
+      'Quote fields that contain commas ("a cat, sitting"), and give every row as many columns as the header.'
+    )
   }
   const fields: Record<string, string> = {}
   keys.forEach((key, i) => (fields[key] = row.fields[i]))
@@ -99,13 +108,34 @@ async function* jsonlRecords(src: ManifestSource): AsyncGenerator<BuiltRecord> {
     const parsed = parseJsonObject(text)
     const issueBase = { itemId: `line ${line}`, line, severity: 'error' as const }
     if ('error' in parsed) {
-      yield { line, issues: [{ ...issueBase, code: 'bad-json', message: `${name} line ${line}: ${parsed.error}; this line is skipped.`, hint: 'Write one JSON object per line, e.g. {"id": "a1", "image": "images/a1.jpg", "caption": "a cat"}.' }] }
+      yield {
+        line,
+        issues: [
+          {
+            ...issueBase,
+            code: 'bad-json',
+            message: `${name} line ${line}: ${parsed.error}; this line is skipped.`,
+            hint: 'Write one JSON object per line, e.g. {"id": "a1", "image": "images/a1.jpg", "caption": "a cat"}.'
+          }
+        ]
+      }
       continue
     }
     const missing = REQUIRED_FIELDS.filter((f) => !parsed.present.has(f))
     if (missing.length > 0) {
       const itemId = parsed.fields.id?.trim() ? parsed.fields.id : issueBase.itemId
-      yield { line, issues: [{ ...issueBase, itemId, code: 'missing-field', message: `${name} line ${line}: key${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} missing; this line is skipped.`, hint: 'Every object needs "id", "image" and "caption" ("caption" may be an empty string).' }] }
+      yield {
+        line,
+        issues: [
+          {
+            ...issueBase,
+            itemId,
+            code: 'missing-field',
+            message: `${name} line ${line}: key${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} missing; this line is skipped.`,
+            hint: 'Every object needs "id", "image" and "caption" ("caption" may be an empty string).'
+          }
+        ]
+      }
       continue
     }
     yield buildRecord(parsed.fields, line, ctx)

@@ -48,7 +48,11 @@ export async function readNpyHeader(file: string): Promise<NpyMatrix> {
     const dtype = ({ '<f2': 'f2', '<f4': 'f4', '<f8': 'f8', '|f2': 'f2' } as const)[descr as '<f2']
     if (!dtype) throw new NpyError(file, `dtype ${descr} is not a little-endian float16/32/64`)
     if (fortran === 'True') throw new NpyError(file, 'Fortran-ordered arrays are not read; save with np.ascontiguousarray')
-    const dims = shape.split(',').map((s) => s.trim()).filter(Boolean).map(Number)
+    const dims = shape
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map(Number)
     if (dims.length !== 2 || dims.some((x) => !Number.isInteger(x) || x < 0)) throw new NpyError(file, `shape (${shape}) is not a 2-D matrix`)
     const matrix: NpyMatrix = { file, rows: dims[0], cols: dims[1], dtype, dataOffset: start + headerLen }
     const size = (await fh.stat()).size

@@ -22,8 +22,15 @@ export const DEFAULT_MANIFESTS = ['manifest.csv', 'manifest.jsonl'] as const
 
 async function openManifest(file: string, root: string, meta: DatasetJson | undefined, signal?: AbortSignal): Promise<Dataset> {
   const kind = manifestKindOf(file)
-  if (!kind) throw new WorkbenchError({ code: 'bad-dataset', item: file, message: `${file} is not a manifest: expected a .csv or .jsonl file.`, hint: 'Give a CSV (with header) or JSON Lines manifest, or a folder of images.' })
-  if (!(await exists(file))) throw new WorkbenchError({ code: 'not-found', item: file, message: `The manifest ${file} does not exist.`, hint: `Check the "manifest" entry of ${DATASET_JSON}, or add the file.` })
+  if (!kind)
+    throw new WorkbenchError({
+      code: 'bad-dataset',
+      item: file,
+      message: `${file} is not a manifest: expected a .csv or .jsonl file.`,
+      hint: 'Give a CSV (with header) or JSON Lines manifest, or a folder of images.'
+    })
+  if (!(await exists(file)))
+    throw new WorkbenchError({ code: 'not-found', item: file, message: `The manifest ${file} does not exist.`, hint: `Check the "manifest" entry of ${DATASET_JSON}, or add the file.` })
   await assertRegularFile(file)
   const stem = path.basename(file, path.extname(file))
   const info: DatasetInfo = {
@@ -36,7 +43,11 @@ async function openManifest(file: string, root: string, meta: DatasetJson | unde
     hash: await sha256File(file, signal)
   }
   const src: ManifestSource = { file, kind, root }
-  return toDataset(info, (o) => manifestRecords(src, o), (o) => countManifest(src, o))
+  return toDataset(
+    info,
+    (o) => manifestRecords(src, o),
+    (o) => countManifest(src, o)
+  )
 }
 
 async function openFolder(root: string, meta: DatasetJson | undefined, signal?: AbortSignal): Promise<Dataset> {
@@ -48,13 +59,23 @@ async function openFolder(root: string, meta: DatasetJson | undefined, signal?: 
     kind: 'folder',
     hash: await folderHash(root, signal)
   }
-  return toDataset(info, (o) => folderRecords(root, labels, o), (o) => countFolder(root, o))
+  return toDataset(
+    info,
+    (o) => folderRecords(root, labels, o),
+    (o) => countFolder(root, o)
+  )
 }
 
 /** Open a COCO folder: the captions file dataset.json names, else the one `findCocoJson` finds. */
 async function openCocoFolder(root: string, meta: DatasetJson | undefined, signal?: AbortSignal): Promise<Dataset> {
   const file = meta?.annotations ? path.resolve(root, meta.annotations) : await findCocoJson(root)
-  if (!file) throw new WorkbenchError({ code: 'bad-dataset', item: root, message: `${root} is marked as COCO in ${DATASET_JSON} but holds no captions file (annotations/captions_*.json).`, hint: `Name the file in ${DATASET_JSON}: {"format": "coco", "annotations": "annotations/captions_val2017.json"}.` })
+  if (!file)
+    throw new WorkbenchError({
+      code: 'bad-dataset',
+      item: root,
+      message: `${root} is marked as COCO in ${DATASET_JSON} but holds no captions file (annotations/captions_*.json).`,
+      hint: `Name the file in ${DATASET_JSON}: {"format": "coco", "annotations": "annotations/captions_val2017.json"}.`
+    })
   return openCoco(file, root, meta, signal)
 }
 
@@ -70,7 +91,13 @@ export async function openDataset(pathOrDir: string, options: { signal?: AbortSi
   const abs = path.resolve(pathOrDir)
   const { signal } = options
   const st = await stat(abs).catch(() => undefined)
-  if (!st) throw new WorkbenchError({ code: 'not-found', item: abs, message: `No dataset at ${abs}: the path does not exist.`, hint: 'Give a dataset folder, a manifest file (.csv, .jsonl) or a COCO captions file (.json).' })
+  if (!st)
+    throw new WorkbenchError({
+      code: 'not-found',
+      item: abs,
+      message: `No dataset at ${abs}: the path does not exist.`,
+      hint: 'Give a dataset folder, a manifest file (.csv, .jsonl) or a COCO captions file (.json).'
+    })
   if (!st.isFile() && !st.isDirectory()) await assertRegularFile(abs)
   if (st.isFile() && path.basename(abs) === DATASET_JSON) return openDataset(path.dirname(abs), options)
   if (st.isFile() && path.extname(abs).toLowerCase() === '.json') return openCoco(abs, cocoRoot(abs), await readDatasetJson(cocoRoot(abs)), signal)

@@ -18,10 +18,22 @@ export async function* withRealPaths(root: string, records: AsyncIterable<Datase
     const where = placement(item.imagePath)
     const at = { itemId: item.id, ...(item.line === undefined ? {} : { line: item.line }) }
     if (where === 'loop') {
-      const issue: DatasetIssue = { ...at, severity: 'error', code: 'symlink-loop', message: `${item.imagePath} is a symbolic link loop; it points back at itself and names no file.`, hint: 'Replace the link with the image file, or point it at one.' }
+      const issue: DatasetIssue = {
+        ...at,
+        severity: 'error',
+        code: 'symlink-loop',
+        message: `${item.imagePath} is a symbolic link loop; it points back at itself and names no file.`,
+        hint: 'Replace the link with the image file, or point it at one.'
+      }
       yield { ...record, issues: [...record.issues, issue] }
     } else if (where === 'outside' && !item.escapesRoot) {
-      const issue: DatasetIssue = { ...at, severity: 'warning', code: 'path-escapes-root', message: `${item.imagePath} is a symbolic link to a file outside the dataset folder ${root}.`, hint: 'Allowed for local runs; browser mode will not serve this image. Copy the file into the dataset folder to share the dataset.' }
+      const issue: DatasetIssue = {
+        ...at,
+        severity: 'warning',
+        code: 'path-escapes-root',
+        message: `${item.imagePath} is a symbolic link to a file outside the dataset folder ${root}.`,
+        hint: 'Allowed for local runs; browser mode will not serve this image. Copy the file into the dataset folder to share the dataset.'
+      }
       yield { ...record, item: { ...item, escapesRoot: true }, issues: [...record.issues, issue] }
     } else yield record
   }

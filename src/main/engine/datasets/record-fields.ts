@@ -86,23 +86,42 @@ export function buildRecord(fields: Record<string, string>, line: number, ctx: R
   const image = resolveImage(fields.image ?? '', ctx.baseDir)
   if ('code' in image) {
     const remote = image.code === 'remote-image'
-    fail(image.code, 'image', remote ? `"${fields.image}" is a URL; only local files are read.` : 'the image path is empty.',
-      remote ? 'Download the image and refer to it by a path relative to the manifest.' : 'Give the image path, relative to the manifest or absolute.')
+    fail(
+      image.code,
+      'image',
+      remote ? `"${fields.image}" is a URL; only local files are read.` : 'the image path is empty.',
+      remote ? 'Download the image and refer to it by a path relative to the manifest.' : 'Give the image path, relative to the manifest or absolute.'
+    )
   }
   const membership = parseMembership(fields.membership)
-  if (!membership) fail('bad-membership', 'membership', `membership "${fields.membership}" is not one of ${MEMBERSHIP_SPELLINGS_TEXT}.`, 'Use member, nonmember or unknown (empty means unknown; 1/0 and true/false are read too).')
+  if (!membership)
+    fail(
+      'bad-membership',
+      'membership',
+      `membership "${fields.membership}" is not one of ${MEMBERSHIP_SPELLINGS_TEXT}.`,
+      'Use member, nonmember or unknown (empty means unknown; 1/0 and true/false are read too).'
+    )
   const role = parseChoice<Role>(fields.role, ROLES, 'target')
   if (!role) fail('bad-role', 'role', `role "${fields.role}" is not one of ${ROLES.join(', ')}.`, 'Use target, reference or pool (empty means target).')
   const timestamp = (fields.timestamp ?? '').trim()
-  if (timestamp !== '' && !isIsoDate(timestamp)) fail('bad-timestamp', 'timestamp', `timestamp "${timestamp}" is not a valid ISO 8601 date.`, 'Write dates as YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ, or leave the cell empty.')
+  if (timestamp !== '' && !isIsoDate(timestamp))
+    fail('bad-timestamp', 'timestamp', `timestamp "${timestamp}" is not a valid ISO 8601 date.`, 'Write dates as YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ, or leave the cell empty.')
   if (issues.length > 0 || 'code' in image || !membership || !role) return { line, issues }
   const metadata: Record<string, string> = {}
   for (const [key, value] of Object.entries(fields)) if (!(KNOWN_FIELDS as readonly string[]).includes(key)) metadata[key] = value
   const item: Item = { id, imagePath: image.path, caption: fields.caption ?? '', membership, role, metadata, escapesRoot: escapesRoot(ctx.root, image.path), line }
   if (timestamp !== '') item.timestamp = timestamp
   if (item.escapesRoot) {
-    issues.push(issue(id, line, 'warning', 'path-escapes-root', `${ctx.where(line, 'image')}: ${item.imagePath} is outside the dataset folder ${ctx.root}.`,
-      'Allowed for local runs; browser mode will not serve this image. Move it into the dataset folder to share the dataset.'))
+    issues.push(
+      issue(
+        id,
+        line,
+        'warning',
+        'path-escapes-root',
+        `${ctx.where(line, 'image')}: ${item.imagePath} is outside the dataset folder ${ctx.root}.`,
+        'Allowed for local runs; browser mode will not serve this image. Move it into the dataset folder to share the dataset.'
+      )
+    )
   }
   return { item, line, issues }
 }

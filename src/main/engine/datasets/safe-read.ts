@@ -6,7 +6,10 @@ import { WorkbenchError } from '../../../shared/contract/errors'
 
 /** A file a dataset names that is not readable as data; `code` says why (Node's codes, plus ENOTREG and EFBIG). */
 export class DataFileError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string
+  ) {
     super(message)
     this.name = 'DataFileError'
   }
@@ -59,9 +62,11 @@ export async function openRegularFile(file: string): Promise<FileHandle> {
  * the open with `bad-dataset` naming it, instead of a read that never returns.
  */
 export async function assertRegularFile(file: string): Promise<void> {
-  await (await openRegularFile(file).catch((err: DataFileError) => {
-    throw new WorkbenchError({ code: 'bad-dataset', item: file, message: err.message, hint: 'Point the dataset at regular files.' }, { cause: err })
-  })).close()
+  await (
+    await openRegularFile(file).catch((err: DataFileError) => {
+      throw new WorkbenchError({ code: 'bad-dataset', item: file, message: err.message, hint: 'Point the dataset at regular files.' }, { cause: err })
+    })
+  ).close()
 }
 
 /** The bytes of a dataset's optional file, undefined when it does not exist; see `assertRegularFile`. */
@@ -115,7 +120,13 @@ export function placementJudge(root: string): (file: string) => Placement {
       const real = tryRealpath(dir)
       let links = new Set<string>()
       try {
-        if (real !== null) links = new Set(fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isSymbolicLink()).map((e) => e.name))
+        if (real !== null)
+          links = new Set(
+            fs
+              .readdirSync(dir, { withFileTypes: true })
+              .filter((e) => e.isSymbolicLink())
+              .map((e) => e.name)
+          )
       } catch {
         // Unlistable (no read permission): every file in it is treated as a possible link below.
         links = new Set(['*'])

@@ -74,7 +74,8 @@ async function checkFile(item: Item, check: NonNullable<ValidateOptions['checkIm
   const bytes = await readItemImage(item).catch((err: NodeJS.ErrnoException) => err)
   const label = imageLabel(item)
   if (bytes instanceof Error) {
-    if (bytes.code === 'ENOENT' || bytes.code === 'ENOTDIR') return { issues: [fail('missing-file', `${label} does not exist.`, 'Fix the image path (relative to the manifest) or add the file.')], bytes: 0 }
+    if (bytes.code === 'ENOENT' || bytes.code === 'ENOTDIR')
+      return { issues: [fail('missing-file', `${label} does not exist.`, 'Fix the image path (relative to the manifest) or add the file.')], bytes: 0 }
     if (bytes.code === 'EISDIR') return { issues: [fail('not-a-file', `${label} is a folder, not a file.`, 'Point the image path at an image file.')], bytes: 0 }
     if (bytes.code === 'ENOTREG') return { issues: [fail('not-a-file', bytes.message, 'Point the image path at an image file; FIFOs, devices and sockets are never read.')], bytes: 0 }
     if (bytes.code === 'EFBIG') return { issues: [fail('unreadable-file', bytes.message, 'Downscale or re-encode the image.')], bytes: 0 }
@@ -97,7 +98,8 @@ function checkCaption(item: Item, options: ValidateOptions): DatasetIssue[] {
   const warn = failFor(item, 'warning')
   const issues: DatasetIssue[] = []
   const caption = item.caption
-  if (caption.trim() === '') issues.push(warn('empty-caption', `Item ${item.id} has an empty caption.`, 'Text-based scores for this item will use an empty prompt; add a caption if the model was trained with one.'))
+  if (caption.trim() === '')
+    issues.push(warn('empty-caption', `Item ${item.id} has an empty caption.`, 'Text-based scores for this item will use an empty prompt; add a caption if the model was trained with one.'))
   if (caption.includes('\uFFFD')) {
     issues.push(warn('caption-not-utf8', `The caption of ${item.id} contains U+FFFD replacement characters: its bytes were not valid UTF-8.`, 'Re-save the manifest or caption file as UTF-8.'))
   }
@@ -106,7 +108,13 @@ function checkCaption(item: Item, options: ValidateOptions): DatasetIssue[] {
     const tokens = options.captionTokenCount(caption)
     if (tokens > context) issues.push(warn('caption-too-long', `The caption of ${item.id} has ${tokens} tokens; the model reads only the first ${context}.`, 'Shorten the caption if its end matters.'))
   } else if (caption.length > (options.maxCaptionChars ?? DEFAULT_MAX_CAPTION_CHARS)) {
-    issues.push(warn('caption-too-long', `The caption of ${item.id} has ${caption.length} characters, likely more than the model's ${context}-token context.`, 'Shorten the caption if its end matters; text beyond the context is truncated.'))
+    issues.push(
+      warn(
+        'caption-too-long',
+        `The caption of ${item.id} has ${caption.length} characters, likely more than the model's ${context}-token context.`,
+        'Shorten the caption if its end matters; text beyond the context is truncated.'
+      )
+    )
   }
   return issues
 }
@@ -138,8 +146,24 @@ class ReportBuilder {
   private readonly firstByHash = new Map<string, { id: string; membership: Membership; imagePath: string }>()
   private readonly groups = new Map<string, string[]>()
 
-  constructor(dataset: DatasetInfo, private readonly maxIssues: number) {
-    this.report = { dataset, total: 0, usable: 0, skipped: 0, counts: emptyCounts(), issueCounts: {}, issues: [], issuesTruncated: false, duplicateContent: [], escapingPaths: 0, bytesRead: 0, durationMs: 0 }
+  constructor(
+    dataset: DatasetInfo,
+    private readonly maxIssues: number
+  ) {
+    this.report = {
+      dataset,
+      total: 0,
+      usable: 0,
+      skipped: 0,
+      counts: emptyCounts(),
+      issueCounts: {},
+      issues: [],
+      issuesTruncated: false,
+      duplicateContent: [],
+      escapingPaths: 0,
+      bytesRead: 0,
+      durationMs: 0
+    }
   }
 
   add(checked: Checked): void {
@@ -174,7 +198,13 @@ class ReportBuilder {
     group.push(item.id)
     this.groups.set(sha256, group)
     const conflict = first.membership !== item.membership ? ` It is labelled ${item.membership} here and ${first.membership} there, so one label is wrong.` : ''
-    return [failFor(item, 'warning')('duplicate-content', `The image of ${item.id} has the same bytes as the image of ${first.id}.${conflict}`, 'Remove duplicates: the same image as member and non-member makes the attack look worse, twice as member makes it look better.')]
+    return [
+      failFor(item, 'warning')(
+        'duplicate-content',
+        `The image of ${item.id} has the same bytes as the image of ${first.id}.${conflict}`,
+        'Remove duplicates: the same image as member and non-member makes the attack look worse, twice as member makes it look better.'
+      )
+    ]
   }
 
   finish(started: number): ValidationReport {

@@ -50,7 +50,10 @@ const slotOf = (ext: string): keyof Pick<TarGroup, 'image' | 'caption' | 'json'>
 /** The tar shards of `root`, in numeric order of their names. */
 export async function tarShards(root: string): Promise<string[]> {
   const names = await readdir(root).catch((err: NodeJS.ErrnoException) => {
-    throw new WorkbenchError({ code: 'bad-dataset', item: root, message: `Cannot list the folder ${root} (${err.code ?? err.message}).`, hint: 'Check that the folder exists and that you may read it.' }, { cause: err })
+    throw new WorkbenchError(
+      { code: 'bad-dataset', item: root, message: `Cannot list the folder ${root} (${err.code ?? err.message}).`, hint: 'Check that the folder exists and that you may read it.' },
+      { cause: err }
+    )
   })
   return names.filter((n) => n.toLowerCase().endsWith('.tar') && !n.startsWith('.')).sort(byNumber)
 }
@@ -82,14 +85,22 @@ async function* tarGroups(root: string, signal?: AbortSignal, only?: string[]): 
       group = undefined
       if (err instanceof TarError) yield { shard, error: err }
       else if (err instanceof WorkbenchError) throw err
-      else throw new WorkbenchError({ code: 'bad-dataset', item: path.join(root, shard), message: `Cannot read the shard ${shard} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`, hint: 'Check that the file exists and that you may read it.' }, { cause: err })
+      else
+        throw new WorkbenchError(
+          {
+            code: 'bad-dataset',
+            item: path.join(root, shard),
+            message: `Cannot read the shard ${shard} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
+            hint: 'Check that the file exists and that you may read it.'
+          },
+          { cause: err }
+        )
     }
     if (group) yield group
   }
 }
 
-const decode = (entry: TarEntry | undefined): string | undefined =>
-  entry?.data && entry.size <= MAX_TEXT_MEMBER ? new TextDecoder('utf-8').decode(entry.data) : undefined
+const decode = (entry: TarEntry | undefined): string | undefined => (entry?.data && entry.size <= MAX_TEXT_MEMBER ? new TextDecoder('utf-8').decode(entry.data) : undefined)
 
 function groupFiles(root: string, g: TarGroup): KeyFiles {
   return {
@@ -104,7 +115,15 @@ function groupFiles(root: string, g: TarGroup): KeyFiles {
 
 function brokenRecord(b: BrokenShard): DatasetRecord {
   return {
-    issues: [{ itemId: b.shard, severity: 'error', code: 'corrupt-archive', message: `Shard ${b.shard}: ${b.error.message}; the keys after byte ${b.error.at} are skipped.`, hint: 'Re-download or re-create this shard (img2dataset writes each shard once; a crash mid-write leaves it truncated).' }]
+    issues: [
+      {
+        itemId: b.shard,
+        severity: 'error',
+        code: 'corrupt-archive',
+        message: `Shard ${b.shard}: ${b.error.message}; the keys after byte ${b.error.at} are skipped.`,
+        hint: 'Re-download or re-create this shard (img2dataset writes each shard once; a crash mid-write leaves it truncated).'
+      }
+    ]
   }
 }
 
@@ -119,14 +138,34 @@ async function* webdatasetRecords(root: string, labelling: Labelling, options: I
     }
     const first = seen.get(g.key)
     if (first !== undefined) {
-      yield { issues: [{ itemId: g.key, severity: 'error', code: 'duplicate-id', message: `${g.shard}:${g.key}: key ${g.key} is already used in shard ${first}; this key is skipped.`, hint: 'Keys must be unique across shards; do not mix shards of different img2dataset runs.' }] }
+      yield {
+        issues: [
+          {
+            itemId: g.key,
+            severity: 'error',
+            code: 'duplicate-id',
+            message: `${g.shard}:${g.key}: key ${g.key} is already used in shard ${first}; this key is skipped.`,
+            hint: 'Keys must be unique across shards; do not mix shards of different img2dataset runs.'
+          }
+        ]
+      }
       continue
     }
     seen.set(g.key, g.shard)
     const files = groupFiles(root, g)
     const big = [g.caption, g.json].find((e) => e && e.size > MAX_TEXT_MEMBER)
     if (big) {
-      yield { issues: [{ itemId: g.key, severity: 'error', code: 'bad-json', message: `${g.shard}:${big.name} is ${big.size} bytes, more than a caption or metadata file can be (${MAX_TEXT_MEMBER}); this key is skipped.`, hint: 'Check the shard: the member is probably not what its extension says.' }] }
+      yield {
+        issues: [
+          {
+            itemId: g.key,
+            severity: 'error',
+            code: 'bad-json',
+            message: `${g.shard}:${big.name} is ${big.size} bytes, more than a caption or metadata file can be (${MAX_TEXT_MEMBER}); this key is skipped.`,
+            hint: 'Check the shard: the member is probably not what its extension says.'
+          }
+        ]
+      }
       continue
     }
     yield keyRecord(files, labelling, used)
@@ -184,5 +223,9 @@ export async function openWebdataset(root: string, meta: DatasetJson | undefined
   const single = only?.length === 1 ? only[0] : undefined
   const name = single ? `${folder.name}-${path.basename(single, path.extname(single))}` : folder.name
   const info = { ...folder, name, manifestPath: single ? path.join(root, single) : root, kind: 'webdataset' as const, hash: await webdatasetHash(root, labelling, signal, only) }
-  return toDataset(info, (o) => webdatasetRecords(root, labelling, o, only), (o) => countAsync(tarGroups(root, o.signal, only), o.signal))
+  return toDataset(
+    info,
+    (o) => webdatasetRecords(root, labelling, o, only),
+    (o) => countAsync(tarGroups(root, o.signal, only), o.signal)
+  )
 }

@@ -28,7 +28,12 @@ const SPECIALS: Record<string, string> = {
   '…': '\\ldots{}'
 }
 
-const SPECIAL_RE = new RegExp(`[${Object.keys(SPECIALS).map((c) => c.replace(/[\\\]^-]/g, '\\$&')).join('')}]`, 'g')
+const SPECIAL_RE = new RegExp(
+  `[${Object.keys(SPECIALS)
+    .map((c) => c.replace(/[\\\]^-]/g, '\\$&'))
+    .join('')}]`,
+  'g'
+)
 
 /** Text safe inside a LaTeX document: the ten specials escaped, "<", ">" and math symbols spelled as commands. */
 export function latexEscape(text: string): string {

@@ -63,12 +63,33 @@ const DELTA: ColumnDef = {
 
 /** The audit verdict (attacks.md "Audit verdict"): kind and flags, margin over the blind baseline, permutation and pool tests. */
 const AUDIT: ColumnDef = {
-  csvHeader: ['audit_verdict', 'audit_flags', ...withCI('audit_margin'), 'audit_auc_perm_p', 'audit_tpr_at_fpr_0.01_perm_p', 'audit_permutations', 'audit_two_sample_p', 'audit_reference_pool_p', 'audit_reference_pool_shift_sd', 'audit_trained_on_evaluated'],
+  csvHeader: [
+    'audit_verdict',
+    'audit_flags',
+    ...withCI('audit_margin'),
+    'audit_auc_perm_p',
+    'audit_tpr_at_fpr_0.01_perm_p',
+    'audit_permutations',
+    'audit_two_sample_p',
+    'audit_reference_pool_p',
+    'audit_reference_pool_shift_sd',
+    'audit_trained_on_evaluated'
+  ],
   csv: (r) => {
     const a: Audit | null = r.audit
     if (!a) return new Array<CsvValue>(12).fill(null)
-    return [a.verdict.kind, a.verdict.flags.map((f) => f.code).join(' '), ...csvCI(a.margin?.delta ?? null, a.margin?.ci), csvNumber(a.permutation.aucPValue), csvNumber(a.permutation.tprPValue), a.permutation.permutations,
-      csvNumber(a.twoSample?.pValue), csvNumber(a.referencePool?.pValue), csvNumber(a.referencePool?.meanShift), a.trainedOnEvaluated]
+    return [
+      a.verdict.kind,
+      a.verdict.flags.map((f) => f.code).join(' '),
+      ...csvCI(a.margin?.delta ?? null, a.margin?.ci),
+      csvNumber(a.permutation.aucPValue),
+      csvNumber(a.permutation.tprPValue),
+      a.permutation.permutations,
+      csvNumber(a.twoSample?.pValue),
+      csvNumber(a.referencePool?.pValue),
+      csvNumber(a.referencePool?.meanShift),
+      a.trainedOnEvaluated
+    ]
   },
   latex: [c('Audit', 'l')],
   tex: (r) => [latexEscape(r.audit ? `${r.audit.verdict.kind}${r.audit.verdict.flags.length ? '*' : ''}` : '')]
@@ -81,9 +102,19 @@ function columnDefs(targets: readonly number[], level: string): Record<TableColu
     dataset: { csvHeader: ['dataset', 'dataset_hash'], csv: (r) => [r.dataset, r.datasetHash], latex: [c('Dataset', 'l')], tex: (r) => [latexEscape(r.dataset)] },
     attack: { csvHeader: ['attack'], csv: (r) => [r.attack], latex: [c('Attack', 'l')], tex: (r) => [latexEscape(r.attack.toUpperCase())] },
     params: text('Parameters', 'parameters', (r) => keyParams(r.attack, r.params)),
-    n: { csvHeader: ['n_members', 'n_nonmembers'], csv: (r) => [r.nMembers, r.nNonmembers], latex: [c('Members', 'r'), c('Non-members', 'r')], tex: (r, n) => [n.count(r.nMembers), n.count(r.nNonmembers)] },
+    n: {
+      csvHeader: ['n_members', 'n_nonmembers'],
+      csv: (r) => [r.nMembers, r.nNonmembers],
+      latex: [c('Members', 'r'), c('Non-members', 'r')],
+      tex: (r, n) => [n.count(r.nMembers), n.count(r.nNonmembers)]
+    },
     auc: { csvHeader: withCI('auc'), csv: (r) => csvCI(r.auc, r.aucCI), latex: [c(`AUC${level}`)], tex: (r, n) => [n.ci(r.auc, r.aucCI)] },
-    ba: { csvHeader: withCI('balanced_accuracy'), csv: (r) => csvCI(r.balancedAccuracy, r.balancedAccuracyCI), latex: [c('Bal.\\ acc.')], tex: (r, n) => [n.ci(r.balancedAccuracy, r.balancedAccuracyCI)] },
+    ba: {
+      csvHeader: withCI('balanced_accuracy'),
+      csv: (r) => csvCI(r.balancedAccuracy, r.balancedAccuracyCI),
+      latex: [c('Bal.\\ acc.')],
+      tex: (r, n) => [n.ci(r.balancedAccuracy, r.balancedAccuracyCI)]
+    },
     'tpr@0.1%': tprColumn(0.001, targets, ''),
     'tpr@1%': tprColumn(0.01, targets, ''),
     'tpr@5%': tprColumn(0.05, targets, ''),
@@ -135,9 +166,16 @@ export function metricsTable(views: readonly ExperimentView[], comparisons: read
   const columns = chosenColumns(options, targets, paired, '')
   const labels = options.labels === 'short' ? shortLabels(rows.map((r) => ({ ...r, modelName: r.model, datasetName: r.dataset }))) : rows.map((r) => r.name)
   if (format === 'csv') {
-    const notes = (r: MetricsRow): string => r.tprAtFpr.filter(unresolved).map((e) => `TPR@${formatFprTarget((e as TprAtFprEntry).target)} FPR: ${formatUnresolvable((e as TprAtFprEntry).target)}`).join('; ')
+    const notes = (r: MetricsRow): string =>
+      r.tprAtFpr
+        .filter(unresolved)
+        .map((e) => `TPR@${formatFprTarget((e as TprAtFprEntry).target)} FPR: ${formatUnresolvable((e as TprAtFprEntry).target)}`)
+        .join('; ')
     const header = ['experiment_id', 'experiment', ...(options.labels === 'short' ? ['label'] : []), ...columns.flatMap((col) => col.csvHeader), 'notes']
-    return csvDocument(header, rows.map((r, i) => [r.id, r.name, ...(options.labels === 'short' ? [labels[i]] : []), ...columns.flatMap((col) => col.csv(r)), notes(r)]))
+    return csvDocument(
+      header,
+      rows.map((r, i) => [r.id, r.name, ...(options.labels === 'short' ? [labels[i]] : []), ...columns.flatMap((col) => col.csv(r)), notes(r)])
+    )
   }
   const n = latexNumbers(options.numbers)
   return latexTable({

@@ -74,7 +74,11 @@ function checkReference(reference: ArrayLike<number>, alpha: number): void {
     throw new WorkbenchError({ code: 'invalid-input', message: `alpha must be in (0, 1); got ${alpha}.`, hint: 'Use e.g. 0.01 for a 1 % target FPR.' })
   }
   if (reference.length === 0) {
-    throw new WorkbenchError({ code: 'invalid-input', message: 'No reference non-member scores to calibrate the threshold on.', hint: 'Add items with role "reference" and membership "nonmember", or omit calibration.' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      message: 'No reference non-member scores to calibrate the threshold on.',
+      hint: 'Add items with role "reference" and membership "nonmember", or omit calibration.'
+    })
   }
   for (let i = 0; i < reference.length; i++) {
     if (!Number.isFinite(reference[i])) {

@@ -3,7 +3,9 @@
 import { WorkbenchError } from '../../../shared/contract/errors'
 import type { Interval } from './quantile'
 
-const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7]
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7
+]
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7; relative error ~1e-15). */
 export function logGamma(x: number): number {
@@ -63,7 +65,11 @@ export function betaQuantile(p: number, a: number, b: number): number {
 
 function checkCount(k: number, n: number, confidence: number): void {
   if (!Number.isInteger(k) || !Number.isInteger(n) || n < 1 || k < 0 || k > n || !(confidence > 0 && confidence < 1)) {
-    throw new WorkbenchError({ code: 'invalid-input', message: `A binomial interval needs integers 0 ≤ k ≤ n, n ≥ 1 and a confidence in (0, 1); got k = ${k}, n = ${n}, confidence ${confidence}.`, hint: 'Pass the count of flagged items and the class size.' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      message: `A binomial interval needs integers 0 ≤ k ≤ n, n ≥ 1 and a confidence in (0, 1); got k = ${k}, n = ${n}, confidence ${confidence}.`,
+      hint: 'Pass the count of flagged items and the class size.'
+    })
   }
 }
 

@@ -56,9 +56,10 @@ function tprEntries(curve: RocCurve, targets: readonly number[], boot: Bootstrap
     const threshold = Number.isFinite(point.threshold) ? point.threshold : null
     const evidence = lowFprEvidence(Math.round(point.bestAvailableTpr * curve.nMembers), curve.nMembers, Math.round(point.fpr * curve.nNonmembers), curve.nNonmembers, boot.confidence, delta)
     // FPR 0 is always resolvable: it asks for no false positive at all, whatever n₀ is.
-    out[String(f)] = point.resolvable || f === 0
-      ? { target: f, tpr: point.bestAvailableTpr, resolvable: true, ci: boot.intervals.tprAtFpr[t], fpr: point.fpr, threshold, ...evidence }
-      : { target: f, tpr: null, resolvable: false, ci: null, fpr: null, threshold: null, bestAvailableTpr: point.bestAvailableTpr, ...evidence }
+    out[String(f)] =
+      point.resolvable || f === 0
+        ? { target: f, tpr: point.bestAvailableTpr, resolvable: true, ci: boot.intervals.tprAtFpr[t], fpr: point.fpr, threshold, ...evidence }
+        : { target: f, tpr: null, resolvable: false, ci: null, fpr: null, threshold: null, bestAvailableTpr: point.bestAvailableTpr, ...evidence }
   })
   return out
 }
@@ -92,7 +93,9 @@ export const MIN_PER_CLASS = 20
 /** The sample-size warning of a report, if any. */
 export function sampleSizeWarnings(members: number, nonmembers: number): string[] {
   if (Math.min(members, nonmembers) >= MIN_PER_CLASS) return []
-  return [`Only ${members} member(s) and ${nonmembers} non-member(s): below ${MIN_PER_CLASS} per class the bootstrap intervals are unreliable (too few distinct resamples) and the metrics can look certain by chance; evaluate on at least ${MIN_PER_CLASS} of each.`]
+  return [
+    `Only ${members} member(s) and ${nonmembers} non-member(s): below ${MIN_PER_CLASS} per class the bootstrap intervals are unreliable (too few distinct resamples) and the metrics can look certain by chance; evaluate on at least ${MIN_PER_CLASS} of each.`
+  ]
 }
 
 /**

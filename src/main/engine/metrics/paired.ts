@@ -66,7 +66,11 @@ function bootstrapPValue(deltas: Float64Array): number {
 function checkPaired(input: PairedInput, fprTarget: number): void {
   const n = input.labels.length
   if (input.scoresA.length !== n || input.scoresB.length !== n) {
-    throw new WorkbenchError({ code: 'invalid-input', message: `Paired comparison needs one score per item in both sets; got ${input.scoresA.length} and ${input.scoresB.length} scores for ${n} labels.`, hint: 'Compare experiments over the same target items, aligned by item.' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      message: `Paired comparison needs one score per item in both sets; got ${input.scoresA.length} and ${input.scoresB.length} scores for ${n} labels.`,
+      hint: 'Compare experiments over the same target items, aligned by item.'
+    })
   }
   if (!(fprTarget > 0 && fprTarget <= 1)) {
     throw new WorkbenchError({ code: 'invalid-input', message: `fprTarget must be in (0, 1]; got ${fprTarget}.`, hint: 'Use e.g. 0.01.' })

@@ -64,7 +64,8 @@ export function createArena(sorted: SortedScores, slots: number): ResampleArena 
   const layout = layoutFor(nP, nN, sorted.membersAbove !== sorted.membersAtOrAbove, slots)
   const memory = sharedMemory({
     bytes: layout.slotBase + slots * layout.slotStride,
-    tooLarge: (pages) => new WorkbenchError({ code: 'unsupported', message: `Bootstrapping ${nP + nN} scores needs ${pages * 64} KiB, more than WebAssembly's 4 GiB.`, hint: 'Evaluate a subset of the items.' })
+    tooLarge: (pages) =>
+      new WorkbenchError({ code: 'unsupported', message: `Bootstrapping ${nP + nN} scores needs ${pages * 64} KiB, more than WebAssembly's 4 GiB.`, hint: 'Evaluate a subset of the items.' })
   })
   const buf = memory.buffer
   new Float64Array(buf, layout.members, nP).set(sorted.members)

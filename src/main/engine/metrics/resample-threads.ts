@@ -19,7 +19,8 @@ const workerEntry = (): WorkerScript | undefined => moduleEntry('bootstrap-worke
  */
 export function threadsFor(items: number, resamples: number, requested?: number): number {
   if (requested !== undefined) {
-    if (!Number.isInteger(requested) || requested < 1) throw new WorkbenchError({ code: 'invalid-input', message: `threads must be a positive integer; got ${requested}.`, hint: 'Omit it to choose automatically.' })
+    if (!Number.isInteger(requested) || requested < 1)
+      throw new WorkbenchError({ code: 'invalid-input', message: `threads must be a positive integer; got ${requested}.`, hint: 'Omit it to choose automatically.' })
     return requested
   }
   if (items * resamples < PARALLEL_MIN_WORK || workerEntry() === undefined) return 1
@@ -68,7 +69,7 @@ export async function runJob(job: ResampleJob, threads: number, control: JobCont
   const { signal, onProgress } = control
   let mine = 0
   try {
-    for (let more = control.mainThreadShare !== false; more; ) {
+    for (let more = control.mainThreadShare !== false; more;) {
       const slice = runShare(job, plan, SLICE_MS)
       mine += slice < 0 ? -1 - slice : slice
       more = slice >= 0

@@ -73,7 +73,7 @@ export function mannWhitneyTest(a: ArrayLike<number>, b: ArrayLike<number>): { u
   const n = all.length
   let rankSum = 0
   let tieTerm = 0
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i
     while (j + 1 < n && all[j + 1].v === all[i].v) j++
     const rank = (i + j + 2) / 2
@@ -108,7 +108,12 @@ export interface SetTestOptions {
  */
 export function setInference(attack: string, suspect: ArrayLike<number>, reference: ArrayLike<number>, options: SetTestOptions = {}): SetInference {
   if (suspect.length < 2 || reference.length < 2) {
-    throw new WorkbenchError({ code: 'invalid-input', item: suspect.length < 2 ? 'suspect' : 'reference', message: `Set-level inference needs at least 2 suspect and 2 reference scores; got ${suspect.length} and ${reference.length}.`, hint: 'Give a larger suspect set, and reference non-members (role "reference") in the dataset.' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: suspect.length < 2 ? 'suspect' : 'reference',
+      message: `Set-level inference needs at least 2 suspect and 2 reference scores; got ${suspect.length} and ${reference.length}.`,
+      hint: 'Give a larger suspect set, and reference non-members (role "reference") in the dataset.'
+    })
   }
   const seed = options.seed ?? 0
   const welch = welchTest(suspect, reference)
@@ -120,8 +125,16 @@ export function setInference(attack: string, suspect: ArrayLike<number>, referen
   const rng = createRng(seedOf('set-inference-curve', seed))
   const curve = ladder(suspect.length).map((size) => {
     const ps = Array.from({ length: size === suspect.length ? 1 : draws }, () => {
-      const idx = shuffleInPlace(Array.from({ length: suspect.length }, (_, i) => i), rng).slice(0, size)
-      return size < 2 ? 1 : welchTest(idx.map((i) => suspect[i]), reference).pValue
+      const idx = shuffleInPlace(
+        Array.from({ length: suspect.length }, (_, i) => i),
+        rng
+      ).slice(0, size)
+      return size < 2
+        ? 1
+        : welchTest(
+            idx.map((i) => suspect[i]),
+            reference
+          ).pValue
     }).sort((x, y) => x - y)
     const mid = ps.length >> 1
     return { size, medianP: ps.length % 2 ? ps[mid] : (ps[mid - 1] + ps[mid]) / 2, fractionBelow: ps.filter((p) => p < 0.01).length / ps.length }

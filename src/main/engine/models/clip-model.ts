@@ -53,7 +53,8 @@ export class ClipModel {
   }
 
   private session(tower: Tower): Promise<OnnxSession> {
-    if (this.disposed) throw new WorkbenchError({ code: 'inference-failed', item: this.description.path, message: `Model ${this.description.name} was disposed.`, hint: 'Open it again from the registry.' })
+    if (this.disposed)
+      throw new WorkbenchError({ code: 'inference-failed', item: this.description.path, message: `Model ${this.description.name} was disposed.`, hint: 'Open it again from the registry.' })
     const file = this.description.onnx.combined ?? this.description.onnx[tower]
     if (!file) throw new WorkbenchError({ code: 'bad-model', item: this.description.path, message: `Model ${this.description.name} has no ${tower} graph.` })
     let pending = this.sessions.get(file)
@@ -140,7 +141,12 @@ export class ClipModel {
   private checkResult(session: OnnxSession, io: TowerIo, dims: number[], rows: number): number {
     const expected = this.dim || dims[1]
     if (dims.length !== 2 || dims[0] !== rows || dims[1] !== expected || !(expected > 0)) {
-      throw new WorkbenchError({ code: 'inference-failed', item: session.file, message: `${path.basename(session.file)} returned ${io.output} of shape [${dims.join(', ')}]; expected [${rows}, ${expected || 'dim'}].`, hint: 'Both towers must output one embedding per item, of the same size.' })
+      throw new WorkbenchError({
+        code: 'inference-failed',
+        item: session.file,
+        message: `${path.basename(session.file)} returned ${io.output} of shape [${dims.join(', ')}]; expected [${rows}, ${expected || 'dim'}].`,
+        hint: 'Both towers must output one embedding per item, of the same size.'
+      })
     }
     if (!this.dim) this.learnedDim = expected
     return expected

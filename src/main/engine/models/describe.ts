@@ -94,10 +94,34 @@ function cachedRepoName(dir: string): string | null {
 
 function blank(dir: string, source: 'bundled' | 'user'): ModelDescription {
   return {
-    name: cachedRepoName(dir) ?? path.basename(dir), path: dir, source, format: null, variant: null, variants: [], weights: null, layout: null, precision: null, quantized: false,
-    fingerprint: null, embeddingDim: null, imageSize: null, contextLength: null, parameterCount: null, parameterCountExact: true,
-    hasAttentionMask: false, onnx: {}, towers: { vision: null, text: null }, preprocess: null, preprocessSource: null, preprocessOrder: null,
-    tokenizerDir: null, files: [], card: null, notes: [], problems: [], error: null
+    name: cachedRepoName(dir) ?? path.basename(dir),
+    path: dir,
+    source,
+    format: null,
+    variant: null,
+    variants: [],
+    weights: null,
+    layout: null,
+    precision: null,
+    quantized: false,
+    fingerprint: null,
+    embeddingDim: null,
+    imageSize: null,
+    contextLength: null,
+    parameterCount: null,
+    parameterCountExact: true,
+    hasAttentionMask: false,
+    onnx: {},
+    towers: { vision: null, text: null },
+    preprocess: null,
+    preprocessSource: null,
+    preprocessOrder: null,
+    tokenizerDir: null,
+    files: [],
+    card: null,
+    notes: [],
+    problems: [],
+    error: null
   }
 }
 
@@ -108,10 +132,21 @@ function missing(dir: string, rel: string, what: string, hint: string): Workbenc
 function pickVariant(dir: string, format: ModelFormat, variants: VariantFiles[], others: string[], wanted: string | undefined): VariantFiles {
   if (variants.length === 0) {
     const found = others.length ? `found ${others.join(', ')}, but ` : ''
-    throw new WorkbenchError({ code: 'bad-model', item: dir, message: `No CLIP ONNX files in ${dir}: ${found}expected onnx/vision_model.onnx + onnx/text_model.onnx or onnx/model.onnx (Hugging Face), visual/model.onnx + textual/model.onnx (OpenCLIP/immich) or visual.onnx + textual.onnx (clip-as-service).`, hint: format.hint })
+    throw new WorkbenchError({
+      code: 'bad-model',
+      item: dir,
+      message: `No CLIP ONNX files in ${dir}: ${found}expected onnx/vision_model.onnx + onnx/text_model.onnx or onnx/model.onnx (Hugging Face), visual/model.onnx + textual/model.onnx (OpenCLIP/immich) or visual.onnx + textual.onnx (clip-as-service).`,
+      hint: format.hint
+    })
   }
   const v = wanted === undefined ? variants[0] : variants.find((x) => variantMatches(x, wanted))
-  if (!v) throw new WorkbenchError({ code: 'not-found', item: dir, message: `${dir} has no variant "${wanted}"; it has: ${variants.map((x) => x.id).join(', ')}.`, hint: 'Pass --variant with one of these (fp32, fp16, int8, uint8, quantized, q4, bnb4 pick the separate towers of those weights first).' })
+  if (!v)
+    throw new WorkbenchError({
+      code: 'not-found',
+      item: dir,
+      message: `${dir} has no variant "${wanted}"; it has: ${variants.map((x) => x.id).join(', ')}.`,
+      hint: 'Pass --variant with one of these (fp32, fp16, int8, uint8, quantized, q4, bnb4 pick the separate towers of those weights first).'
+    })
   if (v.layout === 'separate' && !(v.vision && v.text)) {
     const have = (v.vision ?? v.text)!
     const role = v.vision ? 'text' : 'image'
@@ -147,14 +182,28 @@ function checkSizes(d: ModelDescription, c: FormatConfigs, graphSize: number | n
   const size = producedSize(c.preprocess)
   const source = c.preprocessSource ?? 'the assumed preprocessing'
   if (graphSize !== null && graphSize !== size) {
-    problems.push(new WorkbenchError({ code: 'bad-model', item: d.onnx.vision ?? d.onnx.combined, message: `The graph takes ${graphSize}×${graphSize} pixels but ${source} produces ${size}×${size}.`, hint: `Use the ${source} of the same export.` }))
+    problems.push(
+      new WorkbenchError({
+        code: 'bad-model',
+        item: d.onnx.vision ?? d.onnx.combined,
+        message: `The graph takes ${graphSize}×${graphSize} pixels but ${source} produces ${size}×${size}.`,
+        hint: `Use the ${source} of the same export.`
+      })
+    )
   }
   // The graph wins where it fixes a size; the config only fills what the graph leaves dynamic.
   d.imageSize = graphSize ?? size
   d.contextLength = graphLength ?? c.contextLength ?? 77
-  if (graphLength === null && c.contextLength === null) d.notes.push('Neither the text graph nor the configs fix the context length; CLIP\'s 77 tokens are used.')
+  if (graphLength === null && c.contextLength === null) d.notes.push("Neither the text graph nor the configs fix the context length; CLIP's 77 tokens are used.")
   if (c.embedDim !== null && d.embeddingDim !== null && c.embedDim !== d.embeddingDim) {
-    problems.push(new WorkbenchError({ code: 'bad-model', item: path.join(d.path, 'config.json'), message: `config.json says the embedding has ${c.embedDim} dimensions but the graphs output ${d.embeddingDim}.`, hint: 'Use the config.json of the same export.' }))
+    problems.push(
+      new WorkbenchError({
+        code: 'bad-model',
+        item: path.join(d.path, 'config.json'),
+        message: `config.json says the embedding has ${c.embedDim} dimensions but the graphs output ${d.embeddingDim}.`,
+        hint: 'Use the config.json of the same export.'
+      })
+    )
   }
 }
 
@@ -162,7 +211,13 @@ async function describeInto(d: ModelDescription, opts: DescribeOptions, problems
   const dir = d.path
   const st = await fs.stat(dir).catch(() => null)
   // Checked before the format is detected: detection lists the folder, which would fail with a bare ENOENT.
-  if (!st?.isDirectory()) throw new WorkbenchError({ code: 'not-found', item: dir, message: `Model folder ${dir} does not exist.`, hint: 'Check the path; README "Models: layouts and variants" lists the folder layouts the workbench reads.' })
+  if (!st?.isDirectory())
+    throw new WorkbenchError({
+      code: 'not-found',
+      item: dir,
+      message: `Model folder ${dir} does not exist.`,
+      hint: 'Check the path; README "Models: layouts and variants" lists the folder layouts the workbench reads.'
+    })
   const format = await detectFormat(dir)
   d.format = format.id
   for (const name of CARD_NAMES) d.card ??= await readJsonObject(path.join(dir, name))
@@ -206,9 +261,26 @@ export async function describeModel(dir: string, opts: DescribeOptions = {}): Pr
 /** The contract's view of a description (what models.list returns). */
 export function toModelInfo(d: ModelDescription, name = d.name): ModelInfo {
   return {
-    name, path: d.path, source: d.source, fingerprint: d.fingerprint, layout: d.layout, embeddingDim: d.embeddingDim,
-    imageSize: d.imageSize, contextLength: d.contextLength, precision: d.precision, parameterCount: d.parameterCount,
-    files: d.files, card: d.card, error: d.error, format: d.format, variant: d.variant, variants: d.variants, weights: d.weights,
-    repoId: null, revision: null, notes: d.notes, problems: d.problems
+    name,
+    path: d.path,
+    source: d.source,
+    fingerprint: d.fingerprint,
+    layout: d.layout,
+    embeddingDim: d.embeddingDim,
+    imageSize: d.imageSize,
+    contextLength: d.contextLength,
+    precision: d.precision,
+    parameterCount: d.parameterCount,
+    files: d.files,
+    card: d.card,
+    error: d.error,
+    format: d.format,
+    variant: d.variant,
+    variants: d.variants,
+    weights: d.weights,
+    repoId: null,
+    revision: null,
+    notes: d.notes,
+    problems: d.problems
   }
 }

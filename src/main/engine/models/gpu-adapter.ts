@@ -67,7 +67,15 @@ function nvidiaModel(): { model: string | null; driver: string | null } {
 /** Name the adapter behind a Vulkan driver library. */
 export function adapterOfLibrary(library: string): { adapter: GpuAdapter; rejected: boolean } {
   const base = path.basename(library).toLowerCase()
-  const make = (vendor: string, architecture: string, description: string, software = false, driver: string | null = null): GpuAdapter => ({ vendor, architecture, description, backend: 'vulkan', software, driver, source: 'vulkan-manifest' })
+  const make = (vendor: string, architecture: string, description: string, software = false, driver: string | null = null): GpuAdapter => ({
+    vendor,
+    architecture,
+    description,
+    backend: 'vulkan',
+    software,
+    driver,
+    source: 'vulkan-manifest'
+  })
   if (base.includes('swiftshader')) return { adapter: make('google', 'swiftshader', 'SwiftShader Vulkan (software GPU)', true), rejected: false }
   if (base.includes('nvidia')) {
     const n = nvidiaModel()
@@ -94,7 +102,10 @@ function readDriver(manifest: string): VulkanDriver | null {
 
 function manifestsIn(dir: string): string[] {
   try {
-    return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => path.join(dir, f))
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => path.join(dir, f))
   } catch {
     return []
   }
@@ -106,7 +117,10 @@ export function vulkanSetup(env: NodeJS.ProcessEnv = process.env): VulkanSetup {
   const files = name ? (env[name] ?? '').split(':').filter(Boolean) : ICD_DIRS.flatMap(manifestsIn)
   const expanded = name ? files.flatMap((f) => (fs.existsSync(f) && fs.statSync(f).isDirectory() ? manifestsIn(f) : [f])) : files
   const missingManifests = expanded.filter((f) => !fs.existsSync(f))
-  const drivers = expanded.filter((f) => fs.existsSync(f)).map(readDriver).filter((d): d is VulkanDriver => d !== null)
+  const drivers = expanded
+    .filter((f) => fs.existsSync(f))
+    .map(readDriver)
+    .filter((d): d is VulkanDriver => d !== null)
   return { loader: findVulkanLoader(env), override: name ? { name, files } : null, drivers, missingManifests }
 }
 
@@ -149,12 +163,14 @@ export function mayHaveAdapter(setup: VulkanSetup): boolean {
 /** What onnxruntime would have said had it been asked, when `mayHaveAdapter` ruled the probe out. */
 export const NO_DEVICE = 'No supported adapters (no driver here has a device behind it: no /dev/dri render node, no NVIDIA kernel driver)'
 
-const NVIDIA_HINT = 'On NVIDIA Linux servers the Vulkan driver comes with the NVIDIA driver: point VK_DRIVER_FILES (or VK_ICD_FILENAMES) at its nvidia_icd.json (usually /usr/share/vulkan/icd.d/ or /etc/vulkan/icd.d/).'
+const NVIDIA_HINT =
+  'On NVIDIA Linux servers the Vulkan driver comes with the NVIDIA driver: point VK_DRIVER_FILES (or VK_ICD_FILENAMES) at its nvidia_icd.json (usually /usr/share/vulkan/icd.d/ or /etc/vulkan/icd.d/).'
 
 /** Why Dawn found no adapter, in terms of what is missing here (Linux). */
 export function explainNoAdapter(setup: VulkanSetup, ortMessage: string): string {
   const head = 'WebGPU unavailable:'
-  if (!setup.loader) return `${head} the Vulkan loader ${LOADER} is missing (Debian/Ubuntu: apt install libvulkan1; without root, put ${LOADER} on LD_LIBRARY_PATH — DEVELOPERS.md has the recipe). ${NVIDIA_HINT}`
+  if (!setup.loader)
+    return `${head} the Vulkan loader ${LOADER} is missing (Debian/Ubuntu: apt install libvulkan1; without root, put ${LOADER} on LD_LIBRARY_PATH — DEVELOPERS.md has the recipe). ${NVIDIA_HINT}`
   if (setup.missingManifests.length) return `${head} ${setup.override!.name} names ${setup.missingManifests.join(', ')}, which does not exist. ${NVIDIA_HINT}`
   if (setup.drivers.length === 0) return `${head} no Vulkan driver manifest was found${setup.override ? ` in ${setup.override.name}` : ` in ${ICD_DIRS.join(', ')}`}. ${NVIDIA_HINT}`
   const rejected = setup.drivers.filter((d) => d.rejected)

@@ -34,8 +34,11 @@ export function filesToPull(repoId: string, all: string[], variant?: string): { 
   if (!v) {
     const have = complete.map((x) => x.id).join(', ')
     throw new WorkbenchError({
-      code: 'not-found', item: repoId,
-      message: complete.length ? `${repoId} has no complete variant "${variant}"; it has: ${have}.` : `${repoId} holds no CLIP ONNX files in a layout the workbench reads (Hugging Face onnx/, OpenCLIP visual/ + textual/, clip-as-service visual.onnx + textual.onnx).`,
+      code: 'not-found',
+      item: repoId,
+      message: complete.length
+        ? `${repoId} has no complete variant "${variant}"; it has: ${have}.`
+        : `${repoId} holds no CLIP ONNX files in a layout the workbench reads (Hugging Face onnx/, OpenCLIP visual/ + textual/, clip-as-service visual.onnx + textual.onnx).`,
       hint: complete.length ? 'Pass --variant with one of these.' : 'Look for an ONNX export of the model (e.g. Xenova/*, immich-app/*), or export one with optimum.'
     })
   }

@@ -51,19 +51,32 @@ function networkError(repoId: string, endpoint: string, err: unknown): Workbench
   if (err instanceof WorkbenchError) return err
   if (err instanceof HubApiError) {
     const auth = err.statusCode === 401 || err.statusCode === 403
-    return new WorkbenchError({
-      code: err.statusCode === 404 ? 'not-found' : 'network', item: repoId,
-      message: `${endpoint} answered ${err.statusCode} for ${repoId}: ${err.message}`,
-      hint: auth ? 'The repository is gated or private: accept its terms on the hub and set HF_TOKEN to a token that can read it.' : err.statusCode === 404 ? 'Check the repo id and --revision.' : 'Try again later, or set HF_ENDPOINT to a mirror.'
-    }, { cause: err })
+    return new WorkbenchError(
+      {
+        code: err.statusCode === 404 ? 'not-found' : 'network',
+        item: repoId,
+        message: `${endpoint} answered ${err.statusCode} for ${repoId}: ${err.message}`,
+        hint: auth
+          ? 'The repository is gated or private: accept its terms on the hub and set HF_TOKEN to a token that can read it.'
+          : err.statusCode === 404
+            ? 'Check the repo id and --revision.'
+            : 'Try again later, or set HF_ENDPOINT to a mirror.'
+      },
+      { cause: err }
+    )
   }
   const e = err as Error & { cause?: { code?: string } }
-  if (e.name === 'AbortError') return new WorkbenchError({ code: 'cancelled', item: repoId, message: `Pull of ${repoId} cancelled; partial files are kept and the next pull resumes them.` }, { cause: err })
-  return new WorkbenchError({
-    code: 'network', item: repoId,
-    message: `Cannot reach ${endpoint} to pull ${repoId} (${e.cause?.code ?? e.message}).`,
-    hint: 'You seem to be offline. Models already in the Hugging Face cache still work; set HF_ENDPOINT for a mirror.'
-  }, { cause: err })
+  if (e.name === 'AbortError')
+    return new WorkbenchError({ code: 'cancelled', item: repoId, message: `Pull of ${repoId} cancelled; partial files are kept and the next pull resumes them.` }, { cause: err })
+  return new WorkbenchError(
+    {
+      code: 'network',
+      item: repoId,
+      message: `Cannot reach ${endpoint} to pull ${repoId} (${e.cause?.code ?? e.message}).`,
+      hint: 'You seem to be offline. Models already in the Hugging Face cache still work; set HF_ENDPOINT for a mirror.'
+    },
+    { cause: err }
+  )
 }
 
 /** A git blob id: sha1("blob <size>\0" + content), what the hub reports as `oid` for non-LFS files. */
@@ -139,7 +152,12 @@ async function pullFile(ctx: Ctx, repoDir: string, commit: string, remote: Remot
   const got = await hashFile(partial, remote)
   if (got !== remote.etag || fs.statSync(partial).size !== remote.size) {
     fs.rmSync(partial, { force: true })
-    throw new WorkbenchError({ code: 'network', item: `${ctx.o.repoId}/${remote.path}`, message: `${remote.path} failed its checksum (${remote.lfs ? 'sha256' : 'git sha1'} ${got.slice(0, 12)}… ≠ ${remote.etag.slice(0, 12)}…); the partial file was deleted.`, hint: 'Pull again; if it keeps failing, the mirror (HF_ENDPOINT) serves a different file than its index says.' })
+    throw new WorkbenchError({
+      code: 'network',
+      item: `${ctx.o.repoId}/${remote.path}`,
+      message: `${remote.path} failed its checksum (${remote.lfs ? 'sha256' : 'git sha1'} ${got.slice(0, 12)}… ≠ ${remote.etag.slice(0, 12)}…); the partial file was deleted.`,
+      hint: 'Pull again; if it keeps failing, the mirror (HF_ENDPOINT) serves a different file than its index says.'
+    })
   }
   fs.renameSync(partial, blob)
   link(snapshot, remote.path, blob)
@@ -148,7 +166,13 @@ async function pullFile(ctx: Ctx, repoDir: string, commit: string, remote: Remot
 
 /** Pull the files `repoId` needs for its layout (and `variant`) into the hub cache; returns the snapshot folder. */
 export async function pullModel(o: PullOptions): Promise<PullResult> {
-  if (!isRepoId(o.repoId)) throw new WorkbenchError({ code: 'invalid-input', item: o.repoId, message: `"${o.repoId}" is not a Hugging Face repo id.`, hint: 'Write it as organisation/name, e.g. Xenova/clip-vit-base-patch32.' })
+  if (!isRepoId(o.repoId))
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: o.repoId,
+      message: `"${o.repoId}" is not a Hugging Face repo id.`,
+      hint: 'Write it as organisation/name, e.g. Xenova/clip-vit-base-patch32.'
+    })
   const endpoint = (o.endpoint ?? process.env.HF_ENDPOINT ?? DEFAULT_ENDPOINT).replace(/\/+$/, '')
   const token = o.token ?? process.env.HF_TOKEN ?? process.env.HUGGING_FACE_HUB_TOKEN ?? undefined
   const signal = o.signal
@@ -169,7 +193,11 @@ export async function pullModel(o: PullOptions): Promise<PullResult> {
   } catch (err) {
     throw networkError(o.repoId, endpoint, err)
   }
-  const plan = filesToPull(o.repoId, remote.map((f) => f.path), o.variant)
+  const plan = filesToPull(
+    o.repoId,
+    remote.map((f) => f.path),
+    o.variant
+  )
   const wanted = remote.filter((f) => plan.files.includes(f.path))
   const repoDir = path.join(o.cacheDir ?? hubCacheDir(), repoFolderName(o.repoId))
   const total = wanted.reduce((a, f) => a + f.size, 0)

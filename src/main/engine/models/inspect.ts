@@ -21,13 +21,18 @@ export function toModelInspection(d: ModelDescription, name = d.name): ModelInsp
     hasAttentionMask: d.hasAttentionMask,
     quantized: d.quantized,
     towers: { vision: d.towers.vision, text: d.towers.text },
-    preprocessing: p && d.preprocessOrder
-      ? {
-          source: d.preprocessSource, order: d.preprocessOrder, resize: resizeText(p),
-          crop: p.doCenterCrop ? `centre ${p.cropSize.height}×${p.cropSize.width}` : null,
-          interpolation: FILTER_NAMES[p.resample] ?? String(p.resample), mean: [...p.imageMean], std: [...p.imageStd]
-        }
-      : null,
+    preprocessing:
+      p && d.preprocessOrder
+        ? {
+            source: d.preprocessSource,
+            order: d.preprocessOrder,
+            resize: resizeText(p),
+            crop: p.doCenterCrop ? `centre ${p.cropSize.height}×${p.cropSize.width}` : null,
+            interpolation: FILTER_NAMES[p.resample] ?? String(p.resample),
+            mean: [...p.imageMean],
+            std: [...p.imageStd]
+          }
+        : null,
     tokenizer: d.tokenizerDir ? { file: path.relative(d.path, path.join(d.tokenizerDir, 'tokenizer.json')).split(path.sep).join('/'), contextLength: d.contextLength } : null
   }
 }

@@ -15,7 +15,10 @@ export async function readJsonObject(file: string): Promise<Record<string, unkno
     const value = JSON.parse(text) as unknown
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>
   } catch (err) {
-    throw new WorkbenchError({ code: 'bad-model', item: file, message: `${path.basename(file)} is not valid JSON: ${(err as Error).message}`, hint: 'Restore the file from the model export.' }, { cause: err })
+    throw new WorkbenchError(
+      { code: 'bad-model', item: file, message: `${path.basename(file)} is not valid JSON: ${(err as Error).message}`, hint: 'Restore the file from the model export.' },
+      { cause: err }
+    )
   }
   throw new WorkbenchError({ code: 'bad-model', item: file, message: `${path.basename(file)} is not a JSON object.`, hint: 'Restore the file from the model export.' })
 }

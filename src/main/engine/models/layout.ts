@@ -154,7 +154,9 @@ function findOutput(info: OnnxFileInfo, wanted: string[], hint: string, problems
 function onlyInputs(info: OnnxFileInfo, allowed: string[], problems: Problems): void {
   const extra = info.inputs.filter((i) => !allowed.includes(i.name))
   if (extra.length) {
-    problems.push(badModel(info, `needs input${extra.length > 1 ? 's' : ''} ${extra.map((e) => `\`${e.name}\``).join(', ')}, which a CLIP model does not take.`, `The workbench feeds only ${allowed.join(', ')}.`))
+    problems.push(
+      badModel(info, `needs input${extra.length > 1 ? 's' : ''} ${extra.map((e) => `\`${e.name}\``).join(', ')}, which a CLIP model does not take.`, `The workbench feeds only ${allowed.join(', ')}.`)
+    )
   }
 }
 
@@ -236,15 +238,22 @@ export function checkTowers(dir: string, variant: VariantFiles, infos: { vision?
   const td = text?.dim ?? null
   if (vd !== null && td !== null && vd !== td) {
     const where = files.map((f) => path.basename(f.file)).join(' and ')
-    problems.push(new WorkbenchError({
-      code: 'bad-model', item: files[0].file,
-      message: `towers disagree: image ${vd} vs text ${td} (${vision!.io.output} and ${text!.io.output} of ${where} must have the same size).`,
-      hint: 'Both towers must come from the same CLIP export; replace the odd one out.'
-    }))
+    problems.push(
+      new WorkbenchError({
+        code: 'bad-model',
+        item: files[0].file,
+        message: `towers disagree: image ${vd} vs text ${td} (${vision!.io.output} and ${text!.io.output} of ${where} must have the same size).`,
+        hint: 'Both towers must come from the same CLIP export; replace the odd one out.'
+      })
+    )
   }
   return {
-    embeddingDim: vd ?? td, imageSize: vision?.size ?? null, contextLength: text?.length ?? null,
-    hasAttentionMask: text?.io.mask != null, precision: precisionOf(variant, files, vision?.io.inputType ?? 'float32'),
-    vision: vision?.io ?? null, text: text?.io ?? null
+    embeddingDim: vd ?? td,
+    imageSize: vision?.size ?? null,
+    contextLength: text?.length ?? null,
+    hasAttentionMask: text?.io.mask != null,
+    precision: precisionOf(variant, files, vision?.io.inputType ?? 'float32'),
+    vision: vision?.io ?? null,
+    text: text?.io ?? null
   }
 }

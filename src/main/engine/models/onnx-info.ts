@@ -36,17 +36,41 @@ export interface OnnxFileInfo {
 
 // TensorProto.DataType numbers (onnx.proto3) -> onnxruntime-node type names.
 const ELEM_TYPES: Record<number, string> = {
-  1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string', 9: 'bool',
-  10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 14: 'complex64', 15: 'complex128', 16: 'bfloat16',
-  21: 'uint4', 22: 'int4'
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  8: 'string',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+  14: 'complex64',
+  15: 'complex128',
+  16: 'bfloat16',
+  21: 'uint4',
+  22: 'int4'
 }
 const FLOAT_TYPES = new Set(['float32', 'float16', 'bfloat16', 'float64'])
 const QUANT_TYPES = new Set(['int8', 'uint8', 'int4', 'uint4'])
 
 /** Operators that only appear in quantized graphs (onnxruntime quantization tool, MatMulNBits 4-bit). */
 export const QUANTIZATION_OPS = new Set([
-  'QuantizeLinear', 'DequantizeLinear', 'DynamicQuantizeLinear', 'MatMulInteger', 'ConvInteger', 'QLinearMatMul',
-  'QLinearConv', 'MatMulNBits', 'GatherBlockQuantized', 'DynamicQuantizeMatMul', 'QAttention'
+  'QuantizeLinear',
+  'DequantizeLinear',
+  'DynamicQuantizeLinear',
+  'MatMulInteger',
+  'ConvInteger',
+  'QLinearMatMul',
+  'QLinearConv',
+  'MatMulNBits',
+  'GatherBlockQuantized',
+  'DynamicQuantizeMatMul',
+  'QAttention'
 ])
 
 /**
@@ -202,10 +226,19 @@ function summarise(file: string, bytes: number, head: { ir: number; producer: st
   }
   const externalData = [...new Set(g.initializers.flatMap((i) => (i.location ? [i.location] : [])))]
   return {
-    file, bytes, irVersion: head.ir, producer: head.producer, opset: head.opset,
+    file,
+    bytes,
+    irVersion: head.ir,
+    producer: head.producer,
+    opset: head.opset,
     // IR < 4 lists initializers among the inputs; they are weights, not feeds.
     inputs: g.inputs.filter((i) => !initNames.has(i.name)),
-    outputs: g.outputs, parameterCount, weightElements, externalData, ops: [...g.ops].filter(Boolean).sort(), maxInitializerRows
+    outputs: g.outputs,
+    parameterCount,
+    weightElements,
+    externalData,
+    ops: [...g.ops].filter(Boolean).sort(),
+    maxInitializerRows
   }
 }
 
@@ -249,10 +282,18 @@ async function sniff(file: string, bytes: number): Promise<WorkbenchError | null
   }
   const text = head.toString('latin1')
   if (text.startsWith('version https://git-lfs')) {
-    return new WorkbenchError({ code: 'bad-model', item: file, message: `${name} is a Git LFS pointer, not the model itself.`, hint: 'Run `git lfs pull` in the repository the model came from, or download the file directly.' })
+    return new WorkbenchError({
+      code: 'bad-model',
+      item: file,
+      message: `${name} is a Git LFS pointer, not the model itself.`,
+      hint: 'Run `git lfs pull` in the repository the model came from, or download the file directly.'
+    })
   }
   if (/^\s*[<{[]/.test(text)) {
-    const preview = text.replace(/[^\x20-\x7e]/g, ' ').trim().slice(0, 40)
+    const preview = text
+      .replace(/[^\x20-\x7e]/g, ' ')
+      .trim()
+      .slice(0, 40)
     return new WorkbenchError({ code: 'bad-model', item: file, message: `${name} is not an ONNX model: it is text starting with "${preview}".`, hint: notOnnxHint })
   }
   return null
@@ -266,10 +307,7 @@ export async function readOnnxInfo(file: string): Promise<OnnxFileInfo> {
     reader = await ProtobufFileReader.open(file)
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT'
-    throw new WorkbenchError(
-      { code: 'bad-model', item: file, message: missing ? `${name} does not exist.` : `${name} cannot be read: ${(err as Error).message}`, hint: notOnnxHint },
-      { cause: err }
-    )
+    throw new WorkbenchError({ code: 'bad-model', item: file, message: missing ? `${name} does not exist.` : `${name} cannot be read: ${(err as Error).message}`, hint: notOnnxHint }, { cause: err })
   }
   try {
     const sniffed = await sniff(file, reader.size)
@@ -278,9 +316,7 @@ export async function readOnnxInfo(file: string): Promise<OnnxFileInfo> {
   } catch (err) {
     if (!(err instanceof ProtobufError)) throw err
     const truncated = /file ends/.test(err.message)
-    const message = truncated
-      ? `${name} is truncated or corrupt (${reader.size} bytes; ${err.message}).`
-      : `${name} is not a valid ONNX model (${err.message}).`
+    const message = truncated ? `${name} is truncated or corrupt (${reader.size} bytes; ${err.message}).` : `${name} is not a valid ONNX model (${err.message}).`
     throw new WorkbenchError({ code: 'bad-model', item: file, message, hint: truncated ? 'Download or export the file again; it is incomplete.' : notOnnxHint }, { cause: err })
   } finally {
     await reader.close()

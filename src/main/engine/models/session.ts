@@ -54,7 +54,11 @@ function ort(): typeof Ort {
     return ortModule
   } catch (err) {
     throw new WorkbenchError(
-      { code: 'inference-failed', message: `onnxruntime-node could not be loaded: ${(err as Error).message}`, hint: 'Run `npm run setup` to reinstall the native inference runtime for this platform.' },
+      {
+        code: 'inference-failed',
+        message: `onnxruntime-node could not be loaded: ${(err as Error).message}`,
+        hint: 'Run `npm run setup` to reinstall the native inference runtime for this platform.'
+      },
       { cause: err }
     )
   }
@@ -85,7 +89,11 @@ export function probeExecutionProviders(): Promise<ProviderProbe> {
   probeCache ??= (async () => {
     let supported: Set<string>
     try {
-      supported = new Set(ort().listSupportedBackends().map((b) => b.name))
+      supported = new Set(
+        ort()
+          .listSupportedBackends()
+          .map((b) => b.name)
+      )
     } catch (err) {
       return { available: [], auto: [], fallbacks: [(err as Error).message], adapter: null }
     }
@@ -130,7 +138,12 @@ export async function createSession(file: string, options: SessionOptions = {}):
       const message = (err as Error).message
       if (provider === 'cpu') {
         throw new WorkbenchError(
-          { code: 'bad-model', item: file, message: `onnxruntime could not load ${name}: ${message}`, hint: 'Check that the file is a complete ONNX export (opset 7 to 22) and that any external-data files sit next to it.' },
+          {
+            code: 'bad-model',
+            item: file,
+            message: `onnxruntime could not load ${name}: ${message}`,
+            hint: 'Check that the file is a complete ONNX export (opset 7 to 22) and that any external-data files sit next to it.'
+          },
           { cause: err }
         )
       }
@@ -258,7 +271,12 @@ export class OnnxSession {
     } catch (err) {
       const fed = this.inputs.map((i) => `${i.name} ${i.type}${shapeText(feeds[i.name].dims)}`).join(', ')
       throw new WorkbenchError(
-        { code: 'inference-failed', item: this.file, message: `onnxruntime failed running ${this.name} (${this.provider}) on ${fed}: ${(err as Error).message}`, hint: 'A smaller batch may help if memory ran out; otherwise the model export is inconsistent with its declared inputs.' },
+        {
+          code: 'inference-failed',
+          item: this.file,
+          message: `onnxruntime failed running ${this.name} (${this.provider}) on ${fed}: ${(err as Error).message}`,
+          hint: 'A smaller batch may help if memory ran out; otherwise the model export is inconsistent with its declared inputs.'
+        },
         { cause: err }
       )
     }

@@ -28,16 +28,26 @@ export async function checkTokenizerFits(dir: string, tokenizerDir: string, text
   try {
     json = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>
   } catch (err) {
-    problems.push(new WorkbenchError({ code: 'bad-model', item: file, message: `${path.relative(dir, file)} cannot be read as JSON: ${(err as Error).message}`, hint: 'Restore the tokenizer.json of the same export.' }))
+    problems.push(
+      new WorkbenchError({
+        code: 'bad-model',
+        item: file,
+        message: `${path.relative(dir, file)} cannot be read as JSON: ${(err as Error).message}`,
+        hint: 'Restore the tokenizer.json of the same export.'
+      })
+    )
     return
   }
   const maxId = maxTokenId(json)
   const rows = graph.maxInitializerRows
   if (maxId !== null && rows > 0 && maxId >= rows) {
-    problems.push(new WorkbenchError({
-      code: 'bad-model', item: file,
-      message: `${path.relative(dir, file)} does not fit the text graph: it produces token ids up to ${maxId}, but no weight table of ${text.file} has more than ${rows} rows.`,
-      hint: 'Use the tokenizer.json of the same model export (CLIP uses 49,408 tokens; SigLIP 32,000 or 256,000).'
-    }))
+    problems.push(
+      new WorkbenchError({
+        code: 'bad-model',
+        item: file,
+        message: `${path.relative(dir, file)} does not fit the text graph: it produces token ids up to ${maxId}, but no weight table of ${text.file} has more than ${rows} rows.`,
+        hint: 'Use the tokenizer.json of the same model export (CLIP uses 49,408 tokens; SigLIP 32,000 or 256,000).'
+      })
+    )
   }
 }

@@ -50,11 +50,17 @@ export function agreementOp(s: Services, ids: string[], fpr: number): Agreement 
   if (datasets.size > 1) notes.push('The experiments ran on different datasets (or dataset versions): only the item ids they share are compared.')
   for (const f of all) if (f.threshold === null) notes.push(`${f.record.name}: no threshold at FPR ${fpr} (no labelled members and non-members, or nothing flagged), so it flags nothing.`)
   const universe = [...all[0].flagged.keys()].filter((k) => all.every((f) => f.flagged.has(k)))
-  if (universe.length === 0) throw new WorkbenchError({ code: 'invalid-input', item: ids.join(','), message: 'These experiments share no scored item.', hint: 'Compare experiments on the same dataset.' })
+  if (universe.length === 0)
+    throw new WorkbenchError({ code: 'invalid-input', item: ids.join(','), message: 'These experiments share no scored item.', hint: 'Compare experiments on the same dataset.' })
   const sets = all.map((f) => new Set(universe.filter((k) => f.flagged.get(k))))
   const combos = new Map<string, { sets: number[]; count: number; members: number }>()
   const records: Agreement['records'] = []
-  const captions = new Map(s.store().items.list(all[0].record.spec.datasetHash).map((r) => [r.itemId, r.caption]))
+  const captions = new Map(
+    s
+      .store()
+      .items.list(all[0].record.spec.datasetHash)
+      .map((r) => [r.itemId, r.caption])
+  )
   for (const k of universe) {
     const flags = sets.map((set) => set.has(k))
     if (!flags.some(Boolean)) continue

@@ -31,7 +31,13 @@ export async function auditSetOp(s: Services, input: OpParsedInput<'audit.set'>,
   let suspect: number[]
   if (Array.isArray(input.suspect)) {
     const missing = input.suspect.filter((id) => !byId.has(id))
-    if (missing.length) throw new WorkbenchError({ code: 'not-found', item: missing[0], message: `${missing.length} suspect id(s) are not scored target items of ${input.dataset}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}.`, hint: 'List ids of target items (role "target") of this dataset, one per line.' })
+    if (missing.length)
+      throw new WorkbenchError({
+        code: 'not-found',
+        item: missing[0],
+        message: `${missing.length} suspect id(s) are not scored target items of ${input.dataset}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}.`,
+        hint: 'List ids of target items (role "target") of this dataset, one per line.'
+      })
     suspect = [...new Set(input.suspect)].map((id) => byId.get(id)!)
   } else {
     const want = input.suspect === 'members' ? 'member' : 'nonmember'
@@ -39,7 +45,8 @@ export async function auditSetOp(s: Services, input: OpParsedInput<'audit.set'>,
   }
   const notes: string[] = []
   if (input.size !== undefined) {
-    if (input.size > suspect.length) throw new WorkbenchError({ code: 'invalid-input', item: 'size', message: `--size ${input.size} exceeds the ${suspect.length} suspect items.`, hint: `Use --size ≤ ${suspect.length}.` })
+    if (input.size > suspect.length)
+      throw new WorkbenchError({ code: 'invalid-input', item: 'size', message: `--size ${input.size} exceeds the ${suspect.length} suspect items.`, hint: `Use --size ≤ ${suspect.length}.` })
     suspect = shuffleInPlace([...suspect], createRng(seedOf('audit-set-suspect', input.seed))).slice(0, input.size)
     notes.push(`The suspect set is a seeded subsample of ${input.size} items (seed ${input.seed}).`)
   }
@@ -55,14 +62,29 @@ export async function auditSetOp(s: Services, input: OpParsedInput<'audit.set'>,
     referenceSource = 'labelled-nonmembers'
     notes.push(`${input.attack} gives no scores for the reference items, so the known non-members are the labelled non-member targets outside the suspect set (${reference.length}).`)
   }
-  const result = setInference(input.attack, suspect.map((i) => outcome.scores[i]), reference, { seed: input.seed })
-  const nullCheck = nullRate(outcome.targets.flatMap((it, i) => (it.membership === 'nonmember' && !inSuspect.has(i) ? [outcome.scores[i]] : [])), reference, suspect.length, input)
+  const result = setInference(
+    input.attack,
+    suspect.map((i) => outcome.scores[i]),
+    reference,
+    { seed: input.seed }
+  )
+  const nullCheck = nullRate(
+    outcome.targets.flatMap((it, i) => (it.membership === 'nonmember' && !inSuspect.has(i) ? [outcome.scores[i]] : [])),
+    reference,
+    suspect.length,
+    input
+  )
   if (nullCheck && referenceSource === 'labelled-nonmembers') notes.push('The null check draws from the same labelled non-members as the reference, so it is optimistic.')
   return { ...result, nullCheck, notes: [...result.notes, ...notes], experimentId: created.id, referenceSource }
 }
 
 /** Fraction of seeded non-member subsets (size capped at what exists) that the same test rejects at p < 0.01. */
-function nullRate(nonmembers: number[], reference: ArrayLike<number>, size: number, input: { nullSubsets: number; seed: number }): { subsets: number; size: number; rejected: number; rate: number } | null {
+function nullRate(
+  nonmembers: number[],
+  reference: ArrayLike<number>,
+  size: number,
+  input: { nullSubsets: number; seed: number }
+): { subsets: number; size: number; rejected: number; rate: number } | null {
   const n = Math.min(size, nonmembers.length)
   if (input.nullSubsets === 0 || n < 2) return null
   const rng = createRng(seedOf('audit-set-null', input.seed))

@@ -19,10 +19,18 @@ export async function augmentPreviewOp(s: Services, input: OpParsedInput<'augmen
     }
   }
   if (!item) {
-    throw new WorkbenchError({ code: 'not-found', item: input.itemId ?? input.dataset, message: input.itemId ? `Item ${input.itemId} is not in ${ds.info.name}.` : `${ds.info.name} has no usable item to preview.`, hint: 'Pick another item or dataset.' })
+    throw new WorkbenchError({
+      code: 'not-found',
+      item: input.itemId ?? input.dataset,
+      message: input.itemId ? `Item ${input.itemId} is not in ${ds.info.name}.` : `${ds.info.name} has no usable item to preview.`,
+      hint: 'Pick another item or dataset.'
+    })
   }
   const bytes = await readItemImage(item).catch((err: Error) => {
-    throw new WorkbenchError({ code: 'bad-item', item: item!.id, message: `Item ${item!.id}: ${err.message}`, hint: 'Pick another item, or fix the file with `mia datasets validate`.' }, { cause: err })
+    throw new WorkbenchError(
+      { code: 'bad-item', item: item!.id, message: `Item ${item!.id}: ${err.message}`, hint: 'Pick another item, or fix the file with `mia datasets validate`.' },
+      { cause: err }
+    )
   })
   const image = await decodeImage(bytes, { itemId: item.id })
   // The key is the content hash, as in runs: the preview shows exactly the pixels the run will embed.

@@ -37,17 +37,44 @@ async function summarise(s: Services, ref: string, source: 'bundled' | 'user', n
     const ds = await s.openDataset(ref, signal)
     const { counts, columns } = await countItems(ds, signal)
     const { info } = ds
-    return { name, path: info.root, source, kind: info.kind, description: info.description, license: info.license, hash: info.hash, counts, metadataColumns: columns, embeddings: info.embeddings ?? null, error: null }
+    return {
+      name,
+      path: info.root,
+      source,
+      kind: info.kind,
+      description: info.description,
+      license: info.license,
+      hash: info.hash,
+      counts,
+      metadataColumns: columns,
+      embeddings: info.embeddings ?? null,
+      error: null
+    }
   } catch (err) {
     const e = toErrorData(err)
-    return { name, path: ref, source, kind: 'unknown', description: '', license: '', hash: null, counts: null, metadataColumns: [], embeddings: null, error: { code: e.code, message: e.message, hint: e.hint } }
+    return {
+      name,
+      path: ref,
+      source,
+      kind: 'unknown',
+      description: '',
+      license: '',
+      hash: null,
+      counts: null,
+      metadataColumns: [],
+      embeddings: null,
+      error: { code: e.code, message: e.message, hint: e.hint }
+    }
   }
 }
 
 /** Bundled datasets (resources/datasets/*) and the ones the user added. */
 export async function listDatasetsOp(s: Services): Promise<OpOutput<'datasets.list'>> {
   const bundled = listDirs(s.bundledDatasetsDir).map((name) => summarise(s, path.join(s.bundledDatasetsDir, name), 'bundled', name))
-  const added = s.store().datasets.list().map((e) => summarise(s, e.path, 'user', e.name))
+  const added = s
+    .store()
+    .datasets.list()
+    .map((e) => summarise(s, e.path, 'user', e.name))
   return { datasets: await Promise.all([...bundled, ...added]) }
 }
 
@@ -65,7 +92,11 @@ export async function addDatasetOp(s: Services, ref: string, signal?: AbortSigna
       hint: 'Choose a folder of images with their captions (a .txt beside each image, or a captions file), or a dataset manifest (dataset.json + CSV/JSONL); see README "Data".'
     })
   }
-  const taken = s.store().datasets.list().filter((e) => e.path !== full).map((e) => e.name)
+  const taken = s
+    .store()
+    .datasets.list()
+    .filter((e) => e.path !== full)
+    .map((e) => e.name)
   const name = uniqueName(ds.info.name || path.basename(full), [...taken, ...listDirs(s.bundledDatasetsDir)])
   s.store().datasets.add({ path: full, name, hash: ds.info.hash })
   return summarise(s, full, 'user', name, signal)
@@ -128,7 +159,14 @@ export async function datasetItemsOp(s: Services, input: OpParsedInput<'datasets
   total = known ?? total
   // Images outside the dataset folder are never shown: browser mode must not become a file reader (issue 9).
   const items: ItemCard[] = await Promise.all(
-    page.map(async (it) => ({ id: it.id, caption: it.caption, membership: it.membership, role: it.role, metadata: it.metadata, thumbnail: it.escapesRoot || !it.imagePath ? null : await thumbnailDataUrl(imageRef(it), input.thumbnailSize) }))
+    page.map(async (it) => ({
+      id: it.id,
+      caption: it.caption,
+      membership: it.membership,
+      role: it.role,
+      metadata: it.metadata,
+      thumbnail: it.escapesRoot || !it.imagePath ? null : await thumbnailDataUrl(imageRef(it), input.thumbnailSize)
+    }))
   )
   return { total, items }
 }

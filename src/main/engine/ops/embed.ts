@@ -30,7 +30,12 @@ export async function embedOp(s: Services, input: OpParsedInput<'embed'>, ctx: {
   const model = await s.models.open(s.resolveModel(input.model))
   const ds = await s.openDataset(input.dataset, ctx.signal)
   if (ds.info.embeddings) {
-    throw new WorkbenchError({ code: 'invalid-input', item: ds.info.root, message: `${ds.info.name} holds precomputed embeddings only: there are no images or captions to embed.`, hint: 'Run attacks on it directly (mia run --dataset … --attack csa); to embed with another model, import the images (e.g. the img2dataset shards).' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: ds.info.root,
+      message: `${ds.info.name} holds precomputed embeddings only: there are no images or captions to embed.`,
+      hint: 'Run attacks on it directly (mia run --dataset … --attack csa); to embed with another model, import the images (e.g. the img2dataset shards).'
+    })
   }
   const parts = await collectItems(ds, ctx.signal, ctx.emit, { readOutsideRoot: s.config.readOutsideRoot ?? !s.config.registeredOnly })
   const all = [...parts.targets, ...parts.reference, ...parts.pool]
@@ -38,7 +43,12 @@ export async function embedOp(s: Services, input: OpParsedInput<'embed'>, ctx: {
   const bank = input.augment?.trim() ? parseBank(input.augment) : null
   await model.load()
   const emb = await embedItems({ model, items, store: s.store(), bank, seed: input.seed, batchSize: input.batchSize ?? s.config.batchSize, signal: ctx.signal, emit: ctx.emit })
-  if (out) await writeJsonLines(out, items.map((it) => it.id), emb)
+  if (out)
+    await writeJsonLines(
+      out,
+      items.map((it) => it.id),
+      emb
+    )
   return {
     model: model.description.name,
     modelFingerprint: model.description.fingerprint ?? '',

@@ -30,7 +30,12 @@ export async function rerunOp(s: Services, raw: unknown, ctx: Ctx): Promise<OpOu
   const parsed = ExperimentRecordSchema.safeParse(raw)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new WorkbenchError({ code: 'invalid-input', item: 'record', message: `Not an experiment record: ${issue?.path.join('.') || '(record)'}: ${issue?.message}.`, hint: 'Export the record with `mia experiments show <id> --json` or the Export menu.' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: 'record',
+      message: `Not an experiment record: ${issue?.path.join('.') || '(record)'}: ${issue?.message}.`,
+      hint: 'Export the record with `mia experiments show <id> --json` or the Export menu.'
+    })
   }
   const original = parsed.data
   const spec = ExperimentSpecSchema.parse({ ...original.spec, name: `${original.name} (rerun)` })
@@ -40,7 +45,13 @@ export async function rerunOp(s: Services, raw: unknown, ctx: Ctx): Promise<OpOu
     ['dataset hash', resolved.datasetHash, original.spec.datasetHash]
   ]
   for (const [what, now, then] of pins) {
-    if (now !== then) throw new WorkbenchError({ code: 'bad-dataset', item: what, message: `The ${what} differs from the record's (${String(now).slice(0, 12)} ≠ ${String(then).slice(0, 12)}): this would not be a rerun.`, hint: 'Point the record at the same model files and dataset (same name or path).' })
+    if (now !== then)
+      throw new WorkbenchError({
+        code: 'bad-dataset',
+        item: what,
+        message: `The ${what} differs from the record's (${String(now).slice(0, 12)} ≠ ${String(then).slice(0, 12)}): this would not be a rerun.`,
+        hint: 'Point the record at the same model files and dataset (same name or path).'
+      })
   }
   const created = await createExperimentOp(s, spec, ctx.signal)
   const record = await runExperiment(s, created.id, ctx)

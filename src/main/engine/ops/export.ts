@@ -12,7 +12,11 @@ import { experimentView, requireRow, toRecord } from '../runner'
 import { compareExperimentsOp } from './experiments'
 import type { Services } from '../services'
 
-const slug = (name: string): string => name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'experiment'
+const slug = (name: string): string =>
+  name
+    .replace(/[^\w.-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80) || 'experiment'
 
 const FIGURE_MIME = { svg: 'image/svg+xml', pdf: 'application/pdf', png: 'image/png' } as const
 /** What a figure shows, first words of its caption; the ROC's axes are named as drawn. */
@@ -34,7 +38,17 @@ export async function exportFigureOp(s: Services, i: OpParsedInput<'export.figur
   const { views, comparisons } = await viewsOf(s, i.ids, ctx)
   // The font from this installation's resources (a packaged app has no source checkout to find it in).
   const options = { scale: i.draw.scale, xRange: i.draw.xRange, yRange: i.draw.yRange, labels: i.draw.labels }
-  const bytes = await renderFigure({ kind: i.figure, views, options, format: i.format, widthIn: i.widthIn, heightIn: i.heightIn, dpi: i.dpi, title: views.map((v) => v.record.name).join(' vs '), fontFile: exportFontFile(s.config.resourcesDir) })
+  const bytes = await renderFigure({
+    kind: i.figure,
+    views,
+    options,
+    format: i.format,
+    widthIn: i.widthIn,
+    heightIn: i.heightIn,
+    dpi: i.dpi,
+    title: views.map((v) => v.record.name).join(' vs '),
+    fontFile: exportFontFile(s.config.resourcesDir)
+  })
   const caption = provenanceCaption(views, { subject: figureSubject(i.figure, i.draw.scale), comparisons })
   const binary = i.format !== 'svg'
   return {
@@ -84,7 +98,10 @@ export async function exportAgreementOp(s: Services, i: OpParsedInput<'export.ag
   const stem = slug(a.experiments.map((e) => e.name).join('-vs-'))
   const caption = `Records flagged at FPR ${i.fpr} (member iff score ≥ the threshold of each experiment's TPR@${i.fpr} point) by ${a.experiments.map((e, k) => `[${k}] ${e.name} (${e.id}, ${e.flagged} flagged)`).join(', ')}, over ${a.nItems} shared items; Jaccard ${a.jaccard.flatMap((row, x) => row.flatMap((j, y) => (y > x ? [`[${x}]–[${y}] ${j.toFixed(3)}`] : []))).join(', ')}.`
   if (i.format === 'csv') {
-    const data = csvDocument(['id', 'caption', 'membership', ...a.experiments.map((e) => e.name)], a.records.map((r) => [r.id, r.caption, r.membership, ...r.flags.map((f) => (f ? 1 : 0))]))
+    const data = csvDocument(
+      ['id', 'caption', 'membership', ...a.experiments.map((e) => e.name)],
+      a.records.map((r) => [r.id, r.caption, r.membership, ...r.flags.map((f) => (f ? 1 : 0))])
+    )
     return { fileName: `${stem}.flags.csv`, mime: 'text/csv', encoding: 'utf8', data, caption }
   }
   const style = paperStyle(i.widthIn)

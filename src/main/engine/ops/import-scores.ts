@@ -33,14 +33,28 @@ function importedSpec(s: Services, input: OpParsedInput<'experiments.import'>): 
 export async function importScoresOp(s: Services, input: OpParsedInput<'experiments.import'>, signal?: AbortSignal): Promise<OpOutput<'experiments.import'>> {
   const n = input.scores.length
   if (input.labels.length !== n || (input.ids && input.ids.length !== n)) {
-    throw new WorkbenchError({ code: 'invalid-input', item: input.source.file, message: `${n} scores, ${input.labels.length} labels and ${input.ids?.length ?? n} ids: they must be one per row.`, hint: 'Give one label and (if any) one id per score.' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: input.source.file,
+      message: `${n} scores, ${input.labels.length} labels and ${input.ids?.length ?? n} ids: they must be one per row.`,
+      hint: 'Give one label and (if any) one id per score.'
+    })
   }
   const ids = input.ids ?? input.scores.map((_, i) => `row-${i + 1}`)
-  if (new Set(ids).size !== n) throw new WorkbenchError({ code: 'invalid-input', item: input.source.file, message: 'The item ids are not unique.', hint: 'Each row needs its own id; leave the id column out to number the rows.' })
+  if (new Set(ids).size !== n)
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: input.source.file,
+      message: 'The item ids are not unique.',
+      hint: 'Each row needs its own id; leave the id column out to number the rows.'
+    })
   const spec = importedSpec(s, input)
   const ev = spec.params.evaluation
   const t0 = performance.now()
-  const report = await evaluateScores({ scores: input.scores, labels: input.labels }, { resamples: ev.resamples, seed: spec.params.seed, confidence: ev.confidence, fprTargets: ev.fprTargets, alpha: ev.alpha, curvePoints: ROC_DISPLAY_POINTS, signal })
+  const report = await evaluateScores(
+    { scores: input.scores, labels: input.labels },
+    { resamples: ev.resamples, seed: spec.params.seed, confidence: ev.confidence, fprTargets: ev.fprTargets, alpha: ev.alpha, curvePoints: ROC_DISPLAY_POINTS, signal }
+  )
   const members = input.labels.filter((l) => l === 1).length
   const results: ExperimentResults = {
     metrics: metricsData(report),
@@ -55,7 +69,10 @@ export async function importScoresOp(s: Services, input: OpParsedInput<'experime
   }
   const store = s.store()
   const row = store.experiments.create({ name: input.name, tags: input.tags, spec: spec as unknown as Record<string, unknown> })
-  store.scores.putMany(row.id, ids.map((itemId, i) => ({ itemId, score: input.scores[i], label: input.labels[i], extra: null })))
+  store.scores.putMany(
+    row.id,
+    ids.map((itemId, i) => ({ itemId, score: input.scores[i], label: input.labels[i], extra: null }))
+  )
   store.experiments.setResults(row.id, results as unknown as Record<string, unknown>)
   return toRecord(store.experiments.setStatus(row.id, 'done'))
 }

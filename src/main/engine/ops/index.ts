@@ -8,17 +8,7 @@ import { auditSetOp } from './audit-set'
 import { augmentPreviewOp } from './augment-preview'
 import { addDatasetOp, datasetItemsOp, listDatasetsOp, removeDatasetOp, validateDatasetOp } from './datasets'
 import { embedOp } from './embed'
-import {
-  compareExperimentsOp,
-  createExperimentOp,
-  deleteExperimentOp,
-  getExperimentOp,
-  listExperimentsOp,
-  renameExperimentOp,
-  rerunOp,
-  runExperimentOp,
-  tagExperimentOp
-} from './experiments'
+import { compareExperimentsOp, createExperimentOp, deleteExperimentOp, getExperimentOp, listExperimentsOp, renameExperimentOp, rerunOp, runExperimentOp, tagExperimentOp } from './experiments'
 import { itemDetailOp } from './item-detail'
 import { exportAgreementOp, exportFigureOp, exportRecordOp, exportScoresOp, exportTableOp } from './export'
 import { importScoresOp } from './import-scores'

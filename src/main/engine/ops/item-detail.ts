@@ -17,7 +17,13 @@ export async function itemDetailOp(s: Services, id: string, itemId: string, size
   const record = toRecord(requireRow(store, id))
   const hash = record.spec.datasetHash
   const row = store.items.get(hash, itemId)
-  if (!row) throw new WorkbenchError({ code: 'not-found', item: itemId, message: `Item ${itemId} is not among the items of ${record.spec.datasetName} that experiment ${record.name} scored.`, hint: 'Pick an item from this experiment’s lists.' })
+  if (!row)
+    throw new WorkbenchError({
+      code: 'not-found',
+      item: itemId,
+      message: `Item ${itemId} is not among the items of ${record.spec.datasetName} that experiment ${record.name} scored.`,
+      hint: 'Pick an item from this experiment’s lists.'
+    })
   const scores: OpOutput<'experiments.item'>['scores'] = []
   let views: OpOutput<'experiments.item'>['views'] = []
   for (const other of store.experiments.list({})) {

@@ -8,7 +8,12 @@ import { metricsData } from '../runner'
 /** Evaluate labelled scores (with optional reference non-member scores for the calibrated threshold). */
 export async function evaluateOp(input: OpParsedInput<'metrics.evaluate'>, ctx: { signal?: AbortSignal; emit: EventSink }): Promise<OpOutput<'metrics.evaluate'>> {
   if (input.scores.length !== input.labels.length) {
-    throw new WorkbenchError({ code: 'invalid-input', item: 'labels', message: `${input.scores.length} scores but ${input.labels.length} labels.`, hint: 'Give one label (1 member, 0 non-member) per score.' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: 'labels',
+      message: `${input.scores.length} scores but ${input.labels.length} labels.`,
+      hint: 'Give one label (1 member, 0 non-member) per score.'
+    })
   }
   const report = await evaluateScores(
     { scores: input.scores, labels: input.labels, referenceScores: input.referenceScores },

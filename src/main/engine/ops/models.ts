@@ -15,9 +15,18 @@ export async function listModelsOp(s: Services): Promise<OpOutput<'models.list'>
   const added = s.store().models.list()
   const bundled = await listModels([{ dir: s.bundledModelsDir, source: 'bundled' }])
   const user = await Promise.all(added.map(async (e) => toModelInfo(await s.models.describe(e.path, { source: 'user' }), e.name)))
-  const cached = await Promise.all((await listCachedRepos(s.config.hfCacheDir ?? hubCacheDir())).map(async (r) => ({ ...toModelInfo(await s.models.describe(r.dir, { source: 'user' }), r.repoId), repoId: r.repoId, revision: r.revision })))
+  const cached = await Promise.all(
+    (await listCachedRepos(s.config.hfCacheDir ?? hubCacheDir())).map(async (r) => ({
+      ...toModelInfo(await s.models.describe(r.dir, { source: 'user' }), r.repoId),
+      repoId: r.repoId,
+      revision: r.revision
+    }))
+  )
   const models = [...bundled, ...user, ...cached]
-  const hint = models.length === 0 ? `No models found. Put a CLIP export (Hugging Face ONNX, OpenCLIP/immich or clip-as-service layout) under ${s.bundledModelsDir}, add a model folder, or \`mia models pull <repo-id>\` into the Hugging Face cache.` : null
+  const hint =
+    models.length === 0
+      ? `No models found. Put a CLIP export (Hugging Face ONNX, OpenCLIP/immich or clip-as-service layout) under ${s.bundledModelsDir}, add a model folder, or \`mia models pull <repo-id>\` into the Hugging Face cache.`
+      : null
   return { models, hint }
 }
 
@@ -30,7 +39,14 @@ export async function addModelOp(s: Services, folder: string): Promise<OpOutput<
   const description = await s.models.describe(dir, { source: 'user' })
   if (description.error) throw new WorkbenchError({ ...description.error, item: description.error.item ?? dir })
   await probeTokenizer(dir, description.contextLength)
-  const name = uniqueName(description.name, s.store().models.list().filter((e) => e.path !== dir).map((e) => e.name))
+  const name = uniqueName(
+    description.name,
+    s
+      .store()
+      .models.list()
+      .filter((e) => e.path !== dir)
+      .map((e) => e.name)
+  )
   s.store().models.add({ path: dir, name, fingerprint: description.fingerprint })
   return toModelInfo(description, name)
 }
@@ -49,7 +65,15 @@ async function probeTokenizer(dir: string, contextLength: number | null): Promis
     if (batch.ids.length !== tok.contextLength) throw new Error(`it gave ${batch.ids.length} ids where the context holds ${tok.contextLength}`)
   } catch (err) {
     const data = toErrorData(err)
-    throw new WorkbenchError({ code: 'bad-model', item: path.join(dir, 'tokenizer.json'), message: `The tokenizer of ${dir} does not work: ${data.message}`, hint: data.hint ?? "Copy tokenizer.json (and tokenizer_config.json) from the model's export." }, { cause: err })
+    throw new WorkbenchError(
+      {
+        code: 'bad-model',
+        item: path.join(dir, 'tokenizer.json'),
+        message: `The tokenizer of ${dir} does not work: ${data.message}`,
+        hint: data.hint ?? "Copy tokenizer.json (and tokenizer_config.json) from the model's export."
+      },
+      { cause: err }
+    )
   }
 }
 
@@ -57,7 +81,10 @@ async function probeTokenizer(dir: string, contextLength: number | null): Promis
 export async function pullModelOp(s: Services, input: { repoId: string; revision?: string; variant?: string }, ctx: { signal?: AbortSignal; emit: EventSink }): Promise<OpOutput<'models.pull'>> {
   let progress: PhaseProgress | null = null
   const r = await pullModel({
-    ...input, cacheDir: s.config.hfCacheDir, signal: ctx.signal, emit: ctx.emit,
+    ...input,
+    cacheDir: s.config.hfCacheDir,
+    signal: ctx.signal,
+    emit: ctx.emit,
     onTotal: (bytes) => void (progress = new PhaseProgress(ctx.emit, 'downloading', bytes, 'bytes')),
     onBytes: (bytes, file) => progress?.advance(bytes, file)
   })

@@ -33,12 +33,22 @@ export function resolveOutPath(config: EngineConfig, out: string): string {
   if (config.registeredOnly) {
     const root = realPathOfPrefix(path.resolve(config.workspaceDir))
     if (!inside(root, realPathOfPrefix(full))) {
-      throw new WorkbenchError({ code: 'forbidden', item: out, message: `${out} is outside the workspace; browser mode writes files only inside ${config.workspaceDir}.`, hint: 'Give a file name (it goes to the workspace\'s exports folder), or write it with the mia CLI.' })
+      throw new WorkbenchError({
+        code: 'forbidden',
+        item: out,
+        message: `${out} is outside the workspace; browser mode writes files only inside ${config.workspaceDir}.`,
+        hint: "Give a file name (it goes to the workspace's exports folder), or write it with the mia CLI."
+      })
     }
   }
   const st = fs.lstatSync(full, { throwIfNoEntry: false })
   if (st && !st.isFile()) {
-    throw new WorkbenchError({ code: 'invalid-input', item: out, message: `${out} exists and is not a regular file (a ${st.isDirectory() ? 'folder' : st.isSymbolicLink() ? 'symbolic link' : 'device, FIFO or socket'}); it is not overwritten.`, hint: 'Name a new file or an existing regular file.' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: out,
+      message: `${out} exists and is not a regular file (a ${st.isDirectory() ? 'folder' : st.isSymbolicLink() ? 'symbolic link' : 'device, FIFO or socket'}); it is not overwritten.`,
+      hint: 'Name a new file or an existing regular file.'
+    })
   }
   fs.mkdirSync(path.dirname(full), { recursive: true })
   return full

@@ -60,11 +60,13 @@ export class RunRegistry {
     this.runs.set(id, run)
     const ahead = this.active().filter((other) => other !== id).length
     if (ahead > 0) emit({ type: 'log', level: 'info', message: `Queued: starts when the ${ahead === 1 ? 'run' : `${ahead} runs`} ahead of it end${ahead === 1 ? 's' : ''}.` })
-    run.done = this.tail.then(() => this.begin(run, emit)).finally(() => {
-      run.live = false
-      run.followers.clear()
-      this.prune()
-    })
+    run.done = this.tail
+      .then(() => this.begin(run, emit))
+      .finally(() => {
+        run.live = false
+        run.followers.clear()
+        this.prune()
+      })
     this.tail = run.done.catch(() => undefined)
     // Followers see the failure through `follow`; an unfollowed failure is stored in the record, not unhandled.
     run.done.catch(() => undefined)
@@ -95,7 +97,12 @@ export class RunRegistry {
         const stop = (): void => reject(new WorkbenchError({ code: 'cancelled', message: 'Stopped following the run; it goes on in the engine.' }))
         if (signal?.aborted) return stop()
         signal?.addEventListener('abort', stop, { once: true })
-        run.done.then(() => resolve(), () => resolve()).finally(() => signal?.removeEventListener('abort', stop))
+        run.done
+          .then(
+            () => resolve(),
+            () => resolve()
+          )
+          .finally(() => signal?.removeEventListener('abort', stop))
       })
     } finally {
       run.followers.delete(emit)
@@ -162,4 +169,3 @@ function replay(events: RunEvents, emit: EventSink): void {
   for (const e of events.skipped) emit(e)
   for (const e of events.progress.values()) emit(e)
 }
-

@@ -51,11 +51,19 @@ function sniffFormat(bytes: Uint8Array, item: string): string {
   if (bytes.length === 0) throw badItem(item, 'the file is empty (0 bytes).', 'Replace it with the original image or remove the item.')
   const hit = MAGIC.find(([, test]) => bytes.length >= 12 && test(bytes))
   if (hit) return hit[0]
-  const head = new TextDecoder().decode(bytes.subarray(0, 512)).replace(/^\uFEFF/, '').trimStart().toLowerCase()
+  const head = new TextDecoder()
+    .decode(bytes.subarray(0, 512))
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .toLowerCase()
   if (head.startsWith('<') && head.includes('<svg')) {
     throw badItem(item, 'SVG images are not accepted (CLIP pipelines read raster images only, and SVG can reference external files).', 'Rasterise it to PNG at the size you want, then use the PNG.')
   }
-  throw badItem(item, 'the file is not a JPEG, PNG, GIF, WebP or TIFF image (its first bytes match none of them).', 'Check that the file is an image and not truncated or renamed; convert other formats to PNG.')
+  throw badItem(
+    item,
+    'the file is not a JPEG, PNG, GIF, WebP or TIFF image (its first bytes match none of them).',
+    'Check that the file is an image and not truncated or renamed; convert other formats to PNG.'
+  )
 }
 
 async function readHeader(bytes: Uint8Array, item: string, maxPixels: number): Promise<Metadata> {

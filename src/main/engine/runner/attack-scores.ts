@@ -34,7 +34,13 @@ export function scoreQmia(spec: ResolvedSpec, parts: RunItems, emb: EmbeddedItem
   const q = spec.params.qmia
   const p = (q.features === 'both' ? 2 : 1) * d
   const r = runQmia({ p, reference: qmiaRows(reference, d, spec), target: qmiaRows(targets, d, spec), alpha: q.alpha, seed: spec.params.seed, signal })
-  return { targets: targets.items, scores: r.scores, referenceScores: r.referenceScores, extra: null, report: { base: q.base, features: q.features, ...(q.base === 'aea' ? { aggregation: spec.params.aea.aggregation, K: views - 1 } : {}), ...r.report } }
+  return {
+    targets: targets.items,
+    scores: r.scores,
+    referenceScores: r.referenceScores,
+    extra: null,
+    report: { base: q.base, features: q.features, ...(q.base === 'aea' ? { aggregation: spec.params.aea.aggregation, K: views - 1 } : {}), ...r.report }
+  }
 }
 
 /** Loss + gradient norm: targets and reference share seeded InfoNCE batches; the loss and norm of each target ride along as `extra`. */
@@ -44,7 +50,12 @@ export function scoreLossGrad(spec: ResolvedSpec, parts: RunItems, emb: Embedded
   const reference = gather(parts.reference, emb, 1)
   const p = spec.params.lossGrad
   const scale = p.logitScale ?? DEFAULT_LOGIT_SCALE
-  if (p.logitScale === null) emit({ type: 'log', level: 'warn', message: `The model states no logit scale (no model-card "logit_scale"); the loss uses CLIP's saturated value ${DEFAULT_LOGIT_SCALE}. Set it with --logit-scale if the model was trained otherwise.` })
+  if (p.logitScale === null)
+    emit({
+      type: 'log',
+      level: 'warn',
+      message: `The model states no logit scale (no model-card "logit_scale"); the loss uses CLIP's saturated value ${DEFAULT_LOGIT_SCALE}. Set it with --logit-scale if the model was trained otherwise.`
+    })
   const nT = targets.items.length
   const image = new Float32Array((nT + reference.items.length) * d)
   image.set(targets.image)
@@ -61,7 +72,13 @@ export function scoreLossGrad(spec: ResolvedSpec, parts: RunItems, emb: Embedded
   }
   const r = runLossGrad({ d, image, text, nTargets: nT, nReference: reference.items.length, batchSize: p.batchSize, logitScale: scale, seed: spec.params.seed, signal, onBatch })
   const extra = targets.items.map((_, i) => Float32Array.of(r.loss[i], r.gradNorm[i]))
-  return { targets: targets.items, scores: r.scores, referenceScores: r.referenceScores, extra, report: { ...r.report, logitScaleSource: p.logitScale === null ? 'default' : 'spec or model card', extra: ['loss', 'gradNorm'] } }
+  return {
+    targets: targets.items,
+    scores: r.scores,
+    referenceScores: r.referenceScores,
+    extra,
+    report: { ...r.report, logitScaleSource: p.logitScale === null ? 'default' : 'spec or model card', extra: ['loss', 'gradNorm'] }
+  }
 }
 
 const fill = (template: string, text: string): string => template.split('{}').join(text)
@@ -73,14 +90,20 @@ export async function scoreRank(spec: ResolvedSpec, parts: RunItems, emb: Embedd
   const targets = gather(parts.targets, emb, 1)
   const plain = r.templates.length === 1 && r.templates[0] === '{}'
   if ((!plain || r.candidates === 'list') && !emb.embedTexts) {
-    throw new WorkbenchError({ code: 'unsupported', item: 'rank', message: 'Prompt templates and candidate lists need the text tower, and this dataset holds precomputed embeddings only.', hint: 'Use the default template "{}" with candidates from the captions, or import the dataset with a model.' })
+    throw new WorkbenchError({
+      code: 'unsupported',
+      item: 'rank',
+      message: 'Prompt templates and candidate lists need the text tower, and this dataset holds precomputed embeddings only.',
+      hint: 'Use the default template "{}" with candidates from the captions, or import the dataset with a model.'
+    })
   }
   const refRows = gather(parts.reference, emb, 1)
   // Caption → its cached text embedding; distinct captions only, so a second render of one caption is never its own distractor.
   const vecOf = new Map<string, Float32Array>()
   for (const rows of [refRows, targets]) rows.items.forEach((it: Item, i) => vecOf.set(it.caption, rows.text.subarray(i * d, (i + 1) * d)))
   const pool: string[] = r.candidates === 'list' ? [...new Set(r.candidateList)] : [...vecOf.keys()]
-  if (r.candidates === 'list' && pool.length === 0) throw new WorkbenchError({ code: 'invalid-input', item: 'rank.candidateList', message: 'The candidate list is empty.', hint: 'Give candidate texts (one per line with --candidates FILE).' })
+  if (r.candidates === 'list' && pool.length === 0)
+    throw new WorkbenchError({ code: 'invalid-input', item: 'rank.candidateList', message: 'The candidate list is empty.', hint: 'Give candidate texts (one per line with --candidates FILE).' })
   const at = new Map(pool.map((c, i) => [c, i]))
   // Reference non-members are ranked after the targets (per-item seeds follow the row, so target ranks do not move).
   const scored = [...targets.items, ...refRows.items]
@@ -115,5 +138,11 @@ export async function scoreRank(spec: ResolvedSpec, parts: RunItems, emb: Embedd
   const out = runRank({ d, image, ownText, candidates, m: pool.length, ownIndex, k: r.k, seed: spec.params.seed, signal, onProgress })
   const nT = targets.items.length
   const referenceScores = refRows.items.length ? out.scores.slice(nT) : null
-  return { targets: targets.items, scores: out.scores.slice(0, nT), referenceScores, extra: targets.items.map((_, i) => Float32Array.of(out.ranks[i])), report: { ...out.report, top1: out.ranks.subarray(0, nT).filter((x) => x === 1).length / nT, candidates: r.candidates, templateList: r.templates, extra: ['rank'] } }
+  return {
+    targets: targets.items,
+    scores: out.scores.slice(0, nT),
+    referenceScores,
+    extra: targets.items.map((_, i) => Float32Array.of(out.ranks[i])),
+    report: { ...out.report, top1: out.ranks.subarray(0, nT).filter((x) => x === 1).length / nT, candidates: r.candidates, templateList: r.templates, extra: ['rank'] }
+  }
 }

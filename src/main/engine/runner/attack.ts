@@ -43,12 +43,26 @@ export async function scoreWithModel(spec: ResolvedSpec, parts: RunItems, emb: E
     const r = reference.items.length ? aeaOf(reference, d, agg).scores : null
     const width = targets.views.length
     const extra = targets.items.map((_, i) => Float32Array.from(t.vectors.subarray(i * width, (i + 1) * width)))
-    return { targets: targets.items, scores: t.scores, referenceScores: r, extra, report: { views: width, K: width - 1, aggregation: agg, bank: emb.views.slice(1) }, ...basis(`aea-${agg}`, r, t.scores) }
+    return {
+      targets: targets.items,
+      scores: t.scores,
+      referenceScores: r,
+      extra,
+      report: { views: width, K: width - 1, aggregation: agg, bank: emb.views.slice(1) },
+      ...basis(`aea-${agg}`, r, t.scores)
+    }
   }
   return scoreWsa(spec, parts, emb, { targets, reference, wantViews }, signal, emit)
 }
 
-async function scoreWsa(spec: ResolvedSpec, parts: RunItems, emb: EmbeddedItems, r: { targets: Rows; reference: Rows; wantViews: number }, signal: AbortSignal | undefined, emit: EventSink): Promise<AttackOutcome> {
+async function scoreWsa(
+  spec: ResolvedSpec,
+  parts: RunItems,
+  emb: EmbeddedItems,
+  r: { targets: Rows; reference: Rows; wantViews: number },
+  signal: AbortSignal | undefined,
+  emit: EventSink
+): Promise<AttackOutcome> {
   const d = emb.dim
   const w = spec.params.wsa
   const aea = (rows: Rows): Float64Array | undefined => (w.appendAea ? aeaOf(rows, d, 'mean').vectors : undefined)
@@ -89,8 +103,13 @@ async function scoreWsa(spec: ResolvedSpec, parts: RunItems, emb: EmbeddedItems,
   const pick = <T>(all: ArrayLike<T>): T[] => Array.from(keep, (i) => all[i])
   const targetCsa = csa(r.targets)
   return {
-    targets: pick(r.targets.items), scores: Float64Array.from(pick(scores)), referenceScores: null, extra: null, report: { ...report },
-    ...basis('csa', csa(r.reference), Float64Array.from(pick(targetCsa))), trainedOnEvaluated: report.trainedOnEvaluated
+    targets: pick(r.targets.items),
+    scores: Float64Array.from(pick(scores)),
+    referenceScores: null,
+    extra: null,
+    report: { ...report },
+    ...basis('csa', csa(r.reference), Float64Array.from(pick(targetCsa))),
+    trainedOnEvaluated: report.trainedOnEvaluated
   }
 }
 
@@ -101,7 +120,11 @@ async function statsOf(items: Item[], signal: AbortSignal | undefined, progress:
     throwIfAborted(signal)
     progress?.advance(1, 'blind baseline: image statistics')
     // Unreadable or undecodable files were reported by the embedding phase; here they just drop out.
-    out.push(await readItemImage(it).then((b) => imageStats(b, it.id)).catch(() => null))
+    out.push(
+      await readItemImage(it)
+        .then((b) => imageStats(b, it.id))
+        .catch(() => null)
+    )
   }
   return out
 }
@@ -111,7 +134,13 @@ async function statsOf(items: Item[], signal: AbortSignal | undefined, progress:
  * features. `emit` says what it is doing (issue 21: the baseline's 22 s were silent): as `scoring` progress when it is
  * the experiment's attack, as log lines when it runs beside another attack's metrics.
  */
-export async function scoreBlind(items: Item[], spec: ResolvedSpec, signal: AbortSignal | undefined, emit?: EventSink, asPhase = false): Promise<AttackOutcome & { imageFeatures: Float64Array | null }> {
+export async function scoreBlind(
+  items: Item[],
+  spec: ResolvedSpec,
+  signal: AbortSignal | undefined,
+  emit?: EventSink,
+  asPhase = false
+): Promise<AttackOutcome & { imageFeatures: Float64Array | null }> {
   const labelled = items.filter((it) => it.membership !== 'unknown')
   // Embedding-only datasets have no images: the baseline is then caption-only.
   const imageless = labelled.every((it) => !it.imagePath)

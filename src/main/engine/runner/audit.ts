@@ -31,7 +31,9 @@ const labelOf = (m: string): number => (m === 'member' ? 1 : m === 'nonmember' ?
 /** Attack AUC − blind AUC over the items both scored, paired bootstrap. */
 async function marginOf(outcome: AttackOutcome, blind: BlindFacts, ctx: AuditContext): Promise<Audit['margin']> {
   const attack = new Map(outcome.targets.map((it, i) => [it.id, outcome.scores[i]]))
-  const rows = blind.outcome.targets.flatMap((it, i) => (attack.has(it.id) && labelOf(it.membership) >= 0 ? [{ label: labelOf(it.membership), a: attack.get(it.id)!, b: blind.outcome.scores[i] }] : []))
+  const rows = blind.outcome.targets.flatMap((it, i) =>
+    attack.has(it.id) && labelOf(it.membership) >= 0 ? [{ label: labelOf(it.membership), a: attack.get(it.id)!, b: blind.outcome.scores[i] }] : []
+  )
   const members = rows.filter((r) => r.label === 1).length
   if (members === 0 || members === rows.length) return null
   const cmp = await compareScores(

@@ -39,29 +39,61 @@ export async function calibrate(s: Services, spec: ResolvedSpec, parts: RunItems
   const ref = spec.params.calibration.referenceModel!
   const model = await s.models.open(s.resolveModel(ref))
   if (spec.referenceModelFingerprint !== undefined && model.description.fingerprint !== spec.referenceModelFingerprint) {
-    throw new WorkbenchError({ code: 'bad-model', item: model.description.path, message: `The files of reference model ${ref} changed since the experiment was created.`, hint: 'Create a new experiment for the current model files, or restore the original ones.' })
+    throw new WorkbenchError({
+      code: 'bad-model',
+      item: model.description.path,
+      message: `The files of reference model ${ref} changed since the experiment was created.`,
+      hint: 'Create a new experiment for the current model files, or restore the original ones.'
+    })
   }
   await model.load()
   const bank = spec.attack === 'aea' ? (spec.params.aea.bank.trim() ? parseBank(spec.params.aea.bank) : defaultBank()) : null
-  const emb = await embedItems({ model, items: [...parts.targets, ...parts.reference], store: s.store(), bank, seed: spec.params.seed, batchSize: s.config.batchSize, signal: ctx.signal, emit: ctx.emit })
+  const emb = await embedItems({
+    model,
+    items: [...parts.targets, ...parts.reference],
+    store: s.store(),
+    bank,
+    seed: spec.params.seed,
+    batchSize: s.config.batchSize,
+    signal: ctx.signal,
+    emit: ctx.emit
+  })
   const refOutcome = await scoreWithModel(spec, parts, emb, ctx.signal, ctx.emit)
   const refScore = new Map(refOutcome.targets.map((it, i) => [it.id, refOutcome.scores[i]]))
   const keep = target.targets.flatMap((it, i) => (refScore.has(it.id) ? [i] : []))
   const targets = keep.map((i) => target.targets[i])
   const scores = Float64Array.from(keep, (i) => target.scores[i] - refScore.get(target.targets[i].id)!)
-  const referenceScores = target.referenceScores && refOutcome.referenceScores?.length === target.referenceScores.length
-    ? target.referenceScores.map((v, i) => v - refOutcome.referenceScores![i])
-    : null
-  const report = calibrationReport(ref, model.description.fingerprint, spec.modelFingerprint, targets, keep.map((i) => target.scores[i]), targets.map((it) => refScore.get(it.id)!))
+  const referenceScores =
+    target.referenceScores && refOutcome.referenceScores?.length === target.referenceScores.length ? target.referenceScores.map((v, i) => v - refOutcome.referenceScores![i]) : null
+  const report = calibrationReport(
+    ref,
+    model.description.fingerprint,
+    spec.modelFingerprint,
+    targets,
+    keep.map((i) => target.scores[i]),
+    targets.map((it) => refScore.get(it.id)!)
+  )
   for (const w of report.warnings) ctx.emit({ type: 'log', level: 'warn', message: w })
   return {
-    ...target, targets, scores, referenceScores, extra: target.extra ? keep.map((i) => target.extra![i]) : null,
-    report: { ...target.report, calibration: report }, ...basis(`calibrated ${spec.attack}`, referenceScores, scores)
+    ...target,
+    targets,
+    scores,
+    referenceScores,
+    extra: target.extra ? keep.map((i) => target.extra![i]) : null,
+    report: { ...target.report, calibration: report },
+    ...basis(`calibrated ${spec.attack}`, referenceScores, scores)
   }
 }
 
 /** The checks on the reference model: the target itself, identical scores, or its own membership signal. */
-export function calibrationReport(name: string, fingerprint: string | null, targetFingerprint: string | null, items: AttackOutcome['targets'], targetScores: number[], refScores: number[]): CalibrationReport {
+export function calibrationReport(
+  name: string,
+  fingerprint: string | null,
+  targetFingerprint: string | null,
+  items: AttackOutcome['targets'],
+  targetScores: number[],
+  refScores: number[]
+): CalibrationReport {
   const sameFingerprintAsTarget = fingerprint !== null && fingerprint === targetFingerprint
   const maxAbsDifference = targetScores.reduce((m, v, i) => Math.max(m, Math.abs(v - refScores[i])), 0)
   const referenceAuc = aucOf(items, refScores)
@@ -69,7 +101,9 @@ export function calibrationReport(name: string, fingerprint: string | null, targ
   if (sameFingerprintAsTarget) warnings.push(`The reference model ${name} is the target model itself (same fingerprint): calibrated scores are all 0.`)
   else if (maxAbsDifference === 0) warnings.push(`The reference model ${name} scores every target exactly like the target model: it is a copy of it.`)
   if (!sameFingerprintAsTarget && referenceAuc !== null && referenceAuc >= REFERENCE_SAW_MEMBERS_AUC) {
-    warnings.push(`The reference model ${name} itself separates members from non-members (AUC ${referenceAuc.toFixed(3)} ≥ ${REFERENCE_SAW_MEMBERS_AUC}): it probably saw the evaluation items, and calibrating against it removes membership signal.`)
+    warnings.push(
+      `The reference model ${name} itself separates members from non-members (AUC ${referenceAuc.toFixed(3)} ≥ ${REFERENCE_SAW_MEMBERS_AUC}): it probably saw the evaluation items, and calibrating against it removes membership signal.`
+    )
   }
   return { referenceModel: name, referenceFingerprint: fingerprint, sameFingerprintAsTarget, maxAbsDifference, referenceAuc, warnings }
 }

@@ -38,8 +38,11 @@ export function skipUnembedded(usable: readonly Item[], o: EmbedOutcome, skip: (
     if (!same && !missing) continue
     o.failed.add(it.id)
     const data = same ? toErrorData(same.err) : null
-    skip(it, data
-      ? new WorkbenchError({ code: data.code, item: it.id, message: `Item ${it.id}: its image has the same bytes as item ${same!.first}, which was skipped: ${data.message}`, hint: data.hint })
-      : new WorkbenchError({ code: 'inference-failed', item: it.id, message: `Item ${it.id}: no embedding was produced for it.`, hint: 'Rerun; if it persists, report it with the dataset.' }))
+    skip(
+      it,
+      data
+        ? new WorkbenchError({ code: data.code, item: it.id, message: `Item ${it.id}: its image has the same bytes as item ${same!.first}, which was skipped: ${data.message}`, hint: data.hint })
+        : new WorkbenchError({ code: 'inference-failed', item: it.id, message: `Item ${it.id}: no embedding was produced for it.`, hint: 'Rerun; if it persists, report it with the dataset.' })
+    )
   }
 }

@@ -80,7 +80,10 @@ export async function embedItems(req: EmbedRequest): Promise<EmbeddedItems> {
 
   const missingText = new Set(store.embeddings.missing(fp, 'text', textKeys).map((k) => k.contentHash))
   const missingImage = new Set(store.embeddings.missing(fp, 'image', imageUnits).map((k) => embeddingKey(k.contentHash, k.view)))
-  const textWork = dedupe(usable.filter((it) => missingText.has(captionHash(it.caption))), (it) => captionHash(it.caption))
+  const textWork = dedupe(
+    usable.filter((it) => missingText.has(captionHash(it.caption))),
+    (it) => captionHash(it.caption)
+  )
   const imageWork = dedupe(
     imageUnits.filter((u) => missingImage.has(embeddingKey(u.contentHash, u.view))),
     (u) => embeddingKey(u.contentHash, u.view)
@@ -125,7 +128,10 @@ export async function embedItems(req: EmbedRequest): Promise<EmbeddedItems> {
 async function embedStrings(model: ClipModel, fp: string, store: WorkspaceStore, texts: string[], ctx: { signal?: AbortSignal; emit: EventSink; batch: number }): Promise<Float32Array> {
   const keys = texts.map((t) => ({ contentHash: captionHash(t), view: 'orig' }))
   const missing = new Set(store.embeddings.missing(fp, 'text', keys).map((k) => k.contentHash))
-  const work = dedupe(texts.filter((t) => missing.has(captionHash(t))), captionHash).map((caption) => ({ caption }) as Item)
+  const work = dedupe(
+    texts.filter((t) => missing.has(captionHash(t))),
+    captionHash
+  ).map((caption) => ({ caption }) as Item)
   await embedCaptions(model, fp, work, store, ctx.batch, { signal: ctx.signal, emit: ctx.emit, progress: null })
   const got = store.embeddings.getMany(fp, 'text', keys)
   const out = new Float32Array(texts.length * model.dim)
@@ -198,11 +204,16 @@ async function embedCaptions(model: ClipModel, fp: string, work: Item[], store: 
   for (let start = 0; start < work.length; start += batch) {
     throwIfAborted(signal)
     const chunk = work.slice(start, start + batch)
-    const t = tokenize(tok, chunk.map((it) => it.caption))
+    const t = tokenize(
+      tok,
+      chunk.map((it) => it.caption)
+    )
     truncated += t.truncated.filter(Boolean).length
     const raw = await model.embedTexts(t.ids, t.attentionMask, chunk.length, tok.contextLength)
     const vectors = l2NormalizeRows(raw, chunk.length, model.dim)
-    store.embeddings.putMany(chunk.map((it, i) => ({ modelFingerprint: fp, kind: 'text' as const, contentHash: captionHash(it.caption), view: 'orig', vector: vectors.slice(i * model.dim, (i + 1) * model.dim) })))
+    store.embeddings.putMany(
+      chunk.map((it, i) => ({ modelFingerprint: fp, kind: 'text' as const, contentHash: captionHash(it.caption), view: 'orig', vector: vectors.slice(i * model.dim, (i + 1) * model.dim) }))
+    )
     crashPoint('embed-batch')
     progress?.advance(chunk.length, 'captions')
   }
@@ -227,7 +238,15 @@ function tasksOf(work: ImageUnit[]): { tasks: ItemTask[]; units: ImageUnit[][] }
 }
 
 /** Decode/augment/preprocess in the pool (runner/preprocess-pool.ts) while batches run through the vision tower; returns ids of items that failed. */
-async function embedImageUnits(model: ClipModel, fp: string, work: ImageUnit[], store: WorkspaceStore, opts: { batch: number; bank: AugBank | null; seed: number; threads?: number }, { signal, emit, progress }: Reporting, skip: (item: Item, err: unknown) => void): Promise<Set<string>> {
+async function embedImageUnits(
+  model: ClipModel,
+  fp: string,
+  work: ImageUnit[],
+  store: WorkspaceStore,
+  opts: { batch: number; bank: AugBank | null; seed: number; threads?: number },
+  { signal, emit, progress }: Reporting,
+  skip: (item: Item, err: unknown) => void
+): Promise<Set<string>> {
   const failed = new Set<string>()
   if (work.length === 0) return failed
   // The model's own preprocessing, whatever file of its format it came from (models/formats/).
@@ -247,7 +266,9 @@ async function embedImageUnits(model: ClipModel, fp: string, work: ImageUnit[], 
     if (batch.length === 0) return
     const raw = await model.embedImages(pixels.subarray(0, batch.length * per), batch.length)
     const vectors = l2NormalizeRows(raw, batch.length, model.dim)
-    store.embeddings.putMany(batch.map((u, i) => ({ modelFingerprint: fp, kind: 'image' as const, contentHash: u.contentHash, view: u.view, vector: vectors.slice(i * model.dim, (i + 1) * model.dim) })))
+    store.embeddings.putMany(
+      batch.map((u, i) => ({ modelFingerprint: fp, kind: 'image' as const, contentHash: u.contentHash, view: u.view, vector: vectors.slice(i * model.dim, (i + 1) * model.dim) }))
+    )
     crashPoint('embed-batch')
     advance(batch)
     batch = []

@@ -24,12 +24,23 @@ export const needsModel = (spec: Pick<ExperimentSpec, 'attack'>): boolean => spe
 /** Refuse a dataset without a single target item before any run starts (issue 21), instead of failing minutes in. */
 async function requireTargets(ds: Dataset, signal?: AbortSignal): Promise<void> {
   for await (const item of ds.items({ signal, onIssue: () => undefined })) if (item.role === 'target') return
-  throw new WorkbenchError({ code: 'bad-dataset', item: ds.info.name, message: `Dataset ${ds.info.name} has no target items to attack.`, hint: 'Check its manifest (role column) or folder, e.g. with `mia datasets validate`; reference and pool items alone cannot be evaluated.' })
+  throw new WorkbenchError({
+    code: 'bad-dataset',
+    item: ds.info.name,
+    message: `Dataset ${ds.info.name} has no target items to attack.`,
+    hint: 'Check its manifest (role column) or folder, e.g. with `mia datasets validate`; reference and pool items alone cannot be evaluated.'
+  })
 }
 
 /** Pin model fingerprint, dataset hash and app version; the resolved spec is what the record stores. */
 export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: AbortSignal): Promise<ResolvedSpec> {
-  if (spec.attack === 'imported') throw new WorkbenchError({ code: 'unsupported', item: 'attack', message: 'Imported scores come from another tool; the workbench cannot run them.', hint: 'Import a scores file with `mia metrics --scores <file> --save --name <name>`.' })
+  if (spec.attack === 'imported')
+    throw new WorkbenchError({
+      code: 'unsupported',
+      item: 'attack',
+      message: 'Imported scores come from another tool; the workbench cannot run them.',
+      hint: 'Import a scores file with `mia metrics --scores <file> --save --name <name>`.'
+    })
   // A bad augmentation bank is refused now, not minutes into the run.
   if (spec.params.aea.bank.trim() && usesAugmentedViews(spec.attack, spec.params)) parseBank(spec.params.aea.bank)
   const ds = await s.openDataset(spec.dataset, signal)
@@ -37,7 +48,13 @@ export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: Ab
   let model: { name: string; fingerprint: string | null; quantized: boolean; format?: string | null; variant?: string | null } | null = null
   if (ds.info.embeddings && needsModel(spec)) model = precomputedModel(spec, ds)
   else if (needsModel(spec)) {
-    if (!spec.model) throw new WorkbenchError({ code: 'invalid-input', item: 'model', message: `The ${spec.attack.toUpperCase()} attack needs a model.`, hint: 'Choose a model, or the blind baseline, which never queries one.' })
+    if (!spec.model)
+      throw new WorkbenchError({
+        code: 'invalid-input',
+        item: 'model',
+        message: `The ${spec.attack.toUpperCase()} attack needs a model.`,
+        hint: 'Choose a model, or the blind baseline, which never queries one.'
+      })
     const { dir, variant } = parseModelRef(s.resolveModel(spec.model))
     const d = await s.models.describe(dir, { variant })
     if (d.error) throw new WorkbenchError(d.error)
@@ -73,10 +90,20 @@ async function referenceModelOf(s: Services, spec: ExperimentSpec, ds: Dataset):
   const ref = spec.params.calibration.referenceModel
   if (!ref) return {}
   if (ds.info.embeddings) {
-    throw new WorkbenchError({ code: 'invalid-input', item: 'reference-model', message: `${ds.info.name} holds precomputed embeddings only: there are no images to embed with a reference model.`, hint: 'Import the images to calibrate, or drop --reference-model.' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: 'reference-model',
+      message: `${ds.info.name} holds precomputed embeddings only: there are no images to embed with a reference model.`,
+      hint: 'Import the images to calibrate, or drop --reference-model.'
+    })
   }
   if (spec.attack !== 'csa' && spec.attack !== 'aea') {
-    throw new WorkbenchError({ code: 'invalid-input', item: 'reference-model', message: `Reference-model calibration applies to CSA and AEA, not ${spec.attack.toUpperCase()}.`, hint: 'Drop --reference-model, or run --attack csa or aea.' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: 'reference-model',
+      message: `Reference-model calibration applies to CSA and AEA, not ${spec.attack.toUpperCase()}.`,
+      hint: 'Drop --reference-model, or run --attack csa or aea.'
+    })
   }
   const d = await s.models.describe(s.resolveModel(ref).replace(/@[a-z0-9-]+$/, ''))
   if (d.error) throw new WorkbenchError(d.error)
@@ -87,10 +114,20 @@ async function referenceModelOf(s: Services, spec: ExperimentSpec, ds: Dataset):
 function precomputedModel(spec: ExperimentSpec, ds: Dataset): { name: string; fingerprint: null; quantized: false } {
   const emb = ds.info.embeddings!
   if (usesAugmentedViews(spec.attack, spec.params)) {
-    throw new WorkbenchError({ code: 'invalid-input', item: 'attack', message: `${ds.info.name} holds precomputed embeddings only (no images, no model), so AEA cannot embed augmented views${spec.attack === 'wsa' ? ' for the WSA features' : spec.attack === 'qmia' ? ' for QMIA\'s base score' : ''}.`, hint: 'Run CSA or WSA (without AEA features) on it, or import the images (e.g. the img2dataset shards) to run AEA with the model.' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: 'attack',
+      message: `${ds.info.name} holds precomputed embeddings only (no images, no model), so AEA cannot embed augmented views${spec.attack === 'wsa' ? ' for the WSA features' : spec.attack === 'qmia' ? " for QMIA's base score" : ''}.`,
+      hint: 'Run CSA or WSA (without AEA features) on it, or import the images (e.g. the img2dataset shards) to run AEA with the model.'
+    })
   }
   if (spec.model) {
-    throw new WorkbenchError({ code: 'invalid-input', item: 'model', message: `${ds.info.name} holds precomputed embeddings${emb.model ? ` of ${emb.model}` : ''}; an experiment on it uses those and queries no model.`, hint: 'Leave the model out (CLI: drop --model).' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: 'model',
+      message: `${ds.info.name} holds precomputed embeddings${emb.model ? ` of ${emb.model}` : ''}; an experiment on it uses those and queries no model.`,
+      hint: 'Leave the model out (CLI: drop --model).'
+    })
   }
   return { name: `precomputed · ${emb.model ?? `${emb.dim}-d embeddings`}`, fingerprint: null, quantized: false }
 }
@@ -131,7 +168,13 @@ export async function collectItems(ds: Dataset, signal: AbortSignal | undefined,
   for await (const item of ds.items({ signal, onIssue })) {
     // Browser mode reads no image outside the dataset folder unless the server was started to allow it (SECURITY.md).
     if (item.escapesRoot && options.readOutsideRoot === false) {
-      onIssue({ itemId: item.id, severity: 'error', code: 'path-escapes-root', message: `Item ${item.id}: ${item.imagePath} is outside the dataset folder ${ds.info.root} (symlinks resolved); browser mode does not read it.`, hint: 'Copy the image into the dataset folder, run from the CLI, or start `mia serve --read-outside-root`.' })
+      onIssue({
+        itemId: item.id,
+        severity: 'error',
+        code: 'path-escapes-root',
+        message: `Item ${item.id}: ${item.imagePath} is outside the dataset folder ${ds.info.root} (symlinks resolved); browser mode does not read it.`,
+        hint: 'Copy the image into the dataset folder, run from the CLI, or start `mia serve --read-outside-root`.'
+      })
       continue
     }
     if (item.role === 'target') out.targets.push(item)

@@ -39,7 +39,10 @@ async function normalised(source: VectorSource, items: Item[], skipped: SkippedI
   const raw = await source.read(items)
   const keep: number[] = []
   items.forEach((it, i) => {
-    const bad = [['image', rowNorm(raw.image, i, d)], ['text', rowNorm(raw.text, i, d)]].find(([, n]) => !((n as number) > 0 && Number.isFinite(n)))
+    const bad = [
+      ['image', rowNorm(raw.image, i, d)],
+      ['text', rowNorm(raw.text, i, d)]
+    ].find(([, n]) => !((n as number) > 0 && Number.isFinite(n)))
     if (!bad) return keep.push(i)
     const message = `Item ${it.id}: its precomputed ${bad[0]} embedding (part ${it.vectors?.shard}, row ${it.vectors?.row}) has norm ${bad[1]}; it is skipped.`
     skipped.push({ itemId: it.id, code: 'bad-item', message })
@@ -93,7 +96,13 @@ async function streamCsa(ds: Dataset & { vectors: VectorSource }, ctx: Context):
   }
   await flush()
   progress.finish()
-  const outcome: AttackOutcome = { targets, scores: Float64Array.from(scores), referenceScores: reference.length ? Float64Array.from(reference) : null, extra: null, report: { views: 1, precomputed: true } }
+  const outcome: AttackOutcome = {
+    targets,
+    scores: Float64Array.from(scores),
+    referenceScores: reference.length ? Float64Array.from(reference) : null,
+    extra: null,
+    report: { views: 1, precomputed: true }
+  }
   return { outcome, reference: reference.length, pool, skipped }
 }
 

@@ -31,8 +31,16 @@ export function missingFile(item: Item, err: NodeJS.ErrnoException): WorkbenchEr
   return new WorkbenchError({
     code: 'bad-item',
     item: item.id,
-    message: gone ? `Item ${item.id}: image ${imageLabel(item)} does not exist.` : err instanceof DataFileError ? `Item ${item.id}: ${err.message}` : `Item ${item.id}: image ${imageLabel(item)} cannot be read (${err.code ?? err.message}).`,
-    hint: gone ? 'Fix the path in the manifest or restore the file; the other items are used.' : err instanceof DataFileError ? 'Point the item at a regular image file within the size limit; the other items are used.' : 'Check the file permissions.'
+    message: gone
+      ? `Item ${item.id}: image ${imageLabel(item)} does not exist.`
+      : err instanceof DataFileError
+        ? `Item ${item.id}: ${err.message}`
+        : `Item ${item.id}: image ${imageLabel(item)} cannot be read (${err.code ?? err.message}).`,
+    hint: gone
+      ? 'Fix the path in the manifest or restore the file; the other items are used.'
+      : err instanceof DataFileError
+        ? 'Point the item at a regular image file within the size limit; the other items are used.'
+        : 'Check the file permissions.'
   })
 }
 

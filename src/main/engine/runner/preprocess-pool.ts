@@ -82,7 +82,11 @@ export interface PoolOptions {
 /** How many worker threads a pass of `tasks` gets (0 = inline). */
 export function poolThreads(tasks: number, requested = defaultPreprocessThreads()): number {
   if (!Number.isInteger(requested) || requested < 0) {
-    throw new WorkbenchError({ code: 'invalid-input', message: `preprocessing threads must be a non-negative integer; got ${requested}.`, hint: 'Omit it to use every core but one; 0 prepares images on the inference thread.' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      message: `preprocessing threads must be a non-negative integer; got ${requested}.`,
+      hint: 'Omit it to use every core but one; 0 prepares images on the inference thread.'
+    })
   }
   return requested === 0 || tasks < MIN_TASKS_FOR_WORKERS || entryOfWorker() === undefined ? 0 : requested
 }

@@ -1,13 +1,6 @@
 // Experiment rows ↔ contract records and summaries; metrics reports into their JSON form.
 import { WorkbenchError } from '../../../shared/contract/errors'
-import {
-  ExperimentResultsSchema,
-  ResolvedSpecSchema,
-  type ExperimentRecord,
-  type ExperimentResults,
-  type ExperimentSummary,
-  type ResolvedSpec
-} from '../../../shared/contract/experiments'
+import { ExperimentResultsSchema, ResolvedSpecSchema, type ExperimentRecord, type ExperimentResults, type ExperimentSummary, type ResolvedSpec } from '../../../shared/contract/experiments'
 import type { MetricsReportData } from '../../../shared/contract/metrics'
 import type { MetricsReport } from '../metrics'
 import type { ExperimentRow, WorkspaceStore } from '../store'
@@ -25,7 +18,13 @@ export function metricsData(report: MetricsReport): MetricsReportData {
 /** The stored spec of a row, validated (rows written by older versions fail loudly, not silently). */
 export function specOf(row: ExperimentRow): ResolvedSpec {
   const parsed = ResolvedSpecSchema.safeParse(row.spec)
-  if (!parsed.success) throw new WorkbenchError({ code: 'store-failed', item: row.id, message: `Experiment ${row.id} has an unreadable spec: ${parsed.error.issues[0]?.message}.`, hint: 'Delete it and create it again.' })
+  if (!parsed.success)
+    throw new WorkbenchError({
+      code: 'store-failed',
+      item: row.id,
+      message: `Experiment ${row.id} has an unreadable spec: ${parsed.error.issues[0]?.message}.`,
+      hint: 'Delete it and create it again.'
+    })
   return parsed.data
 }
 
@@ -93,7 +92,12 @@ export function resolveExperimentRef(store: WorkspaceStore, ref: string): string
   if (candidates.length === 1) return candidates[0].id
   if (candidates.length > 1) {
     const list = candidates.map((e) => `${e.id.slice(0, 8)} (${e.name})`).join(', ')
-    throw new WorkbenchError({ code: 'invalid-input', item: ref, message: `"${ref}" names ${candidates.length} experiments: ${list}.`, hint: 'Give a longer id prefix or the full id (`mia experiments list` shows them).' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: ref,
+      message: `"${ref}" names ${candidates.length} experiments: ${list}.`,
+      hint: 'Give a longer id prefix or the full id (`mia experiments list` shows them).'
+    })
   }
   const short = ref.length < MIN_ID_PREFIX && /^[0-9a-f-]+$/i.test(ref) ? ` An id prefix needs at least ${MIN_ID_PREFIX} characters.` : ''
   throw new WorkbenchError({ code: 'not-found', item: ref, message: `No experiment with id, id prefix or name "${ref}".${short}`, hint: 'List experiments with `mia experiments list`.' })

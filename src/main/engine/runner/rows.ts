@@ -51,4 +51,3 @@ export function aeaOf(rows: Rows, d: number, aggregation: 'mean' | 'drop'): { ve
   const vectors = aeaCosineVectors(rows.views, rows.text, rows.items.length, d)
   return { vectors, scores: aeaScores(vectors, rows.items.length, rows.views.length, aggregation) }
 }
-

@@ -36,7 +36,13 @@ export async function runExperiment(s: Services, id: string, ctx: RunContext): P
 export async function runExperimentWithOutcome(s: Services, id: string, ctx: RunContext): Promise<{ record: ExperimentRecord; outcome: AttackOutcome }> {
   const store = s.store()
   const spec = specOf(requireRow(store, id))
-  if (spec.attack === 'imported') throw new WorkbenchError({ code: 'unsupported', item: id, message: `Experiment ${id} holds imported scores; there is nothing to run or resume.`, hint: 'Import the file again with `mia metrics --save` to store a new version.' })
+  if (spec.attack === 'imported')
+    throw new WorkbenchError({
+      code: 'unsupported',
+      item: id,
+      message: `Experiment ${id} holds imported scores; there is nothing to run or resume.`,
+      hint: 'Import the file again with `mia metrics --save` to store a new version.'
+    })
   store.experiments.setStatus(id, 'running')
   try {
     const results = await execute(s, spec, ctx)
@@ -85,7 +91,12 @@ async function execute(s: Services, spec: ResolvedSpec, ctx: RunContext) {
   } else {
     const model = await s.models.open(pinnedModelRef(s, spec))
     if (model.description.fingerprint !== spec.modelFingerprint) {
-      throw new WorkbenchError({ code: 'bad-model', item: model.description.path, message: `The files of model ${spec.modelName} changed since the experiment was created (fingerprint ${model.description.fingerprint?.slice(0, 12)} ≠ ${spec.modelFingerprint?.slice(0, 12)}).`, hint: 'Create a new experiment for the current model files, or restore the original ones.' })
+      throw new WorkbenchError({
+        code: 'bad-model',
+        item: model.description.path,
+        message: `The files of model ${spec.modelName} changed since the experiment was created (fingerprint ${model.description.fingerprint?.slice(0, 12)} ≠ ${spec.modelFingerprint?.slice(0, 12)}).`,
+        hint: 'Create a new experiment for the current model files, or restore the original ones.'
+      })
     }
     await model.load()
     provider = model.provider
@@ -121,7 +132,9 @@ function requireScored(outcome: AttackOutcome, skipped: readonly SkippedItem[]):
   throw new WorkbenchError({
     code: 'bad-dataset',
     item: first?.itemId,
-    message: skipped.length ? `No target item could be scored: ${skipped.length} item(s) were skipped, the first because: ${first.message}` : 'The dataset has no target item that this attack can score.',
+    message: skipped.length
+      ? `No target item could be scored: ${skipped.length} item(s) were skipped, the first because: ${first.message}`
+      : 'The dataset has no target item that this attack can score.',
     hint: skipped.length ? 'Run `mia datasets validate` on the dataset and fix the items it lists.' : 'Give target items (role target) with membership labels, or check the dataset path.'
   })
 }
@@ -129,7 +142,14 @@ function requireScored(outcome: AttackOutcome, skipped: readonly SkippedItem[]):
 type Timed = <T>(phase: string, fn: () => Promise<T>) => Promise<T>
 
 /** Evaluate the scores and assemble the stored results and score rows. */
-async function finish(spec: ResolvedSpec, outcome: AttackOutcome, facts: Pick<ExperimentResults, 'counts' | 'skipped' | 'provider' | 'fallbackReason' | 'adapter' | 'embeddings'>, ctx: RunContext, timings: Record<string, number>, timed: Timed) {
+async function finish(
+  spec: ResolvedSpec,
+  outcome: AttackOutcome,
+  facts: Pick<ExperimentResults, 'counts' | 'skipped' | 'provider' | 'fallbackReason' | 'adapter' | 'embeddings'>,
+  ctx: RunContext,
+  timings: Record<string, number>,
+  timed: Timed
+) {
   crashPoint('scored')
   const evaluation = await timed('evaluating', () => evaluate(spec, outcome, ctx))
   const results: ExperimentResults = { ...evaluation, attackReport: outcome.report, ...facts, timings }

@@ -81,7 +81,11 @@ function slices(scored: Scored[]): ExperimentView['slices'] {
 function itemScores(scored: readonly Scored[]): ExperimentView['scores'] {
   const finite = scored.filter((x) => x.label >= 0 && Number.isFinite(x.score))
   if (finite.length > MAX_ITEM_SCORES) return null
-  const desc = (label: number): number[] => finite.filter((x) => x.label === label).map((x) => x.score).sort((a, b) => b - a)
+  const desc = (label: number): number[] =>
+    finite
+      .filter((x) => x.label === label)
+      .map((x) => x.score)
+      .sort((a, b) => b - a)
   return { members: desc(1), nonmembers: desc(0) }
 }
 
@@ -97,8 +101,14 @@ export async function experimentView(store: WorkspaceStore, id: string, top = EX
     record,
     roc: record.results?.metrics?.roc ?? null,
     histogram: histogram(scored),
-    topMembers: await exposed(byScore.filter((x) => x.label === 1), top),
-    falsePositives: await exposed(byScore.filter((x) => x.label === 0), top),
+    topMembers: await exposed(
+      byScore.filter((x) => x.label === 1),
+      top
+    ),
+    falsePositives: await exposed(
+      byScore.filter((x) => x.label === 0),
+      top
+    ),
     slices: slices(scored),
     scores: itemScores(scored)
   }

@@ -86,7 +86,12 @@ function writable(p: string): boolean {
 function checkWritableLocation(file: string): void {
   const dir = path.dirname(file)
   if (fs.statSync(dir, { throwIfNoEntry: false })?.isFile()) {
-    throw new WorkbenchError({ code: 'invalid-input', item: dir, message: `${dir} is a file, not a workspace folder.`, hint: 'Give --workspace a folder (it holds workspace.sqlite); a database file is not a workspace.' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: dir,
+      message: `${dir} is a file, not a workspace folder.`,
+      hint: 'Give --workspace a folder (it holds workspace.sqlite); a database file is not a workspace.'
+    })
   }
   try {
     fs.mkdirSync(dir, { recursive: true })
@@ -250,10 +255,7 @@ function createHandle(conn: Connection, readonly: boolean, schemaVersion: number
       return guarded(conn, label, 'BEGIN DEFERRED', () => run.deferred(fn) as T)
     },
     pragma: (source) => guarded(conn, `PRAGMA ${source}`, `PRAGMA ${source}`, () => conn.raw.pragma(source, { simple: true })),
-    integrityCheck: () =>
-      guarded(conn, 'integrity check', 'PRAGMA integrity_check', () =>
-        (conn.raw.pragma('integrity_check') as Array<{ integrity_check: string }>).map((r) => r.integrity_check)
-      ),
+    integrityCheck: () => guarded(conn, 'integrity check', 'PRAGMA integrity_check', () => (conn.raw.pragma('integrity_check') as Array<{ integrity_check: string }>).map((r) => r.integrity_check)),
     close() {
       if (conn.raw.open) conn.raw.close()
     }

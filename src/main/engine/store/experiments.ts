@@ -142,8 +142,7 @@ export function createExperimentsRepo(db: WorkspaceDb): ExperimentsRepo {
         .map(fromDb),
     rename: (id, name) => update('experiments.rename', id, { name }),
     setTags: (id, tags) => update('experiments.setTags', id, { tags: JSON.stringify(tags) }),
-    setStatus: (id, status, error = null) =>
-      update('experiments.setStatus', id, { status, error: status === 'failed' && error ? JSON.stringify(error) : null }),
+    setStatus: (id, status, error = null) => update('experiments.setStatus', id, { status, error: status === 'failed' && error ? JSON.stringify(error) : null }),
     setResults: (id, results) => update('experiments.setResults', id, { results: JSON.stringify(results) }),
     delete: (id) => db.write('experiments.delete', () => remove.run(id).changes > 0),
     matching: (ref) => matching.all({ ref })

@@ -71,10 +71,7 @@ function fromDb(r: DbItem): ItemRow {
 /** Create the items repository over an open workspace database. */
 export function createItemsRepo(db: WorkspaceDb): ItemsRepo {
   const upsert = db.prepare('items.putMany', `INSERT OR REPLACE INTO items (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-  const list = db.prepare<DbItem>(
-    'items.list',
-    `SELECT ${COLUMNS} FROM items WHERE dataset_hash = @ds AND (@role IS NULL OR role = @role) AND (@mem IS NULL OR membership = @mem) ORDER BY position`
-  )
+  const list = db.prepare<DbItem>('items.list', `SELECT ${COLUMNS} FROM items WHERE dataset_hash = @ds AND (@role IS NULL OR role = @role) AND (@mem IS NULL OR membership = @mem) ORDER BY position`)
   const get = db.prepare<DbItem>('items.get', `SELECT ${COLUMNS} FROM items WHERE dataset_hash = ? AND item_id = ?`)
   const count = db.prepare<{ n: number }>('items.count', 'SELECT count(*) AS n FROM items WHERE dataset_hash = ?')
   const remove = db.prepare('items.deleteDataset', 'DELETE FROM items WHERE dataset_hash = ?')
@@ -82,10 +79,7 @@ export function createItemsRepo(db: WorkspaceDb): ItemsRepo {
     putMany: (rows) =>
       db.write('items.putMany', () => {
         for (const r of rows) {
-          upsert.run(
-            r.datasetHash, r.itemId, r.position, r.imageHash, r.captionHash, r.caption,
-            r.imagePath, r.membership, r.role, JSON.stringify(r.metadata)
-          )
+          upsert.run(r.datasetHash, r.itemId, r.position, r.imageHash, r.captionHash, r.caption, r.imagePath, r.membership, r.role, JSON.stringify(r.metadata))
         }
         return rows.length
       }),

@@ -61,10 +61,7 @@ function sameFile(a: string, b: string): boolean {
 
 /** Copy one batch in one target transaction; a key already present is compared, never replaced. */
 function mergeBatch(target: WorkspaceDb, source: string, rows: SourceRow[], report: MergeReport): void {
-  const insert = target.prepare(
-    'merge.insert',
-    'INSERT OR IGNORE INTO embeddings (model_fingerprint, kind, content_hash, view, dim, vector, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)'
-  )
+  const insert = target.prepare('merge.insert', 'INSERT OR IGNORE INTO embeddings (model_fingerprint, kind, content_hash, view, dim, vector, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
   const existing = target.prepare<{ vector: Buffer }>('merge.compare', `SELECT vector FROM embeddings WHERE ${KEY}`)
   const outcome = target.write('merge.copy', () => {
     const batch: MergeReport = { inserted: 0, identical: 0, conflicts: [] }

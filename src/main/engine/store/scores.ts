@@ -52,10 +52,7 @@ function toArrays(itemIds: string[], rows: Array<DbScore | undefined>): Experime
 
 /** Create the scores repository over an open workspace database. */
 export function createScoresRepo(db: WorkspaceDb): ScoresRepo {
-  const upsert = db.prepare(
-    'scores.putMany',
-    'INSERT OR REPLACE INTO scores (experiment_id, item_id, score, label, extra) VALUES (?, ?, ?, ?, ?)'
-  )
+  const upsert = db.prepare('scores.putMany', 'INSERT OR REPLACE INTO scores (experiment_id, item_id, score, label, extra) VALUES (?, ?, ?, ?, ?)')
   const all = db.prepare<DbScore>('scores.get', 'SELECT item_id, score, label, extra FROM scores WHERE experiment_id = ? ORDER BY rowid')
   const one = db.prepare<DbScore>('scores.get', 'SELECT item_id, score, label, extra FROM scores WHERE experiment_id = ? AND item_id = ?')
   const exists = db.prepare('scores.putMany', 'SELECT 1 FROM experiments WHERE id = ?')
@@ -77,9 +74,15 @@ export function createScoresRepo(db: WorkspaceDb): ScoresRepo {
       db.read('scores.get', () => {
         if (itemIds === undefined) {
           const rows = all.all(experimentId)
-          return toArrays(rows.map((r) => r.item_id), rows)
+          return toArrays(
+            rows.map((r) => r.item_id),
+            rows
+          )
         }
-        return toArrays([...itemIds], itemIds.map((id) => one.get(experimentId, id)))
+        return toArrays(
+          [...itemIds],
+          itemIds.map((id) => one.get(experimentId, id))
+        )
       }),
     count: (experimentId) => count.get(experimentId)!.n
   }

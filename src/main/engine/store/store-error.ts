@@ -81,10 +81,7 @@ export function storeError(err: unknown, ctx: StoreErrorContext): WorkbenchError
   const code = sqliteCode(err)
   const detail = err instanceof Error ? err.message : String(err)
   if (code === undefined) {
-    return new WorkbenchError(
-      { code: 'store-failed', message: `Workspace database: ${ctx.label} failed: ${detail}`, item: ctx.file, hint: DIAGNOSES.SQLITE_CONSTRAINT.hint },
-      { cause: err }
-    )
+    return new WorkbenchError({ code: 'store-failed', message: `Workspace database: ${ctx.label} failed: ${detail}`, item: ctx.file, hint: DIAGNOSES.SQLITE_CONSTRAINT.hint }, { cause: err })
   }
   const diagnosis = DIAGNOSES[primaryCode(code)]
   // SQLite's own words are kept for context, except "database is locked": issue 9 wants users never to see it.

@@ -25,7 +25,11 @@ export function useAugmentPreview(source: Ref<PreviewSource>, ms = 400) {
     if (out) preview.value = out
   }
 
-  useDebounced(() => ({ ...source.value }), (s) => void refresh(s), ms)
+  useDebounced(
+    () => ({ ...source.value }),
+    (s) => void refresh(s),
+    ms
+  )
   onBeforeUnmount(call.cancel)
 
   return { preview, loading: call.loading, error: call.error }

@@ -96,7 +96,11 @@ export function precomputedProblem(form: { attack: Attack; wsa: Pick<WsaForm, 'a
 }
 
 /** The FPR targets typed as text; NaN for what is not a number (the schema then names it). */
-const parseTargets = (text: string): number[] => text.split(/[\s,;]+/).filter(Boolean).map(Number)
+const parseTargets = (text: string): number[] =>
+  text
+    .split(/[\s,;]+/)
+    .filter(Boolean)
+    .map(Number)
 
 /** The spec params the form describes (not yet validated). */
 export function paramsOf(form: ExperimentForm): ExperimentSpecInput['params'] {
@@ -145,7 +149,10 @@ export function specsOf(form: ExperimentForm, modelLabel: (ref: string) => strin
   if (!form.dataset) return { problem: 'Choose a dataset.', field: 'dataset' }
   if (form.attacks.length === 0) return { problem: 'Choose at least one attack.', field: 'attacks' }
   const specs: ExperimentSpecInput[] = []
-  const tags = form.tags.split(',').map((t) => t.trim()).filter(Boolean)
+  const tags = form.tags
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean)
   for (const attack of form.attacks) {
     const refused = precomputed ? precomputedProblem({ attack, wsa: form.wsa }) : null
     if (refused) return { problem: refused, field: 'attacks' }

@@ -5,11 +5,7 @@ import { invoke } from '../api/call'
 import { useCall } from './useCall'
 
 /** One export the user asked for. */
-export type ExportRequest =
-  | { kind: 'figure'; figure: FigureKind; format: FigureFormat; widthIn: number }
-  | { kind: 'table'; format: TableFormat }
-  | { kind: 'scores' }
-  | { kind: 'record' }
+export type ExportRequest = { kind: 'figure'; figure: FigureKind; format: FigureFormat; widthIn: number } | { kind: 'table'; format: TableFormat } | { kind: 'scores' } | { kind: 'record' }
 
 /** The bytes of an export file (base64 for binary formats). */
 export function fileBytes(file: ExportFile): BlobPart {

@@ -75,9 +75,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
   async function loadItems(): Promise<void> {
     const dataset = selected.value
     if (!dataset) return
-    const out = await itemsCall.run((signal) =>
-      invoke('datasets.items', { dataset, offset: page.value * PAGE_SIZE, limit: PAGE_SIZE, thumbnailSize: 96, ...cleanFilter(filter.value) }, { signal })
-    )
+    const out = await itemsCall.run((signal) => invoke('datasets.items', { dataset, offset: page.value * PAGE_SIZE, limit: PAGE_SIZE, thumbnailSize: 96, ...cleanFilter(filter.value) }, { signal }))
     if (!out) return
     items.value = out.items
     total.value = out.total
@@ -104,9 +102,31 @@ export const useDatasetsStore = defineStore('datasets', () => {
   }
 
   return {
-    datasets, loading: list.loading, loaded, error, selected, adding: adding.loading, addProgress, report, validating: validation.loading, validateProgress,
-    items, total, page, filter, itemsLoading: itemsCall.loading,
-    load, ensure, add, remove, select, loadItems, setPage, setFilter, validate, cancelValidate: validation.cancel
+    datasets,
+    loading: list.loading,
+    loaded,
+    error,
+    selected,
+    adding: adding.loading,
+    addProgress,
+    report,
+    validating: validation.loading,
+    validateProgress,
+    items,
+    total,
+    page,
+    filter,
+    itemsLoading: itemsCall.loading,
+    load,
+    ensure,
+    add,
+    remove,
+    select,
+    loadItems,
+    setPage,
+    setFilter,
+    validate,
+    cancelValidate: validation.cancel
   }
 })
 

@@ -65,7 +65,11 @@ export const useModelsStore = defineStore('models', () => {
     pullProgress.value = null
     pullController.value = new AbortController()
     try {
-      const info = await invoke('models.pull', { repoId, ...(variant ? { variant } : {}) }, { signal: pullController.value.signal, onEvent: (e) => void (e.type === 'progress' && (pullProgress.value = e)) })
+      const info = await invoke(
+        'models.pull',
+        { repoId, ...(variant ? { variant } : {}) },
+        { signal: pullController.value.signal, onEvent: (e) => void (e.type === 'progress' && (pullProgress.value = e)) }
+      )
       error.value = null
       await load()
       return info

@@ -1,15 +1,6 @@
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import {
-  blindBaseline,
-  blindWarning,
-  captionFeatures,
-  imageFeatureVector,
-  imageStats,
-  IMAGE_FEATURE_DIM,
-  stratifiedFolds,
-  type ImageStats
-} from '../../../../src/main/engine/attacks'
+import { blindBaseline, blindWarning, captionFeatures, imageFeatureVector, imageStats, IMAGE_FEATURE_DIM, stratifiedFolds, type ImageStats } from '../../../../src/main/engine/attacks'
 import { createRng, type Rng } from '../../../../src/main/engine/rng'
 import { rankAuc } from './synthetic-embeddings'
 
@@ -22,7 +13,9 @@ describe('imageStats', () => {
     // Left half pure red, right half pure blue.
     const raw = Buffer.alloc(8 * 4 * 3)
     for (let y = 0; y < 4; y++) for (let x = 0; x < 8; x++) raw.set(x < 4 ? [255, 0, 0] : [0, 0, 255], (y * 8 + x) * 3)
-    const png = await sharp(raw, { raw: { width: 8, height: 4, channels: 3 } }).png().toBuffer()
+    const png = await sharp(raw, { raw: { width: 8, height: 4, channels: 3 } })
+      .png()
+      .toBuffer()
     const s = await imageStats(png)
     expect(s).toMatchObject({ width: 8, height: 4, fileSize: png.length, format: 'png' })
     expect(s.meanRgb[0]).toBeCloseTo(0.5, 10)
@@ -34,12 +27,16 @@ describe('imageStats', () => {
   })
 
   it('handles JPEG and grayscale images', async () => {
-    const jpeg = await sharp({ create: { width: 20, height: 10, channels: 3, background: { r: 200, g: 100, b: 50 } } }).jpeg({ quality: 95 }).toBuffer()
+    const jpeg = await sharp({ create: { width: 20, height: 10, channels: 3, background: { r: 200, g: 100, b: 50 } } })
+      .jpeg({ quality: 95 })
+      .toBuffer()
     const j = await imageStats(jpeg)
     expect(j).toMatchObject({ width: 20, height: 10, format: 'jpeg' })
     expect(j.meanRgb[0]).toBeCloseTo(200 / 255, 1)
     expect(j.meanRgb[1]).toBeCloseTo(100 / 255, 1)
-    const grey = await sharp(Buffer.alloc(6 * 6, 128), { raw: { width: 6, height: 6, channels: 1 } }).png().toBuffer()
+    const grey = await sharp(Buffer.alloc(6 * 6, 128), { raw: { width: 6, height: 6, channels: 1 } })
+      .png()
+      .toBuffer()
     const g = await imageStats(grey)
     expect(g.meanRgb.map((v) => Math.round(v * 255))).toEqual([128, 128, 128])
     expect(g.histogram[2 * 16 + 2 * 4 + 2]).toBeCloseTo(1, 12)

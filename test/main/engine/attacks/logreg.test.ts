@@ -42,7 +42,7 @@ describe('fitLogreg', () => {
 
   it('is deterministic and separates shifted classes', () => {
     const rng = createRng(3)
-    const labels = Uint8Array.from({ length: 300 }, (_, i) => i % 3 === 0 ? 1 : 0)
+    const labels = Uint8Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? 1 : 0))
     const x = Float32Array.from({ length: 300 * 20 }, (_, k) => rng.normal() + (labels[Math.floor(k / 20)] ? 0.5 : 0))
     const a = fitLogreg(denseMatrix(x, 300, 20), labels)
     const b = fitLogreg(denseMatrix(x, 300, 20), labels)

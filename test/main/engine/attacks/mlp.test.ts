@@ -42,7 +42,10 @@ describe('MLP gradients', () => {
     const h = 1e-3
     let checked = 0
     model.layers.forEach((layer, l) => {
-      for (const [name, values] of [['weight', layer.weight], ['bias', layer.bias]] as const) {
+      for (const [name, values] of [
+        ['weight', layer.weight],
+        ['bias', layer.bias]
+      ] as const) {
         for (let i = 0; i < values.length; i++) {
           const copy = (v: number): MlpModel => ({
             layers: model.layers.map((ly, m) => {
@@ -66,7 +69,10 @@ describe('MLP gradients', () => {
 describe('MLP initialisation', () => {
   it('draws weights and biases from U(±1/√fan_in) like nn.Linear, reproducibly', () => {
     const a = initMlp([64, 32, 2], 3)
-    expect(a.layers.map((l) => [l.inputs, l.outputs])).toEqual([[64, 32], [32, 2]])
+    expect(a.layers.map((l) => [l.inputs, l.outputs])).toEqual([
+      [64, 32],
+      [32, 2]
+    ])
     for (const layer of a.layers) {
       const bound = 1 / Math.sqrt(layer.inputs)
       for (const v of [...layer.weight, ...layer.bias]) expect(Math.abs(v)).toBeLessThanOrEqual(bound)
@@ -127,15 +133,18 @@ describe('MLP training', () => {
   it('stops with a cancelled WorkbenchError when the signal fires', async () => {
     const controller = new AbortController()
     const seen: MlpProgress[] = []
-    const run = trainMlp({ ...train, n: 400, dim }, {
-      seed: 3,
-      signal: controller.signal,
-      progressEvery: 1,
-      onProgress: (p) => {
-        seen.push(p)
-        if (p.epoch === 2 && p.batch === 3) controller.abort()
+    const run = trainMlp(
+      { ...train, n: 400, dim },
+      {
+        seed: 3,
+        signal: controller.signal,
+        progressEvery: 1,
+        onProgress: (p) => {
+          seen.push(p)
+          if (p.epoch === 2 && p.batch === 3) controller.abort()
+        }
       }
-    })
+    )
     await expect(run).rejects.toMatchObject({ name: 'WorkbenchError', code: 'cancelled' })
     expect(seen.at(-1)).toMatchObject({ epoch: 2, batch: 3 })
     const pre = new AbortController()
@@ -148,8 +157,7 @@ describe('MLP training', () => {
     const controller = new AbortController()
     setTimeout(() => controller.abort(), 50)
     const started = performance.now()
-    await expect(trainMlp({ ...big, n: 4000, dim: 64 }, { seed: 4, signal: controller.signal, earlyStopping: false }))
-      .rejects.toMatchObject({ code: 'cancelled' })
+    await expect(trainMlp({ ...big, n: 4000, dim: 64 }, { seed: 4, signal: controller.signal, earlyStopping: false })).rejects.toMatchObject({ code: 'cancelled' })
     expect(performance.now() - started).toBeLessThan(5000)
   })
 

@@ -63,7 +63,9 @@ describe('loss + gradient norm', () => {
   })
 
   it('matches PyTorch autograd (tools/stats-reference/loss_grad_reference.py)', () => {
-    const fixture = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'loss-grad-torch.json'), 'utf8')) as { cases: Array<{ b: number; d: number; scale: number; u: number[]; v: number[]; loss: number[]; gradNorm: number[] }> }
+    const fixture = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'loss-grad-torch.json'), 'utf8')) as {
+      cases: Array<{ b: number; d: number; scale: number; u: number[]; v: number[]; loss: number[]; gradNorm: number[] }>
+    }
     for (const c of fixture.cases) {
       const got = batchLossGrad(Float32Array.from(c.u), Float32Array.from(c.v), c.b, c.d, c.scale)
       c.loss.forEach((l, i) => expect(got.loss[i]).toBeCloseTo(l, 9))
@@ -107,11 +109,12 @@ describe('QMIA', () => {
       const A = Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => xs.reduce((s, row) => s + row[a] * row[b], 0) + (a === b ? fit.lambda : 0)))
       const rhs = Array.from({ length: p }, (_, a) => xs.reduce((s, row, k) => s + row[a] * ys[k], 0))
       // Gaussian elimination.
-      for (let c = 0; c < p; c++) for (let r = c + 1; r < p; r++) {
-        const f = A[r][c] / A[c][c]
-        for (let k = c; k < p; k++) A[r][k] -= f * A[c][k]
-        rhs[r] -= f * rhs[c]
-      }
+      for (let c = 0; c < p; c++)
+        for (let r = c + 1; r < p; r++) {
+          const f = A[r][c] / A[c][c]
+          for (let k = c; k < p; k++) A[r][k] -= f * A[c][k]
+          rhs[r] -= f * rhs[c]
+        }
       const w = new Array<number>(p).fill(0)
       for (let c = p - 1; c >= 0; c--) w[c] = (rhs[c] - A[c].slice(c + 1).reduce((s, a, k) => s + a * w[c + 1 + k], 0)) / A[c][c]
       const pred = yMean + w.reduce((s, wj, j) => s + wj * (x[i * p + j] - mean[j]), 0)

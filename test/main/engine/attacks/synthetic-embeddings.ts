@@ -6,7 +6,7 @@ import type { EmbeddingRows } from '../../../../src/main/engine/attacks'
 export function rankAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
   const idx = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b])
   const ranks = new Float64Array(scores.length)
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i
     while (j + 1 < idx.length && scores[idx[j + 1]] === scores[idx[i]]) j++
     for (let t = i; t <= j; t++) ranks[idx[t]] = (i + j) / 2 + 1
@@ -14,7 +14,11 @@ export function rankAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): n
   }
   let pos = 0
   let sumPos = 0
-  for (let i = 0; i < labels.length; i++) if (labels[i] === 1) { pos++; sumPos += ranks[i] }
+  for (let i = 0; i < labels.length; i++)
+    if (labels[i] === 1) {
+      pos++
+      sumPos += ranks[i]
+    }
   const neg = labels.length - pos
   return (sumPos - (pos * (pos + 1)) / 2) / (pos * neg)
 }
@@ -36,7 +40,7 @@ export function syntheticRows(n: number, d: number, seed: number, memberEvery: n
     const member = memberEvery > 0 && i % memberEvery === 0
     truth[i] = member ? 1 : 0
     const t = unit(Float64Array.from({ length: d }, () => rng.normal()))
-    const img = Float64Array.from({ length: d }, (_, j) => t[j] * (member ? 2.5 : 0.8) + rng.normal() / Math.sqrt(d) * 2 + (member && j === 0 ? 0.8 : 0))
+    const img = Float64Array.from({ length: d }, (_, j) => t[j] * (member ? 2.5 : 0.8) + (rng.normal() / Math.sqrt(d)) * 2 + (member && j === 0 ? 0.8 : 0))
     text.set(t, i * d)
     image.set(unit(img), i * d)
   }

@@ -105,7 +105,15 @@ describe('ko2023 protocol', () => {
 
   it('ko2023 runs with the last epoch and the sigmoid of the class-1 logit, and reports its evaluation', async () => {
     const d = 8
-    const { report, evaluationRows } = await runWsa({ d, reference: syntheticRows(150, d, 301, 0), target: syntheticRows(300, d, 302, 2), seed: 1, variant: 'ko2023', lambda: 0.5, mlp: { maxEpochs: 3 } })
+    const { report, evaluationRows } = await runWsa({
+      d,
+      reference: syntheticRows(150, d, 301, 0),
+      target: syntheticRows(300, d, 302, 2),
+      seed: 1,
+      variant: 'ko2023',
+      lambda: 0.5,
+      mlp: { maxEpochs: 3 }
+    })
     expect(report).toMatchObject({ variant: 'ko2023', scoreRule: 'sigmoid-logit1', crossFitFolds: null, trainedOnEvaluated: 0 })
     expect(report.ko2023?.removedPseudoMembers).toBe(report.nSelected)
     expect(evaluationRows?.length).toBe(report.ko2023?.evaluated)

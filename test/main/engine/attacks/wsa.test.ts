@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  WSA_LAMBDA_GRID,
-  balanceClasses,
-  csaScores,
-  runWsa,
-  selectPseudoMembers,
-  wsaFeatures,
-  wsaThreshold,
-  type EmbeddingRows
-} from '../../../../src/main/engine/attacks'
+import { WSA_LAMBDA_GRID, balanceClasses, csaScores, runWsa, selectPseudoMembers, wsaFeatures, wsaThreshold, type EmbeddingRows } from '../../../../src/main/engine/attacks'
 import { createRng } from '../../../../src/main/engine/rng'
 import { rankAuc, syntheticRows } from './synthetic-embeddings'
 
@@ -54,9 +45,7 @@ describe('WSA selection math', () => {
     rows.aea = Float64Array.from([1, 2, 3, 4, 5, 6])
     const x = wsaFeatures(rows, 4, { csa: true, aea: true }, [2])
     const csa = csaScores(rows.image, rows.text, 3, 4)
-    expect(Array.from(x)).toEqual([
-      ...rows.image.subarray(8, 12), ...rows.text.subarray(8, 12), Math.fround(csa[2]), 5, 6
-    ])
+    expect(Array.from(x)).toEqual([...rows.image.subarray(8, 12), ...rows.text.subarray(8, 12), Math.fround(csa[2]), 5, 6])
     expect(wsaFeatures(rows, 4).length).toBe(3 * 8)
   })
 })
@@ -76,9 +65,20 @@ describe('runWsa', () => {
     const selected = [...targetCsa.keys()].filter((i) => targetCsa[i] >= tau)
     const wrong = selected.filter((i) => target.truth?.[i] === 0).length
     expect(report).toMatchObject({
-      poolSource: 'transductive', lambda: 1.5, nReference: 300, nPool: 400, nSelected: selected.length,
-      nUsedPerClass: Math.min(selected.length, 300), nSelectedWithTruth: selected.length, nSelectedWrong: wrong,
-      model: 'logreg', featureDim: 2 * d, epochsRun: null, crossFitFolds: null, trainedOnEvaluated: Math.min(selected.length, 300), lambdaRule: 'fixed'
+      poolSource: 'transductive',
+      lambda: 1.5,
+      nReference: 300,
+      nPool: 400,
+      nSelected: selected.length,
+      nUsedPerClass: Math.min(selected.length, 300),
+      nSelectedWithTruth: selected.length,
+      nSelectedWrong: wrong,
+      model: 'logreg',
+      featureDim: 2 * d,
+      epochsRun: null,
+      crossFitFolds: null,
+      trainedOnEvaluated: Math.min(selected.length, 300),
+      lambdaRule: 'fixed'
     })
     expect(report.mu).toBeCloseTo(mu, 12)
     expect(report.sigma).toBeCloseTo(sigma, 12)
@@ -122,8 +122,7 @@ describe('runWsa', () => {
   })
 
   it('refuses a λ that selects nobody, saying to lower it', async () => {
-    await expect(runWsa({ d, reference, target, seed: 1, lambda: 1e6 }))
-      .rejects.toMatchObject({ code: 'invalid-input', hint: expect.stringMatching(/Lower λ/) })
+    await expect(runWsa({ d, reference, target, seed: 1, lambda: 1e6 })).rejects.toMatchObject({ code: 'invalid-input', hint: expect.stringMatching(/Lower λ/) })
   })
 
   it('needs AEA vectors for every role when the AEA feature is on', async () => {

@@ -59,7 +59,11 @@ describe('permutationTest', () => {
     const mean = ps.reduce((a, b) => a + b, 0) / ps.length
     expect(mean).toBeGreaterThan(0.35)
     expect(mean).toBeLessThan(0.65)
-    const strong = permutationTest([...Array(100).keys()], Array.from({ length: 100 }, (_, i) => (i >= 50 ? 1 : 0)), { permutations: 99 })
+    const strong = permutationTest(
+      [...Array(100).keys()],
+      Array.from({ length: 100 }, (_, i) => (i >= 50 ? 1 : 0)),
+      { permutations: 99 }
+    )
     expect(strong.aucPValue).toBe(1 / 100)
     expect(strong.tprPValue).toBe(1 / 100)
   })

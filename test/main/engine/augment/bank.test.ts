@@ -67,12 +67,19 @@ describe('determinism', () => {
   it('pins the pixels of the default bank (changing them must bump AUG_VERSION)', () => {
     // If this fails the transforms produce new pixels: cached embeddings would be stale. Bump
     // AUG_VERSION in spec.ts, then update this hash and the version below together.
-    const digest = createHash('sha256').update(views('item-1', 7, all).join()).digest('hex')
+    const digest = createHash('sha256')
+      .update(views('item-1', 7, all).join())
+      .digest('hex')
     expect({ version: AUG_VERSION, digest }).toEqual({ version: 1, digest: '8f5c14f57b947322abb74cf3dc725e5f7d6d0b2298ce35894fbbba8f429eafc7' })
   })
 
   it('handles 1×1 and very thin images in every view', () => {
-    for (const [w, h] of [[1, 1], [1, 9], [40, 2], [3, 3]]) {
+    for (const [w, h] of [
+      [1, 1],
+      [1, 9],
+      [40, 2],
+      [3, 3]
+    ]) {
       const img = testImage(w, h)
       for (let k = 1; k <= K; k++) {
         const out = applyView(img, bank, k, 'thin', 7)
@@ -162,7 +169,7 @@ describe('transform semantics', () => {
       // Find the shift from a pixel that survives: the one that came from (10, 5).
       const idx = out.data.findIndex((_, i) => i % 3 === 2 && out.data[i] === 100 + 10 + 5 * 20 && out.data[i - 2] === 10)
       const p = idx / 3 - 0.5
-      const tx = Math.round(p) % 20 - 10
+      const tx = (Math.round(p) % 20) - 10
       const ty = Math.floor(Math.round(p) / 20) - 5
       expect(Math.abs(tx)).toBeLessThanOrEqual(2)
       expect(Math.abs(ty)).toBeLessThanOrEqual(1)

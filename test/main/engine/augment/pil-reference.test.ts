@@ -32,8 +32,7 @@ function formula(kind: 'noise' | 'soft', width: number, height: number): RgbImag
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       for (let c = 0; c < 3; c++) {
-        data[(y * width + x) * 3 + c] =
-          kind === 'noise' ? (x * 37 + y * 91 + c * 53 + ((x * y) % 7) * 29) % 256 : 40 + ((x * 5 + y * 3 + c * 20 + ((x * y) % 11)) % 150)
+        data[(y * width + x) * 3 + c] = kind === 'noise' ? (x * 37 + y * 91 + c * 53 + ((x * y) % 7) * 29) % 256 : 40 + ((x * 5 + y * 3 + c * 20 + ((x * y) % 11)) % 150)
       }
     }
   }

@@ -1,17 +1,6 @@
 // Canonical augmentation specs: parse/format round trips, defaults, repeats, cache keys and errors.
 import { describe, expect, it } from 'vitest'
-import {
-  AUG_VERSION,
-  DEFAULT_BANK_TEXT,
-  defaultBank,
-  formatBank,
-  formatTransform,
-  parseBank,
-  parseTransform,
-  viewCount,
-  viewSpec,
-  viewTransform
-} from '../../../../src/main/engine/augment'
+import { AUG_VERSION, DEFAULT_BANK_TEXT, defaultBank, formatBank, formatTransform, parseBank, parseTransform, viewCount, viewSpec, viewTransform } from '../../../../src/main/engine/augment'
 import { WorkbenchError } from '../../../../src/shared/contract/errors'
 
 function errorOf(fn: () => unknown): WorkbenchError {

@@ -25,7 +25,21 @@ async function twoParts(root: string, dtype: 'f2' | 'f4' = 'f2'): Promise<{ imag
   const image = [gaussian(3 * D, 1), gaussian(2 * D, 2)]
   const text = [gaussian(3 * D, 3), gaussian(2 * D, 4)]
   await writeClipRetrieval(root, [
-    { dim: D, dtype, image: image[0], text: text[0], rowGroupSize: 2, columns: { key: ['a0', 'a1', 'a2'], caption: ['one', 'two', 'three'], url: ['u0', 'u1', 'u2'], membership: ['member', null, 'nonmember'], role: [null, null, 'reference'], similarity: [0.31, 0.29, 0.3] } },
+    {
+      dim: D,
+      dtype,
+      image: image[0],
+      text: text[0],
+      rowGroupSize: 2,
+      columns: {
+        key: ['a0', 'a1', 'a2'],
+        caption: ['one', 'two', 'three'],
+        url: ['u0', 'u1', 'u2'],
+        membership: ['member', null, 'nonmember'],
+        role: [null, null, 'reference'],
+        similarity: [0.31, 0.29, 0.3]
+      }
+    },
     { dim: D, dtype, image: image[1], text: text[1], columns: { caption: ['four', 'five'], NSFW: ['UNLIKELY', 'UNLIKELY'] } }
   ])
   return { image, text }
@@ -58,7 +72,11 @@ describe('clip-retrieval embedding folders', () => {
     const want = (m: Float32Array[], part: number, row: number) => Array.from(m[part].subarray(row * D, (row + 1) * D))
     const expected = [want(image, 1, 1), want(image, 0, 0), want(image, 0, 2)].flat()
     Array.from(got.image).forEach((x, i) => expect(x).toBeCloseTo(expected[i], 2))
-    expect(Array.from(got.text.subarray(D, 2 * D)).map((x, i) => x - text[0][i]).every((e) => Math.abs(e) < 4e-3)).toBe(true)
+    expect(
+      Array.from(got.text.subarray(D, 2 * D))
+        .map((x, i) => x - text[0][i])
+        .every((e) => Math.abs(e) < 4e-3)
+    ).toBe(true)
   })
 
   it('reads float32 exactly', async () => {

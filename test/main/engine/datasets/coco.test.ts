@@ -131,11 +131,17 @@ describe('COCO captions', () => {
   })
 
   it('validates: missing and corrupt images are errors, shared images of one image id are not duplicates', async () => {
-    await buildCoco(dir, { images: [...IMAGES, { id: 3, file_name: 'gone.jpg' }, { id: 4, file_name: 'bad.png' }], annotations: [...ANNOTATIONS, { id: 30, image_id: 3, caption: 'gone' }, { id: 40, image_id: 4, caption: 'bad' }] })
+    await buildCoco(dir, {
+      images: [...IMAGES, { id: 3, file_name: 'gone.jpg' }, { id: 4, file_name: 'bad.png' }],
+      annotations: [...ANNOTATIONS, { id: 30, image_id: 3, caption: 'gone' }, { id: 40, image_id: 4, caption: 'bad' }]
+    })
     await writeAt(dir, 'val2017/bad.png', 'not a png')
     const report = await validateDataset(await openDataset(dir))
     expect(report).toMatchObject({ total: 5, usable: 3, skipped: 2 })
-    expect(report.issues.map((i) => [i.itemId, i.code])).toEqual([['3-30', 'missing-file'], ['4-40', 'corrupt-image']])
+    expect(report.issues.map((i) => [i.itemId, i.code])).toEqual([
+      ['3-30', 'missing-file'],
+      ['4-40', 'corrupt-image']
+    ])
   })
 
   it('opens the folder of a dataset.json path, and stops when cancelled', async () => {

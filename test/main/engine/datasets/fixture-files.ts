@@ -16,7 +16,9 @@ export async function imageBytes(seed: number, format: 'png' | 'jpeg' | 'webp' |
   const rng = createRng(seed)
   const pixels = Buffer.alloc(size * size * 3)
   for (let i = 0; i < pixels.length; i++) pixels[i] = rng.int(256)
-  return sharp(pixels, { raw: { width: size, height: size, channels: 3 } }).toFormat(format).toBuffer()
+  return sharp(pixels, { raw: { width: size, height: size, channels: 3 } })
+    .toFormat(format)
+    .toBuffer()
 }
 
 /** Write `content` at `dir/rel`, creating folders. */

@@ -58,7 +58,10 @@ describe('image folders', () => {
     const issues: DatasetIssue[] = []
     const items = await collect((await openDataset(dir)).items({ onIssue: (i) => issues.push(i) }))
     expect(items.map((i) => [i.id, i.membership, i.role])).toEqual([
-      ['member/a', 'nonmember', 'reference'], ['x', 'member', 'target'], ['y', 'nonmember', 'pool'], ['z', 'unknown', 'target']
+      ['member/a', 'nonmember', 'reference'],
+      ['x', 'member', 'target'],
+      ['y', 'nonmember', 'pool'],
+      ['z', 'unknown', 'target']
     ])
     const label = issues.filter((i) => i.code === 'label-without-image')
     expect(label).toEqual([expect.objectContaining({ itemId: 'ghost', line: 5, severity: 'warning' })])

@@ -38,8 +38,16 @@ function writeShard(file: string, rows: Row[], extra: Record<string, unknown[]> 
 
 async function twoShards(): Promise<Buffer[]> {
   const imgs = await Promise.all([1, 2, 3, 4, 5].map((s) => imageBytes(s, s % 2 ? 'png' : 'jpeg')))
-  writeShard(path.join(dir, 'data', 'train-00000-of-00002.parquet'), imgs.slice(0, 3).map((b, i) => ({ image: { bytes: b, path: `img${i}.png` }, text: `caption ${i}` })), { membership: ['member', 'member', 'nonmember'] })
-  writeShard(path.join(dir, 'data', 'train-00001-of-00002.parquet'), imgs.slice(3).map((b, i) => ({ image: { bytes: b, path: null }, text: `caption ${i + 3}` })), { membership: ['nonmember', null] })
+  writeShard(
+    path.join(dir, 'data', 'train-00000-of-00002.parquet'),
+    imgs.slice(0, 3).map((b, i) => ({ image: { bytes: b, path: `img${i}.png` }, text: `caption ${i}` })),
+    { membership: ['member', 'member', 'nonmember'] }
+  )
+  writeShard(
+    path.join(dir, 'data', 'train-00001-of-00002.parquet'),
+    imgs.slice(3).map((b, i) => ({ image: { bytes: b, path: null }, text: `caption ${i + 3}` })),
+    { membership: ['nonmember', null] }
+  )
   return imgs
 }
 
@@ -64,17 +72,28 @@ describe('Hugging Face parquet datasets', () => {
 
   it('takes the caption column named in dataset.json and reports items without image bytes per item', async () => {
     const img = await imageBytes(9)
-    writeShard(path.join(dir, 'data', 'test-00000-of-00001.parquet'), [
-      { image: { bytes: img, path: null }, text: 'ignored' },
-      { image: { bytes: null, path: null }, text: 'ignored' },
-      { image: null, text: 'ignored' }
-    ], { sentence: ['a', 'b', 'c'] })
+    writeShard(
+      path.join(dir, 'data', 'test-00000-of-00001.parquet'),
+      [
+        { image: { bytes: img, path: null }, text: 'ignored' },
+        { image: { bytes: null, path: null }, text: 'ignored' },
+        { image: null, text: 'ignored' }
+      ],
+      { sentence: ['a', 'b', 'c'] }
+    )
     await writeAt(dir, 'dataset.json', JSON.stringify({ format: 'hf-parquet', caption: 'sentence', membership: 'member' }))
     const ds = await openDataset(dir)
-    expect((await collect(ds.items())).map((i) => [i.caption, i.membership])).toEqual([['a', 'member'], ['b', 'member'], ['c', 'member']])
+    expect((await collect(ds.items())).map((i) => [i.caption, i.membership])).toEqual([
+      ['a', 'member'],
+      ['b', 'member'],
+      ['c', 'member']
+    ])
     const report = await validateDataset(ds)
     expect(report.usable).toBe(1)
-    expect(report.issues.map((i) => [i.itemId, i.code])).toEqual([['data/test-00000-of-00001:1', 'missing-file'], ['data/test-00000-of-00001:2', 'missing-file']])
+    expect(report.issues.map((i) => [i.itemId, i.code])).toEqual([
+      ['data/test-00000-of-00001:1', 'missing-file'],
+      ['data/test-00000-of-00001:2', 'missing-file']
+    ])
     expect(report.issues[0].message).toMatch(/test-00000-of-00001\.parquet row 1/)
   })
 

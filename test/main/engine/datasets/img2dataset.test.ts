@@ -15,7 +15,11 @@ afterEach(() => cleanup())
 async function writeKey(root: string, shard: string, key: string, ext: 'jpg' | 'png' | 'webp' | undefined, caption: string | undefined, meta: Record<string, unknown>): Promise<void> {
   if (ext) await writeImage(root, `${shard}/${key}.${ext}`, Number(key))
   if (caption !== undefined) await writeAt(root, `${shard}/${key}.txt`, caption)
-  await writeAt(root, `${shard}/${key}.json`, JSON.stringify({ url: `https://example.org/${key}`, key, caption, status: 'success', error_message: null, width: 24, height: 24, similarity: 0.31, exif: { a: 1 }, ...meta }))
+  await writeAt(
+    root,
+    `${shard}/${key}.json`,
+    JSON.stringify({ url: `https://example.org/${key}`, key, caption, status: 'success', error_message: null, width: 24, height: 24, similarity: 0.31, exif: { a: 1 }, ...meta })
+  )
 }
 
 async function buildShards(root: string): Promise<void> {
@@ -58,7 +62,11 @@ describe('img2dataset folders', () => {
     await writeKey(dir, '00001', '000000000', 'jpg', 'same key again', {})
     const issues: DatasetIssue[] = []
     const items = await collect((await openDataset(dir)).items({ onIssue: (i) => issues.push(i) }))
-    expect(items.map((i) => [i.id, i.caption])).toEqual([['000000000', 'ok'], ['000000003', 'from json'], ['000000004', '']])
+    expect(items.map((i) => [i.id, i.caption])).toEqual([
+      ['000000000', 'ok'],
+      ['000000003', 'from json'],
+      ['000000004', '']
+    ])
     expect(issues.map((i) => [i.itemId, i.severity, i.code])).toEqual([
       ['000000001', 'error', 'bad-json'],
       ['000000002', 'error', 'missing-file'],
@@ -81,7 +89,10 @@ describe('img2dataset folders', () => {
       ['000000001', 'member', 'target'],
       ['000010000', 'nonmember', 'reference']
     ])
-    expect(issues.map((i) => [i.itemId, i.code])).toEqual([['000000002', 'download-failed'], ['ghost', 'label-without-image']])
+    expect(issues.map((i) => [i.itemId, i.code])).toEqual([
+      ['000000002', 'download-failed'],
+      ['ghost', 'label-without-image']
+    ])
   })
 
   it('stops when cancelled', async () => {

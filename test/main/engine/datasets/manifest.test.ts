@@ -14,7 +14,10 @@ beforeEach(async () => ({ dir, cleanup } = await makeTempDir()))
 afterEach(() => cleanup())
 
 async function rejection(p: Promise<unknown>): Promise<WorkbenchError> {
-  const err = await p.then(() => undefined, (e: unknown) => e)
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e
+  )
   expect(err).toBeInstanceOf(WorkbenchError)
   return err as WorkbenchError
 }
@@ -32,13 +35,40 @@ describe('CSV manifests', () => {
     const ds = await openDataset(path.join(dir, 'ds'))
     const root = path.join(dir, 'ds')
     expect(ds.info).toEqual({
-      name: 'Cats', description: 'three cats', license: 'CC0', root, manifestPath: path.join(root, 'manifest.csv'), kind: 'manifest-csv',
-      hash: createHash('sha256').update(await readFile(path.join(root, 'manifest.csv'))).digest('hex')
+      name: 'Cats',
+      description: 'three cats',
+      license: 'CC0',
+      root,
+      manifestPath: path.join(root, 'manifest.csv'),
+      kind: 'manifest-csv',
+      hash: createHash('sha256')
+        .update(await readFile(path.join(root, 'manifest.csv')))
+        .digest('hex')
     })
     const items = await collect(ds.items())
     expect(items).toEqual([
-      { id: 'a1', imagePath: path.join(root, 'images/a1.png'), caption: 'a cat, on a mat', membership: 'member', role: 'target', timestamp: '2021-03-04', metadata: { source: 'web', 'split note': 'x' }, escapesRoot: false, line: 2 },
-      { id: 'a2', imagePath: path.join(root, 'images/a2.png'), caption: 'she said "meow"\nthen left', membership: 'nonmember', role: 'reference', timestamp: '2023-01-02T10:20:30Z', metadata: { source: 'scan', 'split note': '' }, escapesRoot: false, line: 3 },
+      {
+        id: 'a1',
+        imagePath: path.join(root, 'images/a1.png'),
+        caption: 'a cat, on a mat',
+        membership: 'member',
+        role: 'target',
+        timestamp: '2021-03-04',
+        metadata: { source: 'web', 'split note': 'x' },
+        escapesRoot: false,
+        line: 2
+      },
+      {
+        id: 'a2',
+        imagePath: path.join(root, 'images/a2.png'),
+        caption: 'she said "meow"\nthen left',
+        membership: 'nonmember',
+        role: 'reference',
+        timestamp: '2023-01-02T10:20:30Z',
+        metadata: { source: 'scan', 'split note': '' },
+        escapesRoot: false,
+        line: 3
+      },
       { id: 'a3', imagePath: path.join(root, 'images/a3.png'), caption: 'plain', membership: 'unknown', role: 'target', metadata: { source: '', 'split note': '' }, escapesRoot: false, line: 5 }
     ])
     expect(await ds.count()).toBe(3)
@@ -57,22 +87,29 @@ describe('CSV manifests', () => {
   })
 
   it('reports bad rows with line, column and hint, skips them, and keeps going', async () => {
-    const file = await writeAt(dir, 'm.csv', [
-      'id,image,caption,membership,role,timestamp',
-      'ok1,a.png,fine,member,target,',
-      'bad1,b.png,fine,yes,target,',
-      'bad2,c.png,fine,member,train,',
-      'bad3,d.png,fine,member,target,2023-02-30',
-      'bad4,e.png,a cat, sitting,member,target,',
-      ',f.png,no id,member,target,',
-      'bad6,,no image,member,target,',
-      'bad7,https://example.com/x.png,remote,member,target,',
-      'ok1,g.png,dup,member,target,',
-      'ok2,h.png,fine,NonMember,Pool,2020-01-01'
-    ].join('\n'))
+    const file = await writeAt(
+      dir,
+      'm.csv',
+      [
+        'id,image,caption,membership,role,timestamp',
+        'ok1,a.png,fine,member,target,',
+        'bad1,b.png,fine,yes,target,',
+        'bad2,c.png,fine,member,train,',
+        'bad3,d.png,fine,member,target,2023-02-30',
+        'bad4,e.png,a cat, sitting,member,target,',
+        ',f.png,no id,member,target,',
+        'bad6,,no image,member,target,',
+        'bad7,https://example.com/x.png,remote,member,target,',
+        'ok1,g.png,dup,member,target,',
+        'ok2,h.png,fine,NonMember,Pool,2020-01-01'
+      ].join('\n')
+    )
     const issues: DatasetIssue[] = []
     const items = await collect((await openDataset(file)).items({ onIssue: (i) => issues.push(i) }))
-    expect(items.map((i) => [i.id, i.membership, i.role])).toEqual([['ok1', 'member', 'target'], ['ok2', 'nonmember', 'pool']])
+    expect(items.map((i) => [i.id, i.membership, i.role])).toEqual([
+      ['ok1', 'member', 'target'],
+      ['ok2', 'nonmember', 'pool']
+    ])
     expect(issues.map((i) => [i.itemId, i.line, i.severity, i.code])).toEqual([
       ['bad1', 3, 'error', 'bad-membership'],
       ['bad2', 4, 'error', 'bad-role'],
@@ -93,7 +130,11 @@ describe('CSV manifests', () => {
   it('throws the first error from items() when no onIssue is given', async () => {
     const file = await writeAt(dir, 'm.csv', 'id,image,caption,membership\n1,a.png,x,member\n2,b.png,y,maybe\n3,c.png,z,member\n')
     const seen: string[] = []
-    const err = await rejection((async () => { for await (const item of (await openDataset(file)).items()) seen.push(item.id) })())
+    const err = await rejection(
+      (async () => {
+        for await (const item of (await openDataset(file)).items()) seen.push(item.id)
+      })()
+    )
     expect(seen).toEqual(['1'])
     expect(err.code).toBe('bad-dataset')
     expect(err.item).toBe('2')
@@ -106,9 +147,16 @@ describe('CSV manifests', () => {
     const issues: DatasetIssue[] = []
     const items = await collect((await openDataset(file)).items({ onIssue: (i) => issues.push(i) }))
     expect(items.map((i) => [i.id, i.imagePath, i.escapesRoot])).toEqual([
-      ['in', path.join(dir, 'ds/i.png'), false], ['up', outside, true], ['abs', outside, true], ['url', outside, true]
+      ['in', path.join(dir, 'ds/i.png'), false],
+      ['up', outside, true],
+      ['abs', outside, true],
+      ['url', outside, true]
     ])
-    expect(issues.map((i) => [i.itemId, i.severity, i.code])).toEqual([['up', 'warning', 'path-escapes-root'], ['abs', 'warning', 'path-escapes-root'], ['url', 'warning', 'path-escapes-root']])
+    expect(issues.map((i) => [i.itemId, i.severity, i.code])).toEqual([
+      ['up', 'warning', 'path-escapes-root'],
+      ['abs', 'warning', 'path-escapes-root'],
+      ['url', 'warning', 'path-escapes-root']
+    ])
     expect(issues[0].hint).toMatch(/browser mode will not serve/)
   })
 
@@ -146,7 +194,12 @@ describe('JSONL manifests', () => {
       ['j1', 'first', 'member', 'target', { tags: '["x","y"]', score: '0.5' }, 1],
       ['j2', '', 'unknown', 'pool', {}, 3]
     ])
-    expect(issues.map((i) => [i.itemId, i.line, i.code])).toEqual([['line 4', 4, 'bad-json'], ['line 5', 5, 'bad-json'], ['j5', 6, 'missing-field'], ['7', 7, 'bad-membership']])
+    expect(issues.map((i) => [i.itemId, i.line, i.code])).toEqual([
+      ['line 4', 4, 'bad-json'],
+      ['line 5', 5, 'bad-json'],
+      ['j5', 6, 'missing-field'],
+      ['7', 7, 'bad-membership']
+    ])
     expect(issues[2].message).toBe('data.jsonl line 6: key "caption" missing; this line is skipped.')
     expect(issues[3].message).toMatch(/data\.jsonl line 7, key "membership"/)
     expect(await ds.count()).toBe(6)

@@ -32,7 +32,10 @@ beforeAll(async () => {
   let batch = ''
   for (let i = 0; i < ROWS; i++) {
     // Ids of 16+ characters: V8 would keep such a slice as a view pinning its whole read chunk.
-    const caption = i % 10 === 0 ? `"a ""quoted"" photo, number ${i},\nwith a second line of text"` : `a photo of object number ${i} in a plain setting seen from the side with soft daylight from a window on the left and a grey wall behind it`
+    const caption =
+      i % 10 === 0
+        ? `"a ""quoted"" photo, number ${i},\nwith a second line of text"`
+        : `a photo of object number ${i} in a plain setting seen from the side with soft daylight from a window on the left and a grey wall behind it`
     batch += `item-${String(i).padStart(11, '0')},images/${i % 1000}/${i}.jpg,${caption},${i % 2 ? 'member' : 'nonmember'},target,shard-${i % 7}\n`
     if (batch.length > 1 << 20) {
       if (!out.write(batch)) await new Promise<void>((r) => out.once('drain', () => r()))
@@ -62,7 +65,9 @@ describe('streaming a large manifest', () => {
     }
     const seconds = (performance.now() - started) / 1000
     const growthMiB = peak / 2 ** 20
-    console.log(`[datasets] ${ROWS} rows, ${(bytes / 2 ** 20).toFixed(1)} MiB: ${seconds.toFixed(2)} s, ${(ROWS / seconds / 1000).toFixed(0)}k rows/s, retained heap growth ${growthMiB.toFixed(1)} MiB`)
+    console.log(
+      `[datasets] ${ROWS} rows, ${(bytes / 2 ** 20).toFixed(1)} MiB: ${seconds.toFixed(2)} s, ${(ROWS / seconds / 1000).toFixed(0)}k rows/s, retained heap growth ${growthMiB.toFixed(1)} MiB`
+    )
     expect(n).toBe(ROWS)
     expect(members).toBe(ROWS / 2)
     expect(last).toContain(`number ${ROWS - 1} in a plain`)

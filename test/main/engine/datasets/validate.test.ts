@@ -94,7 +94,10 @@ describe('validateDataset', () => {
       nonmember: { target: 2, reference: 1, pool: 0 },
       unknown: { target: 0, reference: 0, pool: 1 }
     })
-    expect(report.duplicateContent.map((g) => g.itemIds)).toEqual([['good', 'dup'], ['ok2', 'latin']])
+    expect(report.duplicateContent.map((g) => g.itemIds)).toEqual([
+      ['good', 'dup'],
+      ['ok2', 'latin']
+    ])
     expect(report.issueCounts).toMatchObject({ 'corrupt-image': 4, 'duplicate-content': 2 })
   })
 

@@ -56,7 +56,10 @@ describe('webdataset tar shards', () => {
     const issues: DatasetIssue[] = []
     const items = await collect(ds.items({ onIssue: (i) => issues.push(i) }))
     // Only the first shard's keys; labels.csv spells membership 1/0 like every other reader; the other shard's row is not "unused".
-    expect(items.map((i) => [i.id, i.membership])).toEqual([['000000000', 'member'], ['000000001', 'nonmember']])
+    expect(items.map((i) => [i.id, i.membership])).toEqual([
+      ['000000000', 'member'],
+      ['000000001', 'nonmember']
+    ])
     expect(issues.map((i) => i.code)).not.toContain('unused-label')
     const whole = await openDataset(dir)
     expect(ds.info.hash).not.toBe(whole.info.hash)
@@ -76,7 +79,10 @@ describe('webdataset tar shards', () => {
       [long, '00001.tar', `${long}.webp`, 'a red car', 'member', 'target']
     ])
     // The bytes at the recorded offset are exactly the packed file, also through the stored reference.
-    for (const [it, file] of [[items[0], 'src-a/000000000.jpg'], [items[2], `src-b/${long}.webp`]] as const) {
+    for (const [it, file] of [
+      [items[0], 'src-a/000000000.jpg'],
+      [items[2], `src-b/${long}.webp`]
+    ] as const) {
       const original = await readFile(path.join(dir, file))
       expect((await readItemImage(it)).equals(original)).toBe(true)
       expect((await readImageRef(imageRef(it))).equals(original)).toBe(true)

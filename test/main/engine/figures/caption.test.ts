@@ -25,7 +25,15 @@ describe('provenanceCaption', () => {
   })
 
   it('covers every experiment of a comparison and the paired bootstrap', () => {
-    const comparison = { a: csa.record.id, b: wsa.record.id, nItems: 1000, deltaAuc: { delta: 0.1, ci: { lo: 0.05, hi: 0.15 }, pValue: 0.01 }, deltaTprAt1: { delta: null, ci: null, pValue: null }, resamples: 2000, seed: 0 }
+    const comparison = {
+      a: csa.record.id,
+      b: wsa.record.id,
+      nItems: 1000,
+      deltaAuc: { delta: 0.1, ci: { lo: 0.05, hi: 0.15 }, pValue: 0.01 },
+      deltaTprAt1: { delta: null, ci: null, pValue: null },
+      resamples: 2000,
+      seed: 0
+    }
     const text = provenanceCaption([csa, wsa], { comparisons: [comparison] })
     expect(text).toContain('CSA small: model demo-clip-s')
     expect(text).toContain('WSA large: model demo-clip-l')
@@ -34,16 +42,26 @@ describe('provenanceCaption', () => {
   })
 
   it('says where the embeddings were computed, and says so when the experiments’ providers differ', () => {
-    const adapter = { vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader Vulkan (software GPU)', backend: 'vulkan' as const, software: true, driver: null, source: 'vulkan-manifest' as const }
+    const adapter = {
+      vendor: 'google',
+      architecture: 'swiftshader',
+      description: 'SwiftShader Vulkan (software GPU)',
+      backend: 'vulkan' as const,
+      software: true,
+      driver: null,
+      source: 'vulkan-manifest' as const
+    }
     const onGpu = { ...wsa, record: { ...wsa.record, results: { ...wsa.record.results!, provider: 'webgpu', adapter } } }
     expect(provenanceCaption([csa])).toContain('Embeddings computed on cpu.')
     expect(provenanceCaption([onGpu])).toContain('Embeddings computed on webgpu on SwiftShader Vulkan (software GPU) (google, vulkan, software).')
-    expect(provenanceCaption([csa, onGpu])).toContain('Embeddings computed on different execution providers (CSA small: cpu; WSA large: webgpu on SwiftShader Vulkan (software GPU) (google, vulkan, software)).')
+    expect(provenanceCaption([csa, onGpu])).toContain(
+      'Embeddings computed on different execution providers (CSA small: cpu; WSA large: webgpu on SwiftShader Vulkan (software GPU) (google, vulkan, software)).'
+    )
   })
 })
 
 describe('attackText and shortHash', () => {
-  it('spells out each attack\'s defining parameters', () => {
+  it("spells out each attack's defining parameters", () => {
     const p = ExperimentParamsSchema.parse({})
     expect(attackText('csa', p)).toBe('CSA')
     expect(attackText('aea', p)).toBe('AEA (mean aggregation, default bank, K = 10)')

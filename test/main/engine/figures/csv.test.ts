@@ -67,7 +67,7 @@ describe('scoresCsv', () => {
     expect(again).toEqual(direct)
   })
 
-  it('carries a view\'s exposed items through the parser', async () => {
+  it("carries a view's exposed items through the parser", async () => {
     const view = await makeExperimentView({ members: 50, nonmembers: 50 })
     const rows = [...view.topMembers, ...view.falsePositives].map((e) => ({ id: e.id, caption: e.caption, membership: e.membership, role: 'target', score: e.score }))
     const parsed = parseScoresCsv(scoresCsv(rows))

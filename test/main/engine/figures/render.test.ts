@@ -135,7 +135,10 @@ describe('PNG', () => {
   it('draws text with the bundled font', async () => {
     const svg = '<svg width="100" height="40" viewBox="0 0 100 40" xmlns="http://www.w3.org/2000/svg"><text x="4" y="28" style="font-size:24px;font-family:DejaVu Sans, sans-serif;">Mg</text></svg>'
     const dark = async (fontFile: string): Promise<number> => {
-      const { data } = await sharp(svgToPng(svg, 100, fontFile)).greyscale().raw().toBuffer({ resolveWithObject: true })
+      const { data } = await sharp(svgToPng(svg, 100, fontFile))
+        .greyscale()
+        .raw()
+        .toBuffer({ resolveWithObject: true })
       return data.filter((v) => v < 128).length
     }
     expect(fs.existsSync(exportFontFile())).toBe(true)

@@ -24,7 +24,15 @@ let comparison: PairedComparisonData
 beforeAll(async () => {
   a = await makeExperimentView({ id: 'exp-a', name: NASTY, seed: 1, attack: 'aea', nonmembers: 600 })
   b = await makeExperimentView({ id: 'exp-b', name: '=cmd|calc', seed: 2, modelName: 'demo-clip-l', nonmembers: 1500 })
-  comparison = { a: 'exp-a', b: 'exp-b', nItems: 1000, deltaAuc: { delta: -0.12, ci: { lo: -0.15, hi: -0.09 }, pValue: 0.0004 }, deltaTprAt1: { delta: 0.02, ci: { lo: -0.01, hi: 0.05 }, pValue: 0.21 }, resamples: 1000, seed: 0 }
+  comparison = {
+    a: 'exp-a',
+    b: 'exp-b',
+    nItems: 1000,
+    deltaAuc: { delta: -0.12, ci: { lo: -0.15, hi: -0.09 }, pValue: 0.0004 },
+    deltaTprAt1: { delta: 0.02, ci: { lo: -0.01, hi: 0.05 }, pValue: 0.21 },
+    resamples: 1000,
+    seed: 0
+  }
 })
 
 describe('latexEscape', () => {
@@ -43,7 +51,11 @@ describe('metricsTable (LaTeX)', () => {
     const bottom = tex.indexOf('\\bottomrule')
     expect(top).toBeGreaterThan(0)
     expect(top < mid && mid < bottom).toBe(true)
-    const body = tex.slice(mid + '\\midrule'.length, bottom).trim().split('\n').map((l) => l.trim())
+    const body = tex
+      .slice(mid + '\\midrule'.length, bottom)
+      .trim()
+      .split('\n')
+      .map((l) => l.trim())
     expect(body).toHaveLength(2)
     expect(body[0].startsWith(`${latexEscape(NASTY)} & demo-clip-s & emoji-demo & AEA & 400 & 600 & `)).toBe(true)
     const columns = /\\begin\{tabular\}\{([lrc]+)\}/.exec(tex)![1].length
@@ -120,7 +132,15 @@ describe('metricsTable (CSV)', () => {
     const audited: ExperimentView = { ...a, record: { ...a.record, results: { ...a.record.results!, audit } } }
     const [header, row] = readCsv(metricsTable([audited, b], [], 'csv'))
     const col = (name: string): string => row[header.indexOf(name)]
-    expect([col('audit_verdict'), col('audit_flags'), col('audit_margin'), col('audit_margin_ci_lo'), col('audit_two_sample_p'), col('audit_reference_pool_p'), col('audit_permutations')]).toEqual(['shift-affected', 'reference-shifted', '0.158000', '0.097000', '0.002000', '0.004000', '1000'])
+    expect([col('audit_verdict'), col('audit_flags'), col('audit_margin'), col('audit_margin_ci_lo'), col('audit_two_sample_p'), col('audit_reference_pool_p'), col('audit_permutations')]).toEqual([
+      'shift-affected',
+      'reference-shifted',
+      '0.158000',
+      '0.097000',
+      '0.002000',
+      '0.004000',
+      '1000'
+    ])
     const tex = metricsTable([audited, b], [], 'latex')
     expect(tex).toContain('shift-affected*')
     expect(tex).toContain('The audit raised a flag')
@@ -147,7 +167,12 @@ describe('metricsTable options (issue 22)', () => {
 
   it('labels rows by what differs between them', () => {
     const tex = metricsTable([a, b], [], 'latex', { columns: ['auc'], labels: 'short' })
-    const rows = tex.split('\\midrule')[1].split('\\bottomrule')[0].trim().split('\n').map((r) => r.trim().split(' & ')[0])
+    const rows = tex
+      .split('\\midrule')[1]
+      .split('\\bottomrule')[0]
+      .trim()
+      .split('\n')
+      .map((r) => r.trim().split(' & ')[0])
     // a: AEA on the default model; b: CSA on demo-clip-l — model, attack and parameters differ, the dataset does not.
     // The parameters read as everywhere else (list, legends, names: shared/experiment-facts.ts).
     expect(rows[0]).toBe(`${latexEscape(a.record.spec.modelName!)} · AEA · bank default (K = 10), aggregation ${latexEscape(a.record.spec.params.aea.aggregation)}, seed ${a.record.spec.params.seed}`)
@@ -162,4 +187,3 @@ describe('metricsTable options (issue 22)', () => {
     expect(tex).toContain('\\num[retain-explicit-plus]{-0.120} {[}\\num[retain-explicit-plus]{-0.150}, \\num[retain-explicit-plus]{-0.090}{]} & $<$\\num{0.001}')
   })
 })
-

@@ -38,7 +38,11 @@ describe('Clopper–Pearson', () => {
   })
 
   it('puts exactly α/2 of binomial mass beyond each end', () => {
-    for (const [k, n] of [[3, 20], [17, 180], [1, 50]]) {
+    for (const [k, n] of [
+      [3, 20],
+      [17, 180],
+      [1, 50]
+    ]) {
       const { lo, hi } = clopperPearson(k, n, 0.95)
       expect(binomialTail(k, n, lo)).toBeCloseTo(0.025, 10)
       expect(1 - binomialTail(k + 1, n, hi)).toBeCloseTo(0.025, 10)
@@ -72,7 +76,10 @@ describe('every metrics block carries the low-FPR evidence', () => {
     // members 10..1, non-members 5.5, 4.5, …: five members sit above every non-member.
     const members = [10, 9, 8, 7, 6, 5, 4, 3, 2, 1]
     const nonmembers = [5.5, 4.5, 0.5, 0.4, 0.3, 0.2, 0.1, 0, -1, -2]
-    const report = await evaluateScores({ scores: [...members, ...nonmembers], labels: [...members.map(() => 1), ...nonmembers.map(() => 0)], referenceScores: nonmembers }, { resamples: 50, fprTargets: [0.1, 0.2] })
+    const report = await evaluateScores(
+      { scores: [...members, ...nonmembers], labels: [...members.map(() => 1), ...nonmembers.map(() => 0)], referenceScores: nonmembers },
+      { resamples: 50, fprTargets: [0.1, 0.2] }
+    )
     const zero = report.tprAtFpr['0']
     expect(zero.tpr).toBe(0.5)
     expect(zero.threshold).toBe(6)

@@ -90,7 +90,7 @@ function referenceFill(counts: Uint8Array, blocks: Int32Array, state: Int32Array
     b = (c + (c << 3)) | 0
     c = (((c << 21) | (c >>> 11)) + t) | 0
     let code = PAIR_TABLE[t >>> 16]
-    if (code === SLOW) code = PAIR_CODES[PAIR_SLICE_ENDS.findIndex((end, m) => (t >>> 0) < end || m === PAIR_SLICE_ENDS.length - 1)]
+    if (code === SLOW) code = PAIR_CODES[PAIR_SLICE_ENDS.findIndex((end, m) => t >>> 0 < end || m === PAIR_SLICE_ENDS.length - 1)]
     counts[i] = code >>> 4
     counts[i + 1] = code & 15
     total += counts[i] + counts[i + 1]
@@ -129,8 +129,18 @@ describe('weighted resample pass', () => {
       const cN = multinomialCounts(sorted.nonmembers.length, state)
       const rs: number[] = []
       const rl: number[] = []
-      cP.forEach((c, i) => { for (let k = 0; k < c; k++) { rs.push(sorted.members[i]); rl.push(1) } })
-      cN.forEach((c, j) => { for (let k = 0; k < c; k++) { rs.push(sorted.nonmembers[j]); rl.push(0) } })
+      cP.forEach((c, i) => {
+        for (let k = 0; k < c; k++) {
+          rs.push(sorted.members[i])
+          rl.push(1)
+        }
+      })
+      cN.forEach((c, j) => {
+        for (let k = 0; k < c; k++) {
+          rs.push(sorted.nonmembers[j])
+          rl.push(0)
+        }
+      })
       const curve = rocCurve({ scores: rs, labels: rl })
       const stats = weightedStatistics(plan, cP, cN)
       expect(Math.abs(stats.auc - rocAuc(curve))).toBeLessThan(1e-12)
@@ -145,7 +155,12 @@ describe('weighted resample pass', () => {
 describe('resample statistics', () => {
   it('draw members then non-members from one stream and equal the pass over those counts', () => {
     const rng = createRng(8)
-    for (const [nP, nN] of [[1, 1], [3, 50], [500, 700], [4000, 3000]]) {
+    for (const [nP, nN] of [
+      [1, 1],
+      [3, 50],
+      [500, 700],
+      [4000, 3000]
+    ]) {
       const scores = [...Array.from({ length: nP }, () => Math.round(rng.normal() * 8 + 3) / 8), ...Array.from({ length: nN }, () => Math.round(rng.normal() * 8) / 8)]
       const labels = [...Array.from({ length: nP }, () => 1), ...Array.from({ length: nN }, () => 0)]
       const sorted = sortScores({ scores, labels })
@@ -211,7 +226,13 @@ describe('bootstrapMetrics', () => {
 
   it('reports monotonic progress ending at the total and can be cancelled', async () => {
     const seen: number[] = []
-    await bootstrapMetrics(sorted, { resamples: 50, onProgress: (done, total) => { expect(total).toBe(50); seen.push(done) } })
+    await bootstrapMetrics(sorted, {
+      resamples: 50,
+      onProgress: (done, total) => {
+        expect(total).toBe(50)
+        seen.push(done)
+      }
+    })
     expect(seen[seen.length - 1]).toBe(50)
     for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1])
     const controller = new AbortController()

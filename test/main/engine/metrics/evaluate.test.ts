@@ -112,7 +112,12 @@ describe('reduceRoc', () => {
     for (const f of [0.001, 0.01, 0.05]) expect(kept.has(tprAtFpr(curve, f).threshold)).toBe(true)
     // Log-spaced sampling: every decade of FPR down to 1/n₀ keeps its FPR levels, or at least 50 of them.
     const levels = (fpr: ArrayLike<number>, lo: number, hi: number): number => new Set(Array.from(fpr).filter((x) => x >= lo && x < hi)).size
-    for (const [lo, hi] of [[1e-4, 1e-3], [1e-3, 1e-2], [1e-2, 1e-1], [1e-1, 1]]) {
+    for (const [lo, hi] of [
+      [1e-4, 1e-3],
+      [1e-3, 1e-2],
+      [1e-2, 1e-1],
+      [1e-1, 1]
+    ]) {
       expect(levels(reduced.fpr, lo, hi)).toBeGreaterThanOrEqual(Math.min(50, levels(curve.fpr, lo, hi)))
     }
   })

@@ -2,16 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import {
-  calibratedMetrics,
-  evaluateScores,
-  membershipAdvantage,
-  oracleBalancedAccuracy,
-  rocAuc,
-  rocCurve,
-  sortScores,
-  tprAtFpr
-} from '../../../../src/main/engine/metrics'
+import { calibratedMetrics, evaluateScores, membershipAdvantage, oracleBalancedAccuracy, rocAuc, rocCurve, sortScores, tprAtFpr } from '../../../../src/main/engine/metrics'
 import { createPassPlan, weightedStatistics } from '../../../../src/main/engine/metrics/resample-pass'
 
 interface Fixture {

@@ -22,9 +22,19 @@ describe.each([
     expect(model.provider).toBeNull()
     const images = await model.embedImages(pixels, ref.images.length)
     expect(images.length).toBe(ref.images.length * 16)
-    expect(minCosine(images, ref.images.map((i) => i.image_embeds))).toBeGreaterThanOrEqual(imageMin)
+    expect(
+      minCosine(
+        images,
+        ref.images.map((i) => i.image_embeds)
+      )
+    ).toBeGreaterThanOrEqual(imageMin)
     const texts = await model.embedTexts(tokens.ids, tokens.mask, tokens.n, tokens.L)
-    expect(minCosine(texts, ref.captions.map((c) => c.text_embeds))).toBeGreaterThanOrEqual(textMin)
+    expect(
+      minCosine(
+        texts,
+        ref.captions.map((c) => c.text_embeds)
+      )
+    ).toBeGreaterThanOrEqual(textMin)
     expect(model.provider).toBe('cpu')
   })
 

@@ -72,10 +72,18 @@ describe('mia models pull', () => {
     hub.faults.dropOnce = undefined
     const ac = new AbortController()
     let got = 0
-    await expect(pullModel({ repoId: REPO, cacheDir: dir, endpoint: hub.url, signal: ac.signal, onBytes: (b) => {
-      got += b
-      if (got > 900_000) ac.abort()
-    } })).rejects.toMatchObject({ code: 'cancelled' })
+    await expect(
+      pullModel({
+        repoId: REPO,
+        cacheDir: dir,
+        endpoint: hub.url,
+        signal: ac.signal,
+        onBytes: (b) => {
+          got += b
+          if (got > 900_000) ac.abort()
+        }
+      })
+    ).rejects.toMatchObject({ code: 'cancelled' })
     const blobs = path.join(dir, 'models--test-org--tiny-clip', 'blobs')
     const partial = fs.readdirSync(blobs).filter((b) => b.endsWith('.incomplete'))
     expect(partial.length).toBe(1)
@@ -85,7 +93,9 @@ describe('mia models pull', () => {
     const r = await pullModel({ repoId: REPO, cacheDir: dir, endpoint: hub.url })
     const total = r.files.reduce((a, f) => a + fs.statSync(path.join(TINY_DIR, f)).size, 0)
     expect(r.downloadedBytes).toBeLessThan(total)
-    expect(hub.requests.slice(seen).some((q) => q.range === `bytes=${kept}-${fs.statSync(path.join(TINY_DIR, 'onnx', 'text_model.onnx')).size - 1}` || q.range?.startsWith(`bytes=${kept}-`))).toBe(true)
+    expect(hub.requests.slice(seen).some((q) => q.range === `bytes=${kept}-${fs.statSync(path.join(TINY_DIR, 'onnx', 'text_model.onnx')).size - 1}` || q.range?.startsWith(`bytes=${kept}-`))).toBe(
+      true
+    )
     // Pulled again: everything is in the cache, nothing is downloaded.
     expect((await pullModel({ repoId: REPO, cacheDir: dir, endpoint: hub.url })).downloadedBytes).toBe(0)
   }, 60_000)
@@ -94,10 +104,16 @@ describe('mia models pull', () => {
     const dir = cache('pull-3')
     const fp16 = await pullModel({ repoId: REPO, cacheDir: dir, endpoint: hub.url, variant: 'fp16' })
     expect(fp16.files.filter((f) => f.endsWith('.onnx'))).toEqual(['onnx/model_fp16.onnx'])
-    await expect(pullModel({ repoId: REPO, cacheDir: dir, endpoint: hub.url, variant: 'int8' })).rejects.toMatchObject({ code: 'not-found', message: /has no complete variant "int8"; it has: separate, combined-fp16/ })
+    await expect(pullModel({ repoId: REPO, cacheDir: dir, endpoint: hub.url, variant: 'int8' })).rejects.toMatchObject({
+      code: 'not-found',
+      message: /has no complete variant "int8"; it has: separate, combined-fp16/
+    })
     hub.faults.corrupt = 'onnx/vision_model.onnx'
     try {
-      await expect(pullModel({ repoId: REPO, cacheDir: dir, endpoint: hub.url })).rejects.toMatchObject({ code: 'network', message: /vision_model\.onnx failed its checksum \(sha256 .*the partial file was deleted/ })
+      await expect(pullModel({ repoId: REPO, cacheDir: dir, endpoint: hub.url })).rejects.toMatchObject({
+        code: 'network',
+        message: /vision_model\.onnx failed its checksum \(sha256 .*the partial file was deleted/
+      })
     } finally {
       hub.faults.corrupt = undefined
     }
@@ -105,7 +121,11 @@ describe('mia models pull', () => {
   }, 60_000)
 
   it('says it is offline when the hub cannot be reached, and honours HF_ENDPOINT', async () => {
-    await expect(pullModel({ repoId: REPO, cacheDir: cache('pull-4'), endpoint: 'http://127.0.0.1:9' })).rejects.toMatchObject({ code: 'network', message: /Cannot reach http:\/\/127\.0\.0\.1:9/, hint: /offline/ })
+    await expect(pullModel({ repoId: REPO, cacheDir: cache('pull-4'), endpoint: 'http://127.0.0.1:9' })).rejects.toMatchObject({
+      code: 'network',
+      message: /Cannot reach http:\/\/127\.0\.0\.1:9/,
+      hint: /offline/
+    })
     const before = process.env.HF_ENDPOINT
     process.env.HF_ENDPOINT = hub.url
     try {

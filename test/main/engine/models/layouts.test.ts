@@ -51,7 +51,18 @@ async function embedReference(dir: string): Promise<{ model: ClipModel; images: 
 describe('OpenCLIP (immich) layout', () => {
   it('is described from config.json, preprocess_cfg.json and textual/, with its fixed batch and int32 ids', async () => {
     const d = await describeModel(immich())
-    expect(d).toMatchObject({ format: 'openclip', variant: 'separate', weights: 'fp32', precision: 'fp32', embeddingDim: 16, imageSize: 224, contextLength: 77, preprocessOrder: 'openclip', preprocessSource: 'visual/preprocess_cfg.json', error: null })
+    expect(d).toMatchObject({
+      format: 'openclip',
+      variant: 'separate',
+      weights: 'fp32',
+      precision: 'fp32',
+      embeddingDim: 16,
+      imageSize: 224,
+      contextLength: 77,
+      preprocessOrder: 'openclip',
+      preprocessSource: 'visual/preprocess_cfg.json',
+      error: null
+    })
     expect(d.towers.vision).toMatchObject({ file: 'visual/model.onnx', input: 'image', output: 'embedding', fixedBatch: 1 })
     expect(d.towers.text).toMatchObject({ file: 'textual/model.onnx', input: 'text', inputType: 'int32', mask: null, output: 'embedding', fixedBatch: 1 })
     expect(d.preprocess).toMatchObject({ resample: 3, size: { shortestEdge: 224 }, doCenterCrop: true, cropRounding: 'half-even' })
@@ -142,7 +153,7 @@ describe('embed through the engine', () => {
   const cleanups: Array<() => void> = []
   afterEach(() => cleanups.splice(0).forEach((c) => c()))
 
-  it('gives the Hugging Face layout\'s vectors for an immich folder (RGB images)', async () => {
+  it("gives the Hugging Face layout's vectors for an immich folder (RGB images)", async () => {
     const root = temp()
     const ds = path.join(root, 'ds')
     fs.mkdirSync(ds)
@@ -150,7 +161,12 @@ describe('embed through the engine', () => {
     fs.writeFileSync(path.join(ds, 'manifest.jsonl'), lines.join('\n') + '\n')
     const engine = createEngine(testConfig(path.join(root, 'ws')))
     cleanups.push(() => void engine.dispose())
-    const read = (file: string): Array<{ id: string; image_embeds: number[]; text_embeds: number[] }> => fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    const read = (file: string): Array<{ id: string; image_embeds: number[]; text_embeds: number[] }> =>
+      fs
+        .readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
     await engine.invoke('embed', { model: TINY_DIR, dataset: ds, out: path.join(root, 'hf.jsonl') })
     await engine.invoke('embed', { model: immich(), dataset: ds, out: path.join(root, 'immich.jsonl') })
     const hf = read(path.join(root, 'hf.jsonl'))

@@ -11,7 +11,7 @@ afterAll(() => tmp.cleanup())
 const onnx = (name: string): string => path.join(TINY_DIR, 'onnx', name)
 
 describe('readOnnxInfo', () => {
-  it('reads the vision tower interface and counts exactly PyTorch\'s vision parameters', async () => {
+  it("reads the vision tower interface and counts exactly PyTorch's vision parameters", async () => {
     const info = await readOnnxInfo(onnx('vision_model.onnx'))
     expect(info.opset).toBe(17)
     expect(info.producer).toBe('pytorch')
@@ -52,7 +52,10 @@ describe('readOnnxInfo', () => {
       [path.join(tmp.root, 'absent.onnx'), /absent\.onnx does not exist/]
     ]
     for (const [file, message] of cases) {
-      const err = await readOnnxInfo(file).then(() => null, (e: unknown) => e)
+      const err = await readOnnxInfo(file).then(
+        () => null,
+        (e: unknown) => e
+      )
       expect(err, file).toMatchObject({ code: 'bad-model', item: file })
       expect((err as Error).message).toMatch(message)
     }

@@ -2,7 +2,15 @@
 import { describe, expect, it } from 'vitest'
 import { autoOrder, defaultBatchSize, planProviders, type ProviderProbe } from '../../../../src/main/engine/models/providers'
 
-const swiftshader = { vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader Vulkan (software GPU)', backend: 'vulkan' as const, software: true, driver: null, source: 'vulkan-manifest' as const }
+const swiftshader = {
+  vendor: 'google',
+  architecture: 'swiftshader',
+  description: 'SwiftShader Vulkan (software GPU)',
+  backend: 'vulkan' as const,
+  software: true,
+  driver: null,
+  source: 'vulkan-manifest' as const
+}
 const nvidia = { ...swiftshader, vendor: 'nvidia', architecture: 'nvidia', description: 'NVIDIA H100', software: false }
 
 describe('provider table', () => {
@@ -25,7 +33,11 @@ describe('provider table', () => {
 
   it('falls back to the CPU with every reason when the asked-for provider is unavailable', () => {
     const probe: ProviderProbe = { available: ['cpu'], auto: ['cpu'], fallbacks: ['WebGPU unavailable: the Vulkan loader libvulkan.so.1 is missing'], adapter: null }
-    expect(planProviders(probe, ['webgpu', 'cpu'])).toEqual({ order: ['cpu'], reasons: ['webgpu not available here.', 'WebGPU unavailable: the Vulkan loader libvulkan.so.1 is missing'], preferred: 'webgpu' })
+    expect(planProviders(probe, ['webgpu', 'cpu'])).toEqual({
+      order: ['cpu'],
+      reasons: ['webgpu not available here.', 'WebGPU unavailable: the Vulkan loader libvulkan.so.1 is missing'],
+      preferred: 'webgpu'
+    })
   })
 
   it('uses larger default batches on a GPU', () => {

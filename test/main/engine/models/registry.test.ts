@@ -19,9 +19,19 @@ describe('describeModel', () => {
     const d = await describeModel(TINY_DIR, { source: 'bundled' })
     expect(d.error).toBeNull()
     expect(d).toMatchObject({
-      name: 'tiny-clip', source: 'bundled', variant: 'separate', variants: ['separate', 'combined-fp16'], layout: 'separate',
-      precision: 'fp32', quantized: false, embeddingDim: 16, imageSize: 224, contextLength: 77, hasAttentionMask: false,
-      parameterCount: ref.parameterCount.vision + ref.parameterCount.text, parameterCountExact: true
+      name: 'tiny-clip',
+      source: 'bundled',
+      variant: 'separate',
+      variants: ['separate', 'combined-fp16'],
+      layout: 'separate',
+      precision: 'fp32',
+      quantized: false,
+      embeddingDim: 16,
+      imageSize: 224,
+      contextLength: 77,
+      hasAttentionMask: false,
+      parameterCount: ref.parameterCount.vision + ref.parameterCount.text,
+      parameterCountExact: true
     })
     expect(d.files.map((f) => f.path)).toEqual(['onnx/vision_model.onnx', 'onnx/text_model.onnx', 'tokenizer.json', 'preprocessor_config.json'])
     expect(d.files[0].bytes).toBe(fs.statSync(path.join(TINY_DIR, 'onnx/vision_model.onnx')).size)
@@ -124,8 +134,14 @@ describe('listModels / ModelRegistry', () => {
     const { root } = tiny()
     fs.mkdirSync(path.join(root, 'empty-model'))
     fs.mkdirSync(path.join(root, '.hidden'))
-    const models = await listModels([{ dir: root, source: 'user' }, { dir: path.join(root, 'absent'), source: 'bundled' }])
-    expect(models.map((m) => [m.name, m.error?.code ?? null])).toEqual([['empty-model', 'bad-model'], ['tiny-clip', null]])
+    const models = await listModels([
+      { dir: root, source: 'user' },
+      { dir: path.join(root, 'absent'), source: 'bundled' }
+    ])
+    expect(models.map((m) => [m.name, m.error?.code ?? null])).toEqual([
+      ['empty-model', 'bad-model'],
+      ['tiny-clip', null]
+    ])
     expect(models[1]).toMatchObject({ layout: 'separate', precision: 'fp32', embeddingDim: 16, source: 'user' })
     const all = await listModels([{ dir: root, source: 'user' }], { allVariants: true })
     expect(all.map((m) => m.name)).toEqual(['empty-model', 'tiny-clip', 'tiny-clip@combined-fp16'])

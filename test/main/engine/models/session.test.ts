@@ -13,7 +13,11 @@ async function open(name: string, providers?: Parameters<typeof createSession>[1
   sessions.push(s)
   return s
 }
-const failure = (p: Promise<unknown>): Promise<{ code?: string; message: string }> => p.then(() => ({ message: 'no error' }), (e: { code?: string; message: string }) => e)
+const failure = (p: Promise<unknown>): Promise<{ code?: string; message: string }> =>
+  p.then(
+    () => ({ message: 'no error' }),
+    (e: { code?: string; message: string }) => e
+  )
 
 describe('execution providers', () => {
   let probe: ProviderProbe

@@ -23,7 +23,12 @@ describe('empty datasets', () => {
     const empty = path.join(ws.dir, 'no-images')
     fs.mkdirSync(empty)
     fs.writeFileSync(path.join(empty, 'notes.txt'), 'not an image')
-    await expect(engine.invoke('datasets.add', { path: empty })).rejects.toMatchObject({ code: 'bad-dataset', item: empty, message: expect.stringContaining('holds no items'), hint: expect.stringContaining('captions') })
+    await expect(engine.invoke('datasets.add', { path: empty })).rejects.toMatchObject({
+      code: 'bad-dataset',
+      item: empty,
+      message: expect.stringContaining('holds no items'),
+      hint: expect.stringContaining('captions')
+    })
     const { datasets } = await engine.invoke('datasets.list', {})
     expect(datasets.some((d) => d.path === empty)).toBe(false)
   })
@@ -34,7 +39,10 @@ describe('empty datasets', () => {
     fs.copyFileSync(path.resolve('resources/datasets/emoji-demo/images/google/1f600.png'), path.join(root, 'a.png'))
     fs.writeFileSync(path.join(root, 'dataset.json'), JSON.stringify({ name: 'reference-only', manifest: 'manifest.csv' }))
     fs.writeFileSync(path.join(root, 'manifest.csv'), 'id,image,caption,membership,role\na,a.png,an emoji,nonmember,reference\n')
-    await expect(engine.invoke('experiments.create', { spec: { dataset: root, attack: 'blind' } })).rejects.toMatchObject({ code: 'bad-dataset', message: expect.stringContaining('has no target items') })
+    await expect(engine.invoke('experiments.create', { spec: { dataset: root, attack: 'blind' } })).rejects.toMatchObject({
+      code: 'bad-dataset',
+      message: expect.stringContaining('has no target items')
+    })
     expect((await engine.invoke('experiments.list', {})).experiments).toEqual([])
   })
 })

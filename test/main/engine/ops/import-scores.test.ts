@@ -7,7 +7,14 @@ import { inProcessClient, tempDir, testConfig } from '../../../helpers/workspace
 const tmp = tempDir('mia-import-')
 let client: EngineClient
 let close: () => Promise<void>
-const source = (sha: string) => ({ file: '/data/lira.csv', sha256: sha.repeat(64), columns: { score: 'mia_score', label: 'is_member', id: 'sample_id' }, lowerIsMember: false, rows: 8, skippedUnknown: 0 })
+const source = (sha: string) => ({
+  file: '/data/lira.csv',
+  sha256: sha.repeat(64),
+  columns: { score: 'mia_score', label: 'is_member', id: 'sample_id' },
+  lowerIsMember: false,
+  rows: 8,
+  skippedUnknown: 0
+})
 const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']
 const labels: Array<0 | 1> = [1, 1, 1, 1, 0, 0, 0, 0]
 let first: ExperimentRecord

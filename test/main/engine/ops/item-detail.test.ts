@@ -37,7 +37,12 @@ describe('experiments.item', () => {
     const detail = await engine.invoke('experiments.item', { id: aea, itemId: item.id, size: 64 })
     expect(detail.item).toMatchObject({ id: item.id, caption: item.caption, membership: 'member' })
     expect(detail.item.image).toMatch(/^data:image\/png;base64,/)
-    expect(detail.scores.map((s) => [s.experimentId, s.current])).toEqual(expect.arrayContaining([[csa, false], [aea, true]]))
+    expect(detail.scores.map((s) => [s.experimentId, s.current])).toEqual(
+      expect.arrayContaining([
+        [csa, false],
+        [aea, true]
+      ])
+    )
     const mine = detail.scores.find((s) => s.current)!
     expect(mine.score).toBe(item.score)
     // Rank among non-members, counted independently from the view's own non-member scores.

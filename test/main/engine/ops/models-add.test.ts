@@ -28,7 +28,11 @@ afterAll(async () => {
 
 describe('models add', () => {
   it('refuses a tokenizer.json that is garbage, naming it, and registers nothing', async () => {
-    for (const [name, text] of [['not-json', 'garbage \u0000'], ['wrong-json', '{"model": 42, "added_tokens": "x"}'], ['empty-object', '{}']]) {
+    for (const [name, text] of [
+      ['not-json', 'garbage \u0000'],
+      ['wrong-json', '{"model": 42, "added_tokens": "x"}'],
+      ['empty-object', '{}']
+    ]) {
       const dir = withTokenizer(name, text)
       await expect(engine.invoke('models.add', { path: dir }), name).rejects.toMatchObject({ code: 'bad-model', message: expect.stringMatching(/tokenizer/i) })
     }

@@ -46,7 +46,10 @@ describe('decodeImage: PIL convert("RGB") semantics', () => {
   it('keeps the high byte of 16-bit RGB (PIL unpacks RGB;16B that way, no rounding)', async () => {
     const p = images.photoLike(20, 10, 8)
     const wide = new Uint16Array(p.data.length).map((_, i) => p.data[i] * 256 + 200)
-    const png = await sharp(wide, { raw: { width: 20, height: 10, channels: 3 } }).toColourspace('rgb16').png().toBuffer()
+    const png = await sharp(wide, { raw: { width: 20, height: 10, channels: 3 } })
+      .toColourspace('rgb16')
+      .png()
+      .toBuffer()
     const img = await decodeImage(png)
     expect(Buffer.from(img.data).equals(Buffer.from(p.data))).toBe(true)
   })

@@ -121,7 +121,7 @@ describe('agreement with the torchvision pipeline of OpenAI CLIP (b)', () => {
   })
 })
 
-describe('OpenCLIP order (resize before convert(\'RGB\')) reproduces the torchvision pipeline (b)', () => {
+describe("OpenCLIP order (resize before convert('RGB')) reproduces the torchvision pipeline (b)", () => {
   const rows: string[] = []
   for (const rec of fixtures.images.filter((r) => r.torchvision)) {
     it(rec.file, async () => {

@@ -34,9 +34,9 @@ The following string should be properly encoded: Hello.
 But ird and ปี   ird   ด
 Hey how are you doing`
 const HF_IDS = [
-  49406, 589, 533, 320, 1628, 328, 739, 2683, 530, 280, 273, 271, 271, 271, 267, 537, 589, 533, 2778, 82, 4166, 269, 33375, 162, 112, 119, 163, 248, 226,
-  41570, 164, 108, 249, 42891, 363, 1883, 3306, 1883, 3306, 3306, 283, 338, 285, 1883, 283, 338, 285, 997, 518, 3473, 9696, 1535, 655, 12560, 524, 33703,
-  281, 3306, 269, 767, 2770, 537, 1777, 505, 20278, 2770, 38825, 2189, 829, 631, 592, 1960, 49407
+  49406, 589, 533, 320, 1628, 328, 739, 2683, 530, 280, 273, 271, 271, 271, 267, 537, 589, 533, 2778, 82, 4166, 269, 33375, 162, 112, 119, 163, 248, 226, 41570, 164, 108, 249, 42891, 363, 1883, 3306,
+  1883, 3306, 3306, 283, 338, 285, 1883, 283, 338, 285, 997, 518, 3473, 9696, 1535, 655, 12560, 524, 33703, 281, 3306, 269, 767, 2770, 537, 1777, 505, 20278, 2770, 38825, 2189, 829, 631, 592, 1960,
+  49407
 ]
 
 const row = (b: TokenizedBatch, i: number, L = 77): number[] => Array.from(b.ids.subarray(i * L, (i + 1) * L), Number)
@@ -66,7 +66,10 @@ describe.skipIf(!haveClip)('CLIP tokenizer (real vocabulary)', () => {
   })
 
   it('matches the independent Python BPE reference on every caption', () => {
-    const b = tokenize(tok, reference.cases.map((c) => c.caption))
+    const b = tokenize(
+      tok,
+      reference.cases.map((c) => c.caption)
+    )
     reference.cases.forEach((c, i) => {
       expect(kept(b, i), c.caption).toEqual(c.ids)
       expect(b.truncated[i], c.caption).toBe(c.truncated)

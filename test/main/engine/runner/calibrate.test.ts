@@ -18,10 +18,24 @@ describe('calibrationReport', () => {
     expect(calibrationReport('copy', 'fp2', 'fp1', items, target, target).warnings.join()).toMatch(/copy of it/)
   })
   it('warns when the reference separates members itself, and not when it does not', () => {
-    const saw = calibrationReport('saw', 'fp2', 'fp1', items, target, target.map((v) => v - 0.1))
+    const saw = calibrationReport(
+      'saw',
+      'fp2',
+      'fp1',
+      items,
+      target,
+      target.map((v) => v - 0.1)
+    )
     expect(saw.referenceAuc).toBe(1)
     expect(saw.warnings.join()).toMatch(/probably saw the evaluation items/)
-    const clean = calibrationReport('clean', 'fp3', 'fp1', items, target, items.map((_, i) => i % 2))
+    const clean = calibrationReport(
+      'clean',
+      'fp3',
+      'fp1',
+      items,
+      target,
+      items.map((_, i) => i % 2)
+    )
     expect(clean.referenceAuc).toBe(0.5)
     expect(clean.warnings).toEqual([])
     expect(clean.maxAbsDifference).toBeGreaterThan(0)

@@ -64,7 +64,12 @@ describe('demo world attacks', () => {
   }, 300_000)
 
   it('AEA runs on cached original embeddings and adds only the augmented views', async () => {
-    const aea = await run('aea-s', { model: 'demo-clip-s', dataset: 'emoji-demo', attack: 'aea', params: { aea: { bank: 'hflip, jitter(b=0.4,c=0.4,s=0.4)' }, evaluation: { resamples: 100 }, blind: { enabled: false } } })
+    const aea = await run('aea-s', {
+      model: 'demo-clip-s',
+      dataset: 'emoji-demo',
+      attack: 'aea',
+      params: { aea: { bank: 'hflip, jitter(b=0.4,c=0.4,s=0.4)' }, evaluation: { resamples: 100 }, blind: { enabled: false } }
+    })
     const r = aea.results!
     expect(r.attackReport).toMatchObject({ K: 2 })
     // Captions and original views came from the CSA run; only the two augmented views per image were new.
@@ -73,7 +78,12 @@ describe('demo world attacks', () => {
   }, 300_000)
 
   it('WSA trains on pseudo-members from the cache and reports how many were wrong', async () => {
-    const wsa = await run('wsa-l', { model: 'demo-clip-l', dataset: 'emoji-demo', attack: 'wsa', params: { wsa: { model: 'mlp', lambda: 1.0 }, evaluation: { resamples: 100 }, blind: { enabled: false } } })
+    const wsa = await run('wsa-l', {
+      model: 'demo-clip-l',
+      dataset: 'emoji-demo',
+      attack: 'wsa',
+      params: { wsa: { model: 'mlp', lambda: 1.0 }, evaluation: { resamples: 100 }, blind: { enabled: false } }
+    })
     const rep = wsa.results!.attackReport as { nSelected: number; nSelectedWrong: number; selectionPrecision: number; poolSource: string; nReference: number; crossFitFolds: number }
     expect(wsa.results!.embeddings.computed).toBe(0)
     expect(rep.poolSource).toBe('transductive')

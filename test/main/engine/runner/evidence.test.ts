@@ -39,7 +39,11 @@ describe('issue 20 on demo-clip-l', () => {
   }, 600_000)
 
   it('QMIA, loss-grad and rank run on cached embeddings with metrics and CIs', async () => {
-    for (const [name, attack] of [['qmia', 'qmia'], ['loss-grad', 'loss-grad'], ['rank', 'rank']] as const) {
+    for (const [name, attack] of [
+      ['qmia', 'qmia'],
+      ['loss-grad', 'loss-grad'],
+      ['rank', 'rank']
+    ] as const) {
       const r = await run(name, { attack, params: quick() })
       expect(r.results!.embeddings.computed).toBe(0)
       const m = r.results!.metrics!

@@ -73,7 +73,10 @@ describe('experiments on tiny-clip', () => {
     const again = await run(spec('aea', params))
     expect(again.results!.embeddings.computed).toBe(0)
     expect(again.results!.metrics!.auc).toBe(first.results!.metrics!.auc)
-    await expect(engine.invoke('experiments.create', { spec: spec('aea', { aea: { bank: 'hflip, wobble(amount=3)' } }) })).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/wobble/) })
+    await expect(engine.invoke('experiments.create', { spec: spec('aea', { aea: { bank: 'hflip, wobble(amount=3)' } }) })).rejects.toMatchObject({
+      code: 'invalid-input',
+      message: expect.stringMatching(/wobble/)
+    })
     const exported = await engine.invoke('export.record', { id: first.id })
     expect(JSON.parse(exported.data).spec.params.aea.bank).toBe('hflip, rot(deg=15)')
   }, 120_000)
@@ -101,10 +104,14 @@ describe('experiments on tiny-clip', () => {
     try {
       const controller = new AbortController()
       const created = await fresh.invoke('experiments.create', { spec: spec('aea', { aea: { bank: 'hflip, vflip, posterize(bits=4)' } }) })
-      const cancelled = fresh.invoke('experiments.run', { id: created.id }, {
-        signal: controller.signal,
-        onEvent: (e) => e.type === 'progress' && e.phase === 'augmenting' && e.done > 0 && controller.abort()
-      })
+      const cancelled = fresh.invoke(
+        'experiments.run',
+        { id: created.id },
+        {
+          signal: controller.signal,
+          onEvent: (e) => e.type === 'progress' && e.phase === 'augmenting' && e.done > 0 && controller.abort()
+        }
+      )
       await expect(cancelled).rejects.toMatchObject({ code: 'cancelled' })
       expect((await fresh.invoke('experiments.list', {})).experiments[0].status).toBe('cancelled')
       const resumed = await fresh.invoke('experiments.run', { id: created.id })
@@ -186,7 +193,12 @@ describe('dataset operations', () => {
   it('validate, list and page items with thumbnails; preview augmented views', async () => {
     const report = await engine.invoke('datasets.validate', { dataset })
     expect(report.usable).toBe(100)
-    expect(report.issues.filter((i) => i.severity === 'error').map((i) => i.itemId).sort()).toEqual(['broken-missing', 'broken-truncated'])
+    expect(
+      report.issues
+        .filter((i) => i.severity === 'error')
+        .map((i) => i.itemId)
+        .sort()
+    ).toEqual(['broken-missing', 'broken-truncated'])
     const page = await engine.invoke('datasets.items', { dataset, offset: 10, limit: 5, membership: 'member' })
     expect(page.total).toBe(41)
     expect(page.items).toHaveLength(5)
@@ -206,7 +218,11 @@ describe('dataset operations', () => {
     const summary = await engine.invoke('embed', { model: TINY, dataset, out })
     expect(summary.items).toBe(102)
     expect(summary.skipped.map((s) => s.itemId).sort()).toEqual(['broken-missing', 'broken-truncated'])
-    const lines = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; image_embeds: number[]; text_embeds: number[] })
+    const lines = fs
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; image_embeds: number[]; text_embeds: number[] })
     expect(lines).toHaveLength(100)
     const norm = (v: number[]): number => Math.hypot(...v)
     expect(norm(lines[0].image_embeds)).toBeCloseTo(1, 5)

@@ -62,8 +62,17 @@ beforeAll(async () => {
 
 afterAll(() => ws.cleanup())
 
-const targetRows = (): string[] => fs.readFileSync(manifest, 'utf8').trim().split('\n').slice(1).map((r) => r.split(',')[0])
-const expectedSkips = (): string[] => Object.keys(SKIPPED).filter((id) => canFifo || id !== 'pipe').sort()
+const targetRows = (): string[] =>
+  fs
+    .readFileSync(manifest, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((r) => r.split(',')[0])
+const expectedSkips = (): string[] =>
+  Object.keys(SKIPPED)
+    .filter((id) => canFifo || id !== 'pipe')
+    .sort()
 
 describe('a hostile dataset', () => {
   let engine: Engine
@@ -78,7 +87,11 @@ describe('a hostile dataset', () => {
     for (const i of report.issues) if (i.severity === 'error' && i.itemId) errors.set(i.itemId, i.message)
     expect([...errors.keys()].sort()).toEqual(expectedSkips())
     for (const [id, message] of errors) expect(message, id).toMatch(SKIPPED[id])
-    expect(report.issues.find((i) => i.itemId === 'escape')).toMatchObject({ severity: 'warning', code: 'path-escapes-root', message: expect.stringMatching(/symbolic link to a file outside the dataset folder/) })
+    expect(report.issues.find((i) => i.itemId === 'escape')).toMatchObject({
+      severity: 'warning',
+      code: 'path-escapes-root',
+      message: expect.stringMatching(/symbolic link to a file outside the dataset folder/)
+    })
     expect(report.usable + report.errors).toBe(targetRows().length)
   }, 30_000)
 
@@ -105,7 +118,10 @@ describe('a hostile dataset', () => {
     const broken = path.join(root, 'broken.csv')
     fs.writeFileSync(broken, 'id,image,caption,membership\ncorrupt1,images/corrupt1.png,x,member\ncorrupt2,images/corrupt2.png,y,nonmember\nbomb,images/bomb.png,z,nonmember\n')
     const created = await engine.invoke('experiments.create', { spec: { model: TINY, dataset: broken, attack: 'csa' } })
-    await expect(engine.invoke('experiments.run', { id: created.id })).rejects.toMatchObject({ code: 'bad-dataset', message: expect.stringMatching(/No target item could be scored: 3 item\(s\) were skipped/) })
+    await expect(engine.invoke('experiments.run', { id: created.id })).rejects.toMatchObject({
+      code: 'bad-dataset',
+      message: expect.stringMatching(/No target item could be scored: 3 item\(s\) were skipped/)
+    })
     expect((await engine.invoke('experiments.get', { id: created.id })).record.status).toBe('failed')
   }, 60_000)
 })
@@ -130,7 +146,10 @@ describe('the hostile dataset in browser mode', () => {
       await expect(within(10_000, served.invoke('augment.preview', { dataset: manifest, itemId: id, bank: 'hflip' }))).rejects.toMatchObject({ code: 'not-found' })
     }
     if (canFifo) {
-      await expect(within(10_000, served.invoke('augment.preview', { dataset: manifest, itemId: 'pipe', bank: 'hflip' }))).rejects.toMatchObject({ code: 'bad-item', message: expect.stringMatching(/FIFO/) })
+      await expect(within(10_000, served.invoke('augment.preview', { dataset: manifest, itemId: 'pipe', bank: 'hflip' }))).rejects.toMatchObject({
+        code: 'bad-item',
+        message: expect.stringMatching(/FIFO/)
+      })
     }
   }, 60_000)
 

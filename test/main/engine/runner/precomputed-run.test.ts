@@ -10,7 +10,10 @@ import { tempDir, testConfig } from '../../../helpers/workspace'
 
 const ws = tempDir('mia-precomputed-')
 const D = 16
-const PARTS = [{ members: 2600, nonmembers: 2600, reference: 300, pool: 400 }, { members: 100, nonmembers: 100, reference: 0, pool: 0 }]
+const PARTS = [
+  { members: 2600, nonmembers: 2600, reference: 300, pool: 400 },
+  { members: 100, nonmembers: 100, reference: 0, pool: 0 }
+]
 let engine: Engine
 let dataset: string
 const cosine = new Map<string, number>()
@@ -25,7 +28,9 @@ async function build(root: string): Promise<void> {
     const text = new Float32Array(kinds.length * D)
     kinds.forEach((kind, i) => {
       const lean = kind === 'member' || (kind === 'pool' && i % 2 === 0) ? 0.6 : 0
-      let dot = 0, ni = 0, nt = 0
+      let dot = 0,
+        ni = 0,
+        nt = 0
       for (let j = 0; j < D; j++) {
         const x = rng.normal()
         const y = lean * x + rng.normal()
@@ -57,7 +62,12 @@ async function build(root: string): Promise<void> {
   await writeClipRetrieval(root, parts)
 }
 
-const spec = (attack: ExperimentSpecInput['attack'], extra: Partial<ExperimentSpecInput> = {}): ExperimentSpecInput => ({ dataset, attack, params: { evaluation: { resamples: 50 }, blind: { enabled: false }, ...extra.params }, ...(extra.model ? { model: extra.model } : {}) })
+const spec = (attack: ExperimentSpecInput['attack'], extra: Partial<ExperimentSpecInput> = {}): ExperimentSpecInput => ({
+  dataset,
+  attack,
+  params: { evaluation: { resamples: 50 }, blind: { enabled: false }, ...extra.params },
+  ...(extra.model ? { model: extra.model } : {})
+})
 
 async function run(s: ExperimentSpecInput) {
   const created = await engine.invoke('experiments.create', { spec: s })
@@ -101,10 +111,18 @@ describe('experiments on precomputed embeddings', () => {
     const wsa = await run(spec('wsa', { params: { wsa: { maxEpochs: 5, model: 'logreg', appendCsa: true } } }))
     expect(wsa.status).toBe('done')
     expect(wsa.results!.metrics!.auc).toBeGreaterThan(0.8)
-    await expect(engine.invoke('experiments.create', { spec: spec('aea') })).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringContaining('holds precomputed embeddings only (no images, no model), so AEA cannot embed augmented views') })
-    await expect(engine.invoke('experiments.create', { spec: spec('wsa', { params: { wsa: { appendAea: true } } }) })).rejects.toMatchObject({ message: expect.stringContaining('for the WSA features') })
+    await expect(engine.invoke('experiments.create', { spec: spec('aea') })).rejects.toMatchObject({
+      code: 'invalid-input',
+      message: expect.stringContaining('holds precomputed embeddings only (no images, no model), so AEA cannot embed augmented views')
+    })
+    await expect(engine.invoke('experiments.create', { spec: spec('wsa', { params: { wsa: { appendAea: true } } }) })).rejects.toMatchObject({
+      message: expect.stringContaining('for the WSA features')
+    })
     await expect(engine.invoke('experiments.create', { spec: spec('csa', { model: path.resolve('test/fixtures/tiny-clip') }) })).rejects.toMatchObject({ code: 'invalid-input', item: 'model' })
-    await expect(engine.invoke('embed', { model: path.resolve('test/fixtures/tiny-clip'), dataset })).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringContaining('holds precomputed embeddings only: there are no images or captions to embed') })
+    await expect(engine.invoke('embed', { model: path.resolve('test/fixtures/tiny-clip'), dataset })).rejects.toMatchObject({
+      code: 'invalid-input',
+      message: expect.stringContaining('holds precomputed embeddings only: there are no images or captions to embed')
+    })
   })
 
   it('the blind baseline runs on captions alone (no images to read) and finds no shift here', async () => {

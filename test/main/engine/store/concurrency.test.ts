@@ -44,7 +44,7 @@ describe('concurrent processes', () => {
     await held
   }, 60_000)
 
-  it('retries after SQLite\'s own busy wait runs out, within the retry budget', async () => {
+  it("retries after SQLite's own busy wait runs out, within the retry budget", async () => {
     const file = path.join(dir, 'retry.sqlite')
     openWorkspaceDb(file).close()
     const { held } = await holdLock(file, 500)

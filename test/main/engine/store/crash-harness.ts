@@ -85,10 +85,7 @@ export function verifyAfterCrash(plan: WriterPlan, mustHave: Iterable<number>, c
     for (const [view, n] of counts) if (n !== plan.batchSize) problems.push(`${view} has ${n} of ${plan.batchSize} rows (torn batch)`)
     for (const b of mustHave) if (!counts.has(`batch-${b}`)) problems.push(`committed batch ${b} is missing`)
     const dup = db
-      .prepare<{ n: number }>(
-        'test.duplicates',
-        'SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT model_fingerprint, kind, content_hash, view FROM embeddings)) AS n FROM embeddings'
-      )
+      .prepare<{ n: number }>('test.duplicates', 'SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT model_fingerprint, kind, content_hash, view FROM embeddings)) AS n FROM embeddings')
       .get()!.n
     if (dup !== 0) problems.push(`${dup} duplicate rows`)
     const repo = createEmbeddingsRepo(db)

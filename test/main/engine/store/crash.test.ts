@@ -32,10 +32,6 @@ describe('crash verifier', () => {
     store.embeddings.putMany(changed)
     store.close()
     const problems = verifyAfterCrash(plan, [0, 1, 2], [1])
-    expect(problems).toEqual([
-      'batch-0 has 7 of 10 rows (torn batch)',
-      'committed batch 2 is missing',
-      'batch 1: 1 vectors missing or changed'
-    ])
+    expect(problems).toEqual(['batch-0 has 7 of 10 rows (torn batch)', 'committed batch 2 is missing', 'batch 1: 1 vectors missing or changed'])
   })
 })

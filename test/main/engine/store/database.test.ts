@@ -2,15 +2,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import {
-  MIGRATIONS,
-  SCHEMA_VERSION,
-  createEmbeddingsRepo,
-  openWorkspaceDb,
-  openWorkspaceStore,
-  type Migration,
-  type SlowQuery
-} from '../../../../src/main/engine/store'
+import { MIGRATIONS, SCHEMA_VERSION, createEmbeddingsRepo, openWorkspaceDb, openWorkspaceStore, type Migration, type SlowQuery } from '../../../../src/main/engine/store'
 import { batchRows, tempDir } from './scratch'
 
 const dir = tempDir()

@@ -58,7 +58,13 @@ describe('embeddings repository', () => {
     expect(repo.getMany('fp-m', 'text', rows).size).toBe(0)
     expect(repo.missing('fp-m-changed', 'image', rows)).toHaveLength(20)
     expect(repo.getMany('fp-m', 'image', rows).size).toBe(20)
-    expect(repo.getMany('fp-m', 'image', rows.map((r) => ({ ...r, view: 'flip' }))).size).toBe(0)
+    expect(
+      repo.getMany(
+        'fp-m',
+        'image',
+        rows.map((r) => ({ ...r, view: 'flip' }))
+      ).size
+    ).toBe(0)
     db.close()
   })
 

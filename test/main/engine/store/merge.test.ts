@@ -28,9 +28,7 @@ describe('mergeDatabases', () => {
     const report = await mergeDatabases([a, b], target, { batchSize: 10, onProgress: (p) => progress.push(p) })
     expect(report.inserted).toBe(65)
     expect(report.identical).toBe(29)
-    expect(report.conflicts).toEqual([
-      { source: a, modelFingerprint: 'fp-s', kind: 'image', contentHash: conflicting.contentHash, view: conflicting.view }
-    ])
+    expect(report.conflicts).toEqual([{ source: a, modelFingerprint: 'fp-s', kind: 'image', contentHash: conflicting.contentHash, view: conflicting.view }])
     expect(progress.at(-1)).toEqual({ source: b, done: 25, total: 25 })
     expect(progress.filter((p) => p.source === a).map((p) => p.done)).toEqual([10, 20, 30, 40, 50, 60, 70])
 

@@ -13,9 +13,17 @@ afterEach(() => store.close())
 
 function item(i: number, over: Partial<ItemRow> = {}): ItemRow {
   return {
-    datasetHash: 'ds1', itemId: `item-${i}`, position: i, imageHash: sha256(`img${i}`), captionHash: sha256(`cap${i}`),
-    caption: `caption ${i}`, imagePath: `images/${i}.png`, membership: i % 2 ? 'member' : 'nonmember', role: 'target',
-    metadata: { i, tags: ['x'] }, ...over
+    datasetHash: 'ds1',
+    itemId: `item-${i}`,
+    position: i,
+    imageHash: sha256(`img${i}`),
+    captionHash: sha256(`cap${i}`),
+    caption: `caption ${i}`,
+    imagePath: `images/${i}.png`,
+    membership: i % 2 ? 'member' : 'nonmember',
+    role: 'target',
+    metadata: { i, tags: ['x'] },
+    ...over
   }
 }
 
@@ -64,7 +72,12 @@ describe('experiments', () => {
     const a = store.experiments.create({ id: 'exp-a', name: 'Baseline CSA', tags: ['laion'], spec })
     const b = store.experiments.create({ id: 'exp-b', name: 'AEA run', tags: ['CC3M'], spec })
     store.experiments.setStatus(b.id, 'done')
-    expect(store.experiments.list().map((e) => e.id).sort()).toEqual(['exp-a', 'exp-b'])
+    expect(
+      store.experiments
+        .list()
+        .map((e) => e.id)
+        .sort()
+    ).toEqual(['exp-a', 'exp-b'])
     expect(store.experiments.list({ search: 'baseline' }).map((e) => e.id)).toEqual(['exp-a'])
     expect(store.experiments.list({ search: 'cc3m' }).map((e) => e.id)).toEqual(['exp-b'])
     expect(store.experiments.list({ search: 'EXP-' }).length).toBe(2)

@@ -56,7 +56,10 @@ export class JobBoard {
   private readonly ctrlF: Float32Array
   private seq = 0
 
-  private constructor(memory: SharedWasmMemory, private readonly worker: Worker | undefined) {
+  private constructor(
+    memory: SharedWasmMemory,
+    private readonly worker: Worker | undefined
+  ) {
     this.ctrl = new Int32Array(memory.buffer, 0, CTRL_INTS)
     this.ctrlF = new Float32Array(memory.buffer, 0, CTRL_INTS)
   }

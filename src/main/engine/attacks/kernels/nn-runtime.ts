@@ -14,11 +14,9 @@ const SPLIT_MIN_WORK = 1 << 19
 const CHUNKS_PER_CALL = 8
 
 interface NnExports {
-  gemm(a: number, sam: number, sak: number, b: number, bpan: number, brow: number, c: number, cpan: number,
-    crow: number, m: number, k: number, n0: number, n1: number, acc: number): void
+  gemm(a: number, sam: number, sak: number, b: number, bpan: number, brow: number, c: number, cpan: number, crow: number, m: number, k: number, n0: number, n1: number, acc: number): void
   transpose(src: number, dst: number, rows: number, cols: number, lds: number, ldd: number): void
-  adam(p: number, g: number, m: number, v: number, i0: number, i1: number,
-    stepSize: number, b1: number, b2: number, eps: number, bc2sqrt: number): void
+  adam(p: number, g: number, m: number, v: number, i0: number, i1: number, stepSize: number, b1: number, b2: number, eps: number, bc2sqrt: number): void
 }
 
 /** Where the 8-column panels of a matrix start (panel stride) and how far apart its rows are, in elements. */
@@ -49,13 +47,11 @@ export interface NnRuntime {
    * C[m, 0:n] (+)= Σ_k A(m,k)·B(k,n) with A(m,k) at a + 4(m·sam + k·sak) and B, C in 8-column
    * panels (see nn.wat; rowMajor(ld) and panelMajor(rows) give the layouts). m % 4 == 0, n % 8 == 0.
    */
-  gemm(a: number, sam: number, sak: number, b: number, bLayout: PanelLayout, c: number, cLayout: PanelLayout,
-    m: number, k: number, n: number, accumulate?: boolean): void
+  gemm(a: number, sam: number, sak: number, b: number, bLayout: PanelLayout, c: number, cLayout: PanelLayout, m: number, k: number, n: number, accumulate?: boolean): void
   /** dst[j, i] = src[i, j]; rows and cols multiples of 4 (leading dimensions in elements). */
   transpose(src: number, dst: number, rows: number, cols: number, lds: number, ldd: number): void
   /** One Adam step on `count` elements (count % 4 == 0) of parameters p with gradients g. */
-  adam(p: number, g: number, m: number, v: number, count: number,
-    stepSize: number, b1: number, b2: number, eps: number, bc2sqrt: number): void
+  adam(p: number, g: number, m: number, v: number, count: number, stepSize: number, b1: number, b2: number, eps: number, bc2sqrt: number): void
   /** Threads actually used (1 or 2). */
   readonly threads: number
   /** Stop the worker, if any. */

@@ -25,7 +25,12 @@ async function configs(dir: string, graphSize: number | null): Promise<FormatCon
   const notes: string[] = []
   const files = ['tokenizer.json']
   if (!(await exists(path.join(dir, 'tokenizer.json')))) {
-    throw new WorkbenchError({ code: 'bad-model', item: path.join(dir, 'tokenizer.json'), message: `tokenizer.json is missing from ${dir}; clip-as-service folders do not ship one.`, hint: 'Copy the tokenizer.json (and tokenizer_config.json) of the same CLIP, e.g. from openai/clip-vit-base-patch32, next to the graphs.' })
+    throw new WorkbenchError({
+      code: 'bad-model',
+      item: path.join(dir, 'tokenizer.json'),
+      message: `tokenizer.json is missing from ${dir}; clip-as-service folders do not ship one.`,
+      hint: 'Copy the tokenizer.json (and tokenizer_config.json) of the same CLIP, e.g. from openai/clip-vit-base-patch32, next to the graphs.'
+    })
   }
   const hf = await readJsonObject(path.join(dir, 'preprocessor_config.json'))
   const oc = hf ? null : await readJsonObject(path.join(dir, 'preprocess_cfg.json'))
@@ -38,7 +43,13 @@ async function configs(dir: string, graphSize: number | null): Promise<FormatCon
     preprocess = openclipPreprocess(oc, dir, 'preprocess_cfg.json')
     preprocessSource = 'preprocess_cfg.json'
   } else {
-    if (graphSize === null) throw new WorkbenchError({ code: 'bad-model', item: dir, message: `${dir} has no preprocessor_config.json or preprocess_cfg.json and the vision graph does not fix its image size.`, hint: 'Add the preprocessor_config.json of the same CLIP.' })
+    if (graphSize === null)
+      throw new WorkbenchError({
+        code: 'bad-model',
+        item: dir,
+        message: `${dir} has no preprocessor_config.json or preprocess_cfg.json and the vision graph does not fix its image size.`,
+        hint: 'Add the preprocessor_config.json of the same CLIP.'
+      })
     preprocess = { ...CLIP_IMAGE_DEFAULTS, size: { shortestEdge: graphSize }, cropSize: { height: graphSize, width: graphSize }, cropRounding: 'half-even' as const }
     notes.push(`No preprocessing config: OpenAI CLIP's transform at ${graphSize} px (the graph's size; bicubic, CLIP mean/std) is assumed.`)
   }
@@ -57,8 +68,17 @@ export const clipAsService: ModelFormat = {
   },
   variants,
   names: {
-    vision: { inputs: ['input', 'pixel_values', 'image', 'images'], outputs: ['output', 'embedding', 'image_embeds', 'image_features'], hint: 'visual.onnx must take pixels [batch, 3, H, W] and output one embedding per image [batch, dim] (clip-as-service: `input` -> `output`).' },
-    text: { inputs: ['input', 'input_ids', 'text', 'tokens'], outputs: ['output', 'embedding', 'text_embeds', 'text_features'], mask: 'attention_mask', hint: 'textual.onnx must take token ids [batch, context] and output one embedding per caption [batch, dim] (clip-as-service: `input` -> `output`).' }
+    vision: {
+      inputs: ['input', 'pixel_values', 'image', 'images'],
+      outputs: ['output', 'embedding', 'image_embeds', 'image_features'],
+      hint: 'visual.onnx must take pixels [batch, 3, H, W] and output one embedding per image [batch, dim] (clip-as-service: `input` -> `output`).'
+    },
+    text: {
+      inputs: ['input', 'input_ids', 'text', 'tokens'],
+      outputs: ['output', 'embedding', 'text_embeds', 'text_features'],
+      mask: 'attention_mask',
+      hint: 'textual.onnx must take token ids [batch, context] and output one embedding per caption [batch, dim] (clip-as-service: `input` -> `output`).'
+    }
   },
   configs,
   hint: HINT

@@ -25,9 +25,14 @@ async function configs(dir: string): Promise<FormatConfigs> {
   const maxLength = positiveInt(tok?.model_max_length)
   const files = ['tokenizer.json', 'preprocessor_config.json']
   return {
-    preprocess, preprocessSource: 'preprocessor_config.json', order: 'huggingface', tokenizerDir: '.',
+    preprocess,
+    preprocessSource: 'preprocessor_config.json',
+    order: 'huggingface',
+    tokenizerDir: '.',
     contextLength: (maxLength !== null && maxLength <= 65536 ? maxLength : null) ?? positiveInt(textConfig.max_position_embeddings),
-    embedDim: positiveInt(config?.projection_dim), files, notes: []
+    embedDim: positiveInt(config?.projection_dim),
+    files,
+    notes: []
   }
 }
 

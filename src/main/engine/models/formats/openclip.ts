@@ -30,7 +30,12 @@ export function openclipPreprocess(raw: Record<string, unknown>, dir: string, re
   if (side === null || positiveInt(w) === null) throw bad(dir, rel, `size must be an integer or [height, width], got ${JSON.stringify(size)}.`)
   const mode = raw.resize_mode ?? 'shortest'
   if (mode !== 'shortest' && mode !== 'squash') {
-    throw bad(dir, rel, `resize_mode ${JSON.stringify(mode)} is not supported (the workbench reproduces "shortest" and "squash").`, 'resize_mode "longest" pads the image; re-export with "shortest" or "squash", or ask for padding support.')
+    throw bad(
+      dir,
+      rel,
+      `resize_mode ${JSON.stringify(mode)} is not supported (the workbench reproduces "shortest" and "squash").`,
+      'resize_mode "longest" pads the image; re-export with "shortest" or "squash", or ask for padding support.'
+    )
   }
   if (mode === 'shortest' && h !== w) throw bad(dir, rel, `resize_mode "shortest" with a non-square size ${JSON.stringify(size)} is not supported.`)
   const interpolation = raw.interpolation ?? 'bicubic'
@@ -82,8 +87,14 @@ async function configs(dir: string, graphSize: number | null): Promise<FormatCon
     throw bad(dir, 'textual/tokenizer.json', 'is missing; captions cannot be tokenized without it.', 'Copy tokenizer.json (and tokenizer_config.json) of the same OpenCLIP model into textual/.')
   }
   return {
-    preprocess, preprocessSource, order: 'openclip', tokenizerDir: 'textual',
-    contextLength: positiveInt(textCfg.context_length), embedDim: positiveInt(config?.embed_dim), files, notes
+    preprocess,
+    preprocessSource,
+    order: 'openclip',
+    tokenizerDir: 'textual',
+    contextLength: positiveInt(textCfg.context_length),
+    embedDim: positiveInt(config?.embed_dim),
+    files,
+    notes
   }
 }
 
@@ -96,8 +107,16 @@ export const openclip: ModelFormat = {
   },
   variants,
   names: {
-    vision: { inputs: ['image'], outputs: ['embedding'], hint: 'immich exports visual/model.onnx with input `image` [batch, 3, H, W] and output `embedding` [batch, dim] (immich machine-learning export); a Hugging Face export belongs in the Hugging Face layout (onnx/vision_model.onnx).' },
-    text: { inputs: ['text'], outputs: ['embedding'], hint: 'immich exports textual/model.onnx with input `text` [batch, context] (int32) and output `embedding` [batch, dim]; a Hugging Face export belongs in the Hugging Face layout (onnx/text_model.onnx).' }
+    vision: {
+      inputs: ['image'],
+      outputs: ['embedding'],
+      hint: 'immich exports visual/model.onnx with input `image` [batch, 3, H, W] and output `embedding` [batch, dim] (immich machine-learning export); a Hugging Face export belongs in the Hugging Face layout (onnx/vision_model.onnx).'
+    },
+    text: {
+      inputs: ['text'],
+      outputs: ['embedding'],
+      hint: 'immich exports textual/model.onnx with input `text` [batch, context] (int32) and output `embedding` [batch, dim]; a Hugging Face export belongs in the Hugging Face layout (onnx/text_model.onnx).'
+    }
   },
   configs,
   hint: HINT

@@ -31,7 +31,12 @@ describe('migration 0001 (v0 -> v1)', () => {
     v0.close()
     const db = openWorkspaceDb(file)
     expect(db.pragma('user_version')).toBe(SCHEMA_VERSION)
-    expect(db.prepare<{ body: string }>('t', 'SELECT body FROM notes ORDER BY id').all().map((r) => r.body)).toEqual(['kept', 'also kept'])
+    expect(
+      db
+        .prepare<{ body: string }>('t', 'SELECT body FROM notes ORDER BY id')
+        .all()
+        .map((r) => r.body)
+    ).toEqual(['kept', 'also kept'])
     expect(db.prepare('t', "SELECT name FROM sqlite_schema WHERE name = 'embeddings'").all()).toHaveLength(1)
     db.close()
   })
