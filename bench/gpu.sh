@@ -140,12 +140,12 @@ for m in $MODELS; do
       --dataset "$WORK/ds-$cfg" --json > "$WORK/e2e-$cfg-$p.json"
     got=$(json 'd["provider"]' < "$WORK/e2e-$cfg-$p.json"); s=$(json 'd["seconds"]' < "$WORK/e2e-$cfg-$p.json")
     [ "$got" = "$p" ] || fail "$cfg: asked for $p, mia ran on $got"
-    e2e=$("$PY" -c "print(f'{$N/$s:.1f}')")
+    e2e=$("$PY" -c "print(f'{$N/$s:.4g}')")
     row "$cfg" "mia embed, $p (decode+preprocess+infer+store)" "$N" "$(printf '%.2f' "$s")" "$e2e" "ran on $got"
     bare=$("$APP/runtime/node" "$ROOT/bench/gpu-bare.mjs" "$APP" "$model/onnx/vision_model.onnx" "$p" "$SIDE" "$BATCH" "$N")
     b=$(json 'd["images_per_s"]' <<< "$bare"); bs=$(json 'd["seconds"]' <<< "$bare")
-    row "$cfg" "bare session, $p (pre-made tensors)" "$N" "$(printf '%.2f' "$bs")" "$(printf '%.1f' "$b")" \
-      "pipeline = $("$PY" -c "print(f'{100*$e2e/$b:.0f}')")% of bare"
+    row "$cfg" "bare session, $p (pre-made tensors)" "$N" "$(printf '%.2f' "$bs")" "$("$PY" -c "print(f'{$b:.4g}')")" \
+      "pipeline = $("$PY" -c "print(f'{100*$N/$s/$b:.0f}')")% of bare"
   done
 
   # 8. PyTorch's own pipeline on the same weights and JPEGs.
@@ -156,7 +156,7 @@ for m in $MODELS; do
       row "$cfg" "PyTorch CUDA eager $dt, DataLoader+Pillow" "$N" - - "skipped: $(json 'd["skipped"]' <<< "$out")"; continue
     fi
     row "$cfg" "PyTorch CUDA eager $dt, DataLoader x$WORKERS+Pillow" "$N" "$(json '"%.2f" % d["seconds"]' <<< "$out")" \
-      "$(json '"%.1f" % d["images_per_s"]' <<< "$out")" \
+      "$(json '"%.4g" % d["images_per_s"]' <<< "$out")" \
       "$(json '"bare %.0f/s, GPU busy %.0f%%, cos to mia cpu %.5f (n=%d)" % (d["bare_images_per_s"], 100 * d["gpu_busy"], d["cos_to_mia_cpu"]["min"] or 0, d["cos_to_mia_cpu"]["n"])' <<< "$out")"
   done
 done
