@@ -4,8 +4,10 @@ import { Option, type Command } from 'commander'
 import type { Agreement, SeedSummary } from '../shared/contract/evidence'
 import { AttackSchema } from '../shared/contract/experiments'
 import { WorkbenchError } from '../shared/contract/errors'
+import { SeedSchema, SetSizeSchema } from '../shared/contract/numbers'
 import { formatNumber, formatPValue } from '../shared/format'
 import { withEngine, type GlobalOptions } from './engine-session'
+import { numberArg } from './options'
 import { action, hasJson, printJson } from './output'
 import { progressPrinter } from './progress-bar'
 
@@ -48,9 +50,9 @@ export function printAgreement(a: Agreement): void {
   for (const n of a.notes) process.stdout.write(`note: ${n}\n`)
 }
 
-/** Suspect ids from a file (one per line), or the keyword `members` / `nonmembers`. */
-function suspectOf(text: string): 'members' | 'nonmembers' | string[] {
-  if (text === 'members' || text === 'nonmembers') return text
+/** Item ids from a file (one per line), or one of the keywords. */
+function idsOrKeyword<K extends string>(text: string, keywords: readonly K[], option: string): K | string[] {
+  if ((keywords as readonly string[]).includes(text)) return text as K
   let raw: string
   try {
     raw = fs.readFileSync(text, 'utf8')
@@ -58,8 +60,8 @@ function suspectOf(text: string): 'members' | 'nonmembers' | string[] {
     throw new WorkbenchError({
       code: 'not-found',
       item: text,
-      message: `Cannot read the suspect id file ${text}: ${(err as Error).message}`,
-      hint: 'Give a file of item ids (one per line), or the word members or nonmembers.'
+      message: `Cannot read the ${option} id file ${text}: ${(err as Error).message}`,
+      hint: `Give a file of item ids (one per line), or the word ${keywords.join(' or ')}.`
     })
   }
   return raw
@@ -76,16 +78,29 @@ export function registerEvidenceCommands(program: Command, globals: () => Global
     .option('--model <dir|name>', 'model folder or name')
     .requiredOption('--dataset <dir|manifest|name>', 'dataset holding the suspect items (targets) and known non-members (role reference)')
     .requiredOption('--suspect <file|members|nonmembers>', 'file of suspect item ids (one per line), or all labelled members / non-members')
-    .option('--size <n>', 'test a seeded subsample of this many suspect items', (v: string) => Number.parseInt(v, 10))
+    .option('--size <n>', 'test a seeded subsample of this many suspect items', numberArg(SetSizeSchema))
+    .option(
+      '--known <reference|nonmembers|file>',
+      'known non-members: the reference items (default), a seeded half of the labelled non-member targets (the other half feeds the null check), or a file of target ids',
+      'reference'
+    )
     .addOption(new Option('--attack <attack>', 'per-item score to aggregate').choices(AttackSchema.options.filter((a) => a !== 'blind')).default('csa'))
-    .option('--seed <n>', 'seed of the subsample, the attack and the curve', (v: string) => Number.parseInt(v, 10), 0)
+    .option('--seed <n>', 'seed of the subsample, the attack and the curve', numberArg(SeedSchema), 0)
     .option('--json', 'print one JSON object (pValue, tests, effect sizes, curve)')
     .action(
-      action(async (o: { model?: string; dataset: string; suspect: string; size?: number; attack: 'csa'; seed: number; json?: boolean }) => {
+      action(async (o: { model?: string; dataset: string; suspect: string; known: string; size?: number; attack: 'csa'; seed: number; json?: boolean }) => {
         const out = await withEngine(globals(), (c, signal) =>
           c.invoke(
             'audit.set',
-            { model: o.model, dataset: o.dataset, suspect: suspectOf(o.suspect), size: o.size, attack: o.attack, seed: o.seed },
+            {
+              model: o.model,
+              dataset: o.dataset,
+              suspect: idsOrKeyword(o.suspect, ['members', 'nonmembers'] as const, '--suspect'),
+              known: idsOrKeyword(o.known, ['reference', 'nonmembers'] as const, '--known'),
+              size: o.size,
+              attack: o.attack,
+              seed: o.seed
+            },
             { signal, onEvent: progressPrinter(Boolean(o.json)) }
           )
         )

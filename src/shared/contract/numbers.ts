@@ -48,3 +48,6 @@ export const RankKSchema = z.number().int().min(2).max(100_000)
 export const TargetPrecisionSchema = z.number().gt(0).lt(1)
 /** Cross-fitting folds (WSA over a transductive pool) and blind-baseline folds. */
 export const FoldsSchema = z.number().int().min(2).max(20)
+
+/** Suspect subsample size of `mia audit-set` (two items make the smallest testable set). */
+export const SetSizeSchema = z.number().int().min(2).max(10_000_000)

@@ -1,6 +1,6 @@
 // Every operation of the workbench: name, input schema, output schema. Transports are generic over this table.
 import { z } from 'zod'
-import { BatchSizeSchema, DpiSchema, MaxIssuesSchema, ResamplesSchema, SeedSchema } from './numbers'
+import { BatchSizeSchema, DpiSchema, MaxIssuesSchema, ResamplesSchema, SeedSchema, SetSizeSchema } from './numbers'
 import { DatasetSummarySchema, ItemCardSchema, MembershipSchema, RoleSchema, ValidationReportSchema } from './datasets'
 import { AgreementSchema, SeedSummarySchema, SetInferenceSchema } from './evidence'
 import {
@@ -218,14 +218,20 @@ export const operations = {
         dataset: ref,
         /** `members` / `nonmembers`: the labelled targets of that class; or the suspect target ids. */
         suspect: z.union([z.enum(['members', 'nonmembers']), z.array(id).min(2).max(10_000_000)]),
-        size: z.number().int().min(2).optional(),
+        size: SetSizeSchema.optional(),
         attack: AttackSchema.exclude(['blind']).default('csa'),
         seed: z.number().int().nonnegative().default(0),
+        /**
+         * The known non-members: `reference` = the dataset's reference items (falls back to the labelled non-member targets
+         * when the attack does not score them); `nonmembers` = a seeded half of the labelled non-member targets outside the
+         * suspect set (the other half feeds the null check); or explicit target ids.
+         */
+        known: z.union([z.enum(['reference', 'nonmembers']), z.array(id).min(2).max(10_000_000)]).default('reference'),
         /** Seeded non-member subsets tested to measure the test's false-positive rate (0 = skip). */
         nullSubsets: z.number().int().min(0).max(100_000).default(200)
       })
       .strict(),
-    output: SetInferenceSchema.extend({ experimentId: z.string(), referenceSource: z.enum(['reference-role', 'labelled-nonmembers']) }),
+    output: SetInferenceSchema.extend({ experimentId: z.string(), referenceSource: z.enum(['reference-role', 'labelled-nonmembers', 'held-out-half', 'known-ids']) }),
     long: true,
     summary: 'Set-level dataset inference: was this collection, as a whole, in the training data? One-sided tests against known non-members.'
   }),

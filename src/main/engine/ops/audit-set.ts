@@ -51,31 +51,83 @@ export async function auditSetOp(s: Services, input: OpParsedInput<'audit.set'>,
     notes.push(`The suspect set is a seeded subsample of ${input.size} items (seed ${input.seed}).`)
   }
   const inSuspect = new Set(suspect)
-  let reference: ArrayLike<number>
-  let referenceSource: 'reference-role' | 'labelled-nonmembers'
-  if (outcome.referenceScores && outcome.referenceScores.length >= 2) {
-    reference = outcome.referenceScores
-    referenceSource = 'reference-role'
-  } else {
-    // WSA-style attacks train on the reference items, so their scores would be biased low: use held-out labelled non-members.
-    reference = outcome.targets.flatMap((it, i) => (it.membership === 'nonmember' && !inSuspect.has(i) ? [outcome.scores[i]] : []))
-    referenceSource = 'labelled-nonmembers'
-    notes.push(`${input.attack} gives no scores for the reference items, so the known non-members are the labelled non-member targets outside the suspect set (${reference.length}).`)
-  }
+  const known = knownNonMembers(outcome, inSuspect, byId, input)
+  notes.push(...known.notes)
   const result = setInference(
     input.attack,
     suspect.map((i) => outcome.scores[i]),
-    reference,
+    known.reference,
     { seed: input.seed }
   )
   const nullCheck = nullRate(
-    outcome.targets.flatMap((it, i) => (it.membership === 'nonmember' && !inSuspect.has(i) ? [outcome.scores[i]] : [])),
-    reference,
+    known.nullPool.map((i) => outcome.scores[i]),
+    known.reference,
     suspect.length,
     input
   )
-  if (nullCheck && referenceSource === 'labelled-nonmembers') notes.push('The null check draws from the same labelled non-members as the reference, so it is optimistic.')
-  return { ...result, nullCheck, notes: [...result.notes, ...notes], experimentId: created.id, referenceSource }
+  if (nullCheck && known.source === 'labelled-nonmembers') notes.push('The null check draws from the same labelled non-members as the reference, so it is optimistic.')
+  return { ...result, nullCheck, notes: [...result.notes, ...notes], experimentId: created.id, referenceSource: known.source }
+}
+
+type Outcome = Awaited<ReturnType<typeof runExperimentWithOutcome>>['outcome']
+interface Known {
+  reference: ArrayLike<number>
+  source: OpOutput<'audit.set'>['referenceSource']
+  /** Labelled non-member targets that are neither suspect nor known: where the null check draws its subsets. */
+  nullPool: number[]
+  notes: string[]
+}
+
+/** The known non-member scores the suspect set is tested against, per `input.known` (docs/attacks.md "Set-level dataset inference"). */
+function knownNonMembers(outcome: Outcome, inSuspect: Set<number>, byId: Map<string, number>, input: OpParsedInput<'audit.set'>): Known {
+  const pool = outcome.targets.flatMap((it, i) => (it.membership === 'nonmember' && !inSuspect.has(i) ? [i] : []))
+  const scoresOf = (idx: number[]): number[] => idx.map((i) => outcome.scores[i])
+  if (Array.isArray(input.known)) {
+    const missing = input.known.filter((id) => !byId.has(id))
+    if (missing.length)
+      throw new WorkbenchError({
+        code: 'not-found',
+        item: missing[0],
+        message: `${missing.length} known non-member id(s) are not scored target items of ${input.dataset}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}.`,
+        hint: 'List ids of target items (role "target") of this dataset, one per line, or use --known reference / nonmembers.'
+      })
+    const idx = [...new Set(input.known)].map((id) => byId.get(id)!)
+    const overlap = idx.find((i) => inSuspect.has(i))
+    if (overlap !== undefined)
+      throw new WorkbenchError({
+        code: 'invalid-input',
+        item: outcome.targets[overlap].id,
+        message: `Item ${outcome.targets[overlap].id} is both suspect and a known non-member.`,
+        hint: 'Make the suspect ids and the known non-member ids disjoint.'
+      })
+    const used = new Set(idx)
+    return { reference: scoresOf(idx), source: 'known-ids', nullPool: pool.filter((i) => !used.has(i)), notes: [] }
+  }
+  if (input.known === 'nonmembers') {
+    if (pool.length < 4)
+      throw new WorkbenchError({
+        code: 'invalid-input',
+        item: 'known',
+        message: `--known nonmembers needs at least 4 labelled non-member targets outside the suspect set; ${input.dataset} has ${pool.length}.`,
+        hint: 'Use --known reference, or a file of known non-member ids.'
+      })
+    const shuffled = shuffleInPlace([...pool], createRng(seedOf('audit-set-known', input.seed)))
+    const half = Math.floor(shuffled.length / 2)
+    return {
+      reference: scoresOf(shuffled.slice(0, half)),
+      source: 'held-out-half',
+      nullPool: shuffled.slice(half),
+      notes: [`The known non-members are a seeded half (${half}) of the ${pool.length} labelled non-member targets outside the suspect set; the null check draws from the other half.`]
+    }
+  }
+  if (outcome.referenceScores && outcome.referenceScores.length >= 2) return { reference: outcome.referenceScores, source: 'reference-role', nullPool: pool, notes: [] }
+  // WSA-style attacks train on the reference items, so their scores would be biased low: use held-out labelled non-members.
+  return {
+    reference: scoresOf(pool),
+    source: 'labelled-nonmembers',
+    nullPool: pool,
+    notes: [`${input.attack} gives no scores for the reference items, so the known non-members are the labelled non-member targets outside the suspect set (${pool.length}).`]
+  }
 }
 
 /** Fraction of seeded non-member subsets (size capped at what exists) that the same test rejects at p < 0.01. */

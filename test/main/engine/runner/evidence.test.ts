@@ -66,6 +66,17 @@ describe('issue 20 on demo-clip-l', () => {
     // The bound here only catches a broken test, far from that calibration.
     expect(members.nullCheck!.rate).toBeLessThan(0.15)
     expect(members.nullCheck!.rejected).toBe(Math.round(members.nullCheck!.rate * 200))
+    // With known non-members exchangeable with the targets' (a seeded half of the labelled non-member targets; the null
+    // check draws from the other half) the same test meets the 1 % false-positive target and still finds the members.
+    const heldOut = await engine.invoke('audit.set', { model: 'demo-clip-l', dataset: 'emoji-demo', suspect: 'members', size: 100, known: 'nonmembers' })
+    expect(heldOut.referenceSource).toBe('held-out-half')
+    expect(heldOut.nReference).toBe(448) // half of emoji-demo v2's 896 non-member targets
+    expect(heldOut.nullCheck!.size).toBe(100)
+    expect(heldOut.pValue).toBeLessThan(0.01)
+    expect(heldOut.nullCheck!.rate).toBeLessThanOrEqual(0.01)
+    await expect(engine.invoke('audit.set', { model: 'demo-clip-l', dataset: 'emoji-demo', suspect: ['emoji-bogus-1', 'emoji-bogus-2'], known: 'nonmembers' })).rejects.toThrow(
+      /not scored target items/
+    )
     const nonmembers = await engine.invoke('audit.set', { model: 'demo-clip-l', dataset: 'emoji-demo', suspect: 'nonmembers', size: 100, seed: 1 })
     expect(nonmembers.pValue).toBeGreaterThan(0.01)
     const lossGrad = await engine.invoke('audit.set', { model: 'demo-clip-l', dataset: 'emoji-demo', suspect: 'members', size: 100, attack: 'loss-grad' })
