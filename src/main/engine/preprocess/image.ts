@@ -36,6 +36,11 @@ export interface PreprocessGeometry {
 export function resizeOutputSize(width: number, height: number, config: ImagePreprocessConfig): { width: number; height: number } {
   if (!config.doResize) return { width, height }
   const size = config.size
+  if ('fit' in size && size.fit === 'longest') {
+    // open_clip transform.py ResizeKeepRatio.get_params(longest=1): round(side / max ratio), Python's round (half to even).
+    const ratio = Math.max(height / size.height, width / size.width)
+    return { width: Math.max(1, roundHalfEven(width / ratio)), height: Math.max(1, roundHalfEven(height / ratio)) }
+  }
   if (!('shortestEdge' in size)) return { width: size.width, height: size.height }
   const [short, long] = width <= height ? [width, height] : [height, width]
   const newLong = Math.trunc((size.shortestEdge * long) / short)
@@ -44,7 +49,8 @@ export function resizeOutputSize(width: number, height: number, config: ImagePre
 
 /**
  * Resize size, output size and crop offsets. transformers' center_crop uses floor((h - ch) / 2), unlike
- * torchvision's round(); when the crop is larger it pads and shifts by ceil((ch - h) / 2).
+ * torchvision's round(); when the crop is larger transformers pads and shifts by ceil((ch - h) / 2), torchvision
+ * and open_clip's center_crop_or_pad by floor((ch - h) / 2) (left/top padding (ch - h) // 2).
  */
 export function preprocessGeometry(width: number, height: number, config: ImagePreprocessConfig): PreprocessGeometry {
   const r = resizeOutputSize(width, height, config)
@@ -52,7 +58,10 @@ export function preprocessGeometry(width: number, height: number, config: ImageP
   const ch = config.cropSize.height
   const cw = config.cropSize.width
   // floor((size - crop) / 2) also covers padding: transformers centres the image at ceil((crop - size) / 2).
-  const offset = (size: number, crop: number): number => (config.cropRounding === 'half-even' && size >= crop ? roundHalfEven((size - crop) / 2) : Math.floor((size - crop) / 2))
+  const offset = (size: number, crop: number): number => {
+    if (config.cropRounding !== 'half-even') return Math.floor((size - crop) / 2)
+    return size >= crop ? roundHalfEven((size - crop) / 2) : -Math.floor((crop - size) / 2)
+  }
   return { resizedWidth: r.width, resizedHeight: r.height, outWidth: cw, outHeight: ch, top: offset(r.height, ch), left: offset(r.width, cw) }
 }
 
@@ -225,9 +234,10 @@ export function preprocessInto(img: RgbImage, config: ImagePreprocessConfig, out
   const w = cropWindow(g)
   const pixels = resizeInOrder(img, g, w, config)
   const table = tableFor(config)
-  // Padding (crop larger than the image) is zero bytes before rescale/normalise, as in transformers.
+  // Padding (crop larger than the image) is bytes of padFill before rescale/normalise: zeros in transformers, fill_color in OpenCLIP.
   if (w.rows !== g.outHeight || w.cols !== g.outWidth) {
-    for (let c = 0; c < 3; c++) out.fill(table[c * 256], offset + c * plane, offset + (c + 1) * plane)
+    const fill = config.padFill ?? 0
+    for (let c = 0; c < 3; c++) out.fill(table[c * 256 + fill], offset + c * plane, offset + (c + 1) * plane)
   }
   for (let y = 0; y < w.rows; y++) {
     const rowOut = offset + (y + w.dy) * g.outWidth + w.dx
@@ -256,7 +266,7 @@ export function resizeAndCrop(img: RgbImage, config: ImagePreprocessConfig): Rgb
   const g = preprocessGeometry(img.width, img.height, config)
   const w = cropWindow(g)
   const pixels = resizeInOrder(img, g, w, config)
-  const data = new Uint8Array(g.outWidth * g.outHeight * 3)
+  const data = new Uint8Array(g.outWidth * g.outHeight * 3).fill(config.padFill ?? 0)
   for (let y = 0; y < w.rows; y++) data.set(pixels.subarray(y * w.cols * 3, (y + 1) * w.cols * 3), ((y + w.dy) * g.outWidth + w.dx) * 3)
   return { data, width: g.outWidth, height: g.outHeight }
 }
