@@ -61,7 +61,10 @@ def main():
     cases += [('photo-401x300.png', [160, 224], 'bicubic', 0), ('photo-223x300.png', [224, 160], 'bilinear', 128),
               ('rgba-120x96.png', [64, 64], 'bicubic', 255), ('la-160x120.png', [96, 96], 'bilinear', 77),
               ('tiny-7x5.png', [12, 12], 'bicubic', 200), ('thin-3x400.png', [100, 100], 'bicubic', 31),
-              ('palette-alpha-90x120.png', [64, 64], 'bicubic', 0), ('bilevel-64x48.png', [40, 40], 'bicubic', 255)]
+              ('palette-alpha-90x120.png', [64, 64], 'bicubic', 0), ('bilevel-64x48.png', [40, 40], 'bicubic', 255),
+              ('anim-120x90.gif', [96, 96], 'bicubic', 5), ('gif-transparent-90x60.gif', [64, 64], 'bilinear', 2),
+              ('palette-alpha-90x120.png', [64, 64], 'bicubic', 1), ('cmyk-150x100.jpg', [96, 96], 'bicubic', 100),
+              ('bilevel-64x48.png', [40, 40], 'bilinear', 77)]
     records = []
     for i, (name, size, interp, fill) in enumerate(cases):
         im = Image.open(os.path.join(SRC, name))

@@ -13,10 +13,12 @@ export interface RgbImage {
   source?: SourcePixels
 }
 
-/** PIL mode of the file before convert('RGB'), and its alpha plane (RGBA, LA). */
+/** PIL mode of the file before convert('RGB'), and its alpha plane (RGBA, LA) or colour table (P). */
 export interface SourcePixels {
-  mode: 'RGBA' | 'LA' | 'P' | '1'
+  mode: 'RGBA' | 'LA' | 'P' | '1' | 'CMYK'
   alpha?: Uint8Array
+  /** RGB triples of a palette image's colour table (palette.ts). */
+  palette?: Uint8Array
 }
 
 /** Where the crop window sits in the resized image (offsets may be negative: HF pads with zeros). */
@@ -221,6 +223,24 @@ function resizeInOrder(img: RgbImage, g: PreprocessGeometry, w: Window, config: 
 }
 
 /**
+ * The RGB bytes of the padding. OpenCLIP pads the image as opened with fill_color in every band, then converts
+ * (open_clip transform.py center_crop_or_pad, torchvision F.pad): a palette image shows palette entry f (Pillow's
+ * grey ramp beyond the table), a bilevel one white for any f > 0, CMYK (f, f, f, f) Pillow's cmyk2rgb (Convert.c).
+ */
+function padColour(img: RgbImage, config: ImagePreprocessConfig): [number, number, number] {
+  const f = config.padFill ?? 0
+  const src = config.order === 'openclip' ? img.source : undefined
+  if (src?.mode === 'P' && src.palette && f * 3 + 2 < src.palette.length) return [src.palette[f * 3], src.palette[f * 3 + 1], src.palette[f * 3 + 2]]
+  if (src?.mode === '1') return f ? [255, 255, 255] : [0, 0, 0]
+  if (src?.mode === 'CMYK') {
+    const nk = 255 - f
+    const v = Math.max(0, nk - mulDiv255(f, nk))
+    return [v, v, v]
+  }
+  return [f, f, f]
+}
+
+/**
  * Write the CHW float32 tensor of `img` into `out` starting at element `offset` (a batch slot of an
  * N×3×H×W buffer), with no intermediate copies of the tensor. Returns the geometry used.
  */
@@ -234,10 +254,10 @@ export function preprocessInto(img: RgbImage, config: ImagePreprocessConfig, out
   const w = cropWindow(g)
   const pixels = resizeInOrder(img, g, w, config)
   const table = tableFor(config)
-  // Padding (crop larger than the image) is bytes of padFill before rescale/normalise: zeros in transformers, fill_color in OpenCLIP.
+  // Padding (crop larger than the image) is padColour's bytes before rescale/normalise: zeros in transformers, fill_color in OpenCLIP.
   if (w.rows !== g.outHeight || w.cols !== g.outWidth) {
-    const fill = config.padFill ?? 0
-    for (let c = 0; c < 3; c++) out.fill(table[c * 256 + fill], offset + c * plane, offset + (c + 1) * plane)
+    const fill = padColour(img, config)
+    for (let c = 0; c < 3; c++) out.fill(table[c * 256 + fill[c]], offset + c * plane, offset + (c + 1) * plane)
   }
   for (let y = 0; y < w.rows; y++) {
     const rowOut = offset + (y + w.dy) * g.outWidth + w.dx
@@ -266,7 +286,11 @@ export function resizeAndCrop(img: RgbImage, config: ImagePreprocessConfig): Rgb
   const g = preprocessGeometry(img.width, img.height, config)
   const w = cropWindow(g)
   const pixels = resizeInOrder(img, g, w, config)
-  const data = new Uint8Array(g.outWidth * g.outHeight * 3).fill(config.padFill ?? 0)
+  const data = new Uint8Array(g.outWidth * g.outHeight * 3)
+  if (w.rows !== g.outHeight || w.cols !== g.outWidth) {
+    const fill = padColour(img, config)
+    for (let p = 0; p < data.length; p += 3) data.set(fill, p)
+  }
   for (let y = 0; y < w.rows; y++) data.set(pixels.subarray(y * w.cols * 3, (y + 1) * w.cols * 3), ((y + w.dy) * g.outWidth + w.dx) * 3)
   return { data, width: g.outWidth, height: g.outHeight }
 }

@@ -71,10 +71,9 @@ describe('OpenCLIP resize_mode "longest" equals open_clip + torchvision', () => 
           }
         }
       }
-      // Known differences (README "Models: layouts and variants"): PIL pads a palette image with palette entry
-      // fill_color and a CMYK one with CMYK (f, f, f, f), both before convert('RGB'); the workbench pads with
-      // grey f. CMYK and 16-bit grey (PIL mode I) interiors differ as in the shortest-edge fixtures.
-      if (c.pilMode !== 'P' && c.pilMode !== 'CMYK') expect(padding).toBe(0)
+      // Padding is exact in every mode (palette entry fill_color for P, cmyk2rgb for CMYK); the CMYK and 16-bit
+      // grey (PIL mode I) interiors differ as in the shortest-edge fixtures (image-reference.test.ts).
+      expect(padding).toBe(0)
       if (c.pilMode === 'I') expect(normalisedCosine(ours.data, theirs)).toBeGreaterThanOrEqual(0.9999)
       else expect(interior).toBeLessThanOrEqual(c.pilMode === 'CMYK' ? 1 : 0)
       rows.push(`${c.file.padEnd(28)} PIL ${c.pilMode.padEnd(4)} ${c.size.join('×').padEnd(7)} max byte diff: interior ${interior}, padding ${padding}`)
