@@ -190,7 +190,7 @@ async function sourcePixels(bytes: Uint8Array, meta: Metadata, raw: { data: Buff
   if (meta.space === 'cmyk') return { mode: 'CMYK' }
   const ch = raw.info.channels
   if (meta.space === 'b-w' && ch === 1 && !meta.hasAlpha && meta.bitsPerSample === 1) return { mode: '1' }
-  if (!meta.hasAlpha || meta.space === 'cmyk' || meta.space === 'rgb16' || meta.space === 'grey16') return undefined
+  if (!meta.hasAlpha || meta.space === 'rgb16' || meta.space === 'grey16') return undefined
   const n = raw.info.width * raw.info.height
   if (ch === 4) {
     const alpha = new Uint8Array(n)
