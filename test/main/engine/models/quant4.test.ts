@@ -5,7 +5,10 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { createEngine } from '../../../../src/main/engine'
 import { ClipModel, createSession, describeModel } from '../../../../src/main/engine/models'
+import { miniDataset } from '../../../helpers/mini-dataset'
+import { testConfig } from '../../../helpers/workspace'
 import { TINY_DIR, cosineRow, loadReference, referencePixels, referenceTokens } from './tiny-fixture'
 
 const OPS = path.resolve(__dirname, '../../../fixtures/quant4-ops')
@@ -71,4 +74,20 @@ describe('tiny CLIP, q4 and bnb4 variants', () => {
       await model.dispose()
     }, 30_000)
   }
+})
+
+describe('a 4-bit variant in an experiment record', () => {
+  it('is part of the model name, the variant and the quantized flag (DIR@bnb4)', async () => {
+    const dir = fourBitFolder()
+    const root = path.dirname(dir)
+    const dataset = await miniDataset(path.join(root, 'mini'), { members: 4, nonmembers: 4, reference: 2 })
+    const engine = createEngine(testConfig(path.join(root, 'ws')))
+    try {
+      const record = await engine.invoke('experiments.create', { spec: { model: `${dir}@bnb4`, dataset, attack: 'csa' } })
+      expect(record.spec).toMatchObject({ modelName: 'tiny-4bit@bnb4', modelVariant: 'separate-bnb4', quantized: true })
+      expect(record.name).toContain('tiny-4bit@bnb4')
+    } finally {
+      await engine.dispose()
+    }
+  }, 60_000)
 })
