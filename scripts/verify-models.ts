@@ -92,7 +92,7 @@ async function verifyVariant(registry: ModelRegistry, dir: string, variant: stri
   const quantized = d.quantized ? ` [quantized: tolerance cos >= ${tolerance}]` : ''
   const ok = d.quantized ? Math.min(img, txt) >= tolerance : img >= IMAGE_MIN && txt >= TEXT_MIN && params
   console.log(
-    `  ${variant.padEnd(20)} ${ok ? 'ok  ' : 'FAIL'} image cos ${img.toFixed(7)}  text cos ${txt.toFixed(7)}  params ${d.parameterCount}${params ? ' (= PyTorch)' : ' (≠ PyTorch!)'}  ` +
+    `  ${variant.padEnd(20)} ${ok ? 'ok  ' : 'FAIL'} image cos ${img.toFixed(7)}  text cos ${txt.toFixed(7)}  params ${d.parameterCount}${params ? ' (= PyTorch)' : d.parameterCountExact ? ' (≠ PyTorch!)' : ' (packed, approximate)'}  ` +
       `${model.provider} load ${(loadMs / 1000).toFixed(1)} s, ${((t2 - t1) / ref.images.length).toFixed(0)} ms/image, ${((t3 - t2) / ref.captions.length).toFixed(0)} ms/caption${quantized}`
   )
   if (model.fallbackReason) notes.add(model.fallbackReason)
