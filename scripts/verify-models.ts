@@ -12,6 +12,9 @@ const TEXT_MIN = 0.9999
 const IMAGE_MIN = 0.995
 // Weight-only int8/uint8 (tools/clip-export/layouts.py) and other quantized variants: README "Variants" tolerance.
 const QUANTIZED_MIN = 0.99
+// 4-bit weights (q4 MatMulNBits, bnb4 MatMulBnb4: tools/clip-export/quant4.py): README "Variants" tolerance.
+const FOUR_BIT_MIN = 0.93
+const FOUR_BIT = new Set(['q4', 'q4f16', 'bnb4'])
 const notes = new Set<string>()
 
 interface Reference {
@@ -85,10 +88,11 @@ async function verifyVariant(registry: ModelRegistry, dir: string, variant: stri
   )
   const d = model.description
   const params = d.parameterCount === ref.parameterCount.total - ref.parameterCount.logit_scale
-  const quantized = d.quantized ? ` [quantized: tolerance cos >= ${QUANTIZED_MIN}]` : ''
-  const ok = d.quantized ? Math.min(img, txt) >= QUANTIZED_MIN : img >= IMAGE_MIN && txt >= TEXT_MIN && params
+  const tolerance = FOUR_BIT.has(d.weights ?? '') ? FOUR_BIT_MIN : QUANTIZED_MIN
+  const quantized = d.quantized ? ` [quantized: tolerance cos >= ${tolerance}]` : ''
+  const ok = d.quantized ? Math.min(img, txt) >= tolerance : img >= IMAGE_MIN && txt >= TEXT_MIN && params
   console.log(
-    `  ${variant.padEnd(20)} ${ok ? 'ok  ' : 'FAIL'} image cos ${img.toFixed(7)}  text cos ${txt.toFixed(7)}  params ${d.parameterCount}${params ? ' (= PyTorch)' : ' (≠ PyTorch!)'}  ` +
+    `  ${variant.padEnd(20)} ${ok ? 'ok  ' : 'FAIL'} image cos ${img.toFixed(7)}  text cos ${txt.toFixed(7)}  params ${d.parameterCount}${params ? ' (= PyTorch)' : d.parameterCountExact ? ' (≠ PyTorch!)' : ' (packed, approximate)'}  ` +
       `${model.provider} load ${(loadMs / 1000).toFixed(1)} s, ${((t2 - t1) / ref.images.length).toFixed(0)} ms/image, ${((t3 - t2) / ref.captions.length).toFixed(0)} ms/caption${quantized}`
   )
   if (model.fallbackReason) notes.add(model.fallbackReason)

@@ -9,8 +9,9 @@ Debian's python3 (python3-onnx):
 
 Writes OUT/immich (OpenCLIP as immich publishes it: batch fixed at 1, int32 `text`, output `embedding`),
 OUT/clip-as-service (visual.onnx + textual.onnx, `input` -> `output`, symbolic embedding size) and
-OUT/hf-int8 (the Hugging Face folder plus onnx/*_int8.onnx and *_uint8.onnx weight-only quantized
-towers). See README.md.
+OUT/hf-int8 (the Hugging Face configs and tokenizer with onnx/*_int8.onnx and *_uint8.onnx weight-only
+quantized towers) and OUT/hf-4bit (the same with onnx/*_q4.onnx, MatMulNBits, and onnx/*_bnb4.onnx, MatMulBnb4:
+quant4.py). See README.md.
 """
 import argparse
 import json
@@ -20,6 +21,8 @@ import shutil
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+from quant4 import quantize_model
 
 
 def rename(model, inputs, outputs, keep_outputs):
@@ -145,22 +148,41 @@ def write_clip_as_service(src, out):
     copy(src, ['tokenizer.json', 'tokenizer_config.json'], out)
 
 
+def copy_configs(src, out):
+    """The source folder without its graphs (and references): the quantized towers are the only variants."""
+    shutil.copytree(src, out, dirs_exist_ok=True, ignore=shutil.ignore_patterns('broken', 'reference*', '*.onnx', '*.onnx_data'))
+
+
 def write_quantized(src, out):
-    shutil.copytree(src, out, dirs_exist_ok=True, ignore=shutil.ignore_patterns('broken', 'reference*'))
+    copy_configs(src, out)
     for tower in ('vision_model', 'text_model'):
         for dtype in ('int8', 'uint8'):
             m = quantize_weights(onnx.load(os.path.join(src, 'onnx', tower + '.onnx')), dtype)
             save(m, os.path.join(out, 'onnx', f'{tower}_{dtype}.onnx'))
 
 
+def write_4bit(src, out, q4_block, bnb4_block, bnb4_type):
+    """transformers.js's 4-bit files: *_q4.onnx (MatMulNBits, symmetric, block q4_block) and *_bnb4.onnx (MatMulBnb4)."""
+    copy_configs(src, out)
+    for tower in ('vision_model', 'text_model'):
+        for suffix, args in (('q4', ('q4', q4_block)), ('bnb4', ('bnb4', bnb4_block, bnb4_type))):
+            m = onnx.load(os.path.join(src, 'onnx', tower + '.onnx'))
+            n = quantize_model(m, *args)
+            save(m, os.path.join(out, 'onnx', f'{tower}_{suffix}.onnx'))
+            print(f'{tower}_{suffix}.onnx: {n} MatMul weights quantized')
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--src', required=True, help='Hugging Face layout folder with onnx/vision_model.onnx and onnx/text_model.onnx')
     ap.add_argument('--out', required=True)
-    ap.add_argument('--layouts', default='immich,clip-as-service,hf-int8')
+    ap.add_argument('--layouts', default='immich,clip-as-service,hf-int8,hf-4bit')
     ap.add_argument('--batch', type=int, default=1, help='batch size the immich towers fix')
+    ap.add_argument('--q4-block', type=int, choices=(16, 32, 64, 128), default=32, help='MatMulNBits block size (transformers.js: 32)')
+    ap.add_argument('--bnb4-block', type=int, default=64, help='MatMulBnb4 block size (bitsandbytes default 64)')
+    ap.add_argument('--bnb4-type', choices=('nf4', 'fp4'), default='nf4')
     ap.add_argument('--fixture', action='store_true',
-                    help='the committed test fixture: no tokenizer copies, clip-as-service/visual.onnx only (tests borrow the rest)')
+                    help='the committed test fixture: no tokenizer copies, clip-as-service/visual.onnx only, hf-* towers only (tests borrow the rest)')
     a = ap.parse_args()
     wanted = a.layouts.split(',')
     if 'immich' in wanted:
@@ -169,11 +191,18 @@ def main():
         write_clip_as_service(a.src, os.path.join(a.out, 'clip-as-service'))
     if 'hf-int8' in wanted:
         write_quantized(a.src, os.path.join(a.out, 'hf-int8'))
+    if 'hf-4bit' in wanted:
+        write_4bit(a.src, os.path.join(a.out, 'hf-4bit'), a.q4_block, a.bnb4_block, a.bnb4_type)
     if a.fixture:
         for rel in ('immich/textual/tokenizer.json', 'immich/textual/tokenizer_config.json', 'clip-as-service/textual.onnx',
                     'clip-as-service/tokenizer.json', 'clip-as-service/tokenizer_config.json'):
             if os.path.exists(os.path.join(a.out, rel)):
                 os.remove(os.path.join(a.out, rel))
+        for sub in ('hf-int8', 'hf-4bit'):  # only the quantized towers; tests add tiny-clip's configs and tokenizer
+            if os.path.isdir(os.path.join(a.out, sub)):
+                for f in os.listdir(os.path.join(a.out, sub)):
+                    if f != 'onnx':
+                        os.remove(os.path.join(a.out, sub, f))
     for root, _, files in sorted(os.walk(a.out)):
         for f in sorted(files):
             if f.endswith('.onnx'):

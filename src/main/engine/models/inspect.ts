@@ -10,7 +10,9 @@ const FILTER_NAMES = Object.fromEntries(Object.entries(PIL_RESAMPLE).map(([k, v]
 
 function resizeText(p: ImagePreprocessConfig): string {
   if (!p.doResize) return 'none'
-  return 'shortestEdge' in p.size ? `shortest edge ${p.size.shortestEdge}` : `squash to ${p.size.height}×${p.size.width}`
+  if ('shortestEdge' in p.size) return `shortest edge ${p.size.shortestEdge}`
+  if (p.size.fit === 'longest') return `longest side into ${p.size.height}×${p.size.width}, padded with ${p.padFill ?? 0}`
+  return `squash to ${p.size.height}×${p.size.width}`
 }
 
 /** Inspection of a described folder, named `name`. */

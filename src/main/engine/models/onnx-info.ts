@@ -58,7 +58,7 @@ const ELEM_TYPES: Record<number, string> = {
 const FLOAT_TYPES = new Set(['float32', 'float16', 'bfloat16', 'float64'])
 const QUANT_TYPES = new Set(['int8', 'uint8', 'int4', 'uint4'])
 
-/** Operators that only appear in quantized graphs (onnxruntime quantization tool, MatMulNBits 4-bit). */
+/** Operators that only appear in quantized graphs (onnxruntime quantization tool, MatMulNBits / MatMulBnb4 4-bit). */
 export const QUANTIZATION_OPS = new Set([
   'QuantizeLinear',
   'DequantizeLinear',
@@ -68,6 +68,7 @@ export const QUANTIZATION_OPS = new Set([
   'QLinearMatMul',
   'QLinearConv',
   'MatMulNBits',
+  'MatMulBnb4',
   'GatherBlockQuantized',
   'DynamicQuantizeMatMul',
   'QAttention'

@@ -6,8 +6,11 @@ import { isSupportedResample } from './pil-resample'
 /** CLIPImageProcessor settings, with CLIP's defaults filled in. */
 export interface ImagePreprocessConfig {
   doResize: boolean
-  /** `shortest_edge` keeps the aspect ratio; `height`/`width` resizes to exactly that size. */
-  size: { shortestEdge: number } | { height: number; width: number }
+  /**
+   * `shortest_edge` keeps the aspect ratio; `height`/`width` resizes to exactly that size, or with `fit: 'longest'`
+   * scales the longest side to fit inside it keeping the aspect ratio (OpenCLIP resize_mode "longest"; the crop pads).
+   */
+  size: { shortestEdge: number } | { height: number; width: number; fit?: 'longest' }
   /** Pillow filter number: 0 nearest, 1 lanczos, 2 bilinear, 3 bicubic, 4 box, 5 hamming. */
   resample: number
   doCenterCrop: boolean
@@ -20,6 +23,8 @@ export interface ImagePreprocessConfig {
   doConvertRgb: boolean
   /** Centre-crop offset: transformers floors (h - ch) / 2, torchvision rounds it half to even (OpenCLIP, OpenAI). Default floor. */
   cropRounding?: 'floor' | 'half-even'
+  /** Byte value of every channel where the crop is larger than the resized image (OpenCLIP fill_color); default 0. */
+  padFill?: number
   /** Resize before convert('RGB') (OpenCLIP, OpenAI) or after (Hugging Face, the default); differs for alpha and palette images. */
   order?: 'huggingface' | 'openclip'
 }

@@ -4,6 +4,7 @@ import sharp, { type Metadata, type OutputInfo } from 'sharp'
 import { WorkbenchError } from '../../../shared/contract/errors'
 import { MAX_PIXELS, PIXEL_LIMIT_HINT, pixelLimitProblem } from '../limits'
 import type { SourcePixels } from './image'
+import { paletteOf } from './palette'
 
 /** Decoded pixels: 8-bit RGB, row-major HWC, as PIL's convert('RGB') would give them. */
 export interface DecodedImage {
@@ -185,10 +186,11 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}
 
 /** The PIL mode the file opens as, where resizing before convert('RGB') differs from after (see image.ts resizeInOrder). */
 async function sourcePixels(bytes: Uint8Array, meta: Metadata, raw: { data: Buffer; info: OutputInfo }, maxPixels: number): Promise<SourcePixels | undefined> {
-  if (meta.isPalette) return { mode: 'P' }
+  if (meta.isPalette) return { mode: 'P', palette: paletteOf(bytes, meta.format ?? '') }
+  if (meta.space === 'cmyk') return { mode: 'CMYK' }
   const ch = raw.info.channels
   if (meta.space === 'b-w' && ch === 1 && !meta.hasAlpha && meta.bitsPerSample === 1) return { mode: '1' }
-  if (!meta.hasAlpha || meta.space === 'cmyk' || meta.space === 'rgb16' || meta.space === 'grey16') return undefined
+  if (!meta.hasAlpha || meta.space === 'rgb16' || meta.space === 'grey16') return undefined
   const n = raw.info.width * raw.info.height
   if (ch === 4) {
     const alpha = new Uint8Array(n)

@@ -13,10 +13,12 @@ export interface RgbImage {
   source?: SourcePixels
 }
 
-/** PIL mode of the file before convert('RGB'), and its alpha plane (RGBA, LA). */
+/** PIL mode of the file before convert('RGB'), and its alpha plane (RGBA, LA) or colour table (P). */
 export interface SourcePixels {
-  mode: 'RGBA' | 'LA' | 'P' | '1'
+  mode: 'RGBA' | 'LA' | 'P' | '1' | 'CMYK'
   alpha?: Uint8Array
+  /** RGB triples of a palette image's colour table (palette.ts). */
+  palette?: Uint8Array
 }
 
 /** Where the crop window sits in the resized image (offsets may be negative: HF pads with zeros). */
@@ -36,6 +38,11 @@ export interface PreprocessGeometry {
 export function resizeOutputSize(width: number, height: number, config: ImagePreprocessConfig): { width: number; height: number } {
   if (!config.doResize) return { width, height }
   const size = config.size
+  if ('fit' in size && size.fit === 'longest') {
+    // open_clip transform.py ResizeKeepRatio.get_params(longest=1): round(side / max ratio), Python's round (half to even).
+    const ratio = Math.max(height / size.height, width / size.width)
+    return { width: Math.max(1, roundHalfEven(width / ratio)), height: Math.max(1, roundHalfEven(height / ratio)) }
+  }
   if (!('shortestEdge' in size)) return { width: size.width, height: size.height }
   const [short, long] = width <= height ? [width, height] : [height, width]
   const newLong = Math.trunc((size.shortestEdge * long) / short)
@@ -44,7 +51,8 @@ export function resizeOutputSize(width: number, height: number, config: ImagePre
 
 /**
  * Resize size, output size and crop offsets. transformers' center_crop uses floor((h - ch) / 2), unlike
- * torchvision's round(); when the crop is larger it pads and shifts by ceil((ch - h) / 2).
+ * torchvision's round(); when the crop is larger transformers pads and shifts by ceil((ch - h) / 2), torchvision
+ * and open_clip's center_crop_or_pad by floor((ch - h) / 2) (left/top padding (ch - h) // 2).
  */
 export function preprocessGeometry(width: number, height: number, config: ImagePreprocessConfig): PreprocessGeometry {
   const r = resizeOutputSize(width, height, config)
@@ -52,7 +60,10 @@ export function preprocessGeometry(width: number, height: number, config: ImageP
   const ch = config.cropSize.height
   const cw = config.cropSize.width
   // floor((size - crop) / 2) also covers padding: transformers centres the image at ceil((crop - size) / 2).
-  const offset = (size: number, crop: number): number => (config.cropRounding === 'half-even' && size >= crop ? roundHalfEven((size - crop) / 2) : Math.floor((size - crop) / 2))
+  const offset = (size: number, crop: number): number => {
+    if (config.cropRounding !== 'half-even') return Math.floor((size - crop) / 2)
+    return size >= crop ? roundHalfEven((size - crop) / 2) : -Math.floor((crop - size) / 2)
+  }
   return { resizedWidth: r.width, resizedHeight: r.height, outWidth: cw, outHeight: ch, top: offset(r.height, ch), left: offset(r.width, cw) }
 }
 
@@ -212,6 +223,24 @@ function resizeInOrder(img: RgbImage, g: PreprocessGeometry, w: Window, config: 
 }
 
 /**
+ * The RGB bytes of the padding. OpenCLIP pads the image as opened with fill_color in every band, then converts
+ * (open_clip transform.py center_crop_or_pad, torchvision F.pad): a palette image shows palette entry f (Pillow's
+ * grey ramp beyond the table), a bilevel one white for any f > 0, CMYK (f, f, f, f) Pillow's cmyk2rgb (Convert.c).
+ */
+function padColour(img: RgbImage, config: ImagePreprocessConfig): [number, number, number] {
+  const f = config.padFill ?? 0
+  const src = config.order === 'openclip' ? img.source : undefined
+  if (src?.mode === 'P' && src.palette && f * 3 + 2 < src.palette.length) return [src.palette[f * 3], src.palette[f * 3 + 1], src.palette[f * 3 + 2]]
+  if (src?.mode === '1') return f ? [255, 255, 255] : [0, 0, 0]
+  if (src?.mode === 'CMYK') {
+    const nk = 255 - f
+    const v = Math.max(0, nk - mulDiv255(f, nk))
+    return [v, v, v]
+  }
+  return [f, f, f]
+}
+
+/**
  * Write the CHW float32 tensor of `img` into `out` starting at element `offset` (a batch slot of an
  * N×3×H×W buffer), with no intermediate copies of the tensor. Returns the geometry used.
  */
@@ -225,9 +254,10 @@ export function preprocessInto(img: RgbImage, config: ImagePreprocessConfig, out
   const w = cropWindow(g)
   const pixels = resizeInOrder(img, g, w, config)
   const table = tableFor(config)
-  // Padding (crop larger than the image) is zero bytes before rescale/normalise, as in transformers.
+  // Padding (crop larger than the image) is padColour's bytes before rescale/normalise: zeros in transformers, fill_color in OpenCLIP.
   if (w.rows !== g.outHeight || w.cols !== g.outWidth) {
-    for (let c = 0; c < 3; c++) out.fill(table[c * 256], offset + c * plane, offset + (c + 1) * plane)
+    const fill = padColour(img, config)
+    for (let c = 0; c < 3; c++) out.fill(table[c * 256 + fill[c]], offset + c * plane, offset + (c + 1) * plane)
   }
   for (let y = 0; y < w.rows; y++) {
     const rowOut = offset + (y + w.dy) * g.outWidth + w.dx
@@ -257,6 +287,10 @@ export function resizeAndCrop(img: RgbImage, config: ImagePreprocessConfig): Rgb
   const w = cropWindow(g)
   const pixels = resizeInOrder(img, g, w, config)
   const data = new Uint8Array(g.outWidth * g.outHeight * 3)
+  if (w.rows !== g.outHeight || w.cols !== g.outWidth) {
+    const fill = padColour(img, config)
+    for (let p = 0; p < data.length; p += 3) data.set(fill, p)
+  }
   for (let y = 0; y < w.rows; y++) data.set(pixels.subarray(y * w.cols * 3, (y + 1) * w.cols * 3), ((y + w.dy) * g.outWidth + w.dx) * 3)
   return { data, width: g.outWidth, height: g.outHeight }
 }

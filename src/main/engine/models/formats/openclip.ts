@@ -29,14 +29,11 @@ export function openclipPreprocess(raw: Record<string, unknown>, dir: string, re
   const side = positiveInt(h)
   if (side === null || positiveInt(w) === null) throw bad(dir, rel, `size must be an integer or [height, width], got ${JSON.stringify(size)}.`)
   const mode = raw.resize_mode ?? 'shortest'
-  if (mode !== 'shortest' && mode !== 'squash') {
-    throw bad(
-      dir,
-      rel,
-      `resize_mode ${JSON.stringify(mode)} is not supported (the workbench reproduces "shortest" and "squash").`,
-      'resize_mode "longest" pads the image; re-export with "shortest" or "squash", or ask for padding support.'
-    )
+  if (mode !== 'shortest' && mode !== 'squash' && mode !== 'longest') {
+    throw bad(dir, rel, `resize_mode ${JSON.stringify(mode)} is not one of "shortest", "squash", "longest" (open_clip transform.py image_transform).`)
   }
+  const fill = raw.fill_color ?? 0
+  if (!Number.isInteger(fill) || (fill as number) < 0 || (fill as number) > 255) throw bad(dir, rel, `fill_color must be an integer from 0 to 255, got ${JSON.stringify(fill)}.`)
   if (mode === 'shortest' && h !== w) throw bad(dir, rel, `resize_mode "shortest" with a non-square size ${JSON.stringify(size)} is not supported.`)
   const interpolation = raw.interpolation ?? 'bicubic'
   const resample = typeof interpolation === 'string' ? INTERPOLATION[interpolation] : undefined
@@ -45,15 +42,18 @@ export function openclipPreprocess(raw: Record<string, unknown>, dir: string, re
   const std = raw.std === undefined ? CLIP_IMAGE_DEFAULTS.imageStd : triple(raw.std)
   if (!mean || !std || std.some((s) => s <= 0)) throw bad(dir, rel, `mean and std must be three numbers each (std positive), got ${JSON.stringify(raw.mean)} and ${JSON.stringify(raw.std)}.`)
   const square = { height: side, width: positiveInt(w)! }
+  // "longest": ResizeKeepRatio(longest=1) then CenterCropOrPad(fill=fill_color), which only ever pads.
+  const resize = mode === 'squash' ? square : mode === 'longest' ? { ...square, fit: 'longest' as const } : { shortestEdge: side }
   return {
     ...CLIP_IMAGE_DEFAULTS,
-    size: mode === 'squash' ? square : { shortestEdge: side },
-    doCenterCrop: mode === 'shortest',
+    size: resize,
+    doCenterCrop: mode !== 'squash',
     cropSize: square,
     resample,
     imageMean: mean,
     imageStd: std,
-    cropRounding: 'half-even'
+    cropRounding: 'half-even',
+    padFill: fill as number
   }
 }
 
