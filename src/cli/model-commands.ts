@@ -12,6 +12,14 @@ function towerLine(label: string, t: ModelInspection['towers']['vision']): strin
   return `${label.padEnd(14)} ${t.file}: ${t.input} ${t.inputType}${shape}${t.mask ? ` + ${t.mask}` : ''} → ${t.output}${batch}`
 }
 
+/** The pairwise score CSA reports (docs/attacks.md "CSA"). */
+function scoreText(rule: ModelInspection['scoreRule']): string {
+  if (rule?.kind !== 'sigmoid') return 'cosine ⟨ê_I, ê_T⟩'
+  const fmt = (v: number): string => v.toPrecision(6)
+  const bias = `${rule.logitBias < 0 ? '−' : '+'} ${fmt(Math.abs(rule.logitBias))}`
+  return `sigmoid(${fmt(Math.exp(rule.logitScale))}·cos ${bias}) (logit_scale ${fmt(rule.logitScale)}, logit_bias ${fmt(rule.logitBias)}; from ${rule.source})`
+}
+
 /** Human-readable inspection: facts first, then one line per problem. */
 export function inspectionText(m: ModelInspection): string {
   const p = m.preprocessing
@@ -25,7 +33,8 @@ export function inspectionText(m: ModelInspection): string {
     p
       ? `preprocessing  ${p.resize}, ${p.crop ?? 'no crop'}, ${p.interpolation}, mean [${p.mean.join(', ')}], std [${p.std.join(', ')}]; ${p.order} order; from ${p.source ?? 'defaults'}`
       : 'preprocessing  —',
-    `tokenizer      ${m.tokenizer?.file ?? '—'}`,
+    `tokenizer      ${m.tokenizer ? `${m.tokenizer.file}${m.tokenizer.kind ? ` · ${m.tokenizer.kind}` : ''}` : '—'}`,
+    `score          ${scoreText(m.scoreRule)}`,
     ...(m.notes ?? []).map((n) => `note           ${n}`),
     ...(m.problems ?? []).map((e) => `PROBLEM        ${e.message}${e.hint ? ` (${e.hint})` : ''}`)
   ]
