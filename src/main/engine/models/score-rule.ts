@@ -28,14 +28,7 @@ function combinedFiles(variant: VariantFiles, all: VariantFiles[]): string[] {
  * The score rule of a described variant; `read` opens a graph header (cached by the caller). A SigLIP export without
  * t and b anywhere falls back to the cosine, which ranks pairs identically, and says so in `notes`.
  */
-export async function scoreRuleOf(
-  dir: string,
-  format: ModelFormat,
-  variant: VariantFiles,
-  all: VariantFiles[],
-  read: (file: string) => Promise<OnnxFileInfo>,
-  notes: string[]
-): Promise<ScoreRule> {
+export async function scoreRuleOf(dir: string, format: ModelFormat, variant: VariantFiles, all: VariantFiles[], read: (file: string) => Promise<OnnxFileInfo>, notes: string[]): Promise<ScoreRule> {
   if (format.pairwise !== 'sigmoid') return { kind: 'cosine' }
   for (const rel of combinedFiles(variant, all)) {
     const info = await read(path.join(dir, rel)).catch(() => null)
@@ -50,7 +43,7 @@ export async function scoreRuleOf(
     if (t !== null && b !== null) return { kind: 'sigmoid', logitScale: t, logitBias: b, source: `${name} logit_scale, logit_bias` }
   }
   notes.push(
-    "SigLIP's logit_scale and logit_bias were not found (no onnx/model.onnx holding them, nor model_card.json fields): CSA reports the cosine, which ranks items the same (docs/attacks.md \"CSA\")."
+    'SigLIP\'s logit_scale and logit_bias were not found (no onnx/model.onnx holding them, nor model_card.json fields): CSA reports the cosine, which ranks items the same (docs/attacks.md "CSA").'
   )
   return { kind: 'cosine' }
 }

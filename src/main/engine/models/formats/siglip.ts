@@ -44,12 +44,13 @@ async function tokenizerModel(dir: string): Promise<{ type: string; byteFallback
   }
 }
 
-/** SigLIP 2 when config.json says so or the tokenizer is a BPE (the fixed-resolution SigLIP 2 checkpoints say "siglip"). */
+/** SigLIP 2 when config.json says so or the tokenizer is Gemma's byte-fallback BPE (fixed-resolution SigLIP 2 checkpoints say "siglip"). */
 async function familyOf(dir: string): Promise<Family | null> {
   const type = await modelType(dir)
   if (type === null) return null
   if (type === 'siglip2') return 'siglip2'
-  return (await tokenizerModel(dir))?.type === 'BPE' ? 'siglip2' : 'siglip'
+  const tok = await tokenizerModel(dir)
+  return tok?.type === 'BPE' && tok.byteFallback ? 'siglip2' : 'siglip'
 }
 
 function checkTokenizer(dir: string, family: Family, model: { type: string; byteFallback: boolean } | null): void {
@@ -67,8 +68,7 @@ function siglipPreprocess(dir: string, pre: Record<string, unknown>): ImagePrepr
   if (typeof type === 'string' && /Siglip2ImageProcessor/.test(type))
     throw bad(dir, rel, `${type} (NaFlex: variable patch counts) is not supported.`, 'Use a fixed-resolution SigLIP 2 export (e.g. siglip2-base-patch16-224), whose processor is SiglipImageProcessor.')
   const p = readPreprocessorConfig(pre, path.join(dir, rel))
-  if ('shortestEdge' in p.size || p.size.height !== p.size.width)
-    throw bad(dir, rel, `size must be a square {"height": n, "width": n} for SiglipImageProcessor, got ${JSON.stringify(pre.size)}.`)
+  if ('shortestEdge' in p.size || p.size.height !== p.size.width) throw bad(dir, rel, `size must be a square {"height": n, "width": n} for SiglipImageProcessor, got ${JSON.stringify(pre.size)}.`)
   return { ...p, doCenterCrop: false, cropSize: { height: p.size.height, width: p.size.width } }
 }
 
@@ -77,7 +77,12 @@ function contextLength(dir: string, tok: Record<string, unknown> | null, textCon
   const tokenizer = fromTokenizer !== null && fromTokenizer <= 65536 ? fromTokenizer : null
   const positions = positiveInt(textConfig.max_position_embeddings)
   if (tokenizer !== null && positions !== null && tokenizer > positions)
-    throw bad(dir, 'tokenizer_config.json', `model_max_length ${tokenizer} exceeds the text model's ${positions} positions (config.json).`, 'Use the tokenizer_config.json of the same export (SigLIP: 64).')
+    throw bad(
+      dir,
+      'tokenizer_config.json',
+      `model_max_length ${tokenizer} exceeds the text model's ${positions} positions (config.json).`,
+      'Use the tokenizer_config.json of the same export (SigLIP: 64).'
+    )
   return tokenizer ?? positions ?? SIGLIP_CONTEXT
 }
 
@@ -118,7 +123,13 @@ const TOWER = {
 }
 const COMBINED = {
   vision: { inputs: ['pixel_values'], outputs: ['image_embeds'], hint: 'A combined SigLIP model.onnx takes input_ids and pixel_values and outputs image_embeds and text_embeds.' },
-  text: { inputs: ['input_ids'], outputs: ['text_embeds'], mask: 'attention_mask', padAttended: true, hint: 'A combined SigLIP model.onnx takes input_ids and pixel_values and outputs image_embeds and text_embeds.' }
+  text: {
+    inputs: ['input_ids'],
+    outputs: ['text_embeds'],
+    mask: 'attention_mask',
+    padAttended: true,
+    hint: 'A combined SigLIP model.onnx takes input_ids and pixel_values and outputs image_embeds and text_embeds.'
+  }
 }
 
 function siglipFormat(family: Family): ModelFormat {
