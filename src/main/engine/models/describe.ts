@@ -245,8 +245,10 @@ async function describeInto(d: ModelDescription, opts: DescribeOptions, problems
   d.notes.push(...c.notes)
   checkSizes(d, c, facts.imageSize, facts.contextLength, problems)
   d.tokenizerKind = await checkTokenizerFits(dir, c.tokenizerDir, facts.text, infos.text ?? infos.combined, problems)
-  d.scoreRule = await scoreRuleOf(dir, format, v, variants, graphInfo, d.notes)
+  const score = await scoreRuleOf(dir, format, v, variants, graphInfo, d.notes)
+  d.scoreRule = score.rule
   const rels = [...graphs.flatMap((g) => [path.relative(dir, g.file), ...g.externalData.map((e) => path.join(path.dirname(path.relative(dir, g.file)), e))]), ...c.files]
+  if (score.file && !rels.includes(score.file)) rels.push(score.file)
   d.files = await Promise.all(rels.map(async (rel) => ({ path: rel.split(path.sep).join('/'), bytes: (await fs.stat(path.join(dir, rel))).size })))
   d.fingerprint = await fingerprintFiles(dir, rels, opts.hashCache)
 }

@@ -25,25 +25,33 @@ function combinedFiles(variant: VariantFiles, all: VariantFiles[]): string[] {
 }
 
 /**
- * The score rule of a described variant; `read` opens a graph header (cached by the caller). A SigLIP export without
- * t and b anywhere falls back to the cosine, which ranks pairs identically, and says so in `notes`.
+ * The score rule of a described variant and the file it came from (fingerprinted with the model: the scores depend on
+ * it); `read` opens a graph header (cached by the caller). A SigLIP export without t and b anywhere falls back to the
+ * cosine, which ranks pairs identically, and says so in `notes`.
  */
-export async function scoreRuleOf(dir: string, format: ModelFormat, variant: VariantFiles, all: VariantFiles[], read: (file: string) => Promise<OnnxFileInfo>, notes: string[]): Promise<ScoreRule> {
-  if (format.pairwise !== 'sigmoid') return { kind: 'cosine' }
+export async function scoreRuleOf(
+  dir: string,
+  format: ModelFormat,
+  variant: VariantFiles,
+  all: VariantFiles[],
+  read: (file: string) => Promise<OnnxFileInfo>,
+  notes: string[]
+): Promise<{ rule: ScoreRule; file: string | null }> {
+  if (format.pairwise !== 'sigmoid') return { rule: { kind: 'cosine' }, file: null }
   for (const rel of combinedFiles(variant, all)) {
     const info = await read(path.join(dir, rel)).catch(() => null)
     const t = info && scalar(info, 'logit_scale')
     const b = info && scalar(info, 'logit_bias')
-    if (t !== null && b !== null) return { kind: 'sigmoid', logitScale: t, logitBias: b, source: `${rel.split(path.sep).join('/')} initializers logit_scale, logit_bias` }
+    if (t !== null && b !== null) return { rule: { kind: 'sigmoid', logitScale: t, logitBias: b, source: `${rel.split(path.sep).join('/')} initializers logit_scale, logit_bias` }, file: rel }
   }
   for (const name of ['model_card.json', 'config.json']) {
     const json = await readJsonObject(path.join(dir, name)).catch(() => null)
     const t = finite(json?.logit_scale)
     const b = finite(json?.logit_bias)
-    if (t !== null && b !== null) return { kind: 'sigmoid', logitScale: t, logitBias: b, source: `${name} logit_scale, logit_bias` }
+    if (t !== null && b !== null) return { rule: { kind: 'sigmoid', logitScale: t, logitBias: b, source: `${name} logit_scale, logit_bias` }, file: name }
   }
   notes.push(
     'SigLIP\'s logit_scale and logit_bias were not found (no onnx/model.onnx holding them, nor model_card.json fields): CSA reports the cosine, which ranks items the same (docs/attacks.md "CSA").'
   )
-  return { kind: 'cosine' }
+  return { rule: { kind: 'cosine' }, file: null }
 }
