@@ -1,6 +1,7 @@
 // `mia models inspect` and `mia models pull`: thin wrappers over the models.* operations.
 import type { Command } from 'commander'
 import type { ModelInspection } from '../shared/contract/models'
+import { scoreRuleText } from '../shared/format'
 import { withEngine, type GlobalOptions } from './engine-session'
 import { action, printJson } from './output'
 import { progressPrinter } from './progress-bar'
@@ -10,14 +11,6 @@ function towerLine(label: string, t: ModelInspection['towers']['vision']): strin
   const shape = t.inputShape ? `[${t.inputShape.join(', ')}]` : '[?]'
   const batch = t.fixedBatch ? `, batch fixed at ${t.fixedBatch}` : ''
   return `${label.padEnd(14)} ${t.file}: ${t.input} ${t.inputType}${shape}${t.mask ? ` + ${t.mask}` : ''} → ${t.output}${batch}`
-}
-
-/** The pairwise score CSA reports (docs/attacks.md "CSA"). */
-function scoreText(rule: ModelInspection['scoreRule']): string {
-  if (rule?.kind !== 'sigmoid') return 'cosine ⟨ê_I, ê_T⟩'
-  const fmt = (v: number): string => v.toPrecision(6)
-  const bias = `${rule.logitBias < 0 ? '−' : '+'} ${fmt(Math.abs(rule.logitBias))}`
-  return `sigmoid(${fmt(Math.exp(rule.logitScale))}·cos ${bias}) (logit_scale ${fmt(rule.logitScale)}, logit_bias ${fmt(rule.logitBias)}; from ${rule.source})`
 }
 
 /** Human-readable inspection: facts first, then one line per problem. */
@@ -34,7 +27,7 @@ export function inspectionText(m: ModelInspection): string {
       ? `preprocessing  ${p.resize}, ${p.crop ?? 'no crop'}, ${p.interpolation}, mean [${p.mean.join(', ')}], std [${p.std.join(', ')}]; ${p.order} order; from ${p.source ?? 'defaults'}`
       : 'preprocessing  —',
     `tokenizer      ${m.tokenizer ? `${m.tokenizer.file}${m.tokenizer.kind ? ` · ${m.tokenizer.kind}` : ''}` : '—'}`,
-    `score          ${scoreText(m.scoreRule)}`,
+    `score          ${scoreRuleText(m.scoreRule)}`,
     ...(m.notes ?? []).map((n) => `note           ${n}`),
     ...(m.problems ?? []).map((e) => `PROBLEM        ${e.message}${e.hint ? ` (${e.hint})` : ''}`)
   ]
