@@ -7,7 +7,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { pairwiseScores } from '../../../../src/main/engine/attacks'
 import { ClipModel, describeModel } from '../../../../src/main/engine/models'
-import { loadTokenizer, tokenize } from '../../../../src/main/engine/preprocess'
+import { decodeImage, loadTokenizer, resizeAndCrop, tokenize } from '../../../../src/main/engine/preprocess'
 import { cosineRow } from './tiny-fixture'
 
 const FIXTURES = path.resolve(__dirname, '../../../fixtures')
@@ -21,7 +21,7 @@ interface SiglipReference {
   logitScale: number
   logitBias: number
   scores: number[][]
-  images: Array<{ pixels: string; image_embeds: number[] }>
+  images: Array<{ file: string; pixels: string; image_embeds: number[] }>
   captions: Array<{ text: string; input_ids: number[]; text_embeds: number[] }>
 }
 
@@ -70,6 +70,16 @@ describe.each(FAMILIES)('%s export (transformers.js layout)', (family) => {
     expect(d.tokenizerKind).toMatch(family === 'siglip' ? /^Unigram \(SentencePiece; .*Metaspace\)$/ : /^BPE \(byte fallback; Replace\)$/)
     // SigLIP 2's fixture names the embedding size symbolically; SigLIP's fixes it.
     expect(d.embeddingDim).toBe(family === 'siglip' ? ref.embedDim : null)
+  })
+
+  it("resizes like the processor's PIL squash resize (the stored 8-bit pixels, exactly)", async () => {
+    const d = await describeModel(dirOf(family))
+    for (const im of ref.images) {
+      const ours = resizeAndCrop(await decodeImage(fs.readFileSync(path.join(dirOf(family), im.file))), d.preprocess!)
+      const pil = fs.readFileSync(path.join(dirOf(family), im.pixels))
+      expect([ours.width, ours.height]).toEqual([ref.imageSize, ref.imageSize])
+      expect(Math.max(...Array.from(ours.data, (v, k) => Math.abs(v - pil[k])))).toBe(0)
+    }
   })
 
   it('tokenizes to the Python reference ids: padded to 64 with the pad id, end token kept on truncation, unknowns fused', async () => {
