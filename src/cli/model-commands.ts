@@ -1,6 +1,7 @@
 // `mia models inspect` and `mia models pull`: thin wrappers over the models.* operations.
 import type { Command } from 'commander'
 import type { ModelInspection } from '../shared/contract/models'
+import { scoreRuleText } from '../shared/format'
 import { withEngine, type GlobalOptions } from './engine-session'
 import { action, printJson } from './output'
 import { progressPrinter } from './progress-bar'
@@ -25,7 +26,8 @@ export function inspectionText(m: ModelInspection): string {
     p
       ? `preprocessing  ${p.resize}, ${p.crop ?? 'no crop'}, ${p.interpolation}, mean [${p.mean.join(', ')}], std [${p.std.join(', ')}]; ${p.order} order; from ${p.source ?? 'defaults'}`
       : 'preprocessing  —',
-    `tokenizer      ${m.tokenizer?.file ?? '—'}`,
+    `tokenizer      ${m.tokenizer ? `${m.tokenizer.file}${m.tokenizer.kind ? ` · ${m.tokenizer.kind}` : ''}` : '—'}`,
+    `score          ${scoreRuleText(m.scoreRule)}`,
     ...(m.notes ?? []).map((n) => `note           ${n}`),
     ...(m.problems ?? []).map((e) => `PROBLEM        ${e.message}${e.hint ? ` (${e.hint})` : ''}`)
   ]

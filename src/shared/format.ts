@@ -1,6 +1,6 @@
 // Number, percent, interval and p-value formatting shared by the UI, CSV and LaTeX exports.
 import type { Interval, TprAtFprEntry } from './contract/metrics'
-import type { GpuAdapter } from './contract/models'
+import type { GpuAdapter, ScoreRule } from './contract/models'
 
 /** What a missing or non-finite value prints as. */
 export const NOT_AVAILABLE = 'n/a'
@@ -93,4 +93,12 @@ export function adapterText(a: GpuAdapter): string {
 /** Where a model ran, e.g. "webgpu on SwiftShader Vulkan (software GPU) (google, vulkan, software)" or "cpu". */
 export function providerText(provider: string, adapter: GpuAdapter | null | undefined): string {
   return adapter ? `${provider} on ${adapterText(adapter)}` : provider
+}
+
+/** A model's pairwise score as `mia models inspect` and the Models screen print it (docs/attacks.md "CSA"). */
+export function scoreRuleText(rule: ScoreRule | null | undefined): string {
+  if (rule?.kind !== 'sigmoid') return 'cosine ⟨ê_I, ê_T⟩'
+  const fmt = (v: number): string => v.toPrecision(6)
+  const bias = `${rule.logitBias < 0 ? '−' : '+'} ${fmt(Math.abs(rule.logitBias))}`
+  return `sigmoid(${fmt(Math.exp(rule.logitScale))}·cos ${bias}) (logit_scale ${fmt(rule.logitScale)}, logit_bias ${fmt(rule.logitBias)}; from ${rule.source})`
 }

@@ -11,7 +11,8 @@ import {
   formatSigned,
   formatTprAtFpr,
   formatUnresolvable,
-  nonmembersNeeded
+  nonmembersNeeded,
+  scoreRuleText
 } from '../../src/shared/format'
 
 describe('formatNumber / formatPercent / formatSigned', () => {
@@ -81,5 +82,14 @@ describe('formatCount', () => {
     expect(formatCount(1000)).toBe('1000')
     expect(formatCount(12345)).toBe('12,345')
     expect(formatCount(null)).toBe('n/a')
+  })
+})
+
+describe('scoreRuleText', () => {
+  it("prints CLIP's cosine and SigLIP's sigmoid with exp(t) worked out", () => {
+    expect(scoreRuleText(undefined)).toBe('cosine ⟨ê_I, ê_T⟩')
+    expect(scoreRuleText({ kind: 'sigmoid', logitScale: Math.log(117.33), logitBias: -12.93, source: 'onnx/model.onnx initializers logit_scale, logit_bias' })).toBe(
+      'sigmoid(117.330·cos − 12.9300) (logit_scale 4.76499, logit_bias -12.9300; from onnx/model.onnx initializers logit_scale, logit_bias)'
+    )
   })
 })

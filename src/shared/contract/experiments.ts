@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { BatchSizeSchema, EpochsSchema, LambdaSchema, PatienceSchema, ResamplesSchema, SeedSchema } from './numbers'
 import { AuditSchema } from './audit'
 import { MetricsReportSchema, IntervalSchema, RocPointsSchema } from './metrics'
-import { GpuAdapterSchema } from './models'
+import { GpuAdapterSchema, ScoreRuleSchema } from './models'
 
 /** `imported`: scores another tool computed, stored by `mia metrics --save` (never run by the workbench). */
 export const AttackSchema = z.enum(['csa', 'aea', 'wsa', 'blind', 'qmia', 'loss-grad', 'rank', 'imported'])
@@ -154,6 +154,8 @@ export const ResolvedSpecSchema = ExperimentSpecSchema.extend({
   /** Folder layout (huggingface, openclip, clip-as-service) and variant ('separate', 'combined-fp16', ...) that ran. */
   modelFormat: z.string().nullable().optional(),
   modelVariant: z.string().nullable().optional(),
+  /** The model's pairwise score that CSA reported (SigLIP: sigmoid(exp(t)·cos + b)); absent/null: cosine. */
+  scoreRule: ScoreRuleSchema.nullable().optional(),
   datasetName: z.string(),
   datasetHash: z.string(),
   appVersion: z.string(),

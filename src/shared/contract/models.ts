@@ -6,7 +6,17 @@ import { WorkbenchErrorDataSchema } from './error-schema'
 export const ModelFileSchema = z.object({ path: z.string(), bytes: z.number().int().nonnegative() })
 
 /** Folder layouts the workbench reads without conversion (README "Model layouts"). */
-export const ModelFormatSchema = z.enum(['huggingface', 'openclip', 'clip-as-service'])
+export const ModelFormatSchema = z.enum(['huggingface', 'openclip', 'clip-as-service', 'siglip', 'siglip2'])
+
+/**
+ * The model's own pairwise image–text score (docs/attacks.md "CSA"): CLIP's cosine, or SigLIP's match probability
+ * sigmoid(exp(logitScale) · cos + logitBias) with the trained parameters as the export stores them (`source`).
+ */
+export const ScoreRuleSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('cosine') }),
+  z.object({ kind: z.literal('sigmoid'), logitScale: z.number().finite(), logitBias: z.number().finite(), source: z.string() })
+])
+export type ScoreRule = z.infer<typeof ScoreRuleSchema>
 
 /** A model folder as the registry sees it; `error` is set when it cannot be loaded. */
 export const ModelInfoSchema = z.object({
@@ -35,7 +45,9 @@ export const ModelInfoSchema = z.object({
   /** Facts the user should know (defaults assumed, sizes read from the first batch). */
   notes: z.array(z.string()).optional(),
   /** Every problem found; `error` is the first. */
-  problems: z.array(WorkbenchErrorDataSchema).optional()
+  problems: z.array(WorkbenchErrorDataSchema).optional(),
+  /** The pairwise score CSA reports for this model; absent in descriptions made before it existed (cosine). */
+  scoreRule: ScoreRuleSchema.optional()
 })
 export type ModelInfo = z.infer<typeof ModelInfoSchema>
 
@@ -68,7 +80,14 @@ export const ModelInspectionSchema = ModelInfoSchema.extend({
       std: z.array(z.number())
     })
     .nullable(),
-  tokenizer: z.object({ file: z.string(), contextLength: z.number().int().positive().nullable() }).nullable()
+  tokenizer: z
+    .object({
+      file: z.string(),
+      contextLength: z.number().int().positive().nullable(),
+      /** tokenizer.json's model and normalizer, e.g. "Unigram (SentencePiece, Metaspace)"; absent when unreadable. */
+      kind: z.string().optional()
+    })
+    .nullable()
 })
 export type ModelInspection = z.infer<typeof ModelInspectionSchema>
 

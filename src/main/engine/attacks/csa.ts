@@ -1,5 +1,7 @@
-// CSA, the cosine similarity attack (Ko et al. 2023, docs/attacks.md "CSA"): score = ⟨ê_I, ê_T⟩.
+// CSA, the cosine similarity attack (Ko et al. 2023, docs/attacks.md "CSA"): score = ⟨ê_I, ê_T⟩, or the model's own
+// pairwise score where it has one (SigLIP: sigmoid(exp(t)·⟨ê_I, ê_T⟩ + b)).
 import { WorkbenchError } from '../../../shared/contract/errors'
+import type { ScoreRule } from '../../../shared/contract/models'
 
 function checkShape(name: string, x: ArrayLike<number>, n: number, d: number): void {
   if (x.length !== n * d) {
@@ -47,4 +49,14 @@ export function csaScores(imageEmb: Float32Array, textEmb: Float32Array, n: numb
     out[i] = Math.max(-1, Math.min(1, dot))
   }
   return out
+}
+
+/**
+ * The model's pairwise score from row-wise cosines: SigLIP's match probability sigmoid(exp(t)·cos + b), strictly
+ * increasing in cos (float64 saturates to 1 only above a logit of ~36.7); the cosines themselves under the cosine rule.
+ */
+export function pairwiseScores(cos: Float64Array, rule: ScoreRule | null | undefined): Float64Array {
+  if (!rule || rule.kind === 'cosine') return cos
+  const scale = Math.exp(rule.logitScale)
+  return cos.map((c) => 1 / (1 + Math.exp(-(scale * c + rule.logitBias))))
 }

@@ -1,5 +1,5 @@
 // Public surface of the attacks module: CSA, AEA, WSA (MLP / logistic regression), QMIA, loss + gradient norm, zero-shot rank and the blind baseline.
-export { l2NormalizeRows, csaScores } from './csa'
+export { l2NormalizeRows, csaScores, pairwiseScores } from './csa'
 export { AEA_AGGREGATIONS, aeaCosineVectors, aeaScores, type AeaAggregation } from './aea'
 export {
   WSA_DEFAULT_LAMBDA,

@@ -107,7 +107,7 @@ export class ClipModel {
       // No mask means every position is a token, as Hugging Face assumes when attention_mask is omitted.
       if (io.mask) {
         const m = new BigInt64Array(rows * L).fill(1n)
-        if (mask) m.set(mask.subarray(start * L, (start + count) * L))
+        if (mask && !io.padAttended) m.set(mask.subarray(start * L, (start + count) * L))
         feeds[io.mask] = { data: m, dims: [rows, L] }
       }
       return feeds

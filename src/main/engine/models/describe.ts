@@ -3,7 +3,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { WorkbenchErrorData } from '../../../shared/contract/errors'
 import { WorkbenchError, toErrorData } from '../../../shared/contract/errors'
-import type { ModelInfo } from '../../../shared/contract/models'
+import type { ModelInfo, ScoreRule } from '../../../shared/contract/models'
 import type { ImagePreprocessConfig } from '../preprocess'
 import type { HashCache } from './fingerprint'
 import { fingerprintFiles } from './fingerprint'
@@ -14,6 +14,7 @@ import type { Layout, Precision, Problems, TowerIo, VariantFiles } from './layou
 import { checkTowers, variantMatches } from './layout'
 import type { OnnxFileInfo } from './onnx-info'
 import { readOnnxInfo } from './onnx-info'
+import { scoreRuleOf } from './score-rule'
 import { checkTokenizerFits } from './tokenizer-check'
 
 /** Everything the workbench knows about a model folder; `error` says why it cannot be used. */
@@ -22,7 +23,7 @@ export interface ModelDescription {
   /** Absolute path of the model folder. */
   path: string
   source: 'bundled' | 'user'
-  /** Folder layout as published (Hugging Face, OpenCLIP/immich, clip-as-service). */
+  /** Folder layout as published (Hugging Face, OpenCLIP/immich, clip-as-service, SigLIP, SigLIP 2). */
   format: FormatId | null
   /** The variant described ('separate', 'combined-fp16', ...); null when none was found. */
   variant: string | null
@@ -54,6 +55,10 @@ export interface ModelDescription {
   preprocessOrder: PreprocessOrder | null
   /** Absolute folder holding tokenizer.json. */
   tokenizerDir: string | null
+  /** tokenizer.json's model and normalizer in words (models/tokenizer-check.ts); null when unread. */
+  tokenizerKind: string | null
+  /** The pairwise score CSA reports: cosine, or SigLIP's sigmoid(exp(t)·cos + b) (models/score-rule.ts). */
+  scoreRule: ScoreRule
   /** Files that make up the variant (graphs, external data, tokenizer, preprocessing), relative paths. */
   files: Array<{ path: string; bytes: number }>
   card: Record<string, unknown> | null
@@ -117,6 +122,8 @@ function blank(dir: string, source: 'bundled' | 'user'): ModelDescription {
     preprocessSource: null,
     preprocessOrder: null,
     tokenizerDir: null,
+    tokenizerKind: null,
+    scoreRule: { kind: 'cosine' },
     files: [],
     card: null,
     notes: [],
@@ -237,8 +244,11 @@ async function describeInto(d: ModelDescription, opts: DescribeOptions, problems
   Object.assign(d, { preprocess: { ...c.preprocess, order: c.order }, preprocessSource: c.preprocessSource, preprocessOrder: c.order, tokenizerDir: path.join(dir, c.tokenizerDir) })
   d.notes.push(...c.notes)
   checkSizes(d, c, facts.imageSize, facts.contextLength, problems)
-  await checkTokenizerFits(dir, c.tokenizerDir, facts.text, infos.text ?? infos.combined, problems)
+  d.tokenizerKind = await checkTokenizerFits(dir, c.tokenizerDir, facts.text, infos.text ?? infos.combined, problems)
+  const score = await scoreRuleOf(dir, format, v, variants, graphInfo, d.notes)
+  d.scoreRule = score.rule
   const rels = [...graphs.flatMap((g) => [path.relative(dir, g.file), ...g.externalData.map((e) => path.join(path.dirname(path.relative(dir, g.file)), e))]), ...c.files]
+  if (score.file && !rels.includes(score.file)) rels.push(score.file)
   d.files = await Promise.all(rels.map(async (rel) => ({ path: rel.split(path.sep).join('/'), bytes: (await fs.stat(path.join(dir, rel))).size })))
   d.fingerprint = await fingerprintFiles(dir, rels, opts.hashCache)
 }
@@ -281,6 +291,7 @@ export function toModelInfo(d: ModelDescription, name = d.name): ModelInfo {
     repoId: null,
     revision: null,
     notes: d.notes,
-    problems: d.problems
+    problems: d.problems,
+    scoreRule: d.scoreRule
   }
 }

@@ -35,6 +35,12 @@ export function toModelInspection(d: ModelDescription, name = d.name): ModelInsp
             std: [...p.imageStd]
           }
         : null,
-    tokenizer: d.tokenizerDir ? { file: path.relative(d.path, path.join(d.tokenizerDir, 'tokenizer.json')).split(path.sep).join('/'), contextLength: d.contextLength } : null
+    tokenizer: d.tokenizerDir
+      ? {
+          file: path.relative(d.path, path.join(d.tokenizerDir, 'tokenizer.json')).split(path.sep).join('/'),
+          contextLength: d.contextLength,
+          ...(d.tokenizerKind ? { kind: d.tokenizerKind } : {})
+        }
+      : null
   }
 }

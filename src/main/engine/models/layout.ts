@@ -17,6 +17,8 @@ export interface TowerNames {
   outputs: string[]
   /** Optional mask input (text towers). */
   mask?: string
+  /** The model attends to padding (SigLIP: trained on unmasked 64-token rows), so a mask input is fed all ones. */
+  padAttended?: boolean
   /** How a tower of this layout should look (hint of interface errors); default: the Hugging Face one. */
   hint?: string
 }
@@ -92,6 +94,8 @@ export interface TowerIo {
   inputShape: Array<number | string> | null
   /** Attention-mask input, when the graph takes one. */
   mask: string | null
+  /** Padding is attended to (SigLIP): the mask, if any, is all ones. */
+  padAttended?: boolean
   output: string
   /** Batch size the graph fixes (immich exports often fix 1); null when dynamic. */
   fixedBatch: number | null
@@ -195,6 +199,7 @@ function textTower(dir: string, info: OnnxFileInfo, n: TowerNames, hint: string,
   if (!ids || !out || problems.length > before) return null
   const length = ids.shape?.[1]
   const io: TowerIo = { file: path.relative(dir, info.file), input: ids.name, inputType: ids.type, inputShape: ids.shape, mask: maskName, output: out.name, fixedBatch: fixedBatch(ids.shape) }
+  if (n.padAttended) io.padAttended = true
   return { io, dim: out.dim, length: typeof length === 'number' ? length : null }
 }
 

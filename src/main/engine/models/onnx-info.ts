@@ -2,6 +2,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { WorkbenchError } from '../../../shared/contract/errors'
+import { float16ToFloat32 } from '../float16'
 import { ProtobufError, ProtobufFileReader, WIRE } from './protobuf-reader'
 
 /** One graph input or output: element type as onnxruntime names it, shape with symbolic dims as strings. */
@@ -32,6 +33,8 @@ export interface OnnxFileInfo {
   ops: string[]
   /** Most rows of any rank-2 initializer: a token-embedding table has at least the tokenizer's vocabulary. */
   maxInitializerRows: number
+  /** Values of one-element float initializers by name (e.g. SigLIP's `logit_scale`, `logit_bias`). */
+  scalars: Record<string, number>
 }
 
 // TensorProto.DataType numbers (onnx.proto3) -> onnxruntime-node type names.
@@ -157,12 +160,38 @@ interface Initializer {
   type: string
   dims: number[]
   location: string | null
+  /** float_data (field 4) or raw_data (field 9) of at most 8 bytes: a scalar's value; larger weights are skipped. */
+  small: { floats: number[]; raw: Buffer | null }
+}
+
+async function readSmallData(r: Reader, f: number, w: number, end: number, t: Initializer): Promise<void> {
+  if (f === 4 && w === WIRE.fixed32) {
+    t.small.floats.push((await r.bytes(4)).readFloatLE(0))
+    return
+  }
+  const n = await r.length(end)
+  if (n > 8) {
+    r.pos += n
+    return
+  }
+  const b = await r.bytes(n)
+  if (f === 9) t.small.raw = b
+  else for (let k = 0; k + 4 <= n; k += 4) t.small.floats.push(b.readFloatLE(k))
+}
+
+/** The value of a one-element float32/float16 initializer, or null. */
+function scalarValue(t: Initializer): number | null {
+  if (t.dims.reduce((a, b) => a * b, 1) !== 1) return null
+  if (t.type === 'float32') return t.small.floats[0] ?? (t.small.raw?.length === 4 ? t.small.raw.readFloatLE(0) : null)
+  if (t.type === 'float16' && t.small.raw?.length === 2) return float16ToFloat32(new Uint16Array([t.small.raw.readUInt16LE(0)]))[0]
+  return null
 }
 
 async function readTensorHeader(r: Reader, end: number): Promise<Initializer> {
-  const t: Initializer = { name: '', type: 'unknown', dims: [], location: null }
+  const t: Initializer = { name: '', type: 'unknown', dims: [], location: null, small: { floats: [], raw: null } }
   await fields(r, end, async (f, w) => {
     if (f === 1) t.dims.push(...(await r.int64s(w, end)))
+    else if (f === 4 || (f === 9 && w === WIRE.bytes)) await readSmallData(r, f, w, end, t)
     else if (f === 2 && w === WIRE.varint) t.type = ELEM_TYPES[await r.varint()] ?? 'unknown'
     else if (f === 8) t.name = await str(r, w, end)
     else if (f === 13) {
@@ -219,7 +248,10 @@ function summarise(file: string, bytes: number, head: { ir: number; producer: st
   const weightElements: Record<string, number> = {}
   let parameterCount = 0
   let maxInitializerRows = 0
+  const scalars: Record<string, number> = {}
   for (const init of g.initializers) {
+    const value = scalarValue(init)
+    if (value !== null) scalars[init.name] = value
     if (init.dims.length === 2) maxInitializerRows = Math.max(maxInitializerRows, init.dims[0])
     const n = init.dims.reduce((a, b) => a * b, 1)
     weightElements[init.type] = (weightElements[init.type] ?? 0) + n
@@ -239,7 +271,8 @@ function summarise(file: string, bytes: number, head: { ir: number; producer: st
     weightElements,
     externalData,
     ops: [...g.ops].filter(Boolean).sort(),
-    maxInitializerRows
+    maxInitializerRows,
+    scalars
   }
 }
 

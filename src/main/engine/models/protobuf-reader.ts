@@ -96,6 +96,14 @@ export class ProtobufFileReader {
     return this.buf.toString('utf8', start, start + n)
   }
 
+  /** A copy of the next `n` bytes. */
+  async bytes(n: number): Promise<Buffer> {
+    if (!this.buffered(n)) await this.fill(n)
+    const start = this.pos - this.bufStart
+    this.pos += n
+    return Buffer.from(this.buf.subarray(start, start + n))
+  }
+
   /** Skip a field's payload of the given wire type without reading it. */
   async skip(wire: number, end: number): Promise<void> {
     if (wire === WIRE.varint) await this.varint()

@@ -20,9 +20,36 @@ export function maxTokenId(json: Record<string, unknown>): number | null {
   return max >= 0 ? max : null
 }
 
-/** Add a problem when tokenizer.json yields ids the text graph has no embedding row for. */
-export async function checkTokenizerFits(dir: string, tokenizerDir: string, text: TowerIo | null, graph: OnnxFileInfo | undefined, problems: Problems): Promise<void> {
-  if (!text || !graph) return
+function typeOf(part: unknown): string | null {
+  const t = (part as { type?: unknown } | null | undefined)?.type
+  return typeof t === 'string' ? t : null
+}
+
+/** Types inside a (possibly Sequence) normalizer or pre-tokenizer. */
+function partTypes(part: unknown): string[] {
+  const p = part as { normalizers?: unknown; pretokenizers?: unknown } | null | undefined
+  const inner = Array.isArray(p?.normalizers) ? p.normalizers : Array.isArray(p?.pretokenizers) ? p.pretokenizers : null
+  if (inner) return inner.flatMap(partTypes)
+  const t = typeOf(part)
+  return t ? [t] : []
+}
+
+/**
+ * tokenizer.json in words: "Unigram (SentencePiece; Metaspace)", "BPE (byte fallback; Replace)", "BPE (ByteLevel)".
+ * A Precompiled normalizer is flagged: tokenizers.js applies NFKC in place of its charsmap (rare characters may differ).
+ */
+export function tokenizerKind(json: Record<string, unknown>): string {
+  const model = (json.model ?? {}) as Record<string, unknown>
+  const type = typeof model.type === 'string' ? model.type : Array.isArray(model.vocab) ? 'Unigram' : 'BPE'
+  const traits = [...(type === 'Unigram' ? ['SentencePiece'] : []), ...(model.byte_fallback === true ? ['byte fallback'] : [])]
+  const parts = [...new Set([...partTypes(json.normalizer), ...partTypes(json.pre_tokenizer)])].map((t) => (t === 'Precompiled' ? 'Precompiled (as NFKC)' : t))
+  const inner = [...traits, ...parts].join('; ')
+  return inner ? `${type} (${inner})` : type
+}
+
+/** Add a problem when tokenizer.json yields ids the text graph has no embedding row for; returns its kind (tokenizerKind). */
+export async function checkTokenizerFits(dir: string, tokenizerDir: string, text: TowerIo | null, graph: OnnxFileInfo | undefined, problems: Problems): Promise<string | null> {
+  if (!text || !graph) return null
   const file = path.join(dir, tokenizerDir, 'tokenizer.json')
   let json: Record<string, unknown>
   try {
@@ -36,7 +63,7 @@ export async function checkTokenizerFits(dir: string, tokenizerDir: string, text
         hint: 'Restore the tokenizer.json of the same export.'
       })
     )
-    return
+    return null
   }
   const maxId = maxTokenId(json)
   const rows = graph.maxInitializerRows
@@ -50,4 +77,5 @@ export async function checkTokenizerFits(dir: string, tokenizerDir: string, text
       })
     )
   }
+  return tokenizerKind(json)
 }

@@ -3,7 +3,7 @@ import { throwIfAborted } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { ResolvedSpec } from '../../../shared/contract/experiments'
 import { usesAugmentedViews } from '../../../shared/contract/experiments'
-import { blindBaseline, csaScores, IMAGE_FEATURE_DIM, imageFeatureVector, imageStats, runWsa, type EmbeddingRows, type ImageStats } from '../attacks'
+import { blindBaseline, csaScores, IMAGE_FEATURE_DIM, pairwiseScores, imageFeatureVector, imageStats, runWsa, type EmbeddingRows, type ImageStats } from '../attacks'
 import { crashPoint } from '../crash-point'
 import { readItemImage, type Item } from '../datasets'
 import { scoreLossGrad, scoreQmia, scoreRank } from './attack-scores'
@@ -33,9 +33,12 @@ export async function scoreWithModel(spec: ResolvedSpec, parts: RunItems, emb: E
   const targets = gather(parts.targets, emb, wantViews)
   const reference = gather(parts.reference, emb, wantViews)
   if (spec.attack === 'csa') {
-    const scores = csaScores(targets.image, targets.text, targets.items.length, d)
-    const referenceScores = reference.items.length ? csaScores(reference.image, reference.text, reference.items.length, d) : null
-    return { targets: targets.items, scores, referenceScores, extra: null, report: { views: 1 }, ...basis('csa', referenceScores, scores) }
+    // SigLIP's CSA is its match probability (attacks.md "CSA"): same ranking as the cosine, other thresholds.
+    const rule = emb.scoreRule?.kind === 'sigmoid' ? emb.scoreRule : null
+    const scores = pairwiseScores(csaScores(targets.image, targets.text, targets.items.length, d), rule)
+    const referenceScores = reference.items.length ? pairwiseScores(csaScores(reference.image, reference.text, reference.items.length, d), rule) : null
+    const report = rule ? { views: 1, score: 'sigmoid(exp(logitScale)·cos + logitBias)', logitScale: rule.logitScale, logitBias: rule.logitBias } : { views: 1 }
+    return { targets: targets.items, scores, referenceScores, extra: null, report, ...basis('csa', referenceScores, scores) }
   }
   if (spec.attack === 'aea') {
     const agg = spec.params.aea.aggregation

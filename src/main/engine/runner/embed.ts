@@ -1,4 +1,5 @@
 // The embedding pipeline: hash → cache check → decode/augment/preprocess overlapped with inference → batched store writes.
+import type { ScoreRule } from '../../../shared/contract/models'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { throwIfAborted, WorkbenchError, toErrorData } from '../../../shared/contract/errors'
@@ -47,6 +48,8 @@ export interface EmbeddedItems {
   embedTexts?: (texts: string[]) => Promise<Float32Array>
   computed: { image: number; text: number }
   cached: { image: number; text: number }
+  /** The model's pairwise score (SigLIP's sigmoid rule); absent: cosine, as for precomputed vectors. */
+  scoreRule?: ScoreRule
 }
 
 interface ImageUnit {
@@ -119,6 +122,7 @@ export async function embedItems(req: EmbedRequest): Promise<EmbeddedItems> {
     },
     skipped,
     embedTexts: (texts) => embedStrings(model, fp, store, texts, { signal, emit, batch }),
+    scoreRule: model.description.scoreRule,
     computed: { image: imageWork.length - failedUnits(imageWork, failed), text: textWork.length },
     cached: { image: imageUnits.length - imageWork.length, text: textKeys.length - textWork.length }
   }

@@ -1,4 +1,5 @@
 // From a spec to a plan: resolve model and dataset to fingerprints and hashes, and split the items into their roles.
+import type { ScoreRule } from '../../../shared/contract/models'
 import { WorkbenchError } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { ExperimentSpec, ResolvedSpec, SkippedItem } from '../../../shared/contract/experiments'
@@ -45,7 +46,7 @@ export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: Ab
   if (spec.params.aea.bank.trim() && usesAugmentedViews(spec.attack, spec.params)) parseBank(spec.params.aea.bank)
   const ds = await s.openDataset(spec.dataset, signal)
   await requireTargets(ds, signal)
-  let model: { name: string; fingerprint: string | null; quantized: boolean; format?: string | null; variant?: string | null } | null = null
+  let model: { name: string; fingerprint: string | null; quantized: boolean; format?: string | null; variant?: string | null; scoreRule?: ScoreRule } | null = null
   if (ds.info.embeddings && needsModel(spec)) model = precomputedModel(spec, ds)
   else if (needsModel(spec)) {
     if (!spec.model)
@@ -60,7 +61,7 @@ export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: Ab
     if (d.error) throw new WorkbenchError(d.error)
     // Weights other than fp32 change the scores under attack: the name carries them into every listing and caption.
     const name = d.weights && d.weights !== 'fp32' ? `${d.name}@${d.weights}` : d.name
-    model = { name, fingerprint: d.fingerprint, quantized: d.quantized, format: d.format, variant: d.variant }
+    model = { name, fingerprint: d.fingerprint, quantized: d.quantized, format: d.format, variant: d.variant, scoreRule: d.scoreRule }
     spec = withLogitScale(spec, d.card)
   }
   return {
@@ -72,6 +73,7 @@ export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: Ab
     quantized: model?.quantized ?? false,
     modelFormat: model?.format ?? null,
     modelVariant: model?.variant ?? null,
+    ...(model?.scoreRule?.kind === 'sigmoid' ? { scoreRule: model.scoreRule } : {}),
     datasetName: ds.info.name,
     datasetHash: ds.info.hash,
     appVersion: s.config.appVersion

@@ -5,7 +5,7 @@ import type { TowerNames, VariantFiles } from '../layout'
 export type { TowerNames } from '../layout'
 
 /** Folder layouts the workbench reads without conversion (README "Model layouts"). */
-export type FormatId = 'huggingface' | 'openclip' | 'clip-as-service'
+export type FormatId = 'huggingface' | 'openclip' | 'clip-as-service' | 'siglip' | 'siglip2'
 
 /** The order of resize/crop and RGB conversion: OpenCLIP/OpenAI resize first, Hugging Face converts first. */
 export type PreprocessOrder = 'huggingface' | 'openclip'
@@ -42,4 +42,6 @@ export interface ModelFormat {
   configs(dir: string, graphSize: number | null): Promise<FormatConfigs>
   /** How a folder of this format should look (hint of load errors). */
   hint: string
+  /** The model's pairwise score: SigLIP's sigmoid(exp(t)·cos + b) (models/score-rule.ts finds t and b); default cosine. */
+  pairwise?: 'sigmoid'
 }

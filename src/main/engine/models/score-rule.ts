@@ -1,0 +1,57 @@
+// The model's pairwise score (docs/attacks.md "CSA"): cosine for CLIP; for SigLIP sigmoid(exp(t)·cos + b), with the
+// trained t = logit_scale and b = logit_bias read from the combined graph's initializers or the model card.
+import path from 'node:path'
+import type { ScoreRule } from '../../../shared/contract/models'
+import type { ModelFormat } from './formats'
+import { readJsonObject } from './json-file'
+import type { VariantFiles } from './layout'
+import type { OnnxFileInfo } from './onnx-info'
+
+/** The value of an initializer named `name` or ending in `.name` (exporters may prefix the module path). */
+function scalar(info: OnnxFileInfo, name: string): number | null {
+  const key = Object.keys(info.scalars).find((k) => k === name || k.endsWith(`.${name}`))
+  return key === undefined ? null : info.scalars[key]
+}
+
+function finite(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null
+}
+
+/** Combined graphs to read t and b from: the variant's own, else the folder's combined graph of the same weights. */
+function combinedFiles(variant: VariantFiles, all: VariantFiles[]): string[] {
+  if (variant.combined) return [variant.combined]
+  const same = all.find((v) => v.layout === 'combined' && v.suffix === variant.suffix)
+  return [same, ...all.filter((v) => v.layout === 'combined' && v !== same)].flatMap((v) => (v?.combined ? [v.combined] : []))
+}
+
+/**
+ * The score rule of a described variant and the file it came from (fingerprinted with the model: the scores depend on
+ * it); `read` opens a graph header (cached by the caller). A SigLIP export without t and b anywhere falls back to the
+ * cosine, which ranks pairs identically, and says so in `notes`.
+ */
+export async function scoreRuleOf(
+  dir: string,
+  format: ModelFormat,
+  variant: VariantFiles,
+  all: VariantFiles[],
+  read: (file: string) => Promise<OnnxFileInfo>,
+  notes: string[]
+): Promise<{ rule: ScoreRule; file: string | null }> {
+  if (format.pairwise !== 'sigmoid') return { rule: { kind: 'cosine' }, file: null }
+  for (const rel of combinedFiles(variant, all)) {
+    const info = await read(path.join(dir, rel)).catch(() => null)
+    const t = info && scalar(info, 'logit_scale')
+    const b = info && scalar(info, 'logit_bias')
+    if (t !== null && b !== null) return { rule: { kind: 'sigmoid', logitScale: t, logitBias: b, source: `${rel.split(path.sep).join('/')} initializers logit_scale, logit_bias` }, file: rel }
+  }
+  for (const name of ['model_card.json', 'config.json']) {
+    const json = await readJsonObject(path.join(dir, name)).catch(() => null)
+    const t = finite(json?.logit_scale)
+    const b = finite(json?.logit_bias)
+    if (t !== null && b !== null) return { rule: { kind: 'sigmoid', logitScale: t, logitBias: b, source: `${name} logit_scale, logit_bias` }, file: name }
+  }
+  notes.push(
+    'SigLIP\'s logit_scale and logit_bias were not found (no onnx/model.onnx holding them, nor model_card.json fields): CSA reports the cosine, which ranks items the same (docs/attacks.md "CSA").'
+  )
+  return { rule: { kind: 'cosine' }, file: null }
+}
