@@ -160,7 +160,9 @@ export const ResolvedSpecSchema = ExperimentSpecSchema.extend({
   datasetHash: z.string(),
   appVersion: z.string(),
   /** Fingerprint of the calibration reference model, when there is one. */
-  referenceModelFingerprint: z.string().nullable().optional()
+  referenceModelFingerprint: z.string().nullable().optional(),
+  /** Loss-grad: where the pinned `params.lossGrad.logitScale` was read (the export's initializer, the score rule, the model card). */
+  logitScaleSource: z.string().optional()
 })
 export type ResolvedSpec = z.infer<typeof ResolvedSpecSchema>
 

@@ -14,7 +14,7 @@ import type { Layout, Precision, Problems, TowerIo, VariantFiles } from './layou
 import { checkTowers, variantMatches } from './layout'
 import type { OnnxFileInfo } from './onnx-info'
 import { readOnnxInfo } from './onnx-info'
-import { scoreRuleOf } from './score-rule'
+import { scoreRuleOf, trainedLogitScaleOf } from './score-rule'
 import { checkTokenizerFits } from './tokenizer-check'
 
 /** Everything the workbench knows about a model folder; `error` says why it cannot be used. */
@@ -59,6 +59,8 @@ export interface ModelDescription {
   tokenizerKind: string | null
   /** The pairwise score CSA reports: cosine, or SigLIP's sigmoid(exp(t)·cos + b) (models/score-rule.ts). */
   scoreRule: ScoreRule
+  /** The trained cosine multiplier (exp of the exported logit_scale, or the model card's) and where it was read; null when unstated. */
+  logitScale: { value: number; source: string } | null
   /** Files that make up the variant (graphs, external data, tokenizer, preprocessing), relative paths. */
   files: Array<{ path: string; bytes: number }>
   card: Record<string, unknown> | null
@@ -124,6 +126,7 @@ function blank(dir: string, source: 'bundled' | 'user'): ModelDescription {
     tokenizerDir: null,
     tokenizerKind: null,
     scoreRule: { kind: 'cosine' },
+    logitScale: null,
     files: [],
     card: null,
     notes: [],
@@ -247,6 +250,7 @@ async function describeInto(d: ModelDescription, opts: DescribeOptions, problems
   d.tokenizerKind = await checkTokenizerFits(dir, c.tokenizerDir, facts.text, infos.text ?? infos.combined, problems)
   const score = await scoreRuleOf(dir, format, v, variants, graphInfo, d.notes)
   d.scoreRule = score.rule
+  d.logitScale = await trainedLogitScaleOf(dir, v, variants, graphInfo, score.rule, d.card)
   const rels = [...graphs.flatMap((g) => [path.relative(dir, g.file), ...g.externalData.map((e) => path.join(path.dirname(path.relative(dir, g.file)), e))]), ...c.files]
   if (score.file && !rels.includes(score.file)) rels.push(score.file)
   d.files = await Promise.all(rels.map(async (rel) => ({ path: rel.split(path.sep).join('/'), bytes: (await fs.stat(path.join(dir, rel))).size })))

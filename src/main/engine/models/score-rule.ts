@@ -55,3 +55,26 @@ export async function scoreRuleOf(
   )
   return { rule: { kind: 'cosine' }, file: null }
 }
+
+/**
+ * CLIP's trained temperature as a multiplier of the cosine (loss-grad's InfoNCE logits, docs/attacks.md "Loss +
+ * gradient norm"): exp(t) of a combined graph's `logit_scale` initializer (exporters store the log, as the model
+ * does), else SigLIP's rule, else the model card's `logit_scale` (already a multiplier); null when none states it.
+ */
+export async function trainedLogitScaleOf(
+  dir: string,
+  variant: VariantFiles,
+  all: VariantFiles[],
+  read: (file: string) => Promise<OnnxFileInfo>,
+  rule: ScoreRule,
+  card: Record<string, unknown> | null
+): Promise<{ value: number; source: string } | null> {
+  for (const rel of combinedFiles(variant, all)) {
+    const info = await read(path.join(dir, rel)).catch(() => null)
+    const t = info && scalar(info, 'logit_scale')
+    if (t !== null && Number.isFinite(Math.exp(t))) return { value: Math.exp(t), source: `exp(${rel.split(path.sep).join('/')} initializer logit_scale)` }
+  }
+  if (rule.kind === 'sigmoid') return { value: Math.exp(rule.logitScale), source: `exp(logit_scale) of the score rule (${rule.source})` }
+  const fromCard = finite(card?.logit_scale)
+  return fromCard !== null && fromCard > 0 ? { value: fromCard, source: 'model card logit_scale' } : null
+}

@@ -54,7 +54,7 @@ export function scoreLossGrad(spec: ResolvedSpec, parts: RunItems, emb: Embedded
     emit({
       type: 'log',
       level: 'warn',
-      message: `The model states no logit scale (no model-card "logit_scale"); the loss uses CLIP's saturated value ${DEFAULT_LOGIT_SCALE}. Set it with --logit-scale if the model was trained otherwise.`
+      message: `The model states no logit scale (no logit_scale initializer in a combined graph, no model-card "logit_scale"); the loss uses CLIP's saturated value ${DEFAULT_LOGIT_SCALE}. Set it with --logit-scale if the model was trained otherwise.`
     })
   const nT = targets.items.length
   const image = new Float32Array((nT + reference.items.length) * d)
@@ -77,7 +77,7 @@ export function scoreLossGrad(spec: ResolvedSpec, parts: RunItems, emb: Embedded
     scores: r.scores,
     referenceScores: r.referenceScores,
     extra,
-    report: { ...r.report, logitScaleSource: p.logitScale === null ? 'default' : 'spec or model card', extra: ['loss', 'gradNorm'] }
+    report: { ...r.report, logitScaleSource: p.logitScale === null ? 'default' : (spec.logitScaleSource ?? 'the spec (--logit-scale)'), extra: ['loss', 'gradNorm'] }
   }
 }
 

@@ -62,7 +62,7 @@ export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: Ab
     // Weights other than fp32 change the scores under attack: the name carries them into every listing and caption.
     const name = d.weights && d.weights !== 'fp32' ? `${d.name}@${d.weights}` : d.name
     model = { name, fingerprint: d.fingerprint, quantized: d.quantized, format: d.format, variant: d.variant, scoreRule: d.scoreRule }
-    spec = withLogitScale(spec, d.card)
+    spec = withLogitScale(spec, d.logitScale)
   }
   return {
     ...spec,
@@ -80,11 +80,13 @@ export async function resolveSpec(s: Services, spec: ExperimentSpec, signal?: Ab
   }
 }
 
-/** Loss-grad: pin the model card's trained logit scale in the spec (so the record states it) unless the user gave one. */
-function withLogitScale(spec: ExperimentSpec, card: Record<string, unknown> | null): ExperimentSpec {
-  const fromCard = card?.logit_scale
-  if (spec.attack !== 'loss-grad' || spec.params.lossGrad.logitScale !== null || typeof fromCard !== 'number' || !(fromCard > 0)) return spec
-  return { ...spec, params: { ...spec.params, lossGrad: { ...spec.params.lossGrad, logitScale: fromCard } } }
+/** Loss-grad: pin the model's trained logit scale (read from the export or its card) in the spec, with where it came from, unless the user gave one. */
+function withLogitScale(spec: ExperimentSpec, trained: { value: number; source: string } | null): ExperimentSpec & { logitScaleSource?: string } {
+  if (spec.attack !== 'loss-grad' || !trained) return spec
+  const given = spec.params.lossGrad.logitScale
+  if (given === null) return { ...spec, params: { ...spec.params, lossGrad: { ...spec.params.lossGrad, logitScale: trained.value } }, logitScaleSource: trained.source }
+  // A rerun of a pinned record gives the same value back: keep saying where it came from.
+  return given === trained.value ? { ...spec, logitScaleSource: trained.source } : spec
 }
 
 /** The calibration reference model's fingerprint; only CSA and AEA calibrate. */

@@ -44,7 +44,13 @@ describe('describeModel', () => {
     expect(d.error).toBeNull()
     expect(d).toMatchObject({ layout: 'combined', precision: 'fp16', hasAttentionMask: true, embeddingDim: 16, contextLength: 77 })
     expect(d.parameterCount).toBe(ref.parameterCount.total - 1)
+    // Loss-grad's temperature comes from the export: exp of the graph's logit_scale initializer (CLIP's initial
+    // ln(1/0.07), rounded to fp16 here), not a default.
+    expect(d.logitScale!.source).toMatch(/^exp\(onnx\/model_fp16\.onnx initializer logit_scale\)$/)
+    expect(d.logitScale!.value).toBeCloseTo(1 / 0.07, 1)
     const separate = await describeModel(TINY_DIR)
+    // The separate towers hold no logit_scale: the folder's combined graph of the same model states it for them.
+    expect(separate.logitScale).toEqual(d.logitScale)
     expect(d.fingerprint).not.toBe(separate.fingerprint)
   })
 
