@@ -73,7 +73,12 @@ function refuseTakenName(s: Services, dir: string, name: string, addedAt: string
 /** Describe a folder (a path, or `DIR@variant`) without registering it, with every problem found. */
 export async function inspectModelOp(s: Services, input: { path: string; variant?: string }): Promise<OpOutput<'models.inspect'>> {
   const { dir, variant } = parseModelRef(s.resolveModel(input.path))
-  return toModelInspection(await s.models.describe(dir, { variant: input.variant ?? variant }))
+  // An added model inspected by its name is shown under that name, not the folder's.
+  const named = s
+    .store()
+    .models.list()
+    .find((e) => e.name === parseModelRef(input.path).dir && e.path === dir)
+  return toModelInspection(await s.models.describe(dir, { variant: input.variant ?? variant }), named?.name)
 }
 
 /** Load the folder's tokenizer and tokenize one caption, as an embed would; throws `bad-model` naming the folder. */
