@@ -36,10 +36,21 @@ interface DbRunLog {
 
 const clip = (text: string): string => (text.length > RUN_LOG_LIMITS.messageChars ? `${text.slice(0, RUN_LOG_LIMITS.messageChars - 1)}…` : text)
 
+/** A progress event as JSON keeps it: a non-finite rate or ETA (JSON would write null, which no schema reads) is left out. */
+function storable(e: ProgressEvent): ProgressEvent {
+  const { rate, etaSeconds, message, ...rest } = e
+  return {
+    ...rest,
+    ...(rate !== undefined && Number.isFinite(rate) ? { rate } : {}),
+    ...(etaSeconds !== undefined && Number.isFinite(etaSeconds) ? { etaSeconds } : {}),
+    ...(message !== undefined ? { message: clip(message) } : {})
+  }
+}
+
 /** The log within the limits: the newest log lines, the first skipped items, every message clipped. */
 export function boundedRunLog(log: RunLog): RunLog {
   return {
-    progress: log.progress.map((e) => (e.message === undefined ? e : { ...e, message: clip(e.message) })),
+    progress: log.progress.map(storable),
     log: log.log.slice(-RUN_LOG_LIMITS.log).map((e) => ({ ...e, message: clip(e.message) })),
     skipped: log.skipped.slice(0, RUN_LOG_LIMITS.skipped).map((e) => ({ ...e, message: clip(e.message), ...(e.hint === undefined ? {} : { hint: clip(e.hint) }) }))
   }

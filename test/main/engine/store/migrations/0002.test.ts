@@ -35,7 +35,10 @@ describe('migration 0002 (v1 -> v2): run logs', () => {
 
     const long = 'x'.repeat(5000)
     const chatty: RunLog = {
-      progress: [{ type: 'progress', phase: 'embedding', done: 3, total: 9, message: long }],
+      progress: [
+        { type: 'progress', phase: 'embedding', done: 3, total: 9, message: long },
+        { type: 'progress', phase: 'scoring', done: 0, total: 9, rate: Infinity, etaSeconds: NaN }
+      ],
       log: Array.from({ length: 1000 }, (_, i) => ({ type: 'log' as const, level: 'info' as const, message: `line ${i}` })),
       skipped: Array.from({ length: 2000 }, (_, i) => ({ type: 'item-skipped' as const, itemId: `i${i}`, code: 'bad-item', message: long }))
     }
@@ -49,6 +52,7 @@ describe('migration 0002 (v1 -> v2): run logs', () => {
     expect(saved.skipped[0].message).toHaveLength(RUN_LOG_LIMITS.messageChars)
     expect(saved.progress[0]).toMatchObject({ phase: 'embedding', done: 3, total: 9 })
     expect(saved.progress[0].message).toHaveLength(RUN_LOG_LIMITS.messageChars)
+    expect(saved.progress[1]).toStrictEqual({ type: 'progress', phase: 'scoring', done: 0, total: 9 })
     const bytes = store.db.prepare<{ n: number }>('t', 'SELECT length(events) AS n FROM run_logs').get()!.n
     expect(bytes).toBeLessThan((RUN_LOG_LIMITS.log + RUN_LOG_LIMITS.skipped + 10) * (RUN_LOG_LIMITS.messageChars + 200))
 
