@@ -97,6 +97,14 @@ module.exports = {
       to: { path: '^src/main/engine/ops/' }
     },
     {
+      name: 'rings-through-engine-entries',
+      severity: 'error',
+      comment:
+        'The CLI and the server reach the engine through its public entries only: index.ts (the engine) and ring-api.ts (config, cache merge, scores files); the engine itself runs behind src/main/host.',
+      from: { path: '^src/(cli|server)/' },
+      to: { path: '^src/main/engine/', pathNot: '^src/main/engine/(index|ring-api)\\.ts$' }
+    },
+    {
       name: 'src-never-imports-tests',
       severity: 'error',
       comment: 'The product never depends on test code, benchmarks or tools.',

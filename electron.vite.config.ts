@@ -6,12 +6,14 @@ import { META_CONTENT_SECURITY_POLICY } from './src/shared/csp'
 
 const nativeModules = ['better-sqlite3', 'onnxruntime-node', 'sharp', 'electron']
 
-// Worker-thread entries of the engine (src/main/engine/wasm/threads.ts, moduleEntry): each is built to
+// Worker-thread entries of the engine (src/main/engine/worker-threads.ts, moduleEntry): each is built to
 // out/main/<name>.js, where the bundled engine (out/main/chunks/) finds it.
 const workerEntries = {
   'bootstrap-worker': resolve('src/main/engine/metrics/bootstrap-worker.ts'),
   // The preprocessing pool's worker (src/main/engine/runner/preprocess-pool.ts finds it beside the bundle).
-  'preprocess-worker': resolve('src/main/engine/runner/preprocess-worker.ts')
+  'preprocess-worker': resolve('src/main/engine/runner/preprocess-worker.ts'),
+  // The blind baseline's folds (src/main/engine/runner/blind-thread.ts), off the engine thread.
+  'blind-worker': resolve('src/main/engine/runner/blind-worker.ts')
 }
 
 export default defineConfig({

@@ -56,7 +56,10 @@ function bundle() {
   const entries = [
     `main=${path.join(root, 'src/cli/main.ts')}`,
     `worker-bootstrap=${path.join(root, 'src/main/host/worker-entry.ts')}`,
-    `preprocess-worker=${path.join(root, 'src/main/engine/runner/preprocess-worker.ts')}`
+    `preprocess-worker=${path.join(root, 'src/main/engine/runner/preprocess-worker.ts')}`,
+    // Found beside the engine by src/main/engine/worker-threads.ts (moduleEntry, .mjs).
+    `bootstrap-worker=${path.join(root, 'src/main/engine/metrics/bootstrap-worker.ts')}`,
+    `blind-worker=${path.join(root, 'src/main/engine/runner/blind-worker.ts')}`
   ]
   execFileSync(
     esbuild,

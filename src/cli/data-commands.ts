@@ -1,6 +1,6 @@
 // `mia embed` and `mia cache merge`: embeddings in and out of the workspace cache.
 import type { Command } from 'commander'
-import { mergeDatabases, mergeSourceDb, mergeTargetDb, workspaceDbPath } from '../main/engine/store'
+import { mergeDatabases, mergeSourceDb, mergeTargetDb, workspaceDbPath } from '../main/engine/ring-api'
 import { WorkbenchError } from '../shared/contract/errors'
 import { BatchSizeSchema, SeedSchema } from '../shared/contract/numbers'
 import { cliConfig, withEngine, type GlobalOptions } from './engine-session'

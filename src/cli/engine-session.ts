@@ -1,6 +1,6 @@
 // Starts the engine worker for one CLI command and always stops it afterwards.
 import path from 'node:path'
-import { sourceConfig, type EngineConfig } from '../main/engine/config'
+import { sourceConfig, type EngineConfig } from '../main/engine/ring-api'
 import { startEngineWorker } from '../main/host/worker-host'
 import type { EngineClient } from '../main/host/client'
 import type { ProviderChoice } from '../shared/contract/models'

@@ -2,7 +2,7 @@
 import path from 'node:path'
 import { Command, Option } from 'commander'
 // config, not the engine index: the engine itself loads in the worker, and loading it here too doubled start-up.
-import { REPO_ROOT, sourceConfig } from '../main/engine/config'
+import { REPO_ROOT, sourceConfig } from '../main/engine/ring-api'
 import { BatchSizeSchema, PortSchema, ThreadsSchema } from '../shared/contract/numbers'
 import type { AppInfo } from '../shared/contract/operations'
 import { ProviderChoiceSchema } from '../shared/contract/models'

@@ -57,10 +57,11 @@ export function registerModelsCommands(program: Command, globals: () => GlobalOp
   models
     .command('add <dir>')
     .description('add a model folder so runs, the app and browser mode can use it by name')
+    .option('--name <name>', "the name to use it by (default: the one its files give); a bundled model's name is refused")
     .option('--json', 'print JSON')
     .action(
-      action(async (dir: string, o: { json?: boolean }) => {
-        const info = await withEngine(globals(), (c) => c.invoke('models.add', { path: dir }))
+      action(async (dir: string, o: { name?: string; json?: boolean }) => {
+        const info = await withEngine(globals(), (c) => c.invoke('models.add', { path: dir, ...(o.name !== undefined ? { name: o.name } : {}) }))
         if (o.json) return printJson(info)
         write([...describe(info), `added as "${info.name}": use --model ${info.name}`])
       }, hasJson)

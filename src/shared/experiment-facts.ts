@@ -77,8 +77,23 @@ export function labelsOf(items: ReadonlyArray<{ name: string; spec: SpecLike }>)
   })
 }
 
-/** The automatic name of an experiment: attack, model, dataset and the parameters that usually vary. */
-export function automaticName(spec: SpecLike, model: string | null, dataset: string): string {
+/**
+ * The automatic name of an experiment: attack, model, dataset, the parameters that usually vary and, when a run used
+ * another execution provider than the CPU, that provider (GPU kernels round differently, so the scores may differ).
+ */
+export function automaticName(spec: SpecLike, model: string | null, dataset: string, provider?: string | null): string {
   const facts = paramFacts(spec).filter((f) => f.key === 'lambda' || f.key === 'bank' || f.key === 'aggregation' || (f.key === 'seed' && f.value !== '0'))
-  return [spec.attack.toUpperCase(), model, dataset, ...facts.map((f) => `${f.label} ${f.value}`)].filter(Boolean).join(' · ')
+  const ran = provider && provider !== 'cpu' ? [`provider ${provider}`] : []
+  return [spec.attack.toUpperCase(), model, dataset, ...facts.map((f) => `${f.label} ${f.value}`), ...ran].filter(Boolean).join(' · ')
+}
+
+/**
+ * The name an experiment takes once a run knows its provider: its automatic name with that provider, or null when the
+ * name stays (the user named it, or it already says so). A resumed run on the CPU drops an earlier run's provider.
+ */
+export function nameAfterRun(current: string, spec: SpecLike & { modelName: string | null; datasetName: string }, provider: string | null): string | null {
+  const base = automaticName(spec, spec.modelName, spec.datasetName)
+  if (current !== base && !current.startsWith(`${base} · provider `)) return null
+  const next = automaticName(spec, spec.modelName, spec.datasetName, provider)
+  return next === current ? null : next
 }

@@ -140,9 +140,10 @@ describe('exports', () => {
 describe('models and datasets', () => {
   it('adds, inspects and removes a model folder by name', () => {
     const folder = path.resolve('resources/models/demo-clip-s')
-    const added = JSON.parse(ok(['models', 'add', folder, '--json']).stdout) as { name: string; path: string; fingerprint: string }
-    expect(added.path).toBe(folder)
-    // The added folder may share the bundled model's name; the added one is the one meant.
+    // A bundled model's name is refused (--model would find the bundled one); --name gives the folder its own.
+    expect(mia(['models', 'add', folder]).stderr).toMatch(/is the bundled model "demo-clip-s"/)
+    const added = JSON.parse(ok(['models', 'add', folder, '--name', 'my-demo', '--json']).stdout) as { name: string; path: string; fingerprint: string }
+    expect(added).toMatchObject({ path: folder, name: 'my-demo' })
     const inspected = ok(['models', 'inspect', added.name]).stdout
     expect(inspected.split('\n')[0]).toBe(`${added.name}  (${folder})`)
     expect(inspected).toMatch(new RegExp(`^fingerprint +${added.fingerprint}$`, 'm'))

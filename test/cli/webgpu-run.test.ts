@@ -16,6 +16,7 @@ const LVP = '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json'
 
 /** The `mia run --json` keys this suite reads (src/cli/experiment-commands.ts runSummary). */
 interface RunSummary {
+  name: string
   metrics: { n: unknown; auc: number; tprAtFpr: unknown } | null
   provider: string | null
   adapter: GpuAdapter | null
@@ -70,6 +71,9 @@ describe.skipIf(skip)('mia on the WebGPU provider (SwiftShader)', { timeout: 600
     expect(gpu.adapter).toMatchObject({ architecture: 'swiftshader' })
     expect(gpu.fallbackReason).toBeNull()
     expect(cpu.provider).toBe('cpu')
+    // Names include what differs (issue 21): the provider that ran, when it is not the CPU.
+    expect(gpu.name).toBe(`${cpu.name} · provider webgpu`)
+    expect(cpu.name).not.toMatch(/provider/)
     expect(gpu.embeddings?.computed).toBeGreaterThan(0)
     const [g, c] = [gpu.metrics!, cpu.metrics!]
     expect(g.n).toEqual(c.n)

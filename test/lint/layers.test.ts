@@ -47,7 +47,12 @@ const PROBES: Record<string, string> = {
   'src/renderer/src/stores/probe.ts': "import { run } from '../../../main/engine/runner/run'\nexport const store = run\n",
   'src/renderer/src/stores/allowed.ts': "import { chart } from '../../../shared/charts/probe'\nexport const allowed = chart\n",
   'src/main/host/probe.ts': "import { program } from '../../cli/main'\nexport const host = program\n",
-  'src/cli/main.ts': 'export const program = 1\n'
+  'src/cli/main.ts': 'export const program = 1\n',
+  'src/cli/probe.ts': "import { run } from '../main/engine/runner/run'\nexport const cli = run\n",
+  'src/cli/allowed.ts': "import { db } from '../main/engine/ring-api'\nimport { engine } from '../main/engine/index'\nexport const allowed = [db, engine]\n",
+  'src/main/engine/ring-api.ts': "export { db } from './store/database'\n",
+  'src/main/engine/index.ts': 'export const engine = 1\n',
+  'src/server/probe.ts': "import { items } from '../main/engine/store/items'\nexport const server = items\n"
 }
 
 describe('npm run lint: import layers (dependency-cruiser)', () => {
@@ -71,12 +76,16 @@ describe('npm run lint: import layers (dependency-cruiser)', () => {
     expect(by('runner-below-ops')).toEqual([['src/main/engine/runner/run.ts', 'src/main/engine/ops/op.ts']])
     expect(by('renderer-through-contract')).toEqual([['src/renderer/src/stores/probe.ts', 'src/main/engine/runner/run.ts']])
     expect(by('host-below-rings')).toEqual([['src/main/host/probe.ts', 'src/cli/main.ts']])
+    expect(by('rings-through-engine-entries')).toEqual([
+      ['src/cli/probe.ts', 'src/main/engine/runner/run.ts'],
+      ['src/server/probe.ts', 'src/main/engine/store/items.ts']
+    ])
     expect(by('no-circular')).toEqual([['src/main/engine/datasets/a.ts', 'src/main/engine/datasets/b.ts']])
   })
 
-  it('lets the allowed imports through: session.ts → onnxruntime-node, database.ts → better-sqlite3, renderer → shared', () => {
+  it('lets the allowed imports through: session.ts → onnxruntime-node, database.ts → better-sqlite3, renderer → shared, CLI → engine entries', () => {
     const froms = new Set(result.violations.map((v) => v.from))
-    for (const file of ['src/main/engine/models/session.ts', 'src/main/engine/store/database.ts', 'src/renderer/src/stores/allowed.ts', 'src/main/engine/ops/op.ts'])
+    for (const file of ['src/main/engine/models/session.ts', 'src/main/engine/store/database.ts', 'src/renderer/src/stores/allowed.ts', 'src/main/engine/ops/op.ts', 'src/cli/allowed.ts'])
       expect(froms.has(file)).toBe(false)
   })
 })

@@ -1,7 +1,7 @@
 // Experiment facts: what each attack's parameters are, what tells experiments apart, and automatic names (issue 21).
 import { describe, expect, it } from 'vitest'
 import { ExperimentSpecSchema } from '../../src/shared/contract/experiments'
-import { automaticName, distinguishingFacts, labelsOf, paramFacts } from '../../src/shared/experiment-facts'
+import { automaticName, distinguishingFacts, labelsOf, nameAfterRun, paramFacts } from '../../src/shared/experiment-facts'
 
 const spec = (attack: 'csa' | 'aea' | 'wsa' | 'blind', params: Record<string, unknown> = {}) => ExperimentSpecSchema.parse({ dataset: 'd', attack, params })
 
@@ -33,5 +33,20 @@ describe('experiment facts', () => {
     expect(automaticName(spec('wsa', { wsa: { lambda: 2 }, seed: 3 }), 'm', 'd')).toBe('WSA · m · d · λ 2 · seed 3')
     expect(automaticName(spec('aea'), 'm', 'd')).toBe('AEA · m · d · bank default (K = 10) · aggregation mean')
     expect(automaticName(spec('blind'), null, 'd')).toBe('BLIND · d')
+  })
+
+  it('automatic names carry the provider that ran when it is not the CPU; a name the user gave stays', () => {
+    const wsa = { ...spec('wsa', { wsa: { lambda: 2 } }), modelName: 'm', datasetName: 'd' }
+    expect(automaticName(wsa, 'm', 'd', 'cuda')).toBe('WSA · m · d · λ 2 · provider cuda')
+    expect(automaticName(wsa, 'm', 'd', 'cpu')).toBe('WSA · m · d · λ 2')
+    expect(nameAfterRun('WSA · m · d · λ 2', wsa, 'webgpu')).toBe('WSA · m · d · λ 2 · provider webgpu')
+    expect(nameAfterRun('WSA · m · d · λ 2', wsa, 'cpu')).toBeNull()
+    expect(nameAfterRun('WSA · m · d · λ 2', wsa, null)).toBeNull()
+    // A resumed run: the provider it ran on now replaces the earlier one, or drops it on the CPU.
+    expect(nameAfterRun('WSA · m · d · λ 2 · provider cuda', wsa, 'webgpu')).toBe('WSA · m · d · λ 2 · provider webgpu')
+    expect(nameAfterRun('WSA · m · d · λ 2 · provider cuda', wsa, 'cpu')).toBe('WSA · m · d · λ 2')
+    expect(nameAfterRun('WSA · m · d · λ 2 · provider cuda', wsa, 'cuda')).toBeNull()
+    expect(nameAfterRun('my sweep, λ 2', wsa, 'cuda')).toBeNull()
+    expect(nameAfterRun('WSA · m · d · λ 3', wsa, 'cuda')).toBeNull()
   })
 })

@@ -18,6 +18,18 @@ export const ScoreRuleSchema = z.discriminatedUnion('kind', [
 ])
 export type ScoreRule = z.infer<typeof ScoreRuleSchema>
 
+/**
+ * The name an added model is known by (`--model NAME`): not a path and no `@` (that starts a variant), so the name can
+ * never be read as a folder or a variant (engine/services.ts resolveModel).
+ */
+export const ModelNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[^/\\@]+$/, 'a model name holds no "/", "\\" or "@"')
+  .refine((n) => !n.startsWith('.'), 'a model name does not start with "."')
+
 /** A model folder as the registry sees it; `error` is set when it cannot be loaded. */
 export const ModelInfoSchema = z.object({
   name: z.string(),

@@ -15,7 +15,7 @@ import {
 } from './experiments'
 import { EmbedSummarySchema, ExportFileSchema, FigureDrawOptionsSchema, FigureFormatSchema, FigureKindSchema, TableFormatSchema, TableOptionsSchema, ViewPreviewSchema } from './exports'
 import { MetricsReportSchema, PairedComparisonSchema } from './metrics'
-import { CapabilitiesSchema, ModelInfoSchema, ModelInspectionSchema } from './models'
+import { CapabilitiesSchema, ModelInfoSchema, ModelInspectionSchema, ModelNameSchema } from './models'
 
 /** Definition of one operation; `long` ones stream events and honour cancellation. */
 export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -59,7 +59,8 @@ export const operations = {
     summary: 'Bundled and user-added models with architecture facts, fingerprint and load errors.'
   }),
   'models.add': op({
-    input: z.object({ path: ref }).strict(),
+    /** `name` overrides the one the folder's files give; a bundled model's name is refused either way. */
+    input: z.object({ path: ref, name: ModelNameSchema.optional() }).strict(),
     output: ModelInfoSchema,
     long: false,
     summary: 'Register a model folder (Hugging Face ONNX, OpenCLIP/immich or clip-as-service layout) and describe it.'

@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os'
 import type { Worker } from 'node:worker_threads'
 import { WorkbenchError } from '../../../shared/contract/errors'
-import { moduleEntry, startWorker as startThread, type WorkerScript } from '../wasm'
+import { moduleEntry, startWorker as startThread, type WorkerScript } from '../worker-threads'
 import { abortJob, completedCount, completeMissing, planFor, runShare, type ResampleJob } from './resample-share'
 
 /** Below this many item-resamples one thread finishes in about the time a worker takes to start. */

@@ -39,7 +39,7 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
   const handlers: Handlers = {
     'app.info': async () => appInfo(config),
     'models.list': async () => listModelsOp(s),
-    'models.add': async (i) => addModelOp(s, i.path),
+    'models.add': async (i) => addModelOp(s, i),
     'models.inspect': async (i) => inspectModelOp(s, i),
     'models.pull': async (i, c) => pullModelOp(s, i, c),
     'models.remove': async (i) => removeModelOp(s, i.path),

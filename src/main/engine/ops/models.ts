@@ -2,7 +2,7 @@
 import path from 'node:path'
 import { WorkbenchError, toErrorData } from '../../../shared/contract/errors'
 import type { OpOutput } from '../../../shared/contract/operations'
-import type { Services } from '../services'
+import { listDirs, type Services } from '../services'
 import { listModels, parseModelRef, toModelInfo, toModelInspection } from '../models'
 import { loadTokenizer, tokenize } from '../preprocess'
 import type { EventSink } from '../../../shared/contract/events'
@@ -32,29 +32,53 @@ export async function listModelsOp(s: Services): Promise<OpOutput<'models.list'>
 
 /**
  * Register a folder, only once it passes every check describing it runs (layout, graphs, preprocessing, fingerprint)
- * plus a tokenizer probe: a broken folder is refused with the reason now, not at embed time (issue 16).
+ * plus a tokenizer probe: a broken folder is refused with the reason now, not at embed time (issue 16). Its name is
+ * `name` or the files' own; a bundled model's name is refused, since `--model NAME` would find the bundled one.
  */
-export async function addModelOp(s: Services, folder: string): Promise<OpOutput<'models.add'>> {
-  const dir = path.resolve(folder)
+export async function addModelOp(s: Services, input: { path: string; name?: string }): Promise<OpOutput<'models.add'>> {
+  const dir = path.resolve(input.path)
   const description = await s.models.describe(dir, { source: 'user' })
   if (description.error) throw new WorkbenchError({ ...description.error, item: description.error.item ?? dir })
   await probeTokenizer(dir, description.contextLength)
-  const name = uniqueName(
-    description.name,
-    s
-      .store()
-      .models.list()
-      .filter((e) => e.path !== dir)
-      .map((e) => e.name)
-  )
+  const others = s
+    .store()
+    .models.list()
+    .filter((e) => e.path !== dir)
+  const name =
+    input.name ??
+    uniqueName(
+      description.name,
+      others.map((e) => e.name)
+    )
+  refuseTakenName(s, dir, name, input.name !== undefined ? others.find((e) => e.name === name)?.path : undefined)
   s.store().models.add({ path: dir, name, fingerprint: description.fingerprint })
   return toModelInfo(description, name)
+}
+
+/** A name that a bundled model has (or, given explicitly, another added folder has) would make `--model NAME` ambiguous. */
+function refuseTakenName(s: Services, dir: string, name: string, addedAt: string | undefined): void {
+  const bundled = listDirs(s.bundledModelsDir).includes(name)
+  if (!bundled && addedAt === undefined) return
+  const itself = bundled && dir === path.join(s.bundledModelsDir, name)
+  throw new WorkbenchError({
+    code: 'invalid-input',
+    item: name,
+    message: itself
+      ? `${dir} is the bundled model "${name}"; it needs no adding.`
+      : `The name "${name}" is taken by ${bundled ? 'a bundled model' : `the added model at ${addedAt}`}, so --model ${name} would not find ${dir}.`,
+    hint: itself ? `Use --model ${name}.` : `Give the folder another name: mia models add ${dir} --name <other-name>.`
+  })
 }
 
 /** Describe a folder (a path, or `DIR@variant`) without registering it, with every problem found. */
 export async function inspectModelOp(s: Services, input: { path: string; variant?: string }): Promise<OpOutput<'models.inspect'>> {
   const { dir, variant } = parseModelRef(s.resolveModel(input.path))
-  return toModelInspection(await s.models.describe(dir, { variant: input.variant ?? variant }))
+  // An added model inspected by its name is shown under that name, not the folder's.
+  const named = s
+    .store()
+    .models.list()
+    .find((e) => e.name === parseModelRef(input.path).dir && e.path === dir)
+  return toModelInspection(await s.models.describe(dir, { variant: input.variant ?? variant }), named?.name)
 }
 
 /** Load the folder's tokenizer and tokenize one caption, as an embed would; throws `bad-model` naming the folder. */

@@ -1,16 +1,17 @@
 // The run registry: experiment runs belong to the engine, not to the caller that started them (issue 21).
 // A page that reloads or closes only stops following; it re-attaches to the live run and sees what it missed.
+// What a run says is also written to the workspace (store/run-logs.ts), so a restarted engine replays it.
 import { WorkbenchError } from '../../../shared/contract/errors'
 import type { EventSink, ItemSkippedEvent, LogEvent, Phase, ProgressEvent, WorkbenchEvent } from '../../../shared/contract/events'
 import type { ExperimentRecord } from '../../../shared/contract/experiments'
 import { requireRow, toRecord } from '../runner/record'
 import type { Services } from '../services'
+import { RUN_LOG_LIMITS, type RunLog } from '../store'
 
-/** Events a run keeps for followers who attach later: bounded so a broken dataset cannot grow them without limit. */
-const MAX_SKIPPED = 500
-const MAX_LOG = 300
-/** Finished runs whose events stay replayable, newest kept. */
+/** Finished runs whose events stay in memory, newest kept; older ones replay from the store. */
 const MAX_FINISHED = 50
+/** How often a live run's log is written to the store (its end is always written): a crash loses at most this much. */
+const SAVE_INTERVAL_MS = 1000
 
 /** What a run has said so far: the latest progress of each phase, the log and the first skipped items. */
 interface RunEvents {
@@ -27,6 +28,9 @@ interface Run {
   /** Settles when the run ends; rejects with its error (cancelled, failed). */
   done: Promise<ExperimentRecord>
   live: boolean
+  startedAt: number
+  /** The pending write of the run log, if one is scheduled. */
+  saveTimer: NodeJS.Timeout | null
 }
 
 /** How a follower's call ended: the stored record and whether a live run was followed. */
@@ -51,9 +55,19 @@ export class RunRegistry {
     const current = this.runs.get(id)
     if (current?.live) return { started: false }
     requireRow(this.s.store(), id)
-    const run: Run = { id, controller: new AbortController(), events: { progress: new Map(), log: [], skipped: [] }, followers: new Set(), done: Promise.resolve(null as never), live: true }
+    const run: Run = {
+      id,
+      controller: new AbortController(),
+      events: { progress: new Map(), log: [], skipped: [] },
+      followers: new Set(),
+      done: Promise.resolve(null as never),
+      live: true,
+      startedAt: Date.now(),
+      saveTimer: null
+    }
     const emit: EventSink = (event) => {
       remember(run.events, event)
+      this.saveSoon(run)
       for (const f of run.followers) f(event)
     }
     this.runs.delete(id)
@@ -63,6 +77,7 @@ export class RunRegistry {
     run.done = this.tail
       .then(() => this.begin(run, emit))
       .finally(() => {
+        this.save(run)
         run.live = false
         run.followers.clear()
         this.prune()
@@ -88,8 +103,14 @@ export class RunRegistry {
    */
   async follow(id: string, emit: EventSink, signal?: AbortSignal): Promise<Followed> {
     const run = this.runs.get(id)
-    if (!run) return { record: toRecord(requireRow(this.s.store(), id)), followed: false }
-    replay(run.events, emit)
+    if (!run) {
+      const record = toRecord(requireRow(this.s.store(), id))
+      // A run of an earlier engine (a restarted server or app), or one pruned from memory: as the store kept it.
+      const stored = this.s.store().runLogs.get(id)
+      if (stored) replay(stored, emit)
+      return { record, followed: false }
+    }
+    replay(snapshot(run.events), emit)
     if (!run.live) return { record: toRecord(requireRow(this.s.store(), id)), followed: false }
     run.followers.add(emit)
     try {
@@ -118,7 +139,7 @@ export class RunRegistry {
     if (signal?.aborted) onAbort()
     signal?.addEventListener('abort', onAbort, { once: true })
     // What the run said before this call could listen (its first synchronous steps, or a run joined midway).
-    replay(run.events, emit)
+    replay(snapshot(run.events), emit)
     run.followers.add(emit)
     try {
       return await run.done
@@ -148,6 +169,24 @@ export class RunRegistry {
     await Promise.allSettled(live.map((r) => r.done))
   }
 
+  /** Write the run's log within SAVE_INTERVAL_MS, once however many events arrive meanwhile. */
+  private saveSoon(run: Run): void {
+    if (run.saveTimer) return
+    run.saveTimer = setTimeout(() => this.save(run), SAVE_INTERVAL_MS)
+    run.saveTimer.unref()
+  }
+
+  /** Write the run's log now. A log that cannot be written (store full, experiment deleted) must not fail the run. */
+  private save(run: Run): void {
+    if (run.saveTimer) clearTimeout(run.saveTimer)
+    run.saveTimer = null
+    try {
+      this.s.store().runLogs.save(run.id, run.startedAt, snapshot(run.events))
+    } catch {
+      // The run's own result is in its experiment row; only the replay of its log is lost.
+    }
+  }
+
   private prune(): void {
     const finished = [...this.runs.values()].filter((r) => !r.live)
     for (const r of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED))) this.runs.delete(r.id)
@@ -157,15 +196,20 @@ export class RunRegistry {
 function remember(events: RunEvents, event: WorkbenchEvent): void {
   if (event.type === 'progress') events.progress.set(event.phase, event)
   else if (event.type === 'item-skipped') {
-    if (events.skipped.length < MAX_SKIPPED) events.skipped.push(event)
+    if (events.skipped.length < RUN_LOG_LIMITS.skipped) events.skipped.push(event)
   } else {
     events.log.push(event)
-    if (events.log.length > MAX_LOG) events.log.splice(0, events.log.length - MAX_LOG)
+    if (events.log.length > RUN_LOG_LIMITS.log) events.log.splice(0, events.log.length - RUN_LOG_LIMITS.log)
   }
 }
 
-function replay(events: RunEvents, emit: EventSink): void {
+/** The run's events as the store keeps them (phases in the order they began). */
+function snapshot(events: RunEvents): RunLog {
+  return { progress: [...events.progress.values()], log: events.log, skipped: events.skipped }
+}
+
+function replay(events: RunLog, emit: EventSink): void {
   for (const e of events.log) emit(e)
   for (const e of events.skipped) emit(e)
-  for (const e of events.progress.values()) emit(e)
+  for (const e of events.progress) emit(e)
 }

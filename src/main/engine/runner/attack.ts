@@ -3,11 +3,12 @@ import { throwIfAborted } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { ResolvedSpec } from '../../../shared/contract/experiments'
 import { usesAugmentedViews } from '../../../shared/contract/experiments'
-import { blindBaseline, csaScores, IMAGE_FEATURE_DIM, pairwiseScores, imageFeatureVector, imageStats, runWsa, type EmbeddingRows, type ImageStats } from '../attacks'
+import { csaScores, IMAGE_FEATURE_DIM, pairwiseScores, imageFeatureVector, imageStats, runWsa, type EmbeddingRows, type ImageStats } from '../attacks'
 import { crashPoint } from '../crash-point'
 import { readItemImage, type Item } from '../datasets'
 import { scoreLossGrad, scoreQmia, scoreRank } from './attack-scores'
 import type { EmbeddedItems } from './embed'
+import { blindBaselineOffThread } from './blind-thread'
 import { aeaOf, gather, truthOf, type AttackOutcome, type Rows } from './rows'
 import type { RunItems } from './plan'
 import { PhaseProgress } from './progress'
@@ -151,17 +152,20 @@ export async function scoreBlind(
   const progress = emit && asPhase && !imageless ? new PhaseProgress(emit, 'scoring', labelled.length, 'images') : null
   const stats = imageless ? labelled.map(() => null) : await statsOf(labelled, signal, progress)
   const kept = imageless ? labelled : labelled.filter((_, i) => stats[i] !== null)
-  const result = await blindBaseline({
-    captions: kept.map((it) => it.caption),
-    images: imageless ? undefined : stats.filter((s): s is ImageStats => s !== null),
-    labels: Uint8Array.from(kept, (it) => (it.membership === 'member' ? 1 : 0)),
-    // Identical captions share a fold: otherwise the baseline just looks up a near-copy's label (e.g. two vendors' renders of one emoji).
-    groups: kept.map((it) => it.caption.trim().toLowerCase()),
-    seed: spec.params.seed,
-    k: spec.params.blind.folds,
-    signal,
-    onFold: (f, k) => emit?.({ type: 'log', level: 'info', message: `Blind baseline: fitting fold ${f + 1} of ${k} (logistic regression on captions and image statistics)…` })
-  })
+  const result = await blindBaselineOffThread(
+    {
+      captions: kept.map((it) => it.caption),
+      images: imageless ? undefined : stats.filter((s): s is ImageStats => s !== null),
+      labels: Uint8Array.from(kept, (it) => (it.membership === 'member' ? 1 : 0)),
+      // Identical captions share a fold: otherwise the baseline just looks up a near-copy's label (e.g. two vendors' renders of one emoji).
+      groups: kept.map((it) => it.caption.trim().toLowerCase()),
+      seed: spec.params.seed,
+      k: spec.params.blind.folds,
+      signal,
+      onFold: (f, k) => emit?.({ type: 'log', level: 'info', message: `Blind baseline: fitting fold ${f + 1} of ${k} (logistic regression on captions and image statistics)…` })
+    },
+    (e) => e.reason && emit?.({ type: 'log', level: 'info', message: `Blind baseline: fitting on the engine thread, since ${e.reason}.` })
+  )
   const { scores, folds: _folds, ...facts } = result
   const imageFeatures = imageless ? null : new Float64Array(kept.length * IMAGE_FEATURE_DIM)
   if (imageFeatures) stats.filter((s): s is ImageStats => s !== null).forEach((s, i) => imageFeatures.set(imageFeatureVector(s), i * IMAGE_FEATURE_DIM))

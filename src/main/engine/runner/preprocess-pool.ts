@@ -2,8 +2,8 @@
 // flight (backpressure: nothing is read ahead of what inference consumes), cancellable, errors per item.
 // Where workers cannot load (a bundle without the worker entry) or one thread is asked for, the same code runs inline.
 import { availableParallelism } from 'node:os'
-import { Worker } from 'node:worker_threads'
-import { workerEntry, type WorkerEntry } from '../worker-loader'
+import type { Worker } from 'node:worker_threads'
+import { moduleEntry, startWorker, type WorkerEnd, type WorkerScript } from '../worker-threads'
 import { throwIfAborted, WorkbenchError } from '../../../shared/contract/errors'
 import { prepareItem, type ItemResult, type ItemTask, type PrepareSettings } from './prepare-item'
 
@@ -12,19 +12,8 @@ const MIN_TASKS_FOR_WORKERS = 128
 /** Tasks in flight per thread: enough to keep each busy while results are consumed in order. */
 const WINDOW_PER_THREAD = 4
 
-// Plain CommonJS evaluated from a string (as metrics/resample-threads.ts does), so no separate bundle entry is needed
-// from source; a built app ships preprocess-worker.js (electron.vite.config.ts). From source it registers tsx first.
-const WORKER_SOURCE = `
-const { workerData, parentPort } = require('node:worker_threads')
-;(async () => {
-  if (workerData.loader) (await import(workerData.loader)).register()
-  const entry = await import(workerData.entry)
-  entry.servePreprocessing(parentPort, workerData.settings)
-})().catch((err) => parentPort.postMessage({ fatal: String((err && err.stack) || err) }))
-`
-
-/** preprocess-worker(.ts|.js) beside this file from source; preprocess-worker.js of the build (electron.vite.config.ts) when bundled. */
-const entryOfWorker = (): WorkerEntry | undefined => workerEntry(import.meta.url, 'preprocess-pool', 'preprocess-worker')
+/** preprocess-worker.ts beside this file from source; preprocess-worker.js of the build (electron.vite.config.ts) when bundled. */
+const entryOfWorker = (): WorkerScript | undefined => moduleEntry('preprocess-worker', import.meta.url)
 
 /** Threads that decode and preprocess: every core but the one inference and the store use, at least 1. */
 export function defaultPreprocessThreads(): number {
@@ -41,8 +30,9 @@ class PoolWorker {
   private readonly pending = new Map<number, Pending>()
   private failure: Error | null = null
   constructor(private readonly worker: Worker) {
-    worker.on('message', (m: { id: number; result: ItemResult } | { fatal: string }) => {
-      if ('fatal' in m) return this.fail(new Error(`A preprocessing worker failed to start: ${m.fatal}`))
+    worker.on('message', (m: { id: number; result: ItemResult } | WorkerEnd) => {
+      if ('error' in m) return this.fail(new Error(`A preprocessing worker failed to start: ${m.error}`))
+      if (!('id' in m)) return
       this.pending.get(m.id)?.resolve(m.result)
       this.pending.delete(m.id)
     })
@@ -95,7 +85,9 @@ export function poolThreads(tasks: number, requested = defaultPreprocessThreads(
 export async function* preparedInOrder(tasks: readonly ItemTask[], settings: PrepareSettings, options: PoolOptions = {}): AsyncGenerator<[ItemTask, ItemResult]> {
   const threads = poolThreads(tasks.length, options.threads)
   const entry = threads > 0 ? entryOfWorker() : undefined
-  const workers = entry ? Array.from({ length: threads }, () => new PoolWorker(new Worker(WORKER_SOURCE, { eval: true, workerData: { ...entry, settings } }))) : []
+  const started = entry ? Array.from({ length: threads }, () => startWorker(entry, settings, { serve: true })) : []
+  // A host that cannot start threads prepares every item inline, with the same pixels.
+  const workers = started.every((w) => w !== undefined) ? started.map((w) => new PoolWorker(w)) : (await Promise.all(started.map((w) => w?.terminate())), [])
   const run = (i: number): Promise<ItemResult> => {
     if (workers.length === 0) return prepareItem(tasks[i], settings)
     const least = workers.reduce((a, b) => (b.load < a.load ? b : a))

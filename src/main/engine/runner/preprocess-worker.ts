@@ -2,8 +2,8 @@
 import type { MessagePort } from 'node:worker_threads'
 import { prepareItem, type ItemTask, type PrepareSettings } from './prepare-item'
 
-/** Entry called by the pool's worker bootstrap; pixels are transferred, not copied. */
-export function servePreprocessing(port: MessagePort, settings: PrepareSettings): void {
+/** The module entry (worker-threads.ts, a serving one): answers each task on `port`; pixels are transferred, not copied. */
+export function run(settings: PrepareSettings, port: MessagePort): void {
   port.on('message', (m: { id: number; task: ItemTask }) => {
     void prepareItem(m.task, settings).then((result) => {
       port.postMessage({ id: m.id, result }, 'pixels' in result ? [result.pixels.buffer as ArrayBuffer] : [])

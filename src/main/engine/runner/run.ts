@@ -4,6 +4,7 @@ import type { EventSink } from '../../../shared/contract/events'
 import type { ExperimentRecord, ExperimentResults, ResolvedSpec, SkippedItem } from '../../../shared/contract/experiments'
 import { usesAugmentedViews } from '../../../shared/contract/experiments'
 import type { GpuAdapter } from '../../../shared/contract/models'
+import { nameAfterRun } from '../../../shared/experiment-facts'
 import { blindWarning } from '../attacks'
 import { defaultBank, parseBank } from '../augment'
 import type { Item } from '../datasets'
@@ -48,6 +49,9 @@ export async function runExperimentWithOutcome(s: Services, id: string, ctx: Run
     const results = await execute(s, spec, ctx)
     store.scores.putMany(id, results.rows)
     crashPoint('scores-stored')
+    // Names include what differs (issue 21): the provider is known only now, once the model ran.
+    const renamed = nameAfterRun(store.experiments.get(id)!.name, spec, results.results.provider)
+    if (renamed) store.experiments.rename(id, renamed)
     store.experiments.setResults(id, results.results as unknown as Record<string, unknown>)
     return { record: toRecord(store.experiments.setStatus(id, 'done')), outcome: results.outcome }
   } catch (err) {

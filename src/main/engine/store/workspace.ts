@@ -7,6 +7,7 @@ import { createEmbeddingsRepo, type EmbeddingsRepo } from './embeddings'
 import { createExperimentsRepo, type ExperimentsRepo } from './experiments'
 import { createItemsRepo, type ItemsRepo } from './items'
 import { createDatasetRegistry, createModelRegistry, type DatasetEntry, type ModelEntry, type RegistryRepo } from './registry'
+import { createRunLogsRepo, type RunLogsRepo } from './run-logs'
 import { createScoresRepo, type ScoresRepo } from './scores'
 
 /** File name of the database inside a workspace folder. */
@@ -19,6 +20,7 @@ export interface WorkspaceStore {
   items: ItemsRepo
   experiments: ExperimentsRepo
   scores: ScoresRepo
+  runLogs: RunLogsRepo
   models: RegistryRepo<ModelEntry>
   datasets: RegistryRepo<DatasetEntry>
   close(): void
@@ -63,6 +65,7 @@ export function openWorkspaceStore(workspaceDir: string, options: OpenWorkspaceD
     items: createItemsRepo(db),
     experiments: createExperimentsRepo(db),
     scores: createScoresRepo(db),
+    runLogs: createRunLogsRepo(db),
     models: createModelRegistry(db),
     datasets: createDatasetRegistry(db),
     close: () => db.close()

@@ -55,7 +55,7 @@ export const useRunStore = defineStore('run', () => {
 
   /**
    * Follow run `id` in the engine: its events so far are replayed, then live ones stream in; resolves when it ends.
-   * A finished run shows its phases and log as they were (while the engine still holds them) and its stored error.
+   * A finished run shows its phases and log as they were (the workspace keeps them across restarts) and its stored error.
    */
   function follow(id: string): Promise<RunState> {
     const current = following.get(id)

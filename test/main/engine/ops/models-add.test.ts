@@ -50,3 +50,37 @@ describe('models add', () => {
     expect((await engine.invoke('models.list', {})).models.map((m) => m.path)).toContain(TINY)
   })
 })
+
+describe('models add: names', () => {
+  it("refuses a folder whose name is a bundled model's, saying to use --name, and registers nothing", async () => {
+    const bundled = path.join(ws.dir, 'resources', 'models', 'demo-clip-s')
+    fs.cpSync(TINY, bundled, { recursive: true, filter: (src) => !src.includes(`${path.sep}broken`) && !src.includes(`${path.sep}reference`) })
+    const named = createEngine(testConfig(path.join(ws.dir, 'workspace-names'), { resourcesDir: path.join(ws.dir, 'resources') }))
+    try {
+      const before = (await named.invoke('models.list', {})).models.filter((m) => m.source === 'user')
+      // The copy describes itself as the bundled folder's name; explicitly asking for that name is refused too.
+      const copy = withTokenizer('tiny-copy', fs.readFileSync(path.join(TINY, 'tokenizer.json'), 'utf8'))
+      await expect(named.invoke('models.add', { path: copy, name: 'demo-clip-s' })).rejects.toMatchObject({
+        code: 'invalid-input',
+        item: 'demo-clip-s',
+        message: expect.stringMatching(/taken by a bundled model/),
+        hint: expect.stringMatching(/--name/)
+      })
+      const sameName = path.join(ws.dir, 'elsewhere', 'demo-clip-s')
+      fs.cpSync(copy, sameName, { recursive: true })
+      await expect(named.invoke('models.add', { path: sameName })).rejects.toMatchObject({ code: 'invalid-input', hint: expect.stringMatching(/--name <other-name>/) })
+      await expect(named.invoke('models.add', { path: bundled })).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/is the bundled model "demo-clip-s"/) })
+      expect((await named.invoke('models.list', {})).models.filter((m) => m.source === 'user')).toEqual(before)
+
+      const added = await named.invoke('models.add', { path: copy, name: 'my-tiny' })
+      expect(added.name).toBe('my-tiny')
+      // Another folder asking for a taken added name is refused as well; the same folder may keep its own name.
+      const other = withTokenizer('tiny-other', fs.readFileSync(path.join(TINY, 'tokenizer.json'), 'utf8'))
+      await expect(named.invoke('models.add', { path: other, name: 'my-tiny' })).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/the added model at/) })
+      expect((await named.invoke('models.add', { path: copy, name: 'my-tiny' })).name).toBe('my-tiny')
+      await expect(named.invoke('models.add', { path: other, name: 'a/b' })).rejects.toMatchObject({ code: 'invalid-input' })
+    } finally {
+      await named.dispose()
+    }
+  })
+})

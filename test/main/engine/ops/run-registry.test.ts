@@ -1,5 +1,7 @@
 // The run registry: a run belongs to the engine. Following it and stopping to follow never cancels it; a later
-// follower sees what it missed and the live rest; only experiments.cancel stops it (issue 21).
+// follower sees what it missed and the live rest; only experiments.cancel stops it; a restarted engine replays a
+// finished or failed run from the workspace (issue 21).
+import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEngine, type Engine } from '../../../../src/main/engine'
@@ -93,6 +95,37 @@ describe('run registry', () => {
     expect([outA.record.status, outB.record.status, outC.record.status]).toEqual(['done', 'done', 'cancelled'])
     expect(logB.find((e) => e.type === 'log')).toMatchObject({ message: expect.stringMatching(/^Queued: starts when the run ahead of it ends/) })
     expect(Date.parse(outB.record.updatedAt)).toBeGreaterThanOrEqual(Date.parse(outA.record.updatedAt))
+  }, 180_000)
+
+  it('a restarted engine replays a finished and a failed run as they were: phases, log, skipped items and error', async () => {
+    const done = await created(200)
+    const model = path.join(ws.dir, 'tiny-copy')
+    fs.cpSync(TINY, model, { recursive: true })
+    const failing = (await engine.invoke('experiments.create', { spec: { model, dataset, attack: 'csa', params: { evaluation: { resamples: 50 } } } })).id
+    // Changed model files fail the run after it has read its items (runner/run.ts: fingerprint check).
+    for (const f of fs.readdirSync(path.join(model, 'onnx'))) fs.appendFileSync(path.join(model, 'onnx', f), Buffer.alloc(16))
+    for (const id of [done, failing]) await engine.invoke('experiments.start', { id })
+    for (const id of [done, failing]) await engine.invoke('experiments.follow', { id })
+    // What this engine replays of the finished runs from memory, against what the next one replays from the store.
+    const before = new Map<string, { events: WorkbenchEvent[]; status: string; error: unknown }>()
+    for (const id of [done, failing]) {
+      const events: WorkbenchEvent[] = []
+      const out = await engine.invoke('experiments.follow', { id }, { onEvent: (e) => events.push(e) })
+      before.set(id, { events, status: out.record.status, error: out.record.error })
+    }
+    expect(before.get(done)!.status).toBe('done')
+    expect(before.get(done)!.events.some((e) => e.type === 'progress' && e.phase === 'evaluating' && e.done === e.total)).toBe(true)
+    expect(before.get(failing)).toMatchObject({ status: 'failed', error: { code: expect.any(String) } })
+    expect(before.get(failing)!.events.some((e) => e.type === 'log' && /^Read \d+ target/.test(e.message))).toBe(true)
+
+    await engine.dispose()
+    engine = createEngine(testConfig(path.join(ws.dir, 'workspace')))
+    for (const id of [done, failing]) {
+      const events: WorkbenchEvent[] = []
+      const out = await engine.invoke('experiments.follow', { id }, { onEvent: (e) => events.push(e) })
+      expect(out.followed).toBe(false)
+      expect({ events, status: out.record.status, error: out.record.error }).toEqual(before.get(id))
+    }
   }, 180_000)
 
   it('a run of an unknown id is refused with not-found', async () => {

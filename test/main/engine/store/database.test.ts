@@ -39,7 +39,7 @@ describe('openWorkspaceDb', () => {
     expect(db.pragma('busy_timeout')).toBe(5000)
     expect(db.integrityCheck()).toEqual(['ok'])
     db.close()
-    expect(tables(file)).toEqual(['datasets', 'embeddings', 'experiments', 'items', 'models', 'scores'])
+    expect(tables(file)).toEqual(['datasets', 'embeddings', 'experiments', 'items', 'models', 'run_logs', 'scores'])
   })
 
   it('reopening is a no-op that keeps data', () => {
@@ -59,12 +59,12 @@ describe('openWorkspaceDb', () => {
   it('a failing migration leaves the file at its previous version', () => {
     const file = path.join(dir, 'failing.sqlite')
     openWorkspaceDb(file).close()
-    const broken: Migration = { version: 2, name: 'broken', up: (db) => (db.exec('CREATE TABLE extra (x)'), db.exec('SELECT * FROM no_such_table')) }
+    const broken: Migration = { version: MIGRATIONS.length + 1, name: 'broken', up: (db) => (db.exec('CREATE TABLE extra (x)'), db.exec('SELECT * FROM no_such_table')) }
     const err = thrown(() => openWorkspaceDb(file, { migrations: [...MIGRATIONS, broken] }))
     expect(err).toMatchObject({ code: 'store-failed' })
     expect(err.message).toMatch(/migrate schema.*no such table/)
     const db = openWorkspaceDb(file)
-    expect(db.pragma('user_version')).toBe(1)
+    expect(db.pragma('user_version')).toBe(MIGRATIONS.length)
     expect(db.prepare('t', "SELECT name FROM sqlite_schema WHERE name = 'extra'").all()).toEqual([])
     db.close()
   })

@@ -1,10 +1,13 @@
-// The built desktop engine (out/main, as Electron's utilityProcess loads it) bootstraps on worker threads, with the results of one thread.
+// The built desktop engine (out/main, as Electron's utilityProcess loads it) bootstraps on worker threads, with the results
+// of one thread, and its bundled worker entries (worker-threads.ts) load and compute what this thread does.
 import { fork, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../../../../src/main/engine'
+import { blindBaseline } from '../../../../src/main/engine/attacks'
+import { moduleEntry, startWorker, type WorkerEnd } from '../../../../src/main/engine/worker-threads'
 import { evaluateScores } from '../../../../src/main/engine/metrics'
 import { createRng } from '../../../../src/main/engine/rng'
 import { metricsData } from '../../../../src/main/engine/runner'
@@ -55,9 +58,22 @@ describe.skipIf(utilityChunk === undefined)(TITLE, () => {
     workspace.cleanup()
   })
 
-  it('builds the bootstrap worker beside the engine chunk', () => {
-    expect(fs.existsSync(path.join(OUT, 'bootstrap-worker.js')), 'out/main/bootstrap-worker.js is missing: rebuild with npx electron-vite build').toBe(true)
+  it('builds the bootstrap, preprocessing and blind-baseline workers beside the engine chunk', () => {
+    for (const name of ['bootstrap-worker', 'preprocess-worker', 'blind-worker'])
+      expect(fs.existsSync(path.join(OUT, `${name}.js`)), `out/main/${name}.js is missing: rebuild with npx electron-vite build`).toBe(true)
   })
+
+  it("fits the blind baseline on the bundled worker (found from the engine chunk) with this thread's result", async () => {
+    const script = moduleEntry('blind-worker', pathToFileURL(path.join(OUT, 'chunks', utilityChunk!)).href)
+    expect(script).toEqual({ entry: pathToFileURL(path.join(OUT, 'blind-worker.js')).href })
+    const rng = createRng(2)
+    const labels = Uint8Array.from({ length: 200 }, (_, i) => i % 2)
+    const job = { captions: Array.from(labels, (l) => `item ${rng.int(40 + 20 * l)} of ${rng.int(30)}`), labels, seed: 1, k: 3 }
+    const worker = startWorker(script!, job)!
+    const end = await new Promise<WorkerEnd>((resolve) => worker.on('message', (m: WorkerEnd | { fold: number }) => 'fold' in m || resolve(m)))
+    await worker.terminate()
+    expect(end).toEqual({ done: true, result: await blindBaseline(job) })
+  }, 120_000)
 
   it('runs metrics.evaluate on more than one thread, with exactly the one-thread report', async () => {
     engine = startBundledEngine(path.join(OUT, 'chunks', utilityChunk!), workspace.dir)

@@ -1,15 +1,13 @@
-// The WebAssembly runtime: committed kernels match their .wat, memory limits are errors, worker code is found from source or a bundle.
+// The WebAssembly runtime: committed kernels match their .wat, memory limits are errors (worker threads: ../worker-threads.test.ts).
 import fs from 'node:fs'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../../../../src/main/engine'
 import { NN_WASM_BASE64 } from '../../../../src/main/engine/attacks/kernels/nn-wasm'
 import { RESAMPLE_WASM_BASE64 } from '../../../../src/main/engine/metrics/resample-wasm'
-import { compileWasm, instantiate, moduleEntry, sharedMemory, startWorker, WASM_PAGE } from '../../../../src/main/engine/wasm'
+import { compileWasm, instantiate, sharedMemory, WASM_PAGE } from '../../../../src/main/engine/wasm'
 import { assembleWat, generatedModule, moduleSource } from '../../../../src/main/engine/wasm/assemble'
 import { WorkbenchError } from '../../../../src/shared/contract/errors'
-import { tempDir } from '../../../helpers/workspace'
 
 const ENGINE = path.join(REPO_ROOT, 'src', 'main', 'engine')
 
@@ -41,36 +39,5 @@ describe('runtime', () => {
     const tooLarge = (pages: number): WorkbenchError => new WorkbenchError({ code: 'invalid-input', message: `needs ${pages} pages` })
     expect(() => sharedMemory({ bytes: 10 * WASM_PAGE, maximumPages: 4, tooLarge })).toThrow('needs 10 pages')
     expect(() => sharedMemory({ bytes: 2 ** 32 + 1, tooLarge })).toThrow('needs 65537 pages')
-  })
-})
-
-describe('worker threads', () => {
-  const dir = tempDir('mia-wasm-entry-')
-  afterAll(() => dir.cleanup())
-
-  it('finds a module entry from source (through tsx) beside its caller', () => {
-    const caller = pathToFileURL(path.join(ENGINE, 'metrics', 'resample-threads.ts')).href
-    const script = moduleEntry('bootstrap-worker', caller)
-    expect(script).toMatchObject({ entry: pathToFileURL(path.join(ENGINE, 'metrics', 'bootstrap-worker.ts')).href })
-    expect(script && 'loader' in script && script.loader).toMatch(/^file:.*tsx/)
-  })
-
-  it('finds a bundled entry one folder above the chunk that calls it, and nothing where there is none', () => {
-    fs.mkdirSync(path.join(dir.dir, 'main', 'chunks'), { recursive: true })
-    const chunk = pathToFileURL(path.join(dir.dir, 'main', 'chunks', 'engine-1234.js')).href
-    expect(moduleEntry('task-worker', chunk)).toBeUndefined()
-    fs.writeFileSync(path.join(dir.dir, 'main', 'task-worker.js'), 'export function run(data) { return data }\n')
-    expect(moduleEntry('task-worker', chunk)).toEqual({ entry: pathToFileURL(path.join(dir.dir, 'main', 'task-worker.js')).href })
-  })
-
-  it('runs a module entry on a worker that sees the shared memory it was given', async () => {
-    fs.writeFileSync(path.join(dir.dir, 'main', 'fill-worker.js'), 'export function run({ memory }) { new Int32Array(memory.buffer)[0] = 42 }\n')
-    const script = moduleEntry('fill-worker', pathToFileURL(path.join(dir.dir, 'main', 'chunks', 'x.js')).href)!
-    const memory = sharedMemory({ bytes: WASM_PAGE, tooLarge: () => new WorkbenchError({ code: 'internal', message: '' }) })
-    const worker = startWorker(script, { memory })!
-    const reply = await new Promise((resolve) => worker.once('message', resolve))
-    await worker.terminate()
-    expect(reply).toEqual({ done: true })
-    expect(new Int32Array(memory.buffer)[0]).toBe(42)
   })
 })

@@ -2,7 +2,8 @@
 // thread evaluated from source, and chunked jobs that both threads claim until none is left.
 import type { Worker } from 'node:worker_threads'
 import { WorkbenchError } from '../../../../shared/contract/errors'
-import { startWorker as startThread, type SharedWasmMemory, type WasmModule } from '../../wasm'
+import type { SharedWasmMemory, WasmModule } from '../../wasm'
+import { startWorker as startThread } from '../../worker-threads'
 
 /** Control block (int32 slots from byte 0 of the memory); float arguments use slots 20..24 as float32. */
 const C = { seq: 0, done: 1, op: 2, failed: 3, args: 4, fargs: 20, claim: 26, next: 27, chunks: 28, width: 29, total: 30 }
@@ -13,7 +14,7 @@ const OP_EXIT = 0
 export const OP_GEMM = 1
 export const OP_ADAM = 2
 
-// The worker is self-contained CommonJS evaluated from a string (a `source` script of wasm/threads.ts),
+// The worker is self-contained CommonJS evaluated from a string (a `source` script of worker-threads.ts),
 // so it works unbundled (tsx, vitest) and bundled (electron-vite) alike without a separate entry file. Protocol: the main thread writes a
 // job and bumps seq; whoever gets there first claims it (claim: job−1 → job). The worker only helps
 // with jobs it claimed, so a worker that wakes late (busy machine) never delays the main thread.

@@ -40,6 +40,10 @@ describe('workspace databases from every earlier schema version', () => {
     expect(Array.from(store.scores.get(C.experimentId).scores)).toEqual([0.5, -0.25])
     expect(store.models.get('/models/fixture')?.fingerprint).toBe(C.fingerprint)
     expect(store.datasets.get('/datasets/fixture')?.hash).toBe(C.datasetHash)
+    // Run logs exist from schema 2 on; an older fixture's experiment simply has none.
+    const runLog = store.runLogs.get(C.experimentId)
+    if (version >= 2) expect(runLog).toMatchObject({ ...C.runLog, startedAt: new Date(C.runLogStartedAt).toISOString() })
+    else expect(runLog).toBeUndefined()
     store.close()
   })
 })
