@@ -151,10 +151,11 @@ describe('SigLIP score rule', () => {
     const d = await describeModel(
       copy('siglip', (dir) => {
         fs.rmSync(path.join(dir, 'onnx', 'model.onnx'))
-        fs.writeFileSync(path.join(dir, 'model_card.json'), JSON.stringify({ logit_scale: 4.7, logit_bias: -12.9 }))
+        // Cards state the multiplier exp(t), as for loss-grad (resources/models/*/model_card.json).
+        fs.writeFileSync(path.join(dir, 'model_card.json'), JSON.stringify({ logit_scale: 117.33, logit_bias: -12.9 }))
       })
     )
-    expect(d.scoreRule).toEqual({ kind: 'sigmoid', logitScale: 4.7, logitBias: -12.9, source: 'model_card.json logit_scale, logit_bias' })
+    expect(d.scoreRule).toEqual({ kind: 'sigmoid', logitScale: Math.log(117.33), logitBias: -12.9, source: 'model_card.json logit_scale (= exp(t)), logit_bias' })
   })
 })
 
