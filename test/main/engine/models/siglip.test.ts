@@ -7,6 +7,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { pairwiseScores } from '../../../../src/main/engine/attacks'
 import { ClipModel, describeModel } from '../../../../src/main/engine/models'
+import { tokenizerKind } from '../../../../src/main/engine/models/tokenizer-check'
 import { decodeImage, loadTokenizer, resizeAndCrop, tokenize } from '../../../../src/main/engine/preprocess'
 import { cosineRow } from './tiny-fixture'
 
@@ -204,5 +205,21 @@ describe('SigLIP folders that cannot work are refused with one line each', () =>
       })
     )
     expect(msgs).toEqual(["tokenizer_config.json: model_max_length 77 exceeds the text model's 64 positions (config.json)."])
+  })
+
+  it('a tokenizer with no pad token named anywhere', async () => {
+    const msgs = await problems(copy('siglip2', (dir) => fs.rmSync(path.join(dir, 'tokenizer_config.json'))))
+    expect(msgs).toEqual([expect.stringMatching(/^tokenizer_config\.json: names no pad_token \(nor does tokenizer\.json "padding"\)/)])
+  })
+})
+
+describe('tokenizerKind', () => {
+  it('says a Precompiled normalizer is applied as NFKC (tokenizers.js ignores the charsmap)', () => {
+    const json = {
+      normalizer: { type: 'Sequence', normalizers: [{ type: 'Precompiled', precompiled_charsmap: 'AA==' }, { type: 'Replace' }] },
+      pre_tokenizer: { type: 'Metaspace' },
+      model: { type: 'Unigram', vocab: [['<pad>', 0]] }
+    }
+    expect(tokenizerKind(json)).toBe('Unigram (SentencePiece; Precompiled (as NFKC); Replace; Metaspace)')
   })
 })

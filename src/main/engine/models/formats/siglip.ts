@@ -32,7 +32,7 @@ async function modelType(dir: string): Promise<string | null> {
   return arch.some((a) => a.startsWith('Siglip2')) ? 'siglip2' : arch.some((a) => a.startsWith('Siglip')) ? 'siglip' : null
 }
 
-type TokenizerModel = { type: string; byteFallback: boolean } | null
+type TokenizerModel = { type: string; byteFallback: boolean; padId: number | null } | null
 // By path, size and mtime: detection, both families' detect() and configs() ask for the same (Gemma's is 33 MB).
 const modelCache = new Map<string, TokenizerModel>()
 
@@ -45,8 +45,10 @@ async function tokenizerModel(dir: string): Promise<TokenizerModel> {
   if (modelCache.has(key)) return modelCache.get(key)!
   let found: TokenizerModel = null
   try {
-    const model = ((JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>).model ?? {}) as Record<string, unknown>
-    found = { type: String(model.type ?? (Array.isArray(model.vocab) ? 'Unigram' : 'BPE')), byteFallback: model.byte_fallback === true }
+    const json = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>
+    const model = (json.model ?? {}) as Record<string, unknown>
+    const padId = (json.padding as { pad_id?: unknown } | null | undefined)?.pad_id
+    found = { type: String(model.type ?? (Array.isArray(model.vocab) ? 'Unigram' : 'BPE')), byteFallback: model.byte_fallback === true, padId: typeof padId === 'number' ? padId : null }
   } catch {
     found = null
   }
@@ -101,8 +103,17 @@ function configsOf(family: Family) {
     const pre = await readJsonObject(path.join(dir, 'preprocessor_config.json'))
     if (!pre) throw bad(dir, 'preprocessor_config.json', 'is missing; it defines the resize and normalisation (SiglipImageProcessor).')
     const preprocess = siglipPreprocess(dir, pre)
-    checkTokenizer(dir, family, await tokenizerModel(dir))
+    const model = await tokenizerModel(dir)
+    checkTokenizer(dir, family, model)
     const tok = await readJsonObject(path.join(dir, 'tokenizer_config.json'))
+    // Without a named pad token the tokenizer would pad with its end token: right for SigLIP, wrong for SigLIP 2 (<pad>).
+    if (family === 'siglip2' && tok?.pad_token === undefined && model?.padId === null)
+      throw bad(
+        dir,
+        'tokenizer_config.json',
+        'names no pad_token (nor does tokenizer.json "padding"); SigLIP 2 pads every caption to 64 tokens with <pad>, not its end token.',
+        'Copy tokenizer_config.json from the same SigLIP export.'
+      )
     const config = await readJsonObject(path.join(dir, 'config.json'))
     const text = (config?.text_config ?? {}) as Record<string, unknown>
     const vision = (config?.vision_config ?? {}) as Record<string, unknown>
