@@ -43,7 +43,7 @@ async function tokenizerModel(dir: string): Promise<TokenizerModel> {
   if (!st) return null
   const key = `${file}\0${st.size}\0${st.mtimeMs}`
   if (modelCache.has(key)) return modelCache.get(key)!
-  let found: TokenizerModel = null
+  let found: TokenizerModel
   try {
     const json = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>
     const model = (json.model ?? {}) as Record<string, unknown>
