@@ -35,6 +35,11 @@ export class ClipModel {
 
   private learnedDim: number | null = null
 
+  /** Learn a symbolic embedding size from vectors this model stored earlier: a rerun served by the cache runs no batch. */
+  adoptDim(vectorLength: number): void {
+    if (!this.dim && Number.isInteger(vectorLength) && vectorLength > 0) this.learnedDim = vectorLength
+  }
+
   /** Provider of the opened session(s), e.g. `webgpu`, or `webgpu+cpu` when one tower fell back; null before `load()`. */
   get provider(): string | null {
     const names = [...new Set<ProviderName>(this.opened.map((s) => s.provider))]

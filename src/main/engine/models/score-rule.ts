@@ -1,5 +1,5 @@
 // The model's pairwise score (docs/attacks.md "CSA"): cosine for CLIP; for SigLIP sigmoid(exp(t)·cos + b), with the
-// trained t = logit_scale and b = logit_bias read from the combined graph's initializers or the model card.
+// trained t = logit_scale and b = logit_bias read from the combined graph's initializers, else the model card.
 import path from 'node:path'
 import type { ScoreRule } from '../../../shared/contract/models'
 import type { ModelFormat } from './formats'
@@ -44,12 +44,12 @@ export async function scoreRuleOf(
     const b = info && scalar(info, 'logit_bias')
     if (t !== null && b !== null) return { rule: { kind: 'sigmoid', logitScale: t, logitBias: b, source: `${rel.split(path.sep).join('/')} initializers logit_scale, logit_bias` }, file: rel }
   }
-  for (const name of ['model_card.json', 'config.json']) {
-    const json = await readJsonObject(path.join(dir, name)).catch(() => null)
-    const t = finite(json?.logit_scale)
-    const b = finite(json?.logit_bias)
-    if (t !== null && b !== null) return { rule: { kind: 'sigmoid', logitScale: t, logitBias: b, source: `${name} logit_scale, logit_bias` }, file: name }
-  }
+  // The project's model cards state logit_scale as the multiplier exp(t) (docs/attacks.md "Loss + gradient norm").
+  const card = await readJsonObject(path.join(dir, 'model_card.json')).catch(() => null)
+  const s = finite(card?.logit_scale)
+  const b = finite(card?.logit_bias)
+  if (s !== null && s > 0 && b !== null)
+    return { rule: { kind: 'sigmoid', logitScale: Math.log(s), logitBias: b, source: 'model_card.json logit_scale (= exp(t)), logit_bias' }, file: 'model_card.json' }
   notes.push(
     'SigLIP\'s logit_scale and logit_bias were not found (no onnx/model.onnx holding them, nor model_card.json fields): CSA reports the cosine, which ranks items the same (docs/attacks.md "CSA").'
   )

@@ -109,6 +109,7 @@ export async function embedItems(req: EmbedRequest): Promise<EmbeddedItems> {
 
   const text = store.embeddings.getMany(fp, 'text', textKeys)
   const image = store.embeddings.getMany(fp, 'image', imageUnits)
+  adoptCachedDim(model, text, image)
   skipUnembedded(usable, { failed, failedContent, imageHashes, image, text }, skip)
   const captionOf = new Map(usable.filter((it) => !failed.has(it.id)).map((it) => [it.id, captionHash(it.caption)]))
   return {
@@ -128,6 +129,14 @@ export async function embedItems(req: EmbedRequest): Promise<EmbeddedItems> {
   }
 }
 
+/** A symbolic-size model that ran no batch (everything cached) takes its size from the stored vectors. */
+function adoptCachedDim(model: ClipModel, ...stored: Array<Map<string, Float32Array>>): void {
+  for (const m of stored) {
+    const first = m.values().next()
+    if (!first.done) return model.adoptDim(first.value.length)
+  }
+}
+
 /** Embed texts that are no item's caption (prompt templates, candidate lists) through the same cache as captions. */
 async function embedStrings(model: ClipModel, fp: string, store: WorkspaceStore, texts: string[], ctx: { signal?: AbortSignal; emit: EventSink; batch: number }): Promise<Float32Array> {
   const keys = texts.map((t) => ({ contentHash: captionHash(t), view: 'orig' }))
@@ -138,6 +147,7 @@ async function embedStrings(model: ClipModel, fp: string, store: WorkspaceStore,
   ).map((caption) => ({ caption }) as Item)
   await embedCaptions(model, fp, work, store, ctx.batch, { signal: ctx.signal, emit: ctx.emit, progress: null })
   const got = store.embeddings.getMany(fp, 'text', keys)
+  adoptCachedDim(model, got)
   const out = new Float32Array(texts.length * model.dim)
   texts.forEach((t, i) => out.set(got.get(embeddingKey(captionHash(t), 'orig'))!, i * model.dim))
   return out

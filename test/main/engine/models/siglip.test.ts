@@ -7,6 +7,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { pairwiseScores } from '../../../../src/main/engine/attacks'
 import { ClipModel, describeModel } from '../../../../src/main/engine/models'
+import { tokenizerKind } from '../../../../src/main/engine/models/tokenizer-check'
 import { decodeImage, loadTokenizer, resizeAndCrop, tokenize } from '../../../../src/main/engine/preprocess'
 import { cosineRow } from './tiny-fixture'
 
@@ -151,10 +152,11 @@ describe('SigLIP score rule', () => {
     const d = await describeModel(
       copy('siglip', (dir) => {
         fs.rmSync(path.join(dir, 'onnx', 'model.onnx'))
-        fs.writeFileSync(path.join(dir, 'model_card.json'), JSON.stringify({ logit_scale: 4.7, logit_bias: -12.9 }))
+        // Cards state the multiplier exp(t), as for loss-grad (resources/models/*/model_card.json).
+        fs.writeFileSync(path.join(dir, 'model_card.json'), JSON.stringify({ logit_scale: 117.33, logit_bias: -12.9 }))
       })
     )
-    expect(d.scoreRule).toEqual({ kind: 'sigmoid', logitScale: 4.7, logitBias: -12.9, source: 'model_card.json logit_scale, logit_bias' })
+    expect(d.scoreRule).toEqual({ kind: 'sigmoid', logitScale: Math.log(117.33), logitBias: -12.9, source: 'model_card.json logit_scale (= exp(t)), logit_bias' })
   })
 })
 
@@ -203,5 +205,21 @@ describe('SigLIP folders that cannot work are refused with one line each', () =>
       })
     )
     expect(msgs).toEqual(["tokenizer_config.json: model_max_length 77 exceeds the text model's 64 positions (config.json)."])
+  })
+
+  it('a tokenizer with no pad token named anywhere', async () => {
+    const msgs = await problems(copy('siglip2', (dir) => fs.rmSync(path.join(dir, 'tokenizer_config.json'))))
+    expect(msgs).toEqual([expect.stringMatching(/^tokenizer_config\.json: names no pad_token \(nor does tokenizer\.json "padding"\)/)])
+  })
+})
+
+describe('tokenizerKind', () => {
+  it('says a Precompiled normalizer is applied as NFKC (tokenizers.js ignores the charsmap)', () => {
+    const json = {
+      normalizer: { type: 'Sequence', normalizers: [{ type: 'Precompiled', precompiled_charsmap: 'AA==' }, { type: 'Replace' }] },
+      pre_tokenizer: { type: 'Metaspace' },
+      model: { type: 'Unigram', vocab: [['<pad>', 0]] }
+    }
+    expect(tokenizerKind(json)).toBe('Unigram (SentencePiece; Precompiled (as NFKC); Replace; Metaspace)')
   })
 })

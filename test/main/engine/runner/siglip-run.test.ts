@@ -52,4 +52,16 @@ describe('CSA on SigLIP', () => {
     expect(sigmoid.view.topMembers.map((it) => it.id)).toEqual(cosine.view.topMembers.map((it) => it.id))
     for (const it of sigmoid.view.topMembers) expect(it.score).toBeCloseTo(1 / (1 + Math.exp(-(Math.exp(rule.logitScale) * cos.get(it.id)! + rule.logitBias))), 9)
   }, 120_000)
+
+  it('reruns a SigLIP 2 export (symbolic embedding size) from the cache alone in a fresh engine', async () => {
+    const siglip2 = path.resolve('test/fixtures/tiny-siglip2')
+    const first = await csa(siglip2)
+    expect(first.record.results!.embeddings.computed).toBeGreaterThan(0)
+    await engine.dispose()
+    engine = createEngine(testConfig(path.join(ws.dir, 'workspace')))
+    const again = await csa(siglip2)
+    expect(again.record.status).toBe('done')
+    expect(again.record.results!.embeddings.computed).toBe(0)
+    expect(again.record.results!.metrics!.auc).toBe(first.record.results!.metrics!.auc)
+  }, 120_000)
 })

@@ -32,16 +32,28 @@ async function modelType(dir: string): Promise<string | null> {
   return arch.some((a) => a.startsWith('Siglip2')) ? 'siglip2' : arch.some((a) => a.startsWith('Siglip')) ? 'siglip' : null
 }
 
+type TokenizerModel = { type: string; byteFallback: boolean; padId: number | null } | null
+// By path, size and mtime: detection, both families' detect() and configs() ask for the same (Gemma's is 33 MB).
+const modelCache = new Map<string, TokenizerModel>()
+
 /** tokenizer.json's model: its type and whether it falls back to bytes (Gemma), read without building a tokenizer. */
-async function tokenizerModel(dir: string): Promise<{ type: string; byteFallback: boolean } | null> {
-  const text = await fs.readFile(path.join(dir, 'tokenizer.json'), 'utf8').catch(() => null)
-  if (text === null) return null
+async function tokenizerModel(dir: string): Promise<TokenizerModel> {
+  const file = path.join(dir, 'tokenizer.json')
+  const st = await fs.stat(file).catch(() => null)
+  if (!st) return null
+  const key = `${file}\0${st.size}\0${st.mtimeMs}`
+  if (modelCache.has(key)) return modelCache.get(key)!
+  let found: TokenizerModel
   try {
-    const model = ((JSON.parse(text) as Record<string, unknown>).model ?? {}) as Record<string, unknown>
-    return { type: String(model.type ?? (Array.isArray(model.vocab) ? 'Unigram' : 'BPE')), byteFallback: model.byte_fallback === true }
+    const json = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>
+    const model = (json.model ?? {}) as Record<string, unknown>
+    const padId = (json.padding as { pad_id?: unknown } | null | undefined)?.pad_id
+    found = { type: String(model.type ?? (Array.isArray(model.vocab) ? 'Unigram' : 'BPE')), byteFallback: model.byte_fallback === true, padId: typeof padId === 'number' ? padId : null }
   } catch {
-    return null
+    found = null
   }
+  modelCache.set(key, found)
+  return found
 }
 
 /** SigLIP 2 when config.json says so or the tokenizer is Gemma's byte-fallback BPE (fixed-resolution SigLIP 2 checkpoints say "siglip"). */
@@ -53,7 +65,7 @@ async function familyOf(dir: string): Promise<Family | null> {
   return tok?.type === 'BPE' && tok.byteFallback ? 'siglip2' : 'siglip'
 }
 
-function checkTokenizer(dir: string, family: Family, model: { type: string; byteFallback: boolean } | null): void {
+function checkTokenizer(dir: string, family: Family, model: TokenizerModel): void {
   if (model === null) throw bad(dir, 'tokenizer.json', 'is missing or not JSON; captions cannot be tokenized without it.', 'Copy tokenizer.json from the same SigLIP export.')
   const fits = family === 'siglip' ? model.type === 'Unigram' : model.type === 'BPE' && model.byteFallback
   if (fits) return
@@ -91,8 +103,17 @@ function configsOf(family: Family) {
     const pre = await readJsonObject(path.join(dir, 'preprocessor_config.json'))
     if (!pre) throw bad(dir, 'preprocessor_config.json', 'is missing; it defines the resize and normalisation (SiglipImageProcessor).')
     const preprocess = siglipPreprocess(dir, pre)
-    checkTokenizer(dir, family, await tokenizerModel(dir))
+    const model = await tokenizerModel(dir)
+    checkTokenizer(dir, family, model)
     const tok = await readJsonObject(path.join(dir, 'tokenizer_config.json'))
+    // Without a named pad token the tokenizer would pad with its end token: right for SigLIP, wrong for SigLIP 2 (<pad>).
+    if (family === 'siglip2' && tok?.pad_token === undefined && model?.padId === null)
+      throw bad(
+        dir,
+        'tokenizer_config.json',
+        'names no pad_token (nor does tokenizer.json "padding"); SigLIP 2 pads every caption to 64 tokens with <pad>, not its end token.',
+        'Copy tokenizer_config.json from the same SigLIP export.'
+      )
     const config = await readJsonObject(path.join(dir, 'config.json'))
     const text = (config?.text_config ?? {}) as Record<string, unknown>
     const vision = (config?.vision_config ?? {}) as Record<string, unknown>
