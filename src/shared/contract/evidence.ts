@@ -63,7 +63,7 @@ export const SeedSummarySchema = z.object({
     flaggedByAll: z.number().int(),
     flaggedByAny: z.number().int(),
     /** Every item flagged by at least one seed, with how many seeds flag it, most stable first. */
-    records: z.array(z.object({ id: z.string(), membership: z.string(), flagged: z.number().int() }))
+    records: z.array(z.object({ id: z.string(), membership: z.string(), flagged: z.number().int(), caption: z.string().optional() }))
   }),
   notes: z.array(z.string())
 })
