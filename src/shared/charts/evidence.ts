@@ -46,7 +46,11 @@ export function itemsNeededOption(r: SetInference, style: FigureStyle): EChartsO
       symbol: 'none',
       lineStyle: { type: 'dashed', color: style.textColor, width: style.thinLineWidth },
       label: { fontSize: style.fontSize.label },
-      data: [{ yAxis: ALPHA, label: { formatter: `p = ${ALPHA}` } }, ...(r.needed !== null ? [{ xAxis: r.needed, label: { formatter: `${r.needed} items` } }] : [])]
+      // Labels inside the plot, so the right margin need not fit them.
+      data: [
+        { yAxis: ALPHA, label: { formatter: `p = ${ALPHA}`, position: 'insideEndTop' } },
+        ...(r.needed !== null ? [{ xAxis: r.needed, label: { formatter: `${r.needed} items`, position: 'insideEndTop' as const } }] : [])
+      ]
     }
   }
   const lowest = Math.min(ALPHA, ...r.curve.map((c) => Math.max(c.medianP, P_FLOOR)))
