@@ -67,6 +67,10 @@ test('seeds 0-2 on CPU: three records, a summary of every metric and per-record 
   await expect(page.getByTestId('results-run-facts')).toContainText('Ran on CPU')
   await expect(page.getByTestId('results-provider-asked')).toHaveCount(0)
   await expect(page.getByTestId('param-seed')).toContainText('1')
+  // A result of a multi-seed run leads back to the summary (found by its seeds: tag, not by the Run screen).
+  await expect(page.getByTestId('results-seeds')).toHaveText('· summary over 3 seeds')
+  await page.getByTestId('results-seeds').click()
+  await expect(page.getByTestId('seeds-list')).toContainText('3 runs, seeds 0, 1, 2')
 })
 
 test('a provider that is not here falls back to the CPU, and the results say what was asked and why', async ({ workbenchPage: page }) => {
