@@ -132,6 +132,18 @@ test('audit a collection: members give evidence, with both tests, the curve and 
   await expect(page.getByTestId('audit-ids')).toHaveValue(new RegExp(`^${data.ids.nonmember[0]}\\n`))
   await audit.run()
   await expect(page.getByTestId('audit-set-verdict')).toContainText('12 suspect items against 30 known non-members', { timeout: RUN_TIMEOUT })
+  // Ids that are not target items of the dataset: refused by the engine with the ids named and what to give instead.
+  await page.getByTestId('audit-ids').fill(`${data.ids.reference[0]}\nno-such-item\n${data.ids.member[0]}`)
+  await audit.run()
+  const banner = page.getByTestId('error-banner')
+  await expect(banner).toContainText('2 suspect id(s) are not scored target items of evidence-mini')
+  await expect(banner).toContainText('no-such-item')
+  await expect(banner).toContainText('List ids of target items')
+  await expect(audit.result).toHaveCount(0)
+  // The earlier answer is one run away: the ids of the file again.
+  await page.getByTestId('audit-ids').fill(data.ids.nonmember.slice(0, 12).join('\n'))
+  await audit.run()
+  await expect(page.getByTestId('audit-set-verdict')).toContainText('12 suspect items', { timeout: RUN_TIMEOUT })
   await page.getByTestId('audit-set-experiment').click()
   await expect(page.getByTestId('results-name')).toContainText(`audit-set · CSA · ${chosen.dataset}`)
 })
