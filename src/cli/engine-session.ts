@@ -3,7 +3,7 @@ import path from 'node:path'
 import { sourceConfig, type EngineConfig } from '../main/engine/ring-api'
 import { startEngineWorker } from '../main/host/worker-host'
 import type { EngineClient } from '../main/host/client'
-import type { ProviderChoice } from '../shared/contract/models'
+import { providerOrder, type ProviderChoice } from '../shared/contract/models'
 
 /** Global CLI options that shape the engine. */
 export interface GlobalOptions {
@@ -24,8 +24,7 @@ export function cliConfig(options: GlobalOptions): EngineConfig {
     registeredOnly: options.registeredOnly,
     readOutsideRoot: options.readOutsideRoot,
     batchSize: options.batchSize,
-    // An explicit provider is tried first; cpu stays as the fallback, and the run says which one ran and why. `auto` = the platform table.
-    inference: { intraOpNumThreads: options.threads, providers: options.provider && options.provider !== 'auto' ? [...new Set([options.provider, 'cpu' as const])] : undefined }
+    inference: { intraOpNumThreads: options.threads, providers: options.provider ? providerOrder(options.provider) : undefined }
   })
 }
 

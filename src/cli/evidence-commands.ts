@@ -1,7 +1,7 @@
 // `mia audit-set` and the multi-seed / agreement printers: evidence beyond one experiment (issue 20).
 import fs from 'node:fs'
 import { Option, type Command } from 'commander'
-import type { Agreement, SeedSummary } from '../shared/contract/evidence'
+import { SeedListSchema, type Agreement, type SeedSummary } from '../shared/contract/evidence'
 import { AttackSchema } from '../shared/contract/experiments'
 import { WorkbenchError } from '../shared/contract/errors'
 import { SeedSchema, SetSizeSchema } from '../shared/contract/numbers'
@@ -11,23 +11,11 @@ import { numberArg } from './options'
 import { action, hasJson, printJson } from './output'
 import { progressPrinter } from './progress-bar'
 
-/** `0-4` or `0,3,7` (or a mix, `0-2,9`) → distinct seeds in order. */
+/** `0-4` or `0,3,7` (or a mix, `0-2,9`) → distinct seeds in order, through the contract's SeedListSchema (as the UI's form). */
 export function parseSeeds(text: string): number[] {
-  const out: number[] = []
-  for (const part of text
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean)) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(part)
-    const lo = m ? Number(m[1]) : NaN
-    const hi = m?.[2] !== undefined ? Number(m[2]) : lo
-    if (!m || hi < lo || hi - lo > 1000)
-      throw new WorkbenchError({ code: 'invalid-input', item: text, message: `--seeds ${text} is not a list of seeds.`, hint: 'Use e.g. --seeds 0-4 or --seeds 0,3,7.' })
-    for (let s = lo; s <= hi; s++) if (!out.includes(s)) out.push(s)
-  }
-  if (out.length < 2)
-    throw new WorkbenchError({ code: 'invalid-input', item: text, message: `--seeds ${text} names ${out.length} seed; a multi-seed run needs at least 2.`, hint: 'Use --seed for one run.' })
-  return out
+  const parsed = SeedListSchema.safeParse(text)
+  if (parsed.success) return parsed.data
+  throw new WorkbenchError({ code: 'invalid-input', item: text, message: `--seeds ${text}: ${parsed.error.issues[0]?.message}.`, hint: 'Use e.g. --seeds 0-4 or --seeds 0,3,7; --seed for one run.' })
 }
 
 /** Human summary of a multi-seed run. */

@@ -75,9 +75,10 @@ interface RunOptions {
   json?: boolean
 }
 
-/** The spec of `mia run`'s options. */
-export function specOf(o: RunOptions): ExperimentSpecInput {
+/** The spec of `mia run`'s options; the global `--provider`, when given, is recorded in it (issue 19). */
+export function specOf(o: RunOptions, g: Pick<GlobalOptions, 'provider'> = {}): ExperimentSpecInput {
   return {
+    ...(g.provider ? { provider: g.provider } : {}),
     name: o.name,
     model: o.model === undefined ? undefined : withVariant(o.model, o.variant),
     dataset: o.dataset,
@@ -206,7 +207,7 @@ function registerRun(program: Command, globals: () => GlobalOptions): void {
         const shown = new Set<string>()
         if (o.seeds) return runSeeds(o, g, shown)
         const record = await withEngine(g, async (c, signal) => {
-          const created = await c.invoke('experiments.create', { spec: specOf(o) }, { signal })
+          const created = await c.invoke('experiments.create', { spec: specOf(o, g) }, { signal })
           const twin = o.force ? null : await sameSpec(c, created.spec, created.id)
           if (twin) {
             await c.invoke('experiments.delete', { id: created.id })
@@ -228,7 +229,7 @@ function registerRun(program: Command, globals: () => GlobalOptions): void {
 /** `--seeds`: one ordinary record per seed (sharing the embedding cache; each reproducible by `mia rerun`), then mean ± sd. */
 async function runSeeds(o: RunOptions, g: GlobalOptions, shown: Set<string>): Promise<void> {
   const seeds = parseSeeds(o.seeds!)
-  const spec = specOf(o)
+  const spec = specOf(o, g)
   const out = await withEngine(g, async (c, signal) => {
     const records: ExperimentRecord[] = []
     for (const seed of seeds) {

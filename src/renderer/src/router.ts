@@ -13,6 +13,9 @@ export const router = createRouter({
     { path: '/run/:ids', name: 'run', component: () => import('./views/RunView.vue') },
     { path: '/results/:id', name: 'results', component: () => import('./views/ResultsView.vue') },
     { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue') },
+    // Runs of one spec over several seeds (New experiment → Seeds): their spread and per-record stability.
+    { path: '/seeds', name: 'seeds', component: () => import('./views/SeedsView.vue') },
+    { path: '/audit-set', name: 'audit-set', component: () => import('./views/AuditSetView.vue') },
     { path: '/:unknown(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') }
   ]
 })

@@ -1,5 +1,6 @@
 // Schemas of evidence across experiments (issue 20): per-record agreement, multi-seed summaries, set-level dataset inference.
 import { z } from 'zod'
+import { SeedSchema } from './numbers'
 
 /** Which records each experiment flags at one FPR budget, and how the flag sets overlap. */
 export const AgreementSchema = z.object({
@@ -18,6 +19,33 @@ export const AgreementSchema = z.object({
 })
 export type Agreement = z.infer<typeof AgreementSchema>
 
+/** Most seeds one multi-seed run takes: `experiments.seeds` summarises at most 16 experiments (operations.ts). */
+export const MAX_SEEDS = 16
+
+/**
+ * A multi-seed list as typed (`0-4`, `0,3,7`, `0-2,9`) → distinct seeds in order, at least 2 and at most MAX_SEEDS.
+ * The CLI's `--seeds` and the New experiment form's Seeds field parse through this one schema (issue 20).
+ */
+export const SeedListSchema = z.string().transform((text, ctx): number[] => {
+  const out: number[] = []
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part)
+    const lo = m ? Number(m[1]) : NaN
+    const hi = m?.[2] !== undefined ? Number(m[2]) : lo
+    if (!m || hi < lo || !SeedSchema.safeParse(hi).success) {
+      ctx.addIssue({ code: 'custom', message: `"${part}" is not a list of seeds: use e.g. 0-4 or 0,3,7` })
+      return z.NEVER
+    }
+    for (let s = lo; s <= hi && out.length <= MAX_SEEDS; s++) if (!out.includes(s)) out.push(s)
+  }
+  if (out.length < 2) ctx.addIssue({ code: 'custom', message: `"${text.trim()}" names ${out.length} seed; a multi-seed run needs at least 2 (use the single seed otherwise)` })
+  else if (out.length > MAX_SEEDS) ctx.addIssue({ code: 'custom', message: `at most ${MAX_SEEDS} seeds in one multi-seed run (their summary compares up to ${MAX_SEEDS} experiments)` })
+  return out
+})
+
 /** One metric over seeds. */
 export const SeedStatSchema = z.object({ metric: z.string(), mean: z.number(), sd: z.number(), min: z.number(), max: z.number(), values: z.array(z.number().nullable()) })
 export type SeedStat = z.infer<typeof SeedStatSchema>
@@ -35,7 +63,7 @@ export const SeedSummarySchema = z.object({
     flaggedByAll: z.number().int(),
     flaggedByAny: z.number().int(),
     /** Every item flagged by at least one seed, with how many seeds flag it, most stable first. */
-    records: z.array(z.object({ id: z.string(), membership: z.string(), flagged: z.number().int() }))
+    records: z.array(z.object({ id: z.string(), membership: z.string(), flagged: z.number().int(), caption: z.string().optional() }))
   }),
   notes: z.array(z.string())
 })

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { BatchSizeSchema, EpochsSchema, LambdaSchema, PatienceSchema, ResamplesSchema, SeedSchema } from './numbers'
 import { AuditSchema } from './audit'
 import { MetricsReportSchema, IntervalSchema, RocPointsSchema } from './metrics'
-import { GpuAdapterSchema, ScoreRuleSchema } from './models'
+import { GpuAdapterSchema, ProviderChoiceSchema, ScoreRuleSchema } from './models'
 
 /** `imported`: scores another tool computed, stored by `mia metrics --save` (never run by the workbench). */
 export const AttackSchema = z.enum(['csa', 'aea', 'wsa', 'blind', 'qmia', 'loss-grad', 'rank', 'imported'])
@@ -140,6 +140,11 @@ export const ExperimentSpecSchema = z.object({
   attack: AttackSchema,
   params: ExperimentParamsSchema.prefault({}),
   tags: z.array(z.string().max(50)).max(50).default([]),
+  /**
+   * Execution provider asked for (issue 19: the form's or `mia --provider`'s); absent = the engine's own setting. What
+   * really ran, and why a faster one did not, is in the results (`provider`, `fallbackReason`, `adapter`).
+   */
+  provider: ProviderChoiceSchema.optional(),
   /** Provenance of imported scores: which file (and its hash), which columns, and the score direction. */
   imported: ImportedScoresSchema.optional()
 })

@@ -108,6 +108,14 @@ export const ProviderChoiceSchema = z.enum(['auto', 'cpu', 'webgpu', 'cuda', 'dm
 export type ProviderChoice = z.infer<typeof ProviderChoiceSchema>
 
 /**
+ * The providers to try for a choice: an explicit one first with the CPU as its fallback, so a run says which one ran
+ * and why (models/session.ts); undefined for `auto`, the platform table of models/providers.ts.
+ */
+export function providerOrder(choice: ProviderChoice): Array<Exclude<ProviderChoice, 'auto'>> | undefined {
+  return choice === 'auto' ? undefined : [...new Set([choice, 'cpu' as const])]
+}
+
+/**
  * The GPU behind the WebGPU provider. onnxruntime-node does not expose Dawn's adapter info, so it is read from the
  * driver the platform offers (`source`: the Vulkan driver manifest on Linux, the platform API elsewhere).
  */

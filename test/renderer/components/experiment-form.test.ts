@@ -91,4 +91,42 @@ describe('experiment form', () => {
     expect(back).toMatchObject({ attacks: ['wsa'], seed: 4, dataset: record.spec.dataset, tags: 't' })
     expect(back.wsa.lambda).toBe(2.5)
   })
+
+  it('runs one experiment per seed of the Seeds field, parsed as `mia run --seeds` parses it, tagged and named by seed', () => {
+    const form = { ...defaultForm(), model: 'a', dataset: 'd', attacks: ['csa', 'aea'] as Array<'csa' | 'aea'>, name: 'study', seeds: '0-2, 7' }
+    const out = specsOf(form)
+    if (!('specs' in out)) throw new Error(out.problem)
+    expect(out.specs.map((s) => [s.attack, s.params?.seed, s.name])).toEqual([
+      ['csa', 0, 'study · CSA · seed 0'],
+      ['csa', 1, 'study · CSA · seed 1'],
+      ['csa', 2, 'study · CSA · seed 2'],
+      ['csa', 7, 'study · CSA · seed 7'],
+      ['aea', 0, 'study · AEA · seed 0'],
+      ['aea', 1, 'study · AEA · seed 1'],
+      ['aea', 2, 'study · AEA · seed 2'],
+      ['aea', 7, 'study · AEA · seed 7']
+    ])
+    expect(out.specs.every((s) => s.tags?.includes('seeds:0-2,7'))).toBe(true)
+    // Empty: the single seed, no tag.
+    const single = specsOf({ ...form, seeds: '  ', seed: 5, attacks: ['csa'] })
+    expect('specs' in single && single.specs.map((s) => [s.params?.seed, s.tags])).toEqual([[5, []]])
+  })
+
+  it('refuses a seeds list the CLI refuses, beside the field', () => {
+    const base = { ...defaultForm(), model: 'm', dataset: 'd' }
+    expect(fieldErrors({ ...base, seeds: '4-0' }).seeds).toMatch(/not a list of seeds/)
+    expect(fieldErrors({ ...base, seeds: '3' }).seeds).toMatch(/at least 2/)
+    expect(fieldErrors({ ...base, seeds: '0-20' }).seeds).toMatch(/at most 16 seeds/)
+    expect(specsOf({ ...base, seeds: 'x' })).toMatchObject({ field: 'seeds', problem: expect.stringMatching(/^"x" is not a list of seeds.*\.$/) })
+  })
+
+  it('records the chosen provider in every spec and fills it back from a record (auto when the record has none)', () => {
+    const form = { ...defaultForm(), model: 'a', compareModel: 'b', dataset: 'd', provider: 'webgpu' as const }
+    const out = specsOf(form)
+    if (!('specs' in out)) throw new Error(out.problem)
+    expect(out.specs.map((s) => ExperimentSpecSchema.parse(s).provider)).toEqual(['webgpu', 'webgpu'])
+    const record = sampleRecord('x')
+    expect(formFromRecord(record).provider).toBe('auto')
+    expect(formFromRecord({ ...record, spec: { ...record.spec, provider: 'cpu' } }).provider).toBe('cpu')
+  })
 })

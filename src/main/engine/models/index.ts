@@ -1,6 +1,6 @@
 // Public surface of the models folder: discovery, description, sessions and CLIP embedding.
 export { listModels, discoverModels, parseModelRef, ModelRegistry } from './registry'
-export type { ModelRoot, ListOptions } from './registry'
+export type { ModelRoot, ListOptions, OpenOptions } from './registry'
 export { describeModel, toModelInfo } from './describe'
 export { toModelInspection } from './inspect'
 export type { ModelDescription, DescribeOptions } from './describe'

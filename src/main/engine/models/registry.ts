@@ -8,6 +8,7 @@ import type { DescribeOptions, ModelDescription } from './describe'
 import { describeModel, toModelInfo } from './describe'
 import type { HashCache } from './fingerprint'
 import type { SessionOptions } from './session'
+import type { ProviderName } from './providers'
 
 /** A folder whose sub-folders are model folders. */
 export interface ModelRoot {
@@ -65,7 +66,13 @@ export function parseModelRef(ref: string): { dir: string; variant?: string } {
   return m && !m[2].includes('/') ? { dir: m[1], variant: m[2] } : { dir: ref }
 }
 
-/** Opens models and keeps one ClipModel (and its sessions) per fingerprint and variant. */
+/** What `open` may ask beyond describing: the providers to try (default: the registry's session options). */
+export interface OpenOptions extends DescribeOptions {
+  /** An experiment's own provider order (issue 19); null = `auto`, the platform table; absent = the engine's setting. */
+  providers?: ProviderName[] | null
+}
+
+/** Opens models and keeps one ClipModel (and its sessions) per fingerprint, variant and provider order. */
 export class ModelRegistry {
   private models = new Map<string, ClipModel>()
   private byFolder = new Map<string, string>()
@@ -78,23 +85,29 @@ export class ModelRegistry {
   }
 
   /** A ready-to-embed model for `folder` or `folder@variant`; throws the folder's load error. Sessions open lazily. */
-  async open(ref: string, opts: DescribeOptions = {}): Promise<ClipModel> {
+  async open(ref: string, opts: OpenOptions = {}): Promise<ClipModel> {
+    const { providers, ...describe } = opts
     const { dir, variant } = parseModelRef(ref)
-    const description = await this.describe(dir, { variant, ...opts })
+    const description = await this.describe(dir, { variant, ...describe })
     if (description.error) throw new WorkbenchError(description.error)
-    const key = `${description.fingerprint}:${description.variant}`
+    const session = providers === undefined ? this.options.session : { ...this.options.session, providers: providers ?? undefined }
+    const files = `${description.fingerprint}:${description.variant}`
+    const key = `${files}:${session?.providers?.join('>') ?? 'auto'}`
     const folderKey = `${description.path}:${description.variant}`
     const previous = this.byFolder.get(folderKey)
-    if (previous && previous !== key) {
-      // The files changed on disk: the old sessions would embed with stale weights.
-      await this.models.get(previous)?.dispose()
-      this.models.delete(previous)
+    if (previous && previous !== files) {
+      // The files changed on disk: the old sessions (on any provider) would embed with stale weights.
+      for (const [k, m] of [...this.models]) {
+        if (!k.startsWith(`${previous}:`)) continue
+        await m.dispose()
+        this.models.delete(k)
+      }
     }
-    this.byFolder.set(folderKey, key)
+    this.byFolder.set(folderKey, files)
     let model = this.models.get(key)
     // A caller may have disposed it (another folder with the same files shares the key): open afresh.
     if (!model || model.isDisposed) {
-      model = new ClipModel(description, this.options.session)
+      model = new ClipModel(description, session)
       this.models.set(key, model)
     }
     return model

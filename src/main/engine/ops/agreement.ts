@@ -35,6 +35,16 @@ function flagsOf(s: Services, id: string, fpr: number): Flags {
   return { record, threshold, flagged, membership }
 }
 
+/** Item id → caption of the dataset an experiment ran on (for lists a person reads). */
+function captionsOf(s: Services, record: ExperimentRecord): Map<string, string> {
+  return new Map(
+    s
+      .store()
+      .items.list(record.spec.datasetHash)
+      .map((r) => [r.itemId, r.caption ?? ''])
+  )
+}
+
 function jaccard(a: Set<string>, b: Set<string>): number {
   let inter = 0
   for (const x of a) if (b.has(x)) inter++
@@ -55,12 +65,7 @@ export function agreementOp(s: Services, ids: string[], fpr: number): Agreement 
   const sets = all.map((f) => new Set(universe.filter((k) => f.flagged.get(k))))
   const combos = new Map<string, { sets: number[]; count: number; members: number }>()
   const records: Agreement['records'] = []
-  const captions = new Map(
-    s
-      .store()
-      .items.list(all[0].record.spec.datasetHash)
-      .map((r) => [r.itemId, r.caption])
-  )
+  const captions = captionsOf(s, all[0].record)
   for (const k of universe) {
     const flags = sets.map((set) => set.has(k))
     if (!flags.some(Boolean)) continue
@@ -111,11 +116,12 @@ export function seedsOp(s: Services, ids: string[], fpr: number): SeedSummary {
   const universe = [...all[0].flagged.keys()].filter((k) => all.every((f) => f.flagged.has(k)))
   const histogram = new Array<number>(all.length + 1).fill(0)
   const records: SeedSummary['stability']['records'] = []
+  const captions = captionsOf(s, all[0].record)
   for (const k of universe) {
     const flagged = all.filter((f) => f.flagged.get(k)).length
     histogram[flagged]++
     const label = all[0].membership.get(k) ?? -1
-    if (flagged > 0) records.push({ id: k, membership: label === 1 ? 'member' : label === 0 ? 'nonmember' : 'unknown', flagged })
+    if (flagged > 0) records.push({ id: k, membership: label === 1 ? 'member' : label === 0 ? 'nonmember' : 'unknown', flagged, caption: captions.get(k) ?? '' })
   }
   records.sort((a, b) => b.flagged - a.flagged || a.id.localeCompare(b.id))
   return {

@@ -17,6 +17,8 @@ interface Ctx {
 
 /** Score the dataset with the attack, pick the suspect scores and the known non-member scores, and test. */
 export async function auditSetOp(s: Services, input: OpParsedInput<'audit.set'>, ctx: Ctx): Promise<OpOutput<'audit.set'>> {
+  // Ids that are not targets of the dataset at all are refused before a run is stored and scored for nothing.
+  if (Array.isArray(input.suspect)) requireKnown(input.suspect, await targetIds(s, input.dataset, ctx.signal), input.dataset)
   const spec = ExperimentSpecSchema.parse({
     name: `audit-set · ${input.attack.toUpperCase()} · ${input.dataset}`.slice(0, 200),
     model: input.model,
@@ -30,14 +32,8 @@ export async function auditSetOp(s: Services, input: OpParsedInput<'audit.set'>,
   const byId = new Map(outcome.targets.map((it, i) => [it.id, i]))
   let suspect: number[]
   if (Array.isArray(input.suspect)) {
-    const missing = input.suspect.filter((id) => !byId.has(id))
-    if (missing.length)
-      throw new WorkbenchError({
-        code: 'not-found',
-        item: missing[0],
-        message: `${missing.length} suspect id(s) are not scored target items of ${input.dataset}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}.`,
-        hint: 'List ids of target items (role "target") of this dataset, one per line.'
-      })
+    // Targets skipped by the run (an unreadable image) have no score: refused here, after the run that found them.
+    requireKnown(input.suspect, byId, input.dataset)
     suspect = [...new Set(input.suspect)].map((id) => byId.get(id)!)
   } else {
     const want = input.suspect === 'members' ? 'member' : 'nonmember'
@@ -128,6 +124,26 @@ function knownNonMembers(outcome: Outcome, inSuspect: Set<number>, byId: Map<str
     nullPool: pool,
     notes: [`${input.attack} gives no scores for the reference items, so the known non-members are the labelled non-member targets outside the suspect set (${pool.length}).`]
   }
+}
+
+/** Refuse suspect ids that are not in `known` (target ids), naming the first few and what to give instead. */
+function requireKnown(ids: readonly string[], known: { has(id: string): boolean }, dataset: string): void {
+  const missing = ids.filter((id) => !known.has(id))
+  if (missing.length)
+    throw new WorkbenchError({
+      code: 'not-found',
+      item: missing[0],
+      message: `${missing.length} suspect id(s) are not scored target items of ${dataset}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}.`,
+      hint: 'List ids of target items (role "target") of this dataset, one per line.'
+    })
+}
+
+/** Ids of the dataset's target items (role target), read from its manifest without decoding any image. */
+async function targetIds(s: Services, dataset: string, signal?: AbortSignal): Promise<Set<string>> {
+  const ids = new Set<string>()
+  // Records, not items: a row with problems is the run's to skip and report, not a reason to refuse here.
+  for await (const r of (await s.openDataset(dataset, signal)).records({ signal })) if (r.item?.role === 'target') ids.add(r.item.id)
+  return ids
 }
 
 /** Fraction of seeded non-member subsets (size capped at what exists) that the same test rejects at p < 0.01. */

@@ -9,7 +9,7 @@ import { rocAuc, rocCurve } from '../metrics'
 import type { Services } from '../services'
 import { basis, scoreWithModel, type AttackOutcome } from './attack'
 import { embedItems } from './embed'
-import type { RunItems } from './plan'
+import { providersOf, type RunItems } from './plan'
 
 /** A reference model's own CSA/AEA AUC on the targets at or above this says it likely saw the members. */
 export const REFERENCE_SAW_MEMBERS_AUC = 0.6
@@ -37,7 +37,7 @@ function aucOf(items: AttackOutcome['targets'], scores: ArrayLike<number>): numb
 /** Embed with the reference model, score the same attack, and return the calibrated outcome. */
 export async function calibrate(s: Services, spec: ResolvedSpec, parts: RunItems, target: AttackOutcome, ctx: { signal?: AbortSignal; emit: EventSink }): Promise<AttackOutcome> {
   const ref = spec.params.calibration.referenceModel!
-  const model = await s.models.open(s.resolveModel(ref))
+  const model = await s.models.open(s.resolveModel(ref), { providers: providersOf(spec) })
   if (spec.referenceModelFingerprint !== undefined && model.description.fingerprint !== spec.referenceModelFingerprint) {
     throw new WorkbenchError({
       code: 'bad-model',

@@ -4,10 +4,11 @@ import { WorkbenchError } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { ExperimentSpec, ResolvedSpec, SkippedItem } from '../../../shared/contract/experiments'
 import { usesAugmentedViews } from '../../../shared/contract/experiments'
+import { providerOrder } from '../../../shared/contract/models'
 import { parseBank } from '../augment'
 import { captionHash, imageRef, type Dataset, type DatasetIssue, type Item } from '../datasets'
 import type { Services } from '../services'
-import { parseModelRef } from '../models'
+import { parseModelRef, type OpenOptions } from '../models'
 import type { WorkspaceStore } from '../store'
 import { automaticName } from '../../../shared/experiment-facts'
 
@@ -205,6 +206,11 @@ export function storeItems(store: WorkspaceStore, datasetHash: string, items: re
       metadata: it.metadata
     }))
   )
+}
+
+/** The providers an experiment asked for (issue 19), as ModelRegistry.open takes them: absent → the engine's setting. */
+export function providersOf(spec: Pick<ResolvedSpec, 'provider'>): OpenOptions['providers'] {
+  return spec.provider === undefined ? undefined : (providerOrder(spec.provider) ?? null)
 }
 
 /** The model ref to open, checked against the fingerprint the spec pinned. */

@@ -15,7 +15,7 @@ import { scoreBlind, scoreWithModel, type AttackOutcome } from './attack'
 import { auditOf } from './audit'
 import { calibrate } from './calibrate'
 import { embedItems } from './embed'
-import { collectItems, openPinnedDataset, pinnedModelRef, storeItems } from './plan'
+import { collectItems, openPinnedDataset, pinnedModelRef, providersOf, storeItems } from './plan'
 import { scorePrecomputed } from './precomputed'
 import { PhaseProgress } from './progress'
 import { metricsData, requireRow, specOf, toRecord } from './record'
@@ -93,7 +93,7 @@ async function execute(s: Services, spec: ResolvedSpec, ctx: RunContext) {
     outcome = await timed('scoring', () => scoreBlind(parts.targets, spec, signal, emit, true))
     storeItems(s.store(), spec.datasetHash, [...parts.targets, ...parts.reference, ...parts.pool], new Map())
   } else {
-    const model = await s.models.open(pinnedModelRef(s, spec))
+    const model = await s.models.open(pinnedModelRef(s, spec), { providers: providersOf(spec) })
     if (model.description.fingerprint !== spec.modelFingerprint) {
       throw new WorkbenchError({
         code: 'bad-model',

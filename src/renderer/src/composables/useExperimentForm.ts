@@ -2,6 +2,8 @@
 // translation into specs: every chosen attack on one model, or on two side by side, queued as one study.
 import { inject, reactive, type ComputedRef, type InjectionKey } from 'vue'
 import { ExperimentParamsSchema, ExperimentSpecSchema, type Attack, type ExperimentParams, type ExperimentRecord, type ExperimentSpecInput } from '../../../shared/contract/experiments'
+import { SeedListSchema } from '../../../shared/contract/evidence'
+import type { ProviderChoice } from '../../../shared/contract/models'
 
 /**
  * The editable WSA parameters: the contract's (a new WSA option appears here by itself), except that λ may be
@@ -29,6 +31,10 @@ export interface ExperimentForm {
   /** One or more attacks, queued as one study over the same model(s) and dataset. */
   attacks: Attack[]
   seed: number
+  /** Several seeds as the CLI's `--seeds` takes them ("0-4", "0,3,7"): one experiment per seed; empty = `seed` alone. */
+  seeds: string
+  /** Execution provider the runs ask for (issue 19), recorded in each spec. */
+  provider: ProviderChoice
   bank: string
   aggregation: 'mean' | 'drop'
   wsa: WsaForm
@@ -46,6 +52,8 @@ export function defaultForm(): ExperimentForm {
     dataset: '',
     attacks: ['csa'],
     seed: d.seed,
+    seeds: '',
+    provider: 'auto',
     bank: d.aea.bank,
     aggregation: d.aea.aggregation,
     wsa: { ...d.wsa },
@@ -70,6 +78,7 @@ export function formFromRecord(record: ExperimentRecord): ExperimentForm {
     dataset: record.spec.dataset,
     attacks: [record.spec.attack],
     seed: p.seed,
+    provider: record.spec.provider ?? 'auto',
     bank: p.aea.bank,
     aggregation: p.aea.aggregation,
     wsa: { ...p.wsa },
@@ -132,7 +141,16 @@ export function fieldErrors(form: ExperimentForm): Record<string, string> {
   const checked = ExperimentParamsSchema.safeParse(paramsOf(form))
   if (!checked.success) for (const issue of checked.error.issues) out[fieldOf(['params', ...issue.path])] ??= issue.message
   if (form.evaluation.fprTargets.trim() === '') out['evaluation.fprTargets'] ??= 'give at least one FPR target, e.g. "0.001, 0.01"'
+  if (form.seeds.trim()) {
+    const seeds = SeedListSchema.safeParse(form.seeds)
+    if (!seeds.success) out.seeds = seeds.error.issues[0].message
+  }
   return out
+}
+
+/** The seeds the form runs: each of the Seeds field's, or the single seed (the field is checked by fieldErrors). */
+export function seedsOf(form: Pick<ExperimentForm, 'seed' | 'seeds'>): number[] {
+  return form.seeds.trim() ? SeedListSchema.parse(form.seeds) : [form.seed]
 }
 
 /** A field problem as a sentence: capitalised (λ stays λ) and ending with a full stop. */
@@ -153,6 +171,9 @@ export function specsOf(form: ExperimentForm, modelLabel: (ref: string) => strin
     .split(',')
     .map((t) => t.trim())
     .filter(Boolean)
+  const seeds = seedsOf(form)
+  // Runs over several seeds carry the list as a tag (as `mia run --seeds` does), so they can be found together.
+  if (seeds.length > 1) tags.push(`seeds:${form.seeds.replace(/\s+/g, '')}`)
   for (const attack of form.attacks) {
     const refused = precomputed ? precomputedProblem({ attack, wsa: form.wsa }) : null
     if (refused) return { problem: refused, field: 'attacks' }
@@ -160,18 +181,25 @@ export function specsOf(form: ExperimentForm, modelLabel: (ref: string) => strin
     if (needsModel && !form.model) return { problem: `The ${attack.toUpperCase()} attack needs a model.`, field: 'model' }
     const models = needsModel ? [form.model, ...(form.compareModel && form.compareModel !== form.model ? [form.compareModel] : [])] : [undefined]
     for (const model of models) {
-      const parts = [form.name.trim(), form.attacks.length > 1 ? attack.toUpperCase() : '', models.length > 1 && model ? modelLabel(model) : '']
-      const name = form.name.trim() ? parts.filter(Boolean).join(' · ') : undefined
-      const spec: ExperimentSpecInput = { ...(name ? { name } : {}), ...(model ? { model } : {}), dataset: form.dataset, attack, params: paramsOf(form), tags }
-      const checked = ExperimentSpecSchema.safeParse(spec)
-      if (!checked.success) {
-        const issue = checked.error.issues[0]
-        return { problem: sentence(issue.message), field: fieldOf(issue.path) }
+      for (const seed of seeds) {
+        const parts = [form.name.trim(), form.attacks.length > 1 ? attack.toUpperCase() : '', models.length > 1 && model ? modelLabel(model) : '', seeds.length > 1 ? `seed ${seed}` : '']
+        const name = form.name.trim() ? parts.filter(Boolean).join(' · ') : undefined
+        const spec: ExperimentSpecInput = { ...(name ? { name } : {}), ...(model ? { model } : {}), dataset: form.dataset, attack, params: { ...paramsOf(form), seed }, tags, provider: form.provider }
+        const problem = specProblem(spec)
+        if (problem) return problem
+        specs.push(spec)
       }
-      specs.push(spec)
     }
   }
   return { specs }
+}
+
+/** What the contract's spec schema refuses in `spec`, in words, with its form field; null when it is valid. */
+function specProblem(spec: ExperimentSpecInput): { problem: string; field: string } | null {
+  const checked = ExperimentSpecSchema.safeParse(spec)
+  if (checked.success) return null
+  const issue = checked.error.issues[0]
+  return { problem: sentence(issue.message), field: fieldOf(issue.path) }
 }
 
 /** Reactive form state for the New experiment screen. */

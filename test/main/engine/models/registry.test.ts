@@ -173,4 +173,29 @@ describe('listModels / ModelRegistry', () => {
       await registry.dispose()
     }
   })
+
+  it('keeps one model per provider order an experiment asks for, and drops them all when the files change (issue 19)', async () => {
+    const { dir } = tiny()
+    const registry = new ModelRegistry({ session: { intraOpNumThreads: 1 } })
+    try {
+      const engineDefault = await registry.open(dir)
+      const onCpu = await registry.open(dir, { providers: ['cpu'] })
+      expect(onCpu).not.toBe(engineDefault)
+      expect(await registry.open(dir, { providers: ['cpu'] })).toBe(onCpu)
+      await onCpu.load()
+      // Asked for the CPU and given it: no fallback to explain, whatever `auto` would have tried first.
+      expect(onCpu.provider).toBe('cpu')
+      expect(onCpu.fallbackReason).toBeNull()
+      const onWebgpu = await registry.open(dir, { providers: ['webgpu', 'cpu'] })
+      await onWebgpu.load()
+      if (onWebgpu.provider === 'cpu') expect(onWebgpu.fallbackReason).toMatch(/webgpu/i)
+      else expect(onWebgpu.provider).toBe('webgpu')
+      const file = path.join(dir, 'preprocessor_config.json')
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"do_resize": true', '"do_resize":  true'))
+      expect(await registry.open(dir, { providers: ['cpu'] })).not.toBe(onCpu)
+      expect(onCpu.isDisposed && onWebgpu.isDisposed && engineDefault.isDisposed).toBe(true)
+    } finally {
+      await registry.dispose()
+    }
+  })
 })
