@@ -33,7 +33,8 @@ export function openclipPreprocess(raw: Record<string, unknown>, dir: string, re
     throw bad(dir, rel, `resize_mode ${JSON.stringify(mode)} is not one of "shortest", "squash", "longest" (open_clip transform.py image_transform).`)
   }
   const fill = raw.fill_color ?? 0
-  if (!Number.isInteger(fill) || (fill as number) < 0 || (fill as number) > 255) throw bad(dir, rel, `fill_color must be an integer from 0 to 255, got ${JSON.stringify(fill)}.`)
+  if (!Number.isInteger(fill) || (fill as number) < 0 || (fill as number) > 255)
+    throw bad(dir, rel, `fill_color must be an integer from 0 to 255, got ${JSON.stringify(fill)}.`, 'Set fill_color to the byte open_clip pads "longest" images with (its default is 0).')
   if (mode === 'shortest' && h !== w) throw bad(dir, rel, `resize_mode "shortest" with a non-square size ${JSON.stringify(size)} is not supported.`)
   const interpolation = raw.interpolation ?? 'bicubic'
   const resample = typeof interpolation === 'string' ? INTERPOLATION[interpolation] : undefined
