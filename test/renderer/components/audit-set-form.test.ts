@@ -6,7 +6,7 @@ const base = { ...defaultAuditSetForm(), model: 'demo-clip-s', dataset: 'emoji-d
 
 describe('audit-set form', () => {
   it("starts from the operation's defaults and offers every attack that queries the model", () => {
-    expect(defaultAuditSetForm()).toMatchObject({ suspectKind: 'members', attack: 'csa', seed: 0, nullSubsets: 200, size: '' })
+    expect(defaultAuditSetForm()).toMatchObject({ suspectKind: 'members', attack: 'csa', seed: 0, nullSubsets: 200, size: '', known: 'reference' })
     expect(AUDIT_SET_ATTACKS).toContain('qmia')
     expect(AUDIT_SET_ATTACKS).not.toContain('blind')
     expect(AUDIT_SET_ATTACKS).not.toContain('imported')
@@ -17,9 +17,10 @@ describe('audit-set form', () => {
   })
 
   it('builds the audit.set input: a keyword or the ids, the size only when given', () => {
-    expect(auditSetInput(base)).toEqual({ input: { model: 'demo-clip-s', dataset: 'emoji-demo', suspect: 'members', attack: 'csa', seed: 0, nullSubsets: 200 } })
+    expect(auditSetInput(base)).toEqual({ input: { model: 'demo-clip-s', dataset: 'emoji-demo', suspect: 'members', attack: 'csa', seed: 0, nullSubsets: 200, known: 'reference' } })
     const ids = auditSetInput({ ...base, suspectKind: 'ids', ids: 'x1\nx2\nx3', size: 2, attack: 'aea', seed: 4 })
-    expect(ids).toEqual({ input: { model: 'demo-clip-s', dataset: 'emoji-demo', suspect: ['x1', 'x2', 'x3'], size: 2, attack: 'aea', seed: 4, nullSubsets: 200 } })
+    expect(ids).toEqual({ input: { model: 'demo-clip-s', dataset: 'emoji-demo', suspect: ['x1', 'x2', 'x3'], size: 2, attack: 'aea', seed: 4, nullSubsets: 200, known: 'reference' } })
+    expect(auditSetInput({ ...base, known: 'nonmembers' })).toMatchObject({ input: { known: 'nonmembers' } })
   })
 
   it('refuses what the engine refuses, naming the field', () => {

@@ -22,12 +22,14 @@ export interface AuditSetForm {
   seed: number
   /** Non-member subsets tested for the null check (0 = skip). */
   nullSubsets: number
+  /** Known non-members: the reference items, or a seeded half of the labelled non-member targets (docs/attacks.md). */
+  known: 'reference' | 'nonmembers'
 }
 
 /** A fresh form with the operation's defaults. */
 export function defaultAuditSetForm(): AuditSetForm {
   const d = operations['audit.set'].input.parse({ dataset: 'x', suspect: 'members' })
-  return { model: '', dataset: '', suspectKind: 'members', ids: '', size: '', attack: 'csa', seed: d.seed, nullSubsets: d.nullSubsets }
+  return { model: '', dataset: '', suspectKind: 'members', ids: '', size: '', attack: 'csa', seed: d.seed, nullSubsets: d.nullSubsets, known: 'reference' }
 }
 
 /** Ids as the CLI reads an ids file: one per line, trimmed, blank lines ignored. */
@@ -54,7 +56,8 @@ export function auditSetInput(form: AuditSetForm): { input: OpInput<'audit.set'>
     ...(form.size === '' ? {} : { size: form.size }),
     attack: form.attack,
     seed: form.seed,
-    nullSubsets: form.nullSubsets
+    nullSubsets: form.nullSubsets,
+    known: form.known
   }
   const checked = operations['audit.set'].input.safeParse(input)
   if (checked.success) return { input }
