@@ -54,8 +54,8 @@ export function defaultColumns(count: number): number {
   return count <= 3 ? count : Math.ceil(Math.sqrt(count))
 }
 
-/** Screen height of one row of histogram panels (px): 5 experiments (2 rows of 3) keep ~170 px of plot each. */
-export const PANEL_ROW_HEIGHT_PX = 260
+/** Screen height of one row of histogram panels (px): 5 experiments (2 rows of 3) keep ~165 px of plot each. */
+export const PANEL_ROW_HEIGHT_PX = 280
 
 /** Screen height (px) of `count` histogram panels in the default grid: it grows by rows, so no panel gets squashed. */
 export function panelsHeight(count: number): number {
