@@ -48,7 +48,12 @@ describe('vennOption', () => {
         const region = vennRegions(a).find((g) => g.sets.join() === a.experiments.flatMap((_, i) => (inSet(i) ? [i] : [])).join())!
         expect([region.count, region.members]).toEqual([expected.length, expectedMembers])
         // The count label sits inside the circles of its sets and outside the others.
-        const countIdx = texts.findIndex((t, k) => t.style.text === String(region.count) && texts[k + 1]?.style.text === `${region.members} m.` && circles.every((c, i) => Math.hypot(t.x! - c.shape!.cx, t.y! - c.shape!.cy) < c.shape!.r === inSet(i)))
+        const countIdx = texts.findIndex(
+          (t, k) =>
+            t.style.text === String(region.count) &&
+            texts[k + 1]?.style.text === `${region.members} m.` &&
+            circles.every((c, i) => Math.hypot(t.x! - c.shape!.cx, t.y! - c.shape!.cy) < c.shape!.r === inSet(i))
+        )
         expect(countIdx, `region ${mask}`).toBeGreaterThanOrEqual(0)
       }
       const foot = texts[texts.length - 1].style.text!
