@@ -18,7 +18,7 @@ const EMOJI = path.join(ROOT, 'resources/datasets/emoji-demo')
 const CLASS = ['#d55e00', '#0072b2']
 /** Greys of the screen style (axes, grid lines, text) and "no paint". */
 const NEUTRAL = new Set(['#666666', '#e6e6e6', '#333333', '#ffffff', 'none', 'transparent', ''])
-const BANKS = ['hflip', 'rot(deg=15)', 'hflip, rot(deg=15)', 'rot(deg=-15)', 'hflip, rot(deg=-15)']
+const BANKS = ['hflip', 'rot(deg=15)', 'hflip, rot(deg=15)', 'vflip', 'hflip, vflip, autocontrast']
 
 test.describe.configure({ mode: 'serial' })
 
@@ -49,7 +49,7 @@ function miniEmoji(): string {
 
 async function run(page: Page, served: ServedWorkbench, dataset: string, attack: 'csa' | 'aea', name: string, bank?: string): Promise<string> {
   const params = { evaluation: { resamples: 50 }, blind: { enabled: false }, ...(bank ? { aea: { bank, aggregation: 'mean' } } : {}) }
-  const created = await callOp<{ id: string }>(page, served, 'experiments.create', { spec: { name, model: TINY_CLIP, dataset, attack, params } })
+  const created = await callOp<{ id: string }>(page, served, 'experiments.create', { spec: { name, model: 'tiny-clip', dataset, attack, params } })
   const done = await callOp<{ status: string }>(page, served, 'experiments.run', { id: created.id })
   expect(done.status).toBe('done')
   return created.id
@@ -62,10 +62,22 @@ async function openRoute(page: Page, route: string): Promise<void> {
 
 /** Paint colours (fill or stroke) of the shapes of the chart under `box`, as lower-case #rrggbb. */
 async function paints(box: Locator, attr: 'fill' | 'stroke'): Promise<Set<string>> {
-  const raw = await box.locator('svg path, svg circle').evaluateAll((els, a) => els.map((e) => e.getAttribute(a) ?? ''), attr)
+  // Clip-path rectangles (black by default) and invisible hit areas (opacity or width 0) are geometry, not paint.
+  const raw = await box
+    .locator('svg path, svg circle')
+    .evaluateAll((els, a) => els.filter((e) => !e.closest('clipPath, defs') && e.getAttribute(a === 'fill' ? 'fill-opacity' : 'stroke-width') !== '0').map((e) => e.getAttribute(a) ?? ''), attr)
   const hex = (c: string): string => {
+    // rgba(…, 0) is ECharts' invisible hit area: no paint.
+    if (/^rgba\(.*,\s*0(\.0*)?\s*\)$/.test(c)) return 'none'
     const m = /^rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(c)
-    return (m ? `#${m.slice(1, 4).map((v) => Number(v).toString(16).padStart(2, '0')).join('')}` : c).toLowerCase()
+    return (
+      m
+        ? `#${m
+            .slice(1, 4)
+            .map((v) => Number(v).toString(16).padStart(2, '0'))
+            .join('')}`
+        : c
+    ).toLowerCase()
   }
   return new Set(raw.map(hex).filter((c) => !NEUTRAL.has(c)))
 }
@@ -84,6 +96,8 @@ test('five experiments: histograms on shared axes at a readable height, colours 
   test.setTimeout(8 * 60_000)
   const dataset = miniEmoji()
   await callOp(page, served, 'datasets.add', { path: dataset })
+  // Browser mode reads only registered models: add the tiny CLIP fixture as a user would (Models → Add).
+  await callOp(page, served, 'models.add', { path: TINY_CLIP })
   aea = []
   for (const [i, bank] of BANKS.entries()) aea.push(await run(page, served, dataset, 'aea', `AEA bank ${i + 1}`, bank))
   csa = await run(page, served, dataset, 'csa', 'CSA')
@@ -111,7 +125,10 @@ test('five experiments: histograms on shared axes at a readable height, colours 
   await expect(page.getByTestId('delta-convention')).toContainText('Δ = A − B')
   const screen = Number((await page.getByTestId('delta-auc').first().textContent())!.replace('+', '').replace('−', '-'))
   const csv = await callOp<{ data: string }>(page, served, 'export.table', { ids: aea, format: 'csv' })
-  const [header, , second] = csv.data.trim().split(/\r?\n/).map((l) => l.split(','))
+  const [header, , second] = csv.data
+    .trim()
+    .split(/\r?\n/)
+    .map((l) => l.split(','))
   const column = header.indexOf('delta_auc_ref_minus_row')
   expect(column, header.join(',')).toBeGreaterThan(0)
   expect(Number(second[column])).toBeCloseTo(screen, 3)
