@@ -63,14 +63,17 @@ export function panelsHeight(count: number): number {
 }
 
 /** A panel title in its experiment's colour: the same colour as the experiment's ROC curve and Venn circle. */
-function panelTitle(name: string, box: PanelBox, style: FigureStyle, figureHeight: number, index: number): TitleComponentOption {
+function panelTitle(name: string, box: PanelBox, style: FigureStyle, size: FigureSize, index: number): TitleComponentOption {
+  // Shared code has no font metrics: ~0.6 em a character; a name wider than its panel is cut so titles never overlap.
+  const maxChars = Math.max(6, Math.floor(((parseFloat(box.width) / 100) * size.width + style.padding.left + style.padding.right) / (style.fontSize.title * 0.6)))
+  const text = name.length > maxChars ? `${name.slice(0, maxChars - 1)}…` : name
   // Centred over its plot: ECharts titles align by left edge, so anchor at the panel centre with textAlign.
   const centre = `${(parseFloat(box.left) + parseFloat(box.width) / 2).toFixed(3)}%`
   return {
     id: `panel-title-${index}`,
-    text: name,
+    text,
     left: centre,
-    top: `${(parseFloat(box.top) - (100 * style.fontSize.title * 1.6) / figureHeight).toFixed(3)}%`,
+    top: `${(parseFloat(box.top) - (100 * style.fontSize.title * 1.6) / size.height).toFixed(3)}%`,
     textAlign: 'center',
     textStyle: { fontSize: style.fontSize.title, fontWeight: 'bold', fontFamily: style.fontFamily, color: experimentStroke(style.palette, index).color }
   }
@@ -95,7 +98,7 @@ export function histogramPanelsOption(panels: readonly HistogramPanelInput[], st
   })
   return {
     ...baseOption(style),
-    title: panels.map((p, i) => panelTitle(p.name, boxes[i], style, size.height, i)),
+    title: panels.map((p, i) => panelTitle(p.name, boxes[i], style, size, i)),
     grid: boxes.map((b) => ({ ...b })),
     legend: legendOf(style, [CLASS_NAMES.members, CLASS_NAMES.nonmembers], 'top', 'box'),
     xAxis: panels.map((p, i) => scoreAxis(style, p.histogram, options.scoreLabel ?? 'Score', i, xRange)),

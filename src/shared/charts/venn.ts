@@ -70,7 +70,8 @@ export function vennOption(a: Agreement, style: FigureStyle, screen?: FigureSize
   const r = Math.min((size.width * 0.92) / span.w, (size.height - top - bottom - fs.legend * 3) / span.h)
   const { centres, labelAt } = layout(n)
   const cx = size.width / 2
-  const cy = top + fs.legend * 1.5 + (r * span.h) / 2 + (n === 3 ? (r * Math.sqrt(3)) / 12 : 0)
+  // The circles' top edge sits one name line below the top: (2 sets) r, (3 sets) r + h/3 above the centre.
+  const cy = top + fs.legend * 1.5 + r * (n === 3 ? 1 + Math.sqrt(3) / 6 : 1)
   const at = (p: Point): Point => [cx + p[0] * r, cy + p[1] * r]
   const text = (x: number, y: number, t: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
     type: 'text',
