@@ -64,8 +64,9 @@ export function panelsHeight(count: number): number {
 
 /** A panel title in its experiment's colour: the same colour as the experiment's ROC curve and Venn circle. */
 function panelTitle(name: string, box: PanelBox, style: FigureStyle, size: FigureSize, index: number): TitleComponentOption {
-  // Shared code has no font metrics: ~0.6 em a character; a name wider than its panel is cut so titles never overlap.
-  const maxChars = Math.max(6, Math.floor(((parseFloat(box.width) / 100) * size.width + style.padding.left + style.padding.right) / (style.fontSize.title * 0.6)))
+  // Shared code has no font metrics: ~0.6 em a character. Centred over the plot, a title may overhang it by the right
+  // padding on each side (the last panel's edge is the figure's); longer names are cut so titles never overlap.
+  const maxChars = Math.max(6, Math.floor(((parseFloat(box.width) / 100) * size.width + 2 * style.padding.right) / (style.fontSize.title * 0.6)))
   const text = name.length > maxChars ? `${name.slice(0, maxChars - 1)}…` : name
   // Centred over its plot: ECharts titles align by left edge, so anchor at the panel centre with textAlign.
   const centre = `${(parseFloat(box.left) + parseFloat(box.width) / 2).toFixed(3)}%`

@@ -118,3 +118,19 @@ describe('histogram panels on shared axes (issue 21)', () => {
     expect([0.0731, 0.2, 1.01, 7.3, 0.00049].map(niceCeil)).toEqual([0.08, 0.2, 1.2, 8, 0.0005])
   })
 })
+
+describe('panel titles', () => {
+  it('cut a long name to its panel, so neighbouring titles never overlap', async () => {
+    const long = 'an experiment name far too long for one of three panels side by side on a screen'
+    const three = await Promise.all([1, 2, 3].map((seed) => makeExperimentView({ name: `${long} ${seed}`, id: `t${seed}`, seed })))
+    const size = { width: 1000, height: panelsHeight(3) }
+    const o = figureOption('hist', three, SCREEN_STYLE, { size })
+    const titles = o.title as Array<{ text: string; left: string }>
+    const widthOf = (t: string): number => t.length * SCREEN_STYLE.fontSize.title * 0.6
+    for (const t of titles) expect(t.text.endsWith('…')).toBe(true)
+    // Centres are percentages of the figure width; half-widths of neighbours must fit between their centres.
+    const centres = titles.map((t) => (parseFloat(t.left) / 100) * size.width)
+    for (let i = 1; i < titles.length; i++) expect(widthOf(titles[i - 1].text) / 2 + widthOf(titles[i].text) / 2).toBeLessThanOrEqual(centres[i] - centres[i - 1])
+    expect(centres[2] + widthOf(titles[2].text) / 2).toBeLessThanOrEqual(size.width)
+  })
+})
