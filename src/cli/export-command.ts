@@ -15,7 +15,7 @@ import { action } from './output'
 interface ExportOptions {
   experiment: string
   compare: string[]
-  figure?: 'roc' | 'hist' | 'compare' | 'upset'
+  figure?: 'roc' | 'hist' | 'compare' | 'upset' | 'venn'
   flags?: boolean
   fpr: number
   format?: string
@@ -118,9 +118,9 @@ function request(o: ExportOptions, ids: string[]): (c: EngineClient) => Promise<
       message: '--figure compare is the ROC overlay, which --figure roc draws for every experiment given.',
       hint: 'Use --figure roc --compare <id> (log-log) or --figure hist --compare <id> (side-by-side histograms).'
     })
-  if (o.figure === 'upset' || o.flags) {
+  if (o.figure === 'upset' || o.figure === 'venn' || o.flags) {
     const format = o.flags ? ('csv' as const) : formatFromName(o.out, o.format, FIGURE_EXTENSIONS, 'figure')
-    const input = { ids, fpr: o.fpr, format, widthIn: figureInches(o.width, 'width'), dpi: o.dpi }
+    const input = { ids, fpr: o.fpr, format, figure: o.figure === 'venn' ? ('venn' as const) : ('upset' as const), widthIn: figureInches(o.width, 'width'), dpi: o.dpi }
     return (c) => c.invoke('export.agreement', input)
   }
   if (o.figure) {
@@ -167,11 +167,11 @@ export function registerExportCommand(program: Command, globals: () => GlobalOpt
     .addOption(
       new Option(
         '--figure <kind>',
-        'roc: ROC curves of every experiment, log-log from FPR 1/n₀ (--linear for linear axes); hist: score histograms per class, one panel per experiment; upset: per-record agreement of the experiments at --fpr'
-      ).choices(['roc', 'hist', 'compare', 'upset'])
+        'roc: ROC curves of every experiment, log-log from FPR 1/n₀ (--linear for linear axes); hist: score histograms per class, one panel per experiment; upset / venn: per-record agreement of the experiments at --fpr (venn: 2–3 experiments)'
+      ).choices(['roc', 'hist', 'compare', 'upset', 'venn'])
     )
     .option('--flags', 'per-record flags CSV of --experiment and --compare at --fpr (one 0/1 column per experiment)')
-    .option('--fpr <f>', 'FPR budget of --figure upset and --flags', numberArg(FprSchema, 'decimal'), 0.01)
+    .option('--fpr <f>', 'FPR budget of --figure upset / venn and --flags', numberArg(FprSchema, 'decimal'), 0.01)
     .addOption(new Option('--format <fmt>', 'figure format; default from the --out extension (.svg, .pdf, .png)').choices(['svg', 'pdf', 'png']))
     .option('--width <w>', 'figure width with unit (in, cm, mm, pt: 8.5cm, 85mm, 240pt, 3.3in) or one-column / two-column', 'one-column')
     .option('--height <h>', 'figure height with unit; default from the width')

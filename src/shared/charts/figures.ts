@@ -4,7 +4,7 @@ import { WorkbenchError } from '../contract/errors'
 import type { Attack, ExperimentView } from '../contract/experiments'
 import { compareRocOption, histogramPanelsOption } from './compare'
 import type { FigureSize } from './frame'
-import { histogramOption, type HistogramInput } from './histogram'
+import { histogramOption, type HistogramInput, type HistogramNormalize } from './histogram'
 import { rocOption, type RocSeriesInput } from './roc'
 import type { FigureStyle } from './style'
 import { labelsOf } from '../experiment-facts'
@@ -20,8 +20,8 @@ export interface FigureOptions {
   markTargets?: boolean
   /** Threshold marker on histograms. */
   threshold?: number | null
-  /** Histogram heights (default 'fraction'). */
-  normalize?: 'fraction' | 'count'
+  /** Histogram heights (default 'fraction'; side-by-side panels on one score axis with unequal bins: 'density'). */
+  normalize?: HistogramNormalize
   /** Screen box (px) the chart fills: legend placement and multi-panel layouts depend on it. */
   size?: FigureSize
   /** Axis limits [min, max] (ROC: rates; histograms: x = scores). */
@@ -75,6 +75,11 @@ export function scoreLabelOf(views: readonly ExperimentView[]): string {
   return attacks.size === 1 ? SCORE_LABELS[views[0].record.spec.attack] : 'Score'
 }
 
+/** Whether the experiments' scores live on one scale (one attack), so their histograms can share a score axis. */
+export function sharesScoreScale(views: readonly ExperimentView[]): boolean {
+  return new Set(views.map((v) => v.record.spec.attack)).size === 1
+}
+
 /** The option of a figure of `kind` over `views`: the one entry point for the renderer and for export. */
 export function figureOption(kind: FigureKindName, views: readonly ExperimentView[], style: FigureStyle, options: FigureOptions = {}): EChartsOption {
   if (views.length === 0) throw new WorkbenchError({ code: 'invalid-input', message: 'A figure needs at least one experiment.', hint: 'Pick one or more finished experiments.' })
@@ -102,7 +107,7 @@ export function figureOption(kind: FigureKindName, views: readonly ExperimentVie
   const limited = (option: EChartsOption): EChartsOption => withAxisLimits(option, options.xRange, options.yRange)
   if (views.length === 1) return limited(histogramOption(histogramOf(views[0]), style, { ...hist, threshold: options.threshold }))
   const panels = views.map((v, i) => ({ name: nameOf(v, i), histogram: histogramOf(v), threshold: options.threshold }))
-  return limited(histogramPanelsOption(panels, style, { ...hist, size: options.size }))
+  return limited(histogramPanelsOption(panels, style, { ...hist, size: options.size, sharedX: sharesScoreScale(views) }))
 }
 
 /** The option with every x (y) axis limited to `x` (`y`) when given. */

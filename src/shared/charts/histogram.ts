@@ -14,12 +14,18 @@ export interface HistogramInput {
 /** How to draw a score histogram. */
 export interface HistogramChartOptions {
   /** 'fraction' (default): each class sums to 1, so imbalanced classes compare; 'count': raw counts. */
-  normalize?: 'fraction' | 'count'
+  normalize?: HistogramNormalize
   /** Score of a vertical threshold marker (the renderer's slider); null or absent: none. */
   threshold?: number | null
   /** Axis name of the scores, e.g. "CSA score (cosine similarity)". */
   scoreLabel?: string
 }
+
+/**
+ * Bar heights: 'fraction' of the class per bin; 'density', fraction per unit score (each class has area 1, so panels with
+ * different bin widths share a y axis honestly); 'count', items.
+ */
+export type HistogramNormalize = 'fraction' | 'density' | 'count'
 
 /** Legend names of the two classes. */
 export const CLASS_NAMES = { members: 'Members', nonmembers: 'Non-members' } as const
@@ -32,18 +38,25 @@ export function checkHistogram(h: HistogramInput): void {
 }
 
 /** Step outline of one class: [edge, height] pairs drawn with step 'end', closed down to 0 at both ends. */
-export function stepData(edges: readonly number[], counts: readonly number[], normalize: 'fraction' | 'count'): [number, number][] {
-  const total = counts.reduce((a, b) => a + b, 0)
-  const scale = normalize === 'fraction' && total > 0 ? 1 / total : 1
+export function stepData(edges: readonly number[], counts: readonly number[], normalize: HistogramNormalize): [number, number][] {
+  const heights = binHeights(edges, counts, normalize)
   const out: [number, number][] = [[edges[0], 0]]
-  counts.forEach((c, i) => out.push([edges[i], c * scale]))
-  out.push([edges[edges.length - 1], counts.length > 0 ? counts[counts.length - 1] * scale : 0])
+  heights.forEach((h, i) => out.push([edges[i], h]))
+  out.push([edges[edges.length - 1], heights.length > 0 ? heights[heights.length - 1] : 0])
   out.push([edges[edges.length - 1], 0])
   return out
 }
 
+/** Height of each bin under `normalize` (an empty class is all zeros). */
+export function binHeights(edges: readonly number[], counts: readonly number[], normalize: HistogramNormalize): number[] {
+  const total = counts.reduce((a, b) => a + b, 0)
+  if (normalize === 'count' || total === 0) return counts.map((c) => c)
+  if (normalize === 'fraction') return counts.map((c) => c / total)
+  return counts.map((c, i) => (edges[i + 1] > edges[i] ? c / total / (edges[i + 1] - edges[i]) : 0))
+}
+
 /** The two class series (filled steps) of one histogram panel. */
-export function classSeries(h: HistogramInput, style: FigureStyle, normalize: 'fraction' | 'count', gridIndex = 0): LineSeriesOption[] {
+export function classSeries(h: HistogramInput, style: FigureStyle, normalize: HistogramNormalize, gridIndex = 0): LineSeriesOption[] {
   checkHistogram(h)
   const one = (key: 'members' | 'nonmembers', z: number): LineSeriesOption => ({
     ...lineOn(gridIndex, key, CLASS_NAMES[key]),
@@ -77,16 +90,18 @@ export function thresholdSeries(threshold: number, style: FigureStyle, gridIndex
 }
 
 /** Score (x) axis spanning the outer bin edges; their odd end values get no tick label. */
-export function scoreAxis(style: FigureStyle, h: HistogramInput, name: string, gridIndex = 0): ReturnType<typeof axisOf> {
-  const axis = axisOf(style, name, 'linear', { min: h.edges[0], max: h.edges[h.edges.length - 1] }, gridIndex)
+export function scoreAxis(style: FigureStyle, h: HistogramInput, name: string, gridIndex = 0, range?: { min: number; max: number }): ReturnType<typeof axisOf> {
+  const axis = axisOf(style, name, 'linear', range ?? { min: h.edges[0], max: h.edges[h.edges.length - 1] }, gridIndex)
   axis.axisLabel = { ...axis.axisLabel, showMinLabel: false, showMaxLabel: false }
   axis.nameGap = style.fontSize.tick * X_NAME_GAP_EM
   return axis
 }
 
+const COUNT_AXIS_NAMES: Record<HistogramNormalize, string> = { fraction: 'Fraction of class', density: 'Density (fraction per unit score)', count: 'Items' }
+
 /** Count (y) axis of a histogram panel; `named` false leaves inner panels unlabelled. */
-export function countAxis(style: FigureStyle, normalize: 'fraction' | 'count', gridIndex = 0, named = true): ReturnType<typeof axisOf> {
-  const axis = axisOf(style, named ? (normalize === 'fraction' ? 'Fraction of class' : 'Items') : '', 'linear', { min: 0 }, gridIndex)
+export function countAxis(style: FigureStyle, normalize: HistogramNormalize, gridIndex = 0, named = true, max?: number): ReturnType<typeof axisOf> {
+  const axis = axisOf(style, named ? COUNT_AXIS_NAMES[normalize] : '', 'linear', max === undefined ? { min: 0 } : { min: 0, max }, gridIndex)
   axis.nameGap = style.fontSize.tick * 3.4
   return axis
 }

@@ -3,7 +3,8 @@ import type { EChartsOption, LineSeriesOption } from 'echarts'
 import type { RocPoints, TprAtFprEntry } from '../contract/metrics'
 import { formatFprTarget, formatNumber } from '../format'
 import { axisOf, baseOption, cornerLegendFits, lineOn, figureUnits, legendLineHeight, legendOf, singleGrid, X_NAME_GAP_EM, type FigureSize } from './frame'
-import { colorAt, type FigureStyle } from './style'
+import { experimentStroke } from './palette'
+import type { FigureStyle } from './style'
 
 /** One curve of a ROC chart. */
 export interface RocSeriesInput {
@@ -105,6 +106,7 @@ export function rocLineSeries(series: readonly RocSeriesInput[], style: FigureSt
   const floor = log ? (options.minRate ?? logAxisFloor(series)) : null
   const names = rocLegendNames(series)
   return series.map((s, i) => {
+    const stroke = experimentStroke(style.palette, i)
     const line: LineSeriesOption = {
       ...lineOn(gridIndex, `roc-${i}`, names[i]),
       data: curveData(s.roc, floor),
@@ -112,8 +114,8 @@ export function rocLineSeries(series: readonly RocSeriesInput[], style: FigureSt
       symbol: 'none',
       clip: true,
       z: 3,
-      color: colorAt(style, i),
-      lineStyle: { width: style.lineWidth, color: colorAt(style, i) }
+      color: stroke.color,
+      lineStyle: { width: style.lineWidth, color: stroke.color, type: stroke.type }
     }
     if (options.markTargets) line.markPoint = targetMarks(s, style, floor)
     return line

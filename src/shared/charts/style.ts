@@ -1,7 +1,7 @@
 // Figure styles: the app's screen style and print styles for one- and two-column paper layouts.
+import { checkPalette, CLASS_COLORS, EXPERIMENT_COLORS, experimentStroke } from './palette'
 
-/** Okabe–Ito colours (Okabe & Ito 2008), ordered for lines on white; yellow last as it is faint on paper. */
-export const OKABE_ITO = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'] as const
+export { OKABE_ITO } from './palette'
 
 /** Points per inch: print styles lay a chart out at 72 units per inch, so every size below is in pt. */
 export const POINTS_PER_INCH = 72
@@ -23,8 +23,9 @@ export interface FigureStyle {
   lineWidth: number
   /** Width of the thin lines: chance diagonal, axes, threshold marker. */
   thinLineWidth: number
+  /** Experiment colours (palette.ts): never a class colour. */
   palette: readonly string[]
-  /** Members / non-members colours of score histograms. */
+  /** Members / non-members colours of score histograms and agreement bars (palette.ts): never an experiment colour. */
   classColors: { members: string; nonmembers: string }
   /** Fill opacity of overlaid histograms. */
   areaOpacity: number
@@ -40,7 +41,7 @@ export interface FigureStyle {
 /** The font bundled under resources/fonts and embedded in PDF/PNG export. */
 export const EXPORT_FONT_FAMILY = 'DejaVu Sans'
 
-const classColors = { members: OKABE_ITO[1], nonmembers: OKABE_ITO[0] }
+const classColors = CLASS_COLORS
 
 /** Screen style for the app's charts (px units, animated, tooltips). */
 export const SCREEN_STYLE: FigureStyle = {
@@ -51,7 +52,7 @@ export const SCREEN_STYLE: FigureStyle = {
   fontSize: { tick: 11, axisName: 12, legend: 12, title: 14, label: 11 },
   lineWidth: 2,
   thinLineWidth: 1,
-  palette: OKABE_ITO,
+  palette: EXPERIMENT_COLORS,
   classColors,
   areaOpacity: 0.35,
   textColor: '#333333',
@@ -67,6 +68,7 @@ export const SCREEN_STYLE: FigureStyle = {
  */
 export function paperStyle(widthIn: number, heightIn?: number): FigureStyle {
   if (!(widthIn > 0)) throw new RangeError(`Figure width must be positive; got ${widthIn} in.`)
+  checkPalette(EXPERIMENT_COLORS, classColors)
   return {
     medium: 'paper',
     widthIn,
@@ -75,7 +77,7 @@ export function paperStyle(widthIn: number, heightIn?: number): FigureStyle {
     fontSize: { tick: 7, axisName: 8, legend: 7, title: 8, label: 6.5 },
     lineWidth: 1.2,
     thinLineWidth: 0.6,
-    palette: OKABE_ITO,
+    palette: EXPERIMENT_COLORS,
     classColors,
     areaOpacity: 0.4,
     textColor: '#000000',
@@ -97,7 +99,7 @@ export function textStyleOf(style: FigureStyle): { fontFamily: string; fontSize:
   return { fontFamily: style.fontFamily, fontSize: style.fontSize.tick, color: style.textColor }
 }
 
-/** Colour of series `index` (palette wraps). */
+/** Colour of experiment `index` (the palette wraps; experimentStroke adds a dash so wrapped ones still differ). */
 export function colorAt(style: FigureStyle, index: number): string {
-  return style.palette[index % style.palette.length]
+  return experimentStroke(style.palette, index).color
 }

@@ -13,8 +13,12 @@ export const AgreementSchema = z.object({
   jaccard: z.array(z.array(z.number())),
   /** UpSet rows: each non-empty exact combination of flagging experiments (indices) and its item count, members among them. */
   intersections: z.array(z.object({ sets: z.array(z.number().int()), count: z.number().int(), members: z.number().int() })),
-  /** Items flagged by at least one experiment: per-record flags in experiment order (the CSV export). */
-  records: z.array(z.object({ id: z.string(), caption: z.string(), membership: z.string(), flags: z.array(z.boolean()) })),
+  /**
+   * Items flagged by at least one experiment: per-record flags in experiment order (the CSV export), most exposed first
+   * (flagged by more experiments, then higher `exposure`, then id). `exposure`: the mean over experiments of the item's
+   * mid-rank among that experiment's labelled non-member scores, in [0, 1] (docs/attacks.md "Agreement and seeds").
+   */
+  records: z.array(z.object({ id: z.string(), caption: z.string(), membership: z.string(), flags: z.array(z.boolean()), exposure: z.number() })),
   notes: z.array(z.string())
 })
 export type Agreement = z.infer<typeof AgreementSchema>

@@ -192,6 +192,12 @@ export const operations = {
     long: false,
     summary: 'One item drilled into: image, caption, metadata, its score and rank in every experiment on the dataset, AEA view scores.'
   }),
+  'experiments.thumbnails': op({
+    input: z.object({ id, itemIds: z.array(id).min(1).max(200), size: z.number().int().min(16).max(512).default(96) }).strict(),
+    output: z.object({ thumbnails: z.array(z.object({ id: z.string(), thumbnail: z.string().nullable() })) }),
+    long: false,
+    summary: 'PNG thumbnails (data: URLs) of items an experiment scored, for lists of records such as the agreement view; null when no image is kept.'
+  }),
   'experiments.rename': op({ input: z.object({ id, name: z.string().min(1).max(200) }).strict(), output: ExperimentSummarySchema, long: false, summary: 'Rename an experiment.' }),
   'experiments.tag': op({
     input: z.object({ id, tags: z.array(z.string().min(1).max(50)).max(50) }).strict(),
@@ -310,15 +316,17 @@ export const operations = {
       .object({
         ids: ExperimentIdsSchema.min(2),
         fpr: z.number().min(0).lt(1).default(0.01),
-        /** A figure format for the UpSet figure, or `csv` for the per-record flags. */
+        /** A figure format for the agreement figure, or `csv` for the per-record flags. */
         format: z.enum(['svg', 'pdf', 'png', 'csv']),
+        /** Venn (2–3 experiments) or UpSet (any number); `auto`: Venn up to 3 experiments, else UpSet. */
+        figure: z.enum(['auto', 'venn', 'upset']).default('auto'),
         widthIn: z.number().min(1).max(20).default(3.3),
         dpi: z.number().int().min(72).max(1200).default(300)
       })
       .strict(),
     output: ExportFileSchema,
     long: false,
-    summary: 'Per-record agreement of experiments at an FPR budget: the UpSet figure (SVG/PDF/PNG) or the per-record flags as CSV.'
+    summary: 'Per-record agreement of experiments at an FPR budget: the Venn or UpSet figure (SVG/PDF/PNG) or the per-record flags as CSV.'
   }),
   'export.scores': op({ input: z.object({ id }).strict(), output: ExportFileSchema, long: false, summary: 'Per-item scores of one experiment as CSV.' }),
   'export.record': op({ input: z.object({ id }).strict(), output: ExportFileSchema, long: false, summary: 'The experiment record JSON: enough to rerun it with `mia rerun`.' })

@@ -14,6 +14,26 @@ interface Flags {
   threshold: number | null
   flagged: Map<string, boolean>
   membership: Map<string, number>
+  score: Map<string, number>
+  /** Labelled non-member scores, ascending (for an item's rank among them). */
+  nonmembers: Float64Array
+}
+
+/** Mid-rank of `x` among ascending `sorted`: (below + ties / 2) / n, so scale-free and comparable across attacks. */
+export function nonmemberRank(sorted: Float64Array, x: number): number {
+  if (sorted.length === 0 || !Number.isFinite(x)) return 0
+  const bound = (strict: boolean): number => {
+    let lo = 0
+    let hi = sorted.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (sorted[mid] < x || (!strict && sorted[mid] === x)) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+  const below = bound(true)
+  return (below + (bound(false) - below) / 2) / sorted.length
 }
 
 /**
@@ -32,7 +52,9 @@ function flagsOf(s: Services, id: string, fpr: number): Flags {
   }
   const flagged = new Map(sc.itemIds.map((itemId, i) => [itemId, threshold !== null && sc.scores[i] >= threshold]))
   const membership = new Map(sc.itemIds.map((itemId, i) => [itemId, sc.labels[i]]))
-  return { record, threshold, flagged, membership }
+  const score = new Map(sc.itemIds.map((itemId, i) => [itemId, sc.scores[i]]))
+  const nonmembers = Float64Array.from(labelled.filter((i) => sc.labels[i] === 0).map((i) => sc.scores[i])).sort()
+  return { record, threshold, flagged, membership, score, nonmembers }
 }
 
 /** Item id → caption of the dataset an experiment ran on (for lists a person reads). */
@@ -75,8 +97,11 @@ export function agreementOp(s: Services, ids: string[], fpr: number): Agreement 
     const label = all[0].membership.get(k) ?? -1
     if (label === 1) entry.members++
     combos.set(key, entry)
-    records.push({ id: k, caption: captions.get(k) ?? '', membership: label === 1 ? 'member' : label === 0 ? 'nonmember' : 'unknown', flags })
+    const exposure = all.reduce((sum, f) => sum + nonmemberRank(f.nonmembers, f.score.get(k) ?? NaN), 0) / all.length
+    records.push({ id: k, caption: captions.get(k) ?? '', membership: label === 1 ? 'member' : label === 0 ? 'nonmember' : 'unknown', flags, exposure })
   }
+  const flaggedBy = (r: Agreement['records'][number]): number => r.flags.filter(Boolean).length
+  records.sort((x, y) => flaggedBy(y) - flaggedBy(x) || y.exposure - x.exposure || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
   return {
     fpr,
     nItems: universe.length,

@@ -5,6 +5,8 @@ import type { ExportFile } from '../../../shared/contract/exports'
 import type { PairedComparisonData } from '../../../shared/contract/metrics'
 import type { OpParsedInput } from '../../../shared/contract/operations'
 import { upsetOption } from '../../../shared/charts/agreement'
+import { VENN_MAX_SETS, vennOption } from '../../../shared/charts/venn'
+import { WorkbenchError } from '../../../shared/contract/errors'
 import { paperStyle } from '../../../shared/charts/style'
 import { csvDocument, exportFontFile, metricsTable, provenanceCaption, renderFigure, scoresCsv } from '../figures'
 import { agreementOp } from './agreement'
@@ -92,8 +94,15 @@ export async function exportRecordOp(s: Services, id: string): Promise<ExportFil
   return { fileName: `${slug(record.name)}.record.json`, mime: 'application/json', encoding: 'utf8', data: `${JSON.stringify(record, null, 2)}\n`, caption: '' }
 }
 
-/** The UpSet figure of which records each experiment flags at `fpr`, or the per-record flags as CSV (one 0/1 column per experiment). */
+/** The Venn (2–3 experiments) or UpSet figure of which records each experiment flags at `fpr`, or the per-record flags as CSV (one 0/1 column per experiment). */
 export async function exportAgreementOp(s: Services, i: OpParsedInput<'export.agreement'>): Promise<ExportFile> {
+  if (i.figure === 'venn' && i.ids.length > VENN_MAX_SETS)
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: i.ids.join(','),
+      message: `A Venn figure draws 2 or 3 experiments; ${i.ids.length} were given.`,
+      hint: 'Use the UpSet figure (figure "upset" or "auto") for four or more experiments.'
+    })
   const a = agreementOp(s, i.ids, i.fpr)
   const stem = slug(a.experiments.map((e) => e.name).join('-vs-'))
   const caption = `Records flagged at FPR ${i.fpr} (member iff score ≥ the threshold of each experiment's TPR@${i.fpr} point) by ${a.experiments.map((e, k) => `[${k}] ${e.name} (${e.id}, ${e.flagged} flagged)`).join(', ')}, over ${a.nItems} shared items; Jaccard ${a.jaccard.flatMap((row, x) => row.flatMap((j, y) => (y > x ? [`[${x}]–[${y}] ${j.toFixed(3)}`] : []))).join(', ')}.`
@@ -105,7 +114,9 @@ export async function exportAgreementOp(s: Services, i: OpParsedInput<'export.ag
     return { fileName: `${stem}.flags.csv`, mime: 'text/csv', encoding: 'utf8', data, caption }
   }
   const style = paperStyle(i.widthIn)
-  const bytes = await renderFigure({ option: upsetOption(a, style), format: i.format, widthIn: i.widthIn, dpi: i.dpi, title: 'Per-record agreement', fontFile: exportFontFile(s.config.resourcesDir) })
+  const kind = i.figure === 'auto' ? (a.experiments.length <= VENN_MAX_SETS ? 'venn' : 'upset') : i.figure
+  const option = kind === 'venn' ? vennOption(a, style) : upsetOption(a, style)
+  const bytes = await renderFigure({ option, format: i.format, widthIn: i.widthIn, dpi: i.dpi, title: 'Per-record agreement', fontFile: exportFontFile(s.config.resourcesDir) })
   const binary = i.format !== 'svg'
-  return { fileName: `${stem}.upset.${i.format}`, mime: FIGURE_MIME[i.format], encoding: binary ? 'base64' : 'utf8', data: binary ? bytes.toString('base64') : bytes.toString('utf8'), caption }
+  return { fileName: `${stem}.${kind}.${i.format}`, mime: FIGURE_MIME[i.format], encoding: binary ? 'base64' : 'utf8', data: binary ? bytes.toString('base64') : bytes.toString('utf8'), caption }
 }

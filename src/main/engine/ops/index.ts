@@ -9,7 +9,7 @@ import { augmentPreviewOp } from './augment-preview'
 import { addDatasetOp, datasetItemsOp, listDatasetsOp, removeDatasetOp, validateDatasetOp } from './datasets'
 import { embedOp } from './embed'
 import { compareExperimentsOp, createExperimentOp, deleteExperimentOp, getExperimentOp, listExperimentsOp, renameExperimentOp, rerunOp, runExperimentOp, tagExperimentOp } from './experiments'
-import { itemDetailOp } from './item-detail'
+import { itemDetailOp, itemThumbnailsOp } from './item-detail'
 import { exportAgreementOp, exportFigureOp, exportRecordOp, exportScoresOp, exportTableOp } from './export'
 import { importScoresOp } from './import-scores'
 import { evaluateOp } from './metrics'
@@ -60,6 +60,7 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'experiments.list': async (i) => listExperimentsOp(s, i),
     'experiments.get': async (i) => getExperimentOp(s, ref(i.id), i.top),
     'experiments.item': async (i) => itemDetailOp(s, ref(i.id), i.itemId, i.size),
+    'experiments.thumbnails': async (i) => itemThumbnailsOp(s, ref(i.id), i.itemIds, i.size),
     'experiments.rename': async (i) => renameExperimentOp(s, ref(i.id), i.name),
     'experiments.tag': async (i) => tagExperimentOp(s, ref(i.id), i.tags),
     'experiments.delete': async (i) => deleteExperimentOp(s, ref(i.id)),

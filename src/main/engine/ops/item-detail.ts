@@ -1,4 +1,4 @@
-// experiments.item: one item drilled into — image, caption, metadata, its score and rank in every experiment on the
+// experiments.item and experiments.thumbnails: one item drilled into — image, caption, metadata, its score and rank in every experiment on the
 // same dataset, and (AEA) the score of each augmented view (issue 21, per-record drill-down).
 import type { OpOutput } from '../../../shared/contract/operations'
 import { WorkbenchError } from '../../../shared/contract/errors'
@@ -60,4 +60,17 @@ export async function itemDetailOp(s: Services, id: string, itemId: string, size
     scores,
     views
   }
+}
+
+/** Thumbnails of `itemIds` as experiment `id` remembered them (unknown items and images kept outside the dataset: null). */
+export async function itemThumbnailsOp(s: Services, id: string, itemIds: readonly string[], size: number): Promise<OpOutput<'experiments.thumbnails'>> {
+  const store = s.store()
+  const hash = toRecord(requireRow(store, id)).spec.datasetHash
+  const thumbnails = await Promise.all(
+    itemIds.map(async (itemId) => {
+      const row = store.items.get(hash, itemId)
+      return { id: itemId, thumbnail: row?.imagePath ? await thumbnailDataUrl(row.imagePath, size) : null }
+    })
+  )
+  return { thumbnails }
 }

@@ -5,7 +5,13 @@ import { invoke } from '../api/call'
 import { useCall } from './useCall'
 
 /** One export the user asked for. */
-export type ExportRequest = { kind: 'figure'; figure: FigureKind; format: FigureFormat; widthIn: number } | { kind: 'table'; format: TableFormat } | { kind: 'scores' } | { kind: 'record' }
+export type ExportRequest =
+  | { kind: 'figure'; figure: FigureKind; format: FigureFormat; widthIn: number }
+  | { kind: 'table'; format: TableFormat }
+  | { kind: 'scores' }
+  | { kind: 'record' }
+  /** Per-record agreement at `fpr`: the Venn (2–3 experiments) or UpSet figure, or the per-record flags as CSV. */
+  | { kind: 'agreement'; format: FigureFormat | 'csv'; fpr: number; widthIn: number }
 
 /** The bytes of an export file (base64 for binary formats). */
 export function fileBytes(file: ExportFile): BlobPart {
@@ -43,6 +49,7 @@ export function useExport(ids: () => string[], save: (file: ExportFile) => void 
       if (request.kind === 'figure') return invoke('export.figure', { ids: list, figure: request.figure, format: request.format, widthIn: request.widthIn })
       if (request.kind === 'table') return invoke('export.table', { ids: list, format: request.format })
       if (request.kind === 'scores') return invoke('export.scores', { id: list[0] })
+      if (request.kind === 'agreement') return invoke('export.agreement', { ids: list, fpr: request.fpr, format: request.format, widthIn: request.widthIn })
       return invoke('export.record', { id: list[0] })
     })
     if (file) save(file)
