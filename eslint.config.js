@@ -36,6 +36,19 @@ export default defineConfig([
     }
   },
   {
+    files: ['test/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          // Vitest's toMatchObject/toEqual compare a RegExp value with ===-like equality: `{ message: /x/ }` passes for any message.
+          selector: "CallExpression[callee.property.name=/^(toMatchObject|toEqual|toStrictEqual)$/] Property > Literal[regex]",
+          message: 'A regex as an object value checks nothing here: use expect.stringMatching(/…/).'
+        }
+      ]
+    }
+  },
+  {
     files: ['src/renderer/**'],
     languageOptions: { globals: { ...globals.browser } }
   },

@@ -51,10 +51,10 @@ describe.each([
 describe('ClipModel input checks', () => {
   it('rejects pixel and token arrays whose size does not match the count', async () => {
     const model = await registry.open(TINY_DIR)
-    await expect(model.embedImages(new Float32Array(10), 1)).rejects.toMatchObject({ code: 'invalid-input', message: /1 × 3 × 224 × 224 = 150528 expected/ })
-    await expect(model.embedTexts(new BigInt64Array(10), undefined, 1, 77)).rejects.toMatchObject({ message: /got 10 ids for 1 captions of 77 tokens/ })
+    await expect(model.embedImages(new Float32Array(10), 1)).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/1 × 3 × 224 × 224 = 150528 expected/) })
+    await expect(model.embedTexts(new BigInt64Array(10), undefined, 1, 77)).rejects.toMatchObject({ message: expect.stringMatching(/got 10 ids for 1 captions of 77 tokens/) })
     // The separate text tower is fixed at 77 tokens (OpenAI-style export).
-    await expect(model.embedTexts(new BigInt64Array(8), undefined, 1, 8)).rejects.toMatchObject({ code: 'inference-failed', message: /dimension 1 must be 77/ })
+    await expect(model.embedTexts(new BigInt64Array(8), undefined, 1, 8)).rejects.toMatchObject({ code: 'inference-failed', message: expect.stringMatching(/dimension 1 must be 77/) })
   })
 
   it('reports the provider and the reason a GPU was not used once loaded', async () => {
