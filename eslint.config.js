@@ -42,7 +42,7 @@ export default defineConfig([
         'error',
         {
           // Vitest's toMatchObject/toEqual compare a RegExp value with ===-like equality: `{ message: /x/ }` passes for any message.
-          selector: "CallExpression[callee.property.name=/^(toMatchObject|toEqual|toStrictEqual)$/] Property > Literal[regex]",
+          selector: 'CallExpression[callee.property.name=/^(toMatchObject|toEqual|toStrictEqual)$/] Property > Literal[regex]',
           message: 'A regex as an object value checks nothing here: use expect.stringMatching(/…/).'
         }
       ]

@@ -100,7 +100,11 @@ describe('Hugging Face parquet datasets', () => {
   it('names the missing caption column with the columns it has', async () => {
     writeShard(path.join(dir, 'data', 'x.parquet'), [{ image: { bytes: await imageBytes(1), path: null }, text: 't' }])
     await writeAt(dir, 'dataset.json', JSON.stringify({ format: 'hf-parquet', caption: 'blip_caption' }))
-    await expect(openDataset(dir)).rejects.toMatchObject({ code: 'bad-dataset', message: expect.stringMatching(/has no caption column named "blip_caption"; its columns: image, text/), hint: expect.stringMatching(/"caption": "<column>"/) })
+    await expect(openDataset(dir)).rejects.toMatchObject({
+      code: 'bad-dataset',
+      message: expect.stringMatching(/has no caption column named "blip_caption"; its columns: image, text/),
+      hint: expect.stringMatching(/"caption": "<column>"/)
+    })
   })
 })
 

@@ -80,7 +80,10 @@ describe('describeModel', () => {
     const { dir } = tiny(['onnx/text_model.onnx'])
     expect(await describeModel(dir)).toMatchObject({ variant: 'combined-fp16', variants: ['combined-fp16', 'separate'], error: null })
     expect((await describeModel(dir, { variant: 'separate' })).error?.message).toMatch(/text_model\.onnx is missing/)
-    expect((await describeModel(dir, { variant: 'separate-fp16' })).error).toMatchObject({ code: 'not-found', message: expect.stringMatching(/has no variant "separate-fp16"; it has: combined-fp16, separate/) })
+    expect((await describeModel(dir, { variant: 'separate-fp16' })).error).toMatchObject({
+      code: 'not-found',
+      message: expect.stringMatching(/has no variant "separate-fp16"; it has: combined-fp16, separate/)
+    })
   })
 
   it('explains a tower that is not ONNX, a renamed input, and towers that disagree', async () => {
