@@ -11,6 +11,7 @@ import {
   ExperimentStatusSchema,
   ExperimentSummarySchema,
   ExperimentViewSchema,
+  SliceFilterSchema,
   ItemDetailSchema
 } from './experiments'
 import { EmbedSummarySchema, ExportFileSchema, FigureDrawOptionsSchema, FigureFormatSchema, FigureKindSchema, TableFormatSchema, TableOptionsSchema, ViewPreviewSchema } from './exports'
@@ -180,10 +181,10 @@ export const operations = {
     summary: 'Saved experiments, newest first, filtered by a search over name, id and tags.'
   }),
   'experiments.get': op({
-    input: z.object({ id, top: z.number().int().min(1).max(200).default(12) }).strict(),
+    input: z.object({ id, top: z.number().int().min(1).max(200).default(12), slice: SliceFilterSchema.optional() }).strict(),
     output: ExperimentViewSchema,
     long: false,
-    summary: 'Everything the Results screen shows for one experiment; `top` items in each "most exposed" list.'
+    summary: 'Everything the Results screen shows for one experiment; `top` items in each "most exposed" list (of `slice` only, when given).'
   }),
   'experiments.item': op({
     input: z.object({ id, itemId: id, size: z.number().int().min(16).max(1024).default(320) }).strict(),

@@ -58,7 +58,7 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'experiments.active': async () => ({ ids: runs.active() }),
     'experiments.rerun': async (i, c) => rerunOp(s, i.record, c),
     'experiments.list': async (i) => listExperimentsOp(s, i),
-    'experiments.get': async (i) => getExperimentOp(s, ref(i.id), i.top),
+    'experiments.get': async (i) => getExperimentOp(s, ref(i.id), i.top, i.slice),
     'experiments.item': async (i) => itemDetailOp(s, ref(i.id), i.itemId, i.size),
     'experiments.rename': async (i) => renameExperimentOp(s, ref(i.id), i.name),
     'experiments.tag': async (i) => tagExperimentOp(s, ref(i.id), i.tags),
