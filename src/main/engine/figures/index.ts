@@ -16,5 +16,5 @@ export { scoresCsv, csvCell, csvRecord, csvDocument, neutraliseFormula, SCORES_C
 export type { ScoreRow, CsvValue } from './csv'
 export { latexEscape, latexTable } from './latex'
 export type { LatexTable, LatexColumn } from './latex'
-export { provenanceCaption, attackText, shortHash } from './caption'
+export { provenanceCaption, attackText, shortHash, rocBandText } from './caption'
 export type { CaptionOptions } from './caption'

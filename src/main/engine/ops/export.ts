@@ -6,7 +6,7 @@ import type { PairedComparisonData } from '../../../shared/contract/metrics'
 import type { OpParsedInput } from '../../../shared/contract/operations'
 import { upsetOption } from '../../../shared/charts/agreement'
 import { paperStyle } from '../../../shared/charts/style'
-import { csvDocument, exportFontFile, metricsTable, provenanceCaption, renderFigure, scoresCsv } from '../figures'
+import { csvDocument, exportFontFile, metricsTable, provenanceCaption, renderFigure, rocBandText, scoresCsv } from '../figures'
 import { agreementOp } from './agreement'
 import { experimentView, requireRow, toRecord } from '../runner'
 import { compareExperimentsOp } from './experiments'
@@ -19,11 +19,13 @@ const slug = (name: string): string =>
     .slice(0, 80) || 'experiment'
 
 const FIGURE_MIME = { svg: 'image/svg+xml', pdf: 'application/pdf', png: 'image/png' } as const
-/** What a figure shows, first words of its caption; the ROC's axes are named as drawn. */
-function figureSubject(figure: OpParsedInput<'export.figure'>['figure'], scale: 'log' | 'linear'): string {
+/** What a figure shows, first words of its caption; the ROC's axes are named as drawn, and its shading when it has one. */
+function figureSubject(figure: OpParsedInput<'export.figure'>['figure'], scale: 'log' | 'linear', views: readonly ExperimentView[]): string {
   const axes = scale === 'log' ? 'log-log, FPR from 1/n₀' : 'linear axes'
   if (figure === 'hist') return 'Score histograms of members and non-members'
-  return `${figure === 'compare' ? 'ROC curves compared' : 'ROC curve'} (${axes}, chance line dashed)`
+  if (figure === 'compare') return `ROC curves compared (${axes}, chance line dashed)`
+  const band = rocBandText(views)
+  return `ROC curve (${axes}, chance line dashed${band ? `; ${band}` : ''})`
 }
 
 /** Views of the experiments and, for two or more, their paired comparisons (first vs each other). */
@@ -49,7 +51,7 @@ export async function exportFigureOp(s: Services, i: OpParsedInput<'export.figur
     title: views.map((v) => v.record.name).join(' vs '),
     fontFile: exportFontFile(s.config.resourcesDir)
   })
-  const caption = provenanceCaption(views, { subject: figureSubject(i.figure, i.draw.scale), comparisons })
+  const caption = provenanceCaption(views, { subject: figureSubject(i.figure, i.draw.scale, views), comparisons })
   const binary = i.format !== 'svg'
   return {
     fileName: `${slug(views.map((v) => v.record.name).join('-vs-'))}.${i.figure}.${i.format}`,
