@@ -314,6 +314,12 @@ export const operations = {
     long: false,
     summary: 'Per-record agreement of experiments at an FPR budget: the UpSet figure (SVG/PDF/PNG) or the per-record flags as CSV.'
   }),
+  'export.slices': op({
+    input: z.object({ id, format: TableFormatSchema }).strict(),
+    output: ExportFileSchema,
+    long: false,
+    summary: 'The slices of one experiment (AUC and TPR@1% FPR with per-slice bootstrap CIs, small-slice warnings) as CSV or LaTeX.'
+  }),
   'export.scores': op({ input: z.object({ id }).strict(), output: ExportFileSchema, long: false, summary: 'Per-item scores of one experiment as CSV.' }),
   'export.record': op({ input: z.object({ id }).strict(), output: ExportFileSchema, long: false, summary: 'The experiment record JSON: enough to rerun it with `mia rerun`.' })
 } as const

@@ -84,7 +84,7 @@ test('the ROC shows its pointwise bootstrap band on log and linear axes, and exp
   }
 })
 
-test('slices: bootstrap CIs per slice, warnings under 30 per class, numeric order, unstretched rows, and a click through to the slice’s items', async ({ workbenchPage: page }) => {
+test('slices: bootstrap CIs per slice, warnings under 30 per class, numeric order, unstretched rows, and a click through to the slice’s items', async ({ workbenchPage: page, served }) => {
   test.skip(id === null, 'needs the run of the band test')
   await openRoute(page, `/results/${id}`)
   const slices = page.getByTestId('slices')
@@ -119,6 +119,15 @@ test('slices: bootstrap CIs per slice, warnings under 30 per class, numeric orde
   expect(fps.length).toBeGreaterThan(0)
   expect(fps.every((t) => t.startsWith('google-'))).toBe(true)
   await screenshot(page, 'results-slice-items')
+
+  // The slices export carries the same intervals and warnings, in screen order.
+  await page.getByTestId('export-slices-csv').click()
+  await expect(page.locator('.caption-text')).toContainText('by metadata slice, each with its own stratified bootstrap')
+  const csv = await callOp<{ data: string }>(page, served, 'export.slices', { id, format: 'csv' })
+  const lines = csv.data.trim().split(/\r?\n/)
+  expect(lines[0]).toContain('auc_ci_lo,auc_ci_hi,tpr_at_fpr_0.01,tpr_at_fpr_0.01_ci_lo,tpr_at_fpr_0.01_ci_hi,warning')
+  expect(lines.some((l) => l.startsWith('vendor,google,') && !l.endsWith(','))).toBe(false)
+  expect(lines.some((l) => l.startsWith('unicode_version,') && l.includes('below 30 per class'))).toBe(true)
 
   await page.getByTestId('slice-clear').click()
   await expect(filter).toHaveCount(0)

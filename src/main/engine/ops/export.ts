@@ -1,4 +1,5 @@
 // export.*: figures (SVG/PDF/PNG), metrics tables (CSV/LaTeX), per-item scores CSV and the record JSON.
+import { WorkbenchError } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { ExperimentView } from '../../../shared/contract/experiments'
 import type { ExportFile } from '../../../shared/contract/exports'
@@ -6,7 +7,7 @@ import type { PairedComparisonData } from '../../../shared/contract/metrics'
 import type { OpParsedInput } from '../../../shared/contract/operations'
 import { upsetOption } from '../../../shared/charts/agreement'
 import { paperStyle } from '../../../shared/charts/style'
-import { csvDocument, exportFontFile, metricsTable, provenanceCaption, renderFigure, rocBandText, scoresCsv } from '../figures'
+import { csvDocument, exportFontFile, metricsTable, provenanceCaption, renderFigure, rocBandText, scoresCsv, slicesTable } from '../figures'
 import { agreementOp } from './agreement'
 import { experimentView, requireRow, toRecord } from '../runner'
 import { compareExperimentsOp } from './experiments'
@@ -71,6 +72,25 @@ export async function exportTableOp(s: Services, i: OpParsedInput<'export.table'
     encoding: 'utf8',
     data: metricsTable(views, comparisons, i.format, i.table),
     caption: provenanceCaption(views, { subject: 'Membership inference metrics', comparisons })
+  }
+}
+
+/** The slices table of one experiment, with the intervals and warnings the Results screen shows. */
+export async function exportSlicesOp(s: Services, i: OpParsedInput<'export.slices'>): Promise<ExportFile> {
+  const view = await experimentView(s.store(), i.id)
+  if (view.slices.length === 0)
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: view.record.id,
+      message: `Experiment "${view.record.name}" has no slices: no metadata column of its labelled targets has 2–40 values.`,
+      hint: 'Add metadata columns (e.g. source, category) to the dataset manifest.'
+    })
+  return {
+    fileName: `${slug(view.record.name)}.slices.${i.format === 'latex' ? 'tex' : 'csv'}`,
+    mime: i.format === 'latex' ? 'application/x-tex' : 'text/csv',
+    encoding: 'utf8',
+    data: slicesTable(view, i.format),
+    caption: provenanceCaption([view], { subject: 'Membership inference metrics by metadata slice, each with its own stratified bootstrap' })
   }
 }
 

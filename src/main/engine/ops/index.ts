@@ -10,7 +10,7 @@ import { addDatasetOp, datasetItemsOp, listDatasetsOp, removeDatasetOp, validate
 import { embedOp } from './embed'
 import { compareExperimentsOp, createExperimentOp, deleteExperimentOp, getExperimentOp, listExperimentsOp, renameExperimentOp, rerunOp, runExperimentOp, tagExperimentOp } from './experiments'
 import { itemDetailOp } from './item-detail'
-import { exportAgreementOp, exportFigureOp, exportRecordOp, exportScoresOp, exportTableOp } from './export'
+import { exportAgreementOp, exportFigureOp, exportRecordOp, exportScoresOp, exportSlicesOp, exportTableOp } from './export'
 import { importScoresOp } from './import-scores'
 import { evaluateOp } from './metrics'
 import { createServices } from '../services'
@@ -72,6 +72,7 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'metrics.evaluate': async (i, c) => evaluateOp(i, c),
     'export.figure': async (i, c) => exportFigureOp(s, { ...i, ids: refs(i.ids) }, c),
     'export.table': async (i, c) => exportTableOp(s, { ...i, ids: refs(i.ids) }, c),
+    'export.slices': async (i) => exportSlicesOp(s, { ...i, id: ref(i.id) }),
     'export.scores': async (i) => exportScoresOp(s, ref(i.id)),
     'export.record': async (i) => exportRecordOp(s, ref(i.id))
   }

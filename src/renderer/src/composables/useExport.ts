@@ -1,11 +1,16 @@
-// Export: asks the engine for a figure, table, scores CSV or record, saves it via a Blob download and keeps its caption.
+// Export: asks the engine for a figure, table, slices table, scores CSV or record, saves it via a Blob download and keeps its caption.
 import { ref } from 'vue'
 import type { ExportFile, FigureFormat, FigureKind, TableFormat } from '../../../shared/contract/exports'
 import { invoke } from '../api/call'
 import { useCall } from './useCall'
 
 /** One export the user asked for. */
-export type ExportRequest = { kind: 'figure'; figure: FigureKind; format: FigureFormat; widthIn: number } | { kind: 'table'; format: TableFormat } | { kind: 'scores' } | { kind: 'record' }
+export type ExportRequest =
+  | { kind: 'figure'; figure: FigureKind; format: FigureFormat; widthIn: number }
+  | { kind: 'table'; format: TableFormat }
+  | { kind: 'slices'; format: TableFormat }
+  | { kind: 'scores' }
+  | { kind: 'record' }
 
 /** The bytes of an export file (base64 for binary formats). */
 export function fileBytes(file: ExportFile): BlobPart {
@@ -42,6 +47,7 @@ export function useExport(ids: () => string[], save: (file: ExportFile) => void 
     const file = await call.run(async () => {
       if (request.kind === 'figure') return invoke('export.figure', { ids: list, figure: request.figure, format: request.format, widthIn: request.widthIn })
       if (request.kind === 'table') return invoke('export.table', { ids: list, format: request.format })
+      if (request.kind === 'slices') return invoke('export.slices', { id: list[0], format: request.format })
       if (request.kind === 'scores') return invoke('export.scores', { id: list[0] })
       return invoke('export.record', { id: list[0] })
     })
