@@ -4,18 +4,9 @@ import type { TableFormat } from '../../../shared/contract/exports'
 import { csvDocument, csvNumber } from './csv'
 import { latexEscape, latexTable } from './latex'
 import { latexNumbers } from './latex-numbers'
+import { slicesByColumn } from '../../../shared/slices'
 
 const DAGGER = '$^\\dagger$'
-
-/** Slices in the order the screen shows them: by column, numeric values numerically, others as text. */
-function ordered(slices: readonly Slice[]): Slice[] {
-  const columns = [...new Set(slices.map((s) => s.column))]
-  return columns.flatMap((column) => {
-    const rows = slices.filter((s) => s.column === column)
-    const numeric = rows.every((r) => r.value.trim() !== '' && Number.isFinite(Number(r.value)))
-    return numeric ? [...rows].sort((a, b) => Number(a.value) - Number(b.value)) : rows
-  })
-}
 
 function csvOf(slices: readonly Slice[]): string {
   const header = ['column', 'value', 'n_members', 'n_nonmembers', 'auc', 'auc_ci_lo', 'auc_ci_hi', 'tpr_at_fpr_0.01', 'tpr_at_fpr_0.01_ci_lo', 'tpr_at_fpr_0.01_ci_hi', 'warning']
@@ -69,6 +60,6 @@ function latexOf(view: ExperimentView, slices: readonly Slice[]): string {
 
 /** The slices of `view` as CSV (one row per slice, CI columns, the warning) or LaTeX. */
 export function slicesTable(view: ExperimentView, format: TableFormat): string {
-  const slices = ordered(view.slices)
+  const slices = slicesByColumn(view.slices).flatMap(([, rows]) => rows)
   return format === 'csv' ? csvOf(slices) : latexOf(view, slices)
 }

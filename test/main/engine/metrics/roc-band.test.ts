@@ -2,17 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { evaluateScores, rocBand, rocBandGrid, rocCurve, sortScores, tprAtFpr } from '../../../../src/main/engine/metrics'
 import { createRng } from '../../../../src/main/engine/rng'
-
-function gaussianScores(n: number, shift: number, seed: number): { scores: Float64Array; labels: Uint8Array } {
-  const rng = createRng(seed)
-  const scores = new Float64Array(n)
-  const labels = new Uint8Array(n)
-  for (let i = 0; i < n; i++) {
-    labels[i] = i % 3 === 0 ? 1 : 0
-    scores[i] = rng.normal() + shift * labels[i]
-  }
-  return { scores, labels }
-}
+import { gaussianScores } from '../../../helpers/gaussian-scores'
 
 /** TPR at FPR ≤ f by its definition: members scoring above the (m+1)-th highest non-member, m the largest count with m/n₀ ≤ f. */
 function naiveTprAt(members: number[], nonmembersDesc: number[], f: number): number {
