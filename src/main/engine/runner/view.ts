@@ -81,6 +81,23 @@ async function bandOf(record: ExperimentRecord, scored: readonly Scored[]): Prom
   return rocBand(sorted, { ...metrics.bootstrap, fprTargets: record.spec.params.evaluation.fprTargets })
 }
 
+/** Views computed lately: their slices and band cost a bootstrap per slice, and a top-N change or a slice click must not redo them. */
+const DERIVED_CACHE = 16
+const derived = new Map<string, Promise<Pick<ExperimentView, 'slices' | 'rocBand'>>>()
+
+/** Slices and band of a record, from the cache when the record (its scores, via updatedAt) has not changed. */
+function derivedOf(record: ExperimentRecord, scored: readonly Scored[]): Promise<Pick<ExperimentView, 'slices' | 'rocBand'>> {
+  const key = `${record.id}|${record.updatedAt}|${record.status}`
+  const hit = derived.get(key)
+  if (hit) return hit
+  const made = (async () => ({ slices: await sliceRows(scored, bootstrapOf(record)), rocBand: await bandOf(record, scored) }))()
+  derived.set(key, made)
+  // A failed computation is not kept: the next view tries again.
+  made.catch(() => derived.delete(key))
+  while (derived.size > DERIVED_CACHE) derived.delete(derived.keys().next().value!)
+  return made
+}
+
 /** The Results view of experiment `id`; with `slice`, the exposed lists hold that slice's items only. */
 export async function experimentView(store: WorkspaceStore, id: string, top = EXPOSED, slice?: SliceFilter): Promise<ExperimentView> {
   const record = toRecord(requireRow(store, id))
@@ -94,10 +111,11 @@ export async function experimentView(store: WorkspaceStore, id: string, top = EX
   // Ties (WSA often gives many items 1.000) rank by item id, so the lists are stable and say how they were ordered.
   const byScore = [...shown].filter((x) => Number.isFinite(x.score)).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   const members = shown.filter((x) => x.label === 1).length
+  const { slices, rocBand } = await derivedOf(record, scored)
   return {
     record,
     roc: record.results?.metrics?.roc ?? null,
-    rocBand: await bandOf(record, scored),
+    rocBand,
     histogram: histogram(scored),
     topMembers: await exposed(
       byScore.filter((x) => x.label === 1),
@@ -107,7 +125,7 @@ export async function experimentView(store: WorkspaceStore, id: string, top = EX
       byScore.filter((x) => x.label === 0),
       top
     ),
-    slices: await sliceRows(scored, bootstrapOf(record)),
+    slices,
     slice: slice ? { ...slice, members, nonmembers: shown.filter((x) => x.label === 0).length } : null,
     scores: itemScores(scored)
   }
