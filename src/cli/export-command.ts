@@ -32,6 +32,7 @@ interface ExportOptions {
   shortLabels?: boolean
   siunitx?: boolean
   scores?: boolean
+  slices?: boolean
   record?: boolean
   out: string
 }
@@ -152,9 +153,13 @@ function request(o: ExportOptions, ids: string[]): (c: EngineClient) => Promise<
     const table = { columns: tableColumns(o.columns), float: o.float, labels: o.shortLabels ? ('short' as const) : ('names' as const), numbers: o.siunitx ? ('siunitx' as const) : ('plain' as const) }
     return (c) => c.invoke('export.table', { ids, format, table })
   }
+  if (o.slices) {
+    const format = formatFromName(o.out, undefined, TABLE_EXTENSIONS, 'slices table')
+    return (c) => c.invoke('export.slices', { id: o.experiment, format })
+  }
   if (o.scores) return (c) => c.invoke('export.scores', { id: o.experiment })
   if (o.record) return (c) => c.invoke('export.record', { id: o.experiment })
-  throw new WorkbenchError({ code: 'invalid-input', message: 'Nothing to export.', hint: 'Give --figure, --table, --flags, --scores or --record.' })
+  throw new WorkbenchError({ code: 'invalid-input', message: 'Nothing to export.', hint: 'Give --figure, --table, --slices, --flags, --scores or --record.' })
 }
 
 /** Register `mia export` on the program. */
@@ -185,6 +190,7 @@ export function registerExportCommand(program: Command, globals: () => GlobalOpt
     .addOption(new Option('--float <env>', 'LaTeX float: table (one column) or table* (two columns)').choices(['table', 'table*']).default('table*'))
     .option('--short-labels', 'label rows by what differs between them (model, dataset, attack, parameters) instead of their names')
     .option('--siunitx', 'LaTeX numbers as siunitx \\num{} (needs \\usepackage{siunitx})')
+    .option('--slices', 'AUC and TPR@1% FPR per metadata slice with per-slice bootstrap CIs and small-slice warnings (.csv or .tex)')
     .option('--scores', 'per-item scores CSV')
     .option('--record', 'the experiment record JSON')
     .requiredOption('--out <file>', 'output file')

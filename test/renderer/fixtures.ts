@@ -60,7 +60,19 @@ export function sampleView(id = 'exp-1', name?: string): ExperimentView {
     histogram: { edges: [0, 0.25, 0.5, 0.75, 1], members: [0, 1, 1, 2], nonmembers: [2, 1, 1, 0] },
     topMembers: [{ id: 'm1', caption: 'an emoji of grinning face', score: 0.9, membership: 'member', thumbnail: null }],
     falsePositives: [],
-    slices: [{ column: 'vendor', value: 'google', members: 2, nonmembers: 2, auc: 0.75 }]
+    slices: [
+      {
+        column: 'vendor',
+        value: 'google',
+        members: 2,
+        nonmembers: 2,
+        auc: 0.75,
+        aucCI: { lo: 0.25, hi: 1 },
+        tprAt1: null,
+        tprAt1CI: null,
+        warning: 'Only 2 member(s) and 2 non-member(s): below 30 per class this slice’s intervals are wide.'
+      }
+    ]
   }
 }
 

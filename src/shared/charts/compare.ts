@@ -43,10 +43,10 @@ export function niceCeil(v: number): number {
   return m * p
 }
 
-/** Overlaid ROC curves of two or more experiments with one shared legend. */
+/** Overlaid ROC curves of two or more experiments with one shared legend (no bands unless asked: several overlap into mud). */
 export function compareRocOption(series: readonly RocSeriesInput[], style: FigureStyle, options: RocChartOptions = {}): EChartsOption {
   if (series.length < 2) throw new RangeError(`A comparison needs at least two experiments; got ${series.length}.`)
-  return rocOption(series, style, options)
+  return rocOption(series, style, { bands: false, ...options })
 }
 
 /** Default panels per row: one row up to three panels, else about square. */

@@ -60,7 +60,8 @@ export function rocSeriesOf(view: ExperimentView): RocSeriesInput {
     roc,
     auc: metrics?.auc ?? null,
     nNonmembers: metrics?.n.nonmembers ?? null,
-    tprAtFpr: metrics ? Object.values(metrics.tprAtFpr).sort((a, b) => a.target - b.target) : []
+    tprAtFpr: metrics ? Object.values(metrics.tprAtFpr).sort((a, b) => a.target - b.target) : [],
+    band: view.rocBand ?? metrics?.rocBand ?? null
   }
 }
 

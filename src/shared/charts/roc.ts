@@ -1,6 +1,6 @@
 // ROC chart option: log-log (the paper convention for low-FPR attacks) or linear axes, chance line, TPR@FPR markers.
-import type { EChartsOption, LineSeriesOption } from 'echarts'
-import type { RocPoints, TprAtFprEntry } from '../contract/metrics'
+import type { CustomSeriesOption, EChartsOption, LineSeriesOption } from 'echarts'
+import type { RocBandData, RocPoints, TprAtFprEntry } from '../contract/metrics'
 import { formatFprTarget, formatNumber } from '../format'
 import { axisOf, baseOption, cornerLegendFits, lineOn, figureUnits, legendLineHeight, legendOf, singleGrid, X_NAME_GAP_EM, type FigureSize } from './frame'
 import { experimentStroke } from './palette'
@@ -16,6 +16,8 @@ export interface RocSeriesInput {
   nNonmembers?: number | null
   /** TPR@FPR entries to mark on the curve (unresolvable ones are skipped). */
   tprAtFpr?: readonly TprAtFprEntry[]
+  /** Pointwise bootstrap band of TPR at each FPR (attacks.md "ROC confidence band"), shaded in the curve's colour. */
+  band?: Pick<RocBandData, 'fpr' | 'lo' | 'hi'> | null
 }
 
 /** How to draw a ROC chart. */
@@ -31,7 +33,12 @@ export interface RocChartOptions {
   yRange?: readonly [number, number]
   /** Screen box (px) the chart fills, to choose where the legend fits; print styles use their own size. */
   size?: FigureSize
+  /** Shade each curve's band when it has one (default true). */
+  bands?: boolean
 }
+
+/** Opacity of a ROC band's fill: the curve stays readable over it, and overlapping bands stay distinguishable. */
+export const BAND_OPACITY = 0.2
 
 /** Default log-axis floor when no series says how many non-members it has (attacks.md, Figures: FPR 1e-3…1). */
 export const DEFAULT_MIN_RATE = 1e-3
@@ -122,6 +129,33 @@ export function rocLineSeries(series: readonly RocSeriesInput[], style: FigureSt
   })
 }
 
+/**
+ * The band of `s` as one filled polygon (upper edge left to right, lower edge back), clipped to the grid like the curve.
+ * A custom series, because ECharts' stacked areas fill to the axis and break on log axes; the polygon is drawn in data
+ * coordinates, so it follows zoom and log/linear axes alike. Off the legend: the caption and screen note name it.
+ */
+export function rocBandSeries(s: RocSeriesInput, style: FigureStyle, index: number, floor: number | null, gridIndex = 0): CustomSeriesOption | null {
+  const band = s.band
+  if (!band || band.fpr.length < 2) return null
+  const at = (v: number): number => (floor === null ? v : Math.max(v, floor))
+  const upper = band.fpr.map((f, g) => [at(f), at(band.hi[g])])
+  const lower = band.fpr.map((f, g) => [at(f), at(band.lo[g])]).reverse()
+  const polygon = [...upper, ...lower]
+  const color = experimentStroke(style.palette, index).color
+  return {
+    type: 'custom',
+    id: `roc-band-${index}`,
+    name: `${s.name} band`,
+    xAxisIndex: gridIndex,
+    yAxisIndex: gridIndex,
+    data: [polygon[0]],
+    clip: true,
+    silent: true,
+    z: 2,
+    renderItem: (_params, api) => ({ type: 'polygon', shape: { points: polygon.map((p) => api.coord(p)) }, style: { fill: color, opacity: BAND_OPACITY } })
+  }
+}
+
 /** ROC chart of one or more curves with a shared legend (names + AUC) and the chance line. */
 export function rocOption(series: readonly RocSeriesInput[], style: FigureStyle, options: RocChartOptions = {}): EChartsOption {
   const log = (options.scale ?? 'log') === 'log'
@@ -143,6 +177,11 @@ export function rocOption(series: readonly RocSeriesInput[], style: FigureStyle,
     legend: legendOf(style, names, inside ? 'inside-bottom-right' : 'list-above'),
     xAxis,
     yAxis,
-    series: [chanceSeries(style, floor), ...rocLineSeries(series, style, { ...options, minRate: floor })]
+    // Bands last in the list (curves keep their indices); z draws them under the curves.
+    series: [
+      chanceSeries(style, floor),
+      ...rocLineSeries(series, style, { ...options, minRate: floor }),
+      ...(options.bands === false ? [] : series.flatMap((s, i) => rocBandSeries(s, style, i, log ? floor : null) ?? []))
+    ]
   }
 }

@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { BatchSizeSchema, EpochsSchema, LambdaSchema, PatienceSchema, ResamplesSchema, SeedSchema } from './numbers'
 import { AuditSchema } from './audit'
-import { MetricsReportSchema, IntervalSchema, RocPointsSchema } from './metrics'
+import { MetricsReportSchema, IntervalSchema, RocBandSchema, RocPointsSchema } from './metrics'
 import { GpuAdapterSchema, ProviderChoiceSchema, ScoreRuleSchema } from './models'
 
 /** `imported`: scores another tool computed, stored by `mia metrics --save` (never run by the workbench). */
@@ -246,6 +246,33 @@ export const HistogramSchema = z.object({ edges: z.array(z.number()), members: z
 /** One item in the "most exposed" lists. */
 export const ExposedItemSchema = z.object({ id: z.string(), caption: z.string(), score: z.number(), membership: z.string(), thumbnail: z.string().nullable() })
 
+/**
+ * Fewest members or non-members a slice needs before its AUC is worth comparing with another slice's (attacks.md
+ * "Slices"): at 30 per class the AUC's standard error is about 0.05, so two slices 0.1 apart are barely told apart.
+ */
+export const SLICE_MIN_PER_CLASS = 30
+
+/** A slice of the targets by one metadata value, with its own stratified bootstrap intervals (attacks.md "Slices"). */
+export const SliceSchema = z.object({
+  column: z.string(),
+  value: z.string(),
+  members: z.number().int(),
+  nonmembers: z.number().int(),
+  /** Null when the slice holds one class only. */
+  auc: z.number().nullable(),
+  aucCI: IntervalSchema.nullable(),
+  /** TPR at 1 % FPR and its interval; null with one class, or fewer than 100 non-members (unresolvable). */
+  tprAt1: z.number().nullable(),
+  tprAt1CI: IntervalSchema.nullable(),
+  /** Why this slice's numbers deserve less trust (fewer than SLICE_MIN_PER_CLASS items in a class); null when none. */
+  warning: z.string().nullable()
+})
+export type Slice = z.infer<typeof SliceSchema>
+
+/** The slice whose items the exposed lists show (the Results screen's click-through). */
+export const SliceFilterSchema = z.object({ column: z.string().min(1).max(200), value: z.string().max(1000) }).strict()
+export type SliceFilter = z.infer<typeof SliceFilterSchema>
+
 /** Everything the Results screen draws for one experiment. */
 export const ExperimentViewSchema = z.object({
   record: ExperimentRecordSchema,
@@ -253,7 +280,11 @@ export const ExperimentViewSchema = z.object({
   histogram: HistogramSchema.nullable(),
   topMembers: z.array(ExposedItemSchema),
   falsePositives: z.array(ExposedItemSchema),
-  slices: z.array(z.object({ column: z.string(), value: z.string(), members: z.number().int(), nonmembers: z.number().int(), auc: z.number().nullable() })),
+  /** Pointwise bootstrap band of the ROC: the record's, else computed from the stored scores with its bootstrap parameters. */
+  rocBand: RocBandSchema.nullable().optional(),
+  slices: z.array(SliceSchema),
+  /** The slice the exposed lists are limited to, when one was asked for, with its item counts. */
+  slice: SliceFilterSchema.extend({ members: z.number().int(), nonmembers: z.number().int() }).nullable().optional(),
   /**
    * Scores of the labelled targets per class, each sorted descending: the threshold moves item by item on them and
    * agrees with the metrics (issue 21). Null above MAX_ITEM_SCORES items (then the histogram's bins are used).

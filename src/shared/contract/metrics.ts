@@ -44,6 +44,18 @@ export const RocPointsSchema = z.object({
 })
 export type RocPoints = z.infer<typeof RocPointsSchema>
 
+/** Pointwise bootstrap band of a ROC (attacks.md "ROC confidence band"): the percentile interval of TPR at each grid FPR. */
+export const RocBandSchema = z.object({
+  fpr: z.array(z.number()),
+  lo: z.array(z.number()),
+  hi: z.array(z.number()),
+  confidence: z.number(),
+  resamples: z.number().int(),
+  seed: z.number().int(),
+  method: z.literal('pointwise-percentile')
+})
+export type RocBandData = z.infer<typeof RocBandSchema>
+
 /** The full metrics report of one set of scores. */
 export const MetricsReportSchema = z.object({
   n: z.object({ members: z.number().int(), nonmembers: z.number().int() }),
@@ -61,6 +73,8 @@ export const MetricsReportSchema = z.object({
   scoreGap: z.object({ delta: z.number(), ci: IntervalSchema, meanMembers: z.number(), meanNonmembers: z.number() }),
   bootstrap: z.object({ resamples: z.number().int(), seed: z.number().int(), confidence: z.number(), method: z.literal('stratified-percentile') }),
   roc: RocPointsSchema.optional(),
+  /** Absent in records made before the band existed (the Results view then computes it from the stored scores). */
+  rocBand: RocBandSchema.optional(),
   /** Reasons to trust the numbers less (e.g. fewer than the minimum items per class); absent in older records. */
   warnings: z.array(z.string()).optional()
 })

@@ -11,6 +11,7 @@ import {
   ExperimentStatusSchema,
   ExperimentSummarySchema,
   ExperimentViewSchema,
+  SliceFilterSchema,
   ItemDetailSchema
 } from './experiments'
 import { EmbedSummarySchema, ExportFileSchema, FigureDrawOptionsSchema, FigureFormatSchema, FigureKindSchema, TableFormatSchema, TableOptionsSchema, ViewPreviewSchema } from './exports'
@@ -181,10 +182,10 @@ export const operations = {
     summary: 'Saved experiments, newest first, filtered by a search over name, id and tags.'
   }),
   'experiments.get': op({
-    input: z.object({ id, top: z.number().int().min(1).max(200).default(12) }).strict(),
+    input: z.object({ id, top: z.number().int().min(1).max(200).default(12), slice: SliceFilterSchema.optional() }).strict(),
     output: ExperimentViewSchema,
     long: false,
-    summary: 'Everything the Results screen shows for one experiment; `top` items in each "most exposed" list.'
+    summary: 'Everything the Results screen shows for one experiment; `top` items in each "most exposed" list (of `slice` only, when given).'
   }),
   'experiments.item': op({
     input: z.object({ id, itemId: id, size: z.number().int().min(16).max(1024).default(320) }).strict(),
@@ -327,6 +328,12 @@ export const operations = {
     output: ExportFileSchema,
     long: false,
     summary: 'Per-record agreement of experiments at an FPR budget: the Venn or UpSet figure (SVG/PDF/PNG) or the per-record flags as CSV.'
+  }),
+  'export.slices': op({
+    input: z.object({ id, format: TableFormatSchema }).strict(),
+    output: ExportFileSchema,
+    long: false,
+    summary: 'The slices of one experiment (AUC and TPR@1% FPR with per-slice bootstrap CIs, small-slice warnings) as CSV or LaTeX.'
   }),
   'export.scores': op({ input: z.object({ id }).strict(), output: ExportFileSchema, long: false, summary: 'Per-item scores of one experiment as CSV.' }),
   'export.record': op({ input: z.object({ id }).strict(), output: ExportFileSchema, long: false, summary: 'The experiment record JSON: enough to rerun it with `mia rerun`.' })

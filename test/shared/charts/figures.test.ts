@@ -32,10 +32,12 @@ describe('figureOption', () => {
 
   it('draws a ROC from the view curve, and a comparison of several views', () => {
     const roc = figureOption('roc', [a], ONE_COLUMN_STYLE)
-    expect((roc.series as LineSeriesOption[]).map((s) => s.name)).toEqual(['Chance', expect.stringMatching(/^small \(AUC/)])
+    // The curve, then its shaded bootstrap band (attacks.md "ROC confidence band").
+    expect((roc.series as LineSeriesOption[]).map((s) => s.name)).toEqual(['Chance', expect.stringMatching(/^small \(AUC/), expect.stringMatching(/^small.* band$/)])
     const cmp = figureOption('compare', [a, b], ONE_COLUMN_STYLE, { scale: 'linear' })
     expect((cmp.xAxis as { type: string }).type).toBe('value')
     expect((cmp.legend as { data: string[] }).data).toHaveLength(2)
+    expect((cmp.series as Array<{ type?: string }>).some((s) => s.type === 'custom')).toBe(false)
   })
 
   it('draws one histogram, or panels for several views', () => {

@@ -40,7 +40,7 @@ describe('rocOption (log-log)', () => {
     const legend = o.legend as { data: string[] }
     const aucS = small.record.results!.metrics!.auc.toFixed(3)
     expect(legend.data).toEqual([`CSA on demo-clip-s (AUC ${aucS})`, `CSA on demo-clip-l (AUC ${large.record.results!.metrics!.auc.toFixed(3)})`])
-    const curves = seriesOf(o).filter((s) => s.name !== 'Chance')
+    const curves = seriesOf(o).filter((s) => s.type === 'line' && s.name !== 'Chance')
     expect(curves.map((s) => s.name)).toEqual(legend.data)
     expect(curves[0].color).not.toBe(curves[1].color)
     // The floor follows the larger non-member count: 1/2000.
@@ -146,5 +146,33 @@ describe('styles and helpers', () => {
 
   it('labels log ticks as powers of ten', () => {
     expect([1, 0.1, 0.001, 1e-4, 0.5].map(decadeLabel)).toEqual(['1', '10⁻¹', '10⁻³', '10⁻⁴', '0.5'])
+  })
+})
+
+describe('ROC band', () => {
+  type Custom = { type: string; name: string; z: number; clip: boolean; renderItem: (p: unknown, api: { coord: (p: number[]) => number[] }) => { type: string; shape: { points: number[][] } } }
+  const bandOf = (o: ReturnType<typeof rocOption>): Custom[] => (o.series as unknown as Custom[]).filter((s) => s.type === 'custom')
+  /** The polygon of a band series in data coordinates (api.coord as the identity). */
+  const polygonOf = (s: Custom): number[][] => s.renderItem({}, { coord: (p) => p }).shape.points
+
+  it('shades the band as one polygon, upper edge then lower edge back, under the curve, on log and linear axes', () => {
+    const series = rocSeriesOf(small)
+    const band = series.band!
+    expect(band.fpr.length).toBeGreaterThan(40)
+    const linear = bandOf(rocOption([series], ONE_COLUMN_STYLE, { scale: 'linear' }))
+    expect(linear).toHaveLength(1)
+    expect(linear[0]).toMatchObject({ clip: true, z: 2 })
+    const expected = [...band.fpr.map((f, g) => [f, band.hi[g]]), ...band.fpr.map((f, g) => [f, band.lo[g]]).reverse()]
+    expect(polygonOf(linear[0])).toEqual(expected)
+    // Log axes: zero rates sit on the floor 1/600, as the curve's own points do.
+    const log = polygonOf(bandOf(rocOption([series], ONE_COLUMN_STYLE))[0])
+    expect(Math.min(...log.flat())).toBe(1 / 600)
+    expect(log).toHaveLength(2 * band.fpr.length)
+  })
+
+  it('is left out when asked, when a curve has none, and in comparisons', () => {
+    expect(bandOf(rocOption([rocSeriesOf(small)], ONE_COLUMN_STYLE, { bands: false }))).toHaveLength(0)
+    expect(bandOf(rocOption([{ ...rocSeriesOf(small), band: null }], ONE_COLUMN_STYLE))).toHaveLength(0)
+    expect(bandOf(rocOption([rocSeriesOf(small), rocSeriesOf(large)], ONE_COLUMN_STYLE))).toHaveLength(2)
   })
 })

@@ -78,6 +78,18 @@ function bootstrapText(views: readonly ExperimentView[]): string | null {
   return `Intervals: ${level} stratified percentile bootstrap, ${resamples} resamples.`
 }
 
+/** What a ROC figure's shading is (attacks.md "ROC confidence band"), or null when no view has a band. */
+export function rocBandText(views: readonly ExperimentView[]): string | null {
+  const bands = views.flatMap((v) => {
+    const band = v.rocBand ?? v.record.results?.metrics?.rocBand
+    return band ? [band] : []
+  })
+  if (bands.length === 0) return null
+  const level = distinct(bands.map((b) => `${Number((b.confidence * 100).toPrecision(4))}%`))
+  const resamples = distinct(bands.map((b) => formatCount(b.resamples)))
+  return `shaded: pointwise ${level} bootstrap band of TPR at each FPR (${resamples} stratified resamples; not a simultaneous band)`
+}
+
 function pairedText(comparisons: readonly PairedComparisonData[]): string | null {
   if (comparisons.length === 0) return null
   const items = distinct(comparisons.map((c) => formatCount(c.nItems)))

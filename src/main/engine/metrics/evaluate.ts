@@ -5,6 +5,7 @@ import { clopperPearson, epsilonLowerBound } from './binomial'
 import { bootstrapMetrics, checkBootstrapOptions, type BootstrapOptions, type BootstrapResult } from './bootstrap'
 import type { LowFprEvidence, MetricsReport, ScoreGap, TprAtFprEntry } from './report'
 import { reduceRoc, rocAuc, rocFromSorted, type RocCurve } from './roc'
+import { bandFromBootstrap, rocBandGrid } from './roc-band'
 import { sortScores, type LabelledScores, type SortedScores } from './sorted-scores'
 import { DEFAULT_FPR_TARGETS, tprAtFpr } from './tpr-at-fpr'
 
@@ -20,7 +21,7 @@ export interface EvaluateOptions extends BootstrapOptions {
   alpha?: number
   /** δ of the (ε, δ) ε lower bounds (default 0). */
   delta?: number
-  /** Points of the reduced ROC to include as `roc` (default 0: omitted). */
+  /** Points of the reduced ROC to include as `roc`, with its pointwise band `rocBand` (default 0: both omitted). */
   curvePoints?: number
 }
 
@@ -109,7 +110,9 @@ export async function evaluateScores(input: EvaluateInput, options: EvaluateOpti
   const sorted = sortScores(input)
   const curve = rocFromSorted(sorted)
   const calibrated = input.referenceScores === undefined ? undefined : calibratedMetrics(sorted, input.referenceScores, options.alpha ?? 0.01)
-  const boot = await bootstrapMetrics(sorted, { ...options, fprTargets: [0, ...targets] })
+  // The ROC band's grid rides on the same resamples, so the band at a target FPR is exactly that target's TPR interval.
+  const grid = (options.curvePoints ?? 0) > 0 ? rocBandGrid(curve.nNonmembers, targets) : []
+  const boot = await bootstrapMetrics(sorted, { ...options, fprTargets: [0, ...targets, ...grid] })
   const delta = options.delta ?? 0
   const oracle = oracleBalancedAccuracy(curve)
   const report: MetricsReport = {
@@ -132,6 +135,9 @@ export async function evaluateScores(input: EvaluateInput, options: EvaluateOpti
     const fp = Math.round(calibrated.fpr * curve.nNonmembers)
     report.calibrated = { ...calibrated, ...lowFprEvidence(tp, curve.nMembers, fp, curve.nNonmembers, boot.confidence, delta) }
   }
-  if ((options.curvePoints ?? 0) > 0) report.roc = reduceRoc(curve, options.curvePoints, targets)
+  if ((options.curvePoints ?? 0) > 0) {
+    report.roc = reduceRoc(curve, options.curvePoints, targets)
+    report.rocBand = bandFromBootstrap(grid, boot, 1 + targets.length)
+  }
   return report
 }

@@ -2,6 +2,7 @@
 import type { CalibratedMetrics } from './balanced-accuracy'
 import type { Interval } from './quantile'
 import type { RocPoints } from './roc'
+import type { RocBand } from './roc-band'
 
 export type { Interval } from './quantile'
 
@@ -81,6 +82,8 @@ export interface MetricsReport {
   bootstrap: BootstrapInfo
   /** Reduced ROC curve for display (present when options.curvePoints > 0); thresholds[0] is +Infinity. */
   roc?: RocPoints
+  /** Pointwise bootstrap band of TPR at grid FPRs (attacks.md "ROC confidence band"); present with `roc`. */
+  rocBand?: RocBand
   /** Why the numbers deserve less trust than they show (attacks.md, "Minimum sample size"); empty when none. */
   warnings: string[]
 }

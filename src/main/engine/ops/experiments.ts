@@ -1,7 +1,7 @@
 // experiments.*: create (resolve and pin), run/resume, rerun a record, list, view, rename, tag, delete, compare.
 import { WorkbenchError } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
-import { ExperimentRecordSchema, ExperimentSpecSchema, type ExperimentRecord, type ExperimentSpec } from '../../../shared/contract/experiments'
+import { ExperimentRecordSchema, ExperimentSpecSchema, type ExperimentRecord, type ExperimentSpec, type SliceFilter } from '../../../shared/contract/experiments'
 import type { PairedComparisonData } from '../../../shared/contract/metrics'
 import type { OpOutput, OpParsedInput } from '../../../shared/contract/operations'
 import { compareScores } from '../metrics'
@@ -138,7 +138,7 @@ export async function compareExperimentsOp(s: Services, input: OpParsedInput<'ex
   return { views, comparisons, notes }
 }
 
-/** The view of one experiment. */
-export function getExperimentOp(s: Services, id: string, top?: number): Promise<OpOutput<'experiments.get'>> {
-  return experimentView(s.store(), id, top)
+/** The view of one experiment (its exposed lists limited to `slice` when given). */
+export function getExperimentOp(s: Services, id: string, top?: number, slice?: SliceFilter): Promise<OpOutput<'experiments.get'>> {
+  return experimentView(s.store(), id, top, slice)
 }

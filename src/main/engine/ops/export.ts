@@ -1,4 +1,5 @@
 // export.*: figures (SVG/PDF/PNG), metrics tables (CSV/LaTeX), per-item scores CSV and the record JSON.
+import { WorkbenchError } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { ExperimentView } from '../../../shared/contract/experiments'
 import type { ExportFile } from '../../../shared/contract/exports'
@@ -6,9 +7,8 @@ import type { PairedComparisonData } from '../../../shared/contract/metrics'
 import type { OpParsedInput } from '../../../shared/contract/operations'
 import { upsetOption } from '../../../shared/charts/agreement'
 import { VENN_MAX_SETS, vennOption } from '../../../shared/charts/venn'
-import { WorkbenchError } from '../../../shared/contract/errors'
 import { paperStyle } from '../../../shared/charts/style'
-import { csvDocument, exportFontFile, metricsTable, provenanceCaption, renderFigure, scoresCsv } from '../figures'
+import { csvDocument, exportFontFile, metricsTable, provenanceCaption, renderFigure, rocBandText, scoresCsv, slicesTable } from '../figures'
 import { agreementOp } from './agreement'
 import { experimentView, requireRow, toRecord } from '../runner'
 import { compareExperimentsOp } from './experiments'
@@ -21,11 +21,13 @@ const slug = (name: string): string =>
     .slice(0, 80) || 'experiment'
 
 const FIGURE_MIME = { svg: 'image/svg+xml', pdf: 'application/pdf', png: 'image/png' } as const
-/** What a figure shows, first words of its caption; the ROC's axes are named as drawn. */
-function figureSubject(figure: OpParsedInput<'export.figure'>['figure'], scale: 'log' | 'linear'): string {
+/** What a figure shows, first words of its caption; the ROC's axes are named as drawn, and its shading when it has one. */
+function figureSubject(figure: OpParsedInput<'export.figure'>['figure'], scale: 'log' | 'linear', views: readonly ExperimentView[]): string {
   const axes = scale === 'log' ? 'log-log, FPR from 1/n₀' : 'linear axes'
   if (figure === 'hist') return 'Score histograms of members and non-members'
-  return `${figure === 'compare' ? 'ROC curves compared' : 'ROC curve'} (${axes}, chance line dashed)`
+  if (figure === 'compare') return `ROC curves compared (${axes}, chance line dashed)`
+  const band = rocBandText(views)
+  return `ROC curve (${axes}, chance line dashed${band ? `; ${band}` : ''})`
 }
 
 /** Views of the experiments and, for two or more, their paired comparisons (first vs each other). */
@@ -51,7 +53,7 @@ export async function exportFigureOp(s: Services, i: OpParsedInput<'export.figur
     title: views.map((v) => v.record.name).join(' vs '),
     fontFile: exportFontFile(s.config.resourcesDir)
   })
-  const caption = provenanceCaption(views, { subject: figureSubject(i.figure, i.draw.scale), comparisons })
+  const caption = provenanceCaption(views, { subject: figureSubject(i.figure, i.draw.scale, views), comparisons })
   const binary = i.format !== 'svg'
   return {
     fileName: `${slug(views.map((v) => v.record.name).join('-vs-'))}.${i.figure}.${i.format}`,
@@ -71,6 +73,25 @@ export async function exportTableOp(s: Services, i: OpParsedInput<'export.table'
     encoding: 'utf8',
     data: metricsTable(views, comparisons, i.format, i.table),
     caption: provenanceCaption(views, { subject: 'Membership inference metrics', comparisons })
+  }
+}
+
+/** The slices table of one experiment, with the intervals and warnings the Results screen shows. */
+export async function exportSlicesOp(s: Services, i: OpParsedInput<'export.slices'>): Promise<ExportFile> {
+  const view = await experimentView(s.store(), i.id)
+  if (view.slices.length === 0)
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: view.record.id,
+      message: `Experiment "${view.record.name}" has no slices: no metadata column of its labelled targets has 2–40 values.`,
+      hint: 'Add metadata columns (e.g. source, category) to the dataset manifest.'
+    })
+  return {
+    fileName: `${slug(view.record.name)}.slices.${i.format === 'latex' ? 'tex' : 'csv'}`,
+    mime: i.format === 'latex' ? 'application/x-tex' : 'text/csv',
+    encoding: 'utf8',
+    data: slicesTable(view, i.format),
+    caption: provenanceCaption([view], { subject: 'Membership inference metrics by metadata slice, each with its own stratified bootstrap' })
   }
 }
 

@@ -10,7 +10,7 @@ import { addDatasetOp, datasetItemsOp, listDatasetsOp, removeDatasetOp, validate
 import { embedOp } from './embed'
 import { compareExperimentsOp, createExperimentOp, deleteExperimentOp, getExperimentOp, listExperimentsOp, renameExperimentOp, rerunOp, runExperimentOp, tagExperimentOp } from './experiments'
 import { itemDetailOp, itemThumbnailsOp } from './item-detail'
-import { exportAgreementOp, exportFigureOp, exportRecordOp, exportScoresOp, exportTableOp } from './export'
+import { exportAgreementOp, exportFigureOp, exportRecordOp, exportScoresOp, exportSlicesOp, exportTableOp } from './export'
 import { importScoresOp } from './import-scores'
 import { evaluateOp } from './metrics'
 import { createServices } from '../services'
@@ -58,7 +58,7 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'experiments.active': async () => ({ ids: runs.active() }),
     'experiments.rerun': async (i, c) => rerunOp(s, i.record, c),
     'experiments.list': async (i) => listExperimentsOp(s, i),
-    'experiments.get': async (i) => getExperimentOp(s, ref(i.id), i.top),
+    'experiments.get': async (i) => getExperimentOp(s, ref(i.id), i.top, i.slice),
     'experiments.item': async (i) => itemDetailOp(s, ref(i.id), i.itemId, i.size),
     'experiments.thumbnails': async (i) => itemThumbnailsOp(s, ref(i.id), i.itemIds, i.size),
     'experiments.rename': async (i) => renameExperimentOp(s, ref(i.id), i.name),
@@ -73,6 +73,7 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'metrics.evaluate': async (i, c) => evaluateOp(i, c),
     'export.figure': async (i, c) => exportFigureOp(s, { ...i, ids: refs(i.ids) }, c),
     'export.table': async (i, c) => exportTableOp(s, { ...i, ids: refs(i.ids) }, c),
+    'export.slices': async (i) => exportSlicesOp(s, { ...i, id: ref(i.id) }),
     'export.scores': async (i) => exportScoresOp(s, ref(i.id)),
     'export.record': async (i) => exportRecordOp(s, ref(i.id))
   }

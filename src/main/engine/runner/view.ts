@@ -1,18 +1,19 @@
-// What the Results screen draws for one experiment: histogram, most exposed items, slices by metadata column.
-import { MAX_ITEM_SCORES, type ExperimentView } from '../../../shared/contract/experiments'
-import { rocAuc, rocCurve } from '../metrics'
+// What the Results screen draws for one experiment: histogram, ROC band, most exposed items, slices by metadata column.
+import { MAX_ITEM_SCORES, type ExperimentRecord, type ExperimentView, type SliceFilter } from '../../../shared/contract/experiments'
+import { rocBand, sortScores } from '../metrics'
 import { thumbnailDataUrl } from '../datasets'
 import type { ItemRow, WorkspaceStore } from '../store'
 import { requireRow, toRecord } from './record'
+import { itemsOfSlice, sliceRows, type SliceBootstrap } from './slices'
 
 const HISTOGRAM_BINS = 40
 const EXPOSED = 12
-/** Columns with more distinct values than this are identifiers, not slices. */
-const MAX_SLICE_VALUES = 40
 const THUMBNAIL = 96
 
 interface Scored {
   item: ItemRow | undefined
+  /** The item's metadata (slices read it). */
+  metadata: Record<string, unknown> | undefined
   id: string
   score: number
   label: number
@@ -51,32 +52,6 @@ async function exposed(list: Scored[], top: number): Promise<ExperimentView['top
   )
 }
 
-function slices(scored: Scored[]): ExperimentView['slices'] {
-  const groups = new Map<string, Map<string, Scored[]>>()
-  for (const x of scored) {
-    if (x.label < 0) continue
-    for (const [column, value] of Object.entries(x.item?.metadata ?? {})) {
-      const byValue = groups.get(column) ?? new Map<string, Scored[]>()
-      groups.set(column, byValue)
-      const key = String(value)
-      const list = byValue.get(key)
-      if (list) list.push(x)
-      else byValue.set(key, [x])
-    }
-  }
-  const out: ExperimentView['slices'] = []
-  for (const [column, byValue] of groups) {
-    if (byValue.size < 2 || byValue.size > MAX_SLICE_VALUES) continue
-    for (const [value, xs] of [...byValue].sort((a, b) => a[0].localeCompare(b[0]))) {
-      const members = xs.filter((x) => x.label === 1).length
-      const nonmembers = xs.length - members
-      const auc = members && nonmembers ? rocAuc(rocCurve({ scores: xs.map((x) => x.score), labels: xs.map((x) => x.label) })) : null
-      out.push({ column, value, members, nonmembers, auc })
-    }
-  }
-  return out
-}
-
 /** Labelled finite scores per class, descending, or null when there are too many to send. */
 function itemScores(scored: readonly Scored[]): ExperimentView['scores'] {
   const finite = scored.filter((x) => x.label >= 0 && Number.isFinite(x.score))
@@ -89,17 +64,58 @@ function itemScores(scored: readonly Scored[]): ExperimentView['scores'] {
   return { members: desc(1), nonmembers: desc(0) }
 }
 
-/** The Results view of experiment `id`. */
-export async function experimentView(store: WorkspaceStore, id: string, top = EXPOSED): Promise<ExperimentView> {
+/** The bootstrap of the record's metrics (or of its parameters, when it has no metrics yet). */
+function bootstrapOf(record: ExperimentRecord): SliceBootstrap {
+  const ev = record.spec.params.evaluation
+  return record.results?.metrics?.bootstrap ?? { resamples: ev.resamples, seed: record.spec.params.seed, confidence: ev.confidence }
+}
+
+/** The record's ROC band, or (records made before bands existed) the same band computed from the stored scores. */
+async function bandOf(record: ExperimentRecord, scored: readonly Scored[]): Promise<ExperimentView['rocBand']> {
+  const metrics = record.results?.metrics
+  if (!metrics) return null
+  if (metrics.rocBand) return metrics.rocBand
+  const labelled = scored.filter((x) => x.label >= 0 && Number.isFinite(x.score))
+  if (!labelled.some((x) => x.label === 1) || !labelled.some((x) => x.label === 0)) return null
+  const sorted = sortScores({ scores: labelled.map((x) => x.score), labels: labelled.map((x) => x.label) })
+  return rocBand(sorted, { ...metrics.bootstrap, fprTargets: record.spec.params.evaluation.fprTargets })
+}
+
+/** Views computed lately: their slices and band cost a bootstrap per slice, and a top-N change or a slice click must not redo them. */
+const DERIVED_CACHE = 16
+const derived = new Map<string, Promise<Pick<ExperimentView, 'slices' | 'rocBand'>>>()
+
+/** Slices and band of a record, from the cache when the record (its scores, via updatedAt) has not changed. */
+function derivedOf(record: ExperimentRecord, scored: readonly Scored[]): Promise<Pick<ExperimentView, 'slices' | 'rocBand'>> {
+  const key = `${record.id}|${record.updatedAt}|${record.status}`
+  const hit = derived.get(key)
+  if (hit) return hit
+  const made = (async () => ({ slices: await sliceRows(scored, bootstrapOf(record)), rocBand: await bandOf(record, scored) }))()
+  derived.set(key, made)
+  // A failed computation is not kept: the next view tries again.
+  made.catch(() => derived.delete(key))
+  while (derived.size > DERIVED_CACHE) derived.delete(derived.keys().next().value!)
+  return made
+}
+
+/** The Results view of experiment `id`; with `slice`, the exposed lists hold that slice's items only. */
+export async function experimentView(store: WorkspaceStore, id: string, top = EXPOSED, slice?: SliceFilter): Promise<ExperimentView> {
   const record = toRecord(requireRow(store, id))
   const scores = store.scores.get(id)
   const items = new Map(store.items.list(record.spec.datasetHash).map((r) => [r.itemId, r]))
-  const scored: Scored[] = scores.itemIds.map((itemId, i) => ({ id: itemId, item: items.get(itemId), score: scores.scores[i], label: scores.labels[i] }))
+  const scored: Scored[] = scores.itemIds.map((itemId, i) => {
+    const item = items.get(itemId)
+    return { id: itemId, item, metadata: item?.metadata, score: scores.scores[i], label: scores.labels[i] }
+  })
+  const shown = slice ? itemsOfSlice(scored, slice) : scored
   // Ties (WSA often gives many items 1.000) rank by item id, so the lists are stable and say how they were ordered.
-  const byScore = [...scored].filter((x) => Number.isFinite(x.score)).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const byScore = [...shown].filter((x) => Number.isFinite(x.score)).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const members = shown.filter((x) => x.label === 1).length
+  const { slices, rocBand } = await derivedOf(record, scored)
   return {
     record,
     roc: record.results?.metrics?.roc ?? null,
+    rocBand,
     histogram: histogram(scored),
     topMembers: await exposed(
       byScore.filter((x) => x.label === 1),
@@ -109,7 +125,8 @@ export async function experimentView(store: WorkspaceStore, id: string, top = EX
       byScore.filter((x) => x.label === 0),
       top
     ),
-    slices: slices(scored),
+    slices,
+    slice: slice ? { ...slice, members, nonmembers: shown.filter((x) => x.label === 0).length } : null,
     scores: itemScores(scored)
   }
 }

@@ -1,4 +1,4 @@
-// Export: asks the engine for a figure, table, scores CSV or record, saves it via a Blob download and keeps its caption.
+// Export: asks the engine for a figure, table, slices table, scores CSV or record, saves it via a Blob download and keeps its caption.
 import { ref } from 'vue'
 import type { ExportFile, FigureFormat, FigureKind, TableFormat } from '../../../shared/contract/exports'
 import { invoke } from '../api/call'
@@ -8,6 +8,7 @@ import { useCall } from './useCall'
 export type ExportRequest =
   | { kind: 'figure'; figure: FigureKind; format: FigureFormat; widthIn: number }
   | { kind: 'table'; format: TableFormat }
+  | { kind: 'slices'; format: TableFormat }
   | { kind: 'scores' }
   | { kind: 'record' }
   /** Per-record agreement at `fpr`: the Venn (2–3 experiments) or UpSet figure, or the per-record flags as CSV. */
@@ -48,6 +49,7 @@ export function useExport(ids: () => string[], save: (file: ExportFile) => void 
     const file = await call.run(async () => {
       if (request.kind === 'figure') return invoke('export.figure', { ids: list, figure: request.figure, format: request.format, widthIn: request.widthIn })
       if (request.kind === 'table') return invoke('export.table', { ids: list, format: request.format })
+      if (request.kind === 'slices') return invoke('export.slices', { id: list[0], format: request.format })
       if (request.kind === 'scores') return invoke('export.scores', { id: list[0] })
       if (request.kind === 'agreement') return invoke('export.agreement', { ids: list, fpr: request.fpr, format: request.format, widthIn: request.widthIn })
       return invoke('export.record', { id: list[0] })

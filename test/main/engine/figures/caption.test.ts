@@ -1,6 +1,6 @@
 // Provenance captions: model and dataset identities, n, attack parameters, bootstrap, app version; every experiment of a comparison.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { attackText, provenanceCaption, shortHash } from '../../../../src/main/engine/figures'
+import { attackText, provenanceCaption, rocBandText, shortHash } from '../../../../src/main/engine/figures'
 import { ExperimentParamsSchema, type ExperimentView } from '../../../../src/shared/contract/experiments'
 import { makeExperimentView } from '../../../helpers/experiment-view'
 
@@ -76,5 +76,13 @@ describe('attackText and shortHash', () => {
     expect(shortHash('sha256:0123456789abcdef0123')).toBe('0123456789ab')
     expect(shortHash('fedcba9876543210')).toBe('fedcba987654')
     expect(shortHash(null)).toBe('unknown')
+  })
+})
+
+describe('rocBandText', () => {
+  it('says what the shading is: pointwise (not simultaneous), its level and resamples; nothing without a band', () => {
+    expect(rocBandText([csa])).toBe('shaded: pointwise 95% bootstrap band of TPR at each FPR (200 stratified resamples; not a simultaneous band)')
+    const bare: ExperimentView = { ...csa, rocBand: null, record: { ...csa.record, results: { ...csa.record.results!, metrics: { ...csa.record.results!.metrics!, rocBand: undefined } } } }
+    expect(rocBandText([bare])).toBeNull()
   })
 })

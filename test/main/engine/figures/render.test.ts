@@ -80,6 +80,18 @@ describe('SVG', () => {
     expect(svg).toContain('False positive rate')
   })
 
+  it('shades the ROC band (log and linear) as a filled polygon under the curve, and leaves it out of comparisons', async () => {
+    const band = (svg: string): string[] => [...svg.matchAll(/<polygon [^>]*fill-opacity="0\.2"[^>]*>/g)].map((m) => m[0])
+    for (const scale of ['log', 'linear'] as const) {
+      const svg = (await renderFigure({ kind: 'roc', views: [a], format: 'svg', widthIn: 3.3, options: { scale } })).toString('utf8')
+      expect(xmlProblems(svg)).toEqual([])
+      const paths = band(svg)
+      expect(paths, scale).toHaveLength(1)
+      expect(paths[0]).toContain('fill="#0072B2"')
+    }
+    expect(band((await renderFigure({ kind: 'compare', views: [a, b], format: 'svg', widthIn: 3.3 })).toString('utf8'))).toHaveLength(0)
+  })
+
   it('honours an explicit height and renders histograms with the threshold', async () => {
     const svg = (await renderFigure({ kind: 'hist', views: [a], format: 'svg', widthIn: 6.9, heightIn: 2, options: { threshold: 0.26 } })).toString('utf8')
     expect(xmlProblems(svg)).toEqual([])

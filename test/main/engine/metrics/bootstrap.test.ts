@@ -6,17 +6,7 @@ import { multinomialCounts } from '../../../../src/main/engine/metrics/resample-
 import { createPassPlan, resampleStatistics, weightedStatistics } from '../../../../src/main/engine/metrics/resample-pass'
 import { createRng } from '../../../../src/main/engine/rng'
 import { WorkbenchError } from '../../../../src/shared/contract/errors'
-
-function gaussianScores(n: number, shift: number, seed: number): { scores: Float64Array; labels: Uint8Array } {
-  const rng = createRng(seed)
-  const scores = new Float64Array(n)
-  const labels = new Uint8Array(n)
-  for (let i = 0; i < n; i++) {
-    labels[i] = i % 3 === 0 ? 1 : 0
-    scores[i] = rng.normal() + shift * labels[i]
-  }
-  return { scores, labels }
-}
+import { gaussianScores } from '../../../helpers/gaussian-scores'
 
 describe('multinomial resample counts', () => {
   it('always draw exactly n items, for tiny and large n', () => {
