@@ -7,6 +7,7 @@ import { Resvg } from '@resvg/resvg-js'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { exportFontFile, renderFigure, svgToPng } from '../../../../src/main/engine/figures'
+import { EXPERIMENT_COLORS } from '../../../../src/shared/charts/palette'
 import type { ExperimentView } from '../../../../src/shared/contract/experiments'
 import { makeExperimentView } from '../../../helpers/experiment-view'
 
@@ -87,7 +88,8 @@ describe('SVG', () => {
       expect(xmlProblems(svg)).toEqual([])
       const paths = band(svg)
       expect(paths, scale).toHaveLength(1)
-      expect(paths[0]).toContain('fill="#0072B2"')
+      // The band takes its curve's colour: the first experiment colour (src/shared/charts/palette.ts), never a class colour.
+      expect(paths[0]).toContain(`fill="${EXPERIMENT_COLORS[0]}"`)
     }
     expect(band((await renderFigure({ kind: 'compare', views: [a, b], format: 'svg', widthIn: 3.3 })).toString('utf8'))).toHaveLength(0)
   })
