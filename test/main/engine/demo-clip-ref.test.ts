@@ -8,8 +8,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDataset, type Item } from '../../../src/main/engine/datasets'
 import { ModelRegistry, listModels } from '../../../src/main/engine/models'
-import { loadTokenizer, readPreprocessorConfig, tokenize } from '../../../src/main/engine/preprocess'
-import { decodeFile, modelsDir, pixelBatch, readFixture, readModelJson, repoRoot } from '../../helpers/demo-world'
+import { decodeFile, fixtureDeviation, modelsDir, readFixture, readModelJson, repoRoot, type EmbeddingFixture } from '../../helpers/demo-world'
 
 const refDir = path.join(repoRoot, 'tools/demo-world/openmoji-ref')
 const evaluationDirs = ['emoji-demo', 'emoji-dated'].map((d) => path.join(repoRoot, 'resources/datasets', d))
@@ -24,9 +23,6 @@ interface RefCard {
   evaluation_dataset: { manifest_sha256: string }
   members: { count: number; sha256: string }
   metrics: { csa_auc: number }
-}
-interface EmbeddingFixture {
-  items: Array<{ id: string; caption: string; image_embeds: number[]; text_embeds: number[] }>
 }
 
 async function readItems(dir: string): Promise<{ items: Item[]; hash: string }> {
@@ -117,27 +113,9 @@ describe('demo-clip-ref', () => {
   it('embeds through ModelRegistry.open like the Python generator did', async () => {
     const fixture = readFixture<EmbeddingFixture>('demo-clip-ref-embeddings.json')
     const model = await registry.open(modelDir)
-    const chosen = fixture.items.map((f) => demo.items.find((i) => i.id === f.id)!)
-    expect(chosen.map((i) => i.caption)).toEqual(fixture.items.map((f) => f.caption))
-    const config = readPreprocessorConfig(readFileSync(path.join(modelDir, 'preprocessor_config.json'), 'utf8'))
-    const img = await model.embedImages(pixelBatch(await Promise.all(chosen.map((i) => decodeFile(i.imagePath, i.id))), config), chosen.length)
-    const batch = tokenize(
-      await loadTokenizer(modelDir),
-      chosen.map((i) => i.caption)
-    )
-    const txt = await model.embedTexts(batch.ids, batch.attentionMask, chosen.length, 32)
-    const worst = (got: Float32Array, want: number[][]): number => Math.max(...want.flat().map((w, k) => Math.abs(w - got[k])))
-    expect(
-      worst(
-        img,
-        fixture.items.map((f) => f.image_embeds)
-      )
-    ).toBeLessThan(1e-4)
-    expect(
-      worst(
-        txt,
-        fixture.items.map((f) => f.text_embeds)
-      )
-    ).toBeLessThan(1e-4)
+    const deviation = await fixtureDeviation(model, modelDir, fixture, demo.items)
+    expect(deviation.captions).toEqual(fixture.items.map((f) => f.caption))
+    expect(deviation.image).toBeLessThan(1e-4)
+    expect(deviation.text).toBeLessThan(1e-4)
   })
 })
