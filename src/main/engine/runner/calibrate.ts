@@ -40,8 +40,8 @@ function aucOf(items: AttackOutcome['targets'], scores: ArrayLike<number>): numb
   return rocAuc(rocCurve({ scores: keep.map((i) => scores[i]), labels: keep.map((i) => labels[i]) }))
 }
 
-/** Embed with the reference model, score the same attack, and return the calibrated outcome. */
-export async function calibrate(s: Services, spec: ResolvedSpec, parts: RunItems, target: AttackOutcome, ctx: { signal?: AbortSignal; emit: EventSink }): Promise<AttackOutcome> {
+/** The reference model opened (its files unchanged since the experiment was created), embedded and scored by the same attack. */
+async function scoreReference(s: Services, spec: ResolvedSpec, parts: RunItems, ctx: { signal?: AbortSignal; emit: EventSink }): Promise<{ fingerprint: string | null; outcome: AttackOutcome }> {
   const ref = spec.params.calibration.referenceModel!
   const model = await s.models.open(s.resolveModel(ref))
   if (spec.referenceModelFingerprint !== undefined && model.description.fingerprint !== spec.referenceModelFingerprint) {
@@ -64,7 +64,13 @@ export async function calibrate(s: Services, spec: ResolvedSpec, parts: RunItems
     signal: ctx.signal,
     emit: ctx.emit
   })
-  const refOutcome = await scoreWithModel(spec, parts, emb, ctx.signal, ctx.emit)
+  return { fingerprint: model.description.fingerprint, outcome: await scoreWithModel(spec, parts, emb, ctx.signal, ctx.emit) }
+}
+
+/** Embed with the reference model, score the same attack, and return the calibrated outcome. */
+export async function calibrate(s: Services, spec: ResolvedSpec, parts: RunItems, target: AttackOutcome, ctx: { signal?: AbortSignal; emit: EventSink }): Promise<AttackOutcome> {
+  const ref = spec.params.calibration.referenceModel!
+  const { fingerprint, outcome: refOutcome } = await scoreReference(s, spec, parts, ctx)
   const refScore = new Map(refOutcome.targets.map((it, i) => [it.id, refOutcome.scores[i]]))
   const keep = target.targets.flatMap((it, i) => (refScore.has(it.id) ? [i] : []))
   const targets = keep.map((i) => target.targets[i])
@@ -75,7 +81,7 @@ export async function calibrate(s: Services, spec: ResolvedSpec, parts: RunItems
   const refScores = targets.map((it) => refScore.get(it.id)!)
   const scores = calibratedScores(mode, targetScores, refScores, line)
   const referenceScores = pool ? calibratedScores(mode, pool.t, pool.r, line) : null
-  const report = { ...calibrationReport(ref, model.description.fingerprint, spec.modelFingerprint, targets, targetScores, refScores), mode, line }
+  const report = { ...calibrationReport(ref, fingerprint, spec.modelFingerprint, targets, targetScores, refScores), mode, line }
   for (const w of report.warnings) ctx.emit({ type: 'log', level: 'warn', message: w })
   return {
     ...target,
