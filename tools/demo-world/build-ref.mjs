@@ -38,8 +38,10 @@ function parseCsv(text) {
         let j = i + 1
         let s = ''
         while (j < line.length) {
-          if (line[j] === '"' && line[j + 1] === '"') ((s += '"'), (j += 2))
-          else if (line[j] === '"') break
+          if (line[j] === '"' && line[j + 1] === '"') {
+            s += '"'
+            j += 2
+          } else if (line[j] === '"') break
           else s += line[j++]
         }
         fields.push(s)

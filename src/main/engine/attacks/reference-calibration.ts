@@ -30,7 +30,10 @@ export function fitReferenceLine(poolTarget: ArrayLike<number>, poolReference: A
   }
   let mx = 0
   let my = 0
-  for (let i = 0; i < n; i++) ((mx += poolReference[i]), (my += poolTarget[i]))
+  for (let i = 0; i < n; i++) {
+    mx += poolReference[i]
+    my += poolTarget[i]
+  }
   mx /= n
   my /= n
   let sxx = 0
