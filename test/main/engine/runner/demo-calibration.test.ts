@@ -55,6 +55,11 @@ describe('reference-model calibration on demo-clip-l / emoji-demo', () => {
     expect(records.regression.results!.embeddings.computed).toBe(0)
   }, 300_000)
 
+  it('refuses the regression mode without a reference model', async () => {
+    const spec: ExperimentSpecInput = { model: 'demo-clip-l', dataset: 'emoji-demo', attack: 'csa', params: { calibration: { mode: 'regression' } } }
+    await expect(engine.invoke('experiments.create', { spec })).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/needs a reference model/) })
+  })
+
   it('warns when the target is its own reference', async () => {
     const self = await run('csa-self', { referenceModel: 'demo-clip-l' })
     const report = self.results!.attackReport.calibration as { sameFingerprintAsTarget: boolean; warnings: string[] }
