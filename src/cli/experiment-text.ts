@@ -69,8 +69,13 @@ export function printRecord(r: ExperimentRecord, shown: ReadonlySet<string> = ne
   const b = r.results?.blindBaseline
   if (b) out.push(`blind baseline AUC: ${formatCI(b.auc, b.aucCI)}`)
   if (b?.warning && !shown.has(b.warning)) out.push(`WARNING: ${b.warning}`)
-  const calibration = r.results?.attackReport.calibration as { referenceModel: string; warnings: string[] } | undefined
-  if (calibration) out.push(`calibrated against reference model ${calibration.referenceModel}`, ...calibration.warnings.map((w) => `WARNING: ${w}`))
+  const calibration = r.results?.attackReport.calibration as
+    { referenceModel: string; mode?: string; line?: { intercept: number; slope: number; sigma: number; n: number } | null; warnings: string[] } | undefined
+  if (calibration) {
+    const line = calibration.line
+    const fit = line ? ` (regression on ${line.n} guaranteed non-members: s_t ≈ ${line.intercept.toFixed(4)} + ${line.slope.toFixed(4)}·s_ref, σ ${line.sigma.toFixed(4)})` : ''
+    out.push(`calibrated against reference model ${calibration.referenceModel}${fit}`, ...calibration.warnings.map((w) => `WARNING: ${w}`))
+  }
   const audit = r.results?.audit
   if (audit) out.push(auditText(audit).trimEnd())
   if (r.results?.skipped.length) out.push(`${r.results.skipped.length} item(s) skipped (see --json)`)

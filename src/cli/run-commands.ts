@@ -2,7 +2,7 @@
 import fs from 'node:fs'
 import { Option, type Command } from 'commander'
 import { WorkbenchError, toErrorData } from '../shared/contract/errors'
-import { RUNNABLE_ATTACKS, type Attack, type ExperimentRecord, type ExperimentSpecInput, type ExperimentSummary } from '../shared/contract/experiments'
+import { CALIBRATION_MODES, RUNNABLE_ATTACKS, type Attack, type CalibrationMode, type ExperimentRecord, type ExperimentSpecInput, type ExperimentSummary } from '../shared/contract/experiments'
 import {
   EpochsSchema,
   FoldsSchema,
@@ -62,6 +62,7 @@ interface RunOptions {
   wsaFolds: number
   wsaTransductive?: boolean
   referenceModel?: string
+  calibration: CalibrationMode
   wsaModel: 'mlp' | 'logreg'
   pool: 'auto' | 'separate' | 'transductive'
   epochs: number
@@ -103,7 +104,7 @@ export function specOf(o: RunOptions, g: Pick<GlobalOptions, 'provider'> = {}): 
       rank: { k: o.k, ...(o.candidates ? { candidates: 'list' as const, candidateList: readLines(o.candidates) } : {}), ...(o.template.length ? { templates: o.template } : {}) },
       evaluation: { resamples: o.resamples },
       blind: { enabled: o.blind },
-      calibration: { referenceModel: o.referenceModel }
+      calibration: { referenceModel: o.referenceModel, mode: o.calibration }
     }
   }
 }
@@ -193,6 +194,11 @@ function registerRun(program: Command, globals: () => GlobalOptions): void {
     .option('--candidates <file>', "rank: candidate texts, one per line (default: the other items' captions)")
     .option('--template <t>', 'rank: prompt template with {} for the caption (repeatable; the median rank votes)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--reference-model <dir|name>', 'CSA/AEA calibrated against a reference model: s_target − s_reference (docs/attacks.md)')
+    .addOption(
+      new Option('--calibration <mode>', 'with --reference-model: difference, or regression (residual of s_target on s_reference fitted on the guaranteed non-members)')
+        .choices([...CALIBRATION_MODES])
+        .default('difference')
+    )
     .option('--seed <n>', 'seed of augmentations, training and bootstrap', numberArg(SeedSchema), 0)
     .option('--seeds <list>', 'run one experiment per seed, e.g. 0-4 or 0,3,7, and report mean ± sd, min–max and per-record stability')
     .option('--resamples <n>', 'bootstrap resamples', numberArg(ResamplesSchema), 1000)

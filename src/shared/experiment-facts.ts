@@ -13,7 +13,7 @@ export interface SpecLike {
     qmia?: { base: 'csa' | 'aea'; alpha: number }
     lossGrad?: { batchSize: number }
     rank?: { k: number }
-    calibration?: { referenceModel?: string }
+    calibration?: { referenceModel?: string; mode?: string }
     evaluation: { resamples: number; alpha: number }
   }
 }
@@ -48,7 +48,7 @@ export function paramFacts(spec: SpecLike): ParamFact[] {
   if (spec.attack === 'qmia' && p.qmia) out.push({ key: 'qmia', label: 'QMIA', value: `${p.qmia.base} α ${p.qmia.alpha}` })
   if (spec.attack === 'loss-grad' && p.lossGrad) out.push({ key: 'batch', label: 'B', value: String(p.lossGrad.batchSize) })
   if (spec.attack === 'rank' && p.rank) out.push({ key: 'k', label: 'K', value: String(p.rank.k) })
-  if (p.calibration?.referenceModel) out.push({ key: 'reference', label: 'reference', value: p.calibration.referenceModel })
+  if (p.calibration?.referenceModel) out.push({ key: 'reference', label: 'reference', value: `${p.calibration.referenceModel}${p.calibration.mode === 'regression' ? ' (regression)' : ''}` })
   if (usesAugmentedViews(spec.attack, p)) out.push({ key: 'bank', label: 'bank', value: bankLabel(p.aea.bank) })
   if (spec.attack === 'aea') out.push({ key: 'aggregation', label: 'aggregation', value: p.aea.aggregation })
   out.push({ key: 'seed', label: 'seed', value: String(p.seed) })

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { l2NormalizeRows } from '../../src/main/engine/attacks'
 import { openDataset, type Item } from '../../src/main/engine/datasets'
 import type { ClipModel } from '../../src/main/engine/models'
-import { decodeImage, preprocessInto, tokenize, type CaptionTokenizer, type ImagePreprocessConfig, type RgbImage } from '../../src/main/engine/preprocess'
+import { decodeImage, loadTokenizer, preprocessInto, readPreprocessorConfig, tokenize, type CaptionTokenizer, type ImagePreprocessConfig, type RgbImage } from '../../src/main/engine/preprocess'
 
 /** Repository root (two folders above test/helpers). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -25,6 +25,40 @@ export const fixturesDir = path.join(repoRoot, 'tools/demo-world/fixtures')
 /** Parsed JSON file of a model folder. */
 export function readModelJson<T = Record<string, unknown>>(model: string, file: string): T {
   return JSON.parse(readFileSync(path.join(modelsDir, model, file), 'utf8')) as T
+}
+
+/** Raw torch embeddings of a few items, as tools/demo-world/export.py writes them. */
+export interface EmbeddingFixture {
+  model: string
+  items: Array<{ id: string; caption: string; image_embeds: number[]; text_embeds: number[] }>
+}
+
+/**
+ * Embeds the fixture's items through the app (decode, preprocess, tokenize, ONNX) with the model folder `dir`, and
+ * returns the captions found for its ids and the largest absolute deviation from the Python embeddings per tower.
+ */
+export async function fixtureDeviation(model: ClipModel, dir: string, fixture: EmbeddingFixture, items: Item[]): Promise<{ captions: string[]; image: number; text: number }> {
+  const config = readPreprocessorConfig(readFileSync(path.join(dir, 'preprocessor_config.json'), 'utf8'))
+  const chosen = fixture.items.map((f) => items.find((i) => i.id === f.id)!)
+  const img = await model.embedImages(pixelBatch(await Promise.all(chosen.map((i) => decodeFile(i.imagePath, i.id))), config), chosen.length)
+  const tok = await loadTokenizer(dir)
+  const batch = tokenize(
+    tok,
+    chosen.map((i) => i.caption)
+  )
+  const txt = await model.embedTexts(batch.ids, batch.attentionMask, chosen.length, tok.contextLength)
+  const worst = (got: Float32Array, want: number[][]): number => Math.max(...want.flat().map((w, k) => Math.abs(w - got[k])))
+  return {
+    captions: chosen.map((i) => i.caption),
+    image: worst(
+      img,
+      fixture.items.map((f) => f.image_embeds)
+    ),
+    text: worst(
+      txt,
+      fixture.items.map((f) => f.text_embeds)
+    )
+  }
 }
 
 /** Parsed JSON file of tools/demo-world/fixtures. */

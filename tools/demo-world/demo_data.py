@@ -58,7 +58,9 @@ class Dataset:
         self.pixels = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).float() / 255.0
         # Renders of each emoji, in vendor order; an emoji whose render was dropped as a pixel twin has only one.
         self.renders = {}
-        for i, r in sorted(enumerate(self.rows), key=lambda ir: VENDORS.index(ir[1]["vendor"])):
+        # (openmoji-ref has one vendor, not in VENDORS: its renders keep manifest order.)
+        rank = lambda vendor: VENDORS.index(vendor) if vendor in VENDORS else len(VENDORS)  # noqa: E731
+        for i, r in sorted(enumerate(self.rows), key=lambda ir: rank(ir[1]["vendor"])):
             self.renders.setdefault(r["id"].split("-", 1)[1], []).append(i)
         self.ids = None
 

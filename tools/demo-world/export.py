@@ -149,8 +149,39 @@ def write_embedding_fixture(model, name, data, path):
         f.write("\n")
 
 
-def export_model(model, name, cfg, recipe, data, tok, result, history, seconds, out, fixture_dir):
-    """Write every file of resources/models/<name>/ and the embedding fixture of the TypeScript test."""
+def reference_card(card, train_data, data):
+    """demo-clip-ref's card: trained on openmoji-ref (build-ref.mjs), not on emoji-demo; its metrics are measured on
+    emoji-demo's targets, where a reference that never saw the members must score near chance (AUC ~ 0.5)."""
+    meta = json.load(open(os.path.join(train_data.root, "dataset.json"), encoding="utf-8"))
+    ids = train_data.member_ids()
+    card.update({
+        "description": "A small CLIP trained from scratch by tools/demo-world on OpenMoji renders of every emoji concept "
+                       "of the demo world (members and non-members of demo-clip-s/l alike), under the same captions; no "
+                       "image of emoji-demo or emoji-dated is in its training data (pixel hashes differ). The demo "
+                       "world's reference model for --reference-model calibration (docs/attacks.md).",
+        "license": meta["license"],
+        "attribution": meta["attribution"],
+        "dataset": {"name": "openmoji-ref", "path": "tools/demo-world/openmoji-ref", "manifest": "manifest.csv",
+                    "manifest_sha256": train_data.manifest_sha256(), "counts": train_data.counts(),
+                    "render": meta["render"], "disjointness": meta["disjointness"]},
+        "evaluation_dataset": {"name": "emoji-demo", "manifest_sha256": data.manifest_sha256(), "counts": data.counts()},
+        "coverage_rule": "every emoji concept of emoji-demo that OpenMoji draws (all of them in OpenMoji 17.0.0), one "
+                         "render each, members and non-members of the target models alike: the corpus is chosen without "
+                         "the membership labels, so the reference's score carries each concept's difficulty but no "
+                         "membership signal; pixel twins within OpenMoji are dropped (dataset.json lists them).",
+        "members": {"count": len(ids), "sha256": hashlib.sha256("\n".join(ids).encode()).hexdigest(),
+                    "hash_rule": "sha256 of the sorted training item ids (openmoji-ref) joined by '\\n'"},
+        "targets": {"csa_auc on emoji-demo targets": "near 0.5 (it never saw the members)"},
+    })
+    card["training"]["data"] = ("every openmoji-ref item (one render per concept); each epoch = two passes over the "
+                                "concepts, as demo-clip-s's member concepts (20 views each)")
+    card.pop("cutoff_rule", None)
+    return card
+
+
+def export_model(model, name, cfg, recipe, data, tok, result, history, seconds, out, fixture_dir, train_data=None):
+    """Write every file of resources/models/<name>/ and the embedding fixture of the TypeScript test; with
+    `train_data` (demo-clip-ref) the card describes that corpus, and `data` (emoji-demo) only evaluated the model."""
     model.eval()
     write_embedding_fixture(model, name, data, os.path.join(fixture_dir, f"{name}-embeddings.json"))
     export_onnx(model, cfg, out)
@@ -158,5 +189,6 @@ def export_model(model, name, cfg, recipe, data, tok, result, history, seconds, 
     write_json(os.path.join(out, "tokenizer_config.json"), tok.tokenizer_config(cfg["context"]))
     write_json(os.path.join(out, "preprocessor_config.json"), preprocessor_config(cfg))
     write_json(os.path.join(out, "config.json"), hf_config(cfg, tok))
-    write_json(os.path.join(out, "model_card.json"),
-               model_card(name, model, cfg, recipe, data, tok, result, history, seconds, out))
+    card = model_card(name, model, cfg, dict(recipe, batches_per_pass=cfg.get("batches_per_pass", recipe["batches_per_pass"])),
+                      data, tok, result, history, seconds, out)
+    write_json(os.path.join(out, "model_card.json"), reference_card(card, train_data, data) if train_data else card)

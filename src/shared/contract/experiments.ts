@@ -24,6 +24,10 @@ export const ATTACK_INFO: Record<Attack, { label: string; hint: string }> = {
 /** The attacks the workbench runs itself (all but imported scores), in the order forms list them. */
 export const RUNNABLE_ATTACKS = AttackSchema.options.filter((a) => a !== 'imported')
 
+/** Score rules of reference-model calibration (docs/attacks.md "Reference-model calibration"). */
+export const CALIBRATION_MODES = ['difference', 'regression'] as const
+export type CalibrationMode = (typeof CALIBRATION_MODES)[number]
+
 /** Parameters of the attack and evaluation; every default is the one attacks.md pins. */
 export const ExperimentParamsSchema = z.object({
   seed: SeedSchema.default(0),
@@ -106,8 +110,8 @@ export const ExperimentParamsSchema = z.object({
     })
     .prefault({}),
   blind: z.object({ folds: z.number().int().min(2).max(20).default(5), enabled: z.boolean().default(true) }).prefault({}),
-  /** Reference-model calibration of CSA/AEA (docs/attacks.md): score = s_target − s_reference. */
-  calibration: z.object({ referenceModel: z.string().min(1).optional() }).prefault({})
+  /** Reference-model calibration of CSA/AEA (docs/attacks.md): s_target − s_reference, or its regression form. */
+  calibration: z.object({ referenceModel: z.string().min(1).optional(), mode: z.enum(CALIBRATION_MODES).default('difference') }).prefault({})
 })
 export type ExperimentParams = z.infer<typeof ExperimentParamsSchema>
 

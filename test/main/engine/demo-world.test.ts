@@ -11,7 +11,20 @@ import { openDataset, sha256Bytes, validateDataset, type Item, type ValidationRe
 import { evaluateScores } from '../../../src/main/engine/metrics'
 import { ModelRegistry, createSession, listModels, type ClipModel } from '../../../src/main/engine/models'
 import { decodeImage, loadTokenizer, readPreprocessorConfig, tokenize, type ImagePreprocessConfig, type RgbImage } from '../../../src/main/engine/preprocess'
-import { datasetDir, decodeFile, demoModels, imageEmbeddings, modelsDir, pixelBatch, readDemoItems, readFixture, readModelJson, textEmbeddings, topKRate } from '../../helpers/demo-world'
+import {
+  datasetDir,
+  demoModels,
+  fixtureDeviation,
+  imageEmbeddings,
+  modelsDir,
+  pixelBatch,
+  readDemoItems,
+  readFixture,
+  readModelJson,
+  textEmbeddings,
+  topKRate,
+  type EmbeddingFixture
+} from '../../helpers/demo-world'
 
 interface ModelCard {
   name: string
@@ -19,10 +32,6 @@ interface ModelCard {
   dataset: { manifest_sha256: string; counts: Record<string, number> }
   members: { count: number; sha256: string; ids: string[] }
   metrics: { csa_auc: number; zero_shot_ratio_nonmember: number }
-}
-interface EmbeddingFixture {
-  model: string
-  items: Array<{ id: string; caption: string; image_embeds: number[]; text_embeds: number[] }>
 }
 interface TokenizerFixture {
   context_length: number
@@ -182,28 +191,10 @@ describe.each(demoModels)('%s', (name) => {
     const fixture = readFixture<EmbeddingFixture>(`${name}-embeddings.json`)
     const model = await registry.open(dir)
     expect(model.dim).toBe(EMBED_DIM)
-    const config = readPreprocessorConfig(readFileSync(path.join(dir, 'preprocessor_config.json'), 'utf8'))
-    const chosen = fixture.items.map((f) => items.find((i) => i.id === f.id) as Item)
-    expect(chosen.map((i) => i.caption)).toEqual(fixture.items.map((f) => f.caption))
-    const img = await model.embedImages(pixelBatch(await Promise.all(chosen.map((i) => decodeFile(i.imagePath, i.id))), config), chosen.length)
-    const batch = tokenize(
-      await loadTokenizer(dir),
-      chosen.map((i) => i.caption)
-    )
-    const txt = await model.embedTexts(batch.ids, batch.attentionMask, chosen.length, CONTEXT)
-    const worst = (got: Float32Array, want: number[][]): number => Math.max(...want.flat().map((w, k) => Math.abs(w - got[k])))
-    expect(
-      worst(
-        img,
-        fixture.items.map((f) => f.image_embeds)
-      )
-    ).toBeLessThan(1e-4)
-    expect(
-      worst(
-        txt,
-        fixture.items.map((f) => f.text_embeds)
-      )
-    ).toBeLessThan(1e-4)
+    const deviation = await fixtureDeviation(model, dir, fixture, items)
+    expect(deviation.captions).toEqual(fixture.items.map((f) => f.caption))
+    expect(deviation.image).toBeLessThan(1e-4)
+    expect(deviation.text).toBeLessThan(1e-4)
   })
 })
 

@@ -52,6 +52,10 @@ describe('AttackFacts', () => {
     const cal = mount(AttackFacts, { props: { report: { calibration: { referenceModel: 'demo-clip-s', referenceAuc: 0.887, warnings: ['probably saw the evaluation items'] } } } }).text()
     expect(cal).toContain('Calibrated against reference model demo-clip-s')
     expect(cal).toContain('probably saw the evaluation items')
+    const line = { intercept: 0.397, slope: 0.066, sigma: 0.302, n: 1080 }
+    const reg = mount(AttackFacts, { props: { report: { calibration: { referenceModel: 'demo-clip-ref', referenceAuc: 0.497, mode: 'regression', line, warnings: [] } } } }).text()
+    expect(reg).toContain('regression on 1080 guaranteed non-members')
+    expect(reg).toContain('0.066·s_ref')
     expect(
       mount(AttackFacts, { props: { report: { views: 1 } } })
         .find('[data-testid="attack-facts"]')

@@ -62,7 +62,7 @@ function experimentText(view: ExperimentView): string {
     `model ${model} (${spec.modelFormat ? `${spec.modelFormat} ${spec.modelVariant ?? ''}, `.replace(' ,', ',') : ''}fingerprint ${shortHash(spec.modelFingerprint)}${spec.quantized ? ', quantized' : ''})`,
     `dataset ${spec.datasetName} (hash ${shortHash(spec.datasetHash)})`,
     n ? `${formatCount(n.members)} members / ${formatCount(n.nonmembers)} non-members` : 'not evaluated',
-    `${attackText(spec.attack, spec.params)}${spec.params.calibration.referenceModel ? ` calibrated against reference model ${spec.params.calibration.referenceModel}` : ''}, seed ${spec.params.seed}`
+    `${attackText(spec.attack, spec.params)}${spec.params.calibration.referenceModel ? ` calibrated against reference model ${spec.params.calibration.referenceModel}${spec.params.calibration.mode === 'regression' ? ' (regression fitted on the guaranteed non-members)' : ''}` : ''}, seed ${spec.params.seed}`
   ]
   const audit = results?.audit
   return `${name}: ${parts.join(', ')}.${audit ? ` Audit: ${audit.verdict.sentence}${audit.verdict.flags.map((f) => ` ${f.message}`).join('')}` : ''}`

@@ -1,9 +1,12 @@
-// Reference-model calibration (docs/attacks.md "Reference-model calibration"): score = s_target − s_reference,
-// where s is the attack's score (CSA cosine or AEA aggregate) under the target model and under a reference model
-// that never saw the evaluation items. Warns when the reference is the target itself or saw the items.
+// Reference-model calibration (docs/attacks.md "Reference-model calibration"): score = s_target − s_reference
+// (mode difference) or the standardised residual of s_target on s_reference fitted on the guaranteed non-members
+// (mode regression, attacks/reference-calibration.ts), where s is the attack's score (CSA cosine or AEA aggregate)
+// under the target model and under a reference model that never saw the evaluation items. Warns when the reference
+// is the target itself or saw the items.
 import { WorkbenchError } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
-import type { ResolvedSpec } from '../../../shared/contract/experiments'
+import type { CalibrationMode, ResolvedSpec } from '../../../shared/contract/experiments'
+import { calibratedScores, fitReferenceLine, type ReferenceLine } from '../attacks/reference-calibration'
 import { defaultBank, parseBank } from '../augment'
 import { rocAuc, rocCurve } from '../metrics'
 import type { Services } from '../services'
@@ -23,6 +26,9 @@ export interface CalibrationReport {
   maxAbsDifference: number
   /** The reference model's own attack AUC on the labelled targets (null without both classes). */
   referenceAuc: number | null
+  /** The score rule; `line` is the regression fitted on the guaranteed non-members (mode regression only). */
+  mode: CalibrationMode
+  line: ReferenceLine | null
   warnings: string[]
 }
 
@@ -34,8 +40,8 @@ function aucOf(items: AttackOutcome['targets'], scores: ArrayLike<number>): numb
   return rocAuc(rocCurve({ scores: keep.map((i) => scores[i]), labels: keep.map((i) => labels[i]) }))
 }
 
-/** Embed with the reference model, score the same attack, and return the calibrated outcome. */
-export async function calibrate(s: Services, spec: ResolvedSpec, parts: RunItems, target: AttackOutcome, ctx: { signal?: AbortSignal; emit: EventSink }): Promise<AttackOutcome> {
+/** The reference model opened (its files unchanged since the experiment was created), embedded and scored by the same attack. */
+async function scoreReference(s: Services, spec: ResolvedSpec, parts: RunItems, ctx: { signal?: AbortSignal; emit: EventSink }): Promise<{ fingerprint: string | null; outcome: AttackOutcome }> {
   const ref = spec.params.calibration.referenceModel!
   const model = await s.models.open(s.resolveModel(ref), { providers: providersOf(spec) })
   if (spec.referenceModelFingerprint !== undefined && model.description.fingerprint !== spec.referenceModelFingerprint) {
@@ -58,21 +64,24 @@ export async function calibrate(s: Services, spec: ResolvedSpec, parts: RunItems
     signal: ctx.signal,
     emit: ctx.emit
   })
-  const refOutcome = await scoreWithModel(spec, parts, emb, ctx.signal, ctx.emit)
+  return { fingerprint: model.description.fingerprint, outcome: await scoreWithModel(spec, parts, emb, ctx.signal, ctx.emit) }
+}
+
+/** Embed with the reference model, score the same attack, and return the calibrated outcome. */
+export async function calibrate(s: Services, spec: ResolvedSpec, parts: RunItems, target: AttackOutcome, ctx: { signal?: AbortSignal; emit: EventSink }): Promise<AttackOutcome> {
+  const ref = spec.params.calibration.referenceModel!
+  const { fingerprint, outcome: refOutcome } = await scoreReference(s, spec, parts, ctx)
   const refScore = new Map(refOutcome.targets.map((it, i) => [it.id, refOutcome.scores[i]]))
   const keep = target.targets.flatMap((it, i) => (refScore.has(it.id) ? [i] : []))
   const targets = keep.map((i) => target.targets[i])
-  const scores = Float64Array.from(keep, (i) => target.scores[i] - refScore.get(target.targets[i].id)!)
-  const referenceScores =
-    target.referenceScores && refOutcome.referenceScores?.length === target.referenceScores.length ? target.referenceScores.map((v, i) => v - refOutcome.referenceScores![i]) : null
-  const report = calibrationReport(
-    ref,
-    model.description.fingerprint,
-    spec.modelFingerprint,
-    targets,
-    keep.map((i) => target.scores[i]),
-    targets.map((it) => refScore.get(it.id)!)
-  )
+  const mode = spec.params.calibration.mode
+  const pool = target.referenceScores && refOutcome.referenceScores?.length === target.referenceScores.length ? { t: target.referenceScores, r: refOutcome.referenceScores } : null
+  const line = mode === 'regression' ? fitReferenceLine(pool?.t ?? [], pool?.r ?? []) : null
+  const targetScores = keep.map((i) => target.scores[i])
+  const refScores = targets.map((it) => refScore.get(it.id)!)
+  const scores = calibratedScores(mode, targetScores, refScores, line)
+  const referenceScores = pool ? calibratedScores(mode, pool.t, pool.r, line) : null
+  const report = { ...calibrationReport(ref, fingerprint, spec.modelFingerprint, targets, targetScores, refScores), mode, line }
   for (const w of report.warnings) ctx.emit({ type: 'log', level: 'warn', message: w })
   return {
     ...target,
@@ -81,7 +90,7 @@ export async function calibrate(s: Services, spec: ResolvedSpec, parts: RunItems
     referenceScores,
     extra: target.extra ? keep.map((i) => target.extra![i]) : null,
     report: { ...target.report, calibration: report },
-    ...basis(`calibrated ${spec.attack}`, referenceScores, scores)
+    ...basis(`${mode === 'regression' ? 'regression-calibrated' : 'calibrated'} ${spec.attack}`, referenceScores, scores)
   }
 }
 
@@ -93,7 +102,7 @@ export function calibrationReport(
   items: AttackOutcome['targets'],
   targetScores: number[],
   refScores: number[]
-): CalibrationReport {
+): Omit<CalibrationReport, 'mode' | 'line'> {
   const sameFingerprintAsTarget = fingerprint !== null && fingerprint === targetFingerprint
   const maxAbsDifference = targetScores.reduce((m, v, i) => Math.max(m, Math.abs(v - refScores[i])), 0)
   const referenceAuc = aucOf(items, refScores)

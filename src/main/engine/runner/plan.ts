@@ -93,6 +93,14 @@ function withLogitScale(spec: ExperimentSpec, trained: { value: number; source: 
 /** The calibration reference model's fingerprint; only CSA and AEA calibrate. */
 async function referenceModelOf(s: Services, spec: ExperimentSpec, ds: Dataset): Promise<{ referenceModelFingerprint?: string | null }> {
   const ref = spec.params.calibration.referenceModel
+  if (!ref && spec.params.calibration.mode !== 'difference') {
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: 'calibration',
+      message: `Calibration mode ${spec.params.calibration.mode} needs a reference model.`,
+      hint: 'Add --reference-model <dir|name>, or drop --calibration.'
+    })
+  }
   if (!ref) return {}
   if (ds.info.embeddings) {
     throw new WorkbenchError({
