@@ -143,6 +143,9 @@ export function gifTransparentColour(b: Uint8Array): [number, number, number] | 
 function toRgb(data: Buffer, info: OutputInfo, space: string | undefined, transparent: number[] | null): Uint8Array {
   const n = info.width * info.height
   const ch = info.channels
+  // 8-bit RGB (every JPEG photo) is already what PIL holds: a plain Uint8Array view, not a copy (a copy loop here cost
+  // as much CPU as the JPEG decode itself, issue 19); not a Buffer, whose slice() would not copy.
+  if (ch === 3 && space !== 'rgb16' && data.length === n * 3) return new Uint8Array(data.buffer, data.byteOffset, data.length)
   const out = new Uint8Array(n * 3)
   if (space === 'cmyk' && ch === 4) {
     cmykToRgb(data, n, out)
