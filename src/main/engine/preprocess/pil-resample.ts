@@ -60,11 +60,26 @@ export function isSupportedResample(resample: number): boolean {
   return resample === 0 || resample in FILTERS
 }
 
+/** Plans of recent resizes: photos of a dataset often share a size, and a plan costs as much as the pass it drives. */
+const recentPlans = new Map<string, AxisPlan>()
+const RECENT_PLANS = 64
+
 /**
  * Taps for output positions [first, first + count) of an inSize → outSize resize with a Pillow filter
  * (1–5). Same double arithmetic and truncating casts as the C code, so the integers match PIL's.
+ * The plan may be shared with other callers: read it, never write it.
  */
 export function planAxis(inSize: number, outSize: number, resample: number, first: number, count: number): AxisPlan {
+  const key = `${inSize} ${outSize} ${resample} ${first} ${count}`
+  let plan = recentPlans.get(key)
+  if (!plan) {
+    if (recentPlans.size >= RECENT_PLANS) recentPlans.clear()
+    recentPlans.set(key, (plan = computePlan(inSize, outSize, resample, first, count)))
+  }
+  return plan
+}
+
+function computePlan(inSize: number, outSize: number, resample: number, first: number, count: number): AxisPlan {
   const filter = FILTERS[resample]
   const scale = inSize / outSize
   const filterscale = scale < 1 ? 1 : scale
