@@ -1,5 +1,5 @@
-// Preprocessing beside Pillow + NumPy in one run: CPU ms per image (decode + PIL-exact CLIP preprocessing of the
-// 500×375 photo fixture), then images/s through the preprocessing pool inline (1 core) and on every core.
+// Preprocessing beside Pillow + NumPy in one run: CPU ms per image (decode, resize/crop/normalise, and both, of the
+// 500×375 photo fixture), then images/s through the preprocessing pool inline, on one worker and on every core.
 // Run: npx tsx bench/preprocess-pool.ts [images, default 256]   (the Pillow side runs where python3-pil is present)
 
 import { spawnSync } from 'node:child_process'
@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { Item } from '../src/main/engine/datasets'
-import { CLIP_IMAGE_DEFAULTS, decodeImage, preprocessImage } from '../src/main/engine/preprocess'
+import { CLIP_IMAGE_DEFAULTS, decodeImage, preprocessInto } from '../src/main/engine/preprocess'
 import { preparedInOrder } from '../src/main/engine/runner/preprocess-pool'
 
 const root = path.resolve(import.meta.dirname, '..')
@@ -44,19 +44,23 @@ async function imagesPerSecond(threads: number): Promise<number> {
 async function main(): Promise<void> {
   console.log(`Node ${process.version}, ${cores} cores (${os.cpus()[0]?.model ?? 'cpu'}), load ${os.loadavg()[0].toFixed(1)} at start`)
   // CPU time is the steady number on a shared machine; sharp's decode runs on libuv's pool, which cpuUsage counts.
-  const decode = await cpuMs(200, () => decodeImage(photo))
-  const full = await cpuMs(200, async () => preprocessImage(await decodeImage(photo), CLIP_IMAGE_DEFAULTS))
+  const out = new Float32Array(3 * 224 * 224)
+  const decoded = await decodeImage(photo)
+  const decode = await cpuMs(300, () => decodeImage(photo))
+  const resize = await cpuMs(300, async () => preprocessInto(decoded, CLIP_IMAGE_DEFAULTS, out))
+  const full = await cpuMs(300, async () => preprocessInto(await decodeImage(photo), CLIP_IMAGE_DEFAULTS, out))
   const pil = pillow()
-  console.log(`workbench: decode ${decode.toFixed(2)} ms, decode + preprocess ${full.toFixed(2)} ms CPU per image`)
+  console.log(`workbench: decode ${decode.toFixed(2)} ms, resize/crop/normalise ${resize.toFixed(2)} ms, decode + preprocess ${full.toFixed(2)} ms CPU per image`)
   if (typeof pil === 'string') console.log(`Pillow + NumPy ${pil}`)
   else
     console.log(
       `Pillow ${pil.pillow} + NumPy: decode ${pil.decode_ms.toFixed(2)} ms, decode + preprocess ${pil.pipeline_ms.toFixed(2)} ms CPU per image; workbench / Pillow = ${(full / pil.pipeline_ms).toFixed(2)}`
     )
-  const one = await imagesPerSecond(0)
-  const all = await imagesPerSecond(Math.max(1, cores - 1))
+  const inline = await imagesPerSecond(0)
+  const one = await imagesPerSecond(1)
+  const all = await imagesPerSecond(cores)
   console.log(
-    `pool: ${one.toFixed(1)} images/s inline (main thread; sharp decodes on libuv's pool), ${all.toFixed(1)} images/s with ${Math.max(1, cores - 1)} worker(s); scaling ${(all / one).toFixed(2)}×; load ${os.loadavg()[0].toFixed(1)} at end`
+    `pool: ${inline.toFixed(1)} images/s inline (main thread; sharp decodes on libuv's pool), ${one.toFixed(1)} with 1 worker, ${all.toFixed(1)} with ${cores} workers (all cores); scaling ${(all / one).toFixed(2)}×; load ${os.loadavg()[0].toFixed(1)} at end`
   )
 }
 

@@ -5,6 +5,7 @@ import { WorkbenchError } from '../../../shared/contract/errors'
 import { MAX_PIXELS, PIXEL_LIMIT_HINT, pixelLimitProblem } from '../limits'
 import type { SourcePixels } from './image'
 import { paletteOf } from './palette'
+import { jpegFrame } from './jpeg-header'
 
 /** Decoded pixels: 8-bit RGB, row-major HWC, as PIL's convert('RGB') would give them. */
 export interface DecodedImage {
@@ -67,7 +68,17 @@ function sniffFormat(bytes: Uint8Array, item: string): string {
   )
 }
 
-async function readHeader(bytes: Uint8Array, item: string, maxPixels: number): Promise<Metadata> {
+/** The header facts decoding needs (a subset of sharp's Metadata). */
+type Header = Pick<Metadata, 'space' | 'isPalette' | 'hasAlpha' | 'bitsPerSample' | 'format'>
+
+async function readHeader(bytes: Uint8Array, format: string, item: string, maxPixels: number): Promise<Header> {
+  // An 8-bit three-component JPEG (a photo) decodes to sRGB whatever else its header says; read its size here.
+  const frame = format === 'jpeg' ? jpegFrame(bytes) : null
+  if (frame && frame.precision === 8 && frame.components === 3) {
+    const overLimit = pixelLimitProblem(frame.width, frame.height, maxPixels)
+    if (overLimit) throw badItem(item, overLimit, PIXEL_LIMIT_HINT)
+    return { space: 'srgb', isPalette: false, hasAlpha: false, bitsPerSample: 8, format: 'jpeg' }
+  }
   let meta: Metadata
   try {
     meta = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata()
@@ -83,7 +94,7 @@ async function readHeader(bytes: Uint8Array, item: string, maxPixels: number): P
 }
 
 /** sharp's raw output for the source colour space, without ICC transforms or orientation. */
-async function rawPixels(bytes: Uint8Array, meta: Metadata, maxPixels: number): Promise<{ data: Buffer; info: OutputInfo }> {
+async function rawPixels(bytes: Uint8Array, meta: Header, maxPixels: number): Promise<{ data: Buffer; info: OutputInfo }> {
   // ignoreIcc: PIL ignores embedded profiles; failOn 'error' rejects truncated data as PIL does.
   const base = sharp(bytes, { failOn: 'error', limitInputPixels: maxPixels, ignoreIcc: true, pages: 1, autoOrient: false })
   switch (meta.space) {
@@ -144,6 +155,9 @@ export function gifTransparentColour(b: Uint8Array): [number, number, number] | 
 function toRgb(data: Buffer, info: OutputInfo, space: string | undefined, transparent: number[] | null): Uint8Array {
   const n = info.width * info.height
   const ch = info.channels
+  // 8-bit RGB (every JPEG photo) is already what PIL holds: a plain Uint8Array view, not a copy (a copy loop here cost
+  // as much CPU as the JPEG decode itself, issue 19); not a Buffer, whose slice() would not copy.
+  if (ch === 3 && space !== 'rgb16' && data.length === n * 3) return new Uint8Array(data.buffer, data.byteOffset, data.length)
   const out = new Uint8Array(n * 3)
   if (space === 'cmyk' && ch === 4) {
     cmykToRgb(data, n, out)
@@ -172,7 +186,7 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}
   const item = options.itemId ?? 'image'
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS
   const format = sniffFormat(bytes, item)
-  const meta = await readHeader(bytes, item, maxPixels)
+  const meta = await readHeader(bytes, format, item, maxPixels)
   let raw: { data: Buffer; info: OutputInfo }
   try {
     raw = await rawPixels(bytes, meta, maxPixels)
@@ -185,7 +199,7 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}
 }
 
 /** The PIL mode the file opens as, where resizing before convert('RGB') differs from after (see image.ts resizeInOrder). */
-async function sourcePixels(bytes: Uint8Array, meta: Metadata, raw: { data: Buffer; info: OutputInfo }, maxPixels: number): Promise<SourcePixels | undefined> {
+async function sourcePixels(bytes: Uint8Array, meta: Header, raw: { data: Buffer; info: OutputInfo }, maxPixels: number): Promise<SourcePixels | undefined> {
   if (meta.isPalette) return { mode: 'P', palette: paletteOf(bytes, meta.format ?? '') }
   if (meta.space === 'cmyk') return { mode: 'CMYK' }
   const ch = raw.info.channels

@@ -2,7 +2,8 @@
 
 import { WorkbenchError } from '../../../shared/contract/errors'
 import type { ImagePreprocessConfig } from './image-config'
-import { nearestIndices, planAxis, resampleColumns, resampleRows, type AxisPlan } from './pil-resample'
+import { nearestIndices, planAxis, type AxisPlan } from './pil-resample'
+import { resizePixels, resizeToChw, type ResizeJob } from './pil-resample-kernel'
 
 /** Decoded 8-bit RGB pixels, row-major HWC. */
 export interface RgbImage {
@@ -92,26 +93,27 @@ function cropWindow(g: PreprocessGeometry): Window {
   return { y0, rows, x0, cols, dy: y0 - g.top, dx: x0 - g.left }
 }
 
-/** Resize only the window the crop keeps; every kept pixel equals PIL's full-image resize. */
+/**
+ * The resize of the window the crop keeps as one kernel job: every kept pixel equals PIL's full-image resize. Pillow
+ * runs the horizontal pass first, rounding to 8 bits, over the rows the vertical pass reads, then the vertical pass.
+ */
+function windowJob(img: RgbImage, g: PreprocessGeometry, w: Window, resample: number): ResizeJob {
+  const vertical = g.resizedHeight !== img.height ? planAxis(img.height, g.resizedHeight, resample, w.y0, w.rows) : null
+  const horizontal = g.resizedWidth !== img.width ? planAxis(img.width, g.resizedWidth, resample, w.x0, w.cols) : null
+  const [row0, rows] = vertical ? rowSpan(vertical) : [w.y0, w.rows]
+  return { src: img.data, width: img.width, row0, rows, x0: w.x0, cols: w.cols, horizontal, vertical }
+}
+
+/** A job that resizes nothing: `rows` × `cols` pixels already resized (the CHW lookup still runs on them). */
+function pixelsJob(pixels: Uint8Array, w: Window): ResizeJob {
+  return { src: pixels, width: w.cols, row0: 0, rows: w.rows, x0: 0, cols: w.cols, horizontal: null, vertical: null }
+}
+
+/** Resize only the window the crop keeps (PIL's bytes, rows × cols × 3). */
 function resizeWindow(img: RgbImage, g: PreprocessGeometry, w: Window, resample: number): Uint8Array {
   if (w.rows === 0 || w.cols === 0) return new Uint8Array(0)
   if (resample === 0) return nearestWindow(img, g, w)
-  let src = img.data
-  let srcWidth = img.width
-  let row0 = 0
-  const vertical = g.resizedHeight !== img.height ? planAxis(img.height, g.resizedHeight, resample, w.y0, w.rows) : null
-  // Pillow runs the horizontal pass first, rounding to 8 bits, over the rows the vertical pass reads.
-  if (g.resizedWidth !== img.width) {
-    const [first, count] = vertical ? rowSpan(vertical) : [w.y0, w.rows]
-    src = resampleRows(src, img.width, first, count, planAxis(img.width, g.resizedWidth, resample, w.x0, w.cols))
-    srcWidth = w.cols
-    row0 = first
-  } else if (w.x0 !== 0 || w.cols !== img.width) {
-    src = sliceColumns(src, img.width, img.height, w.x0, w.cols)
-    srcWidth = w.cols
-  }
-  if (vertical) return resampleColumns(src, srcWidth, row0, vertical)
-  return src.subarray((w.y0 - row0) * srcWidth * 3, (w.y0 - row0 + w.rows) * srcWidth * 3)
+  return resizePixels(windowJob(img, g, w, resample))
 }
 
 function rowSpan(plan: AxisPlan): [number, number] {
@@ -123,12 +125,6 @@ function rowSpan(plan: AxisPlan): [number, number] {
     hi = Math.max(hi, plan.bounds[i * 2] + plan.bounds[i * 2 + 1])
   }
   return [lo, hi - lo]
-}
-
-function sliceColumns(src: Uint8Array, width: number, height: number, x0: number, cols: number): Uint8Array {
-  const out = new Uint8Array(height * cols * 3)
-  for (let y = 0; y < height; y++) out.set(src.subarray((y * width + x0) * 3, (y * width + x0 + cols) * 3), y * cols * 3)
-  return out
 }
 
 function nearestWindow(img: RgbImage, g: PreprocessGeometry, w: Window): Uint8Array {
@@ -196,13 +192,14 @@ function mulDiv255(a: number, b: number): number {
  * OpenCLIP/OpenAI resize the image as opened (open_clip/transform.py, clip/clip.py `_transform`): PIL
  * resizes P and 1 images with NEAREST whatever filter was asked, and RGBA/LA premultiplied by alpha
  * (RGBa/La) then un-premultiplied; convert('RGB') afterwards drops alpha (Pillow Image.resize, Convert.c).
+ * The common case (one filter over RGB) stays one kernel job; the others resize here first.
  */
-function resizeInOrder(img: RgbImage, g: PreprocessGeometry, w: Window, config: ImagePreprocessConfig): Uint8Array {
+function resizeInOrder(img: RgbImage, g: PreprocessGeometry, w: Window, config: ImagePreprocessConfig): ResizeJob {
   const src = config.order === 'openclip' ? img.source : undefined
-  if (!src) return resizeWindow(img, g, w, config.resample)
-  if (src.mode === 'P' || src.mode === '1') return resizeWindow(img, g, w, 0)
-  const alpha = src.alpha
-  if (!alpha || config.resample === 0) return resizeWindow(img, g, w, config.resample)
+  const resample = src?.mode === 'P' || src?.mode === '1' ? 0 : config.resample
+  const alpha = src?.mode === 'RGBA' || src?.mode === 'LA' ? src.alpha : undefined
+  if (resample === 0 || w.rows === 0 || w.cols === 0) return pixelsJob(resizeWindow(img, g, w, resample), w)
+  if (!alpha) return windowJob(img, g, w, resample)
   const n = img.width * img.height
   const pre = new Uint8Array(n * 3)
   const planeA = new Uint8Array(n * 3)
@@ -213,13 +210,13 @@ function resizeInOrder(img: RgbImage, g: PreprocessGeometry, w: Window, config: 
       planeA[i * 3 + c] = a
     }
   }
-  const rgb = resizeWindow({ data: pre, width: img.width, height: img.height }, g, w, config.resample)
-  const a = resizeWindow({ data: planeA, width: img.width, height: img.height }, g, w, config.resample)
+  const rgb = resizeWindow({ data: pre, width: img.width, height: img.height }, g, w, resample)
+  const a = resizeWindow({ data: planeA, width: img.width, height: img.height }, g, w, resample)
   for (let p = 0; p < rgb.length; p++) {
     const al = a[p]
     if (al !== 0 && al !== 255) rgb[p] = Math.min(255, Math.trunc((255 * rgb[p]) / al))
   }
-  return rgb
+  return pixelsJob(rgb, w)
 }
 
 /**
@@ -252,22 +249,10 @@ export function preprocessInto(img: RgbImage, config: ImagePreprocessConfig, out
     throw new WorkbenchError({ code: 'internal', message: `Batch buffer of ${out.length} floats has no room for a 3×${g.outHeight}×${g.outWidth} tensor at ${offset}.` })
   }
   const w = cropWindow(g)
-  const pixels = resizeInOrder(img, g, w, config)
-  const table = tableFor(config)
   // Padding (crop larger than the image) is padColour's bytes before rescale/normalise: zeros in transformers, fill_color in OpenCLIP.
-  if (w.rows !== g.outHeight || w.cols !== g.outWidth) {
-    const fill = padColour(img, config)
-    for (let c = 0; c < 3; c++) out.fill(table[c * 256 + fill[c]], offset + c * plane, offset + (c + 1) * plane)
-  }
-  for (let y = 0; y < w.rows; y++) {
-    const rowOut = offset + (y + w.dy) * g.outWidth + w.dx
-    let p = y * w.cols * 3
-    for (let x = 0; x < w.cols; x++, p += 3) {
-      out[rowOut + x] = table[pixels[p]]
-      out[rowOut + plane + x] = table[256 + pixels[p + 1]]
-      out[rowOut + 2 * plane + x] = table[512 + pixels[p + 2]]
-    }
-  }
+  const pads = w.rows !== g.outHeight || w.cols !== g.outWidth
+  const place = { outWidth: g.outWidth, outHeight: g.outHeight, dy: w.dy, dx: w.dx, ...(pads ? { fill: padColour(img, config) } : {}) }
+  resizeToChw(resizeInOrder(img, g, w, config), tableFor(config), place, out, offset)
   return g
 }
 
@@ -285,7 +270,7 @@ export function resizeAndCrop(img: RgbImage, config: ImagePreprocessConfig): Rgb
   checkImage(img)
   const g = preprocessGeometry(img.width, img.height, config)
   const w = cropWindow(g)
-  const pixels = resizeInOrder(img, g, w, config)
+  const pixels = resizePixels(resizeInOrder(img, g, w, config))
   const data = new Uint8Array(g.outWidth * g.outHeight * 3)
   if (w.rows !== g.outHeight || w.cols !== g.outWidth) {
     const fill = padColour(img, config)

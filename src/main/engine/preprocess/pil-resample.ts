@@ -1,5 +1,6 @@
-// Port of Pillow's Image.resize for 8-bit RGB (libImaging/Resample.c ImagingResample, and the affine
-// nearest path of _imaging.c _resize), so resized pixels are bit-identical to the PIL pipelines CLIP used.
+// Port of Pillow's Image.resize for 8-bit RGB (libImaging/Resample.c ImagingResample, and the affine nearest path of
+// _imaging.c _resize), so resized pixels are bit-identical to the PIL pipelines CLIP used: the fixed-point taps here,
+// the passes that apply them in pil-resample.wat (run by pil-resample-kernel.ts).
 
 /** Pillow's Image.Resampling numbers, as stored in preprocessor_config.json `resample`. */
 export const PIL_RESAMPLE = { nearest: 0, lanczos: 1, bilinear: 2, bicubic: 3, box: 4, hamming: 5 } as const
@@ -42,7 +43,6 @@ const FILTERS: Record<number, Filter> = {
 }
 
 const PRECISION_BITS = 32 - 8 - 2
-const HALF = 1 << (PRECISION_BITS - 1)
 const SCALE = 1 << PRECISION_BITS
 
 /** Fixed-point taps for a run of output positions along one axis (Resample.c precompute_coeffs). */
@@ -60,11 +60,26 @@ export function isSupportedResample(resample: number): boolean {
   return resample === 0 || resample in FILTERS
 }
 
+/** Plans of recent resizes: photos of a dataset often share a size, and a plan costs as much as the pass it drives. */
+const recentPlans = new Map<string, AxisPlan>()
+const RECENT_PLANS = 64
+
 /**
  * Taps for output positions [first, first + count) of an inSize → outSize resize with a Pillow filter
  * (1–5). Same double arithmetic and truncating casts as the C code, so the integers match PIL's.
+ * The plan may be shared with other callers: read it, never write it.
  */
 export function planAxis(inSize: number, outSize: number, resample: number, first: number, count: number): AxisPlan {
+  const key = `${inSize} ${outSize} ${resample} ${first} ${count}`
+  let plan = recentPlans.get(key)
+  if (!plan) {
+    if (recentPlans.size >= RECENT_PLANS) recentPlans.clear()
+    recentPlans.set(key, (plan = computePlan(inSize, outSize, resample, first, count)))
+  }
+  return plan
+}
+
+function computePlan(inSize: number, outSize: number, resample: number, first: number, count: number): AxisPlan {
   const filter = FILTERS[resample]
   const scale = inSize / outSize
   const filterscale = scale < 1 ? 1 : scale
@@ -91,69 +106,6 @@ export function planAxis(inSize: number, outSize: number, resample: number, firs
     bounds[i * 2 + 1] = xmax
   }
   return { ksize, bounds, coeffs }
-}
-
-/** Resample.c clip8: the fixed-point sum (an int32, as in C) rounded to a byte. */
-function clip8(v: number): number {
-  if (v >= 1 << (PRECISION_BITS + 8)) return 255
-  if (v <= 0) return 0
-  return v >> PRECISION_BITS
-}
-
-/**
- * Horizontal pass (ResampleHorizontal_8bpc) over input rows [row0, row0 + rows) of an RGB HWC image of
- * width `inWidth`; writes `plan` columns per row into an RGB buffer. Sums stay within int32 as in C.
- */
-export function resampleRows(src: Uint8Array, inWidth: number, row0: number, rows: number, plan: AxisPlan): Uint8Array {
-  const outWidth = plan.bounds.length / 2
-  const out = new Uint8Array(rows * outWidth * 3)
-  const { ksize, bounds, coeffs } = plan
-  for (let y = 0; y < rows; y++) {
-    const rowBase = (row0 + y) * inWidth * 3
-    let o = y * outWidth * 3
-    for (let xx = 0; xx < outWidth; xx++) {
-      const xmax = bounds[xx * 2 + 1]
-      const kb = xx * ksize
-      let s0 = HALF
-      let s1 = HALF
-      let s2 = HALF
-      let p = rowBase + bounds[xx * 2] * 3
-      for (let x = 0; x < xmax; x++, p += 3) {
-        const c = coeffs[kb + x]
-        s0 = (s0 + Math.imul(src[p], c)) | 0
-        s1 = (s1 + Math.imul(src[p + 1], c)) | 0
-        s2 = (s2 + Math.imul(src[p + 2], c)) | 0
-      }
-      out[o++] = clip8(s0)
-      out[o++] = clip8(s1)
-      out[o++] = clip8(s2)
-    }
-  }
-  return out
-}
-
-/**
- * Vertical pass (ResampleVertical_8bpc): `src` holds input rows starting at row `row0`, each `width`
- * pixels; writes one output row per plan entry. Accumulates row by row for cache-friendly access.
- */
-export function resampleColumns(src: Uint8Array, width: number, row0: number, plan: AxisPlan): Uint8Array {
-  const outRows = plan.bounds.length / 2
-  const stride = width * 3
-  const out = new Uint8Array(outRows * stride)
-  const acc = new Int32Array(stride)
-  const { ksize, bounds, coeffs } = plan
-  for (let yy = 0; yy < outRows; yy++) {
-    acc.fill(HALF)
-    const ymax = bounds[yy * 2 + 1]
-    for (let y = 0; y < ymax; y++) {
-      const c = coeffs[yy * ksize + y]
-      const base = (bounds[yy * 2] - row0 + y) * stride
-      for (let i = 0; i < stride; i++) acc[i] = (acc[i] + Math.imul(src[base + i], c)) | 0
-    }
-    const o = yy * stride
-    for (let i = 0; i < stride; i++) out[o + i] = clip8(acc[i])
-  }
-  return out
 }
 
 /**

@@ -1,4 +1,4 @@
-// The engine's WebAssembly: compile a committed module once per process, make shared memory, instantiate on it.
+// The engine's WebAssembly: compile a committed module once per process, make shared (or thread-private) memory, instantiate on it.
 import { WorkbenchError } from '../../../shared/contract/errors'
 
 /** A compiled module; structured-cloneable, so worker threads instantiate it without recompiling. */
@@ -13,9 +13,16 @@ export interface SharedWasmMemory {
 interface WasmApi {
   Module: new (bytes: Uint8Array) => WasmModule
   Instance: new (module: WasmModule, imports: object) => { exports: unknown }
-  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => SharedWasmMemory
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => SharedWasmMemory & PrivateWasmMemory
 }
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+
+/** A growable memory that only the thread which made it uses (kernels without worker threads). */
+export interface PrivateWasmMemory {
+  readonly buffer: ArrayBuffer
+  /** Add `pages` pages; throws a RangeError when the engine cannot. Views made before it are detached. */
+  grow(pages: number): number
+}
 
 /** Bytes in a WebAssembly page. */
 export const WASM_PAGE = 65536
@@ -52,7 +59,12 @@ export function sharedMemory(request: SharedMemoryRequest): SharedWasmMemory {
   return new wasm.Memory({ initial: pages, maximum, shared: true })
 }
 
+/** A private memory of at least `bytes`, growable up to 4 GiB (its module imports a non-shared memory). */
+export function privateMemory(bytes: number): PrivateWasmMemory {
+  return new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / WASM_PAGE)) })
+}
+
 /** Instantiate `module` on `memory` (its only import, `env.memory`); `T` is the shape of its exports. */
-export function instantiate<T>(module: WasmModule, memory: SharedWasmMemory): T {
+export function instantiate<T>(module: WasmModule, memory: SharedWasmMemory | PrivateWasmMemory): T {
   return new wasm.Instance(module, { env: { memory } }).exports as T
 }

@@ -12,8 +12,8 @@ import { WorkbenchError } from '../../../../src/shared/contract/errors'
 const ENGINE = path.join(REPO_ROOT, 'src', 'main', 'engine')
 
 describe('assemble', () => {
-  it('regenerates both committed kernel modules byte for byte', async () => {
-    for (const wat of [path.join(ENGINE, 'attacks/kernels/nn.wat'), path.join(ENGINE, 'metrics/resample.wat')]) {
+  it('regenerates every committed kernel module byte for byte', async () => {
+    for (const wat of ['attacks/kernels/nn.wat', 'metrics/resample.wat', 'preprocess/pil-resample.wat'].map((f) => path.join(ENGINE, f))) {
       const { file, constant } = generatedModule(wat)
       expect(moduleSource(path.basename(wat), constant, await assembleWat(wat))).toBe(fs.readFileSync(file, 'utf8'))
     }
