@@ -111,10 +111,16 @@ test('parameters show in the list (sortable), the results header and the compare
   await expect(list.table).toBeVisible()
   await expect(page.getByTestId(`experiment-row-${a}`).getByTestId('col-seed')).toHaveText('0')
   await expect(page.getByTestId(`experiment-row-${b}`).getByTestId('col-seed')).toHaveText('1')
+  // Other specs share this workspace (and may hold higher seeds): check the order of the two runs, not the first row.
+  const order = async (): Promise<number> => {
+    const rows = await page.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-testid')))
+    const [ia, ib] = [rows.indexOf(`experiment-row-${a}`), rows.indexOf(`experiment-row-${b}`)]
+    return ia < 0 || ib < 0 ? 0 : Math.sign(ib - ia)
+  }
   await page.getByTestId('sort-seed').click()
-  await expect(page.locator('tbody tr').first()).toHaveAttribute('data-testid', `experiment-row-${a}`)
+  await expect.poll(order).toBe(1)
   await page.getByTestId('sort-seed').click()
-  await expect(page.locator('tbody tr').first()).toHaveAttribute('data-testid', `experiment-row-${b}`)
+  await expect.poll(order).toBe(-1)
   await expect(page.getByTestId(`experiment-row-${a}`).getByTestId('col-tpr1')).toHaveText(/^\d\.\d{3}$/)
   await screenshot(page, 'researcher-experiments-list')
 
