@@ -70,12 +70,24 @@ export function ablationPool(reference: EmbeddingRows, size: AblationSize, seed:
   return { rows: subsetRows(reference, order.slice(0, size), d), size, all: false }
 }
 
+/** The distinct pool sizes of a grid over `n` reference items: `all` and sizes ≥ n are one size, n, fitted once. */
+export function ablationSizes(sizes: readonly AblationSize[], n: number): AblationSize[] {
+  const seen = new Set<number>()
+  return sizes.filter((s) => {
+    const v = s === 'all' || s >= n ? n : s
+    if (seen.has(v)) return false
+    seen.add(v)
+    return true
+  })
+}
+
 /** Run every size × seed × λ fit; a fit that fails (no pseudo-member above τ) is a cell with its reason. */
 export async function runWsaAblation(input: AblationInput): Promise<AblationCell[]> {
   const { d, target } = input
   const cells: AblationCell[] = []
-  const total = input.sizes.length * input.seeds.length * input.lambdas.length
-  for (const size of input.sizes) {
+  const sizes = ablationSizes(input.sizes, input.reference.n)
+  const total = sizes.length * input.seeds.length * input.lambdas.length
+  for (const size of sizes) {
     for (const seed of input.seeds) {
       const pool = ablationPool(input.reference, size, seed, d)
       for (const requested of input.lambdas) {

@@ -9,7 +9,7 @@ import { WorkbenchError } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { ResolvedSpec } from '../../../shared/contract/experiments'
 import type { OpParsedInput } from '../../../shared/contract/operations'
-import { ablationCsa, runWsaAblation, type EmbeddingRows } from '../attacks'
+import { ablationCsa, ablationSizes, runWsaAblation, type EmbeddingRows } from '../attacks'
 import { requireRow, specOf } from '../runner/record'
 import type { Services } from '../services'
 import { embeddingKey, type ItemRow, type WorkspaceStore } from '../store'
@@ -44,7 +44,10 @@ export async function ablationOp(s: Services, id: string, input: OpParsedInput<'
   const pool = usePool ? rowsOf('pool') : undefined
   const seeds = input.seeds ?? [spec.params.seed]
   const d = target.image.length / Math.max(1, target.n)
-  const total = input.sizes.length * seeds.length * input.lambdas.length
+  const sizes = ablationSizes(input.sizes, reference.n)
+  const beyond = input.sizes.filter((z) => z !== 'all' && z >= reference.n)
+  if (beyond.length) notes.push(`Pool size${beyond.length > 1 ? 's' : ''} ${beyond.join(', ')} reach${beyond.length > 1 ? '' : 'es'} the ${reference.n} reference items: fitted once, as all of them.`)
+  const total = sizes.length * seeds.length * input.lambdas.length
   const progress = new PhaseProgress(ctx.emit, 'training', total, 'fits')
   ctx.emit({ type: 'log', level: 'info', message: `WSA ablation of ${row.name}: ${total} fits on ${target.n} targets, D_no drawn from ${reference.n} reference items (cached embeddings).` })
   const cells = await runWsaAblation({
@@ -53,7 +56,7 @@ export async function ablationOp(s: Services, id: string, input: OpParsedInput<'
     reference,
     pool,
     groups: target.items.map((it) => (it.caption ?? '').trim().toLowerCase()),
-    sizes: input.sizes,
+    sizes,
     lambdas: input.lambdas,
     seeds,
     wsa: {
