@@ -1,6 +1,6 @@
 // The WSA pool-size ablation on the Results screen (issue 21): run it for the open experiment with progress per fit,
 // cancel it, and keep its table for this session per experiment (it is seconds to minutes of fitting, not cached work).
-import { ref, shallowRef } from 'vue'
+import { onScopeDispose, ref, shallowRef } from 'vue'
 import { DEFAULT_ABLATION_LAMBDAS, DEFAULT_ABLATION_SIZES, type WsaAblation } from '../../../shared/contract/ablation'
 import type { ExportFile } from '../../../shared/contract/exports'
 import { toErrorData, type WorkbenchErrorData } from '../../../shared/contract/errors'
@@ -71,6 +71,9 @@ export function useAblation(id: () => string, save: (file: ExportFile) => void =
     result.value = done.get(id()) ?? null
     error.value = null
   }
+
+  // Leaving the page stops the fits: the engine would otherwise keep fitting for a table nobody reads.
+  onScopeDispose(() => controller?.abort())
 
   return { result, running, progress, error, exporting, run, cancel, exportAs, reset }
 }
