@@ -17,8 +17,16 @@ export const DEFAULT_ABLATION_LAMBDAS: readonly AblationLambda[] = ['rule', 0, 1
 /** The grid asked for: every size × seed × λ is one WSA fit. */
 export const AblationGridSchema = z
   .object({
-    sizes: z.array(AblationSizeSchema).min(1).max(12).default([...DEFAULT_ABLATION_SIZES]),
-    lambdas: z.array(AblationLambdaSchema).min(1).max(12).default([...DEFAULT_ABLATION_LAMBDAS]),
+    sizes: z
+      .array(AblationSizeSchema)
+      .min(1)
+      .max(12)
+      .default([...DEFAULT_ABLATION_SIZES]),
+    lambdas: z
+      .array(AblationLambdaSchema)
+      .min(1)
+      .max(12)
+      .default([...DEFAULT_ABLATION_LAMBDAS]),
     /** Seeds of the pool subsets and the attack model; absent → the experiment's seed. */
     seeds: z.array(SeedSchema).min(1).max(10).optional()
   })

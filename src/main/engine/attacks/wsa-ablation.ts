@@ -66,7 +66,10 @@ function subsetRows(rows: EmbeddingRows, idx: readonly number[], d: number): Emb
  */
 export function ablationPool(reference: EmbeddingRows, size: AblationSize, seed: number, d: number): { rows: EmbeddingRows; size: number; all: boolean } {
   if (size === 'all' || size >= reference.n) return { rows: reference, size: reference.n, all: true }
-  const order = shuffleInPlace(Array.from({ length: reference.n }, (_, i) => i), createRng(seedOf('ablation-pool', size, seed)))
+  const order = shuffleInPlace(
+    Array.from({ length: reference.n }, (_, i) => i),
+    createRng(seedOf('ablation-pool', size, seed))
+  )
   return { rows: subsetRows(reference, order.slice(0, size), d), size, all: false }
 }
 

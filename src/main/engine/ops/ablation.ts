@@ -29,19 +29,8 @@ export async function ablationOp(s: Services, id: string, input: OpParsedInput<'
   const spec = specOf(row)
   requireAblatable(spec, row.status, id)
   const t0 = performance.now()
-  const items = store.items.list(spec.datasetHash)
-  const notes: string[] = []
-  const rowsOf = (role: ItemRow['role']): EmbeddingRows & { items: ItemRow[] } => cachedRows(store, spec, items.filter((it) => it.role === role), role, notes)
-  const target = rowsOf('target')
-  const labelled = Array.from(target.truth!).filter((t) => t >= 0)
-  if (!labelled.includes(1) || !labelled.includes(0))
-    throw new WorkbenchError({ code: 'invalid-input', item: id, message: `Experiment ${row.name} has no labelled members and non-members among its targets: there is nothing to measure.`, hint: 'Ablate a WSA experiment on a dataset with membership labels.' })
-  const reference = rowsOf('reference')
-  if (reference.n < 2)
-    throw new WorkbenchError({ code: 'invalid-input', item: spec.datasetName, message: `The ablation varies the guaranteed non-member pool, but ${spec.datasetName} has ${reference.n} cached reference item(s).`, hint: 'Ablate a WSA experiment whose dataset has reference (role "reference") items.' })
+  const { target, reference, pool, nLabelled, notes } = ablationRowsOf(store, spec, row.name)
   const w = spec.params.wsa
-  const usePool = w.pool === 'separate' || (w.pool === 'auto' && items.some((it) => it.role === 'pool'))
-  const pool = usePool ? rowsOf('pool') : undefined
   const seeds = input.seeds ?? [spec.params.seed]
   const d = target.image.length / Math.max(1, target.n)
   const sizes = ablationSizes(input.sizes, reference.n)
@@ -55,6 +44,7 @@ export async function ablationOp(s: Services, id: string, input: OpParsedInput<'
     target,
     reference,
     pool,
+    // As the run groups them (runner/attack.ts): one caption's renders share a fold.
     groups: target.items.map((it) => (it.caption ?? '').trim().toLowerCase()),
     sizes,
     lambdas: input.lambdas,
@@ -72,37 +62,92 @@ export async function ablationOp(s: Services, id: string, input: OpParsedInput<'
     onCell: (cell) => progress.advance(1, `|D_no| ${cell.size}, λ ${cell.requested}: ${cell.error ? 'no fit' : `AUC ${cell.auc?.toFixed(3)}`}`)
   })
   progress.finish()
+  return { experimentId: id, name: row.name, nTargets: nLabelled, nReference: reference.n, csa: ablationCsa(d, target), variant: w.variant, cells, notes, seconds: (performance.now() - t0) / 1000 }
+}
+
+type CachedRows = EmbeddingRows & { items: ItemRow[] }
+
+/** Targets (both classes labelled), reference items (≥ 2) and, where the experiment used one, the pool, from the cache. */
+function ablationRowsOf(store: WorkspaceStore, spec: ResolvedSpec, name: string): { target: CachedRows; reference: CachedRows; pool?: CachedRows; nLabelled: number; notes: string[] } {
+  const items = store.items.list(spec.datasetHash)
+  const notes: string[] = []
+  const rowsOf = (role: ItemRow['role']): CachedRows =>
+    cachedRows(
+      store,
+      spec,
+      items.filter((it) => it.role === role),
+      role,
+      notes
+    )
+  const target = rowsOf('target')
+  const labelled = Array.from(target.truth!).filter((t) => t >= 0)
+  if (!labelled.includes(1) || !labelled.includes(0))
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: name,
+      message: `Experiment ${name} has no labelled members and non-members among its targets: there is nothing to measure.`,
+      hint: 'Ablate a WSA experiment on a dataset with membership labels.'
+    })
+  const reference = rowsOf('reference')
+  if (reference.n < 2)
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: spec.datasetName,
+      message: `The ablation varies the guaranteed non-member pool, but ${spec.datasetName} has ${reference.n} cached reference item(s).`,
+      hint: 'Ablate a WSA experiment whose dataset has reference (role "reference") items.'
+    })
+  const w = spec.params.wsa
+  // The experiment's own pool rule (runner/attack.ts scoreWsa).
+  const pool = w.pool === 'separate' || (w.pool === 'auto' && items.some((it) => it.role === 'pool')) ? rowsOf('pool') : undefined
   if (pool) notes.push(`The unlabelled pool is the dataset's ${pool.n} pool items, as in the experiment.`)
-  return {
-    experimentId: id,
-    name: row.name,
-    nTargets: labelled.length,
-    nReference: reference.n,
-    csa: ablationCsa(d, target),
-    variant: w.variant,
-    cells,
-    notes,
-    seconds: (performance.now() - t0) / 1000
-  }
+  return { target, reference, pool, nLabelled: labelled.length, notes }
 }
 
 /** Only a finished WSA experiment over an embedding model has what the ablation reads. */
 function requireAblatable(spec: ResolvedSpec, status: string, id: string): void {
   if (spec.attack !== 'wsa')
-    throw new WorkbenchError({ code: 'invalid-input', item: id, message: `The pool-size ablation is WSA's; experiment ${id} is ${spec.attack.toUpperCase()}.`, hint: 'Open a WSA experiment, or run one on this model and dataset.' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: id,
+      message: `The pool-size ablation is WSA's; experiment ${id} is ${spec.attack.toUpperCase()}.`,
+      hint: 'Open a WSA experiment, or run one on this model and dataset.'
+    })
   if (status !== 'done')
-    throw new WorkbenchError({ code: 'invalid-input', item: id, message: `Experiment ${id} is ${status}: its embeddings may not all be cached yet.`, hint: 'Run the experiment to the end first; the ablation then reuses its cached embeddings.' })
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: id,
+      message: `Experiment ${id} is ${status}: its embeddings may not all be cached yet.`,
+      hint: 'Run the experiment to the end first; the ablation then reuses its cached embeddings.'
+    })
   if (!spec.modelFingerprint)
-    throw new WorkbenchError({ code: 'unsupported', item: id, message: `Experiment ${id} scored precomputed vectors, which the embedding cache does not hold.`, hint: 'Use bench/wsa-ablation.ts on the vectors exported as JSON lines.' })
+    throw new WorkbenchError({
+      code: 'unsupported',
+      item: id,
+      message: `Experiment ${id} scored precomputed vectors, which the embedding cache does not hold.`,
+      hint: 'Use bench/wsa-ablation.ts on the vectors exported as JSON lines.'
+    })
   if (spec.params.wsa.appendAea)
-    throw new WorkbenchError({ code: 'unsupported', item: id, message: `Experiment ${id} appends AEA vectors to WSA's features; the ablation reads only the original views.`, hint: 'Ablate a WSA experiment without the AEA feature option.' })
+    throw new WorkbenchError({
+      code: 'unsupported',
+      item: id,
+      message: `Experiment ${id} appends AEA vectors to WSA's features; the ablation reads only the original views.`,
+      hint: 'Ablate a WSA experiment without the AEA feature option.'
+    })
 }
 
 /** Cached, normalised embeddings of `items` (model of `spec`); items the run skipped (no vectors) are left out and counted in `notes`. */
 function cachedRows(store: WorkspaceStore, spec: ResolvedSpec, items: ItemRow[], role: string, notes: string[]): EmbeddingRows & { items: ItemRow[] } {
   const fp = spec.modelFingerprint!
-  const image = store.embeddings.getMany(fp, 'image', items.flatMap((it) => (it.imageHash ? [{ contentHash: it.imageHash, view: 'orig' }] : [])))
-  const text = store.embeddings.getMany(fp, 'text', items.flatMap((it) => (it.captionHash ? [{ contentHash: it.captionHash, view: 'orig' }] : [])))
+  const image = store.embeddings.getMany(
+    fp,
+    'image',
+    items.flatMap((it) => (it.imageHash ? [{ contentHash: it.imageHash, view: 'orig' }] : []))
+  )
+  const text = store.embeddings.getMany(
+    fp,
+    'text',
+    items.flatMap((it) => (it.captionHash ? [{ contentHash: it.captionHash, view: 'orig' }] : []))
+  )
   const vec = (m: Map<string, Float32Array>, hash: string | null): Float32Array | undefined => (hash ? m.get(embeddingKey(hash, 'orig')) : undefined)
   const kept = items.filter((it) => vec(image, it.imageHash) && vec(text, it.captionHash))
   if (kept.length < items.length) notes.push(`${items.length - kept.length} ${role} item(s) have no cached embedding (the run skipped them) and are left out.`)
@@ -134,13 +179,34 @@ export async function exportAblationOp(s: Services, i: OpParsedInput<'export.abl
     const header = ['pool_size', 'all', 'seed', 'lambda_requested', 'lambda', 'lambda_rule', 'pseudo_members', 'used_per_class', 'precision', 'auc', 'tpr_at_1pct_fpr', 'error']
     const data = csvDocument(
       header,
-      a.cells.map((c) => [c.size, c.all ? 1 : 0, c.seed, c.requested, c.lambda ?? '', c.lambdaRule ?? '', c.nSelected ?? '', c.usedPerClass ?? '', c.precision ?? '', c.auc ?? '', c.tpr1 ?? '', c.error ?? ''])
+      a.cells.map((c) => [
+        c.size,
+        c.all ? 1 : 0,
+        c.seed,
+        c.requested,
+        c.lambda ?? '',
+        c.lambdaRule ?? '',
+        c.nSelected ?? '',
+        c.usedPerClass ?? '',
+        c.precision ?? '',
+        c.auc ?? '',
+        c.tpr1 ?? '',
+        c.error ?? ''
+      ])
     )
     return { fileName: `${stem}.csv`, mime: 'text/csv', encoding: 'utf8', data, caption }
   }
   const style = paperStyle(i.widthIn, Math.min(0.42 * i.widthIn, 3))
   const option = ablationOption(a, style, figureUnits(style))
-  const bytes = await renderFigure({ option, format: i.format, widthIn: i.widthIn, heightIn: style.heightIn!, dpi: i.dpi, title: 'WSA pool-size ablation', fontFile: exportFontFile(s.config.resourcesDir) })
+  const bytes = await renderFigure({
+    option,
+    format: i.format,
+    widthIn: i.widthIn,
+    heightIn: style.heightIn!,
+    dpi: i.dpi,
+    title: 'WSA pool-size ablation',
+    fontFile: exportFontFile(s.config.resourcesDir)
+  })
   const binary = i.format !== 'svg'
   return { fileName: `${stem}.${i.format}`, mime: FIGURE_MIME[i.format], encoding: binary ? 'base64' : 'utf8', data: binary ? bytes.toString('base64') : bytes.toString('utf8'), caption }
 }

@@ -84,13 +84,16 @@ describe('experiments.ablation', () => {
         image: Float32Array.from(its.flatMap((it) => byId.get(it.id)!.image_embeds)),
         text: Float32Array.from(its.flatMap((it) => byId.get(it.id)!.text_embeds)),
         truth: Int8Array.from(its, (it) => (it.membership === 'member' ? 1 : 0)),
-        captions: its.map((it) => it.caption.trim().toLowerCase()),
+        captions: its.map((it) => it.caption.trim().toLowerCase())
       }
     }
     const target = rowsOf('target')
     const reference = rowsOf('reference')
     const d = lines[0].image_embeds.length
-    const pick = shuffleInPlace(Array.from({ length: reference.n }, (_, i) => i), createRng(seedOf('ablation-pool', 12, SEED))).slice(0, 12)
+    const pick = shuffleInPlace(
+      Array.from({ length: reference.n }, (_, i) => i),
+      createRng(seedOf('ablation-pool', 12, SEED))
+    ).slice(0, 12)
     const sub: EmbeddingRows = {
       n: 12,
       image: Float32Array.from(pick.flatMap((r) => Array.from(reference.image.subarray(r * d, (r + 1) * d)))),
@@ -123,7 +126,11 @@ describe('experiments.ablation', () => {
     const csa = await engine.invoke('experiments.create', { spec: { model: TINY, dataset, attack: 'csa', params: { evaluation: { resamples: 50 }, blind: { enabled: false } } } })
     await expect(engine.invoke('experiments.ablation', { id: csa.id })).rejects.toMatchObject({ code: 'invalid-input', item: csa.id, hint: expect.stringContaining('WSA') })
     const controller = new AbortController()
-    const call = engine.invoke('experiments.ablation', { id: wsa.id, sizes: [12, 24, 'all'], lambdas: [0, 1] }, { signal: controller.signal, onEvent: (e) => e.type === 'progress' && controller.abort() })
+    const call = engine.invoke(
+      'experiments.ablation',
+      { id: wsa.id, sizes: [12, 24, 'all'], lambdas: [0, 1] },
+      { signal: controller.signal, onEvent: (e) => e.type === 'progress' && controller.abort() }
+    )
     await expect(call).rejects.toMatchObject({ code: 'cancelled' })
   }, 120_000)
 })
