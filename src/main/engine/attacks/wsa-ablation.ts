@@ -3,7 +3,7 @@
 // `experiments.ablation` operation. Nothing here is tuned on the evaluation labels: λ is fixed in advance or set by the
 // variant's label-free rule; the labels only score each fit.
 import type { AblationCell, AblationLambda, AblationSize } from '../../../shared/contract/ablation'
-import { throwIfAborted, toErrorData } from '../../../shared/contract/errors'
+import { throwIfAborted, toErrorData, WorkbenchError } from '../../../shared/contract/errors'
 import { rocAuc, rocCurve, tprAtFpr } from '../metrics'
 import { createRng, seedOf, shuffleInPlace } from '../rng'
 import { csaScores } from './csa'
@@ -129,8 +129,10 @@ async function fitCell(input: AblationInput, pool: { rows: EmbeddingRows; size: 
       error: null
     }
   } catch (err) {
+    // WSA refuses a fit it cannot make (no pseudo-member above τ, a fold without one) as invalid input: that is a
+    // result of the grid. Anything else (cancellation, a bug) stops the ablation.
     const data = toErrorData(err)
-    if (data.code === 'cancelled' || input.signal?.aborted) throw err
+    if (!(err instanceof WorkbenchError) || data.code !== 'invalid-input' || input.signal?.aborted) throw err
     return { ...base, lambda: null, lambdaRule: null, nSelected: null, usedPerClass: null, precision: null, auc: null, tpr1: null, error: data.message }
   }
 }
