@@ -14,6 +14,8 @@ export interface AblationProgress {
   done: number
   total: number
   message: string
+  /** Seconds left at the recent pace of fits; null until there is one. */
+  etaSeconds: number | null
 }
 
 /** Run, cancel and export the ablation of experiment `id()`. */
@@ -31,12 +33,15 @@ export function useAblation(id: () => string, save: (file: ExportFile) => void =
     controller = new AbortController()
     running.value = true
     error.value = null
-    progress.value = { done: 0, total: DEFAULT_ABLATION_SIZES.length * DEFAULT_ABLATION_LAMBDAS.length, message: 'Reading the cached embeddings…' }
+    progress.value = { done: 0, total: DEFAULT_ABLATION_SIZES.length * DEFAULT_ABLATION_LAMBDAS.length, message: 'Reading the cached embeddings…', etaSeconds: null }
     try {
       const out = await invoke(
         'experiments.ablation',
         { id: experiment, sizes: [...DEFAULT_ABLATION_SIZES], lambdas: [...DEFAULT_ABLATION_LAMBDAS] },
-        { signal: controller.signal, onEvent: (e) => e.type === 'progress' && (progress.value = { done: e.done, total: e.total, message: e.message ?? '' }) }
+        {
+          signal: controller.signal,
+          onEvent: (e) => e.type === 'progress' && (progress.value = { done: e.done, total: e.total, message: e.message ?? progress.value?.message ?? '', etaSeconds: e.etaSeconds ?? null })
+        }
       )
       done.set(experiment, out)
       if (id() === experiment) result.value = out
