@@ -6,8 +6,8 @@ import { withEngine, type GlobalOptions } from './engine-session'
 import { action, hasJson, printJson, write } from './output'
 import { progressPrinter } from './progress-bar'
 
-/** `100,250,all` → [100, 250, 'all']; a word other than `word` stays a string, so the engine's schema names it. */
-const listOf =
+/** `100,250,all` → [100, 250, 'all']; any other word stays a string, so that the engine's schema refuses it by name. */
+export const listOf =
   (word: string) =>
   (text: string): Array<number | string> =>
     text.split(',').map((s) => (s.trim() === word ? word : s.trim() !== '' && Number.isFinite(Number(s)) ? Number(s) : s.trim()))
