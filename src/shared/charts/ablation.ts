@@ -1,5 +1,5 @@
 // The WSA ablation figure (docs/attacks.md "WSA ablation"): two panels, WSA AUC and WSA TPR@1% FPR against the guaranteed
-// non-member pool size |D_no| on a log axis, one line per λ of the grid, CSA on the same targets as a dashed line.
+// non-member pool size |D_no| (the grid's sizes, in order), one line per λ of the grid, CSA on the same targets as a dashed line.
 import type { EChartsOption, LineSeriesOption } from 'echarts'
 import { ablationRows, lambdaLabel, type AblationLambda, type WsaAblation } from '../contract/ablation'
 import { axisOf, baseOption, legendOf, panelGrid, X_NAME_GAP_EM, type FigureSize } from './frame'
@@ -23,13 +23,14 @@ export function ablationOption(a: WsaAblation, style: FigureStyle, size: FigureS
   const names = lambdas.map((l) => ablationLineName(l, [...new Set(rows.filter((r) => r.requested === l).flatMap((r) => r.lambdas))]))
   const padded = { ...style, padding: { ...style.padding, top: style.padding.top + style.fontSize.legend * 2.2 } }
   const boxes = panelGrid(PANELS.length, PANELS.length, padded, size)
-  const sizes = rows.map((r) => r.size)
-  const [lo, hi] = [Math.min(...sizes), Math.max(...sizes)]
+  // Sizes as categories in grid order, each labelled (a log axis labels only its decades; the grid's sizes are the point).
+  const sizes = [...new Set(rows.map((r) => r.size))].sort((x, y) => x - y)
+  const labels = sizes.map((n) => (rows.some((r) => r.size === n && r.all) ? `${n} (all)` : String(n)))
   const series: LineSeriesOption[] = []
   PANELS.forEach((p, g) => {
     lambdas.forEach((l, k) => {
       const stroke = experimentStroke(style.palette, k)
-      const points = rows.filter((r) => r.requested === l && r[p.key] !== null).map((r) => [r.size, r[p.key] as number])
+      const points = rows.filter((r) => r.requested === l && r[p.key] !== null).map((r) => [sizes.indexOf(r.size), r[p.key] as number])
       series.push({
         type: 'line',
         name: names[k],
@@ -54,11 +55,27 @@ export function ablationOption(a: WsaAblation, style: FigureStyle, size: FigureS
       }
   })
   const xAxis = PANELS.map((_, g) => ({
-    ...axisOf(style, '|D_no| (log)', 'log', { min: lo, max: hi === lo ? lo * 10 : hi }, g),
-    nameGap: style.fontSize.tick * X_NAME_GAP_EM,
-    axisLabel: { fontSize: style.fontSize.tick, color: style.textColor, formatter: (v: number) => String(Math.round(v)) }
+    ...axisOf(style, '|D_no| (guaranteed non-members)', 'linear', {}, g),
+    type: 'category' as const,
+    data: labels,
+    boundaryGap: false,
+    splitLine: { show: false },
+    nameGap: style.fontSize.tick * X_NAME_GAP_EM
   }))
-  const yAxis = PANELS.map((p, g) => ({ ...axisOf(style, p.title, 'linear', p.key === 'auc' ? {} : { min: 0 }, g), scale: p.key === 'auc', nameGap: style.fontSize.tick * 3.2 }))
+  const yAxis = PANELS.map((p, g) => ({
+    ...axisOf(
+      style,
+      p.title,
+      'linear',
+      yRange(
+        rows.map((r) => r[p.key]),
+        a.csa[p.csa],
+        p.key === 'tpr1'
+      ),
+      g
+    ),
+    nameGap: style.fontSize.tick * 3.2
+  }))
   return {
     ...baseOption(style),
     legend: legendOf(style, names, 'top'),
@@ -68,4 +85,14 @@ export function ablationOption(a: WsaAblation, style: FigureStyle, size: FigureS
     series,
     ...(style.interactive ? { tooltip: { trigger: 'item' } } : {})
   } as EChartsOption
+}
+
+/** A y range in steps of 0.05 that holds every value and CSA's line (an axis fitted to the lines alone could hide it). */
+function yRange(values: Array<number | null>, csa: number | null, fromZero: boolean): { min: number; max: number } {
+  const all = [...values, csa].filter((v): v is number => v !== null && Number.isFinite(v))
+  if (!all.length) return { min: 0, max: 1 }
+  const step = 0.05
+  const lo = fromZero ? 0 : Math.max(0, Math.floor(Math.min(...all) / step - 0.2) * step)
+  const hi = Math.min(1, Math.ceil(Math.max(...all) / step + 0.2) * step)
+  return { min: Number(lo.toFixed(2)), max: Number(Math.max(hi, lo + step).toFixed(2)) }
 }

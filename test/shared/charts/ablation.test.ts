@@ -1,5 +1,5 @@
 // The WSA ablation's table rows (means over seeds, by hand here) and its two-panel figure: one line per λ on each panel,
-// |D_no| on a log axis, CSA's values as the dashed reference lines, failed fits left out of the lines.
+// every |D_no| of the grid labelled, CSA's values as the dashed reference lines, failed fits left out of the lines.
 import { describe, expect, it } from 'vitest'
 import type { LineSeriesOption } from 'echarts'
 import { ablationOption, paperStyle, SCREEN_STYLE } from '../../../src/shared/charts'
@@ -58,29 +58,35 @@ describe('WSA ablation rows and figure', () => {
     expect(lambdaLabel(0)).toBe('0')
   })
 
-  it('draws one line per λ per panel on a log |D_no| axis with CSA dashed at its AUC and TPR@1%', () => {
+  it('draws one line per λ per panel over the grid’s |D_no| (labelled) with CSA dashed at its AUC and TPR@1%', () => {
     for (const style of [SCREEN_STYLE, paperStyle(6.9, 2.9)]) {
       const option = ablationOption(ablation, style, { width: 900, height: 320 })
       const series = option.series as LineSeriesOption[]
       expect(series).toHaveLength(4)
       expect(series.map((s) => s.name)).toEqual(['λ 0', 'λ rule → 1/1.25', 'λ 0', 'λ rule → 1/1.25'])
       expect(series[0].data).toEqual([
-        [100, (0.7 + 0.74) / 2],
-        [400, 0.82]
+        [0, (0.7 + 0.74) / 2],
+        [1, 0.82]
       ])
       // The rule's fits at 400 all failed: no point there, rather than a zero.
-      expect(series[1].data).toEqual([[100, (0.72 + 0.76) / 2]])
+      expect(series[1].data).toEqual([[0, (0.72 + 0.76) / 2]])
       expect(series[2].data).toEqual([
-        [100, (0.7 / 10 + 0.74 / 10) / 2],
-        [400, 0.82 / 10]
+        [0, (0.7 / 10 + 0.74 / 10) / 2],
+        [1, 0.82 / 10]
       ])
       const marks = series.flatMap((s) => (s.markLine ? [s.markLine] : []))
       expect(marks.map((m) => (m.data as Array<{ yAxis: number }>)[0].yAxis)).toEqual([0.8, 0.05])
       expect(marks.every((m) => (m.lineStyle as { type: string }).type === 'dashed')).toBe(true)
-      const x = option.xAxis as Array<{ type: string; min: number; max: number }>
-      expect(x.map((a) => [a.type, a.min, a.max])).toEqual([
-        ['log', 100, 400],
-        ['log', 100, 400]
+      const x = option.xAxis as Array<{ type: string; data: string[] }>
+      expect(x.map((a) => [a.type, a.data])).toEqual([
+        ['category', ['100', '400 (all)']],
+        ['category', ['100', '400 (all)']]
+      ])
+      // Each y axis holds its lines and CSA's value, in steps of 0.05 (TPR from 0).
+      const y = option.yAxis as Array<{ min: number; max: number }>
+      expect(y.map((a) => [a.min, a.max])).toEqual([
+        [0.7, 0.85],
+        [0, 0.1]
       ])
     }
   })

@@ -74,7 +74,7 @@ describe('experiments.ablation', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { id: string; image_embeds: number[]; text_embeds: number[] })
-    const { items } = await engine.invoke('datasets.items', { dataset, limit: 1000 })
+    const { items } = await engine.invoke('datasets.items', { dataset, limit: 500 })
     const byId = new Map(lines.map((l) => [l.id, l]))
     const rowsOf = (role: string): EmbeddingRows & { captions: string[] } => {
       const its = items.filter((it) => it.role === role)
