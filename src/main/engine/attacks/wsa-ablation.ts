@@ -86,7 +86,7 @@ export function ablationSizes(sizes: readonly AblationSize[], n: number): Ablati
 
 /** Run every size × seed × λ fit; a fit that fails (no pseudo-member above τ) is a cell with its reason. */
 export async function runWsaAblation(input: AblationInput): Promise<AblationCell[]> {
-  const { d, target } = input
+  const { d } = input
   const cells: AblationCell[] = []
   const sizes = ablationSizes(input.sizes, input.reference.n)
   const total = sizes.length * input.seeds.length * input.lambdas.length

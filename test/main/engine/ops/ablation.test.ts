@@ -78,7 +78,6 @@ describe('experiments.ablation', () => {
     const byId = new Map(lines.map((l) => [l.id, l]))
     const rowsOf = (role: string): EmbeddingRows & { captions: string[] } => {
       const its = items.filter((it) => it.role === role)
-      const d = lines[0].image_embeds.length
       return {
         n: its.length,
         image: Float32Array.from(its.flatMap((it) => byId.get(it.id)!.image_embeds)),
