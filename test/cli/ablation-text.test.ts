@@ -1,24 +1,17 @@
 // `mia experiments ablation`: its list options and the terminal table (one line per |D_no| × λ, CSA first, failures named).
 import { describe, expect, it } from 'vitest'
+import { ablationOf } from '../helpers/ablation'
 import { ablationText, listOf } from '../../src/cli/ablation-command'
-import type { WsaAblation } from '../../src/shared/contract/ablation'
 
 const base = { seed: 0, lambdaRule: 'fixed' as const, usedPerClass: 50, precision: 0.9, tpr1: 0.1, error: null }
-const ablation: WsaAblation = {
-  experimentId: 'e1',
-  name: 'WSA demo',
-  nTargets: 300,
-  nReference: 400,
-  csa: { auc: 0.8, tpr1: 0.05 },
-  variant: 'workbench',
-  cells: [
+const ablation = ablationOf(
+  [
     { ...base, size: 100, all: false, requested: 'rule', lambda: 1.25, lambdaRule: 'precision', nSelected: 120, auc: 0.75 },
     { ...base, size: 400, all: true, requested: 0, lambda: 0, nSelected: 250, auc: 0.81 },
     { ...base, size: 400, all: true, requested: 1, lambda: null, lambdaRule: null, nSelected: null, usedPerClass: null, precision: null, auc: null, tpr1: null, error: 'No pool item reaches τ.' }
   ],
-  notes: ['Pool size 1000 reaches the 400 reference items: fitted once, as all of them.'],
-  seconds: 12
-}
+  ['Pool size 1000 reaches the 400 reference items: fitted once, as all of them.']
+)
 
 describe('mia experiments ablation', () => {
   it('parses lists with their word, leaving anything else for the schema to refuse', () => {

@@ -2,45 +2,21 @@
 // with progress per fit, shows the table and the two-panel chart with CSA's dashed line, and exports the figure.
 // A sample of emoji-demo (every 8th target, every 4th reference item) keeps the run and the fits short.
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import type { Page } from '@playwright/test'
 import { test, expect, screenshot, callOp } from '../fixtures'
+import { openRoute, sampleDemo } from '../demo-sample'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
-const DEMO = path.join(ROOT, 'resources/datasets/emoji-demo')
 const RUN_TIMEOUT = 6 * 60_000
 
 let dataset: string | null = null
 
-/** A manifest over every 8th target and every 4th reference item of emoji-demo, images copied in. */
-function sampleDataset(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-e2e-ablation-'))
-  const [header, ...rows] = fs.readFileSync(path.join(DEMO, 'manifest.csv'), 'utf8').trim().split('\n')
-  const columns = header.split(',')
-  const [image, role] = [columns.indexOf('image'), columns.indexOf('role')]
-  const count = { target: 0, reference: 0 }
-  const kept = rows
-    .map((line) => line.split(','))
-    .filter((cells) => cells.length === columns.length && (cells[role] === 'target' || cells[role] === 'reference'))
-    .filter((cells) => (cells[role] === 'target' ? count.target++ % 8 === 0 : count.reference++ % 4 === 0))
-    .map((cells) => {
-      // Browser mode reads images inside the dataset folder only: copy each render under its relative path.
-      fs.mkdirSync(path.dirname(path.join(dir, cells[image])), { recursive: true })
-      fs.copyFileSync(path.join(DEMO, cells[image]), path.join(dir, cells[image]))
-      return cells.join(',')
-    })
-  fs.writeFileSync(path.join(dir, 'manifest.csv'), [header, ...kept].join('\n') + '\n')
-  fs.writeFileSync(path.join(dir, 'dataset.json'), JSON.stringify({ name: 'emoji-demo-ablation', description: 'A sample of emoji-demo.', license: 'as emoji-demo', manifest: 'manifest.csv' }))
-  return dir
-}
-
-async function openRoute(page: Page, route: string): Promise<void> {
-  await expect(page.getByTestId('runtime')).toBeVisible()
-  await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
-  await page.evaluate((hash) => ((globalThis as unknown as { location: { hash: string } }).location.hash = hash), route)
-}
+/** Every 8th target and every 4th reference item of emoji-demo. */
+const sample = (): string =>
+  sampleDemo({
+    prefix: 'mia-e2e-ablation-',
+    name: 'emoji-demo-ablation',
+    description: 'Every 8th target and 4th reference item of emoji-demo.',
+    keep: (role, i) => (role === 'target' ? i % 8 === 0 : role === 'reference' && i % 4 === 0)
+  })
 
 test.afterAll(() => {
   if (dataset) fs.rmSync(dataset, { recursive: true, force: true })
@@ -48,7 +24,7 @@ test.afterAll(() => {
 
 test('the WSA results page runs the pool-size ablation: progress per fit, table, chart with CSA, figure export', async ({ workbenchPage: page, served }) => {
   test.setTimeout(RUN_TIMEOUT + 2 * 60_000)
-  dataset = sampleDataset()
+  dataset = sample()
   await callOp(page, served, 'datasets.add', { path: dataset })
   const record = await callOp<{ id: string }>(page, served, 'experiments.create', {
     spec: { model: 'demo-clip-s', dataset, attack: 'wsa', params: { seed: 0, evaluation: { resamples: 100 }, blind: { enabled: false } } }

@@ -1,9 +1,10 @@
 // The WSA ablation's table rows (means over seeds, by hand here) and its two-panel figure: one line per λ on each panel,
 // every |D_no| of the grid labelled, CSA's values as the dashed reference lines, failed fits left out of the lines.
 import { describe, expect, it } from 'vitest'
+import { ablationOf } from '../../helpers/ablation'
 import type { LineSeriesOption } from 'echarts'
 import { ablationOption, paperStyle, SCREEN_STYLE } from '../../../src/shared/charts'
-import { ablationRows, lambdaLabel, type AblationCell, type WsaAblation } from '../../../src/shared/contract/ablation'
+import { ablationRows, lambdaLabel, type AblationCell } from '../../../src/shared/contract/ablation'
 
 const cell = (size: number, seed: number, requested: AblationCell['requested'], auc: number | null, lambda: number | null = typeof requested === 'number' ? requested : 1): AblationCell => ({
   size,
@@ -20,26 +21,16 @@ const cell = (size: number, seed: number, requested: AblationCell['requested'], 
   error: auc === null ? 'No pool item reaches τ.' : null
 })
 
-const ablation: WsaAblation = {
-  experimentId: 'e1',
-  name: 'WSA demo',
-  nTargets: 300,
-  nReference: 400,
-  csa: { auc: 0.8, tpr1: 0.05 },
-  variant: 'workbench',
-  cells: [
-    cell(100, 0, 0, 0.7),
-    cell(100, 1, 0, 0.74),
-    cell(100, 0, 'rule', 0.72, 1),
-    cell(100, 1, 'rule', 0.76, 1.25),
-    cell(400, 0, 0, 0.82),
-    cell(400, 1, 0, null),
-    cell(400, 0, 'rule', null),
-    cell(400, 1, 'rule', null)
-  ],
-  notes: [],
-  seconds: 1
-}
+const ablation = ablationOf([
+  cell(100, 0, 0, 0.7),
+  cell(100, 1, 0, 0.74),
+  cell(100, 0, 'rule', 0.72, 1),
+  cell(100, 1, 'rule', 0.76, 1.25),
+  cell(400, 0, 0, 0.82),
+  cell(400, 1, 0, null),
+  cell(400, 0, 'rule', null),
+  cell(400, 1, 'rule', null)
+])
 
 describe('WSA ablation rows and figure', () => {
   it('averages each (size, λ) over the seeds that fitted, and keeps the reason when none did', () => {
