@@ -3,13 +3,14 @@
 // fixed in advance or chosen by the label-free precision rule (docs/attacks.md "WSA").
 //   node bin/mia.mjs embed --model demo-clip-l --dataset emoji-demo --out /tmp/emb-l.jsonl
 //   npx tsx bench/wsa-ablation.ts /tmp/emb-l.jsonl [sizes=100,250,500,1000,all] [lambdas=0,0.5,1,1.5,rule] [seeds=0] [stem]
-// Writes bench/figures/<stem>.json and .svg (stem default wsa-ablation) and prints a Markdown table.
+// Writes bench/figures/<stem>.json and .svg (stem default wsa-ablation) and prints a Markdown table. The fits are the
+// workbench's (src/main/engine/attacks/wsa-ablation.ts, also behind `mia experiments ablation` and the results screen).
 import fs from 'node:fs'
 import { loadavg } from 'node:os'
 import path from 'node:path'
-import { csaScores, runWsa, type EmbeddingRows } from '../src/main/engine/attacks'
+import { csaScores, runWsaAblation, type EmbeddingRows } from '../src/main/engine/attacks'
+import { ablationRows, lambdaLabel } from '../src/shared/contract/ablation'
 import { rocAuc, rocCurve, tprAtFpr } from '../src/main/engine/metrics'
-import { createRng, seedOf, shuffleInPlace } from '../src/main/engine/rng'
 import { csvRows } from '../src/main/engine/csv'
 
 const [file, sizesArg = '100,250,500,1000,all', lambdasArg = '0,0.5,1,1.5,rule', seedsArg = '0', stem = 'wsa-ablation'] = process.argv.slice(2)
@@ -57,53 +58,38 @@ const csa = metricsOf(csaScores(target.image, target.text, target.n, d))
 const sizes = sizesArg.split(',').map((s) => (s === 'all' ? allReference.length : Number(s)))
 const lambdas = lambdasArg.split(',').map((s) => (s === 'rule' ? undefined : Number(s)))
 const seeds = seedsArg.split(',').map(Number)
-const results: Array<Record<string, unknown>> = []
 const load = loadavg()[0]
 const t0 = performance.now()
-for (const size of sizes) {
-  for (const seed of seeds) {
-    const sample = shuffleInPlace([...allReference], createRng(seedOf('ablation-pool', size, seed))).slice(0, size)
-    const reference = rows(sample)
-    for (const lambda of lambdas) {
-      try {
-        const { scores, report } = await runWsa({ d, reference, target, seed, lambda, groups: target.captions.map((c) => c.toLowerCase()) })
-        results.push({
-          size,
-          seed,
-          lambda: report.lambda,
-          rule: lambda === undefined,
-          nSelected: report.nSelected,
-          used: report.nUsedPerClass,
-          precision: report.selectionPrecision,
-          ...metricsOf(scores)
-        })
-      } catch (err) {
-        results.push({ size, seed, lambda: lambda ?? 'rule', rule: lambda === undefined, error: (err as Error).message.slice(0, 80) })
-      }
-      const r = results[results.length - 1]
-      process.stderr.write(`${JSON.stringify(r)}\n`)
-    }
-  }
-}
+// One implementation with the workbench's `experiments.ablation` (src/main/engine/attacks/wsa-ablation.ts).
+const cells = await runWsaAblation({
+  d,
+  target,
+  reference: rows(allReference),
+  groups: target.captions.map((c) => c.toLowerCase()),
+  sizes,
+  lambdas: lambdas.map((l) => l ?? 'rule'),
+  seeds,
+  onCell: (cell) => process.stderr.write(`${JSON.stringify(cell)}\n`)
+})
+const results: Array<Record<string, unknown>> = cells.map((c) =>
+  c.error
+    ? { size: c.size, seed: c.seed, lambda: c.requested, rule: c.requested === 'rule', error: c.error.slice(0, 80) }
+    : { size: c.size, seed: c.seed, lambda: c.lambda, rule: c.requested === 'rule', nSelected: c.nSelected, used: c.usedPerClass, precision: c.precision, auc: c.auc, tpr1: c.tpr1 }
+)
 const seconds = (performance.now() - t0) / 1000
 fs.mkdirSync('bench/figures', { recursive: true })
 fs.writeFileSync(`bench/figures/${stem}.json`, JSON.stringify({ file: path.basename(file), d, nTargets: target.n, csa, results, seconds, loadAverage: load }, null, 1) + '\n')
 console.log(`CSA: AUC ${csa.auc.toFixed(3)}, TPR@1% ${csa.tpr1.toFixed(3)}; ${seconds.toFixed(0)} s, load ${load.toFixed(1)}`)
 console.log('| D_no | λ | seeds | pseudo-members (used/class) | precision | WSA AUC | WSA TPR@1% |\n| --- | --- | --- | --- | --- | --- | --- |')
-const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
-for (const size of sizes) {
-  for (const lambda of lambdas) {
-    const group = results.filter((r) => r.size === size && (lambda === undefined ? r.rule : r.lambda === lambda && !r.rule) && !r.error)
-    if (!group.length) {
-      console.log(`| ${size} | ${lambda ?? 'rule'} | — | no pseudo-members | | | |`)
-      continue
-    }
-    const lam = lambda === undefined ? `rule (${[...new Set(group.map((r) => r.lambda))].join('/')})` : String(lambda)
-    console.log(
-      `| ${size} | ${lam} | ${group.length} | ${mean(group.map((r) => r.nSelected as number)).toFixed(0)} (${mean(group.map((r) => r.used as number)).toFixed(0)}) | ${mean(group.map((r) => (r.precision as number) ?? Number.NaN)).toFixed(3)} | ${mean(group.map((r) => r.auc as number)).toFixed(3)} | ${mean(group.map((r) => r.tpr1 as number)).toFixed(3)} |`
-    )
+const f3 = (v: number | null): string => (v === null ? '' : v.toFixed(3))
+for (const r of ablationRows(cells)) {
+  if (!r.fits) {
+    console.log(`| ${r.size} | ${r.requested} | — | no pseudo-members | | | |`)
+    continue
   }
+  console.log(`| ${r.size} | ${lambdaLabel(r.requested, r.lambdas)} | ${r.fits} | ${r.nSelected!.toFixed(0)} (${r.usedPerClass!.toFixed(0)}) | ${f3(r.precision)} | ${f3(r.auc)} | ${f3(r.tpr1)} |`)
 }
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
 if (sizes.length > 1) fs.writeFileSync(`bench/figures/${stem}.svg`, svg(results, sizes, lambdas, csa))
 
 /** Two panels (AUC, TPR@1%) of WSA against |D_no| (log axis), one line per λ, CSA dashed. */

@@ -1,5 +1,6 @@
 // `mia experiments list|show|compare|delete`: saved experiments, named by id, unique id prefix or name.
 import type { Command } from 'commander'
+import { registerAblationCommand } from './ablation-command'
 import { withEngine, type GlobalOptions } from './engine-session'
 import { FprSchema, ResamplesSchema } from '../shared/contract/numbers'
 import { printAgreement } from './evidence-commands'
@@ -11,7 +12,7 @@ const REF = '<id> is a full id, a unique id prefix (≥ 4 characters, e.g. the 8
 
 /** Register the experiments command group on the program. */
 export function registerExperimentsCommands(program: Command, globals: () => GlobalOptions): void {
-  const experiments = program.command('experiments').description(`saved experiments: list, show, compare, delete (${REF})`)
+  const experiments = program.command('experiments').description(`saved experiments: list, show, compare, ablation, delete (${REF})`)
   experiments
     .command('list')
     .description('saved experiments, newest first: id prefix, status, AUC, model, attack, key parameters, name and tags')
@@ -68,4 +69,5 @@ export function registerExperimentsCommands(program: Command, globals: () => Glo
         write(deleted.map((d) => `deleted ${d.id.slice(0, 8)} ${d.name}`))
       }, hasJson)
     )
+  registerAblationCommand(experiments, globals, REF)
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { BatchSizeSchema, DpiSchema, MaxIssuesSchema, ResamplesSchema, SeedSchema, SetSizeSchema } from './numbers'
 import { DatasetSummarySchema, ItemCardSchema, MembershipSchema, RoleSchema, ValidationReportSchema } from './datasets'
+import { AblationGridSchema, WsaAblationSchema } from './ablation'
 import { AgreementSchema, SeedSummarySchema, SetInferenceSchema } from './evidence'
 import {
   AttackSchema,
@@ -218,6 +219,26 @@ export const operations = {
     }),
     long: true,
     summary: 'Two or more experiments side by side, with paired ΔAUC and ΔTPR@1%FPR when the target items match.'
+  }),
+  'experiments.ablation': op({
+    input: AblationGridSchema.extend({ id }).strict(),
+    output: WsaAblationSchema,
+    long: true,
+    summary: "WSA's AUC and TPR@1% FPR against the guaranteed non-member pool size and λ, beside CSA, on a WSA experiment's cached embeddings."
+  }),
+  'export.ablation': op({
+    input: z
+      .object({
+        /** The ablation as the engine returned it (the figure redraws it; nothing is refitted). */
+        ablation: WsaAblationSchema,
+        format: z.enum(['svg', 'pdf', 'png', 'csv']),
+        widthIn: z.number().min(1).max(20).default(6.9),
+        dpi: DpiSchema.default(300)
+      })
+      .strict(),
+    output: ExportFileSchema,
+    long: false,
+    summary: 'The WSA ablation as a figure (AUC and TPR@1% FPR against |D_no|, one line per λ, CSA dashed; SVG/PDF/PNG) or its cells as CSV.'
   }),
   'audit.set': op({
     input: z

@@ -2,15 +2,10 @@
 // slices with per-slice bootstrap CIs, per-class warnings, numeric order, unstretched rows, and a click through to their items.
 // One blind baseline over a 1-in-3 sample of emoji-demo's targets keeps it free of model inference and quick.
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import type { Page } from '@playwright/test'
 import { test, expect, screenshot, callOp } from '../fixtures'
+import { openRoute, sampleDemo } from '../demo-sample'
 import { ResultsPage } from '../pages/experiment-pages'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
-const DEMO = path.join(ROOT, 'resources/datasets/emoji-demo')
 const RUN_TIMEOUT = 5 * 60_000
 /** Matches the band's fill (shared/charts/roc.ts BAND_OPACITY), whatever element the SVG renderer draws it as. */
 const BAND = 'polygon[fill-opacity="0.2"], path[fill-opacity="0.2"]'
@@ -20,34 +15,9 @@ test.describe.configure({ mode: 'serial' })
 let id: string | null = null
 let dataset: string | null = null
 
-/** A manifest over every 3rd target of emoji-demo (images copied in), keeping vendor, category and unicode_version. */
-function sampleDataset(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-e2e-slices-'))
-  const [header, ...rows] = fs.readFileSync(path.join(DEMO, 'manifest.csv'), 'utf8').trim().split('\n')
-  const columns = header.split(',')
-  const [image, role] = [columns.indexOf('image'), columns.indexOf('role')]
-  const kept = rows
-    .map((line) => line.split(','))
-    .filter((cells) => cells.length === columns.length && cells[role] === 'target')
-    .filter((_, i) => i % 3 === 0)
-    .map((cells) => {
-      // Browser mode reads images inside the dataset folder only: copy each render under its relative path.
-      fs.mkdirSync(path.dirname(path.join(dir, cells[image])), { recursive: true })
-      fs.copyFileSync(path.join(DEMO, cells[image]), path.join(dir, cells[image]))
-      return cells.join(',')
-    })
-  fs.writeFileSync(path.join(dir, 'manifest.csv'), [header, ...kept].join('\n') + '\n')
-  fs.writeFileSync(path.join(dir, 'dataset.json'), JSON.stringify({ name: 'emoji-demo-third', description: 'Every 3rd target of emoji-demo.', license: 'as emoji-demo', manifest: 'manifest.csv' }))
-  return dir
-}
-
-/** Go to a route of the app once it has mounted. */
-async function openRoute(page: Page, route: string): Promise<void> {
-  await expect(page.getByTestId('runtime')).toBeVisible()
-  // The first screen's heading: the router's start-up redirect is done and will not overwrite the hash set below.
-  await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
-  await page.evaluate((hash) => ((globalThis as unknown as { location: { hash: string } }).location.hash = hash), route)
-}
+/** Every 3rd target of emoji-demo, keeping vendor, category and unicode_version. */
+const sampleDataset = (): string =>
+  sampleDemo({ prefix: 'mia-e2e-slices-', name: 'emoji-demo-third', description: 'Every 3rd target of emoji-demo.', keep: (role, i) => role === 'target' && i % 3 === 0 })
 
 test.afterAll(() => {
   if (dataset) fs.rmSync(dataset, { recursive: true, force: true })

@@ -25,3 +25,4 @@ export { QMIA_MAX_REFERENCE, normalQuantile, runQmia, type QmiaInput, type QmiaR
 export { RIDGE_GRID, centredGram, fitDualRidge, predictDualRidge, type RidgeFit } from './kernel-ridge'
 export { DEFAULT_LOGIT_SCALE, batchLossGrad, runLossGrad, type BatchTerms, type LossGradInput, type LossGradResult } from './loss-grad'
 export { runRank, type RankInput, type RankResult } from './rank'
+export { ABLATION_FPR, ablationCsa, ablationMetrics, ablationPool, ablationSizes, runWsaAblation, type AblationInput, type AblationWsaSettings } from './wsa-ablation'

@@ -14,13 +14,13 @@ import { experimentView, requireRow, toRecord } from '../runner'
 import { compareExperimentsOp } from './experiments'
 import type { Services } from '../services'
 
-const slug = (name: string): string =>
+export const slug = (name: string): string =>
   name
     .replace(/[^\w.-]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 80) || 'experiment'
 
-const FIGURE_MIME = { svg: 'image/svg+xml', pdf: 'application/pdf', png: 'image/png' } as const
+export const FIGURE_MIME = { svg: 'image/svg+xml', pdf: 'application/pdf', png: 'image/png' } as const
 /** What a figure shows, first words of its caption; the ROC's axes are named as drawn, and its shading when it has one. */
 function figureSubject(figure: OpParsedInput<'export.figure'>['figure'], scale: 'log' | 'linear', views: readonly ExperimentView[]): string {
   const axes = scale === 'log' ? 'log-log, FPR from 1/n₀' : 'linear axes'

@@ -2,6 +2,7 @@
 import type { EventSink } from '../../../shared/contract/events'
 import type { OperationName, OpOutput, OpParsedInput } from '../../../shared/contract/operations'
 import type { EngineConfig } from '../config'
+import { ablationOp, exportAblationOp } from './ablation'
 import { appInfo } from './app-info'
 import { agreementOp, seedsOp } from './agreement'
 import { auditSetOp } from './audit-set'
@@ -68,6 +69,8 @@ export function createHandlers(config: EngineConfig): { handlers: Handlers; disp
     'experiments.import': async (i, c) => importScoresOp(s, i, c.signal),
     'experiments.agreement': async (i) => agreementOp(s, refs(i.ids), i.fpr),
     'experiments.seeds': async (i) => seedsOp(s, refs(i.ids), i.fpr),
+    'experiments.ablation': async (i, c) => ablationOp(s, ref(i.id), i, c),
+    'export.ablation': async (i) => exportAblationOp(s, i),
     'audit.set': async (i, c) => auditSetOp(s, i, c),
     'export.agreement': async (i) => exportAgreementOp(s, { ...i, ids: refs(i.ids) }),
     'metrics.evaluate': async (i, c) => evaluateOp(i, c),
