@@ -9,8 +9,9 @@
 generator's own tokenizer's). onnx/vision_model.onnx: pixel_values -> pooler_output (MAP head), last_hidden_state;
 onnx/text_model.onnx: input_ids (no attention_mask: SigLIP pads to the fixed length and masks nothing) ->
 pooler_output, last_hidden_state; onnx/model.onnx: input_ids + pixel_values -> logits_per_image, logits_per_text,
-text_embeds, image_embeds (normalised), with `logit_scale` and `logit_bias` kept as initializers (--fold-combined
-folds constants as optimum does: then exp(logit_scale) is an unnamed constant). siglip: text fixed at 64 tokens,
+text_embeds, image_embeds (normalised), with `logit_scale` and `logit_bias` kept as initializers (--fold-combined:
+exported with constant folding, then Exp(logit_scale) folded as onnxsim / onnxruntime's offline optimiser do, so the
+multiplier exp(t) is a scalar named after the Exp output and `logit_scale` is gone). siglip: text fixed at 64 tokens,
 static embedding size; siglip2: dynamic sequence and a symbolic embedding size (read from the first batch).
 reference.json: token ids of tricky captions (the ids the TypeScript tokenizer must reproduce), the 8-bit pixels
 after the processor's squash resize, raw tower outputs and the pairwise sigmoid scores, all from PyTorch eager.
@@ -125,13 +126,33 @@ def export_graphs(model, cfg, fam, onnx_dir, fold_combined):
             'logits_per_text': {0: 'text_batch_size', 1: 'image_batch_size'},
             'text_embeds': {0: 'text_batch_size'}, 'image_embeds': {0: 'image_batch_size'}}, fold=fold_combined)
     timings['combined'] = time.time() - t
+    if fold_combined:
+        fold_scalar_exp(combined)
     scalars = {i.name: numpy_helper.to_array(i).tolist()
                for i in onnx.load(combined, load_external_data=False).graph.initializer if not i.dims}
-    # Unfolded, the loader reads t and b by name; folded (as optimum exports), exp(t) becomes an unnamed constant.
+    # Unfolded, the loader reads t and b by name; folded, it reads exp(t) off the logits (models/logit-affine.ts).
     if not fold_combined:
         assert {'logit_scale', 'logit_bias'} <= set(scalars), sorted(scalars)
     print(f'model.onnx scalar initializers ({"folded" if fold_combined else "unfolded"}): {scalars}')
     return timings
+
+
+def fold_scalar_exp(path):
+    """Replace Exp(scalar initializer) by its value under the node's output name, as onnxsim or onnxruntime's offline
+    optimisation do. torch.onnx's own folding (1.13, and the same pass in 2.x) leaves Exp alone: Exp is not among the
+    ops torch/csrc/jit/passes/onnx/constant_fold.cpp evaluates, so its do_constant_folding=True keeps `logit_scale`."""
+    model = onnx.load(path)
+    g = model.graph
+    inits = {i.name: i for i in g.initializer}
+    for node in [n for n in g.node if n.op_type == 'Exp' and n.input[0] in inits and not inits[n.input[0]].dims]:
+        value = np.exp(numpy_helper.to_array(inits[node.input[0]]))
+        g.initializer.append(numpy_helper.from_array(value.astype(np.float32), node.output[0]))
+        g.node.remove(node)
+    used = {i for n in g.node for i in n.input}
+    for init in [i for i in g.initializer if i.name not in used]:
+        g.initializer.remove(init)
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
 
 
 def write_configs(out, fam, cfg, tok):
@@ -199,7 +220,7 @@ def main():
     ap.add_argument('--out', required=True, help='output folder (real sizes: under the git-ignored generated-models/)')
     ap.add_argument('--seed', type=int, default=3)
     ap.add_argument('--fold-combined', action='store_true',
-                    help='export model.onnx with constant folding, as optimum does (exp(logit_scale) loses its name)')
+                    help='model.onnx with exp(logit_scale) folded into an unnamed scalar, as graph optimisers leave it')
     a = ap.parse_args()
     fam, t0 = a.family, time.time()
     tok = unigram_tokenizer() if fam == 'siglip' else gemma_tokenizer()
