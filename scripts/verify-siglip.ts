@@ -34,19 +34,27 @@ export function isSiglipReference(json: unknown): json is SiglipReference {
   return family === 'siglip' || family === 'siglip2'
 }
 
-/** Largest |project − PyTorch| over the image × caption scores: the project's embeddings through its score rule. */
-function scoreError(images: Float32Array, texts: Float32Array, dim: number, ref: SiglipReference, rule: ScoreRule): number {
+/**
+ * Largest |project − PyTorch| over the image × caption scores (the project's embeddings through its score rule), and
+ * over their logits ln(s / (1 − s)): random-weight embeddings are near-orthogonal, so scores sit near σ(b) and the
+ * logit error (≈ exp(t) · cosine error) is the sharper figure.
+ */
+function scoreError(images: Float32Array, texts: Float32Array, dim: number, ref: SiglipReference, rule: ScoreRule): { score: number; logit: number } {
   const unit = (flat: Float32Array, i: number): number[] => {
     const row = Array.from(flat.subarray(i * dim, (i + 1) * dim))
     const n = Math.hypot(...row)
     return row.map((x) => x / n)
   }
+  const logit = (p: number): number => Math.log(p / (1 - p))
   const textUnits = ref.captions.map((_, j) => unit(texts, j))
-  let worst = 0
+  const worst = { score: 0, logit: 0 }
   ref.images.forEach((_, i) => {
     const u = unit(images, i)
     const cos = Float64Array.from(textUnits, (t) => t.reduce((a, x, k) => a + x * u[k], 0))
-    pairwiseScores(cos, rule).forEach((s, j) => (worst = Math.max(worst, Math.abs(s - ref.scores[i][j]))))
+    pairwiseScores(cos, rule).forEach((s, j) => {
+      worst.score = Math.max(worst.score, Math.abs(s - ref.scores[i][j]))
+      worst.logit = Math.max(worst.logit, Math.abs(logit(s) - logit(ref.scores[i][j])))
+    })
   })
   return worst
 }
@@ -75,13 +83,13 @@ async function verifyVariant(registry: ModelRegistry, dir: string, variant: stri
       ref.captions.map((c) => c.text_embeds)
     )
     const rule = model.description.scoreRule
-    const score = rule.kind === 'sigmoid' ? scoreError(images, texts, model.dim!, ref, rule) : Infinity
+    const err = rule.kind === 'sigmoid' ? scoreError(images, texts, model.dim!, ref, rule) : { score: Infinity, logit: Infinity }
     // PyTorch's count less the two 0-d scalars logit_scale and logit_bias (the loader counts rank ≥ 1 weights).
     const params = model.description.parameterCount
     const paramsOk = ref.parameterCount === undefined || params === ref.parameterCount - 2
-    const ok = img >= EMBED_MIN && txt >= EMBED_MIN && score <= SCORE_TOLERANCE && paramsOk
+    const ok = img >= EMBED_MIN && txt >= EMBED_MIN && err.score <= SCORE_TOLERANCE && paramsOk
     console.log(
-      `  ${variant.padEnd(10)} ${ok ? 'ok  ' : 'FAIL'} image cos ${img.toFixed(7)}  text cos ${txt.toFixed(7)}  max |Δ sigmoid| ${score.toExponential(1)} (${rule.kind === 'sigmoid' ? rule.source : 'no t, b found'})  ` +
+      `  ${variant.padEnd(10)} ${ok ? 'ok  ' : 'FAIL'} image cos ${img.toFixed(7)}  text cos ${txt.toFixed(7)}  max |Δ sigmoid| ${err.score.toExponential(1)}, |Δ logit| ${err.logit.toExponential(1)} (${rule.kind === 'sigmoid' ? rule.source : 'no t, b found'})  ` +
         `params ${params}${ref.parameterCount === undefined ? '' : paramsOk ? ' (= PyTorch − 2 scalars)' : ` (PyTorch ${ref.parameterCount}!)`}  ` +
         `load ${((t1 - t0) / 1000).toFixed(1)} s, ${((t2 - t1) / ref.images.length).toFixed(0)} ms/image, ${((t3 - t2) / ref.captions.length).toFixed(0)} ms/caption`
     )
