@@ -39,3 +39,21 @@ export function rowCosines(flat: ArrayLike<number>, rows: number[][]): number[] 
 export function minCosine(flat: ArrayLike<number>, rows: number[][]): number {
   return Math.min(...rowCosines(flat, rows))
 }
+
+/** The smallest image and text cosines of the project's embeddings to a reference's PyTorch embeddings. */
+export function towerCosines(
+  images: ArrayLike<number>,
+  texts: ArrayLike<number>,
+  ref: { images: Array<{ image_embeds: number[] }>; captions: Array<{ text_embeds: number[] }> }
+): { img: number; txt: number } {
+  return {
+    img: minCosine(
+      images,
+      ref.images.map((i) => i.image_embeds)
+    ),
+    txt: minCosine(
+      texts,
+      ref.captions.map((c) => c.text_embeds)
+    )
+  }
+}

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ModelRegistry, describeModel, type ClipModel, type ModelDescription } from '../src/main/engine/models'
-import { minCosine, referencePixels } from './verify-common'
+import { referencePixels, towerCosines } from './verify-common'
 import { isSiglipReference, verifySiglip } from './verify-siglip'
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -62,14 +62,7 @@ async function verifyVariant(registry: ModelRegistry, dir: string, variant: stri
   const mask = BigInt64Array.from(ref.captions.flatMap((c) => c.attention_mask.map(BigInt)))
   const texts = await model.embedTexts(ids, mask, ref.captions.length, L)
   const t3 = performance.now()
-  const img = minCosine(
-    images,
-    ref.images.map((i) => i.image_embeds)
-  )
-  const txt = minCosine(
-    texts,
-    ref.captions.map((c) => c.text_embeds)
-  )
+  const { img, txt } = towerCosines(images, texts, ref)
   const d = model.description
   const params = d.parameterCount === ref.parameterCount.total - ref.parameterCount.logit_scale
   const tolerance = FOUR_BIT.has(d.weights ?? '') ? FOUR_BIT_MIN : QUANTIZED_MIN

@@ -10,7 +10,7 @@ import path from 'node:path'
 import { pairwiseScores } from '../src/main/engine/attacks'
 import { describeModel, type ModelRegistry } from '../src/main/engine/models'
 import type { ModelInspection, ScoreRule } from '../src/shared/contract/models'
-import { minCosine, referencePixels, rowCosines } from './verify-common'
+import { referencePixels, rowCosines, towerCosines } from './verify-common'
 
 const EMBED_MIN = 0.9999
 const SCORE_TOLERANCE = 1e-5
@@ -74,14 +74,7 @@ async function verifyVariant(registry: ModelRegistry, dir: string, variant: stri
     const L = ref.captions[0].input_ids.length
     const texts = await model.embedTexts(BigInt64Array.from(ref.captions.flatMap((c) => c.input_ids.map(BigInt))), undefined, ref.captions.length, L)
     const t3 = performance.now()
-    const img = minCosine(
-      images,
-      ref.images.map((i) => i.image_embeds)
-    )
-    const txt = minCosine(
-      texts,
-      ref.captions.map((c) => c.text_embeds)
-    )
+    const { img, txt } = towerCosines(images, texts, ref)
     const rule = model.description.scoreRule
     const err = rule.kind === 'sigmoid' ? scoreError(images, texts, model.dim!, ref, rule) : { score: Infinity, logit: Infinity }
     // PyTorch's count less the two 0-d scalars logit_scale and logit_bias (the loader counts rank ≥ 1 weights).
