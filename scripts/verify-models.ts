@@ -1,10 +1,13 @@
 // npm run verify:models — embed each generated model's reference inputs through the project and compare with PyTorch.
-// Usage: tsx scripts/verify-models.ts [model-or-root ...]  (default: generated-models/ and test/fixtures/tiny-clip);
+// Usage: tsx scripts/verify-models.ts [model-or-root ...]  (default: generated-models/ and test/fixtures/tiny-{clip,siglip,siglip2});
+// SigLIP folders (export_siglip.py) go through scripts/verify-siglip.ts;
 // a folder DIR-layouts/ beside a model DIR (tools/clip-export/layouts.py) is checked against DIR's reference.
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ModelRegistry, describeModel, type ClipModel, type ModelDescription } from '../src/main/engine/models'
+import { referencePixels, towerCosines } from './verify-common'
+import { isSiglipReference, verifySiglip } from './verify-siglip'
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 // Issue 7 targets: text cosine >= 0.9999, image cosine >= 0.995 on identical inputs.
@@ -26,7 +29,8 @@ interface Reference {
 }
 
 function modelDirs(args: string[]): string[] {
-  const starts = args.length ? args.map((a) => path.resolve(a)) : [path.join(REPO, 'generated-models'), path.join(REPO, 'test/fixtures/tiny-clip')]
+  const fixtures = ['tiny-clip', 'tiny-siglip', 'tiny-siglip2'].map((f) => path.join(REPO, 'test/fixtures', f))
+  const starts = args.length ? args.map((a) => path.resolve(a)) : [path.join(REPO, 'generated-models'), ...fixtures]
   const out: string[] = []
   for (const start of starts) {
     if (!fs.existsSync(start)) continue
@@ -34,29 +38,6 @@ function modelDirs(args: string[]): string[] {
     else for (const e of fs.readdirSync(start).sort()) if (fs.existsSync(path.join(start, e, 'reference.json'))) out.push(path.join(start, e))
   }
   return out
-}
-
-function pixels(dir: string, ref: Reference): Float32Array {
-  const s = ref.imageSize
-  const out = new Float32Array(ref.images.length * 3 * s * s)
-  ref.images.forEach((image, i) => {
-    const u8 = fs.readFileSync(path.join(dir, image.pixels))
-    for (let c = 0; c < 3; c++) for (let p = 0; p < s * s; p++) out[(i * 3 + c) * s * s + p] = (u8[p * 3 + c] / 255 - ref.pixels.mean[c]) / ref.pixels.std[c]
-  })
-  return out
-}
-
-function minCosine(flat: Float32Array, rows: number[][]): number {
-  const d = rows[0].length
-  return Math.min(
-    ...rows.map((r, i) => {
-      let dot = 0,
-        a = 0,
-        b = 0
-      for (let j = 0; j < d; j++) [dot, a, b] = [dot + flat[i * d + j] * r[j], a + flat[i * d + j] ** 2, b + r[j] ** 2]
-      return dot / Math.sqrt(a * b)
-    })
-  )
 }
 
 async function verifyVariant(registry: ModelRegistry, dir: string, variant: string, ref: Reference, refDir = dir): Promise<boolean> {
@@ -72,20 +53,16 @@ async function verifyVariant(registry: ModelRegistry, dir: string, variant: stri
   const loadMs = performance.now() - t0
   const L = ref.captions[0].input_ids.length
   const t1 = performance.now()
-  const images = await model.embedImages(pixels(refDir, ref), ref.images.length)
+  const images = await model.embedImages(
+    referencePixels(ref, (rel) => fs.readFileSync(path.join(refDir, rel))),
+    ref.images.length
+  )
   const t2 = performance.now()
   const ids = BigInt64Array.from(ref.captions.flatMap((c) => c.input_ids.map(BigInt)))
   const mask = BigInt64Array.from(ref.captions.flatMap((c) => c.attention_mask.map(BigInt)))
   const texts = await model.embedTexts(ids, mask, ref.captions.length, L)
   const t3 = performance.now()
-  const img = minCosine(
-    images,
-    ref.images.map((i) => i.image_embeds)
-  )
-  const txt = minCosine(
-    texts,
-    ref.captions.map((c) => c.text_embeds)
-  )
+  const { img, txt } = towerCosines(images, texts, ref)
   const d = model.description
   const params = d.parameterCount === ref.parameterCount.total - ref.parameterCount.logit_scale
   const tolerance = FOUR_BIT.has(d.weights ?? '') ? FOUR_BIT_MIN : QUANTIZED_MIN
@@ -131,12 +108,21 @@ async function verifyLayouts(registry: ModelRegistry, dir: string, ref: Referenc
 async function main(): Promise<void> {
   const dirs = modelDirs(process.argv.slice(2))
   if (process.argv.length <= 2 && !dirs.some((d) => d.includes('generated-models'))) {
-    console.log('No models under generated-models/; generate one with: /usr/bin/python3 tools/clip-export/export.py --config vit-b-32 --out generated-models/clip-vit-b-32 --broken')
+    console.log(
+      'No models under generated-models/; generate one with: /usr/bin/python3 tools/clip-export/export.py --config vit-b-32 --out generated-models/clip-vit-b-32 --broken' +
+        ' (SigLIP: tools/clip-export/export_siglip.py --family siglip --config base-224 --out generated-models/siglip-base-224)'
+    )
   }
   const registry = new ModelRegistry()
   let ok = true
   for (const dir of dirs) {
-    const ref = JSON.parse(fs.readFileSync(path.join(dir, 'reference.json'), 'utf8')) as Reference
+    const json = JSON.parse(fs.readFileSync(path.join(dir, 'reference.json'), 'utf8')) as unknown
+    // SigLIP folders (tools/clip-export/export_siglip.py) carry no attention masks and add the sigmoid score.
+    if (isSiglipReference(json)) {
+      ok = (await verifySiglip(registry, dir, json, REPO)) && ok
+      continue
+    }
+    const ref = json as Reference
     const first = await describeModel(dir)
     console.log(`${path.relative(REPO, dir)}: ${first.variants.length} variant(s), dim ${first.embeddingDim}, ${first.imageSize} px, context ${first.contextLength}`)
     for (const variant of first.variants) ok = (await verifyVariant(registry, dir, variant, ref)) && ok

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { WorkbenchError } from '../../../shared/contract/errors'
 import { float16ToFloat32 } from '../float16'
+import { logitAffines, type GraphNode, type LogitAffine } from './logit-affine'
 import { ProtobufError, ProtobufFileReader, WIRE } from './protobuf-reader'
 
 /** One graph input or output: element type as onnxruntime names it, shape with symbolic dims as strings. */
@@ -35,6 +36,8 @@ export interface OnnxFileInfo {
   maxInitializerRows: number
   /** Values of one-element float initializers by name (e.g. SigLIP's `logit_scale`, `logit_bias`). */
   scalars: Record<string, number>
+  /** Per logits output of a combined graph, the scalar multiplier and bias of the image–text product (logit-affine.ts). */
+  logitAffine: Record<string, LogitAffine>
 }
 
 // TensorProto.DataType numbers (onnx.proto3) -> onnxruntime-node type names.
@@ -213,14 +216,38 @@ async function readTensorHeader(r: Reader, end: number): Promise<Initializer> {
   return t
 }
 
-async function readOpType(r: Reader, end: number): Promise<string> {
-  let op = ''
+interface NodeParts extends GraphNode {
+  /** A Constant node's one-element float value ("value" tensor or "value_float"), else null. */
+  value: number | null
+}
+
+/** AttributeProto {name 1, f 2, t 5}: the scalar an attribute holds, if it is one. */
+async function readAttributeScalar(r: Reader, end: number): Promise<{ name: string; value: number | null }> {
+  const a = { name: '', value: null as number | null }
   await fields(r, end, async (f, w) => {
-    if (f !== 4) return false
-    op = await str(r, w, end)
+    if (f === 1) a.name = await str(r, w, end)
+    else if (f === 2 && w === WIRE.fixed32) a.value = (await r.bytes(4)).readFloatLE(0)
+    else if (f === 5) await sub(r, w, end, async (stop) => void (a.value = scalarValue(await readTensorHeader(r, stop))))
+    else return false
     return true
   })
-  return op
+  return a
+}
+
+/** NodeProto {input 1, output 2, op_type 4, attribute 5}. */
+async function readNode(r: Reader, end: number): Promise<NodeParts> {
+  const n: NodeParts = { op: '', inputs: [], outputs: [], value: null }
+  const attributes: Array<{ name: string; value: number | null }> = []
+  await fields(r, end, async (f, w) => {
+    if (f === 1) n.inputs.push(await str(r, w, end))
+    else if (f === 2) n.outputs.push(await str(r, w, end))
+    else if (f === 4) n.op = await str(r, w, end)
+    else if (f === 5) await sub(r, w, end, async (stop) => void attributes.push(await readAttributeScalar(r, stop)))
+    else return false
+    return true
+  })
+  if (n.op === 'Constant') n.value = attributes.find((a) => a.name === 'value' || a.name === 'value_float')?.value ?? null
+  return n
 }
 
 interface GraphParts {
@@ -228,12 +255,18 @@ interface GraphParts {
   outputs: OnnxValueInfo[]
   initializers: Initializer[]
   ops: Set<string>
+  nodes: NodeParts[]
 }
 
 async function readGraph(r: Reader, end: number): Promise<GraphParts> {
-  const g: GraphParts = { inputs: [], outputs: [], initializers: [], ops: new Set() }
+  const g: GraphParts = { inputs: [], outputs: [], initializers: [], ops: new Set(), nodes: [] }
   await fields(r, end, async (f, w) => {
-    if (f === 1) await sub(r, w, end, async (stop) => void g.ops.add(await readOpType(r, stop)))
+    if (f === 1)
+      await sub(r, w, end, async (stop) => {
+        const node = await readNode(r, stop)
+        g.ops.add(node.op)
+        g.nodes.push(node)
+      })
     else if (f === 5) await sub(r, w, end, async (stop) => void g.initializers.push(await readTensorHeader(r, stop)))
     else if (f === 11) await sub(r, w, end, async (stop) => void g.inputs.push(await readValueInfo(r, stop)))
     else if (f === 12) await sub(r, w, end, async (stop) => void g.outputs.push(await readValueInfo(r, stop)))
@@ -257,6 +290,8 @@ function summarise(file: string, bytes: number, head: { ir: number; producer: st
     weightElements[init.type] = (weightElements[init.type] ?? 0) + n
     if (countsAsParameter(init.type, init.dims.length)) parameterCount += n
   }
+  const constants = new Map(g.nodes.flatMap((n) => (n.value !== null && n.outputs.length === 1 ? [[n.outputs[0], n.value] as const] : [])))
+  const scalarOf = (name: string): number | null => (Object.hasOwn(scalars, name) ? scalars[name] : (constants.get(name) ?? null))
   const externalData = [...new Set(g.initializers.flatMap((i) => (i.location ? [i.location] : [])))]
   return {
     file,
@@ -272,7 +307,12 @@ function summarise(file: string, bytes: number, head: { ir: number; producer: st
     externalData,
     ops: [...g.ops].filter(Boolean).sort(),
     maxInitializerRows,
-    scalars
+    scalars,
+    logitAffine: logitAffines(
+      g.nodes,
+      g.outputs.map((o) => o.name),
+      scalarOf
+    )
   }
 }
 

@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { pairwiseScores } from '../../../../src/main/engine/attacks'
-import { ClipModel, describeModel } from '../../../../src/main/engine/models'
+import { ClipModel, describeModel, readOnnxInfo } from '../../../../src/main/engine/models'
 import { tokenizerKind } from '../../../../src/main/engine/models/tokenizer-check'
 import { decodeImage, loadTokenizer, resizeAndCrop, tokenize } from '../../../../src/main/engine/preprocess'
 import { cosineRow } from './tiny-fixture'
@@ -58,6 +58,31 @@ function unit(v: ArrayLike<number>, from = 0, d = v.length): number[] {
   return row.map((x) => x / n)
 }
 
+/** Embeddings (cos ≥ 0.9999) and the sigmoid scores of every image–caption pair (to 1e-5) equal PyTorch's. */
+async function expectPyTorchParity(dir: string, family: Family, variant: string): Promise<void> {
+  const ref = refOf(family)
+  const d = await describeModel(dir, { variant })
+  expect(d.problems).toEqual([])
+  const model = new ClipModel(d, { providers: ['cpu'] })
+  try {
+    const images = await model.embedImages(pixels(family, ref), ref.images.length)
+    expect(model.dim).toBe(ref.embedDim)
+    const ids = BigInt64Array.from(ref.captions.flatMap((c) => c.input_ids.map(BigInt)))
+    const texts = await model.embedTexts(ids, undefined, ref.captions.length, 64)
+    ref.images.forEach((im, i) => expect(cosineRow(images, i, im.image_embeds)).toBeGreaterThanOrEqual(0.9999))
+    ref.captions.forEach((c, i) => expect(cosineRow(texts, i, c.text_embeds)).toBeGreaterThanOrEqual(0.9999))
+    // The pairwise score through the project equals PyTorch's sigmoid(exp(t)·cos + b) for every image–text pair.
+    const d2 = ref.embedDim
+    for (let i = 0; i < ref.images.length; i++) {
+      const cos = Float64Array.from(ref.captions, (_, j) => unit(images, i * d2, d2).reduce((a, x, k) => a + x * unit(texts, j * d2, d2)[k], 0))
+      const scores = pairwiseScores(cos, d.scoreRule)
+      scores.forEach((s, j) => expect(s).toBeCloseTo(ref.scores[i][j], 5))
+    }
+  } finally {
+    await model.dispose()
+  }
+}
+
 describe.each(FAMILIES)('%s export (transformers.js layout)', (family) => {
   const ref = refOf(family)
 
@@ -97,28 +122,7 @@ describe.each(FAMILIES)('%s export (transformers.js layout)', (family) => {
 
   it.each(['separate', 'combined'])(
     'embeds like PyTorch through the %s variant (cos ≥ 0.9999), learning a symbolic size from the first batch',
-    async (variant) => {
-      const d = await describeModel(dirOf(family), { variant })
-      expect(d.problems).toEqual([])
-      const model = new ClipModel(d, { providers: ['cpu'] })
-      try {
-        const images = await model.embedImages(pixels(family, ref), ref.images.length)
-        expect(model.dim).toBe(ref.embedDim)
-        const ids = BigInt64Array.from(ref.captions.flatMap((c) => c.input_ids.map(BigInt)))
-        const texts = await model.embedTexts(ids, undefined, ref.captions.length, 64)
-        ref.images.forEach((im, i) => expect(cosineRow(images, i, im.image_embeds)).toBeGreaterThanOrEqual(0.9999))
-        ref.captions.forEach((c, i) => expect(cosineRow(texts, i, c.text_embeds)).toBeGreaterThanOrEqual(0.9999))
-        // The pairwise score through the project equals PyTorch's sigmoid(exp(t)·cos + b) for every image–text pair.
-        const d2 = ref.embedDim
-        for (let i = 0; i < ref.images.length; i++) {
-          const cos = Float64Array.from(ref.captions, (_, j) => unit(images, i * d2, d2).reduce((a, x, k) => a + x * unit(texts, j * d2, d2)[k], 0))
-          const scores = pairwiseScores(cos, d.scoreRule)
-          scores.forEach((s, j) => expect(s).toBeCloseTo(ref.scores[i][j], 5))
-        }
-      } finally {
-        await model.dispose()
-      }
-    },
+    (variant) => expectPyTorchParity(dirOf(family), family, variant),
     30_000
   )
 
@@ -158,6 +162,28 @@ describe('SigLIP score rule', () => {
     )
     expect(d.scoreRule).toEqual({ kind: 'sigmoid', logitScale: Math.log(117.33), logitBias: -12.9, source: 'model_card.json logit_scale (= exp(t)), logit_bias' })
   })
+})
+
+describe('a constant-folded combined graph (export_siglip.py --fold-combined, as optimum exports)', () => {
+  // tiny-siglip-folded/model.onnx: the tiny SigLIP's weights, exported with do_constant_folding=True (torch 1.13).
+  const folded = (): string => copy('siglip', (dir) => fs.copyFileSync(path.join(FIXTURES, 'tiny-siglip-folded', 'model.onnx'), path.join(dir, 'onnx', 'model.onnx')))
+
+  it("has lost the logit_scale initializer, yet t and b are read from its logits and equal PyTorch's", async () => {
+    const dir = folded()
+    const info = await readOnnxInfo(path.join(dir, 'onnx', 'model.onnx'))
+    expect(Object.keys(info.scalars)).not.toContain('logit_scale')
+    const ref = refOf('siglip')
+    for (const variant of ['separate', 'combined']) {
+      const d = await describeModel(dir, { variant })
+      expect(d.scoreRule).toMatchObject({ kind: 'sigmoid', source: expect.stringMatching(/^onnx\/model\.onnx logits = cos · .+ \(= exp\(logit_scale\)\) \+ .+, a constant-folded graph$/) })
+      if (d.scoreRule.kind !== 'sigmoid') return
+      expect(d.scoreRule.logitScale).toBeCloseTo(ref.logitScale, 6)
+      expect(d.scoreRule.logitBias).toBeCloseTo(ref.logitBias, 6)
+      expect(d.logitScale?.value).toBeCloseTo(Math.exp(ref.logitScale), 4)
+    }
+  })
+
+  it('embeds and scores like PyTorch through its combined variant', () => expectPyTorchParity(folded(), 'siglip', 'combined'), 30_000)
 })
 
 describe('SigLIP folders that cannot work are refused with one line each', () => {
