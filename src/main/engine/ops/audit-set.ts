@@ -18,7 +18,11 @@ interface Ctx {
 /** Score the dataset with the attack, pick the suspect scores and the known non-member scores, and test. */
 export async function auditSetOp(s: Services, input: OpParsedInput<'audit.set'>, ctx: Ctx): Promise<OpOutput<'audit.set'>> {
   // Ids that are not targets of the dataset at all are refused before a run is stored and scored for nothing.
-  if (Array.isArray(input.suspect)) requireKnown(input.suspect, await targetIds(s, input.dataset, ctx.signal), input.dataset)
+  if (Array.isArray(input.suspect) || Array.isArray(input.known)) {
+    const targets = await targetIds(s, input.dataset, ctx.signal)
+    if (Array.isArray(input.suspect)) requireKnown(input.suspect, targets, input.dataset)
+    if (Array.isArray(input.known)) requireKnown(input.known, targets, input.dataset, 'known non-member')
+  }
   const spec = ExperimentSpecSchema.parse({
     name: `audit-set · ${input.attack.toUpperCase()} · ${input.dataset}`.slice(0, 200),
     model: input.model,
@@ -79,14 +83,7 @@ function knownNonMembers(outcome: Outcome, inSuspect: Set<number>, byId: Map<str
   const pool = outcome.targets.flatMap((it, i) => (it.membership === 'nonmember' && !inSuspect.has(i) ? [i] : []))
   const scoresOf = (idx: number[]): number[] => idx.map((i) => outcome.scores[i])
   if (Array.isArray(input.known)) {
-    const missing = input.known.filter((id) => !byId.has(id))
-    if (missing.length)
-      throw new WorkbenchError({
-        code: 'not-found',
-        item: missing[0],
-        message: `${missing.length} known non-member id(s) are not scored target items of ${input.dataset}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}.`,
-        hint: 'List ids of target items (role "target") of this dataset, one per line, or use --known reference / nonmembers.'
-      })
+    requireKnown(input.known, byId, input.dataset, 'known non-member')
     const idx = [...new Set(input.known)].map((id) => byId.get(id)!)
     const overlap = idx.find((i) => inSuspect.has(i))
     if (overlap !== undefined)
@@ -127,14 +124,14 @@ function knownNonMembers(outcome: Outcome, inSuspect: Set<number>, byId: Map<str
 }
 
 /** Refuse suspect ids that are not in `known` (target ids), naming the first few and what to give instead. */
-function requireKnown(ids: readonly string[], known: { has(id: string): boolean }, dataset: string): void {
+function requireKnown(ids: readonly string[], known: { has(id: string): boolean }, dataset: string, what: 'suspect' | 'known non-member' = 'suspect'): void {
   const missing = ids.filter((id) => !known.has(id))
   if (missing.length)
     throw new WorkbenchError({
       code: 'not-found',
       item: missing[0],
-      message: `${missing.length} suspect id(s) are not scored target items of ${dataset}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}.`,
-      hint: 'List ids of target items (role "target") of this dataset, one per line.'
+      message: `${missing.length} ${what} id(s) are not scored target items of ${dataset}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}.`,
+      hint: `List ids of target items (role "target") of this dataset, one per line${what === 'suspect' ? '' : ', or use --known reference / nonmembers'}.`
     })
 }
 

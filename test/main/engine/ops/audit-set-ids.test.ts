@@ -36,5 +36,13 @@ describe('audit.set suspect ids', () => {
     })
     expect(events.filter((t) => t === 'progress')).toEqual([])
     expect((await engine.invoke('experiments.list', {})).experiments).toEqual([])
+    // Known non-member ids are checked the same way, before any run.
+    await expect(engine.invoke('audit.set', { model: TINY, dataset, suspect: 'members', known: [target, reference] })).rejects.toMatchObject({
+      code: 'not-found',
+      item: reference,
+      message: expect.stringMatching(/^1 known non-member id\(s\) are not scored target items/),
+      hint: expect.stringContaining('--known reference / nonmembers')
+    })
+    expect((await engine.invoke('experiments.list', {})).experiments).toEqual([])
   })
 })
