@@ -1,5 +1,8 @@
 // End-to-end embedding pipeline vs a bare model on pre-made tensors, and a cached rerun (issue 4's targets).
-// Run: npx tsx bench/embed.ts [model folder] [items] [eager config, e.g. vit-b-32]
+// Run: [REPS=n] npx tsx bench/embed.ts [model folder] [items] [eager config, e.g. vit-b-32]
+// REPS (default 1) alternates bare and cold-pipeline runs n times in this one process (bare, pipeline, bare, …), each
+// pipeline on a fresh workspace, and prints every pair's ratio and the median: the two sides share the machine's
+// state of the moment instead of one bare run facing one pipeline run minutes apart.
 // (default model: generated-models/clip-vit-b-32, else the tiny fixture). With an eager config, the PyTorch eager
 // reference (tools/clip-export/bench_eager.py, Debian's /usr/bin/python3) runs the same architecture and seed.
 
@@ -19,6 +22,12 @@ const modelDir = process.argv[2] ?? (fs.existsSync(vitb) ? vitb : path.join(root
 const N = Number(process.argv[3] ?? 256)
 const BATCH = 32
 const EAGER = process.argv[4]
+const REPS = Number(process.env.REPS ?? 1)
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
 
 /** The PyTorch eager run of the same architecture, or null when Python/torch is not there. */
 function eager(config: string): { items_per_s: number; peak_rss_mb: number; threads: number } | null {
@@ -52,25 +61,36 @@ async function main(): Promise<void> {
       items.map((it) => it.caption)
     )
     await model.embedImages(pixels.subarray(0, BATCH * per), BATCH) // warm-up
-    let t0 = performance.now()
-    for (let s = 0; s < N; s += BATCH) {
-      const n = Math.min(BATCH, N - s)
-      await model.embedImages(pixels.subarray(s * per, (s + n) * per), n)
-      await model.embedTexts(t.ids.subarray(s * tok.contextLength, (s + n) * tok.contextLength), t.attentionMask.subarray(s * tok.contextLength, (s + n) * tok.contextLength), n, tok.contextLength)
+    const runBare = async (): Promise<number> => {
+      const t0 = performance.now()
+      for (let s = 0; s < N; s += BATCH) {
+        const n = Math.min(BATCH, N - s)
+        await model.embedImages(pixels.subarray(s * per, (s + n) * per), n)
+        await model.embedTexts(t.ids.subarray(s * tok.contextLength, (s + n) * tok.contextLength), t.attentionMask.subarray(s * tok.contextLength, (s + n) * tok.contextLength), n, tok.contextLength)
+      }
+      return (performance.now() - t0) / 1000
     }
-    const bare = (performance.now() - t0) / 1000
-
-    const store = openWorkspaceStore(path.join(tmp, 'ws'))
     const emit = (): void => undefined
-    t0 = performance.now()
-    const cold = await embedItems({ model, items, store, bank: null, seed: 0, batchSize: BATCH, emit })
-    const coldS = (performance.now() - t0) / 1000
-    t0 = performance.now()
-    const warm = await embedItems({ model, items, store, bank: null, seed: 0, batchSize: BATCH, emit })
-    const cachedS = (performance.now() - t0) / 1000
-    store.close()
+    const bares: number[] = []
+    const colds: number[] = []
+    let cachedS = 0
+    for (let r = 0; r < REPS; r++) {
+      bares.push(await runBare())
+      const store = openWorkspaceStore(path.join(tmp, `ws-${r}`))
+      let t0 = performance.now()
+      const cold = await embedItems({ model, items, store, bank: null, seed: 0, batchSize: BATCH, emit })
+      colds.push((performance.now() - t0) / 1000)
+      t0 = performance.now()
+      const warm = await embedItems({ model, items, store, bank: null, seed: 0, batchSize: BATCH, emit })
+      cachedS = (performance.now() - t0) / 1000
+      store.close()
+      if (cold.computed.image !== N || warm.computed.image !== 0) throw new Error(`unexpected work: cold ${JSON.stringify(cold.computed)}, cached ${JSON.stringify(warm.computed)}`)
+      if (REPS > 1) console.log(`pair ${r + 1}: bare ${bares[r].toFixed(2)} s, pipeline ${colds[r].toFixed(2)} s = ${((100 * bares[r]) / colds[r]).toFixed(1)}% of bare, load ${os.loadavg()[0].toFixed(1)}`)
+    }
     await registry.dispose()
-    if (cold.computed.image !== N || warm.computed.image !== 0) throw new Error(`unexpected work: cold ${JSON.stringify(cold.computed)}, cached ${JSON.stringify(warm.computed)}`)
+    const bare = median(bares)
+    const coldS = median(colds)
+    if (REPS > 1) console.log(`median of ${REPS} pairs' ratios: ${median(bares.map((b, i) => (100 * b) / colds[i])).toFixed(1)}% of bare`)
 
     const rate = (s: number): string => `${(N / s).toFixed(1)} items/s`
     console.log(`bare towers (pre-made tensors):   ${bare.toFixed(2)} s  ${rate(bare)}`)

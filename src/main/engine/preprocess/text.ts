@@ -108,7 +108,24 @@ function contextLengthOf(config: Record<string, unknown>, options: LoadTokenizer
  * tokenizer.json text. Throws `bad-model` when the files are missing, do not parse or are unsupported.
  */
 export async function loadTokenizer(source: string, options: LoadTokenizerOptions = {}): Promise<CaptionTokenizer> {
-  const { tokenizerText, configText, label } = await readSources(source, options)
+  const sources = await readSources(source, options)
+  // Building a real CLIP tokenizer costs ~0.25 s (JSON parse + BPE tables), paid by every embedding pass before its first
+  // batch: tokenizers are reused by content (the files' text, not their path), so an edited file is never stale.
+  const key = JSON.stringify([sources.tokenizerText.length, options.contextLength ?? null, sources.configText ?? null, sources.label])
+  const known = loaded.get(key)
+  if (known && known.tokenizerText === sources.tokenizerText) return known.tokenizer
+  const tokenizer = build(sources, options)
+  loaded.delete(key)
+  loaded.set(key, { tokenizerText: sources.tokenizerText, tokenizer })
+  if (loaded.size > TOKENIZERS_KEPT) loaded.delete(loaded.keys().next().value!)
+  return tokenizer
+}
+
+/** Recently built tokenizers (least recently built first), keyed by everything that shapes them but tokenizer.json's text. */
+const loaded = new Map<string, { tokenizerText: string; tokenizer: CaptionTokenizer }>()
+const TOKENIZERS_KEPT = 4
+
+function build({ tokenizerText, configText, label }: { tokenizerText: string; configText?: string; label: string }, options: LoadTokenizerOptions): CaptionTokenizer {
   const json = parseJson(tokenizerText, 'tokenizer.json', label)
   const config = configText === undefined ? {} : parseJson(configText, 'tokenizer_config.json', label)
   let tokenizer: Tokenizer

@@ -14,8 +14,8 @@ import { loadTokenizer, readPreprocessorConfig, tokenize } from '../preprocess'
 import { embeddingKey, type WorkspaceStore } from '../store'
 import { cacheLine, skipUnembedded } from './embed-outcome'
 import { PhaseProgress } from './progress'
-import { missingFile, readImage, type ItemTask } from './prepare-item'
-import { preparedInOrder } from './preprocess-pool'
+import { missingFile, readImage, type ItemResult, type ItemTask } from './prepare-item'
+import { preparedInOrder, startedEarly, type StartedIteration } from './preprocess-pool'
 
 /** What to embed: every item's caption, and its image under `orig` plus the K views of `bank`. */
 export interface EmbedRequest {
@@ -98,14 +98,21 @@ export async function embedItems(req: EmbedRequest): Promise<EmbeddedItems> {
   // One 'embedding' phase covers captions and original images, so its progress never goes back.
   const origCount = imageWork.filter((u) => u.k === 0).length
   const embedding = textWork.length + origCount ? new PhaseProgress(emit, 'embedding', textWork.length + origCount, 'items') : null
-  await embedCaptions(model, fp, textWork, store, batch, { signal, emit, progress: embedding })
+  // Images start decoding now, so the first image batch is ready when the captions leave the text tower.
+  const images = await startImageUnits(model, imageWork, { batch, bank: req.bank, seed: req.seed, threads: req.preprocessThreads }, signal)
+  try {
+    await embedCaptions(model, fp, textWork, store, batch, { signal, emit, progress: embedding })
+  } catch (err) {
+    await images?.prepared.cancel()
+    throw err
+  }
   // Work is deduplicated by content, so a failure is remembered by content hash: every item with those bytes fails alike.
   const failedContent = new Map<string, { first: string; err: unknown }>()
   const skipUnit = (item: Item, err: unknown): void => {
     failedContent.set(imageHashes.get(item.id)!, { first: item.id, err })
     skip(item, err)
   }
-  const failed = await embedImageUnits(model, fp, imageWork, store, { batch, bank: req.bank, seed: req.seed, threads: req.preprocessThreads }, { signal, emit, progress: embedding }, skipUnit)
+  const failed = images ? await embedImageUnits(model, fp, images, store, { signal, emit, progress: embedding }, skipUnit) : new Set<string>()
 
   const text = store.embeddings.getMany(fp, 'text', textKeys)
   const image = store.embeddings.getMany(fp, 'image', imageUnits)
@@ -251,20 +258,38 @@ function tasksOf(work: ImageUnit[]): { tasks: ItemTask[]; units: ImageUnit[][] }
   return { tasks, units }
 }
 
-/** Decode/augment/preprocess in the pool (runner/preprocess-pool.ts) while batches run through the vision tower; returns ids of items that failed. */
+/** Image units whose decoding has started in the pool (runner/preprocess-pool.ts). */
+interface StartedImages {
+  prepared: StartedIteration<[ItemTask, ItemResult]>
+  units: ImageUnit[][]
+  work: ImageUnit[]
+  per: number
+  batch: number
+}
+
+/** Start decode/augment/preprocess of `work` in the pool, two batches ahead of the vision tower; null when nothing is to embed. */
+async function startImageUnits(model: ClipModel, work: ImageUnit[], opts: { batch: number; bank: AugBank | null; seed: number; threads?: number }, signal?: AbortSignal): Promise<StartedImages | null> {
+  if (work.length === 0) return null
+  // The model's own preprocessing, whatever file of its format it came from (models/formats/).
+  const config = model.description.preprocess ?? readPreprocessorConfig(await fs.readFile(path.join(model.description.path, 'preprocessor_config.json'), 'utf8'))
+  const side = model.description.imageSize ?? config.cropSize.height
+  const per = 3 * side * side
+  const { tasks, units } = tasksOf(work)
+  // Two batches ahead: the next batch is ready when the current one leaves the vision tower.
+  const prepared = startedEarly(preparedInOrder(tasks, { config, per, bank: opts.bank, seed: opts.seed }, { threads: opts.threads, window: 2 * opts.batch, signal }))
+  return { prepared, units, work, per, batch: opts.batch }
+}
+
+/** Run the prepared images through the vision tower in batches and store them; returns ids of items that failed. */
 async function embedImageUnits(
   model: ClipModel,
   fp: string,
-  work: ImageUnit[],
+  { prepared, units, work, per, batch: batchSize }: StartedImages,
   store: WorkspaceStore,
-  opts: { batch: number; bank: AugBank | null; seed: number; threads?: number },
-  { signal, emit, progress }: Reporting,
+  { emit, progress }: Reporting,
   skip: (item: Item, err: unknown) => void
 ): Promise<Set<string>> {
   const failed = new Set<string>()
-  if (work.length === 0) return failed
-  // The model's own preprocessing, whatever file of its format it came from (models/formats/).
-  const config = model.description.preprocess ?? readPreprocessorConfig(await fs.readFile(path.join(model.description.path, 'preprocessor_config.json'), 'utf8'))
   const orig = work.filter((u) => u.k === 0).length
   const augProgress = work.length > orig ? new PhaseProgress(emit, 'augmenting', work.length - orig, 'views') : null
   const advance = (units: ImageUnit[]): void => {
@@ -272,10 +297,9 @@ async function embedImageUnits(
     if (nOrig) progress?.advance(nOrig, 'images')
     if (units.length - nOrig) augProgress?.advance(units.length - nOrig, 'augmented views')
   }
-  const side = model.description.imageSize ?? config.cropSize.height
-  const per = 3 * side * side
   let batch: ImageUnit[] = []
-  let pixels = new Float32Array(opts.batch * per)
+  // One input buffer for every batch (a ViT-B/32 batch of 32 is 19 MB): the model is done with it when its promise resolves.
+  const pixels = new Float32Array(batchSize * per)
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return
     const raw = await model.embedImages(pixels.subarray(0, batch.length * per), batch.length)
@@ -286,12 +310,9 @@ async function embedImageUnits(
     crashPoint('embed-batch')
     advance(batch)
     batch = []
-    pixels = new Float32Array(opts.batch * per)
   }
-  const { tasks, units } = tasksOf(work)
   let t = 0
-  // Two batches ahead: the next batch is ready when the current one leaves the vision tower.
-  for await (const [task, result] of preparedInOrder(tasks, { config, per, bank: opts.bank, seed: opts.seed }, { threads: opts.threads, window: 2 * opts.batch, signal })) {
+  for await (const [task, result] of prepared) {
     const mine = units[t++]
     if ('error' in result) {
       failed.add(task.item.id)
@@ -302,7 +323,7 @@ async function embedImageUnits(
     for (let i = 0; i < mine.length; i++) {
       pixels.set(result.pixels.subarray(i * per, (i + 1) * per), batch.length * per)
       batch.push(mine[i])
-      if (batch.length === opts.batch) await flush()
+      if (batch.length === batchSize) await flush()
     }
   }
   await flush()

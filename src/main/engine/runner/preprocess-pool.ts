@@ -111,3 +111,37 @@ export async function* preparedInOrder(tasks: readonly ItemTask[], settings: Pre
     await Promise.all(workers.map((w) => w.stop()))
   }
 }
+
+/** An iteration started ahead of its consumer: the first step runs now, in the background. */
+export interface StartedIteration<T> extends AsyncIterable<T> {
+  /** Stop it without consuming it (its `finally` runs: workers stop). */
+  cancel(): Promise<void>
+}
+
+/**
+ * Start `gen` now so that its workers prepare the first window while this thread does other work (the caption batches
+ * of embedItems), then iterate it as usual. A failure of the early step surfaces when the iteration is consumed.
+ */
+export function startedEarly<T>(gen: AsyncGenerator<T>): StartedIteration<T> {
+  let first: Promise<IteratorResult<T>> | null = gen.next()
+  first.catch(() => undefined)
+  return {
+    cancel: async () => {
+      await first?.catch(() => undefined)
+      first = null
+      await gen.return(undefined)
+    },
+    [Symbol.asyncIterator]: () => ({
+      next: () => {
+        const step = first ?? gen.next()
+        first = null
+        return step
+      },
+      return: async () => {
+        await first?.catch(() => undefined)
+        first = null
+        return gen.return(undefined)
+      }
+    })
+  }
+}

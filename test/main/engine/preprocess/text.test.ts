@@ -166,3 +166,33 @@ describe('loadTokenizer errors', () => {
     await expectBadModel(dir, /tokenizer\.json cannot be used/)
   })
 })
+
+describe('loadTokenizer reuse', () => {
+  const demo = path.resolve(repoRoot, 'resources/models/demo-clip-s')
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'mia-tokenizer-reuse-'))
+    for (const f of ['tokenizer.json', 'tokenizer_config.json']) await writeFile(path.join(dir, f), readFileSync(path.join(demo, f)))
+  })
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('reuses a tokenizer for unchanged files and rebuilds it when a file or the context length changes', async () => {
+    const a = await loadTokenizer(dir)
+    expect(await loadTokenizer(dir)).toBe(a)
+    const short = await loadTokenizer(dir, { contextLength: 8 })
+    expect(short).not.toBe(a)
+    expect(short.contextLength).toBe(8)
+    // Same length, other content: the "emoji" token now has another piece's id, and the ids must follow the file.
+    const json = JSON.parse(readFileSync(path.join(dir, 'tokenizer.json'), 'utf8')) as { model: { vocab: Record<string, number> } }
+    const vocab = json.model.vocab
+    const [x, y] = ['emoji', 'of'].map((t) => vocab[t])
+    expect(x).not.toBe(y)
+    ;[vocab.emoji, vocab.of] = [y, x]
+    await writeFile(path.join(dir, 'tokenizer.json'), JSON.stringify(json))
+    const b = await loadTokenizer(dir)
+    expect(b).not.toBe(a)
+    expect(tokenize(b, ['an emoji of']).ids.slice(0, 5)).not.toEqual(tokenize(a, ['an emoji of']).ids.slice(0, 5))
+  })
+})
