@@ -1,5 +1,5 @@
 // End-to-end embedding pipeline vs a bare model on pre-made tensors, and a cached rerun (issue 4's targets).
-// Run: [REPS=n] npx tsx bench/embed.ts [model folder] [items] [eager config, e.g. vit-b-32]
+// Run: [REPS=n] [THREADS=n] npx tsx bench/embed.ts [model folder] [items] [eager config, e.g. vit-b-32]
 // REPS (default 1) alternates bare and cold-pipeline runs n times in this one process (bare, pipeline, bare, …), each
 // pipeline on a fresh workspace, and prints every pair's ratio and the median: the two sides share the machine's
 // state of the moment instead of one bare run facing one pipeline run minutes apart.
@@ -23,6 +23,8 @@ const N = Number(process.argv[3] ?? 256)
 const BATCH = 32
 const EAGER = process.argv[4]
 const REPS = Number(process.env.REPS ?? 1)
+// THREADS: the pipeline's preprocessing threads (default: embedItems' own, cores − 1; 0 = inline on this thread).
+const THREADS = process.env.THREADS === undefined ? undefined : Number(process.env.THREADS)
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b)
@@ -78,14 +80,15 @@ async function main(): Promise<void> {
       bares.push(await runBare())
       const store = openWorkspaceStore(path.join(tmp, `ws-${r}`))
       let t0 = performance.now()
-      const cold = await embedItems({ model, items, store, bank: null, seed: 0, batchSize: BATCH, emit })
+      const cold = await embedItems({ model, items, store, bank: null, seed: 0, batchSize: BATCH, preprocessThreads: THREADS, emit })
       colds.push((performance.now() - t0) / 1000)
       t0 = performance.now()
       const warm = await embedItems({ model, items, store, bank: null, seed: 0, batchSize: BATCH, emit })
       cachedS = (performance.now() - t0) / 1000
       store.close()
       if (cold.computed.image !== N || warm.computed.image !== 0) throw new Error(`unexpected work: cold ${JSON.stringify(cold.computed)}, cached ${JSON.stringify(warm.computed)}`)
-      if (REPS > 1) console.log(`pair ${r + 1}: bare ${bares[r].toFixed(2)} s, pipeline ${colds[r].toFixed(2)} s = ${((100 * bares[r]) / colds[r]).toFixed(1)}% of bare, load ${os.loadavg()[0].toFixed(1)}`)
+      if (REPS > 1)
+        console.log(`pair ${r + 1}: bare ${bares[r].toFixed(2)} s, pipeline ${colds[r].toFixed(2)} s = ${((100 * bares[r]) / colds[r]).toFixed(1)}% of bare, load ${os.loadavg()[0].toFixed(1)}`)
     }
     await registry.dispose()
     const bare = median(bares)

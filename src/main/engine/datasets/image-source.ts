@@ -1,7 +1,6 @@
 // Where an item's image bytes live — a file, a byte range of a tar shard, a cell of a parquet shard — and the one way to read them.
 import { stat } from 'node:fs/promises'
 import { MAX_IMAGE_BYTES } from '../limits'
-import { readParquetCell } from './hf-parquet'
 import { DataFileError, readRegularFile } from './safe-read'
 import { readTarEntry } from './tar'
 import type { Item } from './types'
@@ -35,7 +34,8 @@ function fromRef(ref: string): Located {
 
 /** The image bytes of a regular file, size-bounded; errors keep Node's `code` (ENOENT, EISDIR, ENOTREG, EFBIG, …) so callers can say what went wrong. */
 export async function readItemImage(item: Located): Promise<Buffer> {
-  if (item.parquetCell) return readParquetCell(item.imagePath, item.parquetCell.row, item.parquetCell.column)
+  // Loaded on first use: the preprocessing workers import this module, and most datasets hold no Parquet file.
+  if (item.parquetCell) return (await import('./hf-parquet')).readParquetCell(item.imagePath, item.parquetCell.row, item.parquetCell.column)
   if (!item.member) return readRegularFile(item.imagePath, MAX_IMAGE_BYTES)
   if (item.member.size > MAX_IMAGE_BYTES)
     throw new DataFileError('EFBIG', `${imageLabel(item)} is ${item.member.size} bytes, over the limit of ${MAX_IMAGE_BYTES} bytes for one image; it is not read.`)

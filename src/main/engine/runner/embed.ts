@@ -28,7 +28,7 @@ export interface EmbedRequest {
   /** Items whose augmented views are needed (default: all); others get `orig` only. */
   augmentItems?: ReadonlySet<string>
   batchSize?: number
-  /** Decode/preprocess worker threads (default: cores − 1; 0 = on this thread). */
+  /** Decode/preprocess worker threads (default: cores − 1 where that is two or more, else on this thread; 0 = on this thread). */
   preprocessThreads?: number
   signal?: AbortSignal
   emit: EventSink
@@ -268,7 +268,12 @@ interface StartedImages {
 }
 
 /** Start decode/augment/preprocess of `work` in the pool, two batches ahead of the vision tower; null when nothing is to embed. */
-async function startImageUnits(model: ClipModel, work: ImageUnit[], opts: { batch: number; bank: AugBank | null; seed: number; threads?: number }, signal?: AbortSignal): Promise<StartedImages | null> {
+async function startImageUnits(
+  model: ClipModel,
+  work: ImageUnit[],
+  opts: { batch: number; bank: AugBank | null; seed: number; threads?: number },
+  signal?: AbortSignal
+): Promise<StartedImages | null> {
   if (work.length === 0) return null
   // The model's own preprocessing, whatever file of its format it came from (models/formats/).
   const config = model.description.preprocess ?? readPreprocessorConfig(await fs.readFile(path.join(model.description.path, 'preprocessor_config.json'), 'utf8'))

@@ -1,4 +1,4 @@
-// Decode + preprocessing in worker threads (default: cores − 1), results in input order, a bounded window of work in
+// Decode + preprocessing in worker threads (default: cores − 1 where that is two or more, else inline), results in input order, a bounded window of work in
 // flight (backpressure: nothing is read ahead of what inference consumes), cancellable, errors per item.
 // Where workers cannot load (a bundle without the worker entry) or one thread is asked for, the same code runs inline.
 import { availableParallelism } from 'node:os'
@@ -15,9 +15,15 @@ const WINDOW_PER_THREAD = 4
 /** preprocess-worker.ts beside this file from source; preprocess-worker.js of the build (electron.vite.config.ts) when bundled. */
 const entryOfWorker = (): WorkerScript | undefined => moduleEntry('preprocess-worker', import.meta.url)
 
-/** Threads that decode and preprocess: every core but the one inference and the store use, at least 1. */
-export function defaultPreprocessThreads(): number {
-  return Math.max(1, availableParallelism() - 1)
+/**
+ * Threads that decode and preprocess: every core but the one inference and the store use — or none (inline) where that
+ * leaves a single worker. One worker adds nothing the inference thread's own idle time does not already give (sharp
+ * decodes on libuv's threads either way; the resize is ~0.5 ms an image), but costs its start-up: 0.6 s and 0.8 s of
+ * CPU from source, which on a 2-core machine is taken from onnxruntime's two threads (BENCHMARKS.md, run 8).
+ */
+export function defaultPreprocessThreads(cores = availableParallelism()): number {
+  const spare = cores - 1
+  return spare >= 2 ? spare : 0
 }
 
 interface Pending {
@@ -62,7 +68,7 @@ class PoolWorker {
 
 /** Options of one pass over a list of tasks. */
 export interface PoolOptions {
-  /** Worker threads; 0 (or too few tasks, or no loadable worker) = inline on this thread. Default: cores − 1. */
+  /** Worker threads; 0 (or too few tasks, or no loadable worker) = inline on this thread. Default: defaultPreprocessThreads(). */
   threads?: number
   /** Tasks prepared ahead of the consumer (default: 4 per thread); make it cover the next inference batch. */
   window?: number
@@ -75,7 +81,7 @@ export function poolThreads(tasks: number, requested = defaultPreprocessThreads(
     throw new WorkbenchError({
       code: 'invalid-input',
       message: `preprocessing threads must be a non-negative integer; got ${requested}.`,
-      hint: 'Omit it to use every core but one; 0 prepares images on the inference thread.'
+      hint: 'Omit it to use every core but one (inline on a machine with two cores or fewer); 0 prepares images on the inference thread.'
     })
   }
   return requested === 0 || tasks < MIN_TASKS_FOR_WORKERS || entryOfWorker() === undefined ? 0 : requested

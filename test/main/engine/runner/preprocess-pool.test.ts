@@ -8,7 +8,7 @@ import { defaultBank } from '../../../../src/main/engine/augment'
 import { openDataset, type Item } from '../../../../src/main/engine/datasets'
 import { CLIP_IMAGE_DEFAULTS, decodeImage, preprocessImage } from '../../../../src/main/engine/preprocess'
 import type { ItemResult, ItemTask, PrepareSettings } from '../../../../src/main/engine/runner/prepare-item'
-import { poolThreads, preparedInOrder } from '../../../../src/main/engine/runner/preprocess-pool'
+import { defaultPreprocessThreads, poolThreads, preparedInOrder } from '../../../../src/main/engine/runner/preprocess-pool'
 import { EMOJI_DEMO } from '../../../helpers/mini-dataset'
 
 const settings: PrepareSettings = { config: { ...CLIP_IMAGE_DEFAULTS, size: { shortestEdge: 32 }, cropSize: { height: 32, width: 32 } }, per: 3 * 32 * 32, bank: defaultBank(), seed: 7 }
@@ -83,6 +83,10 @@ describe('preprocessing pool', () => {
     })()
     await expect(run).rejects.toMatchObject({ code: 'cancelled' })
     expect(seen).toBe(3)
+  })
+
+  it('defaults to every core but one, inline where that would be a single worker', () => {
+    expect([1, 2, 3, 4, 16].map((cores) => defaultPreprocessThreads(cores))).toEqual([0, 0, 2, 3, 15])
   })
 
   it('refuses a negative thread count with the option named', () => {
