@@ -44,7 +44,7 @@ function sentenceOf(kind: AuditVerdictKind, a: VerdictInput): string {
     case 'shift-affected':
       return `Membership signal with distribution shift: the attack AUC exceeds the blind baseline by ${m} (${perm}), but ${shiftEvidence(a)}; part of the AUC may be shift.`
     case 'clean':
-      return `Membership signal beyond shift: the attack AUC exceeds the blind baseline by ${m} (${perm}); members and non-members are indistinguishable without the model${a.twoSample ? ` (two-sample p = ${p(a.twoSample.pValue)})` : ''}.`
+      return `Membership signal beyond shift: the attack AUC exceeds the blind baseline by ${m} (${perm}); no shift between members and non-members was found without the model at α = ${AUDIT_ALPHA}${a.twoSample ? ` (two-sample p = ${p(a.twoSample.pValue)})` : ''}.`
   }
 }
 
