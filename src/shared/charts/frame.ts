@@ -14,12 +14,20 @@ type AxisOption = XAXisComponentOption & YAXisComponentOption
 
 const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' }
 
-/** Tick label of a log axis: 1 → "1", 0.1 → "10⁻¹", 0.001 → "10⁻³"; off-decade ticks stay plain. */
+/**
+ * Tick label of a log axis: 1 → "1", 0.1 → "10⁻¹", 0.001 → "10⁻³". Off-decade ticks (the axis floor 1/n, e.g.
+ * 1/896) get two significant digits: 0.5 → "0.5", 0.0011160… → "1.1×10⁻³".
+ */
 export function decadeLabel(value: number): string {
   if (value === 1) return '1'
+  const sup = (n: number): string => String(n).replace(/./g, (ch) => SUPERSCRIPT[ch] ?? ch)
   const exponent = Math.round(Math.log10(value))
-  if (Math.abs(value - 10 ** exponent) > 1e-9 * value) return String(value)
-  return `10${String(exponent).replace(/./g, (ch) => SUPERSCRIPT[ch] ?? ch)}`
+  if (Math.abs(value - 10 ** exponent) <= 1e-9 * value) return `10${sup(exponent)}`
+  if (value >= 0.01) return String(Number(value.toPrecision(2)))
+  const e = Math.floor(Math.log10(value))
+  const mantissa = Number((value / 10 ** e).toPrecision(2))
+  // Rounding can carry into the next decade (9.96e-4 → 10×10⁻⁴).
+  return mantissa >= 10 ? `10${sup(e + 1)}` : `${mantissa}×10${sup(e)}`
 }
 
 /** The identity of a line series drawn on the axes of grid `gridIndex` (every series here is a line). */

@@ -146,6 +146,8 @@ describe('styles and helpers', () => {
 
   it('labels log ticks as powers of ten', () => {
     expect([1, 0.1, 0.001, 1e-4, 0.5].map(decadeLabel)).toEqual(['1', '10⁻¹', '10⁻³', '10⁻⁴', '0.5'])
+    // The floor 1/n of a log axis is off-decade: two significant digits, never a 17-digit float.
+    expect([1 / 896, 1 / 180, 0.0333333, 9.96e-4, 2.5e-5].map(decadeLabel)).toEqual(['1.1×10⁻³', '5.6×10⁻³', '0.033', '10⁻³', '2.5×10⁻⁵'])
   })
 })
 
