@@ -48,6 +48,7 @@ function printInfo(info: AppInfo): void {
     `Electron runtime:   ${c.electronRuntime ? 'yes' : 'no'}`,
     `GPU provider:       ${c.gpu ? 'yes' : 'no'}`,
     `execution providers: ${c.executionProviders.join(' > ')}`,
+    `provider asked for: ${info.defaultProvider}${info.defaultProvider === 'auto' ? ' (--provider to choose one)' : ''}`,
     `WebGPU adapter:     ${c.adapter ? adapterText(c.adapter) : 'none'}`,
     ...c.fallbacks.map((f) => `fallback:           ${f}`)
   ]

@@ -17,7 +17,7 @@ import {
 } from './experiments'
 import { EmbedSummarySchema, ExportFileSchema, FigureDrawOptionsSchema, FigureFormatSchema, FigureKindSchema, TableFormatSchema, TableOptionsSchema, ViewPreviewSchema } from './exports'
 import { MetricsReportSchema, PairedComparisonSchema } from './metrics'
-import { CapabilitiesSchema, ModelInfoSchema, ModelInspectionSchema, ModelNameSchema } from './models'
+import { CapabilitiesSchema, ModelInfoSchema, ModelInspectionSchema, ModelNameSchema, ProviderChoiceSchema } from './models'
 
 /** Definition of one operation; `long` ones stream events and honour cancellation. */
 export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -40,7 +40,9 @@ export const AppInfoSchema = z.object({
   platform: z.string(),
   arch: z.string(),
   paths: z.object({ workspace: z.string(), bundledModels: z.string(), bundledDatasets: z.string() }),
-  capabilities: CapabilitiesSchema
+  capabilities: CapabilitiesSchema,
+  /** The provider this engine was started with (`mia --provider … serve`; auto when none): new runs start from it. */
+  defaultProvider: ProviderChoiceSchema
 })
 export type AppInfo = z.infer<typeof AppInfoSchema>
 

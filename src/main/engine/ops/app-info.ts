@@ -2,7 +2,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { AppInfo } from '../../../shared/contract/operations'
-import type { Capabilities } from '../../../shared/contract/models'
+import type { Capabilities, ProviderChoice } from '../../../shared/contract/models'
 import type { EngineConfig } from '../config'
 import { probeExecutionProviders } from '../models'
 
@@ -39,6 +39,11 @@ export async function capabilities(config: EngineConfig): Promise<Capabilities> 
   }
 }
 
+/** The choice behind the engine's provider order (models/providers.ts: `providerOrder(choice)`, or none for auto). */
+export function defaultProviderOf(config: Pick<EngineConfig, 'inference'>): ProviderChoice {
+  return config.inference?.providers?.[0] ?? 'auto'
+}
+
 /** The app.info operation. */
 export async function appInfo(config: EngineConfig): Promise<AppInfo> {
   return {
@@ -53,6 +58,7 @@ export async function appInfo(config: EngineConfig): Promise<AppInfo> {
       bundledModels: path.join(config.resourcesDir, 'models'),
       bundledDatasets: path.join(config.resourcesDir, 'datasets')
     },
-    capabilities: await capabilities(config)
+    capabilities: await capabilities(config),
+    defaultProvider: defaultProviderOf(config)
   }
 }

@@ -6,6 +6,7 @@ import type { EngineCrash } from '../../../preload/index.d'
 import { transportKind, useApi } from '../api/transport'
 import { useCall } from '../composables/useCall'
 import { useDesktop } from '../composables/useDesktop'
+import { useSettingsStore } from './settings'
 
 export const useAppStore = defineStore('app', () => {
   const call = useCall<AppInfo>()
@@ -24,7 +25,8 @@ export const useAppStore = defineStore('app', () => {
 
   async function load(): Promise<void> {
     watchEngine()
-    await call.run(() => useApi().invoke('app.info', {}))
+    const info = await call.run(() => useApi().invoke('app.info', {}))
+    if (info?.defaultProvider) useSettingsStore().adoptEngineDefault(info.defaultProvider)
   }
 
   return { info: call.result, error: call.error, transport, engineCrash, load }

@@ -52,6 +52,16 @@ describe('provider choice per experiment', () => {
     expect(asked.results!.embeddings.computed).toBe(0)
   })
 
+  it("app.info names the engine's own provider, which the UI's forms start from", async () => {
+    expect((await engine.invoke('app.info', {})).defaultProvider).toBe('webgpu')
+    const auto = createEngine(testConfig(path.join(ws.dir, 'workspace-auto')))
+    try {
+      expect((await auto.invoke('app.info', {})).defaultProvider).toBe('auto')
+    } finally {
+      await auto.dispose()
+    }
+  })
+
   it('refuses a provider the contract does not know, naming the field', async () => {
     await expect(engine.invoke('experiments.create', { spec: { model: TINY, dataset, attack: 'csa', provider: 'tpu' as never } })).rejects.toMatchObject({
       code: 'invalid-input',
