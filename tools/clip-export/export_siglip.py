@@ -95,7 +95,8 @@ def token_rows(family, tok, captions):
     eos, pad = (1, 1) if family == 'siglip' else (1, 0)
     rows = []
     for text in captions:
-        body = encode(tok, text)[: CONTEXT - 1]
+        # SigLIP 2 lowercases before tokenizing (paper; transformers' Siglip2Tokenizer); 'text' stays as written.
+        body = encode(tok, text.lower() if family == 'siglip2' else text)[: CONTEXT - 1]
         ids = body + [eos]
         rows.append({'text': text, 'input_ids': ids + [pad] * (CONTEXT - len(ids))})
     return rows

@@ -57,6 +57,8 @@ export interface ModelDescription {
   tokenizerDir: string | null
   /** tokenizer.json's model and normalizer in words (models/tokenizer-check.ts); null when unread. */
   tokenizerKind: string | null
+  /** Captions are lowercased before tokenization (SigLIP 2); null: used as written. */
+  captionCase: 'lowercase' | null
   /** The pairwise score CSA reports: cosine, or SigLIP's sigmoid(exp(t)·cos + b) (models/score-rule.ts). */
   scoreRule: ScoreRule
   /** The trained cosine multiplier (exp of the exported logit_scale, or the model card's) and where it was read; null when unstated. */
@@ -125,6 +127,7 @@ function blank(dir: string, source: 'bundled' | 'user'): ModelDescription {
     preprocessOrder: null,
     tokenizerDir: null,
     tokenizerKind: null,
+    captionCase: null,
     scoreRule: { kind: 'cosine' },
     logitScale: null,
     files: [],
@@ -244,7 +247,13 @@ async function describeInto(d: ModelDescription, opts: DescribeOptions, problems
   d.parameterCountExact = !d.quantized
   if (facts.embeddingDim === null && facts.vision && facts.text) d.notes.push('The graphs name the embedding size symbolically; it is read from the first batch.')
   const c = await format.configs(dir, facts.imageSize)
-  Object.assign(d, { preprocess: { ...c.preprocess, order: c.order }, preprocessSource: c.preprocessSource, preprocessOrder: c.order, tokenizerDir: path.join(dir, c.tokenizerDir) })
+  Object.assign(d, {
+    preprocess: { ...c.preprocess, order: c.order },
+    preprocessSource: c.preprocessSource,
+    preprocessOrder: c.order,
+    tokenizerDir: path.join(dir, c.tokenizerDir),
+    captionCase: c.captionCase ?? null
+  })
   d.notes.push(...c.notes)
   checkSizes(d, c, facts.imageSize, facts.contextLength, problems)
   d.tokenizerKind = await checkTokenizerFits(dir, c.tokenizerDir, facts.text, infos.text ?? infos.combined, problems)

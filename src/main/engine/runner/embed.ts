@@ -74,7 +74,7 @@ export async function embedItems(req: EmbedRequest): Promise<EmbeddedItems> {
   const views = ['orig', ...Array.from({ length: K }, (_, i) => viewSpec(req.bank!, i + 1, req.seed))]
 
   const imageHashes = await hashImages(req.items, signal, emit, skip)
-  const usable = req.items.filter((it) => imageHashes.has(it.id))
+  const usable = req.items.filter((it) => imageHashes.has(it.id)).map((it) => ({ ...it, caption: modelCaption(model, it.caption) }))
   const textKeys = usable.map((it) => ({ contentHash: captionHash(it.caption), view: 'orig' }))
   const imageUnits = usable.flatMap((it) => {
     const ks = req.augmentItems && !req.augmentItems.has(it.id) ? 1 : views.length
@@ -136,6 +136,14 @@ export async function embedItems(req: EmbedRequest): Promise<EmbeddedItems> {
   }
 }
 
+/**
+ * A caption as the model's tokenizer must see it (SigLIP 2: lowercased). Its hash is the text cache key, so a caption
+ * that differs only in case shares one embedding, and an embedding made of the text as written is never reused.
+ */
+function modelCaption(model: ClipModel, caption: string): string {
+  return model.description.captionCase === 'lowercase' ? caption.toLowerCase() : caption
+}
+
 /** A symbolic-size model that ran no batch (everything cached) takes its size from the stored vectors. */
 function adoptCachedDim(model: ClipModel, ...stored: Array<Map<string, Float32Array>>): void {
   for (const m of stored) {
@@ -145,7 +153,8 @@ function adoptCachedDim(model: ClipModel, ...stored: Array<Map<string, Float32Ar
 }
 
 /** Embed texts that are no item's caption (prompt templates, candidate lists) through the same cache as captions. */
-async function embedStrings(model: ClipModel, fp: string, store: WorkspaceStore, texts: string[], ctx: { signal?: AbortSignal; emit: EventSink; batch: number }): Promise<Float32Array> {
+async function embedStrings(model: ClipModel, fp: string, store: WorkspaceStore, asWritten: string[], ctx: { signal?: AbortSignal; emit: EventSink; batch: number }): Promise<Float32Array> {
+  const texts = asWritten.map((t) => modelCaption(model, t))
   const keys = texts.map((t) => ({ contentHash: captionHash(t), view: 'orig' }))
   const missing = new Set(store.embeddings.missing(fp, 'text', keys).map((k) => k.contentHash))
   const work = dedupe(

@@ -117,7 +117,9 @@ function configsOf(family: Family) {
     const config = await readJsonObject(path.join(dir, 'config.json'))
     const text = (config?.text_config ?? {}) as Record<string, unknown>
     const vision = (config?.vision_config ?? {}) as Record<string, unknown>
-    const notes = family === 'siglip2' ? ['SigLIP 2 was trained on lowercased captions; the tokenizer does not lowercase, so captions are used as written.'] : []
+    // SigLIP 2 lowercases before tokenizing (Tschannen et al. 2025, and transformers' Siglip2Tokenizer); the exports'
+    // tokenizer.json (a plain Gemma tokenizer) does not, so the workbench does it.
+    const notes = family === 'siglip2' ? ["SigLIP 2 was trained on lowercased captions: captions are lowercased before tokenization, as transformers' Siglip2Tokenizer does."] : []
     return {
       preprocess,
       preprocessSource: 'preprocessor_config.json',
@@ -126,7 +128,8 @@ function configsOf(family: Family) {
       contextLength: contextLength(dir, tok, text),
       embedDim: positiveInt(text.projection_size) ?? positiveInt(vision.hidden_size),
       files: ['tokenizer.json', 'preprocessor_config.json', ...(tok ? ['tokenizer_config.json'] : []), ...(config ? ['config.json'] : [])],
-      notes
+      notes,
+      ...(family === 'siglip2' ? { captionCase: 'lowercase' as const } : {})
     }
   }
 }

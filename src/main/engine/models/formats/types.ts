@@ -26,6 +26,8 @@ export interface FormatConfigs {
   files: string[]
   /** Things the user should know (defaults assumed, values inferred). */
   notes: string[]
+  /** 'lowercase': the model was trained on lowercased captions and its tokenizer.json does not lowercase (SigLIP 2). */
+  captionCase?: 'lowercase'
 }
 
 /** One registered folder layout. */
