@@ -1,6 +1,7 @@
-// Decode + preprocessing in worker threads (default: cores − 1 where that is two or more, else inline), results in input order, a bounded window of work in
-// flight (backpressure: nothing is read ahead of what inference consumes), cancellable, errors per item.
-// Where workers cannot load (a bundle without the worker entry) or one thread is asked for, the same code runs inline.
+// Decode + preprocessing in worker threads (default: cores − 1 where that is two or more, else inline), results in
+// input order, a bounded window of work in flight (backpressure: nothing is read ahead of what inference consumes),
+// cancellable, errors per item. Where workers cannot load (a bundle without the worker entry), too few tasks are given
+// or no thread is asked for, the same code runs inline.
 import { availableParallelism } from 'node:os'
 import type { Worker } from 'node:worker_threads'
 import { moduleEntry, startWorker, type WorkerEnd, type WorkerScript } from '../worker-threads'
