@@ -1,9 +1,15 @@
-"""Trial behind docs/attacks.md "A same-distribution reference (trial, not shipped)": a LiRA-style reference trained on
-Noto/Twemoji renders from emoji-demo's guaranteed non-member pool, instead of demo-clip-ref's OpenMoji corpus.
+"""Trials behind docs/attacks.md "A same-distribution reference (trial, not shipped)" and "A reference trained on half of
+the target's training set (third trial)": LiRA-style references trained on Noto/Twemoji renders of emoji-demo (the pool's or,
+with --known, half the members'), instead of demo-clip-ref's OpenMoji corpus.
 
 --half (the valid form): the pool's emojis in sha256("demo-clip-ref-split-v1:" + unified) order, first half trains the
 reference (both renders of an emoji together); a copy of emoji-demo without those renders is written, so the
 calibration's regression line and calibrated threshold are fitted on the other half, which the reference never saw.
+--known (issue 17, third trial, 2026-12-06): the reference is trained on half of the *target's* training set, as
+LiRA's reference models are (trained on population data that overlaps the target's; offline, they must only be OUT
+for the items evaluated): the member emojis in sha256("demo-clip-ref-known-v1:" + unified) order, first half. Those
+renders leave the evaluation copy, so every evaluated item, member or not, and every pool item is unseen by the
+reference; the pool is emoji-demo's whole pool.
 --whole: every pool emoji trains it; calibration on emoji-demo then fits its line and threshold on the reference's own
 training items (shown only to measure what twice the data would give; not a valid calibration).
 
@@ -29,6 +35,7 @@ from export import export_onnx, hf_config, preprocessor_config, write_json  # no
 from wordpiece import WordPieceTokenizer  # noqa: E402
 
 SPLIT_SALT = "demo-clip-ref-split-v1:"
+KNOWN_SALT = "demo-clip-ref-known-v1:"
 
 
 def write_manifest(path, header, rows, images):
@@ -46,15 +53,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="/tmp/pool-ref-trial")
     parser.add_argument("--whole", action="store_true", help="train on the whole pool (not a valid calibration)")
+    parser.add_argument("--known", action="store_true", help="train on half of the target's members (left out of the evaluation)")
     args = parser.parse_args()
     images = os.path.join(recipe.DATASET, "images")
     with open(os.path.join(recipe.DATASET, "manifest.csv"), newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     header = list(rows[0].keys())
-    pool = [r for r in rows if r["role"] == "reference"]
-    emojis = sorted({r["id"].split("-", 1)[1] for r in pool}, key=lambda u: hashlib.sha256((SPLIT_SALT + u).encode()).hexdigest())
+    source = [r for r in rows if (r["membership"] == "member" if args.known else r["role"] == "reference")]
+    salt = KNOWN_SALT if args.known else SPLIT_SALT
+    emojis = sorted({r["id"].split("-", 1)[1] for r in source}, key=lambda u: hashlib.sha256((salt + u).encode()).hexdigest())
     chosen = set(emojis if args.whole else emojis[: len(emojis) // 2])
-    train_rows = [dict(r, membership="member", role="target") for r in pool if r["id"].split("-", 1)[1] in chosen]
+    train_rows = [dict(r, membership="member", role="target") for r in source if r["id"].split("-", 1)[1] in chosen]
     write_manifest(os.path.join(args.out, "train"), header, train_rows, images)
     evaluation = os.path.join(args.out, "emoji-demo-rest")
     taken = {r["id"] for r in train_rows}
@@ -79,7 +88,7 @@ def main():
     write_json(os.path.join(out, "tokenizer_config.json"), tok.tokenizer_config(cfg["context"]))
     write_json(os.path.join(out, "preprocessor_config.json"), preprocessor_config(cfg))
     write_json(os.path.join(out, "config.json"), hf_config(cfg, tok))
-    print(f"{len(chosen)} pool emojis ({len(train_rows)} renders) trained the reference, batches_per_pass {cfg['batches_per_pass']}")
+    print(f"{len(chosen)} {'member' if args.known else 'pool'} emojis ({len(train_rows)} renders) trained the reference, batches_per_pass {cfg['batches_per_pass']}")
     dataset = "emoji-demo" if args.whole else evaluation
     print(f"mia run --model demo-clip-l --dataset {dataset} --attack csa --json")
     for mode in ("difference", "regression"):
