@@ -27,6 +27,12 @@ export default defineConfig([
     }
   },
   {
+    // CommonJS on purpose: bin/mia.cjs and engine/runner/uv-threadpool.cjs run before any ES module loads.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' }
+  },
+  {
     files: ['src/main/**'],
     rules: {
       'no-restricted-syntax': [

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-bench-memory-'))
     try {
       const ds = await dataset(path.join(tmp, 'data'), n)
-      const args = [path.join(ROOT, 'bin/mia.mjs'), '--workspace', path.join(tmp, 'ws'), 'embed', '--model', MODEL, '--dataset', ds, '--json']
+      const args = [path.join(ROOT, 'bin/mia.cjs'), '--workspace', path.join(tmp, 'ws'), 'embed', '--model', MODEL, '--dataset', ds, '--json']
       const res = spawnSync('/usr/bin/time', ['-f', 'TIME %M %e', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 })
       if (res.status !== 0) throw new Error(`mia embed failed (${res.status}):\n${res.stderr.slice(-3000)}`)
       const [, kb, secs] = /TIME (\d+) ([\d.]+)/.exec(res.stderr) ?? []

@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   }
   const bytes = execFileSync('du', ['-sb', DIR], { encoding: 'utf8' }).split('\t')[0]
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-bench-ws-'))
-  const args = [path.join(ROOT, 'bin/mia.mjs'), '--workspace', ws, 'run', '--dataset', DIR, '--attack', 'csa', '--no-blind', '--json']
+  const args = [path.join(ROOT, 'bin/mia.cjs'), '--workspace', ws, 'run', '--dataset', DIR, '--attack', 'csa', '--no-blind', '--json']
   const res = spawnSync('/usr/bin/time', ['-f', 'TIME %M %e', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 })
   if (res.status !== 0) throw new Error(`mia run failed (${res.status}):\n${res.stderr.slice(-4000)}`)
   const [, kb, secs] = /TIME (\d+) ([\d.]+)/.exec(res.stderr) ?? []

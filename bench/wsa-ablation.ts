@@ -1,7 +1,7 @@
 // WSA ablation (issue 17): AUC and TPR@1% FPR of WSA against the size of the guaranteed non-member pool (D_no)
 // and λ, beside CSA, on saved embeddings of the demo world. Nothing is tuned on the evaluation labels: λ is either
 // fixed in advance or chosen by the label-free precision rule (docs/attacks.md "WSA").
-//   node bin/mia.mjs embed --model demo-clip-l --dataset emoji-demo --out /tmp/emb-l.jsonl
+//   node bin/mia.cjs embed --model demo-clip-l --dataset emoji-demo --out /tmp/emb-l.jsonl
 //   npx tsx bench/wsa-ablation.ts /tmp/emb-l.jsonl [sizes=100,250,500,1000,all] [lambdas=0,0.5,1,1.5,rule] [seeds=0] [stem]
 // Writes bench/figures/<stem>.json and .svg (stem default wsa-ablation) and prints a Markdown table. The fits are the
 // workbench's (src/main/engine/attacks/wsa-ablation.ts, also behind `mia experiments ablation` and the results screen).

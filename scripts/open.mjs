@@ -15,7 +15,7 @@ if (!fs.existsSync(path.join(root, 'out', 'renderer', 'index.html'))) {
   process.exit(1)
 }
 
-const [cmd, args] = binary && fs.existsSync(binary) ? [binary, [root, ...extra]] : [process.execPath, [path.join(root, 'bin', 'mia.mjs'), 'serve', ...extra]]
+const [cmd, args] = binary && fs.existsSync(binary) ? [binary, [root, ...extra]] : [process.execPath, [path.join(root, 'bin', 'mia.cjs'), 'serve', ...extra]]
 if (cmd === process.execPath) console.log('No Electron runtime installed: starting browser mode (open the URL below in a browser).')
 const child = spawn(cmd, args, { cwd: root, stdio: 'inherit' })
 child.on('exit', (code) => process.exit(code ?? 0))

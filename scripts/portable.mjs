@@ -84,9 +84,17 @@ function launcher() {
   const text = `#!/bin/sh
 # MIA Workbench, portable: runs the bundled CLI on the bundled Node runtime, from wherever this folder is.
 here=$(CDPATH= cd -- "\${0%/*}" && pwd -P)
-exec "$here/runtime/node" "$here/app/out/cli/main.mjs" "$@"
+exec "$here/runtime/node" "$here/app/out/cli/launch.cjs" "$@"
 `
   fs.writeFileSync(path.join(stage, 'mia'), text, { mode: 0o755 })
+  // As bin/mia.cjs: a CommonJS entry sizes libuv's thread pool before the ESM bundle loads (src/main/engine/runner/uv-threadpool.cjs).
+  const cli = path.join(stage, 'app', 'out', 'cli')
+  fs.copyFileSync(path.join(root, 'src/main/engine/runner/uv-threadpool.cjs'), path.join(cli, 'uv-threadpool.cjs'))
+  const launch = `'use strict'
+require('./uv-threadpool.cjs').withUvThreadpool(process.env)
+import('./main.mjs')
+`
+  fs.writeFileSync(path.join(cli, 'launch.cjs'), launch)
 }
 
 function tarXz(dir, file) {

@@ -101,5 +101,5 @@ if (!run(npm, ['run', 'build', '--silent']).ok) {
 
 // 4. Capability report from the engine itself.
 step('Capability report')
-run(process.execPath, [path.join(root, 'bin', 'mia.mjs'), 'info'])
+run(process.execPath, [path.join(root, 'bin', 'mia.cjs'), 'info'])
 process.stdout.write(`\nSetup summary:\n${report.map((l) => `  - ${l}`).join('\n')}\n`)

@@ -95,9 +95,9 @@ async function verifyVariant(registry: ModelRegistry, dir: string, variant: stri
   }
 }
 
-/** Run the `mia` CLI from the source checkout (bin/mia.mjs) with its own workspace; the parsed --json output. */
+/** Run the `mia` CLI from the source checkout (bin/mia.cjs) with its own workspace; the parsed --json output. */
 function mia(repo: string, workspace: string, args: string[]): unknown {
-  const r = spawnSync(process.execPath, [path.join(repo, 'bin/mia.mjs'), '--workspace', workspace, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 })
+  const r = spawnSync(process.execPath, [path.join(repo, 'bin/mia.cjs'), '--workspace', workspace, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 })
   if (r.status !== 0) throw new Error(`mia ${args.join(' ')} exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`)
   return JSON.parse(r.stdout) as unknown
 }

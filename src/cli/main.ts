@@ -49,6 +49,7 @@ function printInfo(info: AppInfo): void {
     `GPU provider:       ${c.gpu ? 'yes' : 'no'}`,
     `execution providers: ${c.executionProviders.join(' > ')}`,
     `provider asked for: ${info.defaultProvider}${info.defaultProvider === 'auto' ? ' (--provider to choose one)' : ''}`,
+    `image threads:      ${info.threads.preprocessing ? `${info.threads.preprocessing} preprocessing workers` : 'preprocessing on the inference thread'}, libuv pool ${info.threads.uvThreadpool} (decodes)`,
     `WebGPU adapter:     ${c.adapter ? adapterText(c.adapter) : 'none'}`,
     ...c.fallbacks.map((f) => `fallback:           ${f}`)
   ]

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { openWorkspaceStore, workspaceDbPath, type EmbeddingRow } from '../../src/main/engine/store'
 import { tempDir } from '../helpers/workspace'
 
-const MIA = path.resolve('bin/mia.mjs')
+const MIA = path.resolve('bin/mia.cjs')
 const mia = (...args: string[]): ReturnType<typeof spawnSync> => spawnSync(process.execPath, [MIA, ...args], { encoding: 'utf8' })
 
 const row = (hash: string, value: number): EmbeddingRow => ({ modelFingerprint: 'fp', kind: 'image', contentHash: hash, view: 'orig', vector: Float32Array.of(value, 1, 2, 3) })

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline'
 import { CRASH_PAUSE_LINE, type CrashPoint } from '../../src/main/engine/crash-point'
 import { openWorkspaceDb, workspaceDbPath, type WorkspaceDb } from '../../src/main/engine/store'
 
-const MIA = path.resolve('bin/mia.mjs')
+const MIA = path.resolve('bin/mia.cjs')
 
 /** How a child ended: `killed` only when our SIGKILL ended it (not when it exited on its own first). */
 export interface MiaExit {

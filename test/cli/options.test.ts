@@ -52,7 +52,7 @@ describe('numberArg', () => {
 })
 
 describe('mia refuses bad numbers before anything is created', () => {
-  const MIA = path.resolve('bin/mia.mjs')
+  const MIA = path.resolve('bin/mia.cjs')
   it.each([
     [['run', '--dataset', 'emoji-demo', '--attack', 'csa', '--batch-size', 'abc'], /--batch-size <n>' argument 'abc' is invalid\. Not a whole number/],
     [['--threads', '-1', 'run', '--dataset', 'emoji-demo', '--attack', 'csa'], /--threads <n>' argument '-1' is invalid\. It must be at least 1/],

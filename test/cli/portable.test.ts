@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { uvThreadpoolSize } from '../../src/main/engine/runner/uv-threadpool.cjs'
 import { runProcess } from '../helpers/run-process'
 import { SWIFTSHADER_ICD, swiftshaderMissing } from '../helpers/swiftshader'
 
@@ -29,12 +30,17 @@ describe.skipIf(Boolean(missing))('portable build', { timeout: 600_000 }, () => 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
   it('runs `mia info --json` on its own Node runtime and reports the providers found', async () => {
-    const r = await run(mia, ['--workspace', path.join(dir, 'ws'), 'info', '--json'], clean())
+    // A preload makes this a 16-core machine, so that the launcher's pool size differs from libuv's default 4.
+    const sixteen = path.join(dir, 'sixteen-cores.cjs')
+    fs.writeFileSync(sixteen, "require('node:os').availableParallelism = () => 16\n")
+    const r = await run(mia, ['--workspace', path.join(dir, 'ws'), 'info', '--json'], { ...clean(), NODE_OPTIONS: `--require ${sixteen}` })
     expect(r.code, r.stderr).toBe(0)
-    const info = JSON.parse(r.stdout) as { version: string; nodeVersion: string; paths: { bundledModels: string }; capabilities: { executionProviders: string[] } }
+    const info = JSON.parse(r.stdout) as { version: string; paths: { bundledModels: string }; capabilities: { executionProviders: string[] }; threads: { uvThreadpool: number } }
     expect(info.version).toBe(version)
     expect(info.capabilities.executionProviders.at(-1)).toBe('cpu')
     expect(info.paths.bundledModels).toBe(path.join(dir, `mia-${version}`, 'resources', 'models'))
+    // Its CommonJS launch.cjs sized libuv's pool for this machine before the bundle loaded (engine/runner/uv-threadpool.cjs).
+    expect(info.threads.uvThreadpool).toBe(uvThreadpoolSize(16))
   })
 
   it.skipIf(swiftshaderMissing() !== null)('finds the WebGPU backend it carries (on SwiftShader here)', async () => {
@@ -50,7 +56,7 @@ describe.skipIf(Boolean(missing))('portable build', { timeout: 600_000 }, () => 
     const args = ['run', '--model', 'demo-clip-s', '--dataset', 'emoji-demo', '--attack', 'csa', '--json']
     const packed = await run(mia, ['--workspace', path.join(dir, 'ws'), ...args], clean())
     expect(packed.code, packed.stderr).toBe(0)
-    const source = await run(process.execPath, [path.join(root, 'bin/mia.mjs'), '--workspace', path.join(dir, 'ws-source'), ...args], process.env)
+    const source = await run(process.execPath, [path.join(root, 'bin/mia.cjs'), '--workspace', path.join(dir, 'ws-source'), ...args], process.env)
     expect(source.code, source.stderr).toBe(0)
     const [a, b] = [JSON.parse(packed.stdout), JSON.parse(source.stdout)] as Array<{ n: unknown; metrics: { auc: number; aucCI: unknown; tprAtFpr: unknown } }>
     expect(a.n).toEqual(b.n)

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/workspace'
 
-const MIA = path.resolve('bin/mia.mjs')
+const MIA = path.resolve('bin/mia.cjs')
 const tmp = tempDir('mia-researcher-')
 const ws = path.join(tmp.dir, 'ws')
 

@@ -6,7 +6,7 @@ import { openWorkspaceDb, workspaceDbPath } from '../../src/main/engine/store'
 import { miniDataset } from '../helpers/mini-dataset'
 import { tempDir } from '../helpers/workspace'
 
-const MIA = path.resolve('bin/mia.mjs')
+const MIA = path.resolve('bin/mia.cjs')
 const TINY = path.resolve('test/fixtures/tiny-clip')
 const ws = tempDir('mia-shards-')
 let dataset: string

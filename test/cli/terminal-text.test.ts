@@ -23,7 +23,7 @@ describe('escapeControls', () => {
 })
 
 describe('mia prints dataset text escaped', () => {
-  const MIA = path.resolve('bin/mia.mjs')
+  const MIA = path.resolve('bin/mia.cjs')
   it('datasets validate (stdout) and metrics errors (stderr) carry no raw control character', () => {
     const ws = tempDir('mia-escape-')
     try {

@@ -10,7 +10,7 @@ import type { AppInfo } from '../../src/shared/contract/operations'
 import { miniDataset } from '../helpers/mini-dataset'
 import { reportSkip, swiftshaderEnv, swiftshaderMissing } from '../helpers/swiftshader'
 
-const MIA = path.resolve('bin/mia.mjs')
+const MIA = path.resolve('bin/mia.cjs')
 const skip = reportSkip(swiftshaderMissing())
 const LVP = '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json'
 

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/workspace'
 
 const REPO = path.resolve('.')
-const MIA = path.join(REPO, 'bin/mia.mjs')
+const MIA = path.join(REPO, 'bin/mia.cjs')
 const README = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8')
 const tmp = tempDir('mia-readme-')
 afterAll(() => tmp.cleanup())

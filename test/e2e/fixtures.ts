@@ -17,7 +17,7 @@ export interface ServedWorkbench {
 }
 
 async function startServe(workspace: string): Promise<{ child: ChildProcess; served: ServedWorkbench }> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/mia.mjs'), '--workspace', workspace, 'serve', '--port', '0'], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/mia.cjs'), '--workspace', workspace, 'serve', '--port', '0'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe']
   })

@@ -26,7 +26,7 @@ DATASET="${MIA_SLURM_DATASET:-$REPO/resources/datasets/emoji-demo}"
 MODEL="${MIA_SLURM_MODEL:-$REPO/resources/models/demo-clip-s}"
 TIMEOUT="${MIA_SLURM_TIMEOUT:-900}"
 NODE="$(command -v node)" || { echo "SKIP: node not found"; exit 77; }
-MIA=("$NODE" "$REPO/bin/mia.mjs")
+MIA=("$NODE" "$REPO/bin/mia.cjs")
 START=$SECONDS
 
 W="${MIA_SLURM_WORKDIR:-}"
@@ -185,7 +185,7 @@ cat >"$JOB" <<EOF
 # the README recipe, with \`npx mia\` spelled as the launcher it runs
 echo "array job \${SLURM_ARRAY_JOB_ID:-none} task \$SLURM_ARRAY_TASK_ID (job \${SLURM_JOB_ID:-none}) on \$(hostname)"
 cd "$REPO"
-exec nice "$NODE" bin/mia.mjs --workspace "$W/shards/\$SLURM_ARRAY_TASK_ID" --threads 1 embed --model "$MODEL" --dataset "$DATASET" \\
+exec nice "$NODE" bin/mia.cjs --workspace "$W/shards/\$SLURM_ARRAY_TASK_ID" --threads 1 embed --model "$MODEL" --dataset "$DATASET" \\
     --shard "\$SLURM_ARRAY_TASK_ID/4" --json > "$W/shards/\$SLURM_ARRAY_TASK_ID.json"
 EOF
 chmod +x "$JOB"

@@ -2,6 +2,7 @@
 import path from 'node:path'
 import { app, MessageChannelMain, utilityProcess, type UtilityProcess, type WebContents } from 'electron'
 import utilityEntry from '../host/utility-entry?modulePath'
+import { withUvThreadpool } from '../engine/runner/uv-threadpool.cjs'
 import type { EngineCrash } from '../../preload/index.d'
 
 /** The engine process as main sees it. */
@@ -36,7 +37,9 @@ export function startEngineProcess(): EngineProcess {
   const spawn = (): void => {
     // The Electron-ABI build of better-sqlite3 that `npm run setup` makes (see store/database.ts).
     const sqliteBinding = path.join(app.isPackaged ? process.resourcesPath : app.getAppPath(), '.native', 'electron', 'better_sqlite3.node')
-    child = utilityProcess.fork(utilityEntry, [], { serviceName: 'MIA engine', stdio: 'inherit', env: { ...process.env, MIA_SQLITE_BINDING: sqliteBinding } })
+    // libuv's pool is sized from the environment the process starts with (engine/runner/uv-threadpool.cjs).
+    const env = withUvThreadpool({ ...process.env, MIA_SQLITE_BINDING: sqliteBinding })
+    child = utilityProcess.fork(utilityEntry, [], { serviceName: 'MIA engine', stdio: 'inherit', env })
     child.postMessage({ kind: 'config', config })
     child.once('exit', (code) => {
       if (code === 0) return

@@ -42,7 +42,9 @@ export const AppInfoSchema = z.object({
   paths: z.object({ workspace: z.string(), bundledModels: z.string(), bundledDatasets: z.string() }),
   capabilities: CapabilitiesSchema,
   /** The provider this engine was started with (`mia --provider … serve`; auto when none): new runs start from it. */
-  defaultProvider: ProviderChoiceSchema
+  defaultProvider: ProviderChoiceSchema,
+  /** Image preparation: preprocessing worker threads (0 = on the inference thread) and libuv's pool, which runs their decodes. */
+  threads: z.object({ preprocessing: z.number().int().nonnegative(), uvThreadpool: z.number().int().positive() })
 })
 export type AppInfo = z.infer<typeof AppInfoSchema>
 

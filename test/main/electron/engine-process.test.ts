@@ -1,8 +1,10 @@
 // The engine utilityProcess (issue 9: a crash is reported, not fatal to the window), checked against a recording
 // stand-in for Electron's API: the process is restarted and every open window is given a port to the new one.
 import { EventEmitter } from 'node:events'
+import { availableParallelism } from 'node:os'
 import type { WebContents } from 'electron'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { uvThreadpoolSize } from '../../../src/main/engine/runner/uv-threadpool.cjs'
 
 interface FakeChild extends EventEmitter {
   messages: Array<{ message: unknown; ports: unknown[] }>
@@ -61,7 +63,12 @@ describe('engine process', () => {
     startEngineProcess()
     expect(children()).toHaveLength(1)
     expect(rec.modulePath).toBe('/app/out/main/utility-entry.js')
-    expect(children()[0].options).toMatchObject({ serviceName: 'MIA engine', env: expect.objectContaining({ MIA_SQLITE_BINDING: '/app/.native/electron/better_sqlite3.node' }) })
+    // libuv's pool is sized in the environment the process starts with (a size already set is kept).
+    const pool = process.env.UV_THREADPOOL_SIZE || String(uvThreadpoolSize(availableParallelism()))
+    expect(children()[0].options).toMatchObject({
+      serviceName: 'MIA engine',
+      env: expect.objectContaining({ MIA_SQLITE_BINDING: '/app/.native/electron/better_sqlite3.node', UV_THREADPOOL_SIZE: pool })
+    })
     expect(children()[0].messages[0].message).toEqual({
       kind: 'config',
       config: { resourcesDir: '/app/resources', workspaceDir: '/user/userData/workspace', appVersion: '9.9.9', runtime: 'electron', appRoot: '/app' }

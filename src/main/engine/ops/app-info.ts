@@ -5,6 +5,8 @@ import type { AppInfo } from '../../../shared/contract/operations'
 import type { Capabilities, ProviderChoice } from '../../../shared/contract/models'
 import type { EngineConfig } from '../config'
 import { probeExecutionProviders } from '../models'
+import { defaultPreprocessThreads } from '../runner/preprocess-pool'
+import { uvThreadpoolOf } from '../runner/uv-threadpool.cjs'
 
 /** Whether an Electron binary is installed next to the app (source checkouts may lack it offline). */
 export function detectElectronRuntime(config: EngineConfig): { available: boolean; reason: string | null } {
@@ -59,6 +61,7 @@ export async function appInfo(config: EngineConfig): Promise<AppInfo> {
       bundledDatasets: path.join(config.resourcesDir, 'datasets')
     },
     capabilities: await capabilities(config),
-    defaultProvider: defaultProviderOf(config)
+    defaultProvider: defaultProviderOf(config),
+    threads: { preprocessing: defaultPreprocessThreads(), uvThreadpool: uvThreadpoolOf(process.env) }
   }
 }
