@@ -33,6 +33,33 @@ test('the WSA results page runs the pool-size ablation: progress per fit, table,
   expect(done.status).toBe('done')
 
   await openRoute(page, `/results/${record.id}`)
+  // WSA's report: each fact's label sits directly above its own value (a grid of loose labels and values once paired
+  // "Pool" with the selected pseudo-members' count in a wide window).
+  await expect(page.getByTestId('wsa-tau')).toBeVisible()
+  const facts = await page
+    .getByTestId('wsa-report')
+    .locator('.facts > div')
+    .evaluateAll((cells) =>
+      cells.map((cell) => {
+        const label = cell.querySelector('dt')!.getBoundingClientRect()
+        const value = cell.querySelector('dd')!.getBoundingClientRect()
+        return { label: cell.querySelector('dt')!.textContent, dx: Math.abs(value.left - label.left), gap: value.top - label.bottom }
+      })
+    )
+  expect(facts.map((f) => f.label)).toEqual([
+    'Reference (D_no) CSA scores',
+    'Pseudo-label threshold',
+    'Pool',
+    'Pseudo-members selected',
+    'Reference non-members',
+    'Training rows per class',
+    'Attack model'
+  ])
+  for (const f of facts) {
+    expect(f.dx, f.label!).toBeLessThan(1)
+    expect(f.gap, f.label!).toBeGreaterThanOrEqual(-1)
+    expect(f.gap, f.label!).toBeLessThan(12)
+  }
   const panel = page.getByTestId('ablation')
   await expect(panel).toBeVisible()
   await expect(panel.getByTestId('ablation-table')).toHaveCount(0)
