@@ -55,6 +55,8 @@ test('the WSA results page runs the pool-size ablation: progress per fit, table,
     'Training rows per class',
     'Attack model'
   ])
+  // The default WSA is cross-fitted: the report says so where it names the pool.
+  await expect(page.getByTestId('wsa-pool')).toContainText(/the targets, labels hidden; cross-fitted over 5 folds/)
   for (const f of facts) {
     expect(f.dx, f.label!).toBeLessThan(1)
     expect(f.gap, f.label!).toBeGreaterThanOrEqual(-1)
