@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { quantile } from '../src/main/engine/metrics'
 import { ModelRegistry } from '../src/main/engine/models'
 import { decodeImage, loadTokenizer, preprocessInto, readPreprocessorConfig, tokenize } from '../src/main/engine/preprocess'
 import { embedItems } from '../src/main/engine/runner'
@@ -26,10 +27,7 @@ const REPS = Number(process.env.REPS ?? 1)
 // THREADS: the pipeline's preprocessing threads (default: embedItems' own, cores − 1; 0 = inline on this thread).
 const THREADS = process.env.THREADS === undefined ? undefined : Number(process.env.THREADS)
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
+const median = (xs: number[]): number => quantile(xs, 0.5)
 
 /** The PyTorch eager run of the same architecture, or null when Python/torch is not there. */
 function eager(config: string): { items_per_s: number; peak_rss_mb: number; threads: number } | null {

@@ -132,11 +132,14 @@ export interface StartedIteration<T> extends AsyncIterable<T> {
 export function startedEarly<T>(gen: AsyncGenerator<T>): StartedIteration<T> {
   let first: Promise<IteratorResult<T>> | null = gen.next()
   first.catch(() => undefined)
+  const stop = async (): Promise<IteratorResult<T>> => {
+    await first?.catch(() => undefined)
+    first = null
+    return gen.return(undefined)
+  }
   return {
     cancel: async () => {
-      await first?.catch(() => undefined)
-      first = null
-      await gen.return(undefined)
+      await stop()
     },
     [Symbol.asyncIterator]: () => ({
       next: () => {
@@ -144,11 +147,7 @@ export function startedEarly<T>(gen: AsyncGenerator<T>): StartedIteration<T> {
         first = null
         return step
       },
-      return: async () => {
-        await first?.catch(() => undefined)
-        first = null
-        return gen.return(undefined)
-      }
+      return: stop
     })
   }
 }
