@@ -70,10 +70,11 @@ export function printRecord(r: ExperimentRecord, shown: ReadonlySet<string> = ne
   if (b) out.push(`blind baseline AUC: ${formatCI(b.auc, b.aucCI)}`)
   if (b?.warning && !shown.has(b.warning)) out.push(`WARNING: ${b.warning}`)
   const calibration = r.results?.attackReport.calibration as
-    { referenceModel: string; mode?: string; line?: { intercept: number; slope: number; sigma: number; n: number } | null; warnings: string[] } | undefined
+    { referenceModel: string; mode?: string; line?: { intercept: number; slope: number; sigma: number; n: number } | null; autoReason?: string | null; warnings: string[] } | undefined
   if (calibration) {
     const line = calibration.line
-    const fit = line ? ` (regression on ${line.n} guaranteed non-members: s_t ≈ ${line.intercept.toFixed(4)} + ${line.slope.toFixed(4)}·s_ref, σ ${line.sigma.toFixed(4)})` : ''
+    const difference = calibration.mode === 'difference' ? ` (difference s_t − s_ref${calibration.autoReason ? `; auto: ${calibration.autoReason}` : ''})` : ''
+    const fit = line ? ` (regression on ${line.n} guaranteed non-members: s_t ≈ ${line.intercept.toFixed(4)} + ${line.slope.toFixed(4)}·s_ref, σ ${line.sigma.toFixed(4)})` : difference
     out.push(`calibrated against reference model ${calibration.referenceModel}${fit}`, ...calibration.warnings.map((w) => `WARNING: ${w}`))
   }
   const audit = r.results?.audit

@@ -195,9 +195,12 @@ function registerRun(program: Command, globals: () => GlobalOptions): void {
     .option('--template <t>', 'rank: prompt template with {} for the caption (repeatable; the median rank votes)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--reference-model <dir|name>', 'CSA/AEA calibrated against a reference model: s_target − s_reference (docs/attacks.md)')
     .addOption(
-      new Option('--calibration <mode>', 'with --reference-model: difference, or regression (residual of s_target on s_reference fitted on the guaranteed non-members)')
+      new Option(
+        '--calibration <mode>',
+        'with --reference-model: regression (standardised residual of s_target on s_reference, fitted on the guaranteed non-members), difference (s_target − s_reference), or auto: regression where the dataset has ≥ 20 guaranteed non-members, else difference'
+      )
         .choices([...CALIBRATION_MODES])
-        .default('difference')
+        .default('auto')
     )
     .option('--seed <n>', 'seed of augmentations, training and bootstrap', numberArg(SeedSchema), 0)
     .option('--seeds <list>', 'run one experiment per seed, e.g. 0-4 or 0,3,7, and report mean ± sd, min–max and per-record stability')

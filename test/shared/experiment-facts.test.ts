@@ -16,11 +16,13 @@ describe('experiment facts', () => {
     ])
     const wsa = paramFacts(spec('wsa', { wsa: { lambda: 2, appendAea: true } }))
     expect(wsa.map((f) => `${f.label} ${f.value}`)).toEqual(['λ 2', 'attack model mlp', 'pool auto', 'features CSA+AEA', 'bank default (K = 10)', 'seed 0', 'resamples 1000'])
-    // Reference-model calibration: the reference, and the score rule when it is not the default difference.
+    // Reference-model calibration: the reference, and the score rule when the spec names one (default auto).
     const calibrated = (mode?: string): string | undefined =>
       paramFacts(spec('csa', { calibration: { referenceModel: 'demo-clip-ref', ...(mode ? { mode } : {}) } })).find((f) => f.key === 'reference')?.value
     expect(calibrated()).toBe('demo-clip-ref')
+    expect(calibrated('auto')).toBe('demo-clip-ref')
     expect(calibrated('regression')).toBe('demo-clip-ref (regression)')
+    expect(calibrated('difference')).toBe('demo-clip-ref (difference)')
   })
 
   it('two WSA runs that differ only in λ are told apart in labels; equal facts are left out', () => {

@@ -1,5 +1,6 @@
 """The emoji-demo dataset in memory (pixels in [0,1], caption ids, roles) and the training-time augmentation.
 Pixels follow the app's preprocessing exactly: RGB, rescale 1/255, CLIP mean/std; images are already 32x32."""
+import copy
 import csv
 import hashlib
 import math
@@ -13,6 +14,8 @@ from PIL import Image
 CLIP_MEAN = (0.48145466, 0.4578275, 0.40821073)
 CLIP_STD = (0.26862954, 0.26130258, 0.27577711)
 VENDORS = ("google", "twitter")
+# Salt of the order whose first half of the member emojis trains demo-clip-ref (build-calibration.mjs: the same rule).
+KNOWN_SALT = "demo-clip-ref-known-v1:"
 
 
 def normalise(pixels):
@@ -77,6 +80,21 @@ class Dataset:
     def member_emojis(self):
         """Sorted emoji keys whose renders are members (the training set)."""
         return sorted({r["id"].split("-", 1)[1] for r in self.rows if r["membership"] == "member"})
+
+    def known_half(self):
+        """demo-clip-ref's training emojis: the first half (rounded down) of the member emojis in sha256(KNOWN_SALT +
+        emoji) order; emoji-calibration is emoji-demo without their renders."""
+        key = lambda u: hashlib.sha256((KNOWN_SALT + u).encode()).hexdigest()  # noqa: E731
+        return set(sorted(self.member_emojis(), key=key)[: len(self.member_emojis()) // 2])
+
+    def with_members(self, emojis):
+        """The same items, with only these emojis' renders as members (the other members read as non-members): the
+        training set of a model trained on part of the members. Pixels, ids and renders are shared."""
+        view = copy.copy(self)
+        view.member_subset = sorted(emojis)
+        view.rows = [r if r["membership"] != "member" or r["id"].split("-", 1)[1] in emojis else dict(r, membership="nonmember")
+                     for r in self.rows]
+        return view
 
     def member_ids(self):
         return sorted(r["id"] for r in self.rows if r["membership"] == "member")

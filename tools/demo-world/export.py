@@ -149,16 +149,42 @@ def write_embedding_fixture(model, name, data, path):
         f.write("\n")
 
 
+def known_half_card(card, train_data, data):
+    """demo-clip-ref's card: trained on half of the members of emoji-demo (Dataset.known_half), measured on
+    emoji-calibration (`data`), which leaves those renders out: there it never saw an item, so its AUC is near 0.5."""
+    ids = train_data.member_ids()
+    card.update({
+        "description": "A small CLIP with demo-clip-l's architecture and epochs, trained from scratch by tools/demo-world "
+                       "on half of demo-clip-l's training members (450 emojis), as LiRA's reference models are trained "
+                       "on part of the target's data. The demo world's reference model for --reference-model "
+                       "calibration on emoji-calibration, which leaves those renders out (docs/attacks.md). On "
+                       "emoji-demo or emoji-dated it saw evaluated members, and the calibration check warns.",
+        "dataset": {"name": "emoji-demo (first half of the member emojis)", "path": "resources/datasets/emoji-demo",
+                    "manifest": "manifest.csv", "manifest_sha256": train_data.manifest_sha256(),
+                    "counts": {"member/target": len(ids)},
+                    "rule": "the member renders of the first half (rounded down) of emoji-demo's member emojis in "
+                            "sha256('demo-clip-ref-known-v1:' + emoji) order, emoji = the item id without its vendor "
+                            "prefix (tools/demo-world/build-calibration.mjs and demo_data.py apply it)"},
+        "evaluation_dataset": {"name": "emoji-calibration", "manifest_sha256": data.manifest_sha256(), "counts": data.counts()},
+        "members": {"count": len(ids), "sha256": hashlib.sha256("\n".join(ids).encode()).hexdigest(),
+                    "hash_rule": "sha256 of the sorted training item ids (emoji-demo ids) joined by '\\n'", "ids": ids},
+        "targets": {"csa_auc on emoji-calibration targets": "near 0.5 (it never saw them)"},
+    })
+    card["training"]["data"] = ("the member renders of 450 emoji-demo member emojis; each epoch = two passes over them, "
+                                "one vendor render per pass, as demo-clip-l's training")
+    return card
+
+
 def reference_card(card, train_data, data):
-    """demo-clip-ref's card: trained on openmoji-ref (build-ref.mjs), not on emoji-demo; its metrics are measured on
+    """demo-clip-ref-openmoji's card: trained on openmoji-ref (build-ref.mjs), not on emoji-demo; its metrics are measured on
     emoji-demo's targets, where a reference that never saw the members must score near chance (AUC ~ 0.5)."""
     meta = json.load(open(os.path.join(train_data.root, "dataset.json"), encoding="utf-8"))
     ids = train_data.member_ids()
     card.update({
         "description": "A small CLIP trained from scratch by tools/demo-world on OpenMoji renders of every emoji concept "
                        "of the demo world (members and non-members of demo-clip-s/l alike), under the same captions; no "
-                       "image of emoji-demo or emoji-dated is in its training data (pixel hashes differ). The demo "
-                       "world's reference model for --reference-model calibration (docs/attacks.md).",
+                       "image of emoji-demo or emoji-dated is in its training data (pixel hashes differ). A reference "
+                       "model from another corpus for --reference-model calibration (docs/attacks.md).",
         "license": meta["license"],
         "attribution": meta["attribution"],
         "dataset": {"name": "openmoji-ref", "path": "tools/demo-world/openmoji-ref", "manifest": "manifest.csv",
@@ -181,7 +207,7 @@ def reference_card(card, train_data, data):
 
 def export_model(model, name, cfg, recipe, data, tok, result, history, seconds, out, fixture_dir, train_data=None):
     """Write every file of resources/models/<name>/ and the embedding fixture of the TypeScript test; with
-    `train_data` (demo-clip-ref) the card describes that corpus, and `data` (emoji-demo) only evaluated the model."""
+    `train_data` (the two references) the card describes that training set, and `data` only evaluated the model."""
     model.eval()
     write_embedding_fixture(model, name, data, os.path.join(fixture_dir, f"{name}-embeddings.json"))
     export_onnx(model, cfg, out)
@@ -191,4 +217,6 @@ def export_model(model, name, cfg, recipe, data, tok, result, history, seconds, 
     write_json(os.path.join(out, "config.json"), hf_config(cfg, tok))
     card = model_card(name, model, cfg, dict(recipe, batches_per_pass=cfg.get("batches_per_pass", recipe["batches_per_pass"])),
                       data, tok, result, history, seconds, out)
-    write_json(os.path.join(out, "model_card.json"), reference_card(card, train_data, data) if train_data else card)
+    if train_data is not None:
+        card = (known_half_card if hasattr(train_data, "member_subset") else reference_card)(card, train_data, data)
+    write_json(os.path.join(out, "model_card.json"), card)

@@ -54,6 +54,9 @@ def main():
     parser.add_argument("--out", default="/tmp/pool-ref-trial")
     parser.add_argument("--whole", action="store_true", help="train on the whole pool (not a valid calibration)")
     parser.add_argument("--known", action="store_true", help="train on half of the target's members (left out of the evaluation)")
+    parser.add_argument("--arch", choices=("s", "l"), default="s",
+                        help="the reference's architecture and epochs: demo-clip-s's (default, as demo-clip-ref) or demo-clip-l's")
+    parser.add_argument("--seed", type=int, default=None, help="the reference's training seed (default: demo-clip-ref's)")
     args = parser.parse_args()
     images = os.path.join(recipe.DATASET, "images")
     with open(os.path.join(recipe.DATASET, "manifest.csv"), newline="", encoding="utf-8") as f:
@@ -75,6 +78,12 @@ def main():
     train_data = Dataset(os.path.join(args.out, "train"))
     train_data.tokenize(tok, recipe.COMMON["context"])
     cfg = dict(recipe.MODELS["demo-clip-ref"], batches_per_pass=max(1, round(len(chosen) / 113)))
+    if args.arch == "l":
+        # The target's own architecture and epochs, as LiRA's reference models have; seed and batching stay the reference's.
+        arch = recipe.MODELS["demo-clip-l"]
+        cfg.update({k: arch[k] for k in ("v_width", "v_layers", "v_heads", "t_width", "t_layers", "t_heads", "epochs")})
+    if args.seed is not None:
+        cfg["seed"] = args.seed
     cfg.pop("train_data")
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)

@@ -25,7 +25,10 @@ export const ATTACK_INFO: Record<Attack, { label: string; hint: string }> = {
 export const RUNNABLE_ATTACKS = AttackSchema.options.filter((a) => a !== 'imported')
 
 /** Score rules of reference-model calibration (docs/attacks.md "Reference-model calibration"). */
-export const CALIBRATION_MODES = ['difference', 'regression'] as const
+export const CALIBRATION_RULES = ['difference', 'regression'] as const
+export type CalibrationRule = (typeof CALIBRATION_RULES)[number]
+/** What a spec asks for: a rule, or `auto` (regression where the dataset has enough guaranteed non-members to fit it). */
+export const CALIBRATION_MODES = ['auto', ...CALIBRATION_RULES] as const
 export type CalibrationMode = (typeof CALIBRATION_MODES)[number]
 
 /** Parameters of the attack and evaluation; every default is the one attacks.md pins. */
@@ -111,7 +114,7 @@ export const ExperimentParamsSchema = z.object({
     .prefault({}),
   blind: z.object({ folds: z.number().int().min(2).max(20).default(5), enabled: z.boolean().default(true) }).prefault({}),
   /** Reference-model calibration of CSA/AEA (docs/attacks.md): s_target − s_reference, or its regression form. */
-  calibration: z.object({ referenceModel: z.string().min(1).optional(), mode: z.enum(CALIBRATION_MODES).default('difference') }).prefault({})
+  calibration: z.object({ referenceModel: z.string().min(1).optional(), mode: z.enum(CALIBRATION_MODES).default('auto') }).prefault({})
 })
 export type ExperimentParams = z.infer<typeof ExperimentParamsSchema>
 

@@ -1,7 +1,9 @@
-// demo-clip-ref (issue 17, item 5): its training corpus (tools/demo-world/openmoji-ref) shares no image with the
-// evaluation datasets, by decoded-pixel hash through the app's own reader and decoder; it covers every concept of
-// emoji-demo, members and non-members alike; the model loads as a bundled model, uses the targets' tokenizer, its
-// card describes that corpus, and it embeds through the app as the Python generator did.
+// The demo world's two reference models (issue 17, item 5). demo-clip-ref-openmoji: its training corpus
+// (tools/demo-world/openmoji-ref) shares no image with the evaluation datasets, by decoded-pixel hash through the
+// app's own reader and decoder, and covers every concept of emoji-demo, members and non-members alike. demo-clip-ref:
+// trained on half of the members, which emoji-calibration leaves out — the split rule is re-derived here from
+// emoji-demo, independently of the generators. Both load as bundled models with the targets' tokenizer, their cards
+// describe their training data, and they embed through the app as the Python generator did.
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -12,7 +14,7 @@ import { decodeFile, fixtureDeviation, modelsDir, readFixture, readModelJson, re
 
 const refDir = path.join(repoRoot, 'tools/demo-world/openmoji-ref')
 const evaluationDirs = ['emoji-demo', 'emoji-dated'].map((d) => path.join(repoRoot, 'resources/datasets', d))
-const modelDir = path.join(modelsDir, 'demo-clip-ref')
+const modelDir = path.join(modelsDir, 'demo-clip-ref-openmoji')
 const emojiOf = (item: Item): string => item.id.slice(item.id.indexOf('-') + 1)
 
 interface RefCard {
@@ -57,7 +59,7 @@ beforeAll(async () => {
 }, 60_000)
 afterAll(() => registry.dispose())
 
-describe('openmoji-ref, the training corpus of demo-clip-ref', () => {
+describe('openmoji-ref, the training corpus of demo-clip-ref-openmoji', () => {
   it('shares no decoded image with emoji-demo or emoji-dated, and no image twice', async () => {
     const refHashes = await pixelHashes(ref.items)
     const evaluation = new Set((await pixelHashes(evaluationItems)).values())
@@ -85,11 +87,11 @@ describe('openmoji-ref, the training corpus of demo-clip-ref', () => {
   })
 })
 
-describe('demo-clip-ref', () => {
-  const card = readModelJson<RefCard>('demo-clip-ref', 'model_card.json')
+describe('demo-clip-ref-openmoji', () => {
+  const card = readModelJson<RefCard>('demo-clip-ref-openmoji', 'model_card.json')
 
   it('is listed as a bundled model, loadable and small, with the targets tokenizer and preprocessing', async () => {
-    const info = (await listModels([{ dir: modelsDir, source: 'bundled' }])).find((m) => m.name === 'demo-clip-ref')
+    const info = (await listModels([{ dir: modelsDir, source: 'bundled' }])).find((m) => m.name === 'demo-clip-ref-openmoji')
     expect(info).toMatchObject({ error: null, source: 'bundled', embeddingDim: 128, imageSize: 32, contextLength: 32 })
     expect(info?.parameterCount).toBe(card.parameter_count.vision + card.parameter_count.text)
     expect((info?.files ?? []).reduce((a, f) => a + f.bytes, 0)).toBeLessThan(8 * 1024 * 1024)
@@ -111,9 +113,71 @@ describe('demo-clip-ref', () => {
   })
 
   it('embeds through ModelRegistry.open like the Python generator did', async () => {
-    const fixture = readFixture<EmbeddingFixture>('demo-clip-ref-embeddings.json')
+    const fixture = readFixture<EmbeddingFixture>('demo-clip-ref-openmoji-embeddings.json')
     const model = await registry.open(modelDir)
     const deviation = await fixtureDeviation(model, modelDir, fixture, demo.items)
+    expect(deviation.captions).toEqual(fixture.items.map((f) => f.caption))
+    expect(deviation.image).toBeLessThan(1e-4)
+    expect(deviation.text).toBeLessThan(1e-4)
+  })
+})
+
+describe('demo-clip-ref and emoji-calibration: a reference trained on half of the members, left out of the evaluation', () => {
+  const calibrationDir = path.join(repoRoot, 'resources/datasets/emoji-calibration')
+  const knownDir = path.join(modelsDir, 'demo-clip-ref')
+  const card = readModelJson<RefCard & { members: { ids: string[] }; architecture: unknown }>('demo-clip-ref', 'model_card.json')
+  let calibration: { items: Item[]; hash: string }
+  /** demo-clip-ref's training items by the documented rule: the member renders of the first half (rounded down) of
+   * emoji-demo's member emojis in sha256('demo-clip-ref-known-v1:' + emoji) order. */
+  let trainingIds: string[] = []
+
+  beforeAll(async () => {
+    calibration = await readItems(calibrationDir)
+    const members = demo.items.filter((i) => i.membership === 'member')
+    const key = (u: string): string => createHash('sha256').update(`demo-clip-ref-known-v1:${u}`).digest('hex')
+    const emojis = [...new Set(members.map(emojiOf))].sort((a, b) => (key(a) < key(b) ? -1 : 1))
+    const trained = new Set(emojis.slice(0, Math.floor(emojis.length / 2)))
+    trainingIds = members
+      .filter((i) => trained.has(emojiOf(i)))
+      .map((i) => i.id)
+      .sort()
+  }, 60_000)
+
+  it('trained on exactly the member renders emoji-calibration leaves out, and on no image it evaluates', async () => {
+    expect(trainingIds).toHaveLength(895)
+    expect(card.members.ids).toEqual(trainingIds)
+    expect(createHash('sha256').update(trainingIds.join('\n')).digest('hex')).toBe(card.members.sha256)
+    const training = new Set(trainingIds)
+    const left = demo.items.filter((i) => !training.has(i.id))
+    // Every other emoji-demo item, with its caption, membership and role, and nothing else.
+    const strip = (i: Item): string => JSON.stringify([i.id, i.caption, i.membership, i.role])
+    expect(calibration.items.map(strip).sort()).toEqual(left.map(strip).sort())
+    const counts = (items: Item[]): Record<string, number> => items.reduce<Record<string, number>>((o, i) => ({ ...o, [`${i.membership}/${i.role}`]: (o[`${i.membership}/${i.role}`] ?? 0) + 1 }), {})
+    expect(counts(calibration.items)).toEqual({ 'member/target': 894, 'nonmember/target': 896, 'nonmember/reference': 1080 })
+    const seen = new Set((await pixelHashes(demo.items.filter((i) => training.has(i.id)))).values())
+    expect([...(await pixelHashes(calibration.items))].filter(([, h]) => seen.has(h))).toEqual([])
+  }, 120_000)
+
+  it("is a bundled model with demo-clip-l's architecture and the targets' tokenizer; its card names its rule and evaluation set", async () => {
+    const info = (await listModels([{ dir: modelsDir, source: 'bundled' }])).find((m) => m.name === 'demo-clip-ref')
+    const target = readModelJson<RefCard & { architecture: unknown }>('demo-clip-l', 'model_card.json')
+    expect(info).toMatchObject({ error: null, source: 'bundled', embeddingDim: 128, imageSize: 32, contextLength: 32 })
+    expect(card.architecture).toEqual(target.architecture)
+    expect(card.parameter_count).toEqual(target.parameter_count)
+    expect(info?.parameterCount).toBe(card.parameter_count.vision + card.parameter_count.text)
+    for (const file of ['tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json'])
+      expect(readFileSync(path.join(knownDir, file), 'utf8'), file).toBe(readFileSync(path.join(modelsDir, 'demo-clip-l', file), 'utf8'))
+    expect(card.dataset.manifest_sha256).toBe(demo.hash)
+    expect(card.dataset.counts).toEqual({ 'member/target': 895 })
+    expect(card.evaluation_dataset.manifest_sha256).toBe(calibration.hash)
+    // On emoji-calibration it never saw an item: its own CSA AUC there is near chance.
+    expect(Math.abs(card.metrics.csa_auc - 0.5)).toBeLessThan(0.05)
+  })
+
+  it('embeds through ModelRegistry.open like the Python generator did', async () => {
+    const fixture = readFixture<EmbeddingFixture>('demo-clip-ref-embeddings.json')
+    const model = await registry.open(knownDir)
+    const deviation = await fixtureDeviation(model, knownDir, fixture, calibration.items)
     expect(deviation.captions).toEqual(fixture.items.map((f) => f.caption))
     expect(deviation.image).toBeLessThan(1e-4)
     expect(deviation.text).toBeLessThan(1e-4)

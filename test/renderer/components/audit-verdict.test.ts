@@ -56,6 +56,15 @@ describe('AttackFacts', () => {
     const reg = mount(AttackFacts, { props: { report: { calibration: { referenceModel: 'demo-clip-ref', referenceAuc: 0.497, mode: 'regression', line, warnings: [] } } } }).text()
     expect(reg).toContain('regression on 1080 guaranteed non-members')
     expect(reg).toContain('0.066·s_ref')
+    const auto = {
+      referenceModel: 'demo-clip-ref',
+      referenceAuc: 0.5,
+      mode: 'difference',
+      line: null,
+      autoReason: '10 guaranteed non-members are too few to fit the regression (20 needed)',
+      warnings: []
+    }
+    expect(mount(AttackFacts, { props: { report: { calibration: auto } } }).text()).toContain('difference s_t − s_ref (auto: 10 guaranteed non-members are too few')
     expect(
       mount(AttackFacts, { props: { report: { views: 1 } } })
         .find('[data-testid="attack-facts"]')

@@ -4,7 +4,7 @@
 // the guaranteed non-members (role reference) only, and an item scores its standardised residual. With b = 1 it
 // ranks like `difference`; b absorbs the two models' different score scales. No evaluation label enters the fit.
 import { WorkbenchError } from '../../../shared/contract/errors'
-import type { CalibrationMode } from '../../../shared/contract/experiments'
+import type { CalibrationMode, CalibrationRule } from '../../../shared/contract/experiments'
 
 /** Fewer guaranteed non-members than this cannot fit a line and a spread worth trusting. */
 export const REGRESSION_MIN_POOL = 20
@@ -60,8 +60,14 @@ export function fitReferenceLine(poolTarget: ArrayLike<number>, poolReference: A
   return { intercept, slope, sigma, n }
 }
 
+/** The rule a mode stands for: `auto` is regression where the pool can fit it, else difference. */
+export function calibrationRule(mode: CalibrationMode, poolSize: number): CalibrationRule {
+  if (mode !== 'auto') return mode
+  return poolSize >= REGRESSION_MIN_POOL ? 'regression' : 'difference'
+}
+
 /** Calibrated scores of one rule; `line` only for `regression`. */
-export function calibratedScores(mode: CalibrationMode, target: ArrayLike<number>, reference: ArrayLike<number>, line: ReferenceLine | null): Float64Array {
+export function calibratedScores(mode: CalibrationRule, target: ArrayLike<number>, reference: ArrayLike<number>, line: ReferenceLine | null): Float64Array {
   if (mode === 'difference') return Float64Array.from(target, (v, i) => v - reference[i])
   const { intercept, slope, sigma } = line!
   return Float64Array.from(target, (v, i) => (v - intercept - slope * reference[i]) / sigma)

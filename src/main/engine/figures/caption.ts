@@ -49,6 +49,13 @@ export function attackText(attack: string, p: ExperimentParams): string {
   return attack.toUpperCase()
 }
 
+/** The calibration rule that ran (from the report once the run is done; `auto` before). */
+function calibrationText(requested: ExperimentParams['calibration']['mode'], report: unknown): string {
+  const ran = (report as { mode?: string } | undefined)?.mode ?? requested
+  if (ran === 'regression') return ' (regression fitted on the guaranteed non-members)'
+  return ran === 'difference' ? ' (difference)' : ' (auto)'
+}
+
 function experimentText(view: ExperimentView): string {
   const { spec, results, name } = view.record
   const n = results?.metrics?.n ?? (results ? { members: results.counts.members, nonmembers: results.counts.nonmembers } : null)
@@ -62,7 +69,7 @@ function experimentText(view: ExperimentView): string {
     `model ${model} (${spec.modelFormat ? `${spec.modelFormat} ${spec.modelVariant ?? ''}, `.replace(' ,', ',') : ''}fingerprint ${shortHash(spec.modelFingerprint)}${spec.quantized ? ', quantized' : ''})`,
     `dataset ${spec.datasetName} (hash ${shortHash(spec.datasetHash)})`,
     n ? `${formatCount(n.members)} members / ${formatCount(n.nonmembers)} non-members` : 'not evaluated',
-    `${attackText(spec.attack, spec.params)}${spec.params.calibration.referenceModel ? ` calibrated against reference model ${spec.params.calibration.referenceModel}${spec.params.calibration.mode === 'regression' ? ' (regression fitted on the guaranteed non-members)' : ''}` : ''}, seed ${spec.params.seed}`
+    `${attackText(spec.attack, spec.params)}${spec.params.calibration.referenceModel ? ` calibrated against reference model ${spec.params.calibration.referenceModel}${calibrationText(spec.params.calibration.mode, results?.attackReport?.calibration)}` : ''}, seed ${spec.params.seed}`
   ]
   const audit = results?.audit
   return `${name}: ${parts.join(', ')}.${audit ? ` Audit: ${audit.verdict.sentence}${audit.verdict.flags.map((f) => ` ${f.message}`).join('')}` : ''}`

@@ -5,8 +5,8 @@
 // is the target itself or saw the items.
 import { WorkbenchError } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
-import type { CalibrationMode, ResolvedSpec } from '../../../shared/contract/experiments'
-import { calibratedScores, fitReferenceLine, type ReferenceLine } from '../attacks/reference-calibration'
+import type { CalibrationMode, CalibrationRule, ResolvedSpec } from '../../../shared/contract/experiments'
+import { REGRESSION_MIN_POOL, calibratedScores, calibrationRule, fitReferenceLine, type ReferenceLine } from '../attacks/reference-calibration'
 import { defaultBank, parseBank } from '../augment'
 import { rocAuc, rocCurve } from '../metrics'
 import type { Services } from '../services'
@@ -26,8 +26,11 @@ export interface CalibrationReport {
   maxAbsDifference: number
   /** The reference model's own attack AUC on the labelled targets (null without both classes). */
   referenceAuc: number | null
-  /** The score rule; `line` is the regression fitted on the guaranteed non-members (mode regression only). */
-  mode: CalibrationMode
+  /** The score rule that ran; `line` is the regression fitted on the guaranteed non-members (regression only). */
+  mode: CalibrationRule
+  /** What the spec asked for, and why `auto` fell back to the difference (null when it did not). */
+  requested: CalibrationMode
+  autoReason: string | null
   line: ReferenceLine | null
   warnings: string[]
 }
@@ -67,6 +70,23 @@ async function scoreReference(s: Services, spec: ResolvedSpec, parts: RunItems, 
   return { fingerprint: model.description.fingerprint, outcome: await scoreWithModel(spec, parts, emb, ctx.signal, ctx.emit) }
 }
 
+/**
+ * The rule that runs and its fitted line. `auto` takes the regression where it can be fitted and otherwise the
+ * difference, saying why — too few guaranteed non-members, or a reference that predicts the target exactly (then the
+ * checks below warn about the reference); a rule the spec names fails with the fit's own error.
+ */
+function ruleAndLine(requested: CalibrationMode, pool: { t: ArrayLike<number>; r: ArrayLike<number> } | null): { mode: CalibrationRule; line: ReferenceLine | null; autoReason: string | null } {
+  const mode = calibrationRule(requested, pool?.t.length ?? 0)
+  if (mode === 'difference')
+    return { mode, line: null, autoReason: requested === 'auto' ? `${pool?.t.length ?? 0} guaranteed non-members are too few to fit the regression (${REGRESSION_MIN_POOL} needed)` : null }
+  try {
+    return { mode, line: fitReferenceLine(pool?.t ?? [], pool?.r ?? []), autoReason: null }
+  } catch (e) {
+    if (requested !== 'auto' || !(e instanceof WorkbenchError)) throw e
+    return { mode: 'difference', line: null, autoReason: `the regression cannot be fitted: ${e.message}` }
+  }
+}
+
 /** Embed with the reference model, score the same attack, and return the calibrated outcome. */
 export async function calibrate(s: Services, spec: ResolvedSpec, parts: RunItems, target: AttackOutcome, ctx: { signal?: AbortSignal; emit: EventSink }): Promise<AttackOutcome> {
   const ref = spec.params.calibration.referenceModel!
@@ -74,14 +94,15 @@ export async function calibrate(s: Services, spec: ResolvedSpec, parts: RunItems
   const refScore = new Map(refOutcome.targets.map((it, i) => [it.id, refOutcome.scores[i]]))
   const keep = target.targets.flatMap((it, i) => (refScore.has(it.id) ? [i] : []))
   const targets = keep.map((i) => target.targets[i])
-  const mode = spec.params.calibration.mode
+  const requested = spec.params.calibration.mode
   const pool = target.referenceScores && refOutcome.referenceScores?.length === target.referenceScores.length ? { t: target.referenceScores, r: refOutcome.referenceScores } : null
-  const line = mode === 'regression' ? fitReferenceLine(pool?.t ?? [], pool?.r ?? []) : null
+  const { mode, line, autoReason } = ruleAndLine(requested, pool)
+  if (autoReason) ctx.emit({ type: 'log', level: 'warn', message: `Calibration (auto): ${autoReason}; using the difference s_target − s_reference.` })
   const targetScores = keep.map((i) => target.scores[i])
   const refScores = targets.map((it) => refScore.get(it.id)!)
   const scores = calibratedScores(mode, targetScores, refScores, line)
   const referenceScores = pool ? calibratedScores(mode, pool.t, pool.r, line) : null
-  const report = { ...calibrationReport(ref, fingerprint, spec.modelFingerprint, targets, targetScores, refScores), mode, line }
+  const report = { ...calibrationReport(ref, fingerprint, spec.modelFingerprint, targets, targetScores, refScores), mode, requested, autoReason, line }
   for (const w of report.warnings) ctx.emit({ type: 'log', level: 'warn', message: w })
   return {
     ...target,
@@ -102,7 +123,7 @@ export function calibrationReport(
   items: AttackOutcome['targets'],
   targetScores: number[],
   refScores: number[]
-): Omit<CalibrationReport, 'mode' | 'line'> {
+): Omit<CalibrationReport, 'mode' | 'requested' | 'autoReason' | 'line'> {
   const sameFingerprintAsTarget = fingerprint !== null && fingerprint === targetFingerprint
   const maxAbsDifference = targetScores.reduce((m, v, i) => Math.max(m, Math.abs(v - refScores[i])), 0)
   const referenceAuc = aucOf(items, refScores)

@@ -93,7 +93,7 @@ function withLogitScale(spec: ExperimentSpec, trained: { value: number; source: 
 /** The calibration reference model's fingerprint; only CSA and AEA calibrate. */
 async function referenceModelOf(s: Services, spec: ExperimentSpec, ds: Dataset): Promise<{ referenceModelFingerprint?: string | null }> {
   const ref = spec.params.calibration.referenceModel
-  if (!ref && spec.params.calibration.mode !== 'difference') {
+  if (!ref && spec.params.calibration.mode !== 'auto') {
     throw new WorkbenchError({
       code: 'invalid-input',
       item: 'calibration',

@@ -1,7 +1,7 @@
 // Regression calibration (docs/attacks.md "Reference-model calibration") against a closed-form case and an
 // independent least-squares solve (normal equations on raw sums, Cramer's rule), and its refusals.
 import { describe, expect, it } from 'vitest'
-import { REGRESSION_MIN_POOL, calibratedScores, fitReferenceLine } from '../../../../src/main/engine/attacks/reference-calibration'
+import { REGRESSION_MIN_POOL, calibratedScores, calibrationRule, fitReferenceLine } from '../../../../src/main/engine/attacks/reference-calibration'
 import { createRng } from '../../../../src/main/engine/rng'
 
 describe('fitReferenceLine', () => {
@@ -53,5 +53,15 @@ describe('fitReferenceLine', () => {
 describe('calibratedScores', () => {
   it('difference is s_t − s_ref, item by item', () => {
     expect(Array.from(calibratedScores('difference', [0.9, 0.4], [0.5, 0.5], null))).toEqual([0.9 - 0.5, 0.4 - 0.5])
+  })
+})
+
+describe('calibrationRule', () => {
+  it('auto is regression from 20 guaranteed non-members on, difference below; a named rule is kept', () => {
+    expect(calibrationRule('auto', REGRESSION_MIN_POOL)).toBe('regression')
+    expect(calibrationRule('auto', REGRESSION_MIN_POOL - 1)).toBe('difference')
+    expect(calibrationRule('auto', 0)).toBe('difference')
+    expect(calibrationRule('difference', 1080)).toBe('difference')
+    expect(calibrationRule('regression', 0)).toBe('regression')
   })
 })

@@ -61,6 +61,18 @@ describe('provenanceCaption', () => {
 })
 
 describe('attackText and shortHash', () => {
+  it('names the calibration rule that ran: the report’s under auto, the spec’s before a run', () => {
+    const calibrated = (mode: 'auto' | 'difference' | 'regression', ran?: 'difference' | 'regression'): string => {
+      const spec = { ...csa.record.spec, params: { ...csa.record.spec.params, calibration: { referenceModel: 'demo-clip-ref', mode } } }
+      const results = { ...csa.record.results!, attackReport: ran ? { calibration: { mode: ran } } : {} }
+      return provenanceCaption([{ ...csa, record: { ...csa.record, spec, results } }])
+    }
+    expect(calibrated('auto', 'regression')).toContain('CSA calibrated against reference model demo-clip-ref (regression fitted on the guaranteed non-members), seed 4.')
+    expect(calibrated('auto', 'difference')).toContain('calibrated against reference model demo-clip-ref (difference), seed 4.')
+    expect(calibrated('auto')).toContain('calibrated against reference model demo-clip-ref (auto), seed 4.')
+    expect(calibrated('difference')).toContain('(difference), seed 4.')
+  })
+
   it("spells out each attack's defining parameters", () => {
     const p = ExperimentParamsSchema.parse({})
     expect(attackText('csa', p)).toBe('CSA')
