@@ -6,13 +6,14 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect, type Page } from '@playwright/test'
 
-const DEMO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../resources/datasets/emoji-demo')
+const DATASETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../resources/datasets')
 
 /** Which rows to keep: by role and the row's index among the rows of that role (manifest order). */
 export type SampleRule = (role: string, indexInRole: number) => boolean
 
-/** Write a manifest of the emoji-demo rows `keep` accepts (all columns kept) into a temp folder and return it. */
-export function sampleDemo(o: { prefix: string; name: string; description: string; keep: SampleRule }): string {
+/** Write a manifest of the rows `keep` accepts of a bundled dataset (emoji-demo unless `source` names another; all columns kept) into a temp folder and return it. */
+export function sampleDemo(o: { prefix: string; name: string; description: string; keep: SampleRule; source?: string }): string {
+  const DEMO = path.join(DATASETS, o.source ?? 'emoji-demo')
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), o.prefix))
   const [header, ...rows] = fs.readFileSync(path.join(DEMO, 'manifest.csv'), 'utf8').trim().split('\n')
   const columns = header.split(',')

@@ -9,6 +9,9 @@ export interface NewExperimentInput {
   attack: 'csa' | 'aea' | 'wsa' | 'blind'
   name?: string
   resamples?: number
+  /** Reference-model calibration (CSA, AEA): the reference model's name and, unless the default auto, the rule. */
+  referenceModel?: string
+  calibration?: 'auto' | 'regression' | 'difference'
 }
 
 export class NewExperimentPage {
@@ -49,6 +52,8 @@ export class NewExperimentPage {
     await this.chooseAttack(input.attack)
     if (input.name) await this.page.getByTestId('exp-name').fill(input.name)
     if (input.resamples !== undefined) await this.page.getByTestId('eval-resamples').fill(String(input.resamples))
+    if (input.referenceModel) await this.page.getByTestId('calibration-reference').selectOption(input.referenceModel)
+    if (input.calibration) await this.page.getByTestId('calibration-mode').selectOption(input.calibration)
   }
 
   async submit(): Promise<void> {

@@ -1,7 +1,7 @@
 // New-experiment form: contract defaults, one spec or two (compare models), and problems in words before any call.
 import { describe, expect, it } from 'vitest'
 import { defaultForm, fieldErrors, formFromRecord, paramsOf, specsOf } from '../../../src/renderer/src/composables/useExperimentForm'
-import { ExperimentSpecSchema } from '../../../src/shared/contract/experiments'
+import { ExperimentSpecSchema, type Attack } from '../../../src/shared/contract/experiments'
 import { sampleRecord } from '../fixtures'
 
 describe('experiment form', () => {
@@ -128,5 +128,28 @@ describe('experiment form', () => {
     const record = sampleRecord('x')
     expect(formFromRecord(record).provider).toBe('auto')
     expect(formFromRecord({ ...record, spec: { ...record.spec, provider: 'cpu' } }).provider).toBe('cpu')
+  })
+
+  it('calibrates CSA and AEA against the chosen reference model and leaves the other attacks plain; fills it back from a record', () => {
+    const form = { ...defaultForm(), model: 'demo-clip-l', dataset: 'emoji-calibration', attacks: ['csa', 'aea', 'wsa'] as Attack[] }
+    expect(form.calibration).toEqual({ referenceModel: '', mode: 'auto' })
+    const plain = specsOf(form)
+    if (!('specs' in plain)) throw new Error(plain.problem)
+    expect(plain.specs.map((s) => ExperimentSpecSchema.parse(s).params.calibration)).toEqual([{ mode: 'auto' }, { mode: 'auto' }, { mode: 'auto' }])
+    const out = specsOf({ ...form, calibration: { referenceModel: 'demo-clip-ref', mode: 'regression' } })
+    if (!('specs' in out)) throw new Error(out.problem)
+    expect(out.specs.map((s) => ExperimentSpecSchema.parse(s).params.calibration)).toEqual([
+      { referenceModel: 'demo-clip-ref', mode: 'regression' },
+      { referenceModel: 'demo-clip-ref', mode: 'regression' },
+      { mode: 'auto' }
+    ])
+    // An embedding-only dataset queries no model, so no reference either.
+    const precomputed = specsOf({ ...form, attacks: ['csa'], calibration: { referenceModel: 'demo-clip-ref', mode: 'auto' } }, undefined, true)
+    if (!('specs' in precomputed)) throw new Error(precomputed.problem)
+    expect(ExperimentSpecSchema.parse(precomputed.specs[0]).params.calibration).toEqual({ mode: 'auto' })
+    const record = sampleRecord('x')
+    const calibrated = { ...record, spec: { ...record.spec, params: { ...record.spec.params, calibration: { referenceModel: 'demo-clip-ref', mode: 'difference' as const } } } }
+    expect(formFromRecord(calibrated).calibration).toEqual({ referenceModel: 'demo-clip-ref', mode: 'difference' })
+    expect(formFromRecord(record).calibration).toEqual({ referenceModel: '', mode: 'auto' })
   })
 })

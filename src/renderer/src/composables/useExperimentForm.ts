@@ -1,7 +1,15 @@
 // New-experiment form state with the contract's defaults, its field problems from the contract's schema, and its
 // translation into specs: every chosen attack on one model, or on two side by side, queued as one study.
 import { inject, reactive, type ComputedRef, type InjectionKey } from 'vue'
-import { ExperimentParamsSchema, ExperimentSpecSchema, type Attack, type ExperimentParams, type ExperimentRecord, type ExperimentSpecInput } from '../../../shared/contract/experiments'
+import {
+  ExperimentParamsSchema,
+  ExperimentSpecSchema,
+  type Attack,
+  type CalibrationMode,
+  type ExperimentParams,
+  type ExperimentRecord,
+  type ExperimentSpecInput
+} from '../../../shared/contract/experiments'
 import { SeedListSchema } from '../../../shared/contract/evidence'
 import type { ProviderChoice } from '../../../shared/contract/models'
 
@@ -38,9 +46,14 @@ export interface ExperimentForm {
   bank: string
   aggregation: 'mean' | 'drop'
   wsa: WsaForm
+  /** Reference-model calibration of CSA and AEA ('' = none); the other attacks run uncalibrated. */
+  calibration: { referenceModel: string; mode: CalibrationMode }
   evaluation: EvaluationForm
   tags: string
 }
+
+/** The attacks reference-model calibration applies to (docs/attacks.md "Reference-model calibration"). */
+export const CALIBRATED_ATTACKS: readonly Attack[] = ['csa', 'aea']
 
 /** A fresh form holding the defaults the contract (and attacks.md) pins. */
 export function defaultForm(): ExperimentForm {
@@ -57,6 +70,7 @@ export function defaultForm(): ExperimentForm {
     bank: d.aea.bank,
     aggregation: d.aea.aggregation,
     wsa: { ...d.wsa },
+    calibration: { referenceModel: '', mode: d.calibration.mode },
     evaluation: {
       resamples: d.evaluation.resamples,
       confidence: d.evaluation.confidence,
@@ -82,6 +96,7 @@ export function formFromRecord(record: ExperimentRecord): ExperimentForm {
     bank: p.aea.bank,
     aggregation: p.aea.aggregation,
     wsa: { ...p.wsa },
+    calibration: { referenceModel: p.calibration.referenceModel ?? '', mode: p.calibration.mode },
     evaluation: {
       resamples: p.evaluation.resamples,
       confidence: p.evaluation.confidence,
@@ -111,9 +126,11 @@ const parseTargets = (text: string): number[] =>
     .filter(Boolean)
     .map(Number)
 
-/** The spec params the form describes (not yet validated). */
-export function paramsOf(form: ExperimentForm): ExperimentSpecInput['params'] {
+/** The spec params the form describes for one attack (not yet validated); calibration only where it applies. */
+export function paramsOf(form: ExperimentForm, attack?: Attack): ExperimentSpecInput['params'] {
+  const calibrated = form.calibration.referenceModel !== '' && attack !== undefined && CALIBRATED_ATTACKS.includes(attack)
   return {
+    ...(calibrated ? { calibration: { referenceModel: form.calibration.referenceModel, mode: form.calibration.mode } } : {}),
     seed: form.seed,
     aea: { bank: form.bank, aggregation: form.aggregation },
     wsa: { ...form.wsa, lambda: typeof form.wsa.lambda === 'number' ? form.wsa.lambda : undefined },
@@ -184,7 +201,15 @@ export function specsOf(form: ExperimentForm, modelLabel: (ref: string) => strin
       for (const seed of seeds) {
         const parts = [form.name.trim(), form.attacks.length > 1 ? attack.toUpperCase() : '', models.length > 1 && model ? modelLabel(model) : '', seeds.length > 1 ? `seed ${seed}` : '']
         const name = form.name.trim() ? parts.filter(Boolean).join(' · ') : undefined
-        const spec: ExperimentSpecInput = { ...(name ? { name } : {}), ...(model ? { model } : {}), dataset: form.dataset, attack, params: { ...paramsOf(form), seed }, tags, provider: form.provider }
+        const spec: ExperimentSpecInput = {
+          ...(name ? { name } : {}),
+          ...(model ? { model } : {}),
+          dataset: form.dataset,
+          attack,
+          params: { ...paramsOf(form, needsModel ? attack : undefined), seed },
+          tags,
+          provider: form.provider
+        }
         const problem = specProblem(spec)
         if (problem) return problem
         specs.push(spec)
