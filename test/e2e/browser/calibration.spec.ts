@@ -51,7 +51,10 @@ test('the form calibrates CSA against a reference model; the results page names 
   await run.cards.first().getByTestId('run-results').click()
   const facts = page.getByTestId('attack-facts')
   await expect(facts).toContainText('Calibrated against reference model demo-clip-ref')
-  const pool = fs.readFileSync(path.join(dataset, 'manifest.csv'), 'utf8').split('\n').filter((row) => row.includes(',nonmember,reference,')).length
+  const pool = fs
+    .readFileSync(path.join(dataset, 'manifest.csv'), 'utf8')
+    .split('\n')
+    .filter((row) => row.includes(',nonmember,reference,')).length
   expect(pool).toBeGreaterThan(300)
   await expect(facts).toContainText(new RegExp(`regression on ${pool} guaranteed non-members: s_t ≈ [\\d.]+ \\+ [\\d.]+·s_ref, σ [\\d.]+`))
   await screenshot(page, 'results-calibration')
