@@ -52,6 +52,16 @@ let demo: { items: Item[]; hash: string }
 let evaluationItems: Item[] = []
 const registry = new ModelRegistry({ session: { providers: ['cpu'], intraOpNumThreads: 1 } })
 
+/** The model embeds its fixture's items (found among `items`) through the app as the Python generator did. */
+async function embedsLikePython(name: string, items: Item[]): Promise<void> {
+  const dir = path.join(modelsDir, name)
+  const fixture = readFixture<EmbeddingFixture>(`${name}-embeddings.json`)
+  const deviation = await fixtureDeviation(await registry.open(dir), dir, fixture, items)
+  expect(deviation.captions).toEqual(fixture.items.map((f) => f.caption))
+  expect(deviation.image).toBeLessThan(1e-4)
+  expect(deviation.text).toBeLessThan(1e-4)
+}
+
 beforeAll(async () => {
   ref = await readItems(refDir)
   demo = await readItems(evaluationDirs[0])
@@ -112,14 +122,7 @@ describe('demo-clip-ref-openmoji', () => {
     expect(Math.abs(card.metrics.csa_auc - 0.5)).toBeLessThan(0.05)
   })
 
-  it('embeds through ModelRegistry.open like the Python generator did', async () => {
-    const fixture = readFixture<EmbeddingFixture>('demo-clip-ref-openmoji-embeddings.json')
-    const model = await registry.open(modelDir)
-    const deviation = await fixtureDeviation(model, modelDir, fixture, demo.items)
-    expect(deviation.captions).toEqual(fixture.items.map((f) => f.caption))
-    expect(deviation.image).toBeLessThan(1e-4)
-    expect(deviation.text).toBeLessThan(1e-4)
-  })
+  it('embeds through ModelRegistry.open like the Python generator did', () => embedsLikePython('demo-clip-ref-openmoji', demo.items))
 })
 
 describe('demo-clip-ref and emoji-calibration: a reference trained on half of the members, left out of the evaluation', () => {
@@ -174,12 +177,5 @@ describe('demo-clip-ref and emoji-calibration: a reference trained on half of th
     expect(Math.abs(card.metrics.csa_auc - 0.5)).toBeLessThan(0.05)
   })
 
-  it('embeds through ModelRegistry.open like the Python generator did', async () => {
-    const fixture = readFixture<EmbeddingFixture>('demo-clip-ref-embeddings.json')
-    const model = await registry.open(knownDir)
-    const deviation = await fixtureDeviation(model, knownDir, fixture, calibration.items)
-    expect(deviation.captions).toEqual(fixture.items.map((f) => f.caption))
-    expect(deviation.image).toBeLessThan(1e-4)
-    expect(deviation.text).toBeLessThan(1e-4)
-  })
+  it('embeds through ModelRegistry.open like the Python generator did', () => embedsLikePython('demo-clip-ref', calibration.items))
 })
