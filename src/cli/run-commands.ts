@@ -104,9 +104,21 @@ export function specOf(o: RunOptions, g: Pick<GlobalOptions, 'provider'> = {}): 
       rank: { k: o.k, ...(o.candidates ? { candidates: 'list' as const, candidateList: readLines(o.candidates) } : {}), ...(o.template.length ? { templates: o.template } : {}) },
       evaluation: { resamples: o.resamples },
       blind: { enabled: o.blind },
-      calibration: { referenceModel: o.referenceModel, mode: o.calibration }
+      calibration: { referenceModel: o.referenceModel, mode: calibrationMode(o) }
     }
   }
+}
+
+/** `--calibration` only means something with `--reference-model`; a rule given without one is a mistake worth naming. */
+function calibrationMode(o: RunOptions): RunOptions['calibration'] {
+  if (o.calibration !== 'auto' && !o.referenceModel)
+    throw new WorkbenchError({
+      code: 'invalid-input',
+      item: '--calibration',
+      message: `--calibration ${o.calibration} needs a reference model to calibrate against.`,
+      hint: 'Add --reference-model <dir|name>, or drop --calibration.'
+    })
+  return o.calibration
 }
 
 /** The command that resumes `id` in the same workspace, e.g. "mia --workspace ws resume 1a2b3c4d". */
@@ -214,6 +226,7 @@ function registerRun(program: Command, globals: () => GlobalOptions): void {
       action(async (o: RunOptions) => {
         const g = globals()
         const shown = new Set<string>()
+        calibrationMode(o) // before any workspace exists
         if (o.seeds) return runSeeds(o, g, shown)
         const record = await withEngine(g, async (c, signal) => {
           const created = await c.invoke('experiments.create', { spec: specOf(o, g) }, { signal })

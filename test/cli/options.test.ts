@@ -57,7 +57,8 @@ describe('mia refuses bad numbers before anything is created', () => {
     [['run', '--dataset', 'emoji-demo', '--attack', 'csa', '--batch-size', 'abc'], /--batch-size <n>' argument 'abc' is invalid\. Not a whole number/],
     [['--threads', '-1', 'run', '--dataset', 'emoji-demo', '--attack', 'csa'], /--threads <n>' argument '-1' is invalid\. It must be at least 1/],
     [['embed', '--model', 'tiny', '--dataset', 'emoji-demo', '--batch-size', '0'], /--batch-size <n>' argument '0' is invalid\. It must be at least 1/],
-    [['run', '--dataset', 'emoji-demo', '--attack', 'wsa', '--epochs', '1e6'], /--epochs <n>' argument '1e6' is invalid/]
+    [['run', '--dataset', 'emoji-demo', '--attack', 'wsa', '--epochs', '1e6'], /--epochs <n>' argument '1e6' is invalid/],
+    [['run', '--dataset', 'emoji-demo', '--attack', 'csa', '--calibration', 'difference'], /--calibration difference needs a reference model.*\n.*Add --reference-model/]
   ])('mia %j', (args, message) => {
     const ws = tempDir('mia-opts-')
     try {

@@ -93,7 +93,8 @@ function withLogitScale(spec: ExperimentSpec, trained: { value: number; source: 
 /** The calibration reference model's fingerprint; only CSA and AEA calibrate. */
 async function referenceModelOf(s: Services, spec: ExperimentSpec, ds: Dataset): Promise<{ referenceModelFingerprint?: string | null }> {
   const ref = spec.params.calibration.referenceModel
-  if (!ref && spec.params.calibration.mode !== 'auto') {
+  // `difference` without a reference is accepted: it was the default until `auto`, so older records carry it and must rerun.
+  if (!ref && spec.params.calibration.mode === 'regression') {
     throw new WorkbenchError({
       code: 'invalid-input',
       item: 'calibration',

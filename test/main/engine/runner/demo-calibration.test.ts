@@ -62,9 +62,11 @@ describe('reference-model calibration on demo-clip-l / emoji-demo against demo-c
     expect(records.regression.results!.embeddings.computed).toBe(0)
   }, 300_000)
 
-  it('refuses the regression mode without a reference model', async () => {
+  it('refuses the regression mode without a reference model; accepts the difference, the default of older records', async () => {
     const spec: ExperimentSpecInput = { model: 'demo-clip-l', dataset: 'emoji-demo', attack: 'csa', params: { calibration: { mode: 'regression' } } }
     await expect(engine.invoke('experiments.create', { spec })).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/needs a reference model/) })
+    const legacy = await engine.invoke('experiments.create', { spec: { ...spec, params: { calibration: { mode: 'difference' } } } })
+    expect(legacy.spec.params.calibration).toEqual({ mode: 'difference' })
   })
 
   it('warns when the target is its own reference (auto cannot fit the regression and says so; regression refuses)', async () => {
