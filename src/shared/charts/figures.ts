@@ -70,15 +70,30 @@ export function histogramOf(view: ExperimentView): HistogramInput {
   return view.histogram ?? missing(view, 'score histogram')
 }
 
-/** Axis name of the scores: the attack's score when all views share one attack, else "Score". */
-export function scoreLabelOf(views: readonly ExperimentView[]): string {
-  const attacks = new Set(views.map((v) => v.record.spec.attack))
-  return attacks.size === 1 ? SCORE_LABELS[views[0].record.spec.attack] : 'Score'
+/** The calibration rule that produced a view's scores (docs/attacks.md "Reference-model calibration"), if any. */
+function calibrationOf(view: ExperimentView): 'difference' | 'regression' | null {
+  const mode = (view.record.results?.attackReport.calibration as { mode?: string } | undefined)?.mode
+  return mode === 'difference' || mode === 'regression' ? mode : null
 }
 
-/** Whether the experiments' scores live on one scale (one attack), so their histograms can share a score axis. */
+/** What a view's score axis measures: its attack's score, or that score calibrated against a reference model. */
+function scaleOf(view: ExperimentView): string {
+  const attack = view.record.spec.attack
+  const rule = calibrationOf(view)
+  if (rule === 'regression') return `${attack.toUpperCase()} score calibrated on a reference model (σ above the predicted non-member score)`
+  if (rule === 'difference') return `${attack.toUpperCase()} score minus the reference model's`
+  return SCORE_LABELS[attack]
+}
+
+/** Axis name of the scores: the shared scale's name when all views share one, else "Score". */
+export function scoreLabelOf(views: readonly ExperimentView[]): string {
+  const scales = new Set(views.map(scaleOf))
+  return scales.size === 1 ? [...scales][0] : 'Score'
+}
+
+/** Whether the experiments' scores live on one scale (one attack, calibrated alike), so their histograms can share a score axis. */
 export function sharesScoreScale(views: readonly ExperimentView[]): boolean {
-  return new Set(views.map((v) => v.record.spec.attack)).size === 1
+  return new Set(views.map(scaleOf)).size === 1
 }
 
 /** The option of a figure of `kind` over `views`: the one entry point for the renderer and for export. */

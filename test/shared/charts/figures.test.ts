@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { LineSeriesOption } from 'echarts'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { figureOption, scoreLabelOf } from '../../../src/shared/charts/figures'
+import { figureOption, scoreLabelOf, sharesScoreScale } from '../../../src/shared/charts/figures'
 import { ONE_COLUMN_STYLE } from '../../../src/shared/charts/style'
 import type { ExperimentView } from '../../../src/shared/contract/experiments'
 import { makeExperimentView } from '../../helpers/experiment-view'
@@ -46,6 +46,15 @@ describe('figureOption', () => {
     const many = figureOption('hist', [a, b], ONE_COLUMN_STYLE)
     expect(many.grid).toHaveLength(2)
     expect(scoreLabelOf([a, b])).toBe('Score')
+  })
+
+  it('names a calibrated score for what it is, and keeps calibrated and plain scores off one axis', () => {
+    const calibrated = (mode: string): typeof a => ({ ...a, record: { ...a.record, results: { ...a.record.results!, attackReport: { calibration: { mode } } } } })
+    expect(scoreLabelOf([calibrated('regression')])).toBe('CSA score calibrated on a reference model (σ above the predicted non-member score)')
+    expect(scoreLabelOf([calibrated('difference')])).toBe("CSA score minus the reference model's")
+    expect(scoreLabelOf([a, calibrated('regression')])).toBe('Score')
+    expect(sharesScoreScale([a, calibrated('regression')])).toBe(false)
+    expect(sharesScoreScale([calibrated('regression'), calibrated('regression')])).toBe(true)
   })
 
   it('explains what is missing', () => {
