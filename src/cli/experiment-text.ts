@@ -2,6 +2,7 @@
 import type { ExperimentRecord, ExperimentSummary, ExperimentView } from '../shared/contract/experiments'
 import type { PairedComparisonData, TprAtFprEntry } from '../shared/contract/metrics'
 import { formatCI, formatCount, formatInterval, formatNumber, formatPValue, formatSigned, formatTprAtFpr, NOT_AVAILABLE } from '../shared/format'
+import { labelsOf } from '../shared/experiment-facts'
 import { keyParams } from '../shared/experiment-labels'
 import { auditText } from './audit-text'
 import { printMetrics } from './metrics-text'
@@ -115,13 +116,15 @@ export function deltaLine(c: PairedComparisonData, names: ReadonlyMap<string, st
 
 /** A comparison in words: each experiment by name with AUC and TPR@1% FPR (CIs), then the paired Δ lines and notes. */
 export function printComparison(views: readonly ExperimentView[], comparisons: readonly PairedComparisonData[], notes: readonly string[]): void {
-  const names = new Map(views.map((v) => [v.record.id, v.record.name]))
-  const width = Math.max(...views.map((v) => v.record.name.length))
-  const lines = views.map((v) => {
+  // Two runs of one name (e.g. plain and calibrated CSA) are told apart by what differs between them.
+  const labels = labelsOf(views.map((v) => v.record))
+  const names = new Map(views.map((v, i) => [v.record.id, labels[i]]))
+  const width = Math.max(...labels.map((l) => l.length))
+  const lines = views.map((v, i) => {
     const m = v.record.results?.metrics
     const audit = v.record.results?.audit
     const verdict = audit ? `  audit ${audit.verdict.kind}${audit.verdict.flags.length ? ` (${audit.verdict.flags.map((f) => f.code).join(', ')})` : ''}` : ''
-    return `${v.record.name.padEnd(width)}  AUC ${m ? formatCI(m.auc, m.aucCI) : NOT_AVAILABLE}  TPR@1% FPR ${formatTprAtFpr(at1(v.record.results))}${verdict}`
+    return `${labels[i].padEnd(width)}  AUC ${m ? formatCI(m.auc, m.aucCI) : NOT_AVAILABLE}  TPR@1% FPR ${formatTprAtFpr(at1(v.record.results))}${verdict}`
   })
   lines.push(...comparisons.map((c) => deltaLine(c, names)))
   if (comparisons.length)

@@ -83,7 +83,7 @@ export function labelsOf(items: ReadonlyArray<{ name: string; spec: SpecLike }>)
  * another execution provider than the CPU, that provider (GPU kernels round differently, so the scores may differ).
  */
 export function automaticName(spec: SpecLike, model: string | null, dataset: string, provider?: string | null): string {
-  const facts = paramFacts(spec).filter((f) => f.key === 'lambda' || f.key === 'bank' || f.key === 'aggregation' || (f.key === 'seed' && f.value !== '0'))
+  const facts = paramFacts(spec).filter((f) => ['lambda', 'bank', 'aggregation', 'reference'].includes(f.key) || (f.key === 'seed' && f.value !== '0'))
   const ran = provider && provider !== 'cpu' ? [`provider ${provider}`] : []
   return [spec.attack.toUpperCase(), model, dataset, ...facts.map((f) => `${f.label} ${f.value}`), ...ran].filter(Boolean).join(' · ')
 }

@@ -1,6 +1,6 @@
 // Terminal text of experiments: WSA's selection facts, and the Δ line's names, sign and intervals.
 import { describe, expect, it, vi } from 'vitest'
-import { deltaLine, printRecord, wsaLines } from '../../src/cli/experiment-text'
+import { deltaLine, printComparison, printRecord, wsaLines } from '../../src/cli/experiment-text'
 import { makeExperimentView } from '../helpers/experiment-view'
 
 describe('experiment text', () => {
@@ -29,6 +29,32 @@ describe('experiment text', () => {
     expect(deltaLine(c, names)).toBe('Δ ViT-B/32 − ViT-L/14 (1000 items): AUC -0.050 [-0.070, -0.030] p < 0.001; TPR@1% FPR +0.010 [-0.020, 0.040] p 0.400')
     const unresolvable = { ...c, deltaTprAt1: { delta: null, ci: null, pValue: null } }
     expect(deltaLine(unresolvable, names)).toMatch(/TPR@1% FPR n\/a \(not resolvable at these sizes\)$/)
+  })
+
+  it('tells two experiments of one name apart by what differs (plain vs calibrated CSA), in the rows and the Δ line', async () => {
+    const plain = await makeExperimentView({ name: 'CSA run', seed: 0 })
+    const base = await makeExperimentView({ name: 'CSA run', seed: 0 })
+    const spec = { ...base.record.spec, params: { ...base.record.spec.params, calibration: { referenceModel: 'demo-clip-ref', mode: 'auto' as const } } }
+    const calibrated = { ...base, record: { ...base.record, id: 'id-calibrated', spec } }
+    const c = {
+      a: plain.record.id,
+      b: 'id-calibrated',
+      nItems: 10,
+      deltaAuc: { delta: 0, ci: { lo: 0, hi: 0 }, pValue: 1 },
+      deltaTprAt1: { delta: null, ci: null, pValue: null },
+      resamples: 100,
+      seed: 0
+    }
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    try {
+      printComparison([plain, calibrated], [c], [])
+      const text = out.mock.calls.map((call) => String(call[0])).join('')
+      expect(text).toMatch(/^CSA run {2,}AUC/m)
+      expect(text).toMatch(/^CSA run \(reference demo-clip-ref\) {2}AUC/m)
+      expect(text).toContain('Δ CSA run − CSA run (reference demo-clip-ref) (10 items)')
+    } finally {
+      out.mockRestore()
+    }
   })
 
   it('says how to resume an unfinished experiment, and leaves the blind warning out when the run already printed it', async () => {

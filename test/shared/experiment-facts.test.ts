@@ -37,6 +37,7 @@ describe('experiment facts', () => {
 
   it('automatic names carry λ, the bank and a non-zero seed', () => {
     expect(automaticName(spec('csa'), 'demo-clip-s', 'emoji-demo')).toBe('CSA · demo-clip-s · emoji-demo')
+    expect(automaticName(spec('csa', { calibration: { referenceModel: 'demo-clip-ref' } }), 'demo-clip-l', 'emoji-calibration')).toBe('CSA · demo-clip-l · emoji-calibration · reference demo-clip-ref')
     expect(automaticName(spec('wsa', { wsa: { lambda: 2 }, seed: 3 }), 'm', 'd')).toBe('WSA · m · d · λ 2 · seed 3')
     expect(automaticName(spec('aea'), 'm', 'd')).toBe('AEA · m · d · bank default (K = 10) · aggregation mean')
     expect(automaticName(spec('blind'), null, 'd')).toBe('BLIND · d')
