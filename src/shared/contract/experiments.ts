@@ -27,6 +27,8 @@ export const RUNNABLE_ATTACKS = AttackSchema.options.filter((a) => a !== 'import
 /** Score rules of reference-model calibration (docs/attacks.md "Reference-model calibration"). */
 export const CALIBRATION_RULES = ['difference', 'regression'] as const
 export type CalibrationRule = (typeof CALIBRATION_RULES)[number]
+/** The attacks reference-model calibration applies to: those whose score is a similarity under the model. */
+export const CALIBRATED_ATTACKS: readonly Attack[] = ['csa', 'aea']
 /** What a spec asks for: a rule, or `auto` (regression where the dataset has enough guaranteed non-members to fit it). */
 export const CALIBRATION_MODES = ['auto', ...CALIBRATION_RULES] as const
 export type CalibrationMode = (typeof CALIBRATION_MODES)[number]

@@ -3,7 +3,7 @@ import type { ScoreRule } from '../../../shared/contract/models'
 import { WorkbenchError } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
 import type { ExperimentSpec, ResolvedSpec, SkippedItem } from '../../../shared/contract/experiments'
-import { usesAugmentedViews } from '../../../shared/contract/experiments'
+import { CALIBRATED_ATTACKS, usesAugmentedViews } from '../../../shared/contract/experiments'
 import { providerOrder } from '../../../shared/contract/models'
 import { parseBank } from '../augment'
 import { captionHash, imageRef, type Dataset, type DatasetIssue, type Item } from '../datasets'
@@ -111,7 +111,7 @@ async function referenceModelOf(s: Services, spec: ExperimentSpec, ds: Dataset):
       hint: 'Import the images to calibrate, or drop --reference-model.'
     })
   }
-  if (spec.attack !== 'csa' && spec.attack !== 'aea') {
+  if (!CALIBRATED_ATTACKS.includes(spec.attack)) {
     throw new WorkbenchError({
       code: 'invalid-input',
       item: 'reference-model',

@@ -2,6 +2,7 @@
 // translation into specs: every chosen attack on one model, or on two side by side, queued as one study.
 import { inject, reactive, type ComputedRef, type InjectionKey } from 'vue'
 import {
+  CALIBRATED_ATTACKS,
   ExperimentParamsSchema,
   ExperimentSpecSchema,
   type Attack,
@@ -51,9 +52,6 @@ export interface ExperimentForm {
   evaluation: EvaluationForm
   tags: string
 }
-
-/** The attacks reference-model calibration applies to (docs/attacks.md "Reference-model calibration"). */
-export const CALIBRATED_ATTACKS: readonly Attack[] = ['csa', 'aea']
 
 /** A fresh form holding the defaults the contract (and attacks.md) pins. */
 export function defaultForm(): ExperimentForm {
