@@ -1,6 +1,7 @@
-"""Trials behind docs/attacks.md "A same-distribution reference (trial, not shipped)" and "A reference trained on half of
-the target's training set (third trial)": LiRA-style references trained on Noto/Twemoji renders of emoji-demo (the pool's or,
-with --known, half the members'), instead of demo-clip-ref's OpenMoji corpus.
+"""Trials behind docs/attacks.md "A same-distribution reference (second trial)", "A reference trained on half of the
+target's training set (third trial)" and the fourth trial that became demo-clip-ref: LiRA-style references trained on
+Noto/Twemoji renders of emoji-demo (the pool's or, with --known, half the members'), instead of the OpenMoji corpus of
+demo-clip-ref-openmoji (then named demo-clip-ref).
 
 --half (the valid form): the pool's emojis in sha256("demo-clip-ref-split-v1:" + unified) order, first half trains the
 reference (both renders of an emoji together); a copy of emoji-demo without those renders is written, so the
@@ -13,8 +14,11 @@ reference; the pool is emoji-demo's whole pool.
 --whole: every pool emoji trains it; calibration on emoji-demo then fits its line and threshold on the reference's own
 training items (shown only to measure what twice the data would give; not a valid calibration).
 
-Recipe fixed in advance: demo-clip-ref's architecture (= demo-clip-s's), seed 3, 10 epochs of two passes, batches of
-about 113 captions (round(emojis / 113) batches a pass), train.py's augmentation, optimiser and schedule.
+Recipe fixed in advance: demo-clip-ref-openmoji's architecture (= demo-clip-s's), seed 3, 10 epochs of two passes,
+batches of about 113 captions (round(emojis / 113) batches a pass), train.py's augmentation, optimiser and schedule.
+--arch l (fourth trial): demo-clip-l's architecture and 12 epochs instead; `--known --arch l` with seed 3 trains the
+same bits as train.py's demo-clip-ref (its evaluation copy equals resources/datasets/emoji-calibration), and
+--seed 4..7 gave the seed table of docs/attacks.md.
 Run with Debian's /usr/bin/python3; it prints the two `mia run` commands to measure with."""
 import argparse
 import csv
@@ -55,8 +59,9 @@ def main():
     parser.add_argument("--whole", action="store_true", help="train on the whole pool (not a valid calibration)")
     parser.add_argument("--known", action="store_true", help="train on half of the target's members (left out of the evaluation)")
     parser.add_argument("--arch", choices=("s", "l"), default="s",
-                        help="the reference's architecture and epochs: demo-clip-s's (default, as demo-clip-ref) or demo-clip-l's")
-    parser.add_argument("--seed", type=int, default=None, help="the reference's training seed (default: demo-clip-ref's)")
+                        help="the reference's architecture and epochs: demo-clip-s's (default, the first three trials') or "
+                             "demo-clip-l's (the fourth trial; with --known and seed 3 it is the shipped demo-clip-ref)")
+    parser.add_argument("--seed", type=int, default=None, help="the reference's training seed (default 3, as demo-clip-ref-openmoji's)")
     args = parser.parse_args()
     images = os.path.join(recipe.DATASET, "images")
     with open(os.path.join(recipe.DATASET, "manifest.csv"), newline="", encoding="utf-8") as f:
@@ -77,7 +82,8 @@ def main():
     data.tokenize(tok, recipe.COMMON["context"])
     train_data = Dataset(os.path.join(args.out, "train"))
     train_data.tokenize(tok, recipe.COMMON["context"])
-    cfg = dict(recipe.MODELS["demo-clip-ref"], batches_per_pass=max(1, round(len(chosen) / 113)))
+    # The trials' fixed recipe is the OpenMoji reference's (then named demo-clip-ref): its architecture, seed and epochs.
+    cfg = dict(recipe.MODELS["demo-clip-ref-openmoji"], batches_per_pass=max(1, round(len(chosen) / 113)))
     if args.arch == "l":
         # The target's own architecture and epochs, as LiRA's reference models have; seed and batching stay the reference's.
         arch = recipe.MODELS["demo-clip-l"]

@@ -1,6 +1,7 @@
 """Trains demo-clip-s and demo-clip-l from scratch on the emoji-demo members, the reference demo-clip-ref on half of
-them (left out of emoji-calibration) and demo-clip-ref-openmoji on the disjoint OpenMoji corpus (issue 17), and exports them in the Hugging Face ONNX layout with tokenizer, preprocessor config,
-config and model card (issue 3). Run with Debian's /usr/bin/python3."""
+them (left out of emoji-calibration) and demo-clip-ref-openmoji on the disjoint OpenMoji corpus (issue 17), and
+exports them in the Hugging Face ONNX layout with tokenizer, preprocessor config, config and model card (issue 3).
+Run with Debian's /usr/bin/python3."""
 import argparse
 import hashlib
 import json
