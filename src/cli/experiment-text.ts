@@ -116,8 +116,10 @@ export function deltaLine(c: PairedComparisonData, names: ReadonlyMap<string, st
 
 /** A comparison in words: each experiment by name with AUC and TPR@1% FPR (CIs), then the paired Δ lines and notes. */
 export function printComparison(views: readonly ExperimentView[], comparisons: readonly PairedComparisonData[], notes: readonly string[]): void {
-  // Two runs of one name (e.g. plain and calibrated CSA) are told apart by what differs between them.
-  const labels = labelsOf(views.map((v) => v.record))
+  // Runs that share a name (e.g. plain and calibrated CSA) are told apart by what differs between them; others keep theirs.
+  const shared = new Set(views.map((v) => v.record.name).filter((n, i, all) => all.indexOf(n) !== i))
+  const distinct = labelsOf(views.map((v) => v.record))
+  const labels = views.map((v, i) => (shared.has(v.record.name) ? distinct[i] : v.record.name))
   const names = new Map(views.map((v, i) => [v.record.id, labels[i]]))
   const width = Math.max(...labels.map((l) => l.length))
   const lines = views.map((v, i) => {
