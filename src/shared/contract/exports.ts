@@ -29,7 +29,7 @@ export const FigureDrawOptionsSchema = z
 export type FigureDrawOptions = z.infer<typeof FigureDrawOptionsSchema>
 
 /** Metrics-table columns a researcher can choose (`--columns auc,tpr@1%,ba`); ids are stable, headers are the table's. */
-export const TABLE_COLUMNS = ['model', 'dataset', 'attack', 'params', 'n', 'auc', 'ba', 'tpr@0.1%', 'tpr@1%', 'tpr@5%', 'adv', 'blind', 'audit', 'delta'] as const
+export const TABLE_COLUMNS = ['model', 'dataset', 'attack', 'params', 'n', 'auc', 'ba', 'tpr@0.1%', 'tpr@1%', 'tpr@5%', 'adv', 'blind', 'audit', 'calibration', 'delta'] as const
 export const TableColumnSchema = z.enum(TABLE_COLUMNS)
 export type TableColumn = z.infer<typeof TableColumnSchema>
 

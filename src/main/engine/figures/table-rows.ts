@@ -16,6 +16,22 @@ export interface PairedCell {
   deltaTprAt1P: number | null
 }
 
+/** Reference-model calibration of a row (docs/attacks.md "Reference-model calibration"): the reference, the rule that
+ * ran and, for the regression, its line fitted on the guaranteed non-members. */
+export interface CalibrationCell {
+  referenceModel: string
+  rule: string
+  line: { intercept: number; slope: number; sigma: number; n: number } | null
+  referenceAuc: number | null
+}
+
+/** The calibration an experiment's attack report records, if it was calibrated. */
+function calibrationCell(view: ExperimentView): CalibrationCell | null {
+  const c = view.record.results?.attackReport.calibration as (Partial<CalibrationCell> & { mode?: string }) | undefined
+  if (!c?.referenceModel) return null
+  return { referenceModel: c.referenceModel, rule: c.mode ?? 'difference', line: c.line ?? null, referenceAuc: c.referenceAuc ?? null }
+}
+
 /** One experiment's line of the metrics table. */
 export interface MetricsRow {
   id: string
@@ -41,6 +57,7 @@ export interface MetricsRow {
   audit: Audit | null
   /** 'reference' for the experiment others are compared with, a cell for the compared ones, null otherwise. */
   paired: PairedCell | 'reference' | null
+  calibration: CalibrationCell | null
 }
 
 /** The default FPR targets of attacks.md, used when no experiment has metrics. */
@@ -97,7 +114,8 @@ export function metricsRows(views: readonly ExperimentView[], comparisons: reado
       blindAuc: results?.blindBaseline?.auc ?? null,
       blindAucCI: results?.blindBaseline?.aucCI ?? null,
       audit: results?.audit ?? null,
-      paired: pairedCell(view, views, comparisons)
+      paired: pairedCell(view, views, comparisons),
+      calibration: calibrationCell(view)
     }
   })
 }

@@ -95,6 +95,22 @@ const AUDIT: ColumnDef = {
   tex: (r) => [latexEscape(r.audit ? `${r.audit.verdict.kind}${r.audit.verdict.flags.length ? '*' : ''}` : '')]
 }
 
+/** Reference-model calibration: the reference, the rule that ran and the regression's line (empty for plain rows). */
+const CALIBRATION: ColumnDef = {
+  csvHeader: ['calibration_reference', 'calibration_rule', 'calibration_intercept', 'calibration_slope', 'calibration_sigma', 'calibration_n', 'calibration_reference_auc'],
+  csv: (r) => {
+    const c = r.calibration
+    if (!c) return new Array<CsvValue>(7).fill(null)
+    return [c.referenceModel, c.rule, csvNumber(c.line?.intercept), csvNumber(c.line?.slope), csvNumber(c.line?.sigma), c.line?.n ?? null, csvNumber(c.referenceAuc)]
+  },
+  latex: [c('Calibration', 'l')],
+  tex: (r, n) => {
+    const cal = r.calibration
+    if (!cal) return ['']
+    return [`${latexEscape(cal.referenceModel)} (${cal.rule}${cal.line ? `, $b$ = ${n.value(cal.line.slope)}` : ''})`]
+  }
+}
+
 function columnDefs(targets: readonly number[], level: string): Record<TableColumn, ColumnDef> {
   const text = (header: string, csvName: string, of: (r: MetricsRow) => string): ColumnDef => ({ csvHeader: [csvName], csv: (r) => [of(r)], latex: [c(header, 'l')], tex: (r) => [latexEscape(of(r))] })
   return {
@@ -121,12 +137,14 @@ function columnDefs(targets: readonly number[], level: string): Record<TableColu
     adv: { csvHeader: ['advantage'], csv: (r) => [csvNumber(r.advantage)], latex: [c('Adv.', 'r')], tex: (r, n) => [n.value(r.advantage)] },
     blind: { csvHeader: withCI('blind_auc'), csv: (r) => csvCI(r.blindAuc, r.blindAucCI), latex: [c('Blind AUC')], tex: (r, n) => [n.ci(r.blindAuc, r.blindAucCI)] },
     audit: AUDIT,
+    calibration: CALIBRATION,
     delta: DELTA
   }
 }
 
-/** Columns by default: everything but the parameters, with TPR at the experiments' own targets and Δ when paired. */
-function chosenColumns(options: TableOptions, targets: readonly number[], paired: boolean, level: string): ColumnDef[] {
+/** Columns by default: everything but the parameters, with TPR at the experiments' own targets, the calibration when a
+ * row is calibrated and Δ when paired. */
+function chosenColumns(options: TableOptions, targets: readonly number[], paired: boolean, calibrated: boolean, level: string): ColumnDef[] {
   const defs = columnDefs(targets, level)
   if (options.columns) {
     return options.columns.flatMap((id) => {
@@ -136,7 +154,7 @@ function chosenColumns(options: TableOptions, targets: readonly number[], paired
     })
   }
   const standard: TableColumn[] = ['model', 'dataset', 'attack', 'n', 'auc', 'ba']
-  return [...standard.map((id) => defs[id]), ...targets.map((t) => tprColumn(t, targets, '')), defs.adv, defs.blind, AUDIT, ...(paired ? [DELTA] : [])]
+  return [...standard.map((id) => defs[id]), ...targets.map((t) => tprColumn(t, targets, '')), defs.adv, defs.blind, AUDIT, ...(calibrated ? [CALIBRATION] : []), ...(paired ? [DELTA] : [])]
 }
 
 function latexNotes(rows: readonly MetricsRow[], paired: boolean, level: string): string[] {
@@ -163,7 +181,13 @@ export function metricsTable(views: readonly ExperimentView[], comparisons: read
   const targets = tableTargets(views)
   const paired = comparisons.length > 0
   const level = levelOf(views)
-  const columns = chosenColumns(options, targets, paired, '')
+  const columns = chosenColumns(
+    options,
+    targets,
+    paired,
+    rows.some((r) => r.calibration !== null),
+    ''
+  )
   const labels = options.labels === 'short' ? shortLabels(rows.map((r) => ({ ...r, modelName: r.model, datasetName: r.dataset }))) : rows.map((r) => r.name)
   if (format === 'csv') {
     const notes = (r: MetricsRow): string =>

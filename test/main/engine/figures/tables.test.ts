@@ -147,6 +147,25 @@ describe('metricsTable (CSV)', () => {
     expect(tex).toContain('Audit: Membership signal with distribution shift')
   })
 
+  it('carries the reference-model calibration (reference, rule, fitted line) when a row is calibrated, and only then', () => {
+    const calibration = { referenceModel: 'demo-clip-ref', mode: 'regression', requested: 'auto', line: { intercept: 0.248, slope: 0.491, sigma: 0.254, n: 1080 }, referenceAuc: 0.475, warnings: [] }
+    const calibrated: ExperimentView = { ...b, record: { ...b.record, results: { ...b.record.results!, attackReport: { calibration } } } }
+    const [header, plainRow, row] = readCsv(metricsTable([a, calibrated], [], 'csv'))
+    const col = (r: string[], name: string): string => r[header.indexOf(name)]
+    expect(
+      ['calibration_reference', 'calibration_rule', 'calibration_intercept', 'calibration_slope', 'calibration_sigma', 'calibration_n', 'calibration_reference_auc'].map((n) => col(row, n))
+    ).toEqual(['demo-clip-ref', 'regression', '0.248000', '0.491000', '0.254000', '1080', '0.475000'])
+    expect(col(plainRow, 'calibration_reference')).toBe('')
+    // A table without a calibrated row keeps its header as before.
+    expect(readCsv(metricsTable([a, b], [], 'csv'))[0].some((h) => h.startsWith('calibration_'))).toBe(false)
+    const tex = metricsTable([a, calibrated], [], 'latex')
+    expect(tex).toContain('Calibration')
+    expect(tex).toContain('demo-clip-ref (regression, $b$ = 0.491)')
+    expect(metricsTable([calibrated], [], 'csv', { columns: ['auc', 'calibration'] }).split('\r\n')[0]).toBe(
+      'experiment_id,experiment,auc,auc_ci_lo,auc_ci_hi,calibration_reference,calibration_rule,calibration_intercept,calibration_slope,calibration_sigma,calibration_n,calibration_reference_auc,notes'
+    )
+  })
+
   it('keeps a row for an experiment without metrics', () => {
     const bare: ExperimentView = { ...a, record: { ...a.record, results: null } }
     const [header, row] = readCsv(metricsTable([bare], [], 'csv'))
