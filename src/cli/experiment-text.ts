@@ -1,4 +1,5 @@
 // How experiments read on a terminal: one record, the list, a comparison, and the `--json` summary of a run.
+import { calibrationReportOf } from '../shared/contract/calibration'
 import type { ExperimentRecord, ExperimentSummary, ExperimentView } from '../shared/contract/experiments'
 import type { PairedComparisonData, TprAtFprEntry } from '../shared/contract/metrics'
 import { formatCI, formatCount, formatInterval, formatNumber, formatPValue, formatSigned, formatTprAtFpr, NOT_AVAILABLE } from '../shared/format'
@@ -70,8 +71,7 @@ export function printRecord(r: ExperimentRecord, shown: ReadonlySet<string> = ne
   const b = r.results?.blindBaseline
   if (b) out.push(`blind baseline AUC: ${formatCI(b.auc, b.aucCI)}`)
   if (b?.warning && !shown.has(b.warning)) out.push(`WARNING: ${b.warning}`)
-  const calibration = r.results?.attackReport.calibration as
-    { referenceModel: string; mode?: string; line?: { intercept: number; slope: number; sigma: number; n: number } | null; autoReason?: string | null; warnings: string[] } | undefined
+  const calibration = calibrationReportOf(r.results?.attackReport)
   if (calibration) {
     const line = calibration.line
     const difference = calibration.mode === 'difference' ? ` (difference s_t − s_ref${calibration.autoReason ? `; auto: ${calibration.autoReason}` : ''})` : ''

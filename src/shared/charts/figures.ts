@@ -1,5 +1,6 @@
 // Figures of experiments: ExperimentView → chart inputs → the option of a ROC, histogram or comparison figure.
 import type { EChartsOption } from 'echarts'
+import { calibrationReportOf } from '../contract/calibration'
 import { WorkbenchError } from '../contract/errors'
 import type { Attack, ExperimentView } from '../contract/experiments'
 import { compareRocOption, histogramPanelsOption } from './compare'
@@ -70,16 +71,10 @@ export function histogramOf(view: ExperimentView): HistogramInput {
   return view.histogram ?? missing(view, 'score histogram')
 }
 
-/** The calibration rule that produced a view's scores (docs/attacks.md "Reference-model calibration"), if any. */
-function calibrationOf(view: ExperimentView): 'difference' | 'regression' | null {
-  const mode = (view.record.results?.attackReport.calibration as { mode?: string } | undefined)?.mode
-  return mode === 'difference' || mode === 'regression' ? mode : null
-}
-
 /** What a view's score axis measures: its attack's score, or that score calibrated against a reference model. */
 function scaleOf(view: ExperimentView): string {
   const attack = view.record.spec.attack
-  const rule = calibrationOf(view)
+  const rule = calibrationReportOf(view.record.results?.attackReport)?.mode ?? null
   if (rule === 'regression') return `${attack.toUpperCase()} score calibrated on a reference model (σ above the predicted non-member score)`
   if (rule === 'difference') return `${attack.toUpperCase()} score minus the reference model's`
   return SCORE_LABELS[attack]

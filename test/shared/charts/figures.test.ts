@@ -49,7 +49,7 @@ describe('figureOption', () => {
   })
 
   it('names a calibrated score for what it is, and keeps calibrated and plain scores off one axis', () => {
-    const calibrated = (mode: string): typeof a => ({ ...a, record: { ...a.record, results: { ...a.record.results!, attackReport: { calibration: { mode } } } } })
+    const calibrated = (mode: string): typeof a => ({ ...a, record: { ...a.record, results: { ...a.record.results!, attackReport: { calibration: { referenceModel: 'demo-clip-ref', mode } } } } })
     expect(scoreLabelOf([calibrated('regression')])).toBe('CSA score calibrated on a reference model (σ above the predicted non-member score)')
     expect(scoreLabelOf([calibrated('difference')])).toBe("CSA score minus the reference model's")
     expect(scoreLabelOf([a, calibrated('regression')])).toBe('Score')

@@ -1,5 +1,6 @@
 // Provenance captions: what was measured (model, dataset, n, attack and parameters, bootstrap, app version), as text.
 import path from 'node:path'
+import { calibrationReportOf, type CalibrationReport } from '../../../shared/contract/calibration'
 import type { ExperimentParams, ExperimentView } from '../../../shared/contract/experiments'
 import type { PairedComparisonData } from '../../../shared/contract/metrics'
 import { formatCount, providerText } from '../../../shared/format'
@@ -50,8 +51,8 @@ export function attackText(attack: string, p: ExperimentParams): string {
 }
 
 /** The calibration rule that ran (from the report once the run is done; `auto` before). */
-function calibrationText(requested: ExperimentParams['calibration']['mode'], report: unknown): string {
-  const ran = (report as { mode?: string } | undefined)?.mode ?? requested
+function calibrationText(requested: ExperimentParams['calibration']['mode'], report: CalibrationReport | null): string {
+  const ran = report?.mode ?? requested
   if (ran === 'regression') return ' (regression fitted on the guaranteed non-members)'
   return ran === 'difference' ? ' (difference)' : ' (auto)'
 }
@@ -69,7 +70,7 @@ function experimentText(view: ExperimentView): string {
     `model ${model} (${spec.modelFormat ? `${spec.modelFormat} ${spec.modelVariant ?? ''}, `.replace(' ,', ',') : ''}fingerprint ${shortHash(spec.modelFingerprint)}${spec.quantized ? ', quantized' : ''})`,
     `dataset ${spec.datasetName} (hash ${shortHash(spec.datasetHash)})`,
     n ? `${formatCount(n.members)} members / ${formatCount(n.nonmembers)} non-members` : 'not evaluated',
-    `${attackText(spec.attack, spec.params)}${spec.params.calibration.referenceModel ? ` calibrated against reference model ${spec.params.calibration.referenceModel}${calibrationText(spec.params.calibration.mode, results?.attackReport?.calibration)}` : ''}, seed ${spec.params.seed}`
+    `${attackText(spec.attack, spec.params)}${spec.params.calibration.referenceModel ? ` calibrated against reference model ${spec.params.calibration.referenceModel}${calibrationText(spec.params.calibration.mode, calibrationReportOf(results?.attackReport))}` : ''}, seed ${spec.params.seed}`
   ]
   const audit = results?.audit
   return `${name}: ${parts.join(', ')}.${audit ? ` Audit: ${audit.verdict.sentence}${audit.verdict.flags.map((f) => ` ${f.message}`).join('')}` : ''}`

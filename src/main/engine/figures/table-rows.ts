@@ -1,6 +1,7 @@
 // The metrics table as data: one row per experiment with its metrics, CIs and paired Δ against the reference.
 import type { Attack, ExperimentParams, ExperimentView } from '../../../shared/contract/experiments'
 import type { Audit } from '../../../shared/contract/audit'
+import { calibrationReportOf, type CalibrationReport } from '../../../shared/contract/calibration'
 import type { Interval, PairedComparisonData, TprAtFprEntry } from '../../../shared/contract/metrics'
 
 /** Paired Δ of a row against the comparison's reference A (the first experiment): A − B with B the row, as on screen and in `mia experiments compare`. */
@@ -14,22 +15,6 @@ export interface PairedCell {
   deltaTprAt1: number | null
   deltaTprAt1CI: Interval | null
   deltaTprAt1P: number | null
-}
-
-/** Reference-model calibration of a row (docs/attacks.md "Reference-model calibration"): the reference, the rule that
- * ran and, for the regression, its line fitted on the guaranteed non-members. */
-export interface CalibrationCell {
-  referenceModel: string
-  rule: string
-  line: { intercept: number; slope: number; sigma: number; n: number } | null
-  referenceAuc: number | null
-}
-
-/** The calibration an experiment's attack report records, if it was calibrated. */
-function calibrationCell(view: ExperimentView): CalibrationCell | null {
-  const c = view.record.results?.attackReport.calibration as (Partial<CalibrationCell> & { mode?: string }) | undefined
-  if (!c?.referenceModel) return null
-  return { referenceModel: c.referenceModel, rule: c.mode ?? 'difference', line: c.line ?? null, referenceAuc: c.referenceAuc ?? null }
 }
 
 /** One experiment's line of the metrics table. */
@@ -57,7 +42,8 @@ export interface MetricsRow {
   audit: Audit | null
   /** 'reference' for the experiment others are compared with, a cell for the compared ones, null otherwise. */
   paired: PairedCell | 'reference' | null
-  calibration: CalibrationCell | null
+  /** Reference-model calibration (docs/attacks.md "Reference-model calibration"); null for plain scores. */
+  calibration: CalibrationReport | null
 }
 
 /** The default FPR targets of attacks.md, used when no experiment has metrics. */
@@ -115,7 +101,7 @@ export function metricsRows(views: readonly ExperimentView[], comparisons: reado
       blindAucCI: results?.blindBaseline?.aucCI ?? null,
       audit: results?.audit ?? null,
       paired: pairedCell(view, views, comparisons),
-      calibration: calibrationCell(view)
+      calibration: calibrationReportOf(results?.attackReport)
     }
   })
 }

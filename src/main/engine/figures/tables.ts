@@ -101,13 +101,13 @@ const CALIBRATION: ColumnDef = {
   csv: (r) => {
     const c = r.calibration
     if (!c) return new Array<CsvValue>(7).fill(null)
-    return [c.referenceModel, c.rule, csvNumber(c.line?.intercept), csvNumber(c.line?.slope), csvNumber(c.line?.sigma), c.line?.n ?? null, csvNumber(c.referenceAuc)]
+    return [c.referenceModel, c.mode, csvNumber(c.line?.intercept), csvNumber(c.line?.slope), csvNumber(c.line?.sigma), c.line?.n ?? null, csvNumber(c.referenceAuc)]
   },
   latex: [c('Calibration', 'l')],
   tex: (r, n) => {
     const cal = r.calibration
     if (!cal) return ['']
-    return [`${latexEscape(cal.referenceModel)} (${cal.rule}${cal.line ? `, $b$ = ${n.value(cal.line.slope)}` : ''})`]
+    return [`${latexEscape(cal.referenceModel)} (${cal.mode}${cal.line ? `, $b$ = ${n.value(cal.line.slope)}` : ''})`]
   }
 }
 

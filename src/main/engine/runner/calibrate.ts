@@ -5,6 +5,7 @@
 // is the target itself or saw the items.
 import { WorkbenchError } from '../../../shared/contract/errors'
 import type { EventSink } from '../../../shared/contract/events'
+import type { CalibrationReport } from '../../../shared/contract/calibration'
 import type { CalibrationMode, CalibrationRule, ResolvedSpec } from '../../../shared/contract/experiments'
 import { REGRESSION_MIN_POOL, calibratedScores, calibrationRule, fitReferenceLine, type ReferenceLine } from '../attacks/reference-calibration'
 import { defaultBank, parseBank } from '../augment'
@@ -16,24 +17,6 @@ import { providersOf, type RunItems } from './plan'
 
 /** A reference model's own CSA/AEA AUC on the targets at or above this says it likely saw the members. */
 export const REFERENCE_SAW_MEMBERS_AUC = 0.6
-
-/** What the calibration did, stored under attackReport.calibration. */
-export interface CalibrationReport {
-  referenceModel: string
-  referenceFingerprint: string | null
-  sameFingerprintAsTarget: boolean
-  /** Largest |s_target − s_reference| over targets: 0 means the reference scores exactly like the target. */
-  maxAbsDifference: number
-  /** The reference model's own attack AUC on the labelled targets (null without both classes). */
-  referenceAuc: number | null
-  /** The score rule that ran; `line` is the regression fitted on the guaranteed non-members (regression only). */
-  mode: CalibrationRule
-  /** What the spec asked for, and why `auto` fell back to the difference (null when it did not). */
-  requested: CalibrationMode
-  autoReason: string | null
-  line: ReferenceLine | null
-  warnings: string[]
-}
 
 function aucOf(items: AttackOutcome['targets'], scores: ArrayLike<number>): number | null {
   const labels = items.map((it) => (it.membership === 'member' ? 1 : it.membership === 'nonmember' ? 0 : -1))

@@ -64,7 +64,7 @@ describe('attackText and shortHash', () => {
   it('names the calibration rule that ran: the report’s under auto, the spec’s before a run', () => {
     const calibrated = (mode: 'auto' | 'difference' | 'regression', ran?: 'difference' | 'regression'): string => {
       const spec = { ...csa.record.spec, params: { ...csa.record.spec.params, calibration: { referenceModel: 'demo-clip-ref', mode } } }
-      const results = { ...csa.record.results!, attackReport: ran ? { calibration: { mode: ran } } : {} }
+      const results = { ...csa.record.results!, attackReport: ran ? { calibration: { referenceModel: 'demo-clip-ref', mode: ran } } : {} }
       return provenanceCaption([{ ...csa, record: { ...csa.record, spec, results } }])
     }
     expect(calibrated('auto', 'regression')).toContain('CSA calibrated against reference model demo-clip-ref (regression fitted on the guaranteed non-members), seed 4.')
